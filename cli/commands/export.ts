@@ -1,0 +1,83 @@
+/**
+ * `plutus export TABLE | --sql SQL`: write CSV into exports/.
+ *
+ * @module
+ */
+import { resolve } from "node:path";
+import { PlutusError, UsageError } from "../../config/errors.ts";
+import { closestMatch } from "../../config/closest_match.ts";
+import { exportCsv } from "../../core/export/export_csv.ts";
+import { openProject } from "../../core/project.ts";
+import { runQuery } from "../../core/query/run_query.ts";
+import type { GlobalOptions } from "../args.ts";
+import { parseCommandArgs } from "../args.ts";
+import { count, print } from "../output.ts";
+import { relativePath } from "../run_report.ts";
+
+export const help = `Usage: plutus export TABLE [-o FILE]
+       plutus export --sql SQL [-o FILE]
+
+Writes a whole table, or the rows of a read-only query, to a CSV file (UTF-8, comma
+separated, with a header line). By default the file goes into exports/ with the time in
+its name, e.g. exports/leads-2026-11-26T15-30-02.csv.
+
+Text starting with = + - @ gets a leading ' so that a spreadsheet does not run it as a
+formula; numbers are left alone. --raw turns that off.
+
+Options:
+      --sql SQL     export the rows of this query instead of a table
+  -o, --output F    write to F instead
+      --excel       start the file with a byte order mark, so Excel shows accents right
+      --raw         no formula protection
+
+Examples:
+  plutus export leads
+  plutus export --sql "SELECT * FROM orders WHERE order_date >= '2026-11-01'" -o november.csv
+  plutus export ad_spend --excel`;
+
+export async function run(args: string[], globals: GlobalOptions): Promise<number> {
+  const { values, positionals } = parseCommandArgs("export", args, {
+    sql: { type: "string" },
+    output: { type: "string", short: "o" },
+    raw: { type: "boolean" },
+    excel: { type: "boolean" },
+  }, { max: 1 });
+  const table = positionals[0];
+  if ((table === undefined) === (values.sql === undefined)) {
+    throw new UsageError("give a TABLE or --sql SQL (one of them)", {
+      hint: "See: plutus export --help",
+    });
+  }
+  const project = await openProject(globals.project);
+  if (table !== undefined) {
+    const tables = runQuery(
+      project.paths.database,
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%'",
+    ).rows.map((row) => String(row[0]));
+    if (!tables.includes(table)) {
+      const guess = closestMatch(table, tables);
+      throw new PlutusError(
+        `there is no table "${table}" in the database${guess ? ` (did you mean "${guess}"?)` : ""}`,
+        {
+          code: "no_table",
+          hint: tables.length > 0
+            ? `Tables: ${tables.join(", ")}`
+            : "No data is loaded yet: plutus run",
+        },
+      );
+    }
+  }
+  const result = await exportCsv(project.paths.database, project.paths.exports, {
+    table,
+    sql: values.sql,
+    output: values.output === undefined ? undefined : resolve(values.output),
+    raw: values.raw,
+    bom: values.excel,
+  });
+  print(
+    `Exported ${count(result.rows)} row(s) × ${result.columns.length} column(s) to ${
+      relativePath(result.path)
+    }`,
+  );
+  return 0;
+}

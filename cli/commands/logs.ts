@@ -1,0 +1,94 @@
+/**
+ * `plutus logs [RUN] [--errors]`: print a run's log, or today's error log.
+ *
+ * @module
+ */
+import { PlutusError, UsageError } from "../../config/errors.ts";
+import { openProject } from "../../core/project.ts";
+import { errorLogPath, findRunLog } from "../../core/run_logs.ts";
+import { readRunHistory } from "../../core/store/run_history.ts";
+import type { GlobalOptions } from "../args.ts";
+import { parseCommandArgs, parseRunId } from "../args.ts";
+import { print, writeAll } from "../output.ts";
+import { relativePath } from "../run_report.ts";
+
+export const help = `Usage: plutus logs [RUN] [--errors [--day YYYY-MM-DD]]
+
+Prints the log of the last run, or of run RUN: every step, its counts, every error and
+every rejected row with its file and line. With --errors, prints the day's error log,
+which collects the errors and rejects of all runs of that day.
+
+Options:
+      --errors        the error log of today (or of --day)
+      --day DAY       with --errors: another day, as YYYY-MM-DD
+      --path          print only the log file's path
+
+Examples:
+  plutus logs
+  plutus logs 12
+  plutus logs --errors`;
+
+export async function run(args: string[], globals: GlobalOptions): Promise<number> {
+  const { values, positionals } = parseCommandArgs("logs", args, {
+    errors: { type: "boolean" },
+    day: { type: "string" },
+    path: { type: "boolean" },
+  }, { max: 1 });
+  const project = await openProject(globals.project);
+  let path: string;
+  if (values.errors) {
+    if (positionals.length > 0) {
+      throw new UsageError("give either RUN or --errors, not both", {
+        hint: "See: plutus logs --help",
+      });
+    }
+    if (values.day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.day)) {
+      throw new UsageError(`--day takes a date as YYYY-MM-DD; got "${values.day}"`);
+    }
+    path = errorLogPath(project.paths.logs, values.day);
+    if (!(await exists(path))) {
+      print(
+        `No errors logged ${values.day ? `on ${values.day}` : "today"} (${
+          relativePath(path)
+        } does not exist).`,
+      );
+      return 0;
+    }
+  } else {
+    const runId = parseRunId(positionals[0], "logs") ??
+      readRunHistory(project.paths.database, (history) => history.lastRun()?.id);
+    if (runId === undefined) {
+      print("No runs yet, so no logs. Load files with: plutus run");
+      return 0;
+    }
+    const found = await findRunLog(project.paths.logs, runId);
+    if (!found) {
+      throw new PlutusError(
+        `run ${runId} has no log file in ${relativePath(project.paths.logs)}/`,
+        {
+          code: "no_log",
+          hint:
+            "Logs are never deleted by Plutus; check whether someone moved it, or see plutus status " +
+            runId,
+        },
+      );
+    }
+    path = found;
+  }
+  if (values.path) {
+    print(path);
+    return 0;
+  }
+  using file = await Deno.open(path);
+  for await (const chunk of file.readable) writeAll(Deno.stdout, new TextDecoder().decode(chunk));
+  return 0;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * `plutus rerun [RUN]`: run the failed steps of a run again, after a fix.
+ *
+ * @module
+ */
+import { runPipeline } from "../../core/pipeline/run_pipeline.ts";
+import { planRerun } from "../../core/pipeline/rerun_plan.ts";
+import { openProject } from "../../core/project.ts";
+import type { GlobalOptions } from "../args.ts";
+import { parseCommandArgs, parseRunId } from "../args.ts";
+import { print } from "../output.ts";
+import { printRunSummary, printWarning, progressListener } from "../run_report.ts";
+
+export const help = `Usage: plutus rerun [RUN]
+
+Runs again only the steps that failed in the last run (or in run RUN): typically after you
+fixed a rejected file in inbox/ or corrected plutus.yaml or a schema file. Files that
+loaded are not touched again.
+
+Examples:
+  plutus rerun
+  plutus rerun 12
+
+Exit code 1 when a step fails again.`;
+
+export async function run(args: string[], globals: GlobalOptions): Promise<number> {
+  const { positionals } = parseCommandArgs("rerun", args, {}, { max: 1 });
+  const project = await openProject(globals.project);
+  const plan = planRerun(project, parseRunId(positionals[0], "rerun"));
+  for (const name of plan.gone) {
+    printWarning(`${name} failed in run ${plan.runId} but is no longer in inbox/; it is not rerun`);
+  }
+  if (plan.files.length === 0) {
+    print(
+      `Run ${plan.runId} has no failed steps to rerun${
+        plan.gone.length > 0 ? " whose files are still in inbox/" : ""
+      }.`,
+    );
+    return 0;
+  }
+  const result = await runPipeline(project, {
+    trigger: "cli",
+    command: `rerun ${plan.runId}`,
+    files: plan.files,
+    rerunOf: plan.runId,
+    onEvent: progressListener(),
+  });
+  printRunSummary(result, project);
+  return result.status === "failed" ? 1 : 0;
+}

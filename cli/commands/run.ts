@@ -1,0 +1,56 @@
+/**
+ * `plutus run`: load every file waiting in inbox/ (and API sources, once configured).
+ *
+ * @module
+ */
+import { UsageError } from "../../config/errors.ts";
+import { runPipeline } from "../../core/pipeline/run_pipeline.ts";
+import { openProject } from "../../core/project.ts";
+import type { GlobalOptions } from "../args.ts";
+import { parseCommandArgs } from "../args.ts";
+import { printRunSummary, progressListener } from "../run_report.ts";
+
+export const help = `Usage: plutus run [--source NAME]... [--force] [--dry-run]
+
+Loads every file waiting in inbox/: each file is read by the source whose files pattern
+matches its name, cleaned, checked against its table's schema, de-duplicated and loaded
+in one transaction. Loaded files move to archive/YYYY-MM-DD/; a file that fails stays in
+inbox/ so you can fix it and run again (or use plutus rerun).
+
+Options:
+  -s, --source NAME   only this source (repeat for several)
+      --force         load files even if the same content was loaded before
+      --dry-run       show what would be loaded; change nothing
+
+Examples:
+  plutus run
+  plutus run --source google_ads --source meta_ads
+  plutus run --dry-run --project ~/acme
+
+Exit code 1 when a step failed, 2 when the configuration is wrong.`;
+
+export async function run(args: string[], globals: GlobalOptions): Promise<number> {
+  const { values } = parseCommandArgs("run", args, {
+    source: { type: "string", short: "s", multiple: true },
+    force: { type: "boolean" },
+    "dry-run": { type: "boolean" },
+  }, { max: 0 });
+  const project = await openProject(globals.project);
+  for (const name of values.source ?? []) {
+    if (!project.config.sources[name]) {
+      throw new UsageError(`no source named "${name}" in plutus.yaml`, {
+        hint: `Sources: ${Object.keys(project.config.sources).join(", ") || "(none yet)"}`,
+      });
+    }
+  }
+  const result = await runPipeline(project, {
+    trigger: "cli",
+    command: ["run", ...args].join(" "),
+    sources: values.source,
+    force: values.force,
+    dryRun: values["dry-run"],
+    onEvent: progressListener(),
+  });
+  printRunSummary(result, project);
+  return result.status === "failed" ? 1 : 0;
+}

@@ -1,0 +1,173 @@
+/**
+ * `plutus status [RUN] [--json]`: the recent runs, or one run's steps with their counts,
+ * errors and top reject reasons.
+ *
+ * @module
+ */
+import { PlutusError } from "../../config/errors.ts";
+import { openProject } from "../../core/project.ts";
+import { recoverInterruptedRuns } from "../../core/recover_runs.ts";
+import { readRunHistory, type RunHistory } from "../../core/store/run_history.ts";
+import { localStamp } from "../../core/pipeline/run_log.ts";
+import type { GlobalOptions } from "../args.ts";
+import { parseCommandArgs, parseRunId } from "../args.ts";
+import { bold, count, dim, green, print, red, table, yellow } from "../output.ts";
+
+export const help = `Usage: plutus status [RUN] [--json]
+
+Without RUN: the last runs with their status and row counts.
+With RUN: each step of that run — file, source, counts, error and hint, and the most
+frequent reasons rows were rejected.
+
+Options:
+      --json       print JSON instead of tables (for scripts)
+  -n, --last N     how many runs to list (default 10)
+
+Examples:
+  plutus status
+  plutus status 12
+  plutus status --json`;
+
+const COLORS: Record<string, (text: string) => string> = {
+  succeeded: (t) => green(t),
+  failed: (t) => red(t),
+  interrupted: (t) => red(t),
+  skipped: (t) => yellow(t),
+  running: (t) => yellow(t),
+};
+const paint = (status: string) => (COLORS[status] ?? ((t: string) => t))(status);
+const local = (iso: string | null) => (iso ? localStamp(new Date(iso)) : "—");
+
+export async function run(args: string[], globals: GlobalOptions): Promise<number> {
+  const { values, positionals } = parseCommandArgs("status", args, {
+    json: { type: "boolean" },
+    last: { type: "string", short: "n" },
+  }, { max: 1 });
+  const project = await openProject(globals.project);
+  const runId = parseRunId(positionals[0], "status");
+  const limit = values.last === undefined ? 10 : parseRunId(values.last, "status --last")!;
+  const hasRunning = readRunHistory(
+    project.paths.database,
+    (history) => history.runningRun() !== undefined,
+  );
+  if (hasRunning) recoverInterruptedRuns(project);
+  const output = readRunHistory(
+    project.paths.database,
+    (history) =>
+      runId === undefined
+        ? listRuns(history, limit, values.json === true)
+        : showRun(history, runId, values.json === true),
+  );
+  if (output === undefined) {
+    if (runId !== undefined) throw noRun(runId);
+    print(values.json ? JSON.stringify({ runs: [] }) : "No runs yet. Load files with: plutus run");
+    return 0;
+  }
+  print(output);
+  return 0;
+}
+
+function listRuns(history: RunHistory, limit: number, json: boolean): string {
+  const runs = history.listRuns(limit);
+  if (json) return JSON.stringify({ runs }, null, 2);
+  if (runs.length === 0) return "No runs yet. Load files with: plutus run";
+  return [
+    table(
+      [
+        "run",
+        "started",
+        "status",
+        "by",
+        "steps",
+        "read",
+        "inserted",
+        "updated",
+        "duplicate",
+        "rejected",
+        "command",
+      ],
+      runs.map((run) => [
+        String(run.id),
+        local(run.started_at),
+        paint(run.status),
+        run.trigger,
+        run.failed_steps > 0 ? `${run.steps} (${run.failed_steps} failed)` : String(run.steps),
+        count(run.rows_read),
+        count(run.rows_inserted),
+        count(run.rows_updated),
+        count(run.rows_duplicate),
+        count(run.rows_rejected),
+        run.command ?? "",
+      ]),
+      { right: ["run", "read", "inserted", "updated", "duplicate", "rejected"], maxWidth: 40 },
+    ),
+    "",
+    dim("Details of a run: plutus status RUN    its log: plutus logs RUN"),
+  ].join("\n");
+}
+
+function showRun(history: RunHistory, runId: number, json: boolean): string {
+  const run = history.run(runId);
+  if (!run) throw noRun(runId);
+  const steps = history.steps(runId).map((step) => ({
+    ...step,
+    top_reasons: history.topReasons(step.id),
+  }));
+  if (json) return JSON.stringify({ run, steps }, null, 2);
+  const lines = [
+    `${bold(`Run ${run.id}`)} ${paint(run.status)} — plutus ${run.command ?? "run"} from the ${
+      run.trigger === "gui" ? "GUI" : "command line"
+    }, ${local(run.started_at)} to ${local(run.finished_at)}`,
+  ];
+  if (steps.length === 0) return [...lines, "", "It had no steps: inbox/ was empty."].join("\n");
+  lines.push(
+    "",
+    table(
+      ["step", "source", "file", "status", "read", "inserted", "updated", "duplicate", "rejected"],
+      steps.map((step) => [
+        String(step.id),
+        step.source || "—",
+        step.input,
+        paint(step.status),
+        count(step.rows_read),
+        count(step.rows_inserted),
+        count(step.rows_updated),
+        count(step.rows_duplicate),
+        count(step.rows_rejected),
+      ]),
+      { right: ["step", "read", "inserted", "updated", "duplicate", "rejected"], maxWidth: 40 },
+    ),
+  );
+  for (const step of steps) {
+    if (step.error) {
+      lines.push(
+        "",
+        `${
+          step.status === "failed" || step.status === "interrupted"
+            ? red("error:")
+            : yellow("note:")
+        } ${step.input}: ${step.error}`,
+      );
+      if (step.hint) lines.push(`${yellow("hint:")} ${step.hint}`);
+    }
+    if (step.top_reasons.length > 0) {
+      lines.push(
+        "",
+        `${bold(`Rejected in ${step.input}`)} (${count(step.rows_rejected)} row(s); top reasons):`,
+      );
+      for (const reason of step.top_reasons) {
+        lines.push(`  ${String(reason.count).padStart(6)} × ${reason.reason}`);
+      }
+    }
+    if (step.archived_to) lines.push(dim(`${step.input} → ${step.archived_to}`));
+  }
+  lines.push("", dim(`The full log: plutus logs ${run.id}`));
+  return lines.join("\n");
+}
+
+function noRun(runId: number): PlutusError {
+  return new PlutusError(`there is no run ${runId}`, {
+    code: "no_run",
+    hint: "See the runs with: plutus status",
+  });
+}

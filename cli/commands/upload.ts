@@ -1,0 +1,81 @@
+/**
+ * `plutus upload FILE...`: copy files into inbox/ and load them at once.
+ *
+ * @module
+ */
+import { resolve } from "node:path";
+import { UsageError } from "../../config/errors.ts";
+import { copyIntoInbox } from "../../core/inbox.ts";
+import type { FileRequest } from "../../core/pipeline/plan_files.ts";
+import { runPipeline } from "../../core/pipeline/run_pipeline.ts";
+import { openProject } from "../../core/project.ts";
+import type { GlobalOptions } from "../args.ts";
+import { parseCommandArgs } from "../args.ts";
+import { printRunSummary, progressListener } from "../run_report.ts";
+
+export const help = `Usage: plutus upload FILE... [--source NAME] [--force] [--dry-run]
+
+Copies each FILE into the project's inbox/ and loads it, exactly as plutus run would.
+Your original file is never changed or moved. Each file is read by the source whose
+files pattern matches its name, or by --source.
+
+Options:
+  -s, --source NAME   read every file with this source, whatever its name
+      --force         load even if the same content was loaded before
+      --dry-run       show what would be loaded; copy nothing, change nothing
+
+Examples:
+  plutus upload ~/Downloads/google_ads_2026-11.csv
+  plutus upload leads_export.csv --source hubspot_leads
+  plutus upload --dry-run orders.csv --project ~/acme
+
+Exit code 1 when a file failed to load (it stays in inbox/).`;
+
+export async function run(args: string[], globals: GlobalOptions): Promise<number> {
+  const { values, positionals } = parseCommandArgs("upload", args, {
+    source: { type: "string", short: "s" },
+    force: { type: "boolean" },
+    "dry-run": { type: "boolean" },
+  }, { min: 1, names: "at least one FILE" });
+  const project = await openProject(globals.project);
+  const source = values.source;
+  if (source !== undefined) {
+    const config = project.config.sources[source];
+    if (!config || config.kind !== "file") {
+      throw new UsageError(`no file source named "${source}" in plutus.yaml`, {
+        hint: `File sources: ${
+          Object.entries(project.config.sources).filter(([, s]) => s.kind === "file").map(([n]) =>
+            n
+          ).join(", ") || "(none yet)"
+        }`,
+      });
+    }
+  }
+  const dryRun = values["dry-run"] === true;
+  const files: FileRequest[] = [];
+  for (const path of positionals) {
+    if (dryRun) {
+      await Deno.stat(path).catch(() => {
+        throw new UsageError(`${path}: no such file`, {
+          hint: "Check the path; relative paths start from the folder you are in.",
+        });
+      });
+      files.push({ name: path.split(/[\\/]/).pop()!, source, path: resolve(path) });
+    } else {
+      files.push({ name: await copyIntoInbox(path, project.paths.inbox), source });
+    }
+  }
+  const result = await runPipeline(project, {
+    trigger: "cli",
+    command: ["upload", ...args].join(" "),
+    files,
+    force: values.force,
+    dryRun,
+    onEvent: progressListener(),
+  });
+  printRunSummary(result, project);
+  const notLoaded = result.steps.some((step) =>
+    step.status === "failed" || (step.status === "skipped" && step.source === "")
+  );
+  return notLoaded ? 1 : 0;
+}

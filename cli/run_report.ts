@@ -1,0 +1,162 @@
+/**
+ * How a run looks in the terminal: a live row counter while a step reads (only on a
+ * terminal), then one summary table with counts, errors, reject reasons and where to look.
+ *
+ * @module
+ */
+import { relative } from "node:path";
+import type { RunEvent, RunListener, RunResult, StepResult } from "../core/events.ts";
+import type { Project } from "../core/project.ts";
+import {
+  bold,
+  count,
+  dim,
+  duration,
+  green,
+  print,
+  printErr,
+  red,
+  table,
+  writeAll,
+  yellow,
+} from "./output.ts";
+
+/** A listener that draws a live counter on stderr when it is a terminal. */
+export function progressListener(): RunListener {
+  const live = Deno.stderr.isTerminal();
+  let shown = false;
+  const clear = () => {
+    if (shown) writeAll(Deno.stderr, "\r\x1b[2K");
+    shown = false;
+  };
+  return (event: RunEvent) => {
+    if (!live) return;
+    if (event.type === "step_started") {
+      clear();
+      writeAll(Deno.stderr, dim(`  ${event.source}  ${event.input} …`, true));
+      shown = true;
+    } else if (event.type === "step_progress") {
+      clear();
+      const rate = event.elapsedMs > 0 ? (event.rowsRead / event.elapsedMs) * 1000 : 0;
+      writeAll(
+        Deno.stderr,
+        dim(
+          `  ${event.source}  ${event.input}  ${count(event.rowsRead)} rows  ${
+            count(Math.round(rate))
+          } rows/s`,
+          true,
+        ),
+      );
+      shown = true;
+    } else if (event.type === "step_finished" || event.type === "run_finished") clear();
+  };
+}
+
+const STATUS_MARK: Record<string, (text: string) => string> = {
+  succeeded: (text) => green(text),
+  failed: (text) => red(text),
+  skipped: (text) => yellow(text),
+};
+
+/** Prints the end-of-run summary to stdout. */
+export function printRunSummary(result: RunResult, project: Project): void {
+  const out: string[] = [];
+  const title = result.dryRun ? "Dry run (nothing was changed)" : `Run ${result.id}`;
+  const ok = result.steps.filter((step) => step.status === "succeeded").length;
+  const failed = result.steps.filter((step) => step.status === "failed").length;
+  const skipped = result.steps.filter((step) => step.status === "skipped").length;
+  if (result.steps.length === 0) {
+    out.push(
+      `${bold(title)}: nothing to load — inbox/ has no files${result.dryRun ? "" : " waiting"}.`,
+    );
+    out.push(
+      dim(`Put exports in ${relativePath(project.paths.inbox)}/ or use: plutus upload FILE`),
+    );
+  } else {
+    const status = result.status === "failed" ? red("failed") : green("succeeded");
+    out.push(
+      `${bold(title)} ${status}: ${ok} loaded, ${failed} failed, ${skipped} skipped ` +
+        dim(`(${duration(result.durationMs)})`),
+    );
+    out.push("");
+    out.push(table(
+      [
+        "source",
+        "file",
+        "status",
+        "read",
+        result.dryRun ? "would insert" : "inserted",
+        result.dryRun ? "would update" : "updated",
+        "duplicate",
+        "rejected",
+      ],
+      result.steps.map((step) => [
+        step.source || "—",
+        step.input,
+        (STATUS_MARK[step.status] ?? ((text: string) => text))(step.status),
+        count(step.rowsRead),
+        count(step.inserted),
+        count(step.updated),
+        count(step.duplicate),
+        count(step.rejected),
+      ]),
+      {
+        right: [
+          "read",
+          "inserted",
+          "updated",
+          "duplicate",
+          "rejected",
+          "would insert",
+          "would update",
+        ],
+        indent: "  ",
+        maxWidth: 52,
+      },
+    ));
+    for (const step of result.steps) out.push(...stepDetails(step));
+  }
+  for (const warning of result.warnings) out.push("", `${yellow("warning:")} ${warning}`);
+  out.push("");
+  out.push(dim(
+    `Database: ${relativePath(project.paths.database)}` +
+      (result.logFile ? `   Log: ${relativePath(`${project.paths.root}/${result.logFile}`)}` : "") +
+      `   Exports: ${relativePath(project.paths.exports)}/`,
+  ));
+  print(out.join("\n"));
+}
+
+function stepDetails(step: StepResult): string[] {
+  const lines: string[] = [];
+  const name = `${step.source ? `${step.source} ` : ""}${step.input}`;
+  if (step.status === "failed" || (step.status === "skipped" && step.error)) {
+    const label = step.status === "failed" ? red("error:") : yellow("skipped:");
+    lines.push("", `${label} ${name}: ${step.error}`);
+    if (step.hint) lines.push(`${yellow("hint:")} ${step.hint}`);
+  }
+  if (step.topReasons.length > 0) {
+    if (lines.length === 0) lines.push("");
+    lines.push(
+      `${bold(`Rejected in ${step.input}`)} (${count(step.rejected)} row(s); top reasons):`,
+    );
+    for (const reason of step.topReasons) {
+      lines.push(`  ${String(reason.count).padStart(6)} × ${reason.reason}`);
+    }
+  }
+  if (step.notes.length > 0) {
+    if (lines.length === 0) lines.push("");
+    for (const note of step.notes) lines.push(dim(`note: ${step.input}: ${note}`));
+  }
+  return lines;
+}
+
+/** A path as the analyst will type it: relative to where they are, when that is shorter. */
+export function relativePath(path: string): string {
+  const rel = relative(Deno.cwd(), path);
+  return rel === "" ? "." : rel.length < path.length ? rel : path;
+}
+
+/** Prints the events of a run that does not print its own summary, e.g. for scripts. */
+export function printWarning(message: string): void {
+  printErr(`${yellow("warning:", true)} ${message}`);
+}

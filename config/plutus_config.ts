@@ -1,0 +1,114 @@
+/**
+ * The model of plutus.yaml: the database, the reject limit and the sources. Key names are
+ * a contract with the analyst's files and docs (see docs/configuration.md): add keys
+ * freely, never rename them.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { cleanRules } from "./clean_rule_model.ts";
+import { oneOrMany, regexText, strictObject } from "./zod_helpers.ts";
+
+/** Names of sources and table columns: what SQL and file names can carry safely. */
+export const NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
+
+const sourceName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, {
+  message: "a source name uses letters, digits, _ and -, starting with a letter",
+});
+
+const encoding = z.string().superRefine((label, context) => {
+  try {
+    new TextDecoder(label);
+  } catch {
+    context.addIssue({
+      code: "custom",
+      message: `unknown encoding; use utf-8, utf-16le, utf-16be or windows-1252; got ${
+        JSON.stringify(label)
+      }`,
+    });
+  }
+});
+
+const delimiter = z.string().transform((value, context) => {
+  const named: Record<string, string> = { tab: "\t", comma: ",", semicolon: ";", pipe: "|" };
+  const char = named[value] ?? value;
+  if ([...char].length !== 1 || char === '"' || char === "\n" || char === "\r") {
+    context.issues.push({
+      code: "custom",
+      message: `a delimiter is one character such as "," ";" "|" or the word tab; got ${
+        JSON.stringify(value)
+      }`,
+      input: value,
+    });
+    return z.NEVER;
+  }
+  return char;
+});
+
+const csvOptions = strictObject({
+  delimiter: delimiter.optional(),
+  encoding: encoding.optional(),
+  skip_lines: z.int().min(0).optional(),
+  quote: z.string().length(1).optional(),
+});
+
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** How one table column is filled: a header name, or `{from, value, clean}`. */
+export const columnMapping = z.union([
+  z.string().min(1),
+  strictObject({
+    from: oneOrMany("a header name").optional(),
+    value: scalar.optional(),
+    clean: cleanRules.optional(),
+  }).refine((mapping) => !(mapping.from !== undefined && mapping.value !== undefined), {
+    message: "give from (a header to read) or value (a constant), not both",
+  }),
+], { error: "expected a header name, or a map with from, value and clean" }).transform((
+  mapping,
+) => (typeof mapping === "string" ? { from: [mapping], clean: [] } : {
+  from: mapping.from,
+  value: mapping.value,
+  clean: mapping.clean ?? [],
+}));
+
+/** A column mapping after loading: `from` lists header spellings; `value` is a constant. */
+export type ColumnMapping = z.output<typeof columnMapping>;
+
+const rejectLimit = z.number().min(0).max(1);
+
+/** A source that reads files the analyst drops into inbox/. */
+export const fileSourceModel = strictObject({
+  kind: z.literal("file"),
+  files: oneOrMany("a file name pattern such as google_ads_*.csv"),
+  table: z.string().min(1),
+  csv: csvOptions.optional(),
+  stop_at: regexText.optional(),
+  columns: z.record(z.string(), columnMapping).optional(),
+  reject_limit: rejectLimit.optional(),
+  description: z.string().optional(),
+});
+
+/** A file source as loaded. */
+export type FileSourceConfig = z.output<typeof fileSourceModel>;
+
+/** Any source. API sources join this union when they land. */
+export const sourceModel = z.discriminatedUnion("kind", [fileSourceModel], {
+  error: (issue) =>
+    issue.code === "invalid_union"
+      ? `expected kind: file; got ${JSON.stringify((issue.input as { kind?: unknown })?.kind)}`
+      : undefined,
+});
+
+/** Any source as loaded. */
+export type SourceConfig = z.output<typeof sourceModel>;
+
+/** The whole of plutus.yaml. */
+export const plutusConfigModel = strictObject({
+  database: z.string().min(1).default("data/plutus.db"),
+  reject_limit: rejectLimit.default(0.05),
+  sources: z.record(sourceName, sourceModel).default({}),
+});
+
+/** plutus.yaml as loaded, with defaults filled in. */
+export type PlutusConfig = z.output<typeof plutusConfigModel>;

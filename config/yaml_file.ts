@@ -1,0 +1,162 @@
+/**
+ * Reads a YAML file so that every later error can point at its line: the parsed value,
+ * plus a way to find the line of any key path. Also turns zod issues into located
+ * problems (`plutus.yaml:14 sources.x.kind: expected one of file, api; got "fil"`).
+ *
+ * @module
+ */
+import { isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
+import type { Document } from "yaml";
+import type { z } from "zod";
+import { ConfigError, type ConfigProblem } from "./errors.ts";
+import { closestMatch } from "./closest_match.ts";
+
+/** A parsed YAML file that remembers where each key stands. */
+export interface YamlFile {
+  /** The name errors show, e.g. `plutus.yaml` or `schema/leads.yaml`. */
+  name: string;
+  value: unknown;
+  /** The line (1-based) of the node at `path`, or of its nearest existing parent. */
+  lineOf(path: readonly PropertyKey[]): number;
+  /** The line of the key itself (for unknown keys), falling back to `lineOf`. */
+  keyLineOf(path: readonly PropertyKey[], key: string): number;
+  /** Kept so editors (GUI, add-source) can change the file without losing comments. */
+  document: Document;
+}
+
+/** Parses YAML text; syntax errors become a ConfigError with their line. */
+export function parseYamlFile(text: string, name: string): YamlFile {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      document.errors.map((error) => ({
+        location: `${name}:${error.linePos?.[0].line ?? 1}`,
+        path: "",
+        message: `YAML syntax: ${firstLine(error.message)}`,
+      })),
+      { hint: "Check the indentation (spaces, not tabs) and the quotes around that line." },
+    );
+  }
+  const lineAt = (offset: number) => lineCounter.linePos(offset).line;
+  const lineOf = (path: readonly PropertyKey[]): number => {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = document.getIn(path.slice(0, depth) as unknown[], true);
+      if (isNode(node) && node.range) return lineAt(node.range[0]);
+    }
+    return 1;
+  };
+  const keyLineOf = (path: readonly PropertyKey[], key: string): number => {
+    const parent = path.length === 0 ? document.contents : document.getIn(path as unknown[], true);
+    if (isMap(parent)) {
+      const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === key);
+      if (pair && isScalar(pair.key) && pair.key.range) return lineAt(pair.key.range[0]);
+    }
+    return lineOf(path);
+  };
+  return { name, value: document.toJS() ?? null, lineOf, keyLineOf, document };
+}
+
+/** Validates a parsed file against a zod model; throws one ConfigError listing every problem. */
+export function validateYaml<T extends z.ZodType>(file: YamlFile, model: T): z.output<T> {
+  const result = model.safeParse(file.value, { reportInput: true });
+  if (result.success) return result.data;
+  throw new ConfigError(issueProblems(file, result.error.issues));
+}
+
+/** Turns zod issues into problems located in `file`. */
+export function issueProblems(
+  file: YamlFile,
+  issues: readonly z.core.$ZodIssue[],
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        const known = knownKeys(issue);
+        const guess = known.length > 0 ? closestMatch(key, known) : undefined;
+        problems.push({
+          location: `${file.name}:${file.keyLineOf(issue.path, key)}`,
+          path: dotted([...issue.path, key]),
+          message: `unknown key${guess ? ` (did you mean "${guess}"?)` : ""}` +
+            (known.length > 0 ? `; expected one of ${known.join(", ")}` : ""),
+        });
+      }
+      continue;
+    }
+    problems.push({
+      location: `${file.name}:${file.lineOf(issue.path)}`,
+      path: dotted(issue.path),
+      message: describeIssue(issue),
+    });
+  }
+  return problems;
+}
+
+/** `sources.hubspot.columns[2]` style path. */
+export function dotted(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+/** Shows a value from a file the way the analyst typed it, shortened. */
+export function showValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "an empty value";
+  const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? "";
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const input = (issue as { input?: unknown }).input;
+  const got = `; got ${showValue(input)}`;
+  switch (issue.code) {
+    case "invalid_value":
+      return `expected one of ${issue.values.map(String).join(", ")}${got}`;
+    case "invalid_type":
+      if (input === undefined) return "is required";
+      return `expected ${article(issue.expected)}${got}`;
+    case "too_small":
+      return issue.origin === "array" || issue.origin === "string"
+        ? `expected at least ${issue.minimum} ${
+          issue.origin === "array" ? "item(s)" : "character(s)"
+        }${got}`
+        : `expected ${issue.inclusive ? "at least" : "more than"} ${issue.minimum}${got}`;
+    case "too_big":
+      return issue.origin === "array" || issue.origin === "string"
+        ? `expected at most ${issue.maximum} ${
+          issue.origin === "array" ? "item(s)" : "character(s)"
+        }${got}`
+        : `expected ${issue.inclusive ? "at most" : "less than"} ${issue.maximum}${got}`;
+    case "invalid_format":
+      return `${issue.message}${got}`;
+    default:
+      // custom and union issues carry messages we wrote ourselves
+      return issue.message.includes("; got") ? issue.message : `${issue.message}${got}`;
+  }
+}
+
+function article(expected: string): string {
+  const names: Record<string, string> = {
+    string: "a text",
+    number: "a number",
+    boolean: "true or false",
+    object: "a mapping (key: value lines)",
+    array: "a list",
+    record: "a mapping (key: value lines)",
+  };
+  return names[expected] ?? expected;
+}
+
+/** Known keys, attached to the issue by `strictObject` in zod_helpers.ts. */
+function knownKeys(issue: z.core.$ZodIssue): string[] {
+  return (issue as { known?: string[] }).known ?? [];
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? text;
+}

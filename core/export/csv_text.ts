@@ -1,0 +1,30 @@
+/**
+ * Writing values as RFC 4180 CSV, safe to open in a spreadsheet: text that a spreadsheet
+ * would run as a formula (=, +, -, @, tab, carriage return first) gets a leading `'`.
+ *
+ * @module
+ */
+
+const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One field: quoted when needed; text neutralised against formula injection unless `raw`. */
+export function csvField(value: unknown, raw = false): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  if (value instanceof Uint8Array) return csvField(`<${value.length} bytes>`, raw);
+  let text = typeof value === "string"
+    ? value
+    : value instanceof Date
+    ? value.toISOString()
+    : String(value);
+  if (!raw && FORMULA_START.test(text)) text = `'${text}`;
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** One line, with CRLF as RFC 4180 asks. */
+export function csvLine(values: readonly unknown[], raw = false): string {
+  let line = "";
+  for (let i = 0; i < values.length; i++) line += (i === 0 ? "" : ",") + csvField(values[i], raw);
+  return `${line}\r\n`;
+}

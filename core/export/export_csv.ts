@@ -1,0 +1,86 @@
+/**
+ * Exports a table or a query to a CSV file: UTF-8 with a header line, written through a
+ * temporary file so a failed export never leaves half a file under the final name.
+ *
+ * @module
+ */
+import { basename, dirname, join } from "node:path";
+import { PlutusError } from "../../config/errors.ts";
+import { ident } from "../store/sql.ts";
+import { localStamp } from "../pipeline/run_log.ts";
+import { openQuery } from "../query/run_query.ts";
+import { csvLine } from "./csv_text.ts";
+
+/** What to export and how. */
+export interface ExportOptions {
+  /** A table name, or else `sql`. */
+  table?: string;
+  sql?: string;
+  /** Where to write; by default exports/<name>-<time>.csv. */
+  output?: string;
+  /** Keep text that starts with = + - @ as it is (no leading '). */
+  raw?: boolean;
+  /** Start with a UTF-8 byte order mark, so Excel reads accents right. */
+  bom?: boolean;
+}
+
+/** The result of an export. */
+export interface ExportResult {
+  path: string;
+  rows: number;
+  columns: string[];
+}
+
+/** Writes the CSV; returns where and how many rows. */
+export async function exportCsv(
+  databasePath: string,
+  exportsDir: string,
+  options: ExportOptions,
+): Promise<ExportResult> {
+  const sql = options.sql ?? `SELECT * FROM ${ident(options.table!)}`;
+  const cursor = openQuery(databasePath, sql);
+  const name = options.table ?? "query";
+  const path = options.output ??
+    join(exportsDir, `${name}-${localStamp(new Date()).replace(" ", "T").replace(/:/g, "-")}.csv`);
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const part = join(dirname(path), `.${basename(path)}.part`);
+  const encoder = new TextEncoder();
+  let rows = 0;
+  const columns = options.table ? cursor.columns.filter((c) => !INTERNAL.has(c)) : cursor.columns;
+  const keep = cursor.columns.map((c) => columns.includes(c));
+  try {
+    using file = await Deno.open(part, { write: true, create: true, truncate: true });
+    let buffer = (options.bom ? "\ufeff" : "") + csvLine(columns);
+    for (const row of cursor.rows) {
+      buffer += csvLine(keep.every(Boolean) ? row : row.filter((_, i) => keep[i]), options.raw);
+      rows++;
+      if (buffer.length > 1 << 20) {
+        await writeAll(file, encoder.encode(buffer));
+        buffer = "";
+      }
+    }
+    await writeAll(file, encoder.encode(buffer));
+    await file.sync();
+  } catch (error) {
+    await Deno.remove(part).catch(() => {});
+    throw error instanceof PlutusError
+      ? error
+      : new PlutusError(`cannot write ${path}: ${(error as Error).message}`, {
+        code: "export_failed",
+        hint: "Check that the folder is writable and the disk has space.",
+        cause: error,
+      });
+  } finally {
+    cursor.close();
+  }
+  await Deno.rename(part, path);
+  return { path, rows, columns };
+}
+
+// A table export leaves out the row hash Plutus uses for tables without a key.
+const INTERNAL = new Set(["_row_hash"]);
+
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) written += await file.write(bytes.subarray(written));
+}

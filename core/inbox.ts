@@ -1,0 +1,135 @@
+/**
+ * The files of a project's inbox/ and archive/: listing what waits, fingerprinting it,
+ * copying uploads in, and moving loaded files out. Plutus never deletes an input file.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { basename, extname, join, matchesGlob } from "node:path";
+import { PlutusError } from "../config/errors.ts";
+
+/** Files Plutus leaves alone in inbox/: hidden files, Office lock files, unfinished copies. */
+export function isIgnoredName(name: string): boolean {
+  return name.startsWith(".") || name.startsWith("~$") || name.endsWith(".part") ||
+    name === "Thumbs.db" || name === "desktop.ini";
+}
+
+/** The names of the files waiting in `inbox`, sorted. */
+export async function listInbox(inbox: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(inbox)) {
+      if (entry.isFile && !isIgnoredName(entry.name)) names.push(entry.name);
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return names.sort((a, b) => a.localeCompare(b));
+}
+
+/** Whether a file name matches one of a source's patterns (case-insensitively). */
+export function matchesFiles(name: string, patterns: readonly string[]): boolean {
+  const lower = name.toLowerCase();
+  return patterns.some((pattern) => matchesGlob(lower, pattern.toLowerCase()));
+}
+
+/** The SHA-256 of a file, read in chunks. */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  using file = await Deno.open(path);
+  const buffer = new Uint8Array(1 << 20);
+  while (true) {
+    const read = await file.read(buffer);
+    if (read === null) break;
+    hash.update(buffer.subarray(0, read));
+  }
+  return hash.digest("hex");
+}
+
+/** A name not yet taken in `dir`: "orders.csv", then "orders (2).csv", "orders (3).csv"… */
+export async function freeName(dir: string, name: string): Promise<string> {
+  const extension = extname(name);
+  const stem = basename(name, extension);
+  for (let n = 1;; n++) {
+    const candidate = n === 1 ? name : `${stem} (${n})${extension}`;
+    try {
+      await Deno.lstat(join(dir, candidate));
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return candidate;
+      throw error;
+    }
+  }
+}
+
+/**
+ * Moves a loaded file from inbox/ to archive/YYYY-MM-DD/, never over another file.
+ * Returns the path it now has, relative to `archiveRoot`'s parent.
+ */
+export async function archiveFile(path: string, archiveRoot: string, day: string): Promise<string> {
+  const dir = join(archiveRoot, day);
+  await Deno.mkdir(dir, { recursive: true });
+  const name = await freeName(dir, basename(path));
+  const target = join(dir, name);
+  try {
+    await Deno.rename(path, target);
+  } catch (error) {
+    // Across file systems rename fails: copy, then remove the original once the copy is safe.
+    if (!(error instanceof Error) || !/cross-device|EXDEV|os error 18/i.test(error.message)) {
+      throw error;
+    }
+    await Deno.copyFile(path, target);
+    await Deno.remove(path);
+  }
+  return `archive/${day}/${name}`;
+}
+
+/**
+ * Copies a file into inbox/ through a temporary `.part` name, so a half-copied file is
+ * never mistaken for a complete one. A file with the same content already waiting there
+ * is reused. Returns the name in inbox/.
+ */
+export async function copyIntoInbox(source: string, inbox: string): Promise<string> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(source);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new PlutusError(`${source}: no such file`, {
+        code: "upload_missing",
+        hint: "Check the path; relative paths start from the folder you ran the command in.",
+      });
+    }
+    throw error;
+  }
+  if (!info.isFile) {
+    throw new PlutusError(`${source} is not a file`, {
+      code: "upload_not_file",
+      hint: "Give the path of a CSV or spreadsheet file.",
+    });
+  }
+  await Deno.mkdir(inbox, { recursive: true });
+  const name = basename(source);
+  const waiting = join(inbox, name);
+  if (await sameContent(source, waiting)) return name;
+  const target = await freeName(inbox, name);
+  const part = join(inbox, `.${target}.part`);
+  try {
+    await Deno.copyFile(source, part);
+    await Deno.rename(part, join(inbox, target));
+  } catch (error) {
+    await Deno.remove(part).catch(() => {});
+    throw error;
+  }
+  return target;
+}
+
+async function sameContent(a: string, b: string): Promise<boolean> {
+  try {
+    const [sa, sb] = await Promise.all([Deno.stat(a), Deno.stat(b)]);
+    if (sa.size !== sb.size) return false;
+    return (await sha256File(a)) === (await sha256File(b));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * `init`: a new project folder with the layout Plutus expects, a commented plutus.yaml
+ * and schema, and with `demo` a working set of sources and messy sample files.
+ * It never overwrites anything.
+ *
+ * @module
+ */
+import { join, resolve } from "node:path";
+import { PlutusError } from "../../config/errors.ts";
+import {
+  DEMO_AD_SPEND,
+  DEMO_LEADS,
+  DEMO_ORDERS,
+  DEMO_PLUTUS_YAML,
+  demoFiles,
+  demoFollowUpFile,
+} from "./demo_project.ts";
+import { ENV_FILE, FOLDERS, GITIGNORE, LEADS_SCHEMA, PLUTUS_YAML } from "./templates.ts";
+
+/** What init made. */
+export interface InitResult {
+  root: string;
+  /** Paths relative to root, in the order they were written. */
+  created: string[];
+}
+
+/** Creates a project in `dir` (made if missing). Refuses if any file it writes exists. */
+export async function initProject(
+  dir: string,
+  options: { demo?: boolean } = {},
+): Promise<InitResult> {
+  const root = resolve(dir);
+  const files: Record<string, string> = options.demo
+    ? {
+      "plutus.yaml": DEMO_PLUTUS_YAML,
+      "schema/ad_spend.yaml": DEMO_AD_SPEND,
+      "schema/leads.yaml": DEMO_LEADS,
+      "schema/orders.yaml": DEMO_ORDERS,
+      ...Object.fromEntries(
+        Object.entries(demoFiles()).map(([name, text]) => [`inbox/${name}`, text]),
+      ),
+      [`samples/${demoFollowUpFile()[0]}`]: demoFollowUpFile()[1],
+    }
+    : { "plutus.yaml": PLUTUS_YAML, "schema/leads.yaml": LEADS_SCHEMA };
+  files[".env"] = ENV_FILE;
+  files[".gitignore"] = GITIGNORE;
+
+  const taken: string[] = [];
+  for (const name of Object.keys(files)) {
+    if (await exists(join(root, name))) taken.push(name);
+  }
+  if (taken.length > 0) {
+    throw new PlutusError(
+      `${root} already has ${
+        taken.includes("plutus.yaml") ? "a Plutus project" : taken.join(", ")
+      }; nothing was changed`,
+      {
+        code: "project_exists",
+        hint: "Choose a new folder: plutus init NEW_FOLDER. Plutus never overwrites a project.",
+      },
+    );
+  }
+  const created: string[] = [];
+  for (const folder of Object.keys(FOLDERS)) {
+    await Deno.mkdir(join(root, folder), { recursive: true });
+  }
+  for (const [name, text] of Object.entries(files)) {
+    const path = join(root, name);
+    await Deno.mkdir(join(path, ".."), { recursive: true });
+    await Deno.writeTextFile(path, text, {
+      createNew: true,
+      mode: name === ".env" ? 0o600 : undefined,
+    });
+    created.push(name);
+  }
+  return { root, created };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}

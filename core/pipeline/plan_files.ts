@@ -1,0 +1,97 @@
+/**
+ * Decides which source reads each file waiting in inbox/: the one whose `files` pattern
+ * matches its name, or the one the analyst named.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { FileSourceConfig } from "../../config/plutus_config.ts";
+import { matchesFiles } from "../inbox.ts";
+import type { Project } from "../project.ts";
+
+/** A file with the source that will read it. */
+export interface PlannedFile {
+  source: string;
+  fileName: string;
+  path: string;
+}
+
+/** A file no source can read, with why and what to do. */
+export interface UnplannedFile {
+  fileName: string;
+  reason: string;
+  hint: string;
+}
+
+/** A file to ingest, optionally with the source that must read it. */
+export interface FileRequest {
+  /** The file's name, as shown in reports. */
+  name: string;
+  source?: string;
+  /** Where it is, when not in inbox/ (a dry-run upload reads it in place). */
+  path?: string;
+}
+
+/** The file sources of a project, by name. */
+export function fileSources(project: Project): [string, FileSourceConfig][] {
+  return Object.entries(project.config.sources).filter((
+    entry,
+  ): entry is [string, FileSourceConfig] => entry[1].kind === "file");
+}
+
+/**
+ * Pairs each file with its source. With `only`, files of other sources are left out
+ * silently (the analyst asked for some sources); without it, a file no source matches
+ * is reported.
+ */
+export function planFiles(
+  project: Project,
+  files: readonly FileRequest[],
+  only?: readonly string[],
+): { planned: PlannedFile[]; unplanned: UnplannedFile[] } {
+  const sources = fileSources(project);
+  const planned: PlannedFile[] = [];
+  const unplanned: UnplannedFile[] = [];
+  for (const file of files) {
+    const path = file.path ?? join(project.paths.inbox, file.name);
+    if (file.source !== undefined) {
+      if (sources.some(([name]) => name === file.source)) {
+        planned.push({ source: file.source, fileName: file.name, path });
+      } else {
+        unplanned.push({
+          fileName: file.name,
+          reason: `there is no file source "${file.source}" in plutus.yaml any more`,
+          hint:
+            "Load the file with plutus run (its name picks the source), or with plutus upload --source NAME.",
+        });
+      }
+      continue;
+    }
+    const matching = sources.filter(([, source]) => matchesFiles(file.name, source.files)).map((
+      [name],
+    ) => name);
+    const wanted = only ? matching.filter((name) => only.includes(name)) : matching;
+    if (wanted.length === 1) {
+      planned.push({ source: wanted[0]!, fileName: file.name, path });
+    } else if (wanted.length > 1) {
+      unplanned.push({
+        fileName: file.name,
+        reason: `${file.name} matches the files pattern of several sources: ${wanted.join(", ")}`,
+        hint: `Make the files patterns in plutus.yaml distinct, or upload it with --source ${
+          wanted[0]
+        }.`,
+      });
+    } else if (!only) {
+      unplanned.push({
+        fileName: file.name,
+        reason: `no source reads ${file.name}: it matches no files pattern in plutus.yaml`,
+        hint: sources.length > 0
+          ? `Add its name pattern to a source's files (patterns now: ${
+            sources.map(([name, source]) => `${name}: ${source.files.join(", ")}`).join("; ")
+          }), or upload it with --source NAME. It stays in inbox/.`
+          : "Add a file source to plutus.yaml (see docs/configuration.md). It stays in inbox/.",
+      });
+    }
+  }
+  return { planned, unplanned };
+}

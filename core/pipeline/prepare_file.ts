@@ -1,0 +1,119 @@
+/**
+ * The read → map → clean → validate half of a file step, as a stream of messages. It runs
+ * in a worker for large files (so parsing overlaps with inserting) and in-thread for small
+ * ones; either way the loader sees the same messages.
+ *
+ * @module
+ */
+import type { ColumnMapping } from "../../config/plutus_config.ts";
+import type { TableSchema } from "../../schema/table_schema.ts";
+import { openCsv } from "../read/csv_reader.ts";
+import type { ReadInfo, StopInfo, TableReader } from "../read/table_reader.ts";
+import type { Cell } from "../transform/cell.ts";
+import { mapColumns } from "../transform/map_columns.ts";
+import { type CellProblem, compileRowPreparer } from "../transform/row_preparer.ts";
+import type { Stored } from "../transform/validate_column.ts";
+
+/** Everything a worker needs to prepare one file; plain data, so it can be posted. */
+export interface FilePlan {
+  source: string;
+  path: string;
+  fileName: string;
+  table: TableSchema;
+  columns?: Record<string, ColumnMapping>;
+  csv?: { delimiter?: string; encoding?: string; skip_lines?: number; quote?: string };
+  stopAt?: string;
+}
+
+/** A rejected row: where it was, what was wrong, and the row as read. */
+export interface PreparedReject {
+  location: string;
+  line: number;
+  problems: CellProblem[];
+  /** The row as read, header → value, as JSON. */
+  record: string;
+}
+
+/** What preparing a file reports, in order: opened, batches, end. */
+export type PrepareMessage =
+  | {
+    type: "opened";
+    header: string[];
+    headerLine: number;
+    info: ReadInfo;
+    mapped: { column: string; header?: string; constant?: Cell }[];
+    unusedHeaders: string[];
+  }
+  | { type: "batch"; values: Stored[]; rows: number; read: number; rejects: PreparedReject[] }
+  | { type: "end"; stopped?: StopInfo; blankRows: number };
+
+/** Opens the file a plan names, with the reader its format needs. */
+export function openTable(plan: FilePlan): Promise<TableReader> {
+  return openCsv(plan.path, plan.fileName, {
+    delimiter: plan.csv?.delimiter,
+    encoding: plan.csv?.encoding,
+    quote: plan.csv?.quote,
+    skipLines: plan.csv?.skip_lines,
+    stopAt: plan.stopAt === undefined ? undefined : new RegExp(plan.stopAt, "u"),
+  });
+}
+
+/** Prepares a file's rows for loading, yielding batches of stored values and rejects. */
+export async function* prepareFile(plan: FilePlan): AsyncGenerator<PrepareMessage> {
+  const reader = await openTable(plan);
+  try {
+    const mapping = mapColumns(plan.table, plan.columns, reader.header, {
+      source: plan.source,
+      fileName: plan.fileName,
+      headerLine: reader.headerLine,
+    });
+    yield {
+      type: "opened",
+      header: reader.header,
+      headerLine: reader.headerLine,
+      info: reader.info,
+      mapped: mapping.columns.map(({ column, header, constant }) => ({ column, header, constant })),
+      unusedHeaders: mapping.unusedHeaders,
+    };
+    const { width, prepare } = compileRowPreparer(plan.table, mapping.columns, (source) => {
+      if (source.constant !== undefined) {
+        const constant = source.constant;
+        return () => constant;
+      }
+      if (source.index === undefined) return () => null;
+      const index = source.index;
+      return (row) => (row as Cell[])[index] ?? null;
+    });
+    const locate = (line: number) => `${plan.fileName}:${line}`;
+    const record = (cells: Cell[]) =>
+      JSON.stringify(
+        Object.fromEntries(
+          reader.header.map((name, i) => [name || `column ${i + 1}`, cells[i] ?? null]),
+        ),
+      );
+    for await (const batch of reader.rows()) {
+      const values: Stored[] = new Array(batch.rows.length * width);
+      const rejects: PreparedReject[] = batch.broken.map((broken) => ({
+        location: locate(broken.line),
+        line: broken.line,
+        problems: [{ column: null, value: null, reason: broken.reason }],
+        record: record(broken.cells),
+      }));
+      let rows = 0;
+      for (let i = 0; i < batch.rows.length; i++) {
+        const cells = batch.rows[i]!;
+        const problems = prepare(cells, values, rows * width);
+        if (problems) {
+          const line = batch.lines[i]!;
+          rejects.push({ location: locate(line), line, problems, record: record(cells) });
+        } else rows++;
+      }
+      values.length = rows * width;
+      rejects.sort((a, b) => a.line - b.line);
+      yield { type: "batch", values, rows, read: batch.rows.length + batch.broken.length, rejects };
+    }
+    yield { type: "end", stopped: reader.stopped, blankRows: reader.blankRows };
+  } finally {
+    reader.close();
+  }
+}

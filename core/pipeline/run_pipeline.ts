@@ -1,0 +1,214 @@
+/**
+ * A run: take the project's lock, record the run, ingest each file (one step each, in its
+ * own transaction), log everything, and report through events. The CLI and the GUI both
+ * start runs here.
+ *
+ * @module
+ */
+import { RunLockedError } from "../../config/errors.ts";
+import type { RunListener, RunResult, StepResult } from "../events.ts";
+import { listInbox } from "../inbox.ts";
+import type { Project } from "../project.ts";
+import { readRunHistory } from "../store/run_history.ts";
+import { SqliteStore } from "../store/sqlite_store.ts";
+import { nowIso } from "../store/sql.ts";
+import { tryRunLock } from "../run_lock.ts";
+import { type FileRequest, planFiles } from "./plan_files.ts";
+import { runFileStep, type StepContext } from "./run_file_step.ts";
+import { localStamp, NullLog, RunLog, type RunLogger } from "./run_log.ts";
+
+/** What to run and how. */
+export interface RunOptions {
+  trigger: "cli" | "gui";
+  /** How the run was asked for, kept with it: "run", "upload", "rerun 4". */
+  command: string;
+  /** Files in inbox/ to ingest; all waiting files when absent. */
+  files?: FileRequest[];
+  /** Only these sources. */
+  sources?: string[];
+  /** Load files even if the same content was loaded before. */
+  force?: boolean;
+  /** Report what would happen, change nothing. */
+  dryRun?: boolean;
+  rerunOf?: number;
+  onEvent?: RunListener;
+}
+
+/** Runs the pipeline once; throws RunLockedError when another run holds the lock. */
+export async function runPipeline(project: Project, options: RunOptions): Promise<RunResult> {
+  const lock = tryRunLock(project.paths.lock);
+  if (!lock) throw lockedError(project);
+  const emit: RunListener = options.onEvent ?? (() => {});
+  const store = SqliteStore.open(project.paths.database);
+  const startedAt = new Date();
+  const warnings: string[] = [];
+  const dryRun = options.dryRun === true;
+  let runId = 0;
+  let log: RunLogger = new NullLog();
+  try {
+    const interrupted = store.markInterrupted();
+    for (const id of interrupted) {
+      warnings.push(
+        `run ${id} was interrupted (its process stopped); its unfinished step loaded nothing`,
+      );
+    }
+    const requests = options.files ??
+      (await listInbox(project.paths.inbox)).map((name) => ({ name }));
+    const { planned, unplanned } = planFiles(project, requests, options.sources);
+    if (!dryRun) {
+      runId = store.startRun(options.trigger, options.command, options.rerunOf);
+      try {
+        log = RunLog.open(project.paths.logs, runId, startedAt, project.secrets);
+      } catch (error) {
+        store.finishRun(runId, "failed");
+        throw error;
+      }
+    }
+    log.info(
+      `run ${runId} started by ${options.trigger}: plutus ${options.command}${
+        dryRun ? " (dry run)" : ""
+      }`,
+    );
+    for (const warning of warnings) log.warn(warning);
+    emit({
+      type: "run_started",
+      runId,
+      trigger: options.trigger,
+      planned: planned.map((file) => ({ source: file.source, input: file.fileName })),
+    });
+
+    const steps: StepResult[] = [];
+    for (const file of unplanned) {
+      const step = unplannedStep(file.fileName, file.reason, file.hint);
+      if (!dryRun) {
+        step.id = store.startStep(runId, "", file.fileName, null);
+        store.finishStep(step.id, {
+          status: "skipped",
+          table_name: null,
+          rows_read: 0,
+          rows_inserted: 0,
+          rows_updated: 0,
+          rows_duplicate: 0,
+          rows_rejected: 0,
+          error: file.reason,
+          hint: file.hint,
+          archived_to: null,
+        });
+      }
+      log.warn(`${file.reason}. ${file.hint}`);
+      emit({ type: "warning", runId, message: `${file.reason}. ${file.hint}` });
+      steps.push(step);
+    }
+    let index = 0;
+    for (const file of planned) {
+      const stepIndex = index++;
+      const context: StepContext = {
+        project,
+        store,
+        log,
+        runId,
+        day: localStamp(startedAt).slice(0, 10),
+        dryRun,
+        force: options.force === true,
+        onStarted: (stepId) =>
+          emit({
+            type: "step_started",
+            runId,
+            stepId,
+            source: file.source,
+            input: file.fileName,
+            index: stepIndex,
+          }),
+        onProgress: (stepId, rowsRead, elapsedMs) =>
+          emit({
+            type: "step_progress",
+            runId,
+            stepId,
+            source: file.source,
+            input: file.fileName,
+            rowsRead,
+            elapsedMs,
+          }),
+      };
+      const step = await runFileStep(context, file);
+      log.context = "";
+      steps.push(step);
+      emit({ type: "step_finished", runId, step });
+    }
+
+    const status = steps.some((step) => step.status === "failed") ? "failed" : "succeeded";
+    if (!dryRun) store.finishRun(runId, status);
+    const result: RunResult = {
+      id: runId,
+      status,
+      startedAt: nowIso(startedAt),
+      finishedAt: nowIso(),
+      steps,
+      logFile: log.relativePath,
+      warnings,
+      dryRun,
+      durationMs: Date.now() - startedAt.getTime(),
+    };
+    log.info(
+      `run ${runId} ${status}: ${
+        steps.filter((s) => s.status === "succeeded").length
+      } step(s) succeeded, ` +
+        `${steps.filter((s) => s.status === "failed").length} failed, ${
+          steps.filter((s) => s.status === "skipped").length
+        } skipped`,
+    );
+    emit({ type: "run_finished", run: result });
+    return result;
+  } catch (error) {
+    if (runId > 0) {
+      store.rollback();
+      store.finishRun(runId, "failed");
+      log.error(`run stopped: ${(error as Error).message}`);
+    }
+    throw error;
+  } finally {
+    log.close();
+    store.close();
+    lock.release();
+  }
+}
+
+function unplannedStep(input: string, error: string, hint: string): StepResult {
+  return {
+    id: 0,
+    source: "",
+    input,
+    status: "skipped",
+    rowsRead: 0,
+    inserted: 0,
+    updated: 0,
+    duplicate: 0,
+    rejected: 0,
+    error,
+    hint,
+    topReasons: [],
+    notes: [],
+    durationMs: 0,
+  };
+}
+
+/** Names the run that holds the lock, as far as the database knows it. */
+function lockedError(project: Project): RunLockedError {
+  let holder = "another run is in progress";
+  try {
+    const running = readRunHistory(project.paths.database, (history) => history.runningRun());
+    if (running) {
+      holder += `: run ${running.id}, started ${
+        localStamp(new Date(running.started_at))
+      } from the ${running.trigger === "gui" ? "GUI" : "command line"} (plutus ${
+        running.command ?? "run"
+      })`;
+    }
+  } catch {
+    // the database may not exist yet; the plain message is enough
+  }
+  return new RunLockedError(holder, {
+    hint:
+      "Wait for it to finish (plutus status shows it), then try again. Only one run at a time can load data.",
+  });
+}

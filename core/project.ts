@@ -1,0 +1,119 @@
+/**
+ * A project folder: where its files live, and its configuration loaded and checked as a
+ * whole (every source's table exists, every mapped column is a column of it).
+ *
+ * @module
+ */
+import { isAbsolute, join, resolve } from "node:path";
+import { closestMatch } from "../config/closest_match.ts";
+import { ConfigError, type ConfigProblem } from "../config/errors.ts";
+import { parseEnvFile, SecretMask } from "../config/env.ts";
+import { loadConfig } from "../config/load_config.ts";
+import type { PlutusConfig } from "../config/plutus_config.ts";
+import type { YamlFile } from "../config/yaml_file.ts";
+import { loadSchemas } from "../schema/load_schemas.ts";
+import type { TableSchema } from "../schema/table_schema.ts";
+
+/** Where a project's parts live. */
+export interface ProjectPaths {
+  root: string;
+  config: string;
+  schema: string;
+  env: string;
+  inbox: string;
+  archive: string;
+  logs: string;
+  exports: string;
+  /** The run lock, next to the database. */
+  lock: string;
+  database: string;
+}
+
+/** A project with its configuration loaded. */
+export interface Project {
+  paths: ProjectPaths;
+  config: PlutusConfig;
+  configFile: YamlFile;
+  tables: Map<string, TableSchema>;
+  /** A variable from the environment, else from .env. */
+  env: (name: string) => string | undefined;
+  secrets: SecretMask;
+}
+
+/** The paths of a project in `root`; the database path comes from plutus.yaml. */
+export function projectPaths(root: string, database = "data/plutus.db"): ProjectPaths {
+  const dir = resolve(root);
+  const db = isAbsolute(database) ? database : join(dir, database);
+  return {
+    root: dir,
+    config: join(dir, "plutus.yaml"),
+    schema: join(dir, "schema"),
+    env: join(dir, ".env"),
+    inbox: join(dir, "inbox"),
+    archive: join(dir, "archive"),
+    logs: join(dir, "logs"),
+    exports: join(dir, "exports"),
+    lock: `${db}.lock`,
+    database: db,
+  };
+}
+
+/** Loads plutus.yaml, schema/*.yaml and .env from `root`, and checks them together. */
+export async function openProject(root: string): Promise<Project> {
+  const { config, file } = await loadConfig(join(resolve(root), "plutus.yaml"));
+  const paths = projectPaths(root, config.database);
+  const tables = await loadSchemas(paths.schema);
+  const envFile = await readEnv(paths.env);
+  const secrets = new SecretMask();
+  for (const value of Object.values(envFile)) secrets.add(value);
+  const env = (name: string) => Deno.env.get(name) ?? envFile[name];
+  checkSources(config, file, tables);
+  return { paths, config, configFile: file, tables, env, secrets };
+}
+
+async function readEnv(path: string): Promise<Record<string, string>> {
+  try {
+    return parseEnvFile(await Deno.readTextFile(path));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return {};
+    throw error;
+  }
+}
+
+/** Every source must feed an existing table, and map only columns that table has. */
+function checkSources(
+  config: PlutusConfig,
+  file: YamlFile,
+  tables: Map<string, TableSchema>,
+): void {
+  const problems: ConfigProblem[] = [];
+  const tableNames = [...tables.keys()];
+  for (const [name, source] of Object.entries(config.sources)) {
+    const table = tables.get(source.table);
+    if (!table) {
+      const guess = closestMatch(source.table, tableNames);
+      problems.push({
+        location: `${file.name}:${file.lineOf(["sources", name, "table"])}`,
+        path: `sources.${name}.table`,
+        message: `no table "${source.table}"${guess ? ` (did you mean "${guess}"?)` : ""}; ` +
+          (tableNames.length > 0
+            ? `tables: ${tableNames.join(", ")}`
+            : "there are no tables yet: add a file such as schema/leads.yaml"),
+      });
+      continue;
+    }
+    const columnNames = Object.keys(table.columns);
+    for (const column of Object.keys(source.columns ?? {})) {
+      if (columnNames.includes(column)) continue;
+      const guess = closestMatch(column, columnNames);
+      problems.push({
+        location: `${file.name}:${file.keyLineOf(["sources", name, "columns"], column)}`,
+        path: `sources.${name}.columns.${column}`,
+        message: `"${column}" is not a column of table ${source.table}${
+          guess ? ` (did you mean "${guess}"?)` : ""
+        }; columns: ${columnNames.join(", ")} (${table.file})`,
+      });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+}

@@ -1,0 +1,251 @@
+/**
+ * Streams a CSV file: sniffs its encoding and layout from the first MiB, then parses it
+ * chunk by chunk with papaparse, so memory stays flat whatever the file's size. Every row
+ * keeps the line it started on.
+ *
+ * @module
+ */
+import Papa from "papaparse";
+import { SourceError } from "../../config/errors.ts";
+import type { Cell } from "../transform/cell.ts";
+import { assertText, sniffEncoding } from "./sniff_encoding.ts";
+import { sniffCsvLayout } from "./sniff_csv_layout.ts";
+import type { ReadOptions, RowBatch, StopInfo, TableReader } from "./table_reader.ts";
+
+/** CSV options from `csv:` in a source; absent ones are sniffed. */
+export interface CsvReadOptions extends ReadOptions {
+  delimiter?: string;
+  encoding?: string;
+  quote?: string;
+}
+
+const CHUNK_BYTES = 1 << 20;
+// A row longer than this is a quote that never closes, or not a CSV at all.
+const MAX_ROW_CHARS = 64 << 20;
+
+interface ParseResult {
+  data: string[][];
+  errors: { code: string; message: string; row: number }[];
+  meta: { cursor: number };
+}
+
+/** Opens a CSV file and reads its header; rows() streams the rest. */
+export async function openCsv(
+  path: string,
+  fileName: string,
+  options: CsvReadOptions = {},
+): Promise<TableReader> {
+  const file = await Deno.open(path);
+  try {
+    return await readHead(file, fileName, options);
+  } catch (error) {
+    file.close();
+    throw error;
+  }
+}
+
+async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOptions) {
+  const sample = await readUpTo(file, CHUNK_BYTES);
+  if (sample.length === 0) {
+    throw new SourceError(`${fileName} is empty`, {
+      code: "empty_file",
+      hint: "Export the data again; the file has no bytes at all.",
+      location: fileName,
+    });
+  }
+  const { encoding, bomLength } = sniffEncoding(sample, fileName, options.encoding);
+  const decoder = new TextDecoder(encoding, { fatal: true });
+  const decode = (bytes: Uint8Array, stream: boolean, line: number) => {
+    try {
+      return decoder.decode(bytes, { stream });
+    } catch {
+      throw new SourceError(
+        `${fileName}:${line}: the text is not valid ${encoding} from around this line on`,
+        {
+          code: "bad_encoding",
+          location: `${fileName}:${line}`,
+          hint: encoding === "utf-8"
+            ? "The file mixes encodings; if it came from Excel on Windows, set csv: {encoding: windows-1252} in its source."
+            : `Set csv: {encoding: …} in its source to the file's real encoding.`,
+        },
+      );
+    }
+  };
+  const sampleText = decode(sample.subarray(bomLength), true, 1);
+  assertText(sampleText, fileName);
+  const layout = sniffCsvLayout(sampleText, options);
+  const parser = new Papa.Parser({
+    delimiter: layout.delimiter,
+    newline: layout.newline,
+    quoteChar: options.quote ?? '"',
+  });
+  const parse = (input: string, last: boolean) => parser.parse(input, 0, !last) as ParseResult;
+
+  const afterSkip = sampleText.slice(layout.headerOffset);
+  const head = readFirstRow(afterSkip, layout.delimiter, layout.newline, options.quote);
+  const headerCells = head.cells;
+  if (!headerCells || headerCells.every((cell) => cell.trim() === "")) {
+    throw new SourceError(
+      `${fileName} has no header line${
+        layout.skipLines ? ` after skipping ${layout.skipLines} line(s)` : ""
+      }`,
+      {
+        code: "no_header",
+        hint: "The first line of a CSV must name its columns; check csv.skip_lines in its source.",
+        location: `${fileName}:${layout.skipLines + 1}`,
+      },
+    );
+  }
+  const header = headerCells.map((cell) => cell.trim());
+  const headerLine = layout.skipLines + 1;
+  let carry = afterSkip.slice(head.end);
+  const state = { stopped: undefined as StopInfo | undefined, blankRows: 0 };
+
+  async function* rows(): AsyncGenerator<RowBatch> {
+    let line = headerLine + 1 + headerCells!.reduce((n, cell) => n + lineBreaks(cell), 0);
+    let done = sample.length < CHUNK_BYTES;
+    let stopping = false;
+    try {
+      while (true) {
+        if (!done) {
+          const bytes = await readUpTo(file, CHUNK_BYTES);
+          done = bytes.length < CHUNK_BYTES;
+          carry += decode(bytes, !done, line);
+        }
+        if (done) carry += decode(new Uint8Array(), false, line);
+        const result = parse(carry, done);
+        carry = done ? "" : carry.slice(result.meta.cursor);
+        if (carry.length > MAX_ROW_CHARS) throw unclosedQuote(fileName, line);
+        const missing = result.errors.find((error) => error.code === "MissingQuotes");
+        if (missing) {
+          const before = result.data.slice(0, missing.row).reduce((n, row) => n + rowLines(row), 0);
+          throw unclosedQuote(fileName, line + before);
+        }
+        // The line break that ends the last line is not a blank row of its own.
+        const lastRow = result.data.at(-1);
+        if (done && lastRow?.length === 1 && lastRow[0] === "") result.data.pop();
+        const batch: RowBatch = { rows: [], lines: [], broken: [] };
+        const rowErrors = new Map(result.errors.map((error) => [error.row, error.message]));
+        result.data.forEach((cells, index) => {
+          const at = line;
+          line += rowLines(cells);
+          if (cells.every((cell) => cell === "")) {
+            state.blankRows++;
+            return;
+          }
+          if (stopping) {
+            state.stopped!.ignoredRows++;
+            return;
+          }
+          if (options.stopAt?.test(cells[0] ?? "")) {
+            stopping = true;
+            state.stopped = { line: at, text: (cells[0] ?? "").slice(0, 120), ignoredRows: 0 };
+            return;
+          }
+          const problem = rowErrors.get(index) ?? shapeProblem(cells, header.length);
+          if (problem) batch.broken.push({ line: at, reason: problem, cells });
+          else {
+            if (cells.length > header.length) cells.length = header.length;
+            batch.rows.push(cells as Cell[]);
+            batch.lines.push(at);
+          }
+        });
+        if (batch.rows.length > 0 || batch.broken.length > 0) yield batch;
+        if (done) return;
+      }
+    } finally {
+      file.close();
+    }
+  }
+
+  return {
+    fileName,
+    header,
+    headerLine,
+    info: {
+      format: "csv",
+      encoding,
+      delimiter: layout.delimiter,
+      skippedLines: layout.skipLines,
+    },
+    rows,
+    get stopped() {
+      return state.stopped;
+    },
+    get blankRows() {
+      return state.blankRows;
+    },
+    close: () => {
+      try {
+        file.close();
+      } catch {
+        // already closed by rows()
+      }
+    },
+  } satisfies TableReader;
+}
+
+/** A row with fewer fields than the header, or more that are not empty, is refused. */
+function shapeProblem(cells: string[], width: number): string | undefined {
+  if (cells.length === width) return undefined;
+  if (cells.length > width && cells.slice(width).every((cell) => cell === "")) return undefined;
+  return `has ${cells.length} field(s), the header has ${width}: a missing or extra delimiter, or an unquoted delimiter in a value`;
+}
+
+function unclosedQuote(fileName: string, line: number): SourceError {
+  return new SourceError(`${fileName}:${line}: a quoted field starts here and never closes`, {
+    code: "unclosed_quote",
+    location: `${fileName}:${line}`,
+    hint:
+      'Open the file in a text editor at that line: a value has an opening " without a closing one. Fix it, or export the file again.',
+  });
+}
+
+/** Lines a row spans: one, plus the line breaks inside its quoted fields. */
+function rowLines(cells: string[]): number {
+  let lines = 1;
+  for (const cell of cells) lines += lineBreaks(cell);
+  return lines;
+}
+
+function lineBreaks(text: string): number {
+  if (text.indexOf("\n") === -1 && text.indexOf("\r") === -1) return 0;
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10 || (code === 13 && text.charCodeAt(i + 1) !== 10)) count++;
+  }
+  return count;
+}
+
+/**
+ * The first row of `text` and where it ends. A step callback that stops after one row
+ * gives the right end; papaparse's \`preview: 1\` reports the end of the second row when
+ * the text has no quotes (its fast path).
+ */
+function readFirstRow(text: string, delimiter: string, newline: string, quote = '"') {
+  const first: { cells?: string[]; end: number } = { end: text.length };
+  const parser: Papa.Parser = new Papa.Parser({
+    delimiter,
+    newline: newline as "\n",
+    quoteChar: quote,
+    step: (result: { data: string[][]; meta: { cursor: number } }) => {
+      first.cells = result.data[0];
+      first.end = result.meta.cursor;
+      parser.abort();
+    },
+  } as Papa.ParseConfig);
+  parser.parse(text, 0, false);
+  return first;
+}
+
+async function readUpTo(file: Deno.FsFile, size: number): Promise<Uint8Array> {
+  const buffer = new Uint8Array(size);
+  let filled = 0;
+  while (filled < size) {
+    const read = await file.read(buffer.subarray(filled));
+    if (read === null) break;
+    filled += read;
+  }
+  return buffer.subarray(0, filled);
+}

@@ -1,0 +1,119 @@
+/**
+ * Finds how a CSV is laid out from its first lines: the line ending, the delimiter, and
+ * which line holds the header (exports often start with a report title and a date range).
+ *
+ * @module
+ */
+import Papa from "papaparse";
+
+/** The layout of a CSV, as found or as configured. */
+export interface CsvLayout {
+  newline: "\r\n" | "\n" | "\r";
+  delimiter: string;
+  /** Lines before the header. */
+  skipLines: number;
+  /** Where the header line starts in the sampled text. */
+  headerOffset: number;
+}
+
+const CANDIDATES = [",", ";", "\t", "|"];
+const SAMPLE_ROWS = 60;
+
+/** Finds the layout of `text` (the decoded start of a file); given options win. */
+export function sniffCsvLayout(
+  text: string,
+  options: { delimiter?: string; skipLines?: number; quote?: string } = {},
+): CsvLayout {
+  const newline = sniffNewline(text);
+  const lines = leadingLines(text, newline, SAMPLE_ROWS + (options.skipLines ?? 10));
+  const delimiter = options.delimiter ?? sniffDelimiter(lines, options.skipLines, options.quote);
+  const skipLines = options.skipLines ?? findHeaderLine(lines, delimiter, options.quote);
+  return { newline, delimiter, skipLines, headerOffset: offsetOfLine(lines, skipLines) };
+}
+
+function sniffNewline(text: string): CsvLayout["newline"] {
+  const lf = text.indexOf("\n");
+  const cr = text.indexOf("\r");
+  if (cr === -1) return "\n";
+  if (lf === -1) return "\r";
+  return cr + 1 === lf ? "\r\n" : lf < cr ? "\n" : "\r";
+}
+
+interface Line {
+  text: string;
+  offset: number;
+}
+
+function leadingLines(text: string, newline: string, count: number): Line[] {
+  const lines: Line[] = [];
+  let offset = 0;
+  while (lines.length < count && offset < text.length) {
+    const end = text.indexOf(newline, offset);
+    if (end === -1) {
+      lines.push({ text: text.slice(offset), offset });
+      break;
+    }
+    lines.push({ text: text.slice(offset, end), offset });
+    offset = end + newline.length;
+  }
+  return lines;
+}
+
+function offsetOfLine(lines: Line[], index: number): number {
+  return lines[index]?.offset ??
+    (lines.at(-1) ? lines.at(-1)!.offset + lines.at(-1)!.text.length : 0);
+}
+
+function fieldCounts(lines: Line[], delimiter: string, quote = '"'): number[] {
+  const parser = new Papa.Parser({ delimiter, quoteChar: quote, newline: "\n" });
+  return lines.map((line) =>
+    line.text.trim() === "" ? 0 : (parser.parse(line.text, 0, false).data[0]?.length ?? 0)
+  );
+}
+
+/** The count that most lines share (ties: the larger), ignoring blank and one-field lines. */
+function modalCount(counts: number[]): { count: number; share: number } {
+  const tally = new Map<number, number>();
+  let considered = 0;
+  for (const count of counts) {
+    if (count < 2) continue;
+    considered++;
+    tally.set(count, (tally.get(count) ?? 0) + 1);
+  }
+  let best = { count: 1, times: 0 };
+  for (const [count, times] of tally) {
+    if (times > best.times || (times === best.times && count > best.count)) best = { count, times };
+  }
+  return { count: best.count, share: considered === 0 ? 0 : best.times / considered };
+}
+
+/**
+ * The delimiter that splits most lines into the same number of fields. Among those that
+ * are consistent enough (80% of lines agree), the one giving more fields wins: "1,5" in a
+ * semicolon file splits every line in two on the comma, but in six on the semicolon.
+ */
+function sniffDelimiter(lines: Line[], skipLines?: number, quote?: string): string {
+  const body = lines.slice(skipLines ?? 0).filter((line) => line.text.trim() !== "");
+  const candidates = CANDIDATES.map((delimiter) => ({
+    delimiter,
+    ...modalCount(fieldCounts(body, delimiter, quote)),
+  }))
+    .filter((candidate) => candidate.count >= 2);
+  const consistent = candidates.filter((candidate) => candidate.share >= 0.8);
+  const pool = consistent.length > 0 ? consistent : candidates;
+  pool.sort((a, b) =>
+    consistent.length > 0
+      ? b.count - a.count || b.share - a.share
+      : b.share * b.count - a.share * a.count
+  );
+  return pool[0]?.delimiter ?? ",";
+}
+
+/** The first line with as many fields as most lines have: the titles above it have fewer. */
+function findHeaderLine(lines: Line[], delimiter: string, quote?: string): number {
+  const counts = fieldCounts(lines, delimiter, quote);
+  const { count } = modalCount(counts);
+  if (count < 2) return Math.max(0, counts.findIndex((c) => c > 0));
+  const index = counts.findIndex((c) => c >= count);
+  return index === -1 ? 0 : index;
+}

@@ -1,0 +1,67 @@
+/**
+ * What every file reader gives the pipeline: a header, then rows in batches, each row
+ * with the place it came from so that a reject can say `leads.csv:2031`.
+ *
+ * @module
+ */
+import type { Cell } from "../transform/cell.ts";
+
+/** Rows read from a file, with where each one stands. */
+export interface RowBatch {
+  rows: Cell[][];
+  /** `lines[i]` is the line (CSV) or row number (sheet) of `rows[i]`. */
+  lines: number[];
+  /** Rows the reader could not split into fields properly; they become rejects. */
+  broken: BrokenRow[];
+}
+
+/** A row whose shape is wrong: a ragged row, a stray quote. */
+export interface BrokenRow {
+  line: number;
+  reason: string;
+  cells: Cell[];
+}
+
+/** What a reader found out about a file, for the log and `plutus preview`. */
+export interface ReadInfo {
+  format: "csv" | "xlsx" | "xls" | "ods";
+  encoding?: string;
+  delimiter?: string;
+  /** Lines (or sheet rows) before the header that were skipped, e.g. report titles. */
+  skippedLines: number;
+  sheet?: string;
+  sheets?: string[];
+}
+
+/** Where reading stopped early, because a row matched `stop_at`. */
+export interface StopInfo {
+  line: number;
+  text: string;
+  /** Non-blank rows after the stop row that were not read as data. */
+  ignoredRows: number;
+}
+
+/** A file opened for reading: the header is known, the rows come on demand. */
+export interface TableReader {
+  /** Shown in every location: the file's name in inbox/. */
+  fileName: string;
+  header: string[];
+  /** The line (or sheet row) the header stands on. */
+  headerLine: number;
+  info: ReadInfo;
+  /** Reads the data rows; call once. */
+  rows(): AsyncGenerator<RowBatch>;
+  /** Set once rows() is done, if reading stopped at a footer. */
+  readonly stopped: StopInfo | undefined;
+  /** Blank rows that were skipped while reading. */
+  readonly blankRows: number;
+  close(): void;
+}
+
+/** Options every file reader honours. */
+export interface ReadOptions {
+  /** Lines to skip before the header; found automatically when absent. */
+  skipLines?: number;
+  /** Stop at the first row whose first cell matches. */
+  stopAt?: RegExp;
+}

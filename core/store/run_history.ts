@@ -1,0 +1,118 @@
+/**
+ * Reading what runs did: runs, steps, rejects. Works on a read-only connection, so status
+ * and the GUI can look while a run is loading.
+ *
+ * @module
+ */
+import { DatabaseSync } from "node:sqlite";
+import { existsSync } from "node:fs";
+import type { RejectRecord, RunRecord, StepRecord } from "./sqlite_store.ts";
+
+/** A run with its steps' counts added up. */
+export interface RunSummary extends RunRecord {
+  steps: number;
+  failed_steps: number;
+  rows_read: number;
+  rows_inserted: number;
+  rows_updated: number;
+  rows_duplicate: number;
+  rows_rejected: number;
+}
+
+/** A stored reject with its id and step. */
+export interface StoredReject extends RejectRecord {
+  id: number;
+  step_id: number;
+  run_id: number;
+}
+
+/** Read-only questions about past runs. */
+export class RunHistory {
+  readonly #db: DatabaseSync;
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+  }
+
+  /** The newest runs first. */
+  listRuns(limit = 10): RunSummary[] {
+    return this.#db.prepare(
+      `SELECT r.*, count(s.id) AS steps,
+         coalesce(sum(s.status = 'failed' OR s.status = 'interrupted'), 0) AS failed_steps,
+         coalesce(sum(s.rows_read), 0) AS rows_read, coalesce(sum(s.rows_inserted), 0) AS rows_inserted,
+         coalesce(sum(s.rows_updated), 0) AS rows_updated, coalesce(sum(s.rows_duplicate), 0) AS rows_duplicate,
+         coalesce(sum(s.rows_rejected), 0) AS rows_rejected
+       FROM _plutus_runs r LEFT JOIN _plutus_steps s ON s.run_id = r.id
+       GROUP BY r.id ORDER BY r.id DESC LIMIT ?`,
+    ).all(limit) as unknown as RunSummary[];
+  }
+
+  run(id: number): RunRecord | undefined {
+    return this.#db.prepare("SELECT * FROM _plutus_runs WHERE id = ?").get(id) as
+      | RunRecord
+      | undefined;
+  }
+
+  lastRun(): RunRecord | undefined {
+    return this.#db.prepare("SELECT * FROM _plutus_runs ORDER BY id DESC LIMIT 1").get() as
+      | RunRecord
+      | undefined;
+  }
+
+  runningRun(): RunRecord | undefined {
+    return this.#db.prepare(
+      "SELECT * FROM _plutus_runs WHERE status = 'running' ORDER BY id DESC LIMIT 1",
+    ).get() as
+      | RunRecord
+      | undefined;
+  }
+
+  steps(runId: number): StepRecord[] {
+    return this.#db.prepare("SELECT * FROM _plutus_steps WHERE run_id = ? ORDER BY id").all(
+      runId,
+    ) as unknown as StepRecord[];
+  }
+
+  /** Rejects of a run (or of one step), in file order, at most `limit`. */
+  rejects(runId: number, options: { stepId?: number; limit?: number } = {}): StoredReject[] {
+    const where = options.stepId === undefined ? "run_id = ?" : "run_id = ? AND step_id = ?";
+    const params = options.stepId === undefined ? [runId] : [runId, options.stepId];
+    return this.#db.prepare(
+      `SELECT * FROM _plutus_rejects WHERE ${where} ORDER BY step_id, line, id LIMIT ?`,
+    ).all(...params, options.limit ?? -1) as unknown as StoredReject[];
+  }
+
+  /** The most frequent reasons of a step, values folded: `amount: "…" is not a number`. */
+  topReasons(stepId: number, limit = 5): { reason: string; count: number }[] {
+    const rows = this.#db.prepare(
+      "SELECT column_name, reason FROM _plutus_rejects WHERE step_id = ?",
+    ).all(stepId) as unknown as { column_name: string | null; reason: string }[];
+    const counts = new Map<string, number>();
+    for (const row of rows) {
+      const reason = row.reason.replace(/"(?:[^"\\]|\\.)*"/g, "…");
+      const key = row.column_name ? `${row.column_name}: ${reason}` : reason;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) =>
+      b.count - a.count
+    ).slice(0, limit);
+  }
+}
+
+/**
+ * Opens the database read-only, answers `question`, closes it. Returns undefined when
+ * there is no database yet (no run has happened).
+ */
+export function readRunHistory<T>(
+  path: string,
+  question: (history: RunHistory) => T,
+): T | undefined {
+  if (!existsSync(path)) return undefined;
+  const db = new DatabaseSync(path, { readOnly: true, timeout: 5000 });
+  try {
+    const hasRuns = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = '_plutus_runs'").get();
+    return hasRuns ? question(new RunHistory(db)) : undefined;
+  } finally {
+    db.close();
+  }
+}

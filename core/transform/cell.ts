@@ -1,0 +1,30 @@
+/**
+ * The value of one cell as it moves through map → clean → validate, and the way a rule
+ * says a value is wrong.
+ *
+ * @module
+ */
+
+/** A cell value: text from CSV, typed values from spreadsheets and JSON, or nothing. */
+export type Cell = string | number | boolean | Date | null;
+
+/** A value a rule or a type check refused, with the reason the analyst will read. */
+export class CellError {
+  constructor(readonly reason: string) {}
+}
+
+/** Returns `value`, with empty or blank text turned into null (an empty cell is "no value"). */
+export function emptyToNull(value: Cell): Cell {
+  return typeof value === "string" && value.trim() === "" ? null : value;
+}
+
+/** Shows a cell in a reason: quoted text, plain numbers. */
+export function showCell(value: unknown): string {
+  if (value === null || value === undefined) return "(empty)";
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "string") {
+    const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
+    return JSON.stringify(shown);
+  }
+  return String(value);
+}

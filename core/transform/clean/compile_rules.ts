@@ -1,0 +1,67 @@
+/**
+ * Turns the clean rules written in YAML into one function per column, applied in order.
+ *
+ * @module
+ */
+import type { CleanRuleName, CleanRuleSpec } from "../../../config/clean_rule_model.ts";
+import { type Cell, CellError, emptyToNull } from "../cell.ts";
+import { compileDateFormat, parseDate } from "./parse_date.ts";
+import { type NumberFormat, parseNumber, parsePercent } from "./parse_number.ts";
+import { type BoolWords, parseBool } from "./parse_bool.ts";
+import {
+  collapseSpaces,
+  defaultValue,
+  mapValues,
+  nullIf,
+  replace,
+  titleCase,
+  trim,
+  urlParam,
+} from "./text_rules.ts";
+
+/** One compiled rule. */
+export type CleanFn = (value: Cell) => Cell | CellError;
+
+const text = (change: (text: string) => string): CleanFn => (value) =>
+  typeof value === "string" ? change(value) : value;
+
+// Every rule name in config/clean_rule_model.ts must have a builder here (the type says so).
+const BUILDERS: Record<CleanRuleName, (arg: unknown) => CleanFn> = {
+  trim: () => trim,
+  collapse_spaces: () => collapseSpaces,
+  lower: () => text((t) => t.toLowerCase()),
+  upper: () => text((t) => t.toUpperCase()),
+  title: () => titleCase,
+  null_if: (arg) => nullIf(arg),
+  replace: (arg) => replace(arg as { from?: string; regex?: string; to: string }),
+  map: (arg) => mapValues(arg as Record<string, unknown>),
+  parse_number: (arg) => (value) => parseNumber(value, (arg ?? {}) as NumberFormat),
+  parse_percent: (arg) => (value) => parsePercent(value, (arg ?? {}) as NumberFormat),
+  parse_date: (arg) => {
+    const formats = arg === null ? [] : Array.isArray(arg) ? arg : [arg];
+    const parsers = formats.map((format) => compileDateFormat(String(format)));
+    return (value) => parseDate(value, parsers);
+  },
+  parse_bool: (arg) => parseBool(arg as BoolWords | null),
+  url_param: (arg) => urlParam(String(arg)),
+  default: (arg) => defaultValue(arg),
+};
+
+/**
+ * Compiles rules into one function. Empty text becomes null after every rule, so that
+ * `trim` of "   " leaves no value and `default` can fill it. The first rule that refuses
+ * a value stops the chain; its reason names the rule.
+ */
+export function compileCleanRules(rules: readonly CleanRuleSpec[]): CleanFn {
+  const steps = rules.map((rule) => ({ name: rule.name, fn: BUILDERS[rule.name](rule.arg) }));
+  if (steps.length === 0) return emptyToNull;
+  return (input) => {
+    let value = emptyToNull(input);
+    for (const step of steps) {
+      const out = step.fn(value);
+      if (out instanceof CellError) return new CellError(`${step.name}: ${out.reason}`);
+      value = emptyToNull(out);
+    }
+    return value;
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Clean rules that change text: case, spaces, replacements, value maps, nulls, defaults and
+ * URL parameters. Values that are not text pass through unchanged.
+ *
+ * @module
+ */
+import type { Cell } from "../cell.ts";
+
+/** Collapses runs of white space (also no-break spaces) into one space, and trims. */
+export function collapseSpaces(value: Cell): Cell {
+  return typeof value === "string" ? value.replace(/[\s\u00a0\u202f]+/g, " ").trim() : value;
+}
+
+/** Removes white space (also no-break and zero-width spaces) at both ends. */
+export function trim(value: Cell): Cell {
+  return typeof value === "string"
+    ? value.replace(/^[\s\u00a0\u200b\ufeff]+|[\s\u00a0\u200b\ufeff]+$/g, "")
+    : value;
+}
+
+/** Capitalises each word: "jane O'NEIL-smith" → "Jane O'neil-Smith". */
+export function titleCase(value: Cell): Cell {
+  if (typeof value !== "string") return value;
+  return value.toLowerCase().replace(
+    /(^|[\s\-/(])(\p{L})/gu,
+    (_, before, letter) => before + letter.toUpperCase(),
+  );
+}
+
+/** Builds null_if: the listed values (compared trimmed and case-insensitively) become null. */
+export function nullIf(values: unknown): (value: Cell) => Cell {
+  const list = (Array.isArray(values) ? values : [values]).map((v) => normalize(v));
+  const nullSet = new Set(list);
+  return (value) => (value !== null && nullSet.has(normalize(value)) ? null : value);
+}
+
+/** Builds replace: plain text (every occurrence) or a regular expression. */
+export function replace(
+  options: { from?: string; regex?: string; to: string },
+): (value: Cell) => Cell {
+  if (options.regex !== undefined) {
+    const regex = new RegExp(options.regex, "gu");
+    return (value) => (typeof value === "string" ? value.replace(regex, options.to) : value);
+  }
+  const from = options.from!;
+  return (value) => (typeof value === "string" ? value.replaceAll(from, options.to) : value);
+}
+
+/**
+ * Builds map: a value found among the keys (trimmed, case-insensitive) becomes the mapped
+ * value; any other value passes through, so validation can still refuse it.
+ */
+export function mapValues(table: Record<string, unknown>): (value: Cell) => Cell {
+  const lookup = new Map<string, Cell>();
+  for (const [from, to] of Object.entries(table)) lookup.set(normalize(from), to as Cell);
+  return (value) => {
+    if (value === null) return lookup.has("") ? lookup.get("")! : null;
+    const key = normalize(value);
+    return lookup.has(key) ? lookup.get(key)! : value;
+  };
+}
+
+/** Builds default: an empty value becomes the given one. */
+export function defaultValue(fallback: unknown): (value: Cell) => Cell {
+  return (value) => (value === null ? fallback as Cell : value);
+}
+
+/**
+ * Builds url_param: the value of one query parameter of a URL, e.g. utm_source from a
+ * landing page. A URL without the parameter gives null; text that is no URL too.
+ */
+export function urlParam(name: string): (value: Cell) => Cell {
+  return (value) => {
+    if (typeof value !== "string" || value.trim() === "") return null;
+    const text = value.trim();
+    const query = text.includes("?") ? text.slice(text.indexOf("?") + 1).split("#")[0]! : "";
+    try {
+      return new URLSearchParams(query).get(name);
+    } catch {
+      return null;
+    }
+  };
+}
+
+function normalize(value: unknown): string {
+  return String(value ?? "").trim().toLowerCase();
+}

@@ -1,0 +1,148 @@
+/**
+ * Matches a file's headers to a table's columns, following the source's `columns:` block:
+ * a header name (or several spellings), a constant, or — for columns the block leaves out —
+ * a header with the column's own name. Headers match exactly first, then ignoring case,
+ * spaces, dashes and underscores ("E-mail Address" matches email_address).
+ *
+ * @module
+ */
+import { SourceError } from "../../config/errors.ts";
+import { closestMatch, normalizeName } from "../../config/closest_match.ts";
+import type { CleanRuleSpec } from "../../config/clean_rule_model.ts";
+import type { ColumnMapping } from "../../config/plutus_config.ts";
+import type { TableSchema } from "../../schema/table_schema.ts";
+import type { Cell } from "./cell.ts";
+
+/** Where one table column takes its value from. */
+export interface ColumnSource {
+  column: string;
+  /** Index of the header the value is read from. */
+  index?: number;
+  /** The header as written in the file. */
+  header?: string;
+  /** A constant value for every row. */
+  constant?: Cell;
+  /** Source-level clean rules, run before the table's own. */
+  clean: CleanRuleSpec[];
+}
+
+/** The outcome of matching: each column's source, and the headers nothing reads. */
+export interface MappingPlan {
+  columns: ColumnSource[];
+  unusedHeaders: string[];
+}
+
+/** Context for messages: which source and which file. */
+export interface MappingContext {
+  source: string;
+  fileName: string;
+  headerLine: number;
+}
+
+/**
+ * Plans how each table column is filled from `header`. Throws a SourceError, before any
+ * row is read, when a mapped header is missing or a required column has no header.
+ */
+export function mapColumns(
+  table: TableSchema,
+  mapping: Record<string, ColumnMapping> | undefined,
+  header: readonly string[],
+  context: MappingContext,
+): MappingPlan {
+  const used = new Set<number>();
+  const problems: string[] = [];
+  const hints: string[] = [];
+  const columns: ColumnSource[] = [];
+  for (const [column, schema] of Object.entries(table.columns)) {
+    const written = mapping?.[column];
+    if (written?.value !== undefined) {
+      columns.push({ column, constant: written.value as Cell, clean: written.clean });
+      continue;
+    }
+    const spellings = written?.from ?? [column];
+    const found = findHeader(header, spellings);
+    if (typeof found === "number") {
+      used.add(found);
+      columns.push({ column, index: found, header: header[found], clean: written?.clean ?? [] });
+      continue;
+    }
+    if (found.ambiguous) {
+      problems.push(
+        `${describe(column, spellings)} matches more than one header: ${
+          found.ambiguous.join(", ")
+        }`,
+      );
+      continue;
+    }
+    const explicit = written?.from !== undefined;
+    const keyColumn = table.key?.includes(column) ?? false;
+    if (explicit || schema.required || keyColumn) {
+      const guess = closestMatch(spellings[0]!, header.filter((h) => h !== ""));
+      problems.push(
+        `no header ${spellings.map((s) => `"${s}"`).join(" or ")} for column ${column}` +
+          (guess ? ` (closest: "${guess}")` : ""),
+      );
+      hints.push(
+        explicit
+          ? `list the new spelling: ${column}: {from: [${
+            [...spellings, guess ?? "New Header"].join(", ")
+          }]}`
+          : `map it: ${column}: ${guess ?? "Header In The File"}`,
+      );
+      continue;
+    }
+    columns.push({ column, clean: written?.clean ?? [] });
+  }
+  if (problems.length > 0) {
+    const explicit = Object.values(mapping ?? {}).filter((m) => m.from !== undefined).length;
+    const wrongFile = problems.length >= 3 && problems.length * 2 > Math.max(explicit, 1);
+    throw new SourceError(
+      `${context.fileName}:${context.headerLine}: ${problems.join("; ")}. Headers found: ${
+        header.map((h) => (h === "" ? "(blank)" : h)).join(", ")
+      }`,
+      {
+        code: "missing_header",
+        location: `${context.fileName}:${context.headerLine}`,
+        hint: wrongFile
+          ? `Most mapped headers are missing: is this the right file for source ${context.source}? ` +
+            `If the export changed, update sources.${context.source}.columns in plutus.yaml (plutus check shows the headers).`
+          : `In plutus.yaml, under sources.${context.source}.columns, ${hints.join("; ")}.`,
+      },
+    );
+  }
+  return {
+    columns,
+    unusedHeaders: header.filter((h, i) => h !== "" && !used.has(i)),
+  };
+}
+
+function findHeader(
+  header: readonly string[],
+  spellings: readonly string[],
+): number | { ambiguous?: string[] } {
+  for (const spelling of spellings) {
+    const exact = indexesOf(header, (h) => h === spelling);
+    if (exact.length === 1) return exact[0]!;
+  }
+  for (const spelling of spellings) {
+    const wanted = normalizeName(spelling);
+    const loose = indexesOf(header, (h) => normalizeName(h) === wanted);
+    if (loose.length === 1) return loose[0]!;
+    if (loose.length > 1) {
+      return { ambiguous: loose.map((i) => `"${header[i]}" (column ${i + 1})`) };
+    }
+  }
+  return {};
+}
+
+function indexesOf(header: readonly string[], test: (h: string) => boolean): number[] {
+  const out: number[] = [];
+  header.forEach((h, i) => {
+    if (test(h)) out.push(i);
+  });
+  return out;
+}
+
+function describe(column: string, spellings: readonly string[]): string {
+  return `column ${column} (from ${spellings.map((s) => `"${s}"`).join(" or ")})`;
+}

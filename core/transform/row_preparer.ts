@@ -1,0 +1,96 @@
+/**
+ * Turns one source row into one table row: map → clean (source rules, then table rules)
+ * → validate, collecting every problem of the row rather than stopping at the first.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import type { TableSchema } from "../../schema/table_schema.ts";
+import { type Cell, CellError } from "./cell.ts";
+import { compileCleanRules } from "./clean/compile_rules.ts";
+import type { ColumnSource } from "./map_columns.ts";
+import { type ColumnValidator, compileColumnValidator, type Stored } from "./validate_column.ts";
+
+/** One thing wrong with a row. */
+export interface CellProblem {
+  column: string | null;
+  /** The value as read from the source, before cleaning. */
+  value: string | null;
+  reason: string;
+}
+
+/** Reads the source value of a column from a row (an array of cells, or an API record). */
+export type CellGetter = (row: unknown) => Cell;
+
+interface CompiledColumn {
+  name: string;
+  get: CellGetter;
+  clean: (value: Cell) => Cell | CellError;
+  validate: ColumnValidator;
+}
+
+/**
+ * Compiles the table's columns into a function that writes a row's stored values into
+ * `out` (at `offset`) and returns the problems found, or undefined when there are none.
+ * For a table without a key it also writes the row hash that de-duplicates whole rows.
+ */
+export function compileRowPreparer(
+  table: TableSchema,
+  sources: readonly ColumnSource[],
+  getterFor: (source: ColumnSource) => CellGetter,
+): {
+  width: number;
+  prepare: (row: unknown, out: Stored[], offset: number) => CellProblem[] | undefined;
+} {
+  const columns: CompiledColumn[] = sources.map((source) => {
+    const schema = table.columns[source.column]!;
+    const sourceClean = compileCleanRules(source.clean);
+    const tableClean = compileCleanRules(schema.clean);
+    return {
+      name: source.column,
+      get: getterFor(source),
+      clean: (value) => {
+        const first = sourceClean(value);
+        return first instanceof CellError ? first : tableClean(first);
+      },
+      validate: compileColumnValidator(schema, { required: table.key?.includes(source.column) }),
+    };
+  });
+  const hashed = table.key === undefined;
+  const width = columns.length + (hashed ? 1 : 0);
+  const prepare = (row: unknown, out: Stored[], offset: number): CellProblem[] | undefined => {
+    let problems: CellProblem[] | undefined;
+    for (let i = 0; i < columns.length; i++) {
+      const column = columns[i]!;
+      const raw = column.get(row);
+      const cleaned = column.clean(raw);
+      const stored = cleaned instanceof CellError ? cleaned : column.validate(cleaned);
+      if (stored instanceof CellError) {
+        (problems ??= []).push({ column: column.name, value: rawText(raw), reason: stored.reason });
+      } else out[offset + i] = stored;
+    }
+    if (hashed && !problems) out[offset + columns.length] = rowHash(columns, out, offset);
+    return problems;
+  };
+  return { width, prepare };
+}
+
+/** A value as the analyst saw it in the file, for reject reports. */
+export function rawText(value: Cell): string | null {
+  if (value === null) return null;
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
+}
+
+/**
+ * Identifies a whole row by its non-empty values, named: adding a column to the schema
+ * later (empty in old rows) does not change the hash of rows that leave it empty.
+ */
+function rowHash(columns: readonly CompiledColumn[], out: Stored[], offset: number): string {
+  const named: (string | number)[] = [];
+  for (let i = 0; i < columns.length; i++) {
+    const value = out[offset + i];
+    if (value !== null && value !== undefined) named.push(columns[i]!.name, value);
+  }
+  return createHash("sha256").update(JSON.stringify(named)).digest("base64").slice(0, 24);
+}
