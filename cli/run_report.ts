@@ -7,6 +7,7 @@
 import { relative } from "node:path";
 import type { RunEvent, RunListener, RunResult, StepResult } from "../core/events.ts";
 import type { Project } from "../core/project.ts";
+import { describeReasonCount } from "../core/reject_summary.ts";
 import {
   bold,
   count,
@@ -139,9 +140,7 @@ function stepDetails(step: StepResult): string[] {
     lines.push(
       `${bold(`Rejected in ${step.input}`)} (${count(step.rejected)} row(s); top reasons):`,
     );
-    for (const reason of step.topReasons) {
-      lines.push(`  ${String(reason.count).padStart(6)} × ${reason.reason}`);
-    }
+    for (const group of step.topReasons) lines.push(describeReasonCount(group));
   }
   if (step.notes.length > 0) {
     if (lines.length === 0) lines.push("");

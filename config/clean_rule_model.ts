@@ -60,21 +60,21 @@ export const CLEAN_RULES = {
     example: "{map: {Paid Search: cpc, Paid Social: paid_social}}",
   },
   parse_number: {
-    arg: z.union([z.null(), decimalOptions]),
+    arg: decimalOptions.nullable(),
     needsArg: false,
     example: '{parse_number: {decimal: ","}}',
   },
   parse_percent: {
-    arg: z.union([z.null(), decimalOptions]),
+    arg: decimalOptions.nullable(),
     needsArg: false,
     example: "parse_percent",
   },
   parse_date: {
-    arg: z.union([z.null(), dateFormats]),
+    arg: dateFormats.nullable(),
     needsArg: false,
     example: '{parse_date: "MM/DD/YYYY"}',
   },
-  parse_bool: { arg: z.union([z.null(), boolWords]), needsArg: false, example: "parse_bool" },
+  parse_bool: { arg: boolWords.nullable(), needsArg: false, example: "parse_bool" },
   url_param: { arg: z.string().min(1), needsArg: true, example: "{url_param: utm_source}" },
   default: { arg: scalar, needsArg: true, example: "{default: unknown}" },
 } as const;

@@ -134,9 +134,16 @@ function describeIssue(issue: z.core.$ZodIssue): string {
         : `expected ${issue.inclusive ? "at most" : "less than"} ${issue.maximum}${got}`;
     case "invalid_format":
       return `${issue.message}${got}`;
-    default:
-      // custom and union issues carry messages we wrote ourselves
-      return issue.message.includes("; got") ? issue.message : `${issue.message}${got}`;
+    case "invalid_key":
+      return `${issue.issues[0]?.message ?? "not a valid name"}${got}`;
+
+    default: {
+      // custom and union issues carry messages we wrote ourselves, often naming the value
+      const primitive = input === null || (typeof input !== "object" && input !== undefined);
+      const named = issue.message.includes("; got") ||
+        (primitive && issue.message.includes(String(input)));
+      return named || !primitive ? issue.message : `${issue.message}${got}`;
+    }
   }
 }
 

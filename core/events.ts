@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ReasonCount } from "./reject_summary.ts";
 import type { Status } from "./store/sqlite_store.ts";
 
 /** How a step ended, with its counts. */
@@ -21,8 +22,8 @@ export interface StepResult {
   rejected: number;
   error?: string;
   hint?: string;
-  /** The most frequent reject reasons, "column: reason" with counts. */
-  topReasons: { reason: string; count: number }[];
+  /** The most frequent reject reasons, with an example of each. */
+  topReasons: ReasonCount[];
   /** Things the analyst should know that are not errors: skipped title lines, a footer. */
   notes: string[];
   archivedTo?: string;

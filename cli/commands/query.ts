@@ -45,15 +45,16 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     try {
       if (values.csv) {
         writeAll(Deno.stdout, csvLine(cursor.columns, true));
-        for (const row of cursor.rows) writeAll(Deno.stdout, csvLine(row, true));
+        for (const page of cursor.pages()) {
+          writeAll(Deno.stdout, page.map((row) => csvLine(row, true)).join(""));
+        }
       } else {
-        writeAll(Deno.stdout, "[");
         let first = true;
-        for (const row of cursor.rows) {
-          writeAll(
-            Deno.stdout,
-            `${first ? "\n" : ",\n"}  ${JSON.stringify(asObject(cursor.columns, row))}`,
-          );
+        writeAll(Deno.stdout, "[");
+        for (const page of cursor.pages()) {
+          const text = page.map((row) => `\n  ${JSON.stringify(asObject(cursor.columns, row))}`)
+            .join(",");
+          writeAll(Deno.stdout, first ? text : `,${text}`);
           first = false;
         }
         writeAll(Deno.stdout, first ? "]\n" : "\n]\n");

@@ -9,6 +9,7 @@ import { openProject } from "../../core/project.ts";
 import { recoverInterruptedRuns } from "../../core/recover_runs.ts";
 import { readRunHistory, type RunHistory } from "../../core/store/run_history.ts";
 import { localStamp } from "../../core/pipeline/run_log.ts";
+import { describeReasonCount } from "../../core/reject_summary.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs, parseRunId } from "../args.ts";
 import { bold, count, dim, green, print, red, table, yellow } from "../output.ts";
@@ -155,9 +156,7 @@ function showRun(history: RunHistory, runId: number, json: boolean): string {
         "",
         `${bold(`Rejected in ${step.input}`)} (${count(step.rows_rejected)} row(s); top reasons):`,
       );
-      for (const reason of step.top_reasons) {
-        lines.push(`  ${String(reason.count).padStart(6)} × ${reason.reason}`);
-      }
+      for (const group of step.top_reasons) lines.push(describeReasonCount(group));
     }
     if (step.archived_to) lines.push(dim(`${step.input} → ${step.archived_to}`));
   }

@@ -6,9 +6,8 @@
  */
 import { basename, dirname, join } from "node:path";
 import { PlutusError } from "../../config/errors.ts";
-import { ident } from "../store/sql.ts";
 import { localStamp } from "../pipeline/run_log.ts";
-import { openQuery } from "../query/run_query.ts";
+import { openQuery, openTableScan } from "../query/run_query.ts";
 import { csvLine } from "./csv_text.ts";
 
 /** What to export and how. */
@@ -37,8 +36,9 @@ export async function exportCsv(
   exportsDir: string,
   options: ExportOptions,
 ): Promise<ExportResult> {
-  const sql = options.sql ?? `SELECT * FROM ${ident(options.table!)}`;
-  const cursor = openQuery(databasePath, sql);
+  const cursor = options.table !== undefined
+    ? openTableScan(databasePath, options.table)
+    : openQuery(databasePath, options.sql!);
   const name = options.table ?? "query";
   const path = options.output ??
     join(exportsDir, `${name}-${localStamp(new Date()).replace(" ", "T").replace(/:/g, "-")}.csv`);
@@ -51,13 +51,14 @@ export async function exportCsv(
   try {
     using file = await Deno.open(part, { write: true, create: true, truncate: true });
     let buffer = (options.bom ? "\ufeff" : "") + csvLine(columns);
-    for (const row of cursor.rows) {
-      buffer += csvLine(keep.every(Boolean) ? row : row.filter((_, i) => keep[i]), options.raw);
-      rows++;
-      if (buffer.length > 1 << 20) {
-        await writeAll(file, encoder.encode(buffer));
-        buffer = "";
+    const all = keep.every(Boolean);
+    for (const page of cursor.pages()) {
+      for (const row of page) {
+        buffer += csvLine(all ? row : row.filter((_, i) => keep[i]), options.raw);
       }
+      rows += page.length;
+      await writeAll(file, encoder.encode(buffer));
+      buffer = "";
     }
     await writeAll(file, encoder.encode(buffer));
     await file.sync();

@@ -8,6 +8,7 @@
 import { errorMessage, PlutusError } from "../../config/errors.ts";
 import type { FileSourceConfig } from "../../config/plutus_config.ts";
 import type { StepResult } from "../events.ts";
+import { ReasonCounter } from "../reject_summary.ts";
 import { archiveFile, sha256File } from "../inbox.ts";
 import type { Project } from "../project.ts";
 import type { RejectRecord, SqliteStore } from "../store/sqlite_store.ts";
@@ -98,7 +99,7 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
   );
 
   const kept: RejectRecord[] = [];
-  const reasons = new Map<string, number>();
+  const reasons = new ReasonCounter();
   let loader: TableLoader | undefined;
   try {
     const changes = store.planTable(table);
@@ -141,8 +142,7 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
           for (const record of records) {
             if (kept.length < KEPT_REJECTS) kept.push(record);
             log.reject(record.location, record.column_name, record.value, record.reason);
-            const key = reasonKey(record);
-            reasons.set(key, (reasons.get(key) ?? 0) + 1);
+            reasons.add(record.column_name, record.reason, record.location);
           }
         }
         const now = performance.now();
@@ -158,7 +158,7 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
     Object.assign(result, loader.counts(valid));
     loader.close();
     loader = undefined;
-    result.topReasons = topReasons(reasons);
+    result.topReasons = reasons.top();
     const limit = source.reject_limit ?? project.config.reject_limit;
     if (result.rowsRead > 0 && result.rejected / result.rowsRead > limit) {
       throw new PlutusError(
@@ -299,18 +299,6 @@ function rejectRecords(rejects: readonly PreparedReject[]): RejectRecord[] {
       record: reject.record,
     }))
   );
-}
-
-/** Groups reasons that differ only in the quoted value: `amount: "abc" is not a number`. */
-function reasonKey(record: RejectRecord): string {
-  const reason = record.reason.replace(/"(?:[^"\\]|\\.)*"/g, "…");
-  return record.column_name ? `${record.column_name}: ${reason}` : reason;
-}
-
-function topReasons(reasons: Map<string, number>): { reason: string; count: number }[] {
-  return [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) =>
-    b.count - a.count
-  ).slice(0, 5);
 }
 
 function outcome(result: StepResult) {

@@ -17,7 +17,8 @@ const constants = sqliteConstants as unknown as Record<
   | "SQLITE_READ"
   | "SQLITE_SELECT"
   | "SQLITE_FUNCTION"
-  | "SQLITE_RECURSIVE",
+  | "SQLITE_RECURSIVE"
+  | "SQLITE_TRANSACTION",
   number
 >;
 type GuardedDatabase = DatabaseSync & {
@@ -32,7 +33,11 @@ const ALLOWED = new Set([
   constants.SQLITE_READ,
   constants.SQLITE_FUNCTION,
   constants.SQLITE_RECURSIVE,
+  // BEGIN/COMMIT of the read transaction that gives a consistent snapshot; a statement
+  // of the analyst's that is only BEGIN returns no rows and is refused for that.
+  constants.SQLITE_TRANSACTION,
 ]);
+
 const READ_PRAGMAS = new Set([
   "table_info",
   "table_xinfo",
@@ -91,7 +96,14 @@ export function assertSingleStatement(sql: string): void {
   }
 }
 
+/** The statement without its closing `;` (and whatever comment follows it). */
+export function withoutTerminator(sql: string): string {
+  const end = statementEnd(sql);
+  return end === -1 ? sql : sql.slice(0, end);
+}
+
 /** Index of the first `;` outside quotes and comments, or -1. */
+
 function statementEnd(sql: string): number {
   for (let i = 0; i < sql.length; i++) {
     const c = sql[i]!;

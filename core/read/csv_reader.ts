@@ -125,7 +125,10 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
         const lastRow = result.data.at(-1);
         if (done && lastRow?.length === 1 && lastRow[0] === "") result.data.pop();
         const batch: RowBatch = { rows: [], lines: [], broken: [] };
-        const rowErrors = new Map(result.errors.map((error) => [error.row, error.message]));
+        const rowErrors = new Map(
+          result.errors.map((error) => [error.row, describeParseError(error.code)]),
+        );
+
         result.data.forEach((cells, index) => {
           const at = line;
           line += rowLines(cells);
@@ -201,7 +204,14 @@ function unclosedQuote(fileName: string, line: number): SourceError {
   });
 }
 
+function describeParseError(code: string): string {
+  return code === "InvalidQuotes"
+    ? 'a quote inside a quoted value is not doubled (write "" for a quote), so where the value ends is unclear; the row may run into the lines after it'
+    : `the row cannot be split into fields (${code})`;
+}
+
 /** Lines a row spans: one, plus the line breaks inside its quoted fields. */
+
 function rowLines(cells: string[]): number {
   let lines = 1;
   for (const cell of cells) lines += lineBreaks(cell);

@@ -94,16 +94,17 @@ function modalCount(counts: number[]): { count: number; share: number } {
  */
 function sniffDelimiter(lines: Line[], skipLines?: number, quote?: string): string {
   const body = lines.slice(skipLines ?? 0).filter((line) => line.text.trim() !== "");
-  const candidates = CANDIDATES.map((delimiter) => ({
-    delimiter,
-    ...modalCount(fieldCounts(body, delimiter, quote)),
-  }))
-    .filter((candidate) => candidate.count >= 2);
+  const candidates = CANDIDATES.map((delimiter) => {
+    const counts = fieldCounts(body, delimiter, quote);
+    const modal = modalCount(counts);
+    // A real delimiter splits the header like the rows; "1,5;2,5" splits only the rows.
+    return { delimiter, ...modal, header: counts[0] === modal.count ? 1 : 0 };
+  }).filter((candidate) => candidate.count >= 2);
   const consistent = candidates.filter((candidate) => candidate.share >= 0.8);
   const pool = consistent.length > 0 ? consistent : candidates;
   pool.sort((a, b) =>
     consistent.length > 0
-      ? b.count - a.count || b.share - a.share
+      ? b.count - a.count || b.header - a.header || b.share - a.share
       : b.share * b.count - a.share * a.count
   );
   return pool[0]?.delimiter ?? ",";

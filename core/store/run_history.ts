@@ -6,6 +6,7 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import { existsSync } from "node:fs";
+import { type ReasonCount, ReasonCounter } from "../reject_summary.ts";
 import type { RejectRecord, RunRecord, StepRecord } from "./sqlite_store.ts";
 
 /** A run with its steps' counts added up. */
@@ -82,20 +83,14 @@ export class RunHistory {
     ).all(...params, options.limit ?? -1) as unknown as StoredReject[];
   }
 
-  /** The most frequent reasons of a step, values folded: `amount: "…" is not a number`. */
-  topReasons(stepId: number, limit = 5): { reason: string; count: number }[] {
+  /** The most frequent reasons of a step, alike ones counted together. */
+  topReasons(stepId: number, limit = 5): ReasonCount[] {
+    const counter = new ReasonCounter();
     const rows = this.#db.prepare(
-      "SELECT column_name, reason FROM _plutus_rejects WHERE step_id = ?",
-    ).all(stepId) as unknown as { column_name: string | null; reason: string }[];
-    const counts = new Map<string, number>();
-    for (const row of rows) {
-      const reason = row.reason.replace(/"(?:[^"\\]|\\.)*"/g, "…");
-      const key = row.column_name ? `${row.column_name}: ${reason}` : reason;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    return [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) =>
-      b.count - a.count
-    ).slice(0, limit);
+      "SELECT column_name, reason, location FROM _plutus_rejects WHERE step_id = ? ORDER BY line, id",
+    ).iterate(stepId) as Iterable<{ column_name: string | null; reason: string; location: string }>;
+    for (const row of rows) counter.add(row.column_name, row.reason, row.location);
+    return counter.top(limit);
   }
 }
 

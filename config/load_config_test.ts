@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { ConfigError } from "./errors.ts";
+import { parseConfig } from "./load_config.ts";
+
+/** The problems a config text produces, as the analyst reads them. */
+function problems(text: string): string[] {
+  try {
+    parseConfig(text);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, String(error));
+    return error.message.split("\n");
+  }
+  assert.fail("expected a ConfigError");
+}
+
+const source = (body: string) =>
+  `sources:\n  ads:\n    kind: file\n    files: "ads_*.csv"\n    table: ad_spend\n${body}`;
+
+Deno.test("parseConfig() fills in the defaults", () => {
+  const { config } = parseConfig(source(""));
+  assert.equal(config.database, "data/plutus.db");
+  assert.equal(config.reject_limit, 0.05);
+  assert.deepEqual(config.sources.ads?.files, ["ads_*.csv"]);
+  assert.deepEqual(parseConfig("").config.sources, {});
+});
+
+Deno.test("parseConfig() reads column mappings in every form", () => {
+  const { config } = parseConfig(source(
+    "    columns:\n      date: Day\n      spend: { from: [Cost, Spend], clean: [parse_number] }\n      channel: { value: google }\n      year: 2024\n",
+  ));
+  const columns = config.sources.ads!.columns!;
+  assert.deepEqual(columns.date, { from: ["Day"], value: undefined, clean: [] });
+  assert.deepEqual(columns.spend?.from, ["Cost", "Spend"]);
+  assert.deepEqual(columns.spend?.clean, [{ name: "parse_number", arg: null }]);
+  assert.equal(columns.channel?.value, "google");
+  assert.deepEqual(columns.year?.from, ["2024"]);
+});
+
+Deno.test("parseConfig() names file, line, key, expectation and value", () => {
+  assert.deepEqual(problems("reject_limit: 5\n"), [
+    "plutus.yaml:1 reject_limit: expected at most 1; got 5",
+  ]);
+  assert.deepEqual(problems(source("    csv: { delimiter: ab }\n")), [
+    'plutus.yaml:6 sources.ads.csv.delimiter: a delimiter is one character such as "," ";" "|" or the word tab; got "ab"',
+  ]);
+  assert.deepEqual(problems("sources:\n  ads:\n    kind: fil\n"), [
+    'plutus.yaml:3 sources.ads.kind: expected kind: file; got "fil"',
+  ]);
+});
+
+Deno.test("parseConfig() suggests the key that was meant", () => {
+  assert.deepEqual(problems(source("    tabel: x\n")), [
+    'plutus.yaml:6 sources.ads.tabel: unknown key (did you mean "table"?); expected one of kind, files, table, csv, stop_at, columns, reject_limit, description',
+  ]);
+  assert.deepEqual(problems("databse: x.db\n"), [
+    'plutus.yaml:1 databse: unknown key (did you mean "database"?); expected one of database, reject_limit, sources',
+  ]);
+});
+
+Deno.test("parseConfig() checks clean rules and their arguments", () => {
+  const [unknown] = problems(
+    source("    columns:\n      spend: { from: Cost, clean: [trim, parse_numbr] }\n"),
+  );
+  assert.match(
+    unknown!,
+    /^plutus\.yaml:7 sources\.ads\.columns\.spend\.clean\[1\]: unknown clean rule "parse_numbr" \(did you mean "parse_number"\?\)/,
+  );
+  assert.deepEqual(
+    problems(source("    columns:\n      spend: { from: Cost, clean: [url_param] }\n")),
+    [
+      "plutus.yaml:7 sources.ads.columns.spend.clean[0]: url_param needs an argument, written as {url_param: utm_source}",
+    ],
+  );
+  assert.deepEqual(
+    problems(
+      source(
+        "    columns:\n      spend: { from: Cost, clean: [{ parse_number: { decimal: ';' } }] }\n",
+      ),
+    ),
+    [
+      'plutus.yaml:7 sources.ads.columns.spend.clean[0].parse_number.decimal: expected one of ., ,; got ";"',
+    ],
+  );
+  assert.deepEqual(problems(source("    columns:\n      x: { from: a, value: b }\n")), [
+    "plutus.yaml:7 sources.ads.columns.x: give from (a header to read) or value (a constant), not both",
+  ]);
+});
+
+Deno.test("parseConfig() refuses a broken regular expression", () => {
+  assert.deepEqual(problems(source('    stop_at: "^(Total"\n')), [
+    'plutus.yaml:6 sources.ads.stop_at: not a valid regular expression (Invalid regular expression: /^(Total/u: Unterminated group); got "^(Total"',
+  ]);
+});
+
+Deno.test("parseConfig() reports YAML syntax errors with their line", () => {
+  const [syntax] = problems("sources:\n  ads: [1, 2\nx: y\n");
+  assert.match(syntax!, /^plutus\.yaml:\d+: YAML syntax: /);
+  assert.deepEqual(problems("database: a\ndatabase: b\n"), [
+    "plutus.yaml:2: YAML syntax: Map keys must be unique",
+  ]);
+});

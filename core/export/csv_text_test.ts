@@ -1,0 +1,26 @@
+import assert from "node:assert/strict";
+import { csvField, csvLine } from "./csv_text.ts";
+
+Deno.test("csvField() quotes only what RFC 4180 needs", () => {
+  assert.equal(csvField("plain"), "plain");
+  assert.equal(csvField("a,b"), '"a,b"');
+  assert.equal(csvField('say "hi"'), '"say ""hi"""');
+  assert.equal(csvField("two\nlines"), '"two\nlines"');
+  assert.equal(csvField(" padded "), '" padded "');
+  assert.equal(csvField(null), "");
+  assert.equal(csvField(12.5), "12.5");
+});
+
+Deno.test("csvField() neutralises text a spreadsheet would run as a formula", () => {
+  assert.equal(csvField('=HYPERLINK("http://x")'), '"\'=HYPERLINK(""http://x"")"');
+  assert.equal(csvField("+1 555"), "'+1 555");
+  assert.equal(csvField("-5"), "'-5");
+  assert.equal(csvField("@SUM(A1)"), "'@SUM(A1)");
+  assert.equal(csvField("\tx"), "'\tx");
+  assert.equal(csvField(-5), "-5");
+  assert.equal(csvField("=1+1", true), "=1+1");
+});
+
+Deno.test("csvLine() ends lines with CRLF", () => {
+  assert.equal(csvLine(["a", 1, null, "x,y"]), 'a,1,,"x,y"\r\n');
+});

@@ -1,0 +1,169 @@
+import assert from "node:assert/strict";
+import { SourceError } from "../../config/errors.ts";
+import { type CsvReadOptions, openCsv } from "./csv_reader.ts";
+
+/** Writes bytes to a temporary file and reads it all back through the reader. */
+async function read(content: string | Uint8Array, options: CsvReadOptions = {}) {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/file.csv`;
+  await Deno.writeFile(
+    path,
+    typeof content === "string" ? new TextEncoder().encode(content) : content,
+  );
+  const reader = await openCsv(path, "file.csv", options);
+  const rows: string[][] = [];
+  const lines: number[] = [];
+  const broken: { line: number; reason: string }[] = [];
+  for await (const batch of reader.rows()) {
+    rows.push(...(batch.rows as string[][]));
+    lines.push(...batch.lines);
+    broken.push(...batch.broken.map(({ line, reason }) => ({ line, reason })));
+  }
+  await Deno.remove(dir, { recursive: true });
+  return { reader, rows, lines, broken };
+}
+
+async function failure(
+  content: string | Uint8Array,
+  options: CsvReadOptions = {},
+): Promise<SourceError> {
+  const error = await read(content, options).then(() => undefined, (e) => e);
+  assert.ok(error instanceof SourceError, `expected a SourceError, got ${error}`);
+  return error;
+}
+
+Deno.test("openCsv() reads a plain CSV with the line of every row", async () => {
+  const { reader, rows, lines } = await read("a,b\n1,2\n3,4\n");
+  assert.deepEqual(reader.header, ["a", "b"]);
+  assert.equal(reader.headerLine, 1);
+  assert.deepEqual(rows, [["1", "2"], ["3", "4"]]);
+  assert.deepEqual(lines, [2, 3]);
+  assert.equal(reader.blankRows, 0);
+});
+
+Deno.test("openCsv() counts lines inside quoted values and CRLF endings", async () => {
+  const { rows, lines } = await read('a,b\r\n"x\r\ny",1\r\n"p ""q""",2\r\n\r\nlast,3');
+  assert.deepEqual(rows, [["x\r\ny", "1"], ['p "q"', "2"], ["last", "3"]]);
+  assert.deepEqual(lines, [2, 4, 6]);
+});
+
+Deno.test("openCsv() sniffs the delimiter, also beside decimal commas", async () => {
+  assert.equal((await read("a;b;c\n1,5;2,5;x\n3,0;4,1;y\n")).reader.info.delimiter, ";");
+  assert.equal((await read("a\tb\n1\t2\n")).reader.info.delimiter, "\t");
+  assert.equal((await read("a|b|c\n1|2|3\n")).reader.info.delimiter, "|");
+  assert.equal((await read('name,note\n"Smith; Jr",x\n"Doe; Sr",y\n')).reader.info.delimiter, ",");
+  assert.equal((await read("a;b\n1;2\n", { delimiter: "," })).reader.header.length, 1);
+});
+
+Deno.test("openCsv() skips report titles above the header", async () => {
+  const { reader, rows, lines } = await read(
+    'Campaign report\n"Nov 1, 2026 - Nov 7, 2026"\nDay,Cost,Clicks\n2026-11-01,"$1,234.50",3\n',
+  );
+  assert.equal(reader.info.skippedLines, 2);
+  assert.equal(reader.headerLine, 3);
+  assert.deepEqual(reader.header, ["Day", "Cost", "Clicks"]);
+  assert.deepEqual(rows, [["2026-11-01", "$1,234.50", "3"]]);
+  assert.deepEqual(lines, [4]);
+  const told = await read("title\nx,y\n1,2\n", { skipLines: 1 });
+  assert.deepEqual(told.reader.header, ["x", "y"]);
+});
+
+Deno.test("openCsv() stops at a footer and counts what it left", async () => {
+  const { rows, reader } = await read("a,b\n1,2\nTotal: 3,\n\nGrand total,9\n", {
+    stopAt: /^(Total|Grand)/,
+  });
+  assert.deepEqual(rows, [["1", "2"]]);
+  assert.deepEqual(reader.stopped, { line: 3, text: "Total: 3", ignoredRows: 1 });
+});
+
+Deno.test("openCsv() reports ragged and broken rows with their line", async () => {
+  const { rows, broken } = await read(
+    'a,b,c\n1,2,3\n4,5\n6,7,8,9\n10,11,12,,\n"x"y,1,2\n"ok",3,4\n13,14,15\n',
+  );
+  assert.deepEqual(rows, [["1", "2", "3"], ["10", "11", "12"], ["13", "14", "15"]]);
+  assert.deepEqual(broken.map((b) => b.line), [3, 4, 6]);
+  assert.match(broken[0]!.reason, /has 2 field\(s\), the header has 3/);
+  assert.match(broken[2]!.reason, /quote inside a quoted value is not doubled/);
+});
+
+Deno.test("openCsv() skips blank rows and counts them", async () => {
+  const { rows, reader, lines } = await read("a,b\n\n1,2\n,\n3,4\n");
+  assert.deepEqual(rows, [["1", "2"], ["3", "4"]]);
+  assert.deepEqual(lines, [3, 5]);
+  assert.equal(reader.blankRows, 2);
+});
+
+Deno.test("openCsv() reads UTF-8 with BOM, UTF-16 and Windows-1252", async () => {
+  const bom = await read(
+    new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode("name\nZoë\n")]),
+  );
+  assert.deepEqual([bom.reader.header, bom.rows, bom.reader.info.encoding], [
+    ["name"],
+    [["Zoë"]],
+    "utf-8",
+  ]);
+  const utf16 = new Uint8Array([
+    0xff,
+    0xfe,
+    ...[..."name\tcity\nZoë\tKöln\n"].flatMap((c) => [c.charCodeAt(0), 0]),
+  ]);
+  const sixteen = await read(utf16);
+  assert.deepEqual([sixteen.reader.header, sixteen.rows, sixteen.reader.info.encoding], [
+    ["name", "city"],
+    [["Zoë", "Köln"]],
+    "utf-16le",
+  ]);
+  const noBom = await read(utf16.subarray(2));
+  assert.deepEqual(noBom.rows, [["Zoë", "Köln"]]);
+  const cp1252 = await read(
+    new Uint8Array([...new TextEncoder().encode("name,price\nCaf"), 0xe9, 0x2c, 0x80, 0x35, 0x0a]),
+  );
+  assert.deepEqual([cp1252.rows, cp1252.reader.info.encoding], [[["Café", "€5"]], "windows-1252"]);
+});
+
+Deno.test("openCsv() keeps emoji and right-to-left text intact", async () => {
+  const { rows } = await read("name,note\nمرحبا,👍🏽 ok\n");
+  assert.deepEqual(rows, [["مرحبا", "👍🏽 ok"]]);
+});
+
+Deno.test("openCsv() refuses files that are not CSV text", async () => {
+  assert.match((await failure("")).message, /file\.csv is empty/);
+  assert.match(
+    (await failure(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2]))).message,
+    /zip archive .*not a CSV/,
+  );
+  const binary = new Uint8Array(4096).map((_, i) => (i * 7919) % 256);
+  assert.match((await failure(binary)).message, /binary data/);
+});
+
+Deno.test("openCsv() fails on a quote that never closes, naming its line", async () => {
+  const error = await failure('a,b\n1,2\n3,"never closed\n4,5\n6,7\n');
+  assert.equal(error.message, "file.csv:3: a quoted field starts here and never closes");
+  assert.equal(error.location, "file.csv:3");
+});
+
+Deno.test("openCsv() fails on invalid UTF-8 past the sniffed start, with a hint", async () => {
+  const start = new TextEncoder().encode(`a,b\n${"x,ü\n".repeat(400_000)}`);
+  const error = await failure(new Uint8Array([...start, 0xff, 0x0a]));
+  assert.match(error.message, /not valid utf-8/);
+  assert.match(error.hint ?? "", /windows-1252/);
+});
+
+Deno.test("openCsv() streams large files across chunk boundaries without losing rows", async () => {
+  const rows = 60_000;
+  let text = "id,note\n";
+  for (let i = 0; i < rows; i++) {
+    text += i % 1000 === 0 ? `${i},"multi\nline ""${i}"""\n` : `${i},plain value ${i}\n`;
+  }
+  const result = await read(text);
+  assert.equal(result.rows.length, rows);
+  assert.deepEqual(result.rows[1000], ["1000", 'multi\nline "1000"']);
+  // every multi-line row pushes the following lines down by one
+  assert.equal(result.lines[rows - 1], rows + 1 + rows / 1000);
+  assert.equal(result.rows.at(-1)?.[0], String(rows - 1));
+});
+
+Deno.test("openCsv() reads a header-only file as no rows", async () => {
+  const { rows, reader } = await read("a,b,c\n");
+  assert.deepEqual([rows, reader.header], [[], ["a", "b", "c"]]);
+});

@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { CellError } from "../cell.ts";
+import { compileDateFormat, parseDate } from "./parse_date.ts";
+
+const parse = (value: string | number | Date | null, ...formats: string[]) =>
+  parseDate(value, formats.map(compileDateFormat));
+const reason = (
+  value: unknown,
+) => (value instanceof CellError ? value.reason : `no error: ${value}`);
+
+Deno.test("parseDate() reads the formats it is given", () => {
+  assert.equal(parse("11/05/2026", "MM/DD/YYYY"), "2026-11-05");
+  assert.equal(parse("05.11.2026", "DD.MM.YYYY"), "2026-11-05");
+  assert.equal(parse("5/11/26", "D/M/YY"), "2026-11-05");
+  assert.equal(parse("11/05/2026 14:22", "MM/DD/YYYY HH:mm"), "2026-11-05T14:22:00");
+  assert.equal(parse("11/05/2026 2:22 PM", "MM/DD/YYYY h:mm A"), "2026-11-05T14:22:00");
+  assert.equal(parse("11/05/2026 12:05 am", "MM/DD/YYYY h:mm A"), "2026-11-05T00:05:00");
+  assert.equal(parse("Nov 5, 2026", "MMM D, YYYY"), "2026-11-05");
+  assert.equal(
+    parse("2026-11-05T10:20:30+0200", "YYYY-MM-DDTHH:mm:ssZ"),
+    "2026-11-05T10:20:30+02:00",
+  );
+  assert.equal(parse("20261105", "YYYYMMDD"), "2026-11-05");
+});
+
+Deno.test("parseDate() tries several formats in order", () => {
+  assert.equal(parse("2026-11-05", "DD.MM.YYYY", "YYYY-MM-DD"), "2026-11-05");
+});
+
+Deno.test("parseDate() reads Excel serial days and epoch times", () => {
+  assert.equal(parse(45231, "excel"), "2023-11-01");
+  assert.equal(parse("45231", "excel"), "2023-11-01");
+  assert.equal(parse(45231.5, "excel"), "2023-11-01T12:00:00");
+  assert.equal(parse(60, "excel"), "1900-02-28");
+  assert.equal(parse("1700000000", "unix"), "2023-11-14T22:13:20Z");
+  assert.equal(parse("1700000000123", "unix_ms"), "2023-11-14T22:13:20.123Z");
+});
+
+Deno.test("parseDate() without a format reads only forms that cannot mean two days", () => {
+  assert.equal(parse("2026-11-05"), "2026-11-05");
+  assert.equal(parse("2026-11-05 14:22:10 -0500"), "2026-11-05T14:22:10-05:00");
+  assert.equal(parse("2026-11-05T14:22:10.123Z"), "2026-11-05T14:22:10.123Z");
+  assert.equal(parse("2026/11/05"), "2026-11-05");
+  assert.equal(parse("November 5, 2026"), "2026-11-05");
+  assert.equal(parse("Thu, Nov 5th, 2026"), "2026-11-05");
+  assert.equal(parse("5 Nov 2026"), "2026-11-05");
+  assert.equal(parse("05-Nov-2026"), "2026-11-05");
+  assert.equal(parse("25/12/2026"), "2026-12-25");
+  assert.equal(parse("12/25/2026"), "2026-12-25");
+  assert.equal(parse("05/05/2026"), "2026-05-05");
+  assert.equal(
+    reason(parse("05/06/2026")),
+    '"05/06/2026" could be month-first or day-first: say which with {parse_date: "MM/DD/YYYY"} or {parse_date: "DD/MM/YYYY"}',
+  );
+});
+
+Deno.test("parseDate() refuses days that do not exist", () => {
+  assert.equal(reason(parse("2026-02-30")), '"2026-02-30" is not a real date');
+  assert.equal(reason(parse("02/29/2026", "MM/DD/YYYY")), '"02/29/2026" is not a real date');
+  assert.equal(parse("02/29/2028", "MM/DD/YYYY"), "2028-02-29");
+  assert.equal(reason(parse("2026-11-05 25:00")), '"2026-11-05 25:00" is not a real date');
+  assert.equal(reason(parse("13/13/2026", "MM/DD/YYYY")), '"13/13/2026" is not a real date');
+});
+
+Deno.test("parseDate() says when a value does not match", () => {
+  assert.equal(
+    reason(parse("2026-11-05", "MM/DD/YYYY")),
+    '"2026-11-05" does not match the date format',
+  );
+  assert.equal(reason(parse("soon")), '"soon" is not a date this rule can read');
+  assert.equal(
+    reason(parse(45231)),
+    "45231 is a number, not a date; if it is an Excel serial day use {parse_date: excel}",
+  );
+});
+
+Deno.test("parseDate() keeps the wall-clock time of spreadsheet dates", () => {
+  assert.equal(parse(new Date(Date.UTC(2026, 10, 5))), "2026-11-05");
+  assert.equal(parse(new Date(Date.UTC(2026, 10, 5, 9, 30))), "2026-11-05T09:30:00");
+  assert.equal(parse(null), null);
+  assert.equal(parse("  "), null);
+});

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { CellError } from "../cell.ts";
+import { parseNumber, parsePercent } from "./parse_number.ts";
+
+const reason = (
+  value: unknown,
+) => (value instanceof CellError ? value.reason : `no error: ${value}`);
+
+Deno.test("parseNumber() reads amounts as US exports write them", () => {
+  assert.equal(parseNumber("$1,234.50"), 1234.5);
+  assert.equal(parseNumber("1,234,567"), 1234567);
+  assert.equal(parseNumber("  42 "), 42);
+  assert.equal(parseNumber("-$12.50"), -12.5);
+  assert.equal(parseNumber("$-12.50"), -12.5);
+  assert.equal(parseNumber("(12.50)"), -12.5);
+  assert.equal(parseNumber("($1,000.00)"), -1000);
+  assert.equal(parseNumber("USD 99"), 99);
+  assert.equal(parseNumber("99 USD"), 99);
+  assert.equal(parseNumber("1 234.5"), 1234.5);
+  assert.equal(parseNumber("−7"), -7);
+  assert.equal(parseNumber("00123"), 123);
+  assert.equal(parseNumber("1e3"), 1000);
+  assert.equal(parseNumber(".5"), 0.5);
+  assert.equal(parseNumber("12.50-"), -12.5);
+});
+
+Deno.test("parseNumber() reads decimal commas when told", () => {
+  const eu = { decimal: "," as const };
+  assert.equal(parseNumber("1.234,50", eu), 1234.5);
+  assert.equal(parseNumber("1.234,50 €", eu), 1234.5);
+  assert.equal(parseNumber("€ 12,5", eu), 12.5);
+  assert.equal(parseNumber("1 234 567,89", eu), 1234567.89);
+  assert.equal(parseNumber("1\u202f234,5", eu), 1234.5);
+  assert.equal(parseNumber("CHF 1'234.50", { decimal: ".", thousands: "'" }), 1234.5);
+});
+
+Deno.test("parseNumber() passes numbers and empties through", () => {
+  assert.equal(parseNumber(12.5), 12.5);
+  assert.equal(parseNumber(null), null);
+  assert.equal(parseNumber("   "), null);
+});
+
+Deno.test("parseNumber() refuses what is not a number, saying why", () => {
+  assert.equal(reason(parseNumber("abc")), '"abc" is not a number');
+  assert.equal(
+    reason(parseNumber("12,5")),
+    '"12,5" is not a number (it looks like a decimal comma: use {parse_number: {decimal: ","}})',
+  );
+  assert.equal(reason(parseNumber("1,23,4")), '"1,23,4" is not a number');
+  assert.equal(reason(parseNumber("1.2.3")), '"1.2.3" is not a number');
+  assert.equal(reason(parseNumber("12 34")), '"12 34" is not a number');
+  assert.equal(reason(parseNumber("1e309")), '"1e309" is too large a number');
+  assert.equal(reason(parseNumber("SKU123")), '"SKU123" is not a number');
+  assert.equal(reason(parseNumber(true)), "true is not a number");
+});
+
+Deno.test("parsePercent() turns percentages into fractions", () => {
+  assert.equal(parsePercent("12.5%"), 0.125);
+  assert.equal(parsePercent("3.45 %"), 0.0345);
+  assert.equal(parsePercent("7"), 0.07);
+  assert.equal(parsePercent("0,7%", { decimal: "," }), 0.007);
+  assert.equal(parsePercent(50), 0.5);
+  assert.equal(parsePercent(null), null);
+  assert.equal(reason(parsePercent("n/a%")), '"n/a%" is not a percentage');
+});

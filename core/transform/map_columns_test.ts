@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { parseConfig } from "../../config/load_config.ts";
+import { SourceError } from "../../config/errors.ts";
+import { parseTableSchema } from "../../schema/load_schemas.ts";
+import { mapColumns } from "./map_columns.ts";
+
+const table = parseTableSchema(
+  "columns:\n  email: { type: email, required: true }\n  first_name: { type: text }\n  spend: { type: decimal }\n  channel: { type: text }\nkey: [email]\n",
+  "schema/leads.yaml",
+  "leads",
+);
+const mappingOf = (columns: string) =>
+  parseConfig(
+    `sources:\n  s:\n    kind: file\n    files: x\n    table: leads\n    columns:\n${columns}`,
+  ).config.sources.s!.columns;
+const context = { source: "s", fileName: "f.csv", headerLine: 3 };
+
+Deno.test("mapColumns() follows the mapping, then headers named like the columns", () => {
+  const plan = mapColumns(
+    table,
+    mappingOf("      spend: Cost\n      channel: { value: google }\n"),
+    ["E-Mail", "First Name", "Cost", "Extra"],
+    context,
+  );
+  assert.deepEqual(
+    plan.columns.map((c) => [c.column, c.header ?? c.constant ?? null]),
+    [
+      ["email", null],
+      ["first_name", "First Name"],
+      ["spend", "Cost"],
+      ["channel", "google"],
+    ].map(([c, h]) => (c === "email" ? ["email", "E-Mail"] : [c, h])),
+  );
+  assert.deepEqual(plan.unusedHeaders, ["Extra"]);
+});
+
+Deno.test("mapColumns() matches header spellings case- and space-insensitively", () => {
+  const plan = mapColumns(table, mappingOf("      email: { from: [Email Address, E-mail] }\n"), [
+    "EMAIL ADDRESS",
+    "x",
+  ], context);
+  assert.equal(plan.columns[0]?.header, "EMAIL ADDRESS");
+});
+
+Deno.test("mapColumns() fails before loading when a mapped header is missing, naming the closest", () => {
+  const error = (() => {
+    try {
+      mapColumns(table, mappingOf("      spend: Cost\n"), ["email", "Costs", "Clicks"], context);
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.ok(error instanceof SourceError);
+  assert.equal(
+    error.message,
+    'f.csv:3: no header "Cost" for column spend (closest: "Costs"). Headers found: email, Costs, Clicks',
+  );
+  assert.match(error.hint!, /spend: \{from: \[Cost, Costs\]\}/);
+});
+
+Deno.test("mapColumns() fails when a required column has no header at all", () => {
+  assert.throws(
+    () => mapColumns(table, undefined, ["First Name"], context),
+    /no header "email" for column email/,
+  );
+});
+
+Deno.test("mapColumns() refuses a header that appears twice", () => {
+  assert.throws(
+    () => mapColumns(table, mappingOf("      spend: Cost\n"), ["email", "COST", "cost"], context),
+    /column spend \(from "Cost"\) matches more than one header: "COST" \(column 2\), "cost" \(column 3\)/,
+  );
+  assert.throws(
+    () => mapColumns(table, undefined, ["EMAIL", "Email"], context),
+    /matches more than one header: "EMAIL" \(column 1\), "Email" \(column 2\)/,
+  );
+  // an exact spelling wins over loose ones
+  assert.equal(mapColumns(table, undefined, ["email", "Email"], context).columns[0]?.index, 0);
+});

@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import type { ColumnSchema } from "../../schema/table_schema.ts";
+import { CellError } from "./cell.ts";
+import { compileColumnValidator } from "./validate_column.ts";
+
+const column = (spec: Partial<ColumnSchema> & Pick<ColumnSchema, "type">): ColumnSchema => ({
+  required: false,
+  clean: [],
+  ...spec,
+});
+const check = (
+  spec: Partial<ColumnSchema> & Pick<ColumnSchema, "type">,
+  value: Parameters<ReturnType<typeof compileColumnValidator>>[0],
+) => compileColumnValidator(column(spec))(value);
+const reason = (
+  value: unknown,
+) => (value instanceof CellError ? value.reason : `no error: ${value}`);
+
+Deno.test("types turn values into what SQLite stores", () => {
+  assert.equal(check({ type: "text" }, 12345), "12345");
+  assert.equal(check({ type: "integer" }, "42"), 42);
+  assert.equal(check({ type: "integer" }, "42.0"), 42);
+  assert.equal(check({ type: "decimal" }, "-12.5"), -12.5);
+  assert.equal(check({ type: "decimal" }, 3), 3);
+  assert.equal(check({ type: "boolean" }, true), 1);
+  assert.equal(check({ type: "boolean" }, "No"), 0);
+  assert.equal(check({ type: "date" }, "2026-11-05T10:00:00Z"), "2026-11-05");
+  assert.equal(check({ type: "datetime" }, "2026-11-05"), "2026-11-05T00:00:00");
+  assert.equal(check({ type: "datetime" }, "2026-11-05 10:20"), "2026-11-05T10:20:00");
+  assert.equal(check({ type: "email" }, "jane@example.com"), "jane@example.com");
+  assert.equal(check({ type: "url" }, "https://example.com/x?y=1"), "https://example.com/x?y=1");
+});
+
+Deno.test("types refuse what they cannot store, with a hint", () => {
+  assert.equal(
+    reason(check({ type: "integer" }, "12.5")),
+    '"12.5" is not a whole number (add parse_number to the column\'s clean rules to read currency and separators)',
+  );
+  assert.equal(
+    reason(check({ type: "integer" }, "99999999999999999999")),
+    '"99999999999999999999" is too large to store exactly (store it as text)',
+  );
+  assert.equal(
+    reason(check({ type: "decimal" }, "$5")),
+    '"$5" is not a number (add parse_number to the column\'s clean rules to read currency and separators)',
+  );
+  assert.equal(reason(check({ type: "decimal" }, "1e309")), '"1e309" is too large a number');
+  assert.equal(
+    reason(check({ type: "boolean" }, "maybe")),
+    '"maybe" is not true or false (add parse_bool for other words)',
+  );
+  assert.match(reason(check({ type: "date" }, "11/05/2026")), /is not a date in YYYY-MM-DD form/);
+  assert.equal(reason(check({ type: "date" }, "2026-02-30")), '"2026-02-30" is not a real date');
+  assert.equal(reason(check({ type: "email" }, "jane@")), '"jane@" is not an email address');
+  assert.equal(
+    reason(check({ type: "url" }, "javascript:alert(1)")),
+    '"javascript:alert(1)" is not a web address (http:// or https://)',
+  );
+  assert.equal(
+    reason(check({ type: "text" }, "a\u0000b")),
+    "contains a NUL character (binary data)",
+  );
+});
+
+Deno.test("constraints: required, values, min, max, pattern, max_length", () => {
+  assert.equal(reason(check({ type: "text", required: true }, null)), "a value is required");
+  assert.equal(check({ type: "text" }, null), null);
+  assert.equal(
+    reason(check({ type: "text", values: ["lead", "mql"] }, "Lead")),
+    '"Lead" is not one of lead, mql (did you mean "lead"?)',
+  );
+  assert.equal(reason(check({ type: "decimal", min: 0 }, -1)), "-1 is below the minimum 0");
+  assert.equal(reason(check({ type: "integer", max: 10 }, "11")), "11 is above the maximum 10");
+  assert.equal(
+    reason(check({ type: "date", min: "2020-01-01" }, "2019-12-31")),
+    '"2019-12-31" is below the minimum 2020-01-01',
+  );
+  assert.equal(check({ type: "date", max: "2030-01-01" }, "2029-12-31"), "2029-12-31");
+  assert.equal(
+    reason(check({ type: "text", pattern: "^[A-Z]{3}$" }, "usd")),
+    '"usd" does not match the pattern ^[A-Z]{3}$',
+  );
+  assert.equal(
+    reason(check({ type: "text", max_length: 3 }, "abcd")),
+    "is 4 characters long, over the limit of 3",
+  );
+  assert.equal(check({ type: "text", max_length: 3 }, "äöü"), "äöü");
+});
+
+Deno.test("a key column is required even when the schema does not say so", () => {
+  assert.equal(
+    reason(compileColumnValidator(column({ type: "text" }), { required: true })(null)),
+    "a value is required",
+  );
+});
