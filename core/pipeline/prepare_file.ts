@@ -8,7 +8,7 @@
 import type { ColumnMapping } from "../../config/plutus_config.ts";
 import type { TableSchema } from "../../schema/table_schema.ts";
 import { openCsv } from "../read/csv_reader.ts";
-import type { ReadInfo, StopInfo, TableReader } from "../read/table_reader.ts";
+import type { ReadInfo, RowBatch, StopInfo, TableReader } from "../read/table_reader.ts";
 import type { Cell } from "../transform/cell.ts";
 import { mapColumns } from "../transform/map_columns.ts";
 import { type CellProblem, compileRowPreparer } from "../transform/row_preparer.ts";
@@ -58,41 +58,50 @@ export function openTable(plan: FilePlan): Promise<TableReader> {
   });
 }
 
-/** Prepares a file's rows for loading, yielding batches of stored values and rejects. */
-export async function* prepareFile(plan: FilePlan): AsyncGenerator<PrepareMessage> {
-  const reader = await openTable(plan);
-  try {
-    const mapping = mapColumns(plan.table, plan.columns, reader.header, {
-      source: plan.source,
-      fileName: plan.fileName,
-      headerLine: reader.headerLine,
-    });
-    yield {
+/** Turns rows read from a file into stored values and rejects. */
+export type BatchPreparer = (batch: RowBatch) => Extract<PrepareMessage, { type: "batch" }>;
+
+/** What opening a file tells the loader, before any row. */
+export type OpenedMessage = Extract<PrepareMessage, { type: "opened" }>;
+
+/**
+ * Matches the file's header to the table and compiles the row preparation. Pure given its
+ * inputs, so the worker and the loader's thread can each build the same one.
+ */
+export function compileBatchPreparer(
+  plan: FilePlan,
+  header: string[],
+  headerLine: number,
+): { opened: Omit<OpenedMessage, "info">; prepare: BatchPreparer } {
+  const mapping = mapColumns(plan.table, plan.columns, header, {
+    source: plan.source,
+    fileName: plan.fileName,
+    headerLine,
+  });
+  const { width, prepare } = compileRowPreparer(plan.table, mapping.columns, (source) => {
+    if (source.constant !== undefined) {
+      const constant = source.constant;
+      return () => constant;
+    }
+    if (source.index === undefined) return () => null;
+    const index = source.index;
+    return (row) => (row as Cell[])[index] ?? null;
+  });
+  const locate = (line: number) => `${plan.fileName}:${line}`;
+  const record = (cells: Cell[]) =>
+    JSON.stringify(
+      Object.fromEntries(header.map((name, i) => [name || `column ${i + 1}`, cells[i] ?? null])),
+    );
+  return {
+    opened: {
       type: "opened",
-      header: reader.header,
-      headerLine: reader.headerLine,
-      info: reader.info,
+      header,
+      headerLine,
       mapped: mapping.columns.map(({ column, header, constant }) => ({ column, header, constant })),
       unusedHeaders: mapping.unusedHeaders,
-    };
-    const { width, prepare } = compileRowPreparer(plan.table, mapping.columns, (source) => {
-      if (source.constant !== undefined) {
-        const constant = source.constant;
-        return () => constant;
-      }
-      if (source.index === undefined) return () => null;
-      const index = source.index;
-      return (row) => (row as Cell[])[index] ?? null;
-    });
-    const locate = (line: number) => `${plan.fileName}:${line}`;
-    const record = (cells: Cell[]) =>
-      JSON.stringify(
-        Object.fromEntries(
-          reader.header.map((name, i) => [name || `column ${i + 1}`, cells[i] ?? null]),
-        ),
-      );
-    for await (const batch of reader.rows()) {
-      const values: Stored[] = new Array(batch.rows.length * width);
+    },
+    prepare: (batch) => {
+      const values: Stored[] = [];
       const rejects: PreparedReject[] = batch.broken.map((broken) => ({
         location: locate(broken.line),
         line: broken.line,
@@ -106,12 +115,28 @@ export async function* prepareFile(plan: FilePlan): AsyncGenerator<PrepareMessag
         if (problems) {
           const line = batch.lines[i]!;
           rejects.push({ location: locate(line), line, problems, record: record(cells) });
+          values.length = rows * width; // drop what the refused row left behind
         } else rows++;
       }
-      values.length = rows * width;
-      rejects.sort((a, b) => a.line - b.line);
-      yield { type: "batch", values, rows, read: batch.rows.length + batch.broken.length, rejects };
-    }
+      if (batch.broken.length > 0) rejects.sort((a, b) => a.line - b.line);
+      return {
+        type: "batch",
+        values,
+        rows,
+        read: batch.rows.length + batch.broken.length,
+        rejects,
+      };
+    },
+  };
+}
+
+/** Prepares a file's rows for loading, yielding batches of stored values and rejects. */
+export async function* prepareFile(plan: FilePlan): AsyncGenerator<PrepareMessage> {
+  const reader = await openTable(plan);
+  try {
+    const { opened, prepare } = compileBatchPreparer(plan, reader.header, reader.headerLine);
+    yield { ...opened, info: reader.info };
+    for await (const batch of reader.rows()) yield prepare(batch);
     yield { type: "end", stopped: reader.stopped, blankRows: reader.blankRows };
   } finally {
     reader.close();

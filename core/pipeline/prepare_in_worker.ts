@@ -1,13 +1,27 @@
 /**
  * The loader's side of the worker: the same messages prepareFile() yields, produced on
- * another thread so that parsing and validating overlap with inserting.
+ * another thread so that parsing and validating overlap with inserting. Values cross as
+ * JSON text: cheaper for both threads than structured cloning 12 values a row.
  *
  * @module
  */
-import { type FilePlan, prepareFile, type PrepareMessage } from "./prepare_file.ts";
+import type { RowBatch } from "../read/table_reader.ts";
+import {
+  type BatchPreparer,
+  compileBatchPreparer,
+  type FilePlan,
+  prepareFile,
+  type PrepareMessage,
+} from "./prepare_file.ts";
 import { deserializeError, type SerializedError } from "./worker_errors.ts";
 
-type WorkerMessage = PrepareMessage | { type: "done" } | { type: "failed"; error: SerializedError };
+/** What the worker posts to the loader. */
+export type ToLoader =
+  | Extract<PrepareMessage, { type: "opened" | "end" }>
+  | { type: "prepared"; json: string; batch: Extract<PrepareMessage, { type: "batch" }> }
+  | { type: "raw"; json: string }
+  | { type: "done" }
+  | { type: "failed"; error: SerializedError };
 
 // Below this size a worker's start-up costs more than the overlap gains.
 const WORKER_MIN_BYTES = 4 << 20;
@@ -25,14 +39,14 @@ async function* prepareInWorker(plan: FilePlan): AsyncGenerator<PrepareMessage> 
   const worker = new Worker(new URL("./prepare_worker.ts", import.meta.url).href, {
     type: "module",
   });
-  const inbox: WorkerMessage[] = [];
+  const inbox: ToLoader[] = [];
   let failure: Error | undefined;
   let notify: (() => void) | undefined;
   const arrived = () => {
     notify?.();
     notify = undefined;
   };
-  worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+  worker.onmessage = (event: MessageEvent<ToLoader>) => {
     inbox.push(event.data);
     arrived();
   };
@@ -41,6 +55,7 @@ async function* prepareInWorker(plan: FilePlan): AsyncGenerator<PrepareMessage> 
     failure = new Error(`the preparing thread failed: ${event.message}`);
     arrived();
   };
+  let prepare: BatchPreparer | undefined;
   try {
     worker.postMessage({ type: "start", plan });
     while (true) {
@@ -49,10 +64,28 @@ async function* prepareInWorker(plan: FilePlan): AsyncGenerator<PrepareMessage> 
       }
       const message = inbox.shift();
       if (!message) throw failure;
-      if (message.type === "done") return;
-      if (message.type === "failed") throw deserializeError(message.error);
-      yield message;
-      if (message.type === "batch") worker.postMessage({ type: "ack" });
+      switch (message.type) {
+        case "done":
+          return;
+        case "failed":
+          throw deserializeError(message.error);
+        case "opened":
+          prepare = compileBatchPreparer(plan, message.header, message.headerLine).prepare;
+          yield message;
+          break;
+        case "end":
+          yield message;
+          break;
+        case "prepared":
+          // Tell the worker first: it decides from this whether we are idle.
+          worker.postMessage({ type: "ack" });
+          yield { ...message.batch, values: JSON.parse(message.json) };
+          break;
+        case "raw":
+          worker.postMessage({ type: "ack" });
+          yield prepare!(JSON.parse(message.json) as RowBatch);
+          break;
+      }
     }
   } finally {
     worker.terminate();

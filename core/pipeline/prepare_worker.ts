@@ -1,20 +1,23 @@
 /**
- * The worker side of preparing a file: runs prepareFile() and posts its messages, at most
- * a few batches ahead of the loader so memory stays bounded.
+ * The worker side of preparing a file: reads and parses it, and prepares the rows — except
+ * when the loader has run out of work, then it hands the parsed rows over raw so the
+ * loader's thread prepares them itself. Both cores stay busy whichever side is slower.
  *
  * @module
  */
 /// <reference lib="deno.worker" />
-import { type FilePlan, prepareFile } from "./prepare_file.ts";
+import { compileBatchPreparer, type FilePlan, openTable } from "./prepare_file.ts";
+import type { ToLoader } from "./prepare_in_worker.ts";
 import { serializeError } from "./worker_errors.ts";
 
+// At most this many batches wait for the loader: memory stays bounded.
 const AHEAD = 4;
-let credits = AHEAD;
+let inFlight = 0;
 let wake: (() => void) | undefined;
 
 self.onmessage = (event: MessageEvent<{ type: "start"; plan: FilePlan } | { type: "ack" }>) => {
   if (event.data.type === "ack") {
-    credits++;
+    inFlight--;
     wake?.();
     wake = undefined;
     return;
@@ -22,17 +25,37 @@ self.onmessage = (event: MessageEvent<{ type: "start"; plan: FilePlan } | { type
   void run(event.data.plan);
 };
 
+function post(message: ToLoader): void {
+  self.postMessage(message);
+}
+
 async function run(plan: FilePlan): Promise<void> {
   try {
-    for await (const message of prepareFile(plan)) {
-      if (message.type === "batch") {
-        while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
-        credits--;
+    const reader = await openTable(plan);
+    try {
+      const { opened, prepare } = compileBatchPreparer(plan, reader.header, reader.headerLine);
+      post({ ...opened, info: reader.info });
+      for await (const batch of reader.rows()) {
+        while (inFlight >= AHEAD) await new Promise<void>((resolve) => (wake = resolve));
+        if (inFlight === 0) {
+          // The loader is idle: let it prepare this batch while we read the next.
+          post({ type: "raw", json: JSON.stringify(batch) });
+        } else {
+          const prepared = prepare(batch);
+          post({
+            type: "prepared",
+            json: JSON.stringify(prepared.values),
+            batch: { ...prepared, values: [] },
+          });
+        }
+        inFlight++;
       }
-      self.postMessage(message);
+      post({ type: "end", stopped: reader.stopped, blankRows: reader.blankRows });
+    } finally {
+      reader.close();
     }
-    self.postMessage({ type: "done" });
+    post({ type: "done" });
   } catch (error) {
-    self.postMessage({ type: "failed", error: serializeError(error) });
+    post({ type: "failed", error: serializeError(error) });
   }
 }

@@ -19,7 +19,10 @@ export interface CsvReadOptions extends ReadOptions {
   quote?: string;
 }
 
-const CHUNK_BYTES = 1 << 20;
+// Enough for sniffing; the rows that follow are read in smaller chunks, which keeps the
+// strings and rows in flight (and so the heap) small.
+const SAMPLE_BYTES = 1 << 20;
+const CHUNK_BYTES = 1 << 16;
 // A row longer than this is a quote that never closes, or not a CSV at all.
 const MAX_ROW_CHARS = 64 << 20;
 
@@ -45,7 +48,7 @@ export async function openCsv(
 }
 
 async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOptions) {
-  const sample = await readUpTo(file, CHUNK_BYTES);
+  const sample = await readUpTo(file, new Uint8Array(SAMPLE_BYTES));
   if (sample.length === 0) {
     throw new SourceError(`${fileName} is empty`, {
       code: "empty_file",
@@ -103,56 +106,67 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
 
   async function* rows(): AsyncGenerator<RowBatch> {
     let line = headerLine + 1 + headerCells!.reduce((n, cell) => n + lineBreaks(cell), 0);
-    let done = sample.length < CHUNK_BYTES;
+    let done = sample.length < SAMPLE_BYTES;
+    const buffer = new Uint8Array(CHUNK_BYTES);
     let stopping = false;
     try {
       while (true) {
         if (!done) {
-          const bytes = await readUpTo(file, CHUNK_BYTES);
+          const bytes = await readUpTo(file, buffer);
           done = bytes.length < CHUNK_BYTES;
           carry += decode(bytes, !done, line);
         }
         if (done) carry += decode(new Uint8Array(), false, line);
-        const result = parse(carry, done);
-        carry = done ? "" : carry.slice(result.meta.cursor);
+        const input = carry;
+        const result = parse(input, done);
+        carry = done ? "" : input.slice(result.meta.cursor);
         if (carry.length > MAX_ROW_CHARS) throw unclosedQuote(fileName, line);
         const missing = result.errors.find((error) => error.code === "MissingQuotes");
         if (missing) {
           const before = result.data.slice(0, missing.row).reduce((n, row) => n + rowLines(row), 0);
           throw unclosedQuote(fileName, line + before);
         }
+        const data = result.data;
         // The line break that ends the last line is not a blank row of its own.
-        const lastRow = result.data.at(-1);
-        if (done && lastRow?.length === 1 && lastRow[0] === "") result.data.pop();
-        const batch: RowBatch = { rows: [], lines: [], broken: [] };
-        const rowErrors = new Map(
-          result.errors.map((error) => [error.row, describeParseError(error.code)]),
-        );
+        const lastRow = data.at(-1);
+        if (done && lastRow?.length === 1 && lastRow[0] === "") data.pop();
+        // When the parsed text has one line break per row, no value spans lines, and the
+        // line numbers need no look inside the values.
+        const parsedEnd = done ? input.length : result.meta.cursor;
+        const endsOpen = done && !input.endsWith(layout.newline) ? 1 : 0;
+        const oneLineEach = countOf(input, layout.newline, parsedEnd) === data.length - endsOpen;
 
-        result.data.forEach((cells, index) => {
+        const batch: RowBatch = { rows: [], lines: [], broken: [] };
+        const rowErrors = result.errors.length === 0
+          ? undefined
+          : new Map(result.errors.map((error) => [error.row, describeParseError(error.code)]));
+        const width = header.length;
+        for (let index = 0; index < data.length; index++) {
+          const cells = data[index]!;
           const at = line;
-          line += rowLines(cells);
-          if (cells.every((cell) => cell === "")) {
+          line += oneLineEach ? 1 : rowLines(cells);
+          if (cells[0] === "" && cells.every((cell) => cell === "")) {
             state.blankRows++;
-            return;
+            continue;
           }
           if (stopping) {
             state.stopped!.ignoredRows++;
-            return;
+            continue;
           }
           if (options.stopAt?.test(cells[0] ?? "")) {
             stopping = true;
             state.stopped = { line: at, text: (cells[0] ?? "").slice(0, 120), ignoredRows: 0 };
-            return;
+            continue;
           }
-          const problem = rowErrors.get(index) ?? shapeProblem(cells, header.length);
+          const problem = rowErrors?.get(index) ??
+            (cells.length === width ? undefined : shapeProblem(cells, width));
           if (problem) batch.broken.push({ line: at, reason: problem, cells });
           else {
-            if (cells.length > header.length) cells.length = header.length;
+            if (cells.length > width) cells.length = width;
             batch.rows.push(cells as Cell[]);
             batch.lines.push(at);
           }
-        });
+        }
         if (batch.rows.length > 0 || batch.broken.length > 0) yield batch;
         if (done) return;
       }
@@ -210,6 +224,17 @@ function describeParseError(code: string): string {
     : `the row cannot be split into fields (${code})`;
 }
 
+/** How many times `text` occurs in `input` before `end`. */
+function countOf(input: string, text: string, end: number): number {
+  let count = 0;
+  for (
+    let at = input.indexOf(text);
+    at !== -1 && at < end;
+    at = input.indexOf(text, at + text.length)
+  ) count++;
+  return count;
+}
+
 /** Lines a row spans: one, plus the line breaks inside its quoted fields. */
 
 function rowLines(cells: string[]): number {
@@ -249,10 +274,10 @@ function readFirstRow(text: string, delimiter: string, newline: string, quote = 
   return first;
 }
 
-async function readUpTo(file: Deno.FsFile, size: number): Promise<Uint8Array> {
-  const buffer = new Uint8Array(size);
+/** Fills `buffer` from the file (less only at its end); the decoder copies the bytes out. */
+async function readUpTo(file: Deno.FsFile, buffer: Uint8Array): Promise<Uint8Array> {
   let filled = 0;
-  while (filled < size) {
+  while (filled < buffer.length) {
     const read = await file.read(buffer.subarray(filled));
     if (read === null) break;
     filled += read;

@@ -15,8 +15,9 @@ async function read(content: string | Uint8Array, options: CsvReadOptions = {}) 
   const lines: number[] = [];
   const broken: { line: number; reason: string }[] = [];
   for await (const batch of reader.rows()) {
-    rows.push(...(batch.rows as string[][]));
-    lines.push(...batch.lines);
+    for (const row of batch.rows) rows.push(row as string[]);
+    for (const line of batch.lines) lines.push(line);
+
     broken.push(...batch.broken.map(({ line, reason }) => ({ line, reason })));
   }
   await Deno.remove(dir, { recursive: true });
@@ -144,7 +145,11 @@ Deno.test("openCsv() fails on a quote that never closes, naming its line", async
 
 Deno.test("openCsv() fails on invalid UTF-8 past the sniffed start, with a hint", async () => {
   const start = new TextEncoder().encode(`a,b\n${"x,ü\n".repeat(400_000)}`);
-  const error = await failure(new Uint8Array([...start, 0xff, 0x0a]));
+  const bytes = new Uint8Array(start.length + 2);
+  bytes.set(start);
+  bytes.set([0xff, 0x0a], start.length);
+  const error = await failure(bytes);
+
   assert.match(error.message, /not valid utf-8/);
   assert.match(error.hint ?? "", /windows-1252/);
 });

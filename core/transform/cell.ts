@@ -15,7 +15,11 @@ export class CellError {
 
 /** Returns `value`, with empty or blank text turned into null (an empty cell is "no value"). */
 export function emptyToNull(value: Cell): Cell {
-  return typeof value === "string" && value.trim() === "" ? null : value;
+  if (typeof value !== "string") return value;
+  // Only text that starts with white space can be blank: skip trim() for the rest.
+  if (value.length === 0) return null;
+  const first = value.charCodeAt(0);
+  return (first <= 32 || first === 0xa0 || first >= 0x2000) && value.trim() === "" ? null : value;
 }
 
 /** Shows a cell in a reason: quoted text, plain numbers. */

@@ -44,15 +44,12 @@ export function compileRowPreparer(
 } {
   const columns: CompiledColumn[] = sources.map((source) => {
     const schema = table.columns[source.column]!;
-    const sourceClean = compileCleanRules(source.clean);
-    const tableClean = compileCleanRules(schema.clean);
     return {
       name: source.column,
       get: getterFor(source),
-      clean: (value) => {
-        const first = sourceClean(value);
-        return first instanceof CellError ? first : tableClean(first);
-      },
+      // Source rules first, then the table's: one chain, so the reason names the rule.
+      clean: compileCleanRules([...source.clean, ...schema.clean]),
+
       validate: compileColumnValidator(schema, { required: table.key?.includes(source.column) }),
     };
   });

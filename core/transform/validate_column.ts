@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { z } from "zod";
 import { closestMatch } from "../../config/closest_match.ts";
 import type { ColumnSchema } from "../../schema/table_schema.ts";
 import { type Cell, CellError, showCell } from "./cell.ts";
@@ -16,7 +15,15 @@ export type Stored = string | number | null;
 /** Checks one value of one column. */
 export type ColumnValidator = (value: Cell) => Stored | CellError;
 
+// One @, no spaces or quotes, a domain of letter/digit labels with a TLD of letters.
+// International addresses (müller@exämple.de) are valid and pass.
+const EMAIL =
+  /^[^\s@"<>,;:()[\]\\.](?:[^\s@"<>,;:()[\]\\]{0,62}[^\s@"<>,;:()[\]\\.])?@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+\p{L}{2,}$/u;
+// The same for plain ASCII addresses, without the Unicode classes: most rows, much faster.
+const ASCII_EMAIL =
+  /^[\w!#$%&'*+/=?^`{|}~-](?:[\w!#$%&'*+/=?^`{|}~.-]{0,62}[\w!#$%&'*+/=?^`{|}~-])?@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i;
 const INTEGER_TEXT = /^[+-]?\d+(\.0+)?$/;
+
 const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 const NUMBER_HINT =
   " (add parse_number to the column's clean rules to read currency and separators)";
@@ -81,7 +88,7 @@ const TYPE_CHECKS: Record<ColumnSchema["type"], TypeCheck> = {
   },
   email: (value) => {
     const text = String(value);
-    return z.regexes.email.test(text)
+    return (ASCII_EMAIL.test(text) || EMAIL.test(text)) && !text.includes("..")
       ? text
       : new CellError(`${showCell(value)} is not an email address`);
   },
@@ -101,6 +108,7 @@ const TYPE_CHECKS: Record<ColumnSchema["type"], TypeCheck> = {
 function isoDateTime(value: Exclude<Cell, null>): string | CellError {
   if (value instanceof Date) return parseDate(value) as string;
   if (typeof value === "string") {
+    if (value.length === 10 && isPlainIsoDate(value)) return value;
     const parts = parseIso(value.trim());
     if (parts) {
       return isValid(parts)
@@ -113,6 +121,19 @@ function isoDateTime(value: Exclude<Cell, null>): string | CellError {
       showCell(value)
     } is not a date in YYYY-MM-DD form (add parse_date to the column's clean rules, e.g. {parse_date: "MM/DD/YYYY"})`,
   );
+}
+
+/** "2026-11-05" and a real day: the form parse_date writes, checked without a regex. */
+function isPlainIsoDate(text: string): boolean {
+  const digit = (i: number) => {
+    const code = text.charCodeAt(i) - 48;
+    return code >= 0 && code <= 9 ? code : NaN;
+  };
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return false;
+  const year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  const month = digit(5) * 10 + digit(6);
+  const day = digit(8) * 10 + digit(9);
+  return !Number.isNaN(year + month + day) && isValid({ year, month, day });
 }
 
 /** Compiles the checks of one column: required, type, values, min/max, pattern, length. */
@@ -175,7 +196,9 @@ function compileConstraints(
   if (column.max_length !== undefined) {
     const limit = column.max_length;
     checks.push((value) => {
-      const length = [...String(value)].length;
+      const text = String(value);
+      if (text.length <= limit) return undefined; // UTF-16 length is never below the character count
+      const length = [...text].length;
       return length > limit
         ? `is ${length} characters long, over the limit of ${limit}`
         : undefined;

@@ -52,6 +52,33 @@ Deno.test("types refuse what they cannot store, with a hint", () => {
   assert.match(reason(check({ type: "date" }, "11/05/2026")), /is not a date in YYYY-MM-DD form/);
   assert.equal(reason(check({ type: "date" }, "2026-02-30")), '"2026-02-30" is not a real date');
   assert.equal(reason(check({ type: "email" }, "jane@")), '"jane@" is not an email address');
+  for (
+    const bad of [
+      "jane",
+      "a b@x.com",
+      "a@b",
+      "a@@b.com",
+      "a@b..com",
+      ".a@b.com",
+      "a.@b.com",
+      "a..b@x.com",
+      "a@-b.com",
+      "a@b.c",
+    ]
+  ) {
+    assert.ok(check({ type: "email" }, bad) instanceof CellError, bad);
+  }
+  for (
+    const good of [
+      "a+tag@x.co",
+      "o'neil@x.ie",
+      "jürgen.müller@exämple.de",
+      "a_b-c@sub.domain.travel",
+    ]
+  ) {
+    assert.equal(check({ type: "email" }, good), good);
+  }
+
   assert.equal(
     reason(check({ type: "url" }, "javascript:alert(1)")),
     '"javascript:alert(1)" is not a web address (http:// or https://)',

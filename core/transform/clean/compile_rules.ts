@@ -6,7 +6,7 @@
 import type { CleanRuleName, CleanRuleSpec } from "../../../config/clean_rule_model.ts";
 import { type Cell, CellError, emptyToNull } from "../cell.ts";
 import { compileDateFormat, parseDate } from "./parse_date.ts";
-import { type NumberFormat, parseNumber, parsePercent } from "./parse_number.ts";
+import { compileParseNumber, compileParsePercent, type NumberFormat } from "./parse_number.ts";
 import { type BoolWords, parseBool } from "./parse_bool.ts";
 import {
   collapseSpaces,
@@ -35,8 +35,9 @@ const BUILDERS: Record<CleanRuleName, (arg: unknown) => CleanFn> = {
   null_if: (arg) => nullIf(arg),
   replace: (arg) => replace(arg as { from?: string; regex?: string; to: string }),
   map: (arg) => mapValues(arg as Record<string, unknown>),
-  parse_number: (arg) => (value) => parseNumber(value, (arg ?? {}) as NumberFormat),
-  parse_percent: (arg) => (value) => parsePercent(value, (arg ?? {}) as NumberFormat),
+  parse_number: (arg) => compileParseNumber((arg ?? {}) as NumberFormat),
+  parse_percent: (arg) => compileParsePercent((arg ?? {}) as NumberFormat),
+
   parse_date: (arg) => {
     const formats = arg === null ? [] : Array.isArray(arg) ? arg : [arg];
     const parsers = formats.map((format) => compileDateFormat(String(format)));

@@ -72,6 +72,8 @@ export function compileDateFormat(format: string): Parser {
     const scale = format === "unix" ? 1000 : 1;
     return (text) => /^\d+(\.\d+)?$/.test(text) ? fromEpoch(Number(text) * scale) : undefined;
   }
+  const fixed = fixedWidthParser(format);
+  if (fixed) return fixed;
   let pattern = "";
   let last = 0;
   for (const match of format.matchAll(TOKEN_PATTERN)) {
@@ -79,12 +81,153 @@ export function compileDateFormat(format: string): Parser {
     last = match.index + match[0].length;
   }
   pattern += escapeRegex(format.slice(last));
-  const regex = new RegExp(`^${pattern}$`, "i");
+  return positionalParser(pattern);
+}
+
+const FIXED_FIELDS: Record<string, keyof DateParts> = {
+  YYYY: "year",
+  MM: "month",
+  DD: "day",
+  HH: "hour",
+  mm: "minute",
+  ss: "second",
+};
+
+/**
+ * For formats made only of fixed-width numbers and separators (YYYY-MM-DD, MM/DD/YYYY,
+ * DD.MM.YYYY HH:mm:ss), a parser that reads digits by position: several times faster
+ * than a regular expression, and dates are in most rows of most files.
+ */
+function fixedWidthParser(format: string): Parser | undefined {
+  const fields: { field: keyof DateParts; at: number; width: number }[] = [];
+  const literals: { at: number; code: number }[] = [];
+  let at = 0;
+  for (let i = 0; i < format.length;) {
+    const token = ["YYYY", "MM", "DD", "HH", "mm", "ss"].find((t) => format.startsWith(t, i));
+    if (token) {
+      fields.push({ field: FIXED_FIELDS[token]!, at, width: token.length });
+      at += token.length;
+      i += token.length;
+    } else {
+      const char = format[i]!;
+      if (/[A-Za-z]/.test(char)) return undefined; // another token (M, D, MMM, A…): use the regex
+      literals.push({ at, code: char.charCodeAt(0) });
+      at++;
+      i++;
+    }
+  }
+  const length = at;
+  const hasTime = fields.some((f) => f.field === "hour");
   return (text) => {
-    const groups = regex.exec(text)?.groups;
-    return groups ? partsFromGroups(groups) : undefined;
+    if (text.length !== length) return undefined;
+    for (const literal of literals) {
+      if (text.charCodeAt(literal.at) !== literal.code) return undefined;
+    }
+    const parts: DateParts = { year: 0, month: 1, day: 1 };
+    if (hasTime) {
+      parts.hour = 0;
+      parts.minute = 0;
+      parts.second = 0;
+    }
+    for (const { field, at, width } of fields) {
+      let value = 0;
+      for (let i = at; i < at + width; i++) {
+        const digit = text.charCodeAt(i) - 48;
+        if (digit < 0 || digit > 9) return undefined;
+        value = value * 10 + digit;
+      }
+      (parts as unknown as Record<string, number>)[field] = value;
+    }
+    return parts;
   };
 }
+
+type GroupName =
+  | "year"
+  | "yy"
+  | "monthName"
+  | "month"
+  | "day"
+  | "hour"
+  | "hour12"
+  | "minute"
+  | "second"
+  | "fraction"
+  | "ampm"
+  | "offset";
+
+/** The groups a pattern matched, before they become DateParts. */
+interface Groups {
+  year?: string;
+  yy?: string;
+  monthName?: string;
+  month?: string;
+  day?: string;
+  hour?: string;
+  hour12?: string;
+  minute?: string;
+  second?: string;
+  fraction?: string;
+  ampm?: string;
+  offset?: string;
+}
+
+/**
+ * Compiles a pattern written with named groups into a parser that reads plain numbered
+ * groups: V8 builds a dictionary object for \`match.groups\`, and this runs for every row.
+ */
+function positionalParser(pattern: string): Parser {
+  const names: GroupName[] = [];
+  const source = pattern.replace(/\(\?<(\w+)>/g, (_, name: GroupName) => {
+    names.push(name);
+    return "(";
+  });
+  const regex = new RegExp(`^${source}$`, "i");
+  const setters = names.map((name) => SETTERS[name]);
+  return (text) => {
+    const match = regex.exec(text);
+    if (!match) return undefined;
+    const groups = emptyGroups();
+    for (let i = 0; i < setters.length; i++) {
+      const value = match[i + 1];
+      if (value !== undefined) setters[i]!(groups, value);
+    }
+    return partsFromGroups(groups);
+  };
+}
+
+// One shape for every Groups object keeps the property stores monomorphic (fast).
+function emptyGroups(): Groups {
+  return {
+    year: undefined,
+    yy: undefined,
+    monthName: undefined,
+    month: undefined,
+    day: undefined,
+    hour: undefined,
+    hour12: undefined,
+    minute: undefined,
+    second: undefined,
+    fraction: undefined,
+    ampm: undefined,
+    offset: undefined,
+  };
+}
+
+const SETTERS: Record<GroupName, (groups: Groups, value: string) => void> = {
+  year: (g, v) => (g.year = v),
+  yy: (g, v) => (g.yy = v),
+  monthName: (g, v) => (g.monthName = v),
+  month: (g, v) => (g.month = v),
+  day: (g, v) => (g.day = v),
+  hour: (g, v) => (g.hour = v),
+  hour12: (g, v) => (g.hour12 = v),
+  minute: (g, v) => (g.minute = v),
+  second: (g, v) => (g.second = v),
+  fraction: (g, v) => (g.fraction = v),
+  ampm: (g, v) => (g.ampm = v),
+  offset: (g, v) => (g.offset = v),
+};
 
 /** Parses a date or datetime value with the given formats, or the unambiguous forms. */
 export function parseDate(value: Cell, parsers: readonly Parser[] = []): string | null | CellError {
@@ -117,7 +260,9 @@ export function parseDate(value: Cell, parsers: readonly Parser[] = []): string 
 
 /** Formats parts as ISO 8601: a date, or a datetime with seconds and the offset if known. */
 export function formatParts(parts: DateParts): string {
-  const date = `${pad(parts.year, 4)}-${pad(parts.month)}-${pad(parts.day)}`;
+  const date = (parts.year >= 1000 ? String(parts.year) : pad(parts.year, 4)) + "-" +
+    pad2(parts.month) + "-" +
+    pad2(parts.day);
   if (parts.hour === undefined) return date;
   const ms = parts.millisecond ? `.${pad(parts.millisecond, 3)}` : "";
   return `${date}T${pad(parts.hour)}:${pad(parts.minute ?? 0)}:${pad(parts.second ?? 0)}${ms}${
@@ -143,7 +288,7 @@ function daysInMonth(year: number, month: number): number {
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
-function partsFromGroups(groups: Record<string, string | undefined>): DateParts {
+function partsFromGroups(groups: Groups): DateParts {
   const year = groups.year !== undefined
     ? Number(groups.year)
     : twoDigitYear(Number(groups.yy ?? "0"));
@@ -165,7 +310,9 @@ function partsFromGroups(groups: Record<string, string | undefined>): DateParts 
     if (groups.fraction) parts.millisecond = Math.round(Number(`0.${groups.fraction}`) * 1000);
     if (parts.millisecond === 1000) parts.millisecond = 999;
   }
-  if (groups.offset) parts.offset = normalizeOffset(groups.offset);
+  if (groups.offset) {
+    parts.offset = /^(UTC|GMT)$/i.test(groups.offset) ? "Z" : normalizeOffset(groups.offset);
+  }
   return parts;
 }
 
@@ -191,6 +338,12 @@ function escapeRegex(text: string): string {
 
 function pad(value: number, width = 2): string {
   return String(value).padStart(width, "0");
+}
+
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"));
+
+function pad2(value: number): string {
+  return TWO_DIGITS[value] ?? pad(value);
 }
 
 // Excel counts days from 1899-12-30 (its phantom 1900-02-29 makes this right from March 1900).
@@ -245,13 +398,7 @@ const TIME =
   "\\s*(?<ampm>[AaPp]\\.?[Mm]\\.?)?\\s*(?<offset>Z|[+-]\\d{2}:?\\d{2}|UTC|GMT)?)?";
 
 function timeParser(datePattern: string): Parser {
-  const regex = new RegExp(`^${datePattern}${TIME}$`, "i");
-  return (text) => {
-    const groups = regex.exec(text)?.groups;
-    if (!groups) return undefined;
-    if (groups.offset && /^(UTC|GMT)$/i.test(groups.offset)) groups.offset = "Z";
-    return partsFromGroups(groups);
-  };
+  return positionalParser(`${datePattern}${TIME}`);
 }
 
 const ISO = timeParser("(?<year>\\d{4})-(?<month>\\d{2})-(?<day>\\d{2})");

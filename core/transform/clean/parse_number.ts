@@ -31,13 +31,75 @@ const SPACES = /[\s\u00a0\u202f\u2009]/g;
  * reason when the text is not a number in that format.
  */
 export function parseNumber(value: Cell, format: NumberFormat = {}): Cell | CellError {
-  if (value === null || typeof value === "number") return value;
+  return compileParseNumber(format)(value);
+}
+
+/** parseNumber for one format, compiled once per column: it runs for every row. */
+export function compileParseNumber(format: NumberFormat = {}): (value: Cell) => Cell | CellError {
+  const decimal = format.decimal ?? ".";
+  const thousands = format.thousands ?? (decimal === "." ? "," : ".");
+  const decimalCode = decimal.charCodeAt(0);
+  const thousandsCode = thousands === "" ? -1 : thousands.charCodeAt(0);
+  return (value) => {
+    if (value === null || typeof value === "number") return value;
+    if (typeof value === "string") {
+      const number = scanSimple(value, decimalCode, thousandsCode);
+      if (number !== undefined) return number;
+    }
+    return parseAnyNumber(value, decimal, thousands);
+  };
+}
+
+/**
+ * Most values are plain ("1234.5") or simply grouped ("-$1,234.50"): this reads those by
+ * scanning characters, several times faster than the general path; anything else (spaces,
+ * codes, brackets, exponents) returns undefined and takes the general path.
+ */
+function scanSimple(text: string, decimalCode: number, thousandsCode: number): number | undefined {
+  const end = text.length;
+  let i = 0;
+  const negative = text.charCodeAt(0) === 45; // -
+  if (negative) i++;
+  const sign = text.charCodeAt(i);
+  if (sign === 36 || sign === 0x20ac || sign === 0xa3) i++; // $ € £
+  const start = i;
+  let digits = 0; // digits in the current group
+  let grouped = false;
+  for (; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) digits++;
+    else if (code === thousandsCode) {
+      if (digits === 0 || digits > 3 || (grouped && digits !== 3)) return undefined;
+      grouped = true;
+      digits = 0;
+    } else break;
+  }
+  if (digits === 0 || (grouped && digits !== 3)) return undefined;
+  let whole = text.substring(start, i);
+  if (grouped) whole = whole.replaceAll(String.fromCharCode(thousandsCode), "");
+  let fraction = "";
+  if (i < end) {
+    if (text.charCodeAt(i) !== decimalCode || i + 1 === end) return undefined;
+    for (let j = i + 1; j < end; j++) {
+      const code = text.charCodeAt(j);
+      if (code < 48 || code > 57) return undefined;
+    }
+    fraction = text.substring(i + 1);
+  }
+  const number = Number(fraction === "" ? whole : `${whole}.${fraction}`);
+  return negative ? -number : number;
+}
+
+function parseAnyNumber(
+  value: Exclude<Cell, null | number>,
+  decimal: string,
+  thousands: string,
+): Cell | CellError {
   if (typeof value === "boolean" || value instanceof Date) {
     return new CellError(`${showCell(value)} is not a number`);
   }
-  const decimal = format.decimal ?? ".";
-  const thousands = format.thousands ?? (decimal === "." ? "," : ".");
   let text = value.trim();
+
   if (text === "") return null;
   let negative = false;
   if (text.startsWith("(") && text.endsWith(")")) {
@@ -72,11 +134,26 @@ export function parseNumber(value: Cell, format: NumberFormat = {}): Cell | Cell
 
 /** Parses "12.5%", "12.5 %" or "12.5" (a percent column) into 0.125. */
 export function parsePercent(value: Cell, format: NumberFormat = {}): Cell | CellError {
-  if (value === null || typeof value === "number") return value === null ? null : value / 100;
+  return compileParsePercent(format)(value);
+}
+
+/** parsePercent for one format, compiled once per column. */
+export function compileParsePercent(format: NumberFormat = {}): (value: Cell) => Cell | CellError {
+  const number = compileParseNumber(format);
+  return (value) => percentOf(value, number);
+}
+
+function percentOf(value: Cell, parse: (value: Cell) => Cell | CellError): Cell | CellError {
+  if (
+    value === null ||
+    typeof value === "number"
+  ) return value === null ? null : value / 100;
   if (typeof value !== "string") return new CellError(`${showCell(value)} is not a percentage`);
   const text = value.trim().replace(/\s*%$/, "");
-  const number = parseNumber(text, format);
-  if (number instanceof CellError) return new CellError(`${showCell(value)} is not a percentage`);
+  const number = parse(text);
+  if (number instanceof CellError) {
+    return new CellError(`${showCell(value)} is not a percentage`);
+  }
   return number === null ? null : roundFloat((number as number) / 100);
 }
 

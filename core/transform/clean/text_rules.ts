@@ -13,6 +13,10 @@ export function collapseSpaces(value: Cell): Cell {
 
 /** Removes white space (also no-break and zero-width spaces) at both ends. */
 export function trim(value: Cell): Cell {
+  if (typeof value !== "string" || value.length === 0) return value;
+  if (!isSpaceCode(value.charCodeAt(0)) && !isSpaceCode(value.charCodeAt(value.length - 1))) {
+    return value;
+  }
   return typeof value === "string"
     ? value.replace(/^[\s\u00a0\u200b\ufeff]+|[\s\u00a0\u200b\ufeff]+$/g, "")
     : value;
@@ -84,4 +88,12 @@ export function urlParam(name: string): (value: Cell) => Cell {
 
 function normalize(value: unknown): string {
   return String(value ?? "").trim().toLowerCase();
+}
+
+/** White space, no-break, zero-width and byte-order-mark characters at the ends of values. */
+function isSpaceCode(code: number): boolean {
+  return code <= 32 || code === 0xa0 || code === 0x200b || code === 0xfeff ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x3000 || code === 0x202f || code === 0x205f || code === 0x1680 || code === 0x2028 ||
+    code === 0x2029;
 }
