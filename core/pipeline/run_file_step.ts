@@ -128,11 +128,17 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
       csv: source.csv,
       stopAt: source.stop_at,
     };
+    // Where the time goes, for the log: a slow step shows which side to look at.
+    const timing = { waiting: 0, inserting: 0, committing: 0 };
+    let mark = performance.now();
     for await (const message of prepareRows(plan, size)) {
+      timing.waiting += performance.now() - mark;
       if (message.type === "opened") {
         noteOpened(result, message, log);
       } else if (message.type === "batch") {
+        const insertStart = performance.now();
         loader.insert(message.values);
+        timing.inserting += performance.now() - insertStart;
         valid += message.rows;
         result.rowsRead += message.read;
         if (message.rejects.length > 0) {
@@ -154,7 +160,9 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
       } else {
         noteEnd(result, message);
       }
+      mark = performance.now();
     }
+    const commitStart = performance.now();
     Object.assign(result, loader.counts(valid));
     loader.close();
     loader = undefined;
@@ -183,6 +191,14 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
     result.status = "succeeded";
     store.finishStep(result.id, outcome(result));
     store.commit();
+    timing.committing = performance.now() - commitStart;
+    const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    log.info(
+      `timing: ${seconds(timing.waiting)} waiting for prepared rows, ${
+        seconds(timing.inserting)
+      } inserting, ` +
+        `${seconds(timing.committing)} counting and committing`,
+    );
   } catch (error) {
     loader?.close();
     store.rollback();

@@ -144,6 +144,10 @@ export function compileColumnValidator(
   const required = column.required || options.required === true;
   const check = TYPE_CHECKS[column.type];
   const constraints = compileConstraints(column);
+  if (constraints.length === 0) {
+    return (value) =>
+      value === null ? (required ? new CellError("a value is required") : null) : check(value);
+  }
   return (value) => {
     if (value === null) return required ? new CellError("a value is required") : null;
     const stored = check(value);

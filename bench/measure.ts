@@ -1,0 +1,83 @@
+/**
+ * Runs a command and measures what a user would: wall time, and the peak resident memory
+ * of the process (read from /proc on Linux while it runs).
+ *
+ * @module
+ */
+import { fileURLToPath as fromFileUrl } from "node:url";
+
+/** The CLI as `deno task plutus` runs it: the permissions the compiled binary has. */
+export const PLUTUS = [
+  Deno.execPath(),
+  "run",
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-net",
+  fromFileUrl(new URL("../main.ts", import.meta.url)),
+];
+
+/** A finished command: exit code, output, wall time and peak memory. */
+export interface Measured {
+  code: number;
+  ms: number;
+  /** Peak resident set size in MB, where the platform tells it. */
+  peakMb?: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `argv` and measures it. */
+export async function measureCommand(
+  argv: string[],
+  env: Record<string, string> = {},
+): Promise<Measured> {
+  const started = performance.now();
+  const child = new Deno.Command(argv[0]!, {
+    args: argv.slice(1),
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1", ...env },
+  }).spawn();
+  let peakKb = 0;
+  const poll = setInterval(() => {
+    const kb = peakOf(child.pid);
+    if (kb !== undefined) peakKb = Math.max(peakKb, kb);
+  }, 25);
+  const output = await child.output();
+  clearInterval(poll);
+  const ms = performance.now() - started;
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    ms,
+    peakMb: peakKb > 0 ? peakKb / 1024 : undefined,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+/** VmHWM — the process's own high-water mark of resident memory — in KB. */
+function peakOf(pid: number): number | undefined {
+  try {
+    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+    const match = /VmHWM:\s+(\d+) kB/.exec(status);
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a program is on the PATH. */
+export async function commandExists(name: string): Promise<boolean> {
+  try {
+    const { code } = await new Deno.Command(name, {
+      args: ["--version"],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return code === 0;
+  } catch {
+    return false;
+  }
+}
