@@ -6,9 +6,10 @@
  */
 import { runCli } from "./cli/main.ts";
 
-// `deno task plutus` runs from the repository; INIT_CWD is where it was called from, so
-// relative paths mean what the analyst expects, as they will for the compiled binary.
-const calledFrom = Deno.env.get("INIT_CWD");
+// `deno task plutus` runs in the repository and passes the folder it was called from
+// (INIT_CWD) as PLUTUS_CWD, so relative paths mean what the analyst expects, as they do
+// for the compiled binary.
+const calledFrom = Deno.env.get("PLUTUS_CWD");
 if (calledFrom) Deno.chdir(calledFrom);
 
 Deno.exit(await runCli(Deno.args));

@@ -40,7 +40,11 @@ export function printErr(line = ""): void {
 
 /** Writes text without a newline to a stream. */
 export function writeAll(stream: { writeSync(p: Uint8Array): number }, text: string): void {
-  const bytes = new TextEncoder().encode(text);
+  writeBytes(stream, new TextEncoder().encode(text));
+}
+
+/** Writes bytes to a stream, all of them. */
+export function writeBytes(stream: { writeSync(p: Uint8Array): number }, bytes: Uint8Array): void {
   let written = 0;
   while (written < bytes.length) written += stream.writeSync(bytes.subarray(written));
 }

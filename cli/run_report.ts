@@ -75,10 +75,15 @@ export function printRunSummary(result: RunResult, project: Project): void {
     );
   } else {
     const status = result.status === "failed" ? red("failed") : green("succeeded");
+    const counts = result.dryRun
+      ? `${ok} would load, ${failed} would fail, ${skipped} skipped`
+      : `${ok} loaded, ${failed} failed, ${skipped} skipped`;
     out.push(
-      `${bold(title)} ${status}: ${ok} loaded, ${failed} failed, ${skipped} skipped ` +
-        dim(`(${duration(result.durationMs)})`),
+      `${bold(title)}${result.dryRun ? ":" : ` ${status}:`} ${counts} ${
+        dim(`(${duration(result.durationMs)})`)
+      }`,
     );
+
     out.push("");
     out.push(table(
       [

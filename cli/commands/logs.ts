@@ -9,7 +9,7 @@ import { errorLogPath, findRunLog } from "../../core/run_logs.ts";
 import { readRunHistory } from "../../core/store/run_history.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs, parseRunId } from "../args.ts";
-import { print, writeAll } from "../output.ts";
+import { print, writeBytes } from "../output.ts";
 import { relativePath } from "../run_report.ts";
 
 export const help = `Usage: plutus logs [RUN] [--errors [--day YYYY-MM-DD]]
@@ -61,6 +61,16 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
       print("No runs yet, so no logs. Load files with: plutus run");
       return 0;
     }
+    const known = readRunHistory(
+      project.paths.database,
+      (history) => history.run(runId) !== undefined,
+    );
+    if (!known) {
+      throw new PlutusError(`there is no run ${runId}`, {
+        code: "no_run",
+        hint: "See the runs with: plutus status",
+      });
+    }
     const found = await findRunLog(project.paths.logs, runId);
     if (!found) {
       throw new PlutusError(
@@ -80,7 +90,10 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     return 0;
   }
   using file = await Deno.open(path);
-  for await (const chunk of file.readable) writeAll(Deno.stdout, new TextDecoder().decode(chunk));
+  const buffer = new Uint8Array(1 << 16);
+  for (let read = await file.read(buffer); read !== null; read = await file.read(buffer)) {
+    writeBytes(Deno.stdout, buffer.subarray(0, read));
+  }
   return 0;
 }
 

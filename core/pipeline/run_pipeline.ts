@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
 import { RunLockedError } from "../../config/errors.ts";
 import type { RunListener, RunResult, StepResult } from "../events.ts";
 import { listInbox } from "../inbox.ts";
@@ -39,14 +40,19 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
   const lock = tryRunLock(project.paths.lock);
   if (!lock) throw lockedError(project);
   const emit: RunListener = options.onEvent ?? (() => {});
-  const store = SqliteStore.open(project.paths.database);
+  const dryRun = options.dryRun === true;
+  // A dry run of a project without a database works on an empty one in memory: it must
+  // not create files.
+  const store = SqliteStore.open(
+    dryRun && !existsSync(project.paths.database) ? ":memory:" : project.paths.database,
+  );
   const startedAt = new Date();
   const warnings: string[] = [];
-  const dryRun = options.dryRun === true;
   let runId = 0;
   let log: RunLogger = new NullLog();
   try {
-    const interrupted = store.markInterrupted();
+    const interrupted = dryRun ? [] : store.markInterrupted();
+
     for (const id of interrupted) {
       warnings.push(
         `run ${id} was interrupted (its process stopped); its unfinished step loaded nothing`,

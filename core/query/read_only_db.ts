@@ -7,7 +7,7 @@
  */
 import { constants as sqliteConstants, DatabaseSync } from "node:sqlite";
 import { existsSync } from "node:fs";
-import { PlutusError } from "../../config/errors.ts";
+import { PlutusError, UsageError } from "../../config/errors.ts";
 
 // Deno's node:sqlite has these at run time; its bundled types do not list them yet.
 const constants = sqliteConstants as unknown as Record<
@@ -89,7 +89,7 @@ export function openReadOnly(path: string): DatabaseSync {
 export function assertSingleStatement(sql: string): void {
   const end = statementEnd(sql);
   if (end !== -1 && stripComments(sql.slice(end + 1)).trim() !== "") {
-    throw new PlutusError("the SQL holds more than one statement", {
+    throw new UsageError("the SQL holds more than one statement", {
       code: "query_many",
       hint: "Run one SELECT at a time.",
     });
@@ -136,17 +136,17 @@ function stripComments(sql: string): string {
   return sql.replace(/--[^\n]*/g, "").replace(/\/\*[\s\S]*?\*\//g, "");
 }
 
-/** Turns SQLite's refusal into an error that says what is allowed. */
+/** Turns SQLite's refusal into an error that says what is allowed (exit code 2: the SQL is wrong). */
 export function queryError(error: unknown, sql: string): PlutusError {
   const message = (error as Error).message ?? String(error);
   if (/not authorized|authorization denied|readonly|read-only/i.test(message)) {
-    return new PlutusError(`queries are read-only: ${message}`, {
+    return new UsageError(`queries are read-only: ${message}`, {
       code: "query_readonly",
       hint:
         "plutus query and export run SELECT statements only; data changes come from plutus run.",
     });
   }
-  return new PlutusError(`the query failed: ${message}`, {
+  return new UsageError(`the query failed: ${message}`, {
     code: "query_failed",
     hint: `Check the SQL: ${
       sql.length > 80 ? `${sql.slice(0, 77)}...` : sql

@@ -9,7 +9,7 @@
  * @module
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { PlutusError } from "../../config/errors.ts";
+import { PlutusError, UsageError } from "../../config/errors.ts";
 import { ident } from "../store/sql.ts";
 import {
   assertSingleStatement,
@@ -51,7 +51,7 @@ export function openQuery(databasePath: string, sql: string, pageRows = PAGE_ROW
     const text = withoutTerminator(sql);
     const columns = prepareArrays(db, text).columns().map((column) => column.name);
     if (columns.length === 0) {
-      throw new PlutusError(
+      throw new UsageError(
         "the statement returns no rows: only queries (SELECT, WITH …) can run here",
         {
           code: "query_readonly",

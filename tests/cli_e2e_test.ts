@@ -1,0 +1,95 @@
+/**
+ * The command line's manners: help, version, exit codes, errors without stack traces,
+ * global options anywhere, and `deno task plutus` resolving paths where it was called.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { VERSION } from "../version.ts";
+import { expectCode, plutus, ROOT, withTempDir, writeFiles } from "./helpers.ts";
+
+const COMMANDS = ["init", "run", "upload", "rerun", "status", "logs", "query", "export", "check"];
+
+Deno.test("every command has help with examples", async () => {
+  for (const command of COMMANDS) {
+    const before = expectCode(await plutus([command, "--help"]), 0).stdout;
+    assert.match(before, new RegExp(`^Usage: plutus ${command}`), command);
+    assert.match(before, /Examples?:/, command);
+    assert.equal(expectCode(await plutus(["--help", command]), 0).stdout, before, command);
+  }
+  const main = expectCode(await plutus(["--help"]), 0).stdout;
+  for (const command of COMMANDS) assert.match(main, new RegExp(`\\n  ${command}\\s`), command);
+});
+
+Deno.test("--version prints the version from version.ts", async () => {
+  assert.equal(expectCode(await plutus(["--version"]), 0).stdout, `plutus ${VERSION}\n`);
+  assert.equal(expectCode(await plutus(["-V"]), 0).stdout, `plutus ${VERSION}\n`);
+});
+
+Deno.test("usage errors exit 2 with error and hint, no stack trace", async () => {
+  const unknown = expectCode(await plutus(["lod"]), 2);
+  assert.equal(
+    unknown.stderr,
+    'error: unknown command "lod" (did you mean "logs"?)\nhint: See the commands with: plutus --help\n',
+  );
+  const option = expectCode(await plutus(["run", "--sauce"]), 2);
+  assert.match(option.stderr, /^error: unknown option '--sauce'\nhint: See: plutus run --help\n$/);
+  const missing = expectCode(await plutus(["query"]), 2);
+  assert.match(missing.stderr, /error: plutus query needs the SQL to run, in quotes/);
+  assert.doesNotMatch(unknown.stderr + option.stderr + missing.stderr, /\bat .*\.ts:\d+/);
+});
+
+Deno.test("configuration errors exit 2 and name file, line and key", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "plutus.yaml": "sources:\n  crm:\n    kind: file\n    files: x.csv\n    tabel: leads\n",
+      "schema/leads.yaml": "columns:\n  email: { type: email }\n",
+    });
+    const result = expectCode(await plutus(["run", "--project", dir]), 2);
+    assert.match(
+      result.stderr,
+      /plutus\.yaml:5 sources\.crm\.tabel: unknown key \(did you mean "table"\?\)/,
+    );
+    assert.match(result.stderr, /plutus\.yaml:3 sources\.crm\.table: is required/);
+    const outside = expectCode(await plutus(["status"], { cwd: dir + "/schema" }), 2);
+    assert.match(
+      outside.stderr,
+      /error: plutus\.yaml: not found at .*\nhint: Run Plutus inside a project folder, pass --project DIR, or create one with: plutus init DIR/,
+    );
+  }));
+
+Deno.test("--project may stand before or after the command", () =>
+  withTempDir(async (dir) => {
+    expectCode(await plutus(["--project", dir, "init", "--demo"]), 0);
+    expectCode(await plutus(["check", "--project", dir]), 0);
+    expectCode(await plutus(["-p", dir, "check"]), 0);
+    expectCode(await plutus([`--project=${dir}`, "status"]), 0);
+  }));
+
+Deno.test("init never overwrites an existing project", () =>
+  withTempDir(async (dir) => {
+    expectCode(await plutus(["init", dir]), 0);
+    const yaml = await Deno.readTextFile(join(dir, "plutus.yaml"));
+    const again = expectCode(await plutus(["init", dir, "--demo"]), 1);
+    assert.match(again.stderr, /already has a Plutus project; nothing was changed/);
+    assert.equal(await Deno.readTextFile(join(dir, "plutus.yaml")), yaml);
+    assert.equal((await Deno.stat(join(dir, ".env"))).mode! & 0o777, 0o600);
+  }));
+
+Deno.test("deno task plutus resolves relative paths from where it was called", () =>
+  withTempDir(async (dir) => {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "--config", join(ROOT, "deno.json"), "plutus", "init", "here", "--demo"],
+      cwd: dir,
+      // as from a fresh shell: this test itself runs under deno task, which set INIT_CWD
+      clearEnv: true,
+      env: { NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "", HOME: Deno.env.get("HOME") ?? dir },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+    assert.ok((await Deno.stat(join(dir, "here", "plutus.yaml"))).isFile);
+    await Deno.stat(join(ROOT, "here")).then(
+      () => assert.fail("created in the repository"),
+      () => {},
+    );
+  }));

@@ -1,0 +1,116 @@
+/**
+ * Helpers for end-to-end tests: run the real CLI as a separate process, with the
+ * permissions the compiled binary has, in throwaway project folders.
+ *
+ * @module
+ */
+import { DatabaseSync } from "node:sqlite";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository's main.ts. */
+export const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
+/** The repository root. */
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/** What a CLI run printed and how it exited. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `plutus ARGS` in `cwd` and waits for it. */
+export async function plutus(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-net", MAIN, ...args],
+    cwd: options.cwd,
+    env: { NO_COLOR: "1", ...options.env },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+/** Fails with the CLI's output when the exit code is not the expected one. */
+export function expectCode(result: CliResult, code: number): CliResult {
+  if (result.code !== code) {
+    throw new Error(
+      `expected exit code ${code}, got ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`,
+    );
+  }
+  return result;
+}
+
+/** A temporary folder, removed after `test` (whatever happens). */
+export async function withTempDir(test: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "plutus-test-" });
+  try {
+    await test(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+/** Writes files into a folder: `{ "plutus.yaml": "...", "schema/leads.yaml": "..." }`. */
+export async function writeFiles(dir: string, files: Record<string, string>): Promise<void> {
+  for (const [name, text] of Object.entries(files)) {
+    const path = join(dir, name);
+    await Deno.mkdir(join(path, ".."), { recursive: true });
+    await Deno.writeTextFile(path, text);
+  }
+}
+
+/** Rows of a read-only query on the project's database. */
+export function query(
+  projectDir: string,
+  sql: string,
+  ...params: (string | number)[]
+): Record<string, unknown>[] {
+  const db = new DatabaseSync(join(projectDir, "data", "plutus.db"), { readOnly: true });
+  try {
+    return db.prepare(sql).all(...params).map((row) => ({ ...row }));
+  } finally {
+    db.close();
+  }
+}
+
+/** The files in a folder (not recursive), sorted; an absent folder has none. */
+export async function filesIn(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) if (entry.isFile) names.push(entry.name);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return names.sort();
+}
+
+/** A small project with one table and one file source, for tests that need their own data. */
+export const LEADS_PROJECT = {
+  "plutus.yaml": `sources:
+  crm:
+    kind: file
+    files: "leads*.csv"
+    table: leads
+    columns:
+      email: Email
+      stage: Stage
+      amount: { from: Amount, clean: [parse_number] }
+`,
+  "schema/leads.yaml": `columns:
+  email:  { type: email, required: true, clean: [trim, lower] }
+  stage:  { type: text, values: [lead, mql, sql, customer] }
+  amount: { type: decimal, min: 0 }
+key: [email]
+keep: last
+`,
+};

@@ -1,0 +1,47 @@
+/**
+ * `deno task compile`: one executable per platform in dist/, with only the permissions
+ * Plutus needs baked in, and the preparing worker embedded.
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+import { VERSION } from "../version.ts";
+
+const TARGETS = [
+  "x86_64-unknown-linux-gnu",
+  "aarch64-unknown-linux-gnu",
+  "x86_64-apple-darwin",
+  "aarch64-apple-darwin",
+  "x86_64-pc-windows-msvc",
+];
+// Files anywhere (the project folder is the analyst's choice), the environment (.env and
+// ${VAR}), the network (API sources; the GUI on 127.0.0.1). No subprocesses, no FFI.
+const PERMISSIONS = ["--allow-read", "--allow-write", "--allow-env", "--allow-net"];
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const only = Deno.args.length > 0 ? Deno.args : TARGETS;
+for (const target of only) {
+  const suffix = target.includes("windows") ? ".exe" : "";
+  const output = `dist/plutus-${VERSION}-${target}${suffix}`;
+  console.log(`compiling ${output}`);
+  const { code } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "compile",
+      ...PERMISSIONS,
+      "--include",
+      "core/pipeline/prepare_worker.ts",
+      "--target",
+      target,
+      "--output",
+      output,
+      "main.ts",
+    ],
+    cwd: root,
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  if (code !== 0) {
+    console.error(`error: deno compile failed for ${target}`);
+    Deno.exit(code);
+  }
+}
