@@ -4,25 +4,81 @@
  *
  * @module
  */
-import { ConfigError } from "./errors.ts";
+import { ConfigError, type ConfigProblem } from "./errors.ts";
+import { resolveVars } from "./env.ts";
 import { type PlutusConfig, plutusConfigModel } from "./plutus_config.ts";
-import { parseYamlFile, validateYaml, type YamlFile } from "./yaml_file.ts";
+import { dotted, parseYamlFile, validateYaml, type YamlFile } from "./yaml_file.ts";
 
 /** plutus.yaml as loaded, and the parsed file for locating keys later. */
 export interface LoadedConfig {
   config: PlutusConfig;
   file: YamlFile;
+  /** The values `${VAR}` references resolved to: secrets, to be masked in all output. */
+  secrets: string[];
 }
 
-/** Parses and validates the text of plutus.yaml. */
-export function parseConfig(text: string, name = "plutus.yaml"): LoadedConfig {
+/** Where `${VAR}` values come from: the environment, then the project's .env. */
+export type VarLookup = (name: string) => string | undefined;
+
+/**
+ * Parses and validates the text of plutus.yaml. `${VAR}` in any text value is replaced
+ * from `lookup` first; a variable without a value is a problem at its line.
+ */
+export function parseConfig(
+  text: string,
+  name = "plutus.yaml",
+  lookup: VarLookup = () => undefined,
+): LoadedConfig {
   const file = parseYamlFile(text, name);
   if (file.value === null) file.value = {};
-  return { config: validateYaml(file, plutusConfigModel), file };
+  const secrets: string[] = [];
+  const problems: ConfigProblem[] = [];
+  file.value = resolveAll(file.value, [], (value, path) => {
+    const missing: string[] = [];
+    const resolved = resolveVars(value, lookup, missing);
+    for (const variable of missing) {
+      problems.push({
+        location: `${name}:${file.lineOf(path)}`,
+        path: dotted(path),
+        message:
+          `\${${variable}} has no value; add ${variable}=… to the project's .env file, or set it in the environment`,
+      });
+    }
+    if (resolved !== value) secrets.push(...secretParts(value, lookup));
+    return resolved;
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { config: validateYaml(file, plutusConfigModel), file, secrets };
+}
+
+function resolveAll(
+  value: unknown,
+  path: (string | number)[],
+  resolve: (text: string, path: (string | number)[]) => string,
+): unknown {
+  if (typeof value === "string") return value.includes("${") ? resolve(value, path) : value;
+  if (Array.isArray(value)) return value.map((item, i) => resolveAll(item, [...path, i], resolve));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, resolveAll(item, [...path, key], resolve)]),
+    );
+  }
+  return value;
+}
+
+/** The values that were put in for each variable: those are what must never be shown. */
+function secretParts(written: string, lookup: VarLookup): string[] {
+  return [...written.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) =>
+    lookup(match[1]!) ?? ""
+  );
 }
 
 /** Reads and validates plutus.yaml at `path`. */
-export async function loadConfig(path: string, name = "plutus.yaml"): Promise<LoadedConfig> {
+export async function loadConfig(
+  path: string,
+  name = "plutus.yaml",
+  lookup?: VarLookup,
+): Promise<LoadedConfig> {
   let text: string;
   try {
     text = await Deno.readTextFile(path);
@@ -36,5 +92,5 @@ export async function loadConfig(path: string, name = "plutus.yaml"): Promise<Lo
     }
     throw error;
   }
-  return parseConfig(text, name);
+  return parseConfig(text, name, lookup);
 }

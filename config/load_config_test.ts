@@ -99,3 +99,28 @@ Deno.test("parseConfig() reports YAML syntax errors with their line", () => {
     "plutus.yaml:2: YAML syntax: Map keys must be unique",
   ]);
 });
+
+Deno.test("parseConfig() resolves ${VAR} and reports the ones without a value at their line", () => {
+  const env: Record<string, string> = { DB_DIR: "warehouse", TOKEN: "s3cret-token" };
+  const { config, secrets } = parseConfig(
+    'database: "${DB_DIR}/plutus.db"\n',
+    "plutus.yaml",
+    (name) => env[name],
+  );
+  assert.equal(config.database, "warehouse/plutus.db");
+  assert.deepEqual(secrets, ["warehouse"]);
+  try {
+    parseConfig(
+      'reject_limit: 0.1\ndatabase: "${NOPE}/x.db"\n',
+      "plutus.yaml",
+      (name) => env[name],
+    );
+    assert.fail("expected a ConfigError");
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    assert.equal(
+      error.message,
+      "plutus.yaml:2 database: ${NOPE} has no value; add NOPE=… to the project's .env file, or set it in the environment",
+    );
+  }
+});

@@ -60,13 +60,17 @@ export function projectPaths(root: string, database = "data/plutus.db"): Project
 
 /** Loads plutus.yaml, schema/*.yaml and .env from `root`, and checks them together. */
 export async function openProject(root: string): Promise<Project> {
-  const { config, file } = await loadConfig(join(resolve(root), "plutus.yaml"));
+  const envFile = await readEnv(join(resolve(root), ".env"));
+  const env = (name: string) => Deno.env.get(name) ?? envFile[name];
+  const { config, file, secrets: resolved } = await loadConfig(
+    join(resolve(root), "plutus.yaml"),
+    "plutus.yaml",
+    env,
+  );
   const paths = projectPaths(root, config.database);
   const tables = await loadSchemas(paths.schema);
-  const envFile = await readEnv(paths.env);
   const secrets = new SecretMask();
-  for (const value of Object.values(envFile)) secrets.add(value);
-  const env = (name: string) => Deno.env.get(name) ?? envFile[name];
+  for (const value of [...Object.values(envFile), ...resolved]) secrets.add(value);
   checkSources(config, file, tables);
   return { paths, config, configFile: file, tables, env, secrets };
 }
