@@ -88,10 +88,17 @@ export const fileSourceModel = strictObject({
   files: oneOrMany("a file name pattern such as google_ads_*.csv"),
   table: z.string().min(1),
   csv: csvOptions.optional(),
+  sheet: z.union([z.string().min(1), z.int().min(1)], {
+    error: "expected a sheet name, or its number counting from 1",
+  }).optional(),
+  skip_lines: z.int().min(0).optional(),
   stop_at: regexText.optional(),
   columns: z.record(z.string(), columnMapping).optional(),
   reject_limit: rejectLimit.optional(),
   description: z.string().optional(),
+}).refine((source) => !(source.skip_lines !== undefined && source.csv?.skip_lines !== undefined), {
+  message: "give skip_lines once: either skip_lines or csv.skip_lines",
+  path: ["skip_lines"],
 });
 
 /** A file source as loaded. */

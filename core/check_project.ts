@@ -14,6 +14,7 @@ import { openTable } from "./pipeline/prepare_file.ts";
 import type { Project } from "./project.ts";
 import { planTableChanges } from "./store/table_sync.ts";
 import { mapColumns } from "./transform/map_columns.ts";
+import type { ReadInfo } from "./read/table_reader.ts";
 
 /** One thing checked, and how it went. */
 export interface CheckItem {
@@ -64,6 +65,8 @@ export async function checkProject(project: Project): Promise<CheckItem[]> {
         fileName: file.fileName,
         table,
         csv: source.csv,
+        sheet: source.sheet,
+        skipLines: source.skip_lines,
         stopAt: source.stop_at,
       });
       try {
@@ -101,6 +104,14 @@ export async function checkProject(project: Project): Promise<CheckItem[]> {
   }
   if (names.length === 0) items.push({ subject: "inbox/", ok: true, detail: "no files waiting" });
   return items;
+}
+
+function describeRead(info: ReadInfo): string {
+  return info.sheet !== undefined
+    ? `${info.format}, sheet "${info.sheet}"${
+      info.sheets && info.sheets.length > 1 ? ` of ${info.sheets.join(", ")}` : ""
+    }`
+    : `${info.encoding}, delimiter ${JSON.stringify(info.delimiter)}`;
 }
 
 function checkTables(project: Project): CheckItem[] {

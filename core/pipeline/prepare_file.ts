@@ -7,7 +7,7 @@
  */
 import type { ColumnMapping } from "../../config/plutus_config.ts";
 import type { TableSchema } from "../../schema/table_schema.ts";
-import { openCsv } from "../read/csv_reader.ts";
+import { openTableFile } from "../read/open_table.ts";
 import type { ReadInfo, RowBatch, StopInfo, TableReader } from "../read/table_reader.ts";
 import type { Cell } from "../transform/cell.ts";
 import { mapColumns } from "../transform/map_columns.ts";
@@ -22,6 +22,10 @@ export interface FilePlan {
   table: TableSchema;
   columns?: Record<string, ColumnMapping>;
   csv?: { delimiter?: string; encoding?: string; skip_lines?: number; quote?: string };
+  /** Spreadsheets: the sheet's name or number (from 1). */
+  sheet?: string | number;
+  /** Lines (or sheet rows) above the header; found when absent. */
+  skipLines?: number;
   stopAt?: string;
 }
 
@@ -45,15 +49,16 @@ export type PrepareMessage =
     unusedHeaders: string[];
   }
   | { type: "batch"; values: Stored[]; rows: number; read: number; rejects: PreparedReject[] }
-  | { type: "end"; stopped?: StopInfo; blankRows: number };
+  | { type: "end"; stopped?: StopInfo; blankRows: number; ignoredCells?: number };
 
 /** Opens the file a plan names, with the reader its format needs. */
 export function openTable(plan: FilePlan): Promise<TableReader> {
-  return openCsv(plan.path, plan.fileName, {
+  return openTableFile(plan.path, plan.fileName, {
     delimiter: plan.csv?.delimiter,
     encoding: plan.csv?.encoding,
     quote: plan.csv?.quote,
-    skipLines: plan.csv?.skip_lines,
+    skipLines: plan.skipLines ?? plan.csv?.skip_lines,
+    sheet: plan.sheet,
     stopAt: plan.stopAt === undefined ? undefined : new RegExp(plan.stopAt, "u"),
   });
 }
@@ -72,6 +77,7 @@ export function compileBatchPreparer(
   plan: FilePlan,
   header: string[],
   headerLine: number,
+  sheet?: string,
 ): { opened: Omit<OpenedMessage, "info">; prepare: BatchPreparer } {
   const mapping = mapColumns(plan.table, plan.columns, header, {
     source: plan.source,
@@ -87,7 +93,9 @@ export function compileBatchPreparer(
     const index = source.index;
     return (row) => (row as Cell[])[index] ?? null;
   });
-  const locate = (line: number) => `${plan.fileName}:${line}`;
+  // A reject's place: leads.csv:2031, or orders.xlsx:Campaigns!7 (sheet and row number).
+  const at = sheet === undefined ? `${plan.fileName}:` : `${plan.fileName}:${sheet}!`;
+  const locate = (line: number) => `${at}${line}`;
   const record = (cells: Cell[]) =>
     JSON.stringify(
       Object.fromEntries(header.map((name, i) => [name || `column ${i + 1}`, cells[i] ?? null])),
@@ -134,10 +142,20 @@ export function compileBatchPreparer(
 export async function* prepareFile(plan: FilePlan): AsyncGenerator<PrepareMessage> {
   const reader = await openTable(plan);
   try {
-    const { opened, prepare } = compileBatchPreparer(plan, reader.header, reader.headerLine);
+    const { opened, prepare } = compileBatchPreparer(
+      plan,
+      reader.header,
+      reader.headerLine,
+      reader.info.sheet,
+    );
     yield { ...opened, info: reader.info };
     for await (const batch of reader.rows()) yield prepare(batch);
-    yield { type: "end", stopped: reader.stopped, blankRows: reader.blankRows };
+    yield {
+      type: "end",
+      stopped: reader.stopped,
+      blankRows: reader.blankRows,
+      ignoredCells: reader.ignoredCells,
+    };
   } finally {
     reader.close();
   }

@@ -19,7 +19,7 @@ import { deserializeError, type SerializedError } from "./worker_errors.ts";
 export type ToLoader =
   | Extract<PrepareMessage, { type: "opened" | "end" }>
   | { type: "prepared"; json: string; batch: Extract<PrepareMessage, { type: "batch" }> }
-  | { type: "raw"; json: string }
+  | { type: "raw"; batch: RowBatch }
   | { type: "done" }
   | { type: "failed"; error: SerializedError };
 
@@ -35,7 +35,8 @@ export async function* prepareRows(plan: FilePlan, size: number): AsyncGenerator
   yield* prepareInWorker(plan);
 }
 
-async function* prepareInWorker(plan: FilePlan): AsyncGenerator<PrepareMessage> {
+/** Prepares a file on a worker thread, whatever its size. */
+export async function* prepareInWorker(plan: FilePlan): AsyncGenerator<PrepareMessage> {
   const worker = new Worker(new URL("./prepare_worker.ts", import.meta.url).href, {
     type: "module",
   });
@@ -70,7 +71,9 @@ async function* prepareInWorker(plan: FilePlan): AsyncGenerator<PrepareMessage> 
         case "failed":
           throw deserializeError(message.error);
         case "opened":
-          prepare = compileBatchPreparer(plan, message.header, message.headerLine).prepare;
+          prepare =
+            compileBatchPreparer(plan, message.header, message.headerLine, message.info.sheet)
+              .prepare;
           yield message;
           break;
         case "end":
@@ -83,7 +86,8 @@ async function* prepareInWorker(plan: FilePlan): AsyncGenerator<PrepareMessage> 
           break;
         case "raw":
           worker.postMessage({ type: "ack" });
-          yield prepare!(JSON.parse(message.json) as RowBatch);
+          yield prepare!(message.batch);
+
           break;
       }
     }

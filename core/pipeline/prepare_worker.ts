@@ -33,13 +33,19 @@ async function run(plan: FilePlan): Promise<void> {
   try {
     const reader = await openTable(plan);
     try {
-      const { opened, prepare } = compileBatchPreparer(plan, reader.header, reader.headerLine);
+      const { opened, prepare } = compileBatchPreparer(
+        plan,
+        reader.header,
+        reader.headerLine,
+        reader.info.sheet,
+      );
       post({ ...opened, info: reader.info });
       for await (const batch of reader.rows()) {
         while (inFlight >= AHEAD) await new Promise<void>((resolve) => (wake = resolve));
         if (inFlight === 0) {
           // The loader is idle: let it prepare this batch while we read the next.
-          post({ type: "raw", json: JSON.stringify(batch) });
+          // Structured clone, not JSON: raw cells may be Dates from a spreadsheet.
+          post({ type: "raw", batch });
         } else {
           const prepared = prepare(batch);
           post({
@@ -50,7 +56,12 @@ async function run(plan: FilePlan): Promise<void> {
         }
         inFlight++;
       }
-      post({ type: "end", stopped: reader.stopped, blankRows: reader.blankRows });
+      post({
+        type: "end",
+        stopped: reader.stopped,
+        blankRows: reader.blankRows,
+        ignoredCells: reader.ignoredCells,
+      });
     } finally {
       reader.close();
     }

@@ -126,6 +126,8 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
       table,
       columns: source.columns,
       csv: source.csv,
+      sheet: source.sheet,
+      skipLines: source.skip_lines,
       stopAt: source.stop_at,
     };
     // Where the time goes, for the log: a slow step shows which side to look at.
@@ -267,7 +269,8 @@ function noteOpened(
 ): void {
   const { info } = message;
   log.info(
-    `read as ${info.format}` + (info.encoding ? `, ${info.encoding}` : "") +
+    `read as ${info.format}` + (info.sheet ? `, sheet "${info.sheet}"` : "") +
+      (info.encoding ? `, ${info.encoding}` : "") +
       (info.delimiter ? `, delimiter ${JSON.stringify(info.delimiter)}` : "") +
       `, header on line ${message.headerLine}: ${message.header.join(" | ")}`,
   );
@@ -302,6 +305,11 @@ function noteEnd(result: StepResult, message: Extract<PrepareMessage, { type: "e
     );
   }
   if (message.blankRows > 0) result.notes.push(`${message.blankRows} blank row(s) skipped`);
+  if (message.ignoredCells) {
+    result.notes.push(
+      `${message.ignoredCells} filled cell(s) right of the last header were not read: no column has a header there`,
+    );
+  }
 }
 
 function rejectRecords(rejects: readonly PreparedReject[]): RejectRecord[] {

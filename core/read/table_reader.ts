@@ -55,6 +55,8 @@ export interface TableReader {
   readonly stopped: StopInfo | undefined;
   /** Blank rows that were skipped while reading. */
   readonly blankRows: number;
+  /** Spreadsheets: filled cells right of the last header, which no column can read. */
+  readonly ignoredCells?: number;
   close(): void;
 }
 

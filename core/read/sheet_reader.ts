@@ -1,0 +1,156 @@
+/**
+ * What every spreadsheet reader shares: from a sheet's rows (row number and cells), find
+ * the header below any title rows, then hand out the data rows in batches, stopping at a
+ * footer. The row numbers are the ones the spreadsheet shows.
+ *
+ * @module
+ */
+import { SourceError } from "../../config/errors.ts";
+import type { Cell } from "../transform/cell.ts";
+import type { ReadInfo, ReadOptions, RowBatch, StopInfo, TableReader } from "./table_reader.ts";
+
+/** One row of a sheet as read: its number and its cells by column (A = 0). */
+export interface SheetRow {
+  row: number;
+  cells: Cell[];
+}
+
+const SNIFF_ROWS = 60;
+const BATCH_ROWS = 2000;
+
+/** Builds a TableReader over the rows of one sheet. */
+export async function sheetTableReader(
+  fileName: string,
+  info: ReadInfo,
+  source: AsyncIterator<SheetRow>,
+  options: ReadOptions,
+  close: () => void,
+): Promise<TableReader> {
+  const head: SheetRow[] = [];
+  let exhausted = false;
+  while (head.length < SNIFF_ROWS + (options.skipLines ?? 0)) {
+    const next = await source.next();
+    if (next.done) {
+      exhausted = true;
+      break;
+    }
+    head.push(next.value);
+  }
+  const nonEmpty = (row: SheetRow) => row.cells.filter((cell) => !isBlank(cell)).length;
+  const index = options.skipLines !== undefined
+    ? head.findIndex((row) => row.row > options.skipLines!)
+    : findHeaderRow(head.map(nonEmpty));
+  const headerRow = index === -1 ? undefined : head[index];
+  if (!headerRow || nonEmpty(headerRow) === 0) {
+    close();
+    throw new SourceError(
+      `${fileName} has no header row${info.sheet ? ` in sheet "${info.sheet}"` : ""}`,
+      {
+        code: "no_header",
+        location: fileName,
+        hint: info.sheets && info.sheets.length > 1
+          ? `The sheets are: ${info.sheets.join(", ")}. Pick one with sheet: in its source.`
+          : "The first row with values must name the columns; check skip_lines in its source.",
+      },
+    );
+  }
+  const header = trimEnd(
+    headerRow.cells.map((cell) => (cell === null ? "" : cellText(cell).trim())),
+  );
+  const state = { stopped: undefined as StopInfo | undefined, blankRows: 0, ignoredCells: 0 };
+  info.skippedLines = headerRow.row - 1;
+
+  async function* rows(): AsyncGenerator<RowBatch> {
+    let stopping = false;
+    let batch: RowBatch = { rows: [], lines: [], broken: [] };
+    const take = (sheetRow: SheetRow) => {
+      const { row, cells } = sheetRow;
+      if (cells.every(isBlank)) {
+        state.blankRows++;
+        return;
+      }
+      if (stopping) {
+        state.stopped!.ignoredRows++;
+        return;
+      }
+      const first = cells[0] ?? null;
+      if (options.stopAt && first !== null && options.stopAt.test(cellText(first))) {
+        stopping = true;
+        state.stopped = { line: row, text: cellText(first).slice(0, 120), ignoredRows: 0 };
+        return;
+      }
+      if (cells.length > header.length) {
+        state.ignoredCells += cells.slice(header.length).filter((cell) => !isBlank(cell)).length;
+        cells.length = header.length;
+      }
+      batch.rows.push(cells);
+      batch.lines.push(row);
+    };
+    try {
+      for (const row of head.slice(index + 1)) take(row);
+      while (!exhausted) {
+        if (batch.rows.length >= BATCH_ROWS) {
+          yield batch;
+          batch = { rows: [], lines: [], broken: [] };
+        }
+        const next = await source.next();
+        if (next.done) break;
+        take(next.value);
+      }
+      if (batch.rows.length > 0) yield batch;
+    } finally {
+      close();
+    }
+  }
+
+  return {
+    fileName,
+    header,
+    headerLine: headerRow.row,
+    info,
+    rows,
+    get stopped() {
+      return state.stopped;
+    },
+    get blankRows() {
+      return state.blankRows;
+    },
+    get ignoredCells() {
+      return state.ignoredCells;
+    },
+    close,
+  };
+}
+
+/**
+ * The header is the first row with as many filled cells as most of the first rows have:
+ * report titles, logos and dates above it fill fewer (merged title cells fill one).
+ */
+function findHeaderRow(counts: number[]): number {
+  const tally = new Map<number, number>();
+  for (const count of counts) if (count >= 2) tally.set(count, (tally.get(count) ?? 0) + 1);
+  let modal = 0;
+  let times = 0;
+  for (const [count, seen] of tally) {
+    if (seen > times || (seen === times && count > modal)) [modal, times] = [count, seen];
+  }
+  if (modal === 0) return counts.findIndex((count) => count > 0);
+  return counts.findIndex((count) => count >= modal);
+}
+
+function isBlank(cell: Cell | undefined): boolean {
+  return cell === null || cell === undefined || (typeof cell === "string" && cell.trim() === "");
+}
+
+function trimEnd(header: string[]): string[] {
+  let end = header.length;
+  while (end > 0 && header[end - 1] === "") end--;
+  return header.slice(0, end);
+}
+
+/** A cell as text, for headers and stop_at. */
+export function cellText(cell: Cell): string {
+  if (cell === null) return "";
+  if (cell instanceof Date) return cell.toISOString().replace(/T00:00:00\.000Z$/, "");
+  return String(cell);
+}

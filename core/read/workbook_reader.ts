@@ -1,0 +1,92 @@
+/**
+ * Reads the other spreadsheet formats — .xls (Excel 97–2003), .ods (OpenDocument, what
+ * "Download as" gives from Google Sheets and LibreOffice) and HTML tables saved as .xls —
+ * with SheetJS. These files are read whole, which is fine for their usual sizes; .xlsx
+ * has its own streaming reader. SheetJS is loaded only when such a file comes.
+ *
+ * @module
+ */
+import { SourceError } from "../../config/errors.ts";
+import type { Cell } from "../transform/cell.ts";
+import { type SheetRow, sheetTableReader } from "./sheet_reader.ts";
+import type { TableReader } from "./table_reader.ts";
+import { chooseSheet, type SheetReadOptions } from "./xlsx_reader.ts";
+
+type Format = "xls" | "ods" | "xlsx";
+
+/** Opens a worksheet of a workbook SheetJS can read. */
+export async function openWorkbook(
+  path: string,
+  fileName: string,
+  format: Format,
+  options: SheetReadOptions = {},
+): Promise<TableReader> {
+  const XLSX = await import("@e965/xlsx");
+  const bytes = await Deno.readFile(path);
+  let workbook;
+  try {
+    workbook = XLSX.read(bytes, {
+      type: "array",
+      dense: true,
+      cellDates: true,
+      UTC: true,
+      cellFormula: false,
+      cellHTML: false,
+    });
+  } catch (error) {
+    throw readError(error, fileName);
+  }
+  const sheets = workbook.SheetNames.map((name, i) => ({
+    name,
+    hidden: (workbook.Workbook?.Sheets?.[i]?.Hidden ?? 0) !== 0,
+  }));
+  const sheet = chooseSheet(sheets, options.sheet, fileName);
+  const data =
+    (workbook.Sheets[sheet.name] as { "!data"?: ({ t: string; v: unknown } | undefined)[][] })[
+      "!data"
+    ] ?? [];
+  async function* rows(): AsyncGenerator<SheetRow> {
+    for (let r = 0; r < data.length; r++) {
+      const row = data[r];
+      if (!row) continue;
+      const cells: Cell[] = [];
+      for (let c = 0; c < row.length; c++) cells[c] = cellOf(row[c]);
+      while (cells.length > 0 && cells[cells.length - 1] === null) cells.pop();
+      yield { row: r + 1, cells };
+    }
+  }
+  return sheetTableReader(
+    fileName,
+    { format, skippedLines: 0, sheet: sheet.name, sheets: sheets.map((s) => s.name) },
+    rows(),
+    options,
+    () => {},
+  );
+}
+
+function cellOf(cell: { t: string; v: unknown } | undefined): Cell {
+  if (!cell || cell.v === undefined || cell.t === "z") return null;
+  if (cell.v instanceof Date) return cell.v;
+  if (typeof cell.v === "number" || typeof cell.v === "boolean" || typeof cell.v === "string") {
+    return cell.v;
+  }
+  return String(cell.v);
+}
+
+function readError(error: unknown, fileName: string): SourceError {
+  const message = (error as Error).message ?? String(error);
+  if (/password|encrypt/i.test(message)) {
+    return new SourceError(`${fileName} is password-protected`, {
+      code: "encrypted_file",
+      location: fileName,
+      hint:
+        "Save a copy without a password (in Excel: File > Info > Protect Workbook), then load that copy.",
+    });
+  }
+  return new SourceError(`${fileName} is not a readable workbook: ${message}`, {
+    code: "corrupt_file",
+    location: fileName,
+    hint:
+      "The file may be damaged or in a format Plutus does not read (.xlsb, .numbers): save it as .xlsx or .csv.",
+  });
+}

@@ -1,0 +1,274 @@
+/**
+ * Streams the rows of an .xlsx (or .xlsm) worksheet: the sheet's XML is inflated and
+ * scanned as it arrives, so a 100,000-row sheet never sits whole in memory. Numbers stay
+ * numbers, cells formatted as dates become dates, formulas give their last computed value.
+ *
+ * @module
+ */
+import { SourceError } from "../../config/errors.ts";
+import type { Cell } from "../transform/cell.ts";
+import { type SheetRow, sheetTableReader } from "./sheet_reader.ts";
+import type { ReadOptions, TableReader } from "./table_reader.ts";
+import {
+  attribute,
+  decodeXml,
+  itemText,
+  readDateStyles,
+  readSharedStrings,
+  readWorkbook,
+} from "./xlsx_parts.ts";
+import {
+  asSourceError,
+  entryStream,
+  entryText,
+  readZipDirectory,
+  type ZipEntry,
+} from "./zip_archive.ts";
+
+/** Options for spreadsheets: which sheet (a name, or a number from 1). */
+export interface SheetReadOptions extends ReadOptions {
+  sheet?: string | number;
+}
+
+/** Opens a worksheet of an .xlsx file and reads its header; rows() streams the rest. */
+export async function openXlsx(
+  path: string,
+  fileName: string,
+  options: SheetReadOptions = {},
+): Promise<TableReader> {
+  const file = await Deno.open(path);
+  try {
+    const size = (await file.stat()).size;
+    const entries = new Map(
+      (await readZipDirectory(file, size, fileName)).map((entry) => [entry.name, entry]),
+    );
+    const part = (name: string) => entries.get(name);
+    const workbookEntry = part("xl/workbook.xml");
+    if (!workbookEntry) {
+      throw new SourceError(
+        `${fileName} is a ZIP archive but not an Excel workbook (no xl/workbook.xml)`,
+        {
+          code: "not_workbook",
+          location: fileName,
+          hint: entries.has("content.xml")
+            ? "It looks like an OpenDocument spreadsheet: name it .ods."
+            : "Export the data from its program as .xlsx or .csv.",
+        },
+      );
+    }
+    const { sheets, date1904 } = readWorkbook(
+      await entryText(file, workbookEntry, fileName),
+      await textOf(file, part("xl/_rels/workbook.xml.rels"), fileName),
+    );
+    const sheet = chooseSheet(sheets, options.sheet, fileName);
+    const sheetEntry = part(sheet.path);
+    if (!sheetEntry) throw missingPart(fileName, sheet.path);
+    const strings = readSharedStrings(await textOf(file, part("xl/sharedStrings.xml"), fileName));
+    const dateStyles = readDateStyles(await textOf(file, part("xl/styles.xml"), fileName));
+    const rows = scanRows(
+      await entryStream(file, sheetEntry, fileName),
+      { strings, dateStyles, date1904 },
+      fileName,
+      sheetEntry,
+    );
+    return await sheetTableReader(
+      fileName,
+      { format: "xlsx", skippedLines: 0, sheet: sheet.name, sheets: sheets.map((s) => s.name) },
+      rows,
+      options,
+      () => closeQuietly(file),
+    );
+  } catch (error) {
+    closeQuietly(file);
+    throw error;
+  }
+}
+
+/** The sheet asked for (by name, or by number from 1), or the first visible one. */
+export function chooseSheet<T extends { name: string; hidden?: boolean }>(
+  sheets: readonly T[],
+  wanted: string | number | undefined,
+  fileName: string,
+): T {
+  const names = sheets.map((sheet) => sheet.name);
+  const found = wanted === undefined
+    ? sheets.find((sheet) => !sheet.hidden) ?? sheets[0]
+    : typeof wanted === "number"
+    ? sheets[wanted - 1]
+    : sheets.find((sheet) => sheet.name === wanted) ??
+      sheets.find((sheet) => sheet.name.toLowerCase() === wanted.toLowerCase());
+  if (!found) {
+    throw new SourceError(
+      wanted === undefined
+        ? `${fileName} has no worksheets`
+        : `${fileName} has no sheet ${
+          typeof wanted === "number" ? `number ${wanted}` : `"${wanted}"`
+        }`,
+      {
+        code: "no_sheet",
+        location: fileName,
+        hint: names.length > 0
+          ? `Its sheets are: ${
+            names.map((name, i) => `${i + 1}. ${name}`).join(", ")
+          }. Set sheet: in its source.`
+          : "It may hold only macros or charts; export the data sheet as .xlsx or .csv.",
+      },
+    );
+  }
+  return found;
+}
+
+interface CellContext {
+  strings: string[];
+  dateStyles: boolean[];
+  date1904: boolean;
+}
+
+/** Reads rows from the sheet's XML as it inflates. */
+async function* scanRows(
+  stream: ReadableStream<Uint8Array>,
+  context: CellContext,
+  fileName: string,
+  entry: ZipEntry,
+): AsyncGenerator<SheetRow> {
+  const decoder = new TextDecoder();
+  let carry = "";
+  let nextRow = 1;
+  try {
+    for await (const chunk of stream) {
+      carry += decoder.decode(chunk, { stream: true });
+      const end = carry.lastIndexOf("</row>");
+      if (end === -1) continue;
+      const complete = carry.slice(0, end + 6);
+      carry = carry.slice(end + 6);
+      for (const row of rowsIn(complete, context, nextRow)) {
+        nextRow = row.row + 1;
+        yield row;
+      }
+    }
+  } catch (error) {
+    throw asSourceError(error, fileName, entry);
+  }
+  carry += decoder.decode();
+  for (const row of rowsIn(carry, context, nextRow)) yield row;
+}
+
+/** The rows in a piece of sheet XML holding only whole <row> elements. */
+function* rowsIn(xml: string, context: CellContext, firstRow: number): Generator<SheetRow> {
+  let next = firstRow;
+  for (let at = xml.indexOf("<row"); at !== -1; at = xml.indexOf("<row", at + 4)) {
+    const tagEnd = xml.indexOf(">", at);
+    const tag = xml.slice(at, tagEnd + 1);
+    const number = Number(attribute(tag, "r") ?? next);
+    next = number + 1;
+    if (tag.endsWith("/>")) continue; // an empty, formatted row
+    const end = xml.indexOf("</row>", tagEnd);
+    yield { row: number, cells: cellsIn(xml, tagEnd + 1, end, context) };
+    at = end;
+  }
+}
+
+function cellsIn(xml: string, from: number, to: number, context: CellContext): Cell[] {
+  const cells: Cell[] = [];
+  let column = 0;
+  let at = xml.indexOf("<c", from);
+  while (at !== -1 && at < to) {
+    const tagEnd = xml.indexOf(">", at);
+    if (xml[at + 2] !== " " && xml[at + 2] !== ">" && xml[at + 2] !== "/") {
+      at = xml.indexOf("<c", at + 2); // <col…> or another tag starting with c
+      continue;
+    }
+    const tag = xml.slice(at, tagEnd + 1);
+    const reference = attribute(tag, "r");
+    if (reference) column = columnIndex(reference);
+    let value: Cell = null;
+    let after = tagEnd + 1;
+    if (!tag.endsWith("/>")) {
+      const close = xml.indexOf("</c>", tagEnd);
+      value = cellValue(tag, xml.slice(tagEnd + 1, close), context);
+      after = close + 4;
+    }
+    while (cells.length < column) cells.push(null);
+    cells[column] = value;
+    column++;
+    at = xml.indexOf("<c", after);
+  }
+  while (cells.length > 0 && cells[cells.length - 1] === null) cells.pop();
+  return cells;
+}
+
+function cellValue(tag: string, inner: string, context: CellContext): Cell {
+  const type = attribute(tag, "t");
+  if (type === "inlineStr") return itemText(inner);
+  const start = inner.indexOf("<v>");
+  if (start === -1) return null; // a formula never computed, or only a style
+  const raw = inner.slice(start + 3, inner.indexOf("</v>", start));
+  switch (type) {
+    case "s":
+      return context.strings[Number(raw)] ?? null;
+    case "str":
+    case "e":
+      return decodeXml(raw);
+    case "b":
+      return raw === "1";
+    case "d": {
+      // an ISO date written as text; without a zone it is wall-clock time, like serials
+      const date = new Date(
+        /[zZ]|[+-]\d\d:?\d\d$/.test(raw) || raw.length === 10 ? raw : `${raw}Z`,
+      );
+      return Number.isNaN(date.getTime()) ? decodeXml(raw) : date;
+    }
+
+    default: {
+      const number = Number(raw);
+      const style = attribute(tag, "s");
+      if (style !== undefined && context.dateStyles[Number(style)] && Number.isFinite(number)) {
+        return serialToDate(number, context.date1904);
+      }
+      return number;
+    }
+  }
+}
+
+/** An Excel serial day as a Date whose UTC fields are the wall-clock time the cell shows. */
+export function serialToDate(serial: number, date1904 = false): Date {
+  const days = date1904 ? serial + 1462 : serial;
+  // Excel counts 1900-02-29, which never was: serials before March 1900 are one day ahead.
+  const epoch = Date.UTC(1899, 11, days < 61 && !date1904 ? 31 : 30);
+  return new Date(epoch + Math.round(days * 86_400_000));
+}
+
+/** "B7" → 1, "AA3" → 26. */
+export function columnIndex(reference: string): number {
+  let index = 0;
+  for (let i = 0; i < reference.length; i++) {
+    const code = reference.charCodeAt(i);
+    if (code < 65 || code > 90) break;
+    index = index * 26 + (code - 64);
+  }
+  return index - 1;
+}
+
+async function textOf(
+  file: Deno.FsFile,
+  entry: ZipEntry | undefined,
+  fileName: string,
+): Promise<string> {
+  return entry ? await entryText(file, entry, fileName) : "";
+}
+
+function missingPart(fileName: string, path: string): SourceError {
+  return new SourceError(`${fileName} is not a readable workbook: ${path} is missing`, {
+    code: "corrupt_file",
+    location: fileName,
+    hint: "Open it in a spreadsheet program and save it again as .xlsx.",
+  });
+}
+
+function closeQuietly(file: Deno.FsFile): void {
+  try {
+    file.close();
+  } catch {
+    // closed already
+  }
+}
