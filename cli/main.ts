@@ -40,6 +40,11 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "show runs, steps, counts and errors",
     load: () => import("./commands/status.ts"),
   },
+  rejects: {
+    summary: "show the rows a run rejected, or write them to CSV to fix",
+    load: () => import("./commands/rejects.ts"),
+  },
+
   logs: {
     summary: "print a run's log, or today's error log",
     load: () => import("./commands/logs.ts"),
@@ -51,6 +56,14 @@ const COMMANDS: Record<string, CommandEntry> = {
   export: {
     summary: "write a table or a query to CSV in exports/",
     load: () => import("./commands/export.ts"),
+  },
+  preview: {
+    summary: "show how a file is read: format, headers, first rows",
+    load: () => import("./commands/preview.ts"),
+  },
+  "add-source": {
+    summary: "propose a source for a sample file and add it to plutus.yaml",
+    load: () => import("./commands/add_source.ts"),
   },
   check: {
     summary: "check the configuration, schemas and waiting files; load nothing",
@@ -104,7 +117,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
 
 /** Prints an error the analyst can act on; a stack trace only with PLUTUS_DEBUG=1. */
 export function reportError(error: unknown): number {
+  // The reader of our output went away (`plutus logs | head`): nothing left to tell.
+  if (error instanceof Deno.errors.BrokenPipe) return 0;
   const debug = Deno.env.get("PLUTUS_DEBUG") === "1";
+
   if (error instanceof PlutusError) {
     const lines = error.message.split("\n");
     if (error instanceof ConfigError && lines.length > 1) {

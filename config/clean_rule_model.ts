@@ -76,6 +76,30 @@ export const CLEAN_RULES = {
   },
   parse_bool: { arg: boolWords.nullable(), needsArg: false, example: "parse_bool" },
   url_param: { arg: z.string().min(1), needsArg: true, example: "{url_param: utm_source}" },
+  phone: {
+    arg: strictObject({
+      country: z.string().regex(/^[A-Za-z]{2}$/, {
+        message: "a two-letter country code such as US",
+      }),
+    })
+      .nullable(),
+    needsArg: false,
+    example: "{phone: {country: US}}",
+  },
+  country: {
+    arg: strictObject({ to: z.enum(["alpha2", "alpha3", "name"]).default("alpha2") }).nullable(),
+    needsArg: false,
+    example: "country",
+  },
+  currency_code: {
+    arg: strictObject({
+      dollar: z.string().regex(/^[A-Z]{3}$/, { message: "a currency code such as USD" }).optional(),
+      default: z.string().regex(/^[A-Z]{3}$/, { message: "a currency code such as EUR" })
+        .optional(),
+    }).nullable(),
+    needsArg: false,
+    example: "{currency_code: {dollar: CAD}}",
+  },
   default: { arg: scalar, needsArg: true, example: "{default: unknown}" },
 } as const;
 

@@ -34,8 +34,10 @@ export function closestMatch(name: string, candidates: readonly string[]): strin
   let bestDistance = Infinity;
   for (const candidate of candidates) {
     const normal = normalizeName(candidate);
-    const distance = normal.includes(wanted) || wanted.includes(normal)
-      ? Math.abs(normal.length - wanted.length) / 2
+    // "Day" in "Reporting day" is a strong hint, however long the rest
+    const shorter = Math.min(normal.length, wanted.length);
+    const distance = shorter >= 3 && (normal.includes(wanted) || wanted.includes(normal))
+      ? 1 + Math.abs(normal.length - wanted.length) / 100
       : editDistance(wanted, normal);
     if (distance < bestDistance) {
       best = candidate;

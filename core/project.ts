@@ -85,7 +85,7 @@ async function readEnv(path: string): Promise<Record<string, string>> {
 }
 
 /** Every source must feed an existing table, and map only columns that table has. */
-function checkSources(
+export function checkSources(
   config: PlutusConfig,
   file: YamlFile,
   tables: Map<string, TableSchema>,

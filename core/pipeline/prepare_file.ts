@@ -5,7 +5,9 @@
  *
  * @module
  */
+import type { CleanRuleSpec } from "../../config/clean_rule_model.ts";
 import type { ColumnMapping } from "../../config/plutus_config.ts";
+import { loadRuleLibraries } from "../transform/clean/rule_libraries.ts";
 import type { TableSchema } from "../../schema/table_schema.ts";
 import { openTableFile } from "../read/open_table.ts";
 import type { ReadInfo, RowBatch, StopInfo, TableReader } from "../read/table_reader.ts";
@@ -138,8 +140,17 @@ export function compileBatchPreparer(
   };
 }
 
+/** The clean rules a plan's columns use: source rules and table rules. */
+export function rulesOfPlan(plan: FilePlan): CleanRuleSpec[] {
+  return [
+    ...Object.values(plan.columns ?? {}).flatMap((mapping) => mapping.clean),
+    ...Object.values(plan.table.columns).flatMap((column) => column.clean),
+  ];
+}
+
 /** Prepares a file's rows for loading, yielding batches of stored values and rejects. */
 export async function* prepareFile(plan: FilePlan): AsyncGenerator<PrepareMessage> {
+  await loadRuleLibraries(rulesOfPlan(plan));
   const reader = await openTable(plan);
   try {
     const { opened, prepare } = compileBatchPreparer(

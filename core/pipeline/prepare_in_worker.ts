@@ -12,7 +12,9 @@ import {
   type FilePlan,
   prepareFile,
   type PrepareMessage,
+  rulesOfPlan,
 } from "./prepare_file.ts";
+import { loadRuleLibraries } from "../transform/clean/rule_libraries.ts";
 import { deserializeError, type SerializedError } from "./worker_errors.ts";
 
 /** What the worker posts to the loader. */

@@ -6,7 +6,8 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import { compileBatchPreparer, type FilePlan, openTable } from "./prepare_file.ts";
+import { loadRuleLibraries } from "../transform/clean/rule_libraries.ts";
+import { compileBatchPreparer, type FilePlan, openTable, rulesOfPlan } from "./prepare_file.ts";
 import type { ToLoader } from "./prepare_in_worker.ts";
 import { serializeError } from "./worker_errors.ts";
 
@@ -31,6 +32,7 @@ function post(message: ToLoader): void {
 
 async function run(plan: FilePlan): Promise<void> {
   try {
+    await loadRuleLibraries(rulesOfPlan(plan));
     const reader = await openTable(plan);
     try {
       const { opened, prepare } = compileBatchPreparer(

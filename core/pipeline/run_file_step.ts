@@ -133,9 +133,11 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
     // Where the time goes, for the log: a slow step shows which side to look at.
     const timing = { waiting: 0, inserting: 0, committing: 0 };
     let mark = performance.now();
+    let unit = "line";
     for await (const message of prepareRows(plan, size)) {
       timing.waiting += performance.now() - mark;
       if (message.type === "opened") {
+        unit = unitOf(message.info);
         noteOpened(result, message, log);
       } else if (message.type === "batch") {
         const insertStart = performance.now();
@@ -160,7 +162,7 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
           log.flush();
         }
       } else {
-        noteEnd(result, message);
+        noteEnd(result, message, unit);
       }
       mark = performance.now();
     }
@@ -286,17 +288,26 @@ function noteOpened(
     }`,
   );
   if (info.skippedLines > 0) {
-    result.notes.push(`skipped ${info.skippedLines} line(s) above the header`);
+    result.notes.push(`skipped ${info.skippedLines} ${unitOf(info)}(s) above the header`);
   }
   if (message.unusedHeaders.length > 0) {
     log.info(`headers not loaded (no column maps them): ${message.unusedHeaders.join(", ")}`);
   }
 }
 
-function noteEnd(result: StepResult, message: Extract<PrepareMessage, { type: "end" }>): void {
+/** Sheets have rows, text files lines. */
+function unitOf(info: { sheet?: string }): string {
+  return info.sheet === undefined ? "line" : "row";
+}
+
+function noteEnd(
+  result: StepResult,
+  message: Extract<PrepareMessage, { type: "end" }>,
+  unit: string,
+): void {
   if (message.stopped) {
     result.notes.push(
-      `stopped at line ${message.stopped.line} (stop_at matched ${
+      `stopped at ${unit} ${message.stopped.line} (stop_at matched ${
         JSON.stringify(message.stopped.text)
       })` +
         (message.stopped.ignoredRows > 0

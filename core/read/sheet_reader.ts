@@ -151,6 +151,13 @@ function trimEnd(header: string[]): string[] {
 /** A cell as text, for headers and stop_at. */
 export function cellText(cell: Cell): string {
   if (cell === null) return "";
-  if (cell instanceof Date) return cell.toISOString().replace(/T00:00:00\.000Z$/, "");
+  if (cell instanceof Date) {
+    // as a sheet shows it: the date, and the time when there is one
+    return cell.toISOString().replace(/T00:00:00\.000Z$/, "").replace(
+      /T(\d\d:\d\d:\d\d)\.000Z$/,
+      " $1",
+    );
+  }
+
   return String(cell);
 }

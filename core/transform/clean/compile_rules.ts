@@ -8,6 +8,7 @@ import { type Cell, CellError, emptyToNull } from "../cell.ts";
 import { compileDateFormat, parseDate } from "./parse_date.ts";
 import { compileParseNumber, compileParsePercent, type NumberFormat } from "./parse_number.ts";
 import { type BoolWords, parseBool } from "./parse_bool.ts";
+import { country, currencyCode, phone } from "./marketing_rules.ts";
 import {
   collapseSpaces,
   defaultValue,
@@ -45,6 +46,9 @@ const BUILDERS: Record<CleanRuleName, (arg: unknown) => CleanFn> = {
   },
   parse_bool: (arg) => parseBool(arg as BoolWords | null),
   url_param: (arg) => urlParam(String(arg)),
+  phone: (arg) => phone(arg as { country?: string } | null),
+  country: (arg) => country(arg as { to?: "alpha2" | "alpha3" | "name" } | null),
+  currency_code: (arg) => currencyCode(arg as { dollar?: string; default?: string } | null),
   default: (arg) => defaultValue(arg),
 };
 

@@ -1,0 +1,109 @@
+/**
+ * `plutus rejects [RUN] [--csv]`: the rows a run rejected, with their values and reasons,
+ * on screen or as CSV files to fix in a spreadsheet and upload again.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { PlutusError } from "../../config/errors.ts";
+import { openProject } from "../../core/project.ts";
+import { describeProblems, rejectsOfRun, writeRejectFiles } from "../../core/rejects_export.ts";
+import { readRunHistory } from "../../core/store/run_history.ts";
+import type { GlobalOptions } from "../args.ts";
+import { parseCommandArgs, parseRunId } from "../args.ts";
+import { bold, count, dim, print, table } from "../output.ts";
+import { relativePath } from "../run_report.ts";
+
+export const help = `Usage: plutus rejects [RUN] [--csv] [--limit N]
+
+Shows the rows the last run (or run RUN) rejected: where each one is (file and line, or
+sheet and row), its values, and every reason.
+
+With --csv, writes them to exports/rejects-run-RUN/, one CSV per file, named like the file
+they came from: the file's own columns, then reject_reason and reject_location. Fix the
+values in a spreadsheet, save as CSV, and load the file again:
+  plutus upload exports/rejects-run-3/leads.csv --source crm
+
+Options:
+      --csv        write CSV files to fix, instead of printing
+  -l, --limit N    rows to print per file (default 50)
+
+Examples:
+  plutus rejects
+  plutus rejects 12 --csv`;
+
+export async function run(args: string[], globals: GlobalOptions): Promise<number> {
+  const { values, positionals } = parseCommandArgs("rejects", args, {
+    csv: { type: "boolean" },
+    limit: { type: "string", short: "l" },
+  }, { max: 1 });
+  const project = await openProject(globals.project);
+  const limit = values.limit === undefined ? 50 : parseRunId(values.limit, "rejects --limit")!;
+  const found = readRunHistory(project.paths.database, (history) => {
+    const runId = parseRunId(positionals[0], "rejects") ?? history.lastRun()?.id;
+    if (runId === undefined || !history.run(runId)) return undefined;
+    return { runId, steps: rejectsOfRun(history, runId) };
+  });
+  if (!found) {
+    throw new PlutusError(
+      positionals[0] ? `there is no run ${positionals[0]}` : "there are no runs yet",
+      {
+        code: "no_run",
+        hint: "See the runs with: plutus status",
+      },
+    );
+  }
+  const { runId, steps } = found;
+  if (steps.length === 0) {
+    print(`Run ${runId} rejected no rows.`);
+    return 0;
+  }
+  if (values.csv) {
+    const written = await writeRejectFiles(
+      steps,
+      join(project.paths.exports, `rejects-run-${runId}`),
+    );
+    for (const file of written) {
+      print(`Wrote ${count(file.rows)} rejected row(s) to ${relativePath(file.path)}`);
+    }
+    print(dim("Fix them in a spreadsheet, save as CSV, then: plutus upload FILE --source SOURCE"));
+    return 0;
+  }
+  for (const step of steps) {
+    print(
+      bold(
+        `${step.input} (source ${step.source}, ${step.status}): ${
+          count(step.rowsRejected)
+        } row(s) rejected`,
+      ),
+    );
+    const shown = step.rows.slice(0, limit);
+    print(table(
+      ["where", "reasons", "values"],
+      shown.map((row) => [
+        row.location,
+        describeProblems(row),
+        Object.entries(row.record).map(([key, value]) =>
+          `${key}=${value === null ? "" : String(value)}`
+        ).join(" | "),
+      ]),
+      { maxWidth: 70, indent: "  " },
+    ));
+    if (step.rows.length > shown.length) {
+      print(
+        dim(`  … ${count(step.rows.length - shown.length)} more: plutus rejects ${runId} --csv`),
+      );
+    }
+    if (step.rows.length < step.rowsRejected) {
+      print(
+        dim(
+          `  (the step failed: the first ${
+            count(step.rows.length)
+          } rejects were kept with their details)`,
+        ),
+      );
+    }
+    print("");
+  }
+  return 0;
+}

@@ -1,0 +1,326 @@
+/**
+ * A new source in seconds: from a sample file and a table, propose the source block —
+ * a name and files pattern from the file name, each table column mapped to the header
+ * that names it best, and the parse rules its values need — and add it to plutus.yaml
+ * keeping the file's comments.
+ *
+ * @module
+ */
+import { basename, extname } from "node:path";
+import { Document, isMap, isScalar, parseDocument } from "yaml";
+import { editDistance, normalizeName } from "../config/closest_match.ts";
+import { ConfigError, PlutusError } from "../config/errors.ts";
+import { parseConfig } from "../config/load_config.ts";
+import type { ColumnSchema, TableSchema } from "../schema/table_schema.ts";
+import { previewFile } from "./preview_file.ts";
+import { checkSources, type Project } from "./project.ts";
+import { type Cell, CellError } from "./transform/cell.ts";
+import { compileDateFormat, parseDate } from "./transform/clean/parse_date.ts";
+import { compileParseNumber } from "./transform/clean/parse_number.ts";
+import { parseBool } from "./transform/clean/parse_bool.ts";
+
+/** One proposed column mapping. */
+export interface ProposedColumn {
+  column: string;
+  header?: string;
+  /** Clean rules as they are written in YAML. */
+  clean: unknown[];
+  /** Something the analyst should check. */
+  note?: string;
+}
+
+/** A proposed source, and its YAML. */
+export interface SourceProposal {
+  name: string;
+  files: string;
+  table: string;
+  columns: ProposedColumn[];
+  /** Table columns no header seems to fill. */
+  unmapped: string[];
+  /** The source block as it would stand under `sources:`. */
+  yaml: string;
+  /** plutus.yaml with the source added (comments kept). */
+  configText: string;
+}
+
+// Headers marketing tools use for common columns (compared without case, spaces or signs).
+const SYNONYMS: Record<string, string[]> = {
+  date: ["day", "reportdate", "reportingstarts", "segmentsdate"],
+  spend: ["cost", "amountspent", "spent", "costusd", "amountspentusd", "amountspenteur"],
+  cost: ["spend", "amountspent"],
+  impressions: ["impr", "impression"],
+  clicks: ["linkclicks", "click"],
+  conversions: ["results", "conv", "allconv", "purchases"],
+  campaign: ["campaignname"],
+  email: ["emailaddress", "mail"],
+  first_name: ["firstname", "givenname"],
+  last_name: ["lastname", "surname", "familyname"],
+  created_at: ["createdate", "createdat", "created", "createddate", "datecreated"],
+  updated_at: ["lastmodifieddate", "updatedat", "modified", "lastmodified"],
+  order_id: ["name", "orderid", "ordernumber", "order", "orderno"],
+  ordered_at: ["createdat", "orderdate", "date"],
+  total: ["totalprice", "amount", "ordertotal", "grandtotal"],
+  amount: ["total", "value", "dealamount", "revenue"],
+  country: ["countryregion", "billingcountry", "shippingcountry"],
+  stage: ["lifecyclestage", "dealstage", "status"],
+  status: ["financialstatus", "state"],
+  source: ["originalsource", "leadsource", "utmsource"],
+  phone: ["phonenumber", "mobile", "mobilephone", "tel"],
+};
+
+const DATE_FORMATS = [
+  "YYYY-MM-DD",
+  "MM/DD/YYYY",
+  "DD/MM/YYYY",
+  "DD.MM.YYYY",
+  "M/D/YYYY",
+  "D/M/YYYY",
+  "D.M.YYYY",
+  "YYYY/MM/DD",
+  "MM/DD/YYYY HH:mm",
+  "DD/MM/YYYY HH:mm",
+  "DD.MM.YYYY HH:mm",
+  "M/D/YYYY H:mm",
+  "MM/DD/YYYY h:mm A",
+  "MM/DD/YY",
+  "DD/MM/YY",
+  "MMM D, YYYY",
+  "D MMM YYYY",
+];
+
+/** Proposes a source reading files like `path` into `tableName`. */
+export async function proposeSource(
+  project: Project,
+  path: string,
+  tableName: string,
+  options: { name?: string; sheet?: string | number } = {},
+): Promise<SourceProposal> {
+  const table = project.tables.get(tableName);
+  if (!table) {
+    throw new PlutusError(`there is no table "${tableName}"`, {
+      code: "no_table",
+      hint: `Tables: ${
+        [...project.tables.keys()].join(", ") || "none yet: add a file to schema/ first"
+      }.`,
+    });
+  }
+  const preview = await previewFile(path, 200, { sheet: options.sheet });
+  const fileName = basename(path);
+  const name = options.name ?? sourceName(fileName);
+  if (project.config.sources[name]) {
+    throw new PlutusError(`plutus.yaml already has a source named "${name}"`, {
+      code: "source_exists",
+      hint: "Choose another name with --name.",
+    });
+  }
+  const samples = (index: number) =>
+    preview.rows.map((row) => row.cells[index] ?? null).filter((cell) =>
+      cell !== null && cell !== ""
+    );
+  const matches = matchHeaders(Object.keys(table.columns), preview.header);
+  const columns: ProposedColumn[] = [];
+  const unmapped: string[] = [];
+  for (const [column, schema] of Object.entries(table.columns)) {
+    const index = matches.get(column);
+    if (index === undefined) {
+      unmapped.push(column);
+      continue;
+    }
+    columns.push({
+      column,
+      header: preview.header[index]!,
+      ...suggestClean(schema, samples(index)),
+    });
+  }
+  const files = filesPattern(fileName);
+  const block: Record<string, unknown> = { kind: "file", files, table: tableName };
+  if (options.sheet !== undefined) block.sheet = options.sheet;
+  if (preview.info.skippedLines > 0) block.skip_lines = preview.info.skippedLines;
+  block.columns = Object.fromEntries(
+    columns.map((
+      c,
+    ) => [c.column, c.clean.length === 0 ? c.header : { from: c.header, clean: c.clean }]),
+  );
+  const configText = await addToConfig(project, name, block, columns, unmapped);
+  const yaml = sourceYaml(name, block, columns, unmapped);
+  return { name, files, table: tableName, columns, unmapped, yaml, configText };
+}
+
+/** "google_ads_campaigns_2026-11-01.csv" → "google_ads_campaigns". */
+export function sourceName(fileName: string): string {
+  const stem = basename(fileName, extname(fileName)).toLowerCase();
+  const words = stem.replace(/[^a-z0-9]+/g, "_").split("_").filter((word) =>
+    word !== "" && !/\d/.test(word)
+  );
+  const name = words.join("_");
+  return /^[a-z]/.test(name) ? name : `source_${name || "file"}`;
+}
+
+/** "google_ads_2026-11-01.csv" → "google_ads_*.csv": dates and numbers vary between exports. */
+export function filesPattern(fileName: string): string {
+  const extension = extname(fileName);
+  const stem = basename(fileName, extension);
+  const pattern = stem.replace(/[\d][\d._\-]*[\d]|\d/g, "*").replace(/\*[^a-zA-Z]*\*/g, "*");
+  return `${pattern === stem ? `${stem}*` : pattern}${extension.toLowerCase()}`;
+}
+
+function simplify(text: string): string {
+  return normalizeName(text).replace(/[^\p{L}\p{N}]/gu, "");
+}
+
+/** Pairs each column with the header that names it best (each header at most once). */
+function matchHeaders(columns: string[], header: string[]): Map<string, number> {
+  const pairs: { column: string; index: number; score: number }[] = [];
+  for (const column of columns) {
+    const wanted = simplify(column);
+    const synonyms = (SYNONYMS[column] ?? []).map(simplify);
+    header.forEach((name, index) => {
+      const found = simplify(name.replace(/\s*\([^)]*\)\s*$/, "")); // "Amount spent (EUR)" → "amountspent"
+      if (found === "") return;
+      let score = 0;
+      if (found === wanted) score = 1;
+      else if (synonyms.includes(found)) score = 0.9;
+      else if (found.includes(wanted) || (wanted.length > 3 && wanted.includes(found))) score = 0.6;
+      else if (editDistance(found, wanted) <= Math.max(1, Math.floor(wanted.length / 4))) {
+        score = 0.5;
+      }
+      if (score > 0) pairs.push({ column, index, score });
+    });
+  }
+  pairs.sort((a, b) => b.score - a.score || a.index - b.index);
+  const chosen = new Map<string, number>();
+  const used = new Set<number>();
+  for (const pair of pairs) {
+    if (chosen.has(pair.column) || used.has(pair.index)) continue;
+    chosen.set(pair.column, pair.index);
+    used.add(pair.index);
+  }
+  return chosen;
+}
+
+/** The rules a column's sample values need to pass its type. */
+function suggestClean(column: ColumnSchema, values: Cell[]): { clean: unknown[]; note?: string } {
+  const texts = values.filter((v): v is string => typeof v === "string").map((v) => v.trim());
+  if (texts.length === 0) return { clean: [] };
+  const nulls = [
+    ...new Set(texts.filter((t) => /^(--|-|n\/a|na|null|none|\(not set\)|#n\/a)$/i.test(t))),
+  ];
+  const real = texts.filter((t) => !nulls.includes(t));
+  const clean: unknown[] = nulls.length > 0 ? [{ null_if: nulls }] : [];
+  const all = (test: (value: string) => boolean) => real.length > 0 && real.every(test);
+  switch (column.type) {
+    case "integer":
+    case "decimal": {
+      if (all((t) => /^[+-]?\d+(\.\d+)?$/.test(t))) return { clean };
+      if (all((t) => /%\s*$/.test(t))) return { clean: [...clean, "parse_percent"] };
+      const dot = compileParseNumber();
+      if (all((t) => !(dot(t) instanceof CellError))) return { clean: [...clean, "parse_number"] };
+      const comma = compileParseNumber({ decimal: "," });
+      if (all((t) => !(comma(t) instanceof CellError))) {
+        return { clean: [...clean, { parse_number: { decimal: "," } }] };
+      }
+      return { clean, note: "values that are not numbers: check them" };
+    }
+    case "date":
+    case "datetime": {
+      // ISO dates need nothing; other forms get their format written down, so that a
+      // later file with 05/06/2026 is not refused as ambiguous
+      if (all((t) => /^\d{4}-\d{2}-\d{2}([T ]|$)/.test(t))) return { clean };
+
+      const fitting = DATE_FORMATS.filter((format) => {
+        const parser = compileDateFormat(format);
+        return all((t) => typeof parseDate(t, [parser]) === "string");
+      });
+      if (fitting.length === 0) {
+        return { clean, note: "no date format fits every value: check them" };
+      }
+      const [first, second] = fitting;
+      const ambiguous = second !== undefined &&
+        first!.replace(/D/g, "M") === second.replace(/D/g, "M");
+      return {
+        clean: [...clean, { parse_date: first }],
+        note: ambiguous
+          ? `the values fit both ${first} and ${second}: check which one the export uses`
+          : undefined,
+      };
+    }
+    case "boolean": {
+      const words = parseBool();
+      if (all((t) => !(words(t) instanceof CellError))) return { clean: [...clean, "parse_bool"] };
+      return { clean };
+    }
+    default:
+      return { clean };
+  }
+}
+
+/** plutus.yaml's text with the source added, comments kept; checked before it is returned. */
+async function addToConfig(
+  project: Project,
+  name: string,
+  block: Record<string, unknown>,
+  columns: ProposedColumn[],
+  unmapped: string[],
+): Promise<string> {
+  const text = await Deno.readTextFile(project.paths.config);
+  const document = parseDocument(text);
+  if (!isMap(document.get("sources", true))) document.set("sources", document.createNode({}));
+  document.setIn(["sources", name], sourceNode(document, block, columns, unmapped));
+  const updated = document.toString();
+  try {
+    const { config, file } = parseConfig(updated, "plutus.yaml", project.env);
+    checkSources(config, file, project.tables);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      throw new PlutusError(
+        `the proposed source would make plutus.yaml invalid: ${error.message}`,
+        {
+          code: "proposal_invalid",
+          hint: "Write the source by hand from the proposal shown, or report this as a bug.",
+        },
+      );
+    }
+    throw error;
+  }
+  return updated;
+}
+
+/**
+ * The source as a YAML node: block style, each column's map on one line, and the notes
+ * as comments where the analyst will read them.
+ */
+function sourceNode(
+  document: Document,
+  block: Record<string, unknown>,
+  columns: ProposedColumn[],
+  unmapped: string[],
+) {
+  const node = document.createNode(block);
+  const map = isMap(node) ? node.get("columns", true) : undefined;
+  if (isMap(map)) {
+    for (const item of map.items) {
+      if (isMap(item.value)) item.value.flow = true;
+      const note = columns.find((c) =>
+        c.column === (isScalar(item.key) ? item.key.value : undefined)
+      )?.note;
+      if (note && isScalar(item.key)) item.key.commentBefore = ` check: ${note}`;
+    }
+    if (unmapped.length > 0) {
+      map.comment =
+        ` no header found for: ${unmapped.join(", ")} — map them if the file has them, ` +
+        `or give a constant: channel: { value: linkedin }`;
+    }
+  }
+  return node;
+}
+
+function sourceYaml(
+  name: string,
+  block: Record<string, unknown>,
+  columns: ProposedColumn[],
+  unmapped: string[],
+): string {
+  const document = new Document({});
+  document.set(name, sourceNode(document, block, columns, unmapped));
+  return document.toString().trimEnd().split("\n").map((line) => `  ${line}`).join("\n");
+}

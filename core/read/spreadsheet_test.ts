@@ -1,0 +1,190 @@
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { SourceError } from "../../config/errors.ts";
+import { openTableFile, type TableReadOptions } from "./open_table.ts";
+import { entryStream, readZipDirectory } from "./zip_archive.ts";
+
+const OFFICE = fileURLToPath(new URL("../../tests/fixtures/office/", import.meta.url));
+
+async function readAll(path: string, options: TableReadOptions = {}) {
+  const reader = await openTableFile(path, path.split("/").pop()!, options);
+  const rows: unknown[][] = [];
+  const lines: number[] = [];
+  for await (const batch of reader.rows()) {
+    rows.push(...batch.rows);
+    lines.push(...batch.lines);
+  }
+  return { reader, rows, lines };
+}
+
+async function failure(path: string, options: TableReadOptions = {}): Promise<SourceError> {
+  const error = await readAll(path, options).then(() => undefined, (e) => e);
+  assert.ok(error instanceof SourceError, `expected a SourceError, got ${error}`);
+  return error;
+}
+
+const day = (iso: string) => new Date(`${iso}Z`);
+
+Deno.test("workbooks saved by LibreOffice read alike as .xlsx, .xls and .ods", async () => {
+  for (const format of ["xlsx", "xls", "ods"]) {
+    const { reader, rows, lines } = await readAll(`${OFFICE}report.${format}`, {
+      stopAt: /^Total/,
+    });
+    assert.equal(reader.info.format, format);
+    assert.deepEqual(reader.info.sheets, ["Campaigns", "Notes"], format);
+    // a merged title, a date range and an empty row stand above the header
+    assert.equal(reader.headerLine, 4, format);
+    assert.deepEqual(reader.header, [
+      "Day",
+      "Campaign",
+      "Cost",
+      "Clicks",
+      "Cost per click",
+      "Updated",
+      "Code",
+    ], format);
+    assert.deepEqual(lines, [5, 6, 8], format);
+    const [first, second, third] = rows as unknown[][];
+    assert.deepEqual(first!.slice(0, 4), [
+      day("2026-11-01T00:00:00"),
+      'Brand & "Search"',
+      1234.5,
+      812,
+    ], format);
+    assert.ok(
+      Math.abs((first![4] as number) - 1.5203201970443) < 1e-9,
+      `${format}: a formula gives its value`,
+    );
+    assert.deepEqual(first![5], day("2026-11-02T09:30:00"), format);
+    assert.equal(first![6], "00123", `${format}: text stays text`);
+    assert.equal(second![1], "Black Friday – Shopping 🛍️", format);
+    assert.equal(third![1], "مرحبا Retargeting", format);
+    assert.equal(third![4], "#DIV/0!", format);
+    assert.deepEqual(reader.stopped, { line: 9, text: "Total", ignoredRows: 0 }, format);
+  }
+});
+
+Deno.test("the fixtures were written by a real office suite", async () => {
+  const xlsx = await Deno.open(`${OFFICE}report.xlsx`);
+  const entries = await readZipDirectory(xlsx, (await xlsx.stat()).size, "report.xlsx");
+  const app = entries.find((e) => e.name === "docProps/app.xml")!;
+  let text = "";
+  for await (const chunk of await entryStream(xlsx, app, "report.xlsx")) {
+    text += new TextDecoder().decode(chunk);
+  }
+  xlsx.close();
+  assert.match(text, /LibreOffice/);
+});
+
+Deno.test("a sheet is chosen by name or by number; a wrong one lists the sheets", async () => {
+  for (const format of ["xlsx", "ods"]) {
+    const byName = await readAll(`${OFFICE}report.${format}`, { sheet: "notes" });
+    assert.deepEqual([byName.reader.header, byName.rows], [["Note", "Owner"], [[
+      "Budget approved",
+      "Jane",
+    ]]]);
+    const byNumber = await readAll(`${OFFICE}report.${format}`, { sheet: 2 });
+    assert.equal(byNumber.reader.info.sheet, "Notes");
+    const missing = await failure(`${OFFICE}report.${format}`, { sheet: "Budget" });
+    assert.equal(missing.message, `report.${format} has no sheet "Budget"`);
+    assert.equal(missing.hint, "Its sheets are: 1. Campaigns, 2. Notes. Set sheet: in its source.");
+  }
+});
+
+Deno.test("a workbook saved under a .csv name is still read as a workbook", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.copyFile(`${OFFICE}report.xlsx`, `${dir}/export.csv`);
+  const { reader } = await readAll(`${dir}/export.csv`);
+  assert.equal(reader.info.format, "xlsx");
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("password-protected, damaged and unsupported workbooks get clear errors", async () => {
+  const dir = await Deno.makeTempDir();
+  const XLSX = await import("@e965/xlsx");
+  const CFB = (XLSX as unknown as {
+    CFB: {
+      utils: Record<string, (...a: unknown[]) => unknown>;
+      write: (c: unknown, o: unknown) => number[];
+    };
+  }).CFB;
+  const container = CFB.utils.cfb_new!();
+  CFB.utils.cfb_add!(container, "/EncryptionInfo", new Uint8Array(200));
+  CFB.utils.cfb_add!(container, "/EncryptedPackage", new Uint8Array(600));
+  await Deno.writeFile(
+    `${dir}/locked.xlsx`,
+    new Uint8Array(CFB.write(container, { type: "array" })),
+  );
+  const locked = await failure(`${dir}/locked.xlsx`);
+  assert.equal(locked.message, "locked.xlsx is password-protected");
+  assert.match(locked.hint!, /Save a copy without a password/);
+
+  const bytes = await Deno.readFile(`${OFFICE}report.xlsx`);
+  await Deno.writeFile(`${dir}/cut.xlsx`, bytes.subarray(0, bytes.length - 200));
+  assert.match((await failure(`${dir}/cut.xlsx`)).message, /^cut\.xlsx is not a readable workbook/);
+  await Deno.writeFile(
+    `${dir}/garbage.xlsx`,
+    new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...new Uint8Array(100).fill(9)]),
+  );
+  assert.match(
+    (await failure(`${dir}/garbage.xlsx`)).message,
+    /^garbage\.xlsx is not a readable workbook: its table of contents is missing/,
+  );
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("an entry that inflates past the limit is refused (zip bomb)", async () => {
+  const dir = await Deno.makeTempDir();
+  const zeros = new Uint8Array(16 << 20);
+  const compressed = new Uint8Array(
+    await new Response(new Blob([zeros]).stream().pipeThrough(new CompressionStream("deflate-raw")))
+      .arrayBuffer(),
+  );
+  const path = `${dir}/bomb.zip`;
+  await Deno.writeFile(path, zipOf("xl/worksheets/sheet1.xml", compressed, zeros.length));
+  const file = await Deno.open(path);
+  const [entry] = await readZipDirectory(file, (await file.stat()).size, "bomb.zip");
+  const stream = await entryStream(file, entry!, "bomb.zip", { maxBytes: 4 << 20, maxRatio: 1000 });
+  const error = await (async () => {
+    for await (const _ of stream) { /* read on */ }
+  })().then(() => undefined, (e) => e);
+  file.close();
+  assert.ok(error instanceof SourceError);
+  assert.match(error.message, /bomb\.zip inflates to more than 4 MB: it is not a normal workbook/);
+  await Deno.remove(dir, { recursive: true });
+});
+
+/** A one-entry ZIP file, deflated. */
+function zipOf(name: string, data: Uint8Array, size: number): Uint8Array {
+  const nameBytes = new TextEncoder().encode(name);
+  const local = new Uint8Array(30 + nameBytes.length);
+  const lv = new DataView(local.buffer);
+  lv.setUint32(0, 0x04034b50, true);
+  lv.setUint16(8, 8, true);
+  lv.setUint32(18, data.length, true);
+  lv.setUint32(22, size, true);
+  lv.setUint16(26, nameBytes.length, true);
+  local.set(nameBytes, 30);
+  const central = new Uint8Array(46 + nameBytes.length);
+  const cv = new DataView(central.buffer);
+  cv.setUint32(0, 0x02014b50, true);
+  cv.setUint16(10, 8, true);
+  cv.setUint32(20, data.length, true);
+  cv.setUint32(24, size, true);
+  cv.setUint16(28, nameBytes.length, true);
+  cv.setUint32(42, 0, true);
+  central.set(nameBytes, 46);
+  const end = new Uint8Array(22);
+  const ev = new DataView(end.buffer);
+  ev.setUint32(0, 0x06054b50, true);
+  ev.setUint16(8, 1, true);
+  ev.setUint16(10, 1, true);
+  ev.setUint32(12, central.length, true);
+  ev.setUint32(16, local.length + data.length, true);
+  const out = new Uint8Array(local.length + data.length + central.length + end.length);
+  out.set(local, 0);
+  out.set(data, local.length);
+  out.set(central, local.length + data.length);
+  out.set(end, local.length + data.length + central.length);
+  return out;
+}

@@ -1,0 +1,279 @@
+/**
+ * Real-world exports through the CLI: workbooks saved by LibreOffice, several sources
+ * feeding one table, header aliases, rejects fixed and uploaded again, preview and
+ * add-source.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expectCode, filesIn, plutus, query, withTempDir, writeFiles } from "./helpers.ts";
+
+const OFFICE = fileURLToPath(new URL("./fixtures/office/", import.meta.url));
+
+const SPEND_SCHEMA = `columns:
+  date:     { type: date, required: true }
+  campaign: { type: text, required: true }
+  channel:  { type: text, required: true }
+  spend:    { type: decimal, min: 0 }
+  clicks:   { type: integer, min: 0 }
+  cpc:      { type: decimal }
+key: [date, campaign, channel]
+keep: last
+`;
+
+Deno.test("workbooks saved by LibreOffice load from the right sheet, with dates and formula values", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "schema/ad_spend.yaml": SPEND_SCHEMA,
+      "plutus.yaml": `sources:
+  report:
+    kind: file
+    files: ["report.xlsx", "report.ods", "report.xls"]
+    table: ad_spend
+    sheet: Campaigns
+    stop_at: "^Total"
+    reject_limit: 0.5
+    columns:
+      date: { from: [Date, Day] }
+      channel: { value: search }
+      spend: Cost
+      cpc: Cost per click
+`,
+    });
+    const run = expectCode(
+      await plutus(["upload", join(OFFICE, "report.xlsx"), "--project", dir]),
+      0,
+    );
+    assert.match(run.stdout, /report\s+report\.xlsx\s+succeeded\s+3\s+2\s+0\s+0\s+1/);
+    assert.match(run.stdout, /cpc: "#DIV\/0!" is not a number .* \(report\.xlsx:Campaigns!8\)/);
+    assert.match(run.stdout, /stopped at row 9 \(stop_at matched "Total"\)/);
+    assert.deepEqual(
+      query(
+        dir,
+        "SELECT date, campaign, spend, clicks, round(cpc, 4) AS cpc FROM ad_spend ORDER BY date",
+      ),
+      [
+        {
+          date: "2026-11-01",
+          campaign: 'Brand & "Search"',
+          spend: 1234.5,
+          clicks: 812,
+          cpc: 1.5203,
+        },
+        {
+          date: "2026-11-02",
+          campaign: "Black Friday – Shopping 🛍️",
+          spend: 99.99,
+          clicks: 10,
+          cpc: 9.999,
+        },
+      ],
+    );
+    // the same data as .ods: duplicates. The .xls keeps the formula results in its own
+    // precision (9.998999999999999 for 9.999), so its two rows update.
+    const ods = expectCode(
+      await plutus(["upload", join(OFFICE, "report.ods"), "--project", dir]),
+      0,
+    );
+    assert.match(ods.stdout, /report\.ods\s+succeeded\s+3\s+0\s+0\s+2\s+1/);
+    const xls = expectCode(
+      await plutus(["upload", join(OFFICE, "report.xls"), "--project", dir]),
+      0,
+    );
+    assert.match(xls.stdout, /report\.xls\s+succeeded\s+3\s+0\s+2\s+0\s+1/);
+    assert.match(xls.stdout, /skipped 3 row\(s\) above the header/);
+    assert.deepEqual(query(dir, "SELECT count(*) AS n FROM ad_spend"), [{ n: 2 }]);
+  }));
+
+Deno.test("two sources feed one table; _source tells them apart and the key holds across them", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "schema/ad_spend.yaml": SPEND_SCHEMA,
+      "plutus.yaml": `sources:
+  google:
+    kind: file
+    files: "google_*.csv"
+    table: ad_spend
+    columns: { date: Day, campaign: Campaign, spend: { from: Cost, clean: [parse_number] }, channel: { value: paid } }
+  meta:
+    kind: file
+    files: "meta_*.csv"
+    table: ad_spend
+    columns:
+      date: { from: Date, clean: [{ parse_date: "DD.MM.YYYY" }] }
+      campaign: Campaign name
+      spend: { from: [Amount spent (EUR), Amount spent], clean: [{ parse_number: { decimal: "," } }] }
+      channel: { value: paid }
+`,
+      "google_nov.csv": 'Day,Campaign,Cost\n2026-11-01,Brand,"$1,000.00"\n2026-11-02,Brand,$5.00\n',
+      "meta_nov.csv":
+        "Date;Campaign name;Amount spent\n02.11.2026;Brand;7,50\n03.11.2026;Video;1.234,00\n",
+    });
+    expectCode(
+      await plutus([
+        "upload",
+        join(dir, "google_nov.csv"),
+        join(dir, "meta_nov.csv"),
+        "--project",
+        dir,
+      ]),
+      0,
+    );
+    assert.deepEqual(
+      query(dir, "SELECT date, campaign, spend, _source FROM ad_spend ORDER BY date, campaign"),
+      [
+        { date: "2026-11-01", campaign: "Brand", spend: 1000, _source: "google" },
+        { date: "2026-11-02", campaign: "Brand", spend: 7.5, _source: "meta" }, // keep: last — meta came second
+        { date: "2026-11-03", campaign: "Video", spend: 1234, _source: "meta" },
+      ],
+    );
+  }));
+
+Deno.test("a renamed header with no alias fails before loading, naming what the file has", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "schema/ad_spend.yaml": SPEND_SCHEMA,
+      "plutus.yaml": `sources:
+  google:
+    kind: file
+    files: "google_*.csv"
+    table: ad_spend
+    columns: { date: { from: [Day, Date] }, campaign: Campaign, spend: Cost, channel: { value: paid } }
+`,
+      "google_dec.csv": "Reporting day,Campaign,Costs\n2026-12-01,Brand,5\n",
+    });
+    const result = expectCode(
+      await plutus(["upload", join(dir, "google_dec.csv"), "--project", dir]),
+      1,
+    );
+    assert.match(
+      result.stdout,
+      /google_dec\.csv:1: no header "Day" or "Date" for column date \(closest: "Reporting day"\); no header "Cost" for column spend \(closest: "Costs"\)\. Headers found: Reporting day, Campaign, Costs/,
+    );
+    assert.match(
+      result.stdout,
+      /hint: In plutus\.yaml, under sources\.google\.columns, list the new spelling: date: \{from: \[Day, Date, Reporting day\]\}/,
+    );
+    assert.deepEqual(await filesIn(join(dir, "inbox")), ["google_dec.csv"]);
+  }));
+
+Deno.test("rejects exported to CSV, fixed and uploaded again, load the missing rows", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "schema/leads.yaml":
+        "columns:\n  email: { type: email, required: true, clean: [trim, lower] }\n  phone: { type: text, clean: [{ phone: { country: US } }] }\n  country: { type: text, clean: [country] }\nkey: [email]\n",
+      "plutus.yaml":
+        'reject_limit: 0.7\nsources:\n  crm:\n    kind: file\n    files: "crm_*.csv"\n    table: leads\n',
+      "crm_export.csv":
+        "Email,Phone,Country\na@x.com,(415) 555-2671,USA\nb@x.com,555-12,Deutschland\nc@x,+44 20 7946 0958,UK\n",
+    });
+    expectCode(await plutus(["upload", join(dir, "crm_export.csv"), "--project", dir]), 0);
+    assert.deepEqual(query(dir, "SELECT email, phone, country FROM leads"), [{
+      email: "a@x.com",
+      phone: "+14155552671",
+      country: "US",
+    }]);
+    const shown = expectCode(await plutus(["rejects", "--project", dir]), 0).stdout;
+    assert.match(
+      shown,
+      /crm_export\.csv:3\s+phone: phone: "555-12" is not a valid phone number \(read as US\)/,
+    );
+    expectCode(await plutus(["rejects", "1", "--csv", "--project", dir]), 0);
+    const file = join(dir, "exports", "rejects-run-1", "crm_export.csv");
+    const text = await Deno.readTextFile(file);
+    assert.equal(
+      text,
+      'Email,Phone,Country,reject_reason,reject_location\r\nb@x.com,555-12,Deutschland,"phone: phone: ""555-12"" is not a valid phone number (read as US)",crm_export.csv:3\r\n' +
+        'c@x,+44 20 7946 0958,UK,"email: ""c@x"" is not an email address",crm_export.csv:4\r\n',
+    );
+    // the analyst fixes both rows in a spreadsheet and saves the file
+    await Deno.writeTextFile(
+      file,
+      text.replace("555-12", "030 1234567").replace("c@x,", "c@x.com,").replace(
+        ",Deutschland,",
+        ",Deutschland,",
+      ),
+    );
+    const fixedText = (await Deno.readTextFile(file)).replace("030 1234567", "+49 30 1234567");
+    await Deno.writeTextFile(file, fixedText);
+    expectCode(await plutus(["upload", file, "--project", dir]), 0);
+    assert.deepEqual(query(dir, "SELECT email, phone, country FROM leads ORDER BY email"), [
+      { email: "a@x.com", phone: "+14155552671", country: "US" },
+      { email: "b@x.com", phone: "+49301234567", country: "DE" },
+      { email: "c@x.com", phone: "+442079460958", country: "GB" },
+    ]);
+  }));
+
+Deno.test("preview shows how a file is read; add-source writes a source that loads it", () =>
+  withTempDir(async (dir) => {
+    expectCode(await plutus(["init", dir, "--demo"]), 0);
+    const sample = join(dir, "linkedin_ads_2026-11.csv");
+    await Deno.writeTextFile(
+      sample,
+      'LinkedIn campaign report\nReporting starts,Campaign name,Amount spent (USD),Impr.,Link clicks,Results\n11/14/2026,Spring Promo,"$1,234.50","12,000",340,--\n11/15/2026,Spring Promo,$99.00,"1,100",20,3\n',
+    );
+    const preview = expectCode(await plutus(["preview", sample]), 0).stdout;
+    assert.match(
+      preview,
+      /^linkedin_ads_2026-11\.csv: CSV, utf-8, delimiter ","\nHeader on line 2 \(1 line\(s\) above it skipped\): 6 columns/,
+    );
+    assert.match(preview, /\n\s+3\s+11\/14\/2026\s+Spring Promo\s+\$1,234\.50/);
+
+    const before = await Deno.readTextFile(join(dir, "plutus.yaml"));
+    const added = expectCode(
+      await plutus(["add-source", sample, "--table", "ad_spend", "--yes", "--project", dir]),
+      0,
+    ).stdout;
+    assert.match(
+      added,
+      /date: \{ from: Reporting starts, clean: \[ \{ parse_date: MM\/DD\/YYYY \} \] \}/,
+    );
+    assert.match(added, /spend: \{ from: Amount spent \(USD\), clean: \[ parse_number \] \}/);
+    assert.match(added, /No header found for channel, currency/);
+    const after = await Deno.readTextFile(join(dir, "plutus.yaml"));
+    assert.ok(
+      after.startsWith(before.trimEnd().split("\n").slice(0, 5).join("\n")),
+      "the comments are kept",
+    );
+    // the analyst gives the constant channel the proposal asked for, then loads the file
+    await Deno.writeTextFile(
+      join(dir, "plutus.yaml"),
+      after.replace(
+        /\n {6}# no header found for: channel.*\n/,
+        "\n      channel: { value: linkedin }\n",
+      ),
+    );
+    const run = expectCode(await plutus(["upload", sample, "--project", dir]), 0);
+    assert.match(run.stdout, /linkedin_ads\s+linkedin_ads_2026-11\.csv\s+succeeded\s+2\s+2/);
+    assert.deepEqual(
+      query(
+        dir,
+        "SELECT spend, impressions, conversions FROM ad_spend WHERE channel = 'linkedin' ORDER BY date",
+      ),
+      [
+        { spend: 1234.5, impressions: 12000, conversions: null },
+        { spend: 99, impressions: 1100, conversions: 3 },
+      ],
+    );
+  }));
+
+Deno.test("a dry run of a workbook reports the counts and changes nothing", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "schema/ad_spend.yaml": SPEND_SCHEMA,
+      "plutus.yaml":
+        'sources:\n  report:\n    kind: file\n    files: "report.*"\n    table: ad_spend\n    stop_at: "^Total"\n    reject_limit: 0.5\n    columns: { date: Day, spend: Cost, cpc: Cost per click, channel: { value: x } }\n',
+    });
+    const dry = expectCode(
+      await plutus(["upload", "--dry-run", join(OFFICE, "report.xlsx"), "--project", dir]),
+      0,
+    );
+    assert.match(dry.stdout, /Dry run \(nothing was changed\): 1 would load/);
+    assert.match(dry.stdout, /report\s+report\.xlsx\s+succeeded\s+3\s+2\s+0\s+0\s+1/);
+    assert.deepEqual(await filesIn(join(dir, "inbox")), []);
+    await Deno.stat(join(dir, "data", "plutus.db")).then(
+      () => assert.fail("a database was created"),
+      () => {},
+    );
+    await Deno.stat(join(dir, "logs")).then(() => assert.fail("a log was written"), () => {});
+  }));
