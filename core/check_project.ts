@@ -83,9 +83,9 @@ export async function checkProject(project: Project): Promise<CheckItem[]> {
           ok: true,
           detail:
             `source ${file.source} → table ${table.name}: ${mapped} of ${mapping.columns.length} columns mapped` +
-            ` (${reader.info.encoding}, delimiter ${
-              JSON.stringify(reader.info.delimiter)
-            }, header on line ${reader.headerLine})` +
+            ` (${describeRead(reader.info)}, header on ${
+              reader.info.sheet ? "row" : "line"
+            } ${reader.headerLine})` +
             (mapping.unusedHeaders.length > 0
               ? `; not loaded: ${mapping.unusedHeaders.join(", ")}`
               : ""),

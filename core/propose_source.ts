@@ -11,7 +11,7 @@ import { Document, isMap, isScalar, parseDocument } from "yaml";
 import { editDistance, normalizeName } from "../config/closest_match.ts";
 import { ConfigError, PlutusError } from "../config/errors.ts";
 import { parseConfig } from "../config/load_config.ts";
-import type { ColumnSchema, TableSchema } from "../schema/table_schema.ts";
+import type { ColumnSchema } from "../schema/table_schema.ts";
 import { previewFile } from "./preview_file.ts";
 import { checkSources, type Project } from "./project.ts";
 import { type Cell, CellError } from "./transform/cell.ts";

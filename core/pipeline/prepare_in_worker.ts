@@ -73,6 +73,8 @@ export async function* prepareInWorker(plan: FilePlan): AsyncGenerator<PrepareMe
         case "failed":
           throw deserializeError(message.error);
         case "opened":
+          // this thread prepares raw batches too: it needs the rules' libraries as well
+          await loadRuleLibraries(rulesOfPlan(plan));
           prepare =
             compileBatchPreparer(plan, message.header, message.headerLine, message.info.sheet)
               .prepare;

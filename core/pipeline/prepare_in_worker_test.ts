@@ -9,6 +9,7 @@ const table = parseTableSchema(
   day: { type: date, clean: [{ parse_date: "MM/DD/YYYY" }] }
   amount: { type: decimal, clean: [parse_number] }
   note: { type: text }
+  country: { type: text, clean: [country] }
 key: [id]
 `,
   "schema/t.yaml",
@@ -49,20 +50,26 @@ async function writeWorkbook(path: string, rows: number): Promise<void> {
 Deno.test("a worker prepares exactly what the loader's thread would, idle or busy", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    let csv = "id,day,amount,note\n";
+    let csv = "id,day,amount,note,country\n";
     for (let i = 0; i < 30_000; i++) {
-      csv += `${i},11/${String(1 + (i % 28)).padStart(2, "0")}/2026,"$${i},000.50",note ${i}\n`;
+      const country = i % 2 ? "Germany" : "USA";
+      csv += `${i},11/${
+        String(1 + (i % 28)).padStart(2, "0")
+      }/2026,"$${i},000.50",note ${i},${country}\n`;
     }
-    csv += "x,13/45/2026,abc,bad\n";
+    csv += "x,13/45/2026,abc,bad,Atlantis\n";
     await Deno.writeTextFile(`${dir}/data.csv`, csv);
     await writeWorkbook(`${dir}/data.xlsx`, 9_000);
     for (const name of ["data.csv", "data.xlsx"]) {
       const plan: FilePlan = { source: "s", path: `${dir}/${name}`, fileName: name, table };
+      // the worker first: this thread must load what the rules need by itself
+      const idle = await collect(prepareInWorker(plan));
+      const busy = await collect(prepareInWorker(plan), 3);
       const expected = await collect(prepareFile(plan));
       assert.ok(expected.read > 5_000);
       // an idle loader gets raw rows to prepare itself; a busy one gets them prepared
-      assert.deepEqual(await collect(prepareInWorker(plan)), expected, `${name}, idle loader`);
-      assert.deepEqual(await collect(prepareInWorker(plan), 3), expected, `${name}, busy loader`);
+      assert.deepEqual(idle, expected, `${name}, idle loader`);
+      assert.deepEqual(busy, expected, `${name}, busy loader`);
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
