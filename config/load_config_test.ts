@@ -20,7 +20,9 @@ Deno.test("parseConfig() fills in the defaults", () => {
   const { config } = parseConfig(source(""));
   assert.equal(config.database, "data/plutus.db");
   assert.equal(config.reject_limit, 0.05);
-  assert.deepEqual(config.sources.ads?.files, ["ads_*.csv"]);
+  const ads = config.sources.ads;
+  assert.ok(ads?.kind === "file");
+  assert.deepEqual(ads.files, ["ads_*.csv"]);
   assert.deepEqual(parseConfig("").config.sources, {});
 });
 
@@ -44,7 +46,7 @@ Deno.test("parseConfig() names file, line, key, expectation and value", () => {
     'plutus.yaml:6 sources.ads.csv.delimiter: a delimiter is one character such as "," ";" "|" or the word tab; got "ab"',
   ]);
   assert.deepEqual(problems("sources:\n  ads:\n    kind: fil\n"), [
-    'plutus.yaml:3 sources.ads.kind: expected kind: file; got "fil"',
+    'plutus.yaml:3 sources.ads.kind: expected kind: file or api; got "fil"',
   ]);
 });
 

@@ -6,8 +6,11 @@
  * @module
  */
 import { z } from "zod";
-import { cleanRules } from "./clean_rule_model.ts";
-import { oneOrMany, regexText, strictObject } from "./zod_helpers.ts";
+import { apiSourceModel } from "./api_source_model.ts";
+import { columnMapping } from "./column_mapping.ts";
+import { oneOrMany, regexText, shareOfRows, strictObject } from "./zod_helpers.ts";
+
+export type { ColumnMapping } from "./column_mapping.ts";
 
 /** Names of sources and table columns: what SQL and file names can carry safely. */
 export const NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
@@ -52,35 +55,7 @@ const csvOptions = strictObject({
   quote: z.string().length(1).optional(),
 });
 
-const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-
-/**
- * How one table column is filled: a header name, or `{from, value, clean}`. A plain name
- * is read as `{from: name}`, so that every error inside a map points at its own key.
- */
-export const columnMapping = z.preprocess(
-  (
-    written,
-  ) => (typeof written === "string" || typeof written === "number"
-    ? { from: String(written) }
-    : written),
-  strictObject({
-    from: oneOrMany("a header name").optional(),
-    value: scalar.optional(),
-    clean: cleanRules.optional(),
-  }).refine((mapping) => !(mapping.from !== undefined && mapping.value !== undefined), {
-    message: "give from (a header to read) or value (a constant), not both",
-  }).transform((mapping) => ({
-    from: mapping.from,
-    value: mapping.value,
-    clean: mapping.clean ?? [],
-  })),
-);
-
-/** A column mapping after loading: `from` lists header spellings; `value` is a constant. */
-export type ColumnMapping = z.output<typeof columnMapping>;
-
-const rejectLimit = z.number().min(0).max(1);
+const rejectLimit = shareOfRows;
 
 /** A source that reads files the analyst drops into inbox/. */
 export const fileSourceModel = strictObject({
@@ -105,12 +80,20 @@ export const fileSourceModel = strictObject({
 export type FileSourceConfig = z.output<typeof fileSourceModel>;
 
 /** Any source. API sources join this union when they land. */
-export const sourceModel = z.discriminatedUnion("kind", [fileSourceModel], {
+export const sourceModel = z.discriminatedUnion("kind", [
+  fileSourceModel,
+  apiSourceModel,
+], {
   error: (issue) =>
     issue.code === "invalid_union"
-      ? `expected kind: file; got ${JSON.stringify((issue.input as { kind?: unknown })?.kind)}`
+      ? `expected kind: file or api; got ${
+        JSON.stringify((issue.input as { kind?: unknown })?.kind)
+      }`
       : undefined,
 });
+
+/** An API source as loaded, with its columns. */
+export type ApiSource = Extract<SourceConfig, { kind: "api" }>;
 
 /** Any source as loaded. */
 export type SourceConfig = z.output<typeof sourceModel>;

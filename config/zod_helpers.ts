@@ -40,3 +40,6 @@ export const regexText = z.string().min(1).superRefine((pattern, context) => {
     });
   }
 });
+
+/** A share of a file's rows, from 0 to 1 (reject_limit). */
+export const shareOfRows = z.number().min(0).max(1);

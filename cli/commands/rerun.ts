@@ -15,7 +15,7 @@ export const help = `Usage: plutus rerun [RUN]
 
 Runs again only the steps that failed in the last run (or in run RUN): typically after you
 fixed a rejected file in inbox/ or corrected plutus.yaml or a schema file. Files that
-loaded are not touched again.
+loaded are not touched again; API sources that failed are asked again.
 
 Examples:
   plutus rerun
@@ -30,7 +30,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   for (const name of plan.gone) {
     printWarning(`${name} failed in run ${plan.runId} but is no longer in inbox/; it is not rerun`);
   }
-  if (plan.files.length === 0) {
+  if (plan.files.length === 0 && plan.apis.length === 0) {
     print(
       `Run ${plan.runId} has no failed steps to rerun${
         plan.gone.length > 0 ? " whose files are still in inbox/" : ""
@@ -42,6 +42,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     trigger: "cli",
     command: `rerun ${plan.runId}`,
     files: plan.files,
+    apis: plan.apis,
     rerunOf: plan.runId,
     onEvent: progressListener(),
   });

@@ -10,16 +10,18 @@ import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
 import { printRunSummary, progressListener } from "../run_report.ts";
 
-export const help = `Usage: plutus run [--source NAME]... [--force] [--dry-run]
+export const help = `Usage: plutus run [--source NAME]... [--force] [--full] [--dry-run]
 
-Loads every file waiting in inbox/: each file is read by the source whose files pattern
-matches its name, cleaned, checked against its table's schema, de-duplicated and loaded
-in one transaction. Loaded files move to archive/YYYY-MM-DD/; a file that fails stays in
-inbox/ so you can fix it and run again (or use plutus rerun).
+Pulls every API source, then loads every file waiting in inbox/: each file is read by the
+source whose files pattern matches its name. Rows are cleaned, checked against their
+table's schema, de-duplicated and loaded, one transaction per file or API source. Loaded
+files move to archive/YYYY-MM-DD/; a file that fails stays in inbox/ so you can fix it and
+run again (or use plutus rerun).
 
 Options:
   -s, --source NAME   only this source (repeat for several)
       --force         load files even if the same content was loaded before
+      --full          API sources: ask for everything, not only what is new since last time
       --dry-run       show what would be loaded; change nothing
 
 Examples:
@@ -33,6 +35,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   const { values } = parseCommandArgs("run", args, {
     source: { type: "string", short: "s", multiple: true },
     force: { type: "boolean" },
+    full: { type: "boolean" },
     "dry-run": { type: "boolean" },
   }, { max: 0 });
   const project = await openProject(globals.project);
@@ -48,6 +51,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     command: ["run", ...args].join(" "),
     sources: values.source,
     force: values.force,
+    full: values.full,
     dryRun: values["dry-run"],
     onEvent: progressListener(),
   });

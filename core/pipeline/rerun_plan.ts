@@ -15,6 +15,8 @@ import type { FileRequest } from "./plan_files.ts";
 export interface RerunPlan {
   runId: number;
   files: FileRequest[];
+  /** API sources whose steps failed: they are asked again. */
+  apis: string[];
   gone: string[];
 }
 
@@ -27,14 +29,19 @@ export function planRerun(project: Project, runId?: number): RerunPlan {
       (step.status === "failed" || step.status === "interrupted") && step.source !== ""
     );
     const files: FileRequest[] = [];
+    const apis: string[] = [];
     const gone: string[] = [];
     for (const step of failed) {
+      if (project.config.sources[step.source]?.kind === "api") {
+        if (!apis.includes(step.source)) apis.push(step.source);
+        continue;
+      }
       if (files.some((file) => file.name === step.input)) continue;
       if (existsSync(join(project.paths.inbox, step.input))) {
         files.push({ name: step.input, source: step.source });
       } else gone.push(step.input);
     }
-    return { runId: run.id, files, gone };
+    return { runId: run.id, files, apis, gone };
   });
   if (!plan) {
     throw new PlutusError(

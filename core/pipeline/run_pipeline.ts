@@ -15,7 +15,9 @@ import { SqliteStore } from "../store/sqlite_store.ts";
 import { nowIso } from "../store/sql.ts";
 import { tryRunLock } from "../run_lock.ts";
 import { type FileRequest, planFiles } from "./plan_files.ts";
-import { runFileStep, type StepContext } from "./run_file_step.ts";
+import { runFileStep } from "./run_file_step.ts";
+import { runApiStep } from "./run_api_step.ts";
+import type { StepContext } from "./load_step.ts";
 import { localStamp, NullLog, RunLog, type RunLogger } from "./run_log.ts";
 
 /** What to run and how. */
@@ -32,6 +34,10 @@ export interface RunOptions {
   /** Report what would happen, change nothing. */
   dryRun?: boolean;
   rerunOf?: number;
+  /** API sources to run; all of them (within `sources`) when absent and no files are given. */
+  apis?: string[];
+  /** Ignore API sources' incremental state this once. */
+  full?: boolean;
   onEvent?: RunListener;
 }
 
@@ -61,6 +67,12 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
     const requests = options.files ??
       (await listInbox(project.paths.inbox)).map((name) => ({ name }));
     const { planned, unplanned } = planFiles(project, requests, options.sources);
+    const apis = options.apis ??
+      (options.files
+        ? []
+        : apiSourceNames(project).filter((name) =>
+          !options.sources || options.sources.includes(name)
+        ));
     if (!dryRun) {
       runId = store.startRun(options.trigger, options.command, options.rerunOf);
       try {
@@ -80,7 +92,10 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
       type: "run_started",
       runId,
       trigger: options.trigger,
-      planned: planned.map((file) => ({ source: file.source, input: file.fileName })),
+      planned: [
+        ...apis.map((name) => ({ source: name, input: maskedUrl(project, name) })),
+        ...planned.map((file) => ({ source: file.source, input: file.fileName })),
+      ],
     });
 
     const steps: StepResult[] = [];
@@ -105,9 +120,20 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
       emit({ type: "warning", runId, message: `${file.reason}. ${file.hint}` });
       steps.push(step);
     }
-    let index = 0;
-    for (const file of planned) {
-      const stepIndex = index++;
+    // API sources first (they pull), then the files waiting in inbox/.
+    const work = [
+      ...apis.map((name) => ({
+        source: name,
+        input: maskedUrl(project, name),
+        run: (c: StepContext) => runApiStep(c, name),
+      })),
+      ...planned.map((file) => ({
+        source: file.source,
+        input: file.fileName,
+        run: (c: StepContext) => runFileStep(c, file),
+      })),
+    ];
+    for (const [index, item] of work.entries()) {
       const context: StepContext = {
         project,
         store,
@@ -116,27 +142,28 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
         day: localStamp(startedAt).slice(0, 10),
         dryRun,
         force: options.force === true,
+        full: options.full === true,
         onStarted: (stepId) =>
           emit({
             type: "step_started",
             runId,
             stepId,
-            source: file.source,
-            input: file.fileName,
-            index: stepIndex,
+            source: item.source,
+            input: item.input,
+            index,
           }),
         onProgress: (stepId, rowsRead, elapsedMs) =>
           emit({
             type: "step_progress",
             runId,
             stepId,
-            source: file.source,
-            input: file.fileName,
+            source: item.source,
+            input: item.input,
             rowsRead,
             elapsedMs,
           }),
       };
-      const step = await runFileStep(context, file);
+      const step = await item.run(context);
       log.context = "";
       steps.push(step);
       emit({ type: "step_finished", runId, step });
@@ -177,6 +204,18 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
     store.close();
     lock.release();
   }
+}
+
+/** The names of the project's API sources. */
+export function apiSourceNames(project: Project): string[] {
+  return Object.entries(project.config.sources).filter(([, source]) => source.kind === "api").map((
+    [name],
+  ) => name);
+}
+
+function maskedUrl(project: Project, name: string): string {
+  const source = project.config.sources[name]!;
+  return source.kind === "api" ? project.secrets.mask(source.url) : name;
 }
 
 function unplannedStep(input: string, error: string, hint: string): StepResult {

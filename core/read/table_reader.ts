@@ -24,7 +24,7 @@ export interface BrokenRow {
 
 /** What a reader found out about a file, for the log and `plutus preview`. */
 export interface ReadInfo {
-  format: "csv" | "xlsx" | "xls" | "ods";
+  format: "csv" | "xlsx" | "xls" | "ods" | "api";
   encoding?: string;
   delimiter?: string;
   /** Lines (or sheet rows) before the header that were skipped, e.g. report titles. */

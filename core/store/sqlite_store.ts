@@ -266,6 +266,26 @@ export class SqliteStore {
     }
   }
 
+  // ---- API state ----------------------------------------------------------------------
+
+  /** A value a source keeps between runs (its incremental position), or undefined. */
+  getState(source: string, key: string): string | undefined {
+    const row = this.db.prepare("SELECT value FROM _plutus_state WHERE source = ? AND key = ?").get(
+      source,
+      key,
+    ) as
+      | { value: string }
+      | undefined;
+    return row?.value;
+  }
+
+  /** Sets a source's value; inside the step's transaction, it commits with the rows. */
+  setState(source: string, key: string, value: string): void {
+    this.db.prepare(
+      "INSERT INTO _plutus_state (source, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (source, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    ).run(source, key, value, nowIso());
+  }
+
   // ---- data tables -----------------------------------------------------------------
 
   /** What loading into `schema` needs changed; throws when the change is incompatible. */

@@ -1,0 +1,313 @@
+/**
+ * Loading one step's rows, whatever they come from (a file, an API): all of them in ONE
+ * transaction, with the table created or widened in the same transaction, rejects
+ * recorded with their reasons, and a commit only when the rejects stay within the limit.
+ * A step that fails leaves every table exactly as it was.
+ *
+ * @module
+ */
+import { errorMessage, PlutusError } from "../../config/errors.ts";
+import type { TableSchema } from "../../schema/table_schema.ts";
+import type { StepResult } from "../events.ts";
+import type { Project } from "../project.ts";
+import { ReasonCounter } from "../reject_summary.ts";
+import type { RejectRecord, SqliteStore } from "../store/sqlite_store.ts";
+import { nowIso } from "../store/sql.ts";
+import type { TableLoader } from "../store/table_loader.ts";
+import type { PreparedReject, PrepareMessage } from "./prepare_file.ts";
+import type { RunLogger } from "./run_log.ts";
+
+/** What every step of a run shares. */
+export interface StepContext {
+  project: Project;
+  store: SqliteStore;
+  log: RunLogger;
+  runId: number;
+  /** The archive folder of this run: YYYY-MM-DD in local time. */
+  day: string;
+  dryRun: boolean;
+  force: boolean;
+  /** Ignore incremental state once (plutus run --full). */
+  full: boolean;
+  onProgress: (stepId: number, rowsRead: number, elapsedMs: number) => void;
+  onStarted: (stepId: number) => void;
+}
+
+/** What the loading part of a step needs from its kind. */
+export interface LoadSpec {
+  source: string;
+  table: TableSchema;
+  /** "file" or "response", for messages. */
+  kind: string;
+  messages: () => AsyncGenerator<PrepareMessage>;
+  rejectLimit: number;
+  /** A note when no rows came. */
+  emptyNote: string;
+  /** Writes that must commit with the rows (an API source's incremental state). */
+  beforeCommit?: () => void;
+  started: number;
+}
+
+// Rejects are written inside the step's transaction as they come; these first ones are
+// also kept in memory, so that a step that fails still records why.
+const KEPT_REJECTS = 10_000;
+const PROGRESS_EVERY_MS = 250;
+
+/** A new, running step result. */
+export function newStepResult(source: string, input: string, table?: string): StepResult {
+  return {
+    id: 0,
+    source,
+    input,
+    table,
+    status: "running",
+    rowsRead: 0,
+    inserted: 0,
+    updated: 0,
+    duplicate: 0,
+    rejected: 0,
+    topReasons: [],
+    notes: [],
+    durationMs: 0,
+  };
+}
+
+/**
+ * Loads the rows of one step into its table and records how it went in `result`.
+ * Returns whether the rows were committed; never throws for bad data.
+ */
+export async function loadStep(
+  context: StepContext,
+  spec: LoadSpec,
+  result: StepResult,
+): Promise<boolean> {
+  const { store, log } = context;
+  const table = spec.table;
+  const kept: RejectRecord[] = [];
+  const reasons = new ReasonCounter();
+  let loader: TableLoader | undefined;
+  try {
+    const changes = store.planTable(table);
+    store.begin();
+    store.applyTable(table, changes);
+    if (changes.create) log.info(`created table ${table.name}`);
+    if (changes.addColumns.length > 0) {
+      log.info(`added column(s) ${changes.addColumns.join(", ")} to ${table.name}`);
+    }
+    if (changes.orphanColumns.length > 0) {
+      result.notes.push(
+        `table ${table.name} keeps column(s) ${
+          changes.orphanColumns.join(", ")
+        } that ${table.file} no longer lists; new rows leave them empty`,
+      );
+    }
+    loader = store.loader(table, { source: spec.source, runId: context.runId, loadedAt: nowIso() });
+    let valid = 0;
+    let lastProgress = performance.now();
+    // Where the time goes, for the log: a slow step shows which side to look at.
+    const timing = { waiting: 0, inserting: 0, committing: 0 };
+    let mark = performance.now();
+    let unit = "line";
+    for await (const message of spec.messages()) {
+      timing.waiting += performance.now() - mark;
+      if (message.type === "opened") {
+        unit = unitOf(message.info);
+        noteOpened(result, message, log);
+      } else if (message.type === "batch") {
+        const insertStart = performance.now();
+        loader.insert(message.values);
+        timing.inserting += performance.now() - insertStart;
+        valid += message.rows;
+        result.rowsRead += message.read;
+        if (message.rejects.length > 0) {
+          result.rejected += message.rejects.length;
+          const records = rejectRecords(message.rejects);
+          if (!context.dryRun) store.addRejects(context.runId, result.id, records);
+          for (const record of records) {
+            if (kept.length < KEPT_REJECTS) kept.push(record);
+            log.reject(record.location, record.column_name, record.value, record.reason);
+            reasons.add(record.column_name, record.reason, record.location);
+          }
+        }
+        const now = performance.now();
+        if (now - lastProgress >= PROGRESS_EVERY_MS) {
+          lastProgress = now;
+          context.onProgress(result.id, result.rowsRead, now - spec.started);
+          log.flush();
+        }
+      } else {
+        noteEnd(result, message, unit);
+      }
+      mark = performance.now();
+    }
+    const commitStart = performance.now();
+    Object.assign(result, loader.counts(valid));
+    loader.close();
+    loader = undefined;
+    result.topReasons = reasons.top();
+    const limit = spec.rejectLimit;
+    if (result.rowsRead > 0 && result.rejected / result.rowsRead > limit) {
+      throw new PlutusError(
+        `${result.rejected} of ${result.rowsRead} rows rejected (${
+          percent(result.rejected / result.rowsRead)
+        }), ` +
+          `over the reject limit of ${percent(limit)}: nothing was loaded`,
+        {
+          code: "reject_limit",
+          hint:
+            `See the reasons with: plutus rejects ${context.runId}. Fix the ${spec.kind} (or the source's mapping and clean rules), ` +
+            "then run: plutus rerun. To accept more rejects, raise reject_limit in plutus.yaml.",
+        },
+      );
+    }
+    if (result.rowsRead === 0) result.notes.push(spec.emptyNote);
+    if (context.dryRun) {
+      store.rollback();
+      result.status = "succeeded";
+      return true;
+    }
+    result.status = "succeeded";
+    spec.beforeCommit?.();
+    store.finishStep(result.id, stepOutcome(result));
+    store.commit();
+    timing.committing = performance.now() - commitStart;
+    const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    log.info(
+      `timing: ${seconds(timing.waiting)} waiting for prepared rows, ${
+        seconds(timing.inserting)
+      } inserting, ` +
+        `${seconds(timing.committing)} counting and committing`,
+    );
+  } catch (error) {
+    loader?.close();
+    store.rollback();
+    result.status = "failed";
+    result.inserted = result.updated = result.duplicate = 0;
+    result.error = errorMessage(error);
+    result.hint = error instanceof PlutusError
+      ? error.hint
+      : "This looks like a bug in Plutus; rerun with PLUTUS_DEBUG=1 and report the output.";
+    if (!(error instanceof PlutusError)) {
+      log.error(`unexpected: ${(error as Error).stack ?? error}`);
+    }
+    for (const note of result.notes) log.info(note);
+    log.error(`failed: ${result.error}${result.hint ? ` (${result.hint})` : ""}`);
+    if (!context.dryRun) recordFailure(store, context.runId, result, kept);
+    return false;
+  }
+  for (const note of result.notes) log.info(note);
+  log.info(
+    `succeeded: ${result.rowsRead} read, ${result.inserted} inserted, ${result.updated} updated, ` +
+      `${result.duplicate} duplicate, ${result.rejected} rejected`,
+  );
+  return true;
+}
+
+function recordFailure(
+  store: SqliteStore,
+  runId: number,
+  result: StepResult,
+  kept: RejectRecord[],
+): void {
+  store.begin();
+  try {
+    store.addRejects(runId, result.id, kept);
+    store.finishStep(result.id, stepOutcome(result));
+    store.commit();
+  } catch (error) {
+    store.rollback();
+    throw error;
+  }
+}
+
+function noteOpened(
+  result: StepResult,
+  message: Extract<PrepareMessage, { type: "opened" }>,
+  log: RunLogger,
+): void {
+  const { info } = message;
+  log.info(
+    `read as ${info.format}` + (info.sheet ? `, sheet "${info.sheet}"` : "") +
+      (info.encoding ? `, ${info.encoding}` : "") +
+      (info.delimiter ? `, delimiter ${JSON.stringify(info.delimiter)}` : "") +
+      `, header on line ${message.headerLine}: ${message.header.join(" | ")}`,
+  );
+  log.info(
+    `columns: ${
+      message.mapped.map((m) =>
+        m.header !== undefined
+          ? `${m.column} ← "${m.header}"`
+          : m.constant !== undefined
+          ? `${m.column} = ${JSON.stringify(m.constant)}`
+          : `${m.column} (empty)`
+      ).join(", ")
+    }`,
+  );
+  if (info.skippedLines > 0) {
+    result.notes.push(`skipped ${info.skippedLines} ${unitOf(info)}(s) above the header`);
+  }
+  if (message.unusedHeaders.length > 0) {
+    log.info(`headers not loaded (no column maps them): ${message.unusedHeaders.join(", ")}`);
+  }
+}
+
+/** Sheets have rows, text files lines. */
+function unitOf(info: { sheet?: string }): string {
+  return info.sheet === undefined ? "line" : "row";
+}
+
+function noteEnd(
+  result: StepResult,
+  message: Extract<PrepareMessage, { type: "end" }>,
+  unit: string,
+): void {
+  if (message.stopped) {
+    result.notes.push(
+      `stopped at ${unit} ${message.stopped.line} (stop_at matched ${
+        JSON.stringify(message.stopped.text)
+      })` +
+        (message.stopped.ignoredRows > 0
+          ? `; ${message.stopped.ignoredRows} row(s) after it not read`
+          : ""),
+    );
+  }
+  if (message.blankRows > 0) result.notes.push(`${message.blankRows} blank row(s) skipped`);
+  if (message.ignoredCells) {
+    result.notes.push(
+      `${message.ignoredCells} filled cell(s) right of the last header were not read: no column has a header there`,
+    );
+  }
+}
+
+function rejectRecords(rejects: readonly PreparedReject[]): RejectRecord[] {
+  return rejects.flatMap((reject) =>
+    reject.problems.map((problem) => ({
+      location: reject.location,
+      line: reject.line,
+      column_name: problem.column,
+      value: problem.value,
+      reason: problem.reason,
+      record: reject.record,
+    }))
+  );
+}
+
+/** A step result as written to _plutus_steps. */
+export function stepOutcome(result: StepResult) {
+  return {
+    status: result.status,
+    table_name: result.table ?? null,
+    rows_read: result.rowsRead,
+    rows_inserted: result.inserted,
+    rows_updated: result.updated,
+    rows_duplicate: result.duplicate,
+    rows_rejected: result.rejected,
+    error: result.error ?? null,
+    hint: result.hint ?? null,
+    archived_to: result.archivedTo ?? null,
+  };
+}
+
+function percent(ratio: number): string {
+  return `${(ratio * 100).toFixed(ratio < 0.01 && ratio > 0 ? 2 : 1).replace(/\.0+$/, "")}%`;
+}

@@ -1,0 +1,239 @@
+/**
+ * Pages through an API: builds each request (params, key, page or cursor), pulls the
+ * records out of each answer, and follows the source's pagination style until the last
+ * page — requesting the next page while the current one is being loaded. A cursor or URL
+ * that comes back twice, or more pages than max_pages, stops the step with an error
+ * rather than loop or load half.
+ *
+ * @module
+ */
+import { SourceError } from "../../config/errors.ts";
+import type { SecretMask } from "../../config/env.ts";
+import type { AuthConfig, PaginateConfig } from "../../config/api_source_model.ts";
+import type { ApiSource } from "../../config/plutus_config.ts";
+import { getPath } from "./dot_path.ts";
+import type { HttpClient, JsonResponse } from "./http_client.ts";
+
+/** One page of records. */
+export interface ApiPage {
+  /** 1 for the first page. */
+  number: number;
+  url: string;
+  records: unknown[];
+}
+
+interface Cursor {
+  page: number;
+  offset: number;
+  cursor?: string;
+  url?: string;
+}
+
+/** The headers a source sends: its own, and its key. */
+export function authHeaders(source: ApiSource): Record<string, string> {
+  const headers = { ...source.headers };
+  const auth = source.auth;
+  if (auth?.type === "bearer") headers.Authorization = `Bearer ${auth.token}`;
+  if (auth?.type === "header") headers[auth.name] = auth.value;
+  if (auth?.type === "basic") {
+    headers.Authorization = `Basic ${btoa(`${auth.username}:${auth.password}`)}`;
+  }
+  return headers;
+}
+
+/** The secret parts of a source's auth, to add to the mask. */
+export function authSecrets(auth: AuthConfig | undefined): string[] {
+  if (!auth) return [];
+  if (auth.type === "bearer") return [auth.token];
+  if (auth.type === "basic") return [auth.password, btoa(`${auth.username}:${auth.password}`)];
+  return [auth.value];
+}
+
+/** Reads every page of `source`; `since` is the incremental value to ask from. */
+export async function* fetchPages(
+  name: string,
+  source: ApiSource,
+  client: HttpClient,
+  mask: SecretMask,
+  since?: string | number,
+): AsyncGenerator<ApiPage> {
+  const paginate = source.paginate;
+  let state: Cursor = { page: "start" in paginate ? paginate.start : 1, offset: 0 };
+  let request = firstUrl(source, state, since);
+  const seen = new Set<string>();
+  let pending: Promise<JsonResponse> | undefined = client.getJson(request);
+  for (let number = 1; pending; number++) {
+    const response = await pending;
+    pending = undefined;
+    const records = recordsOf(response.body, source.records, name, request, mask);
+    const next = nextRequest(paginate, response, records, state, source, since);
+    if (next) {
+      const key = next.url;
+      if (seen.has(key) || key === request) {
+        throw new SourceError(
+          `source ${name}: the API sent the same ${
+            paginate.type === "cursor" ? "cursor" : "next page"
+          } twice (page ${number}): it would never end`,
+          {
+            code: "api_loop",
+            location: mask.mask(request),
+            hint: `Check paginate under sources.${name} in plutus.yaml.`,
+          },
+        );
+      }
+      seen.add(key);
+      if (number >= source.max_pages) {
+        throw new SourceError(
+          `source ${name}: more than max_pages (${source.max_pages}) pages; nothing was loaded`,
+          {
+            code: "api_max_pages",
+            location: mask.mask(request),
+            hint:
+              `Raise max_pages under sources.${name} if the API really has this many, or narrow params.`,
+          },
+        );
+      }
+      // Ask for the next page now; it travels while this one is loaded.
+      pending = client.getJson(next.url);
+      pending.catch(() => {}); // handled when awaited; not an unhandled rejection meanwhile
+      state = next.state;
+    }
+    yield { number, url: request, records };
+    if (next) request = next.url;
+  }
+}
+
+function firstUrl(source: ApiSource, state: Cursor, since: string | number | undefined): string {
+  const url = new URL(source.url);
+  for (const [key, value] of Object.entries(source.params)) {
+    url.searchParams.set(key, String(value));
+  }
+  if (source.auth?.type === "query") url.searchParams.set(source.auth.name, source.auth.value);
+  if (since !== undefined && source.incremental) {
+    url.searchParams.set(source.incremental.param, String(since));
+  }
+  const paginate = source.paginate;
+  if (paginate.type === "page") {
+    url.searchParams.set(paginate.param, String(state.page));
+    if (paginate.size_param && paginate.size) {
+      url.searchParams.set(paginate.size_param, String(paginate.size));
+    }
+  }
+  if (paginate.type === "offset") {
+    url.searchParams.set(paginate.param, "0");
+    url.searchParams.set(paginate.limit_param, String(paginate.limit));
+  }
+  return url.href;
+}
+
+function withParam(url: string, param: string, value: string): string {
+  const next = new URL(url);
+  next.searchParams.set(param, value);
+  return next.href;
+}
+
+function nextRequest(
+  paginate: PaginateConfig,
+  response: JsonResponse,
+  records: unknown[],
+  state: Cursor,
+  source: ApiSource,
+  since: string | number | undefined,
+): { url: string; state: Cursor } | undefined {
+  const body = response.body;
+  switch (paginate.type) {
+    case "none":
+      return undefined;
+    case "page": {
+      if (records.length === 0) return undefined;
+      const total = paginate.total_pages ? Number(getPath(body, paginate.total_pages)) : NaN;
+      if (Number.isFinite(total) && state.page >= total) return undefined;
+      const page = state.page + 1;
+      return {
+        url: withParam(response.url, paginate.param, String(page)),
+        state: { ...state, page },
+      };
+    }
+    case "offset": {
+      const offset = state.offset + paginate.limit;
+      const total = paginate.total ? Number(getPath(body, paginate.total)) : NaN;
+      if (records.length < paginate.limit || (Number.isFinite(total) && offset >= total)) {
+        return undefined;
+      }
+      return {
+        url: withParam(response.url, paginate.param, String(offset)),
+        state: { ...state, offset },
+      };
+    }
+    case "cursor": {
+      if (paginate.has_more !== undefined && !getPath(body, paginate.has_more)) return undefined;
+      const cursor = paginate.cursor !== undefined
+        ? getPath(body, paginate.cursor)
+        : records.length > 0
+        ? getPath(records[records.length - 1], paginate.cursor_field!)
+        : undefined;
+      if (cursor === undefined || cursor === null || cursor === "") return undefined;
+      const first = firstUrl(source, state, since);
+      return {
+        url: withParam(first, paginate.param, String(cursor)),
+        state: { ...state, cursor: String(cursor) },
+      };
+    }
+    case "next_url": {
+      const next = getPath(body, paginate.next);
+      if (typeof next !== "string" || next === "") return undefined;
+      return { url: new URL(next, response.url).href, state };
+    }
+    case "link_header": {
+      const next = linkNext(response.headers.get("link"));
+      return next ? { url: new URL(next, response.url).href, state } : undefined;
+    }
+  }
+}
+
+/** The rel="next" target of an RFC 8288 Link header. */
+export function linkNext(header: string | null): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(/,(?=\s*<)/)) {
+    const match = /<([^>]*)>(.*)/.exec(part.trim());
+    if (match && /;\s*rel\s*=\s*"?([^";]*\s)?next(\s[^";]*)?"?/i.test(match[2]!)) return match[1];
+  }
+  return undefined;
+}
+
+function recordsOf(
+  body: unknown,
+  path: string,
+  name: string,
+  url: string,
+  mask: SecretMask,
+): unknown[] {
+  const records = getPath(body, path);
+  if (Array.isArray(records)) return records;
+  const keys = body !== null && typeof body === "object" && !Array.isArray(body)
+    ? Object.keys(body)
+    : [];
+  const where = path === "" ? "the response" : `"${path}" in the response`;
+  throw new SourceError(
+    `source ${name}: ${where} is ${
+      records === undefined ? "missing" : `not a list of records (it is ${describe(records)})`
+    }: GET ${mask.mask(url)}`,
+    {
+      code: "api_records",
+      location: mask.mask(url),
+      hint: keys.length > 0
+        ? `Set records under sources.${name} to the path of the list; the response's top-level keys are: ${
+          keys.join(", ")
+        }.`
+        : `The response is ${
+          describe(body)
+        }; set records under sources.${name} to the path of the list of records.`,
+    },
+  );
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}

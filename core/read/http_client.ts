@@ -1,0 +1,227 @@
+/**
+ * GET requests as an unattended pipeline needs them: a timeout, a User-Agent naming Plutus,
+ * retries with exponential backoff and jitter on 429, 5xx, timeouts and dropped
+ * connections (honouring Retry-After), an optional rate limit, and errors that say what
+ * the server answered — with every secret masked.
+ *
+ * @module
+ */
+import { SourceError } from "../../config/errors.ts";
+import type { SecretMask } from "../../config/env.ts";
+import { VERSION } from "../../version.ts";
+
+/** A JSON response. */
+export interface JsonResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+  url: string;
+}
+
+/** How requests of one source behave. */
+export interface HttpOptions {
+  /** The source's name, for messages. */
+  source: string;
+  timeoutSeconds: number;
+  /** Attempts after the first. */
+  retries: number;
+  /** Requests per second at most. */
+  rateLimit?: number;
+  headers: Record<string, string>;
+  mask: SecretMask;
+  /** The first backoff, in ms (doubling each attempt); PLUTUS_BACKOFF_MS sets it for tests. */
+  backoffMs?: number;
+  /** Told about each retry, for the log. */
+  onRetry?: (message: string) => void;
+  /** Counts requests made (tests and the log). */
+  onRequest?: () => void;
+}
+
+const RETRY_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
+// The longest wait Plutus accepts from Retry-After before giving up on a source.
+const MAX_RETRY_AFTER_MS = 5 * 60_000;
+
+/** A client for one source: it remembers when the last request went, for the rate limit. */
+export class HttpClient {
+  readonly #options: HttpOptions;
+  #lastRequest = 0;
+
+  constructor(options: HttpOptions) {
+    this.#options = options;
+  }
+
+  /** GETs `url` and parses JSON, retrying what can be retried. */
+  async getJson(url: string): Promise<JsonResponse> {
+    const { retries, mask, source } = this.#options;
+    const base = this.#options.backoffMs ?? Number(Deno.env.get("PLUTUS_BACKOFF_MS") ?? 1000);
+    for (let attempt = 0;; attempt++) {
+      await this.#pace();
+      let failure: { message: string; waitMs?: number };
+      try {
+        const response = await this.#fetch(url);
+        if (response.ok) return await parseJson(response, url, mask, source);
+        const body = await response.text().catch(() => "");
+        if (!RETRY_STATUS.has(response.status) || attempt >= retries) {
+          throw statusError(response.status, response.statusText, body, url, mask, source, attempt);
+        }
+        failure = {
+          message: `HTTP ${response.status}`,
+          waitMs: retryAfter(response.headers.get("retry-after")),
+        };
+      } catch (error) {
+        if (error instanceof SourceError) throw error;
+        const what = error instanceof DOMException && error.name === "TimeoutError"
+          ? `no answer within ${this.#options.timeoutSeconds} s`
+          : `the connection failed (${mask.mask((error as Error).message)})`;
+        if (attempt >= retries) {
+          throw new SourceError(
+            `source ${source}: ${what}: GET ${mask.mask(url)} (${attempt + 1} attempt(s))`,
+            {
+              code: "api_unreachable",
+              location: mask.mask(url),
+              hint: "Check the URL and your connection; the run can be repeated with plutus rerun.",
+            },
+          );
+        }
+        failure = { message: what };
+      }
+      const backoff = Math.min(30_000, base * 2 ** attempt) * (0.5 + Math.random() / 2);
+      const wait = failure.waitMs ?? backoff;
+      if (wait > MAX_RETRY_AFTER_MS) {
+        throw new SourceError(
+          `source ${source}: the API asks to wait ${Math.round(wait / 1000)} s before retrying`,
+          {
+            code: "api_rate_limited",
+            location: mask.mask(url),
+            hint:
+              "The API's rate limit is used up; run again later, or set rate_limit in the source.",
+          },
+        );
+      }
+      this.#options.onRetry?.(
+        `${failure.message}; retry ${attempt + 1} of ${retries} in ${(wait / 1000).toFixed(1)} s`,
+      );
+      await sleep(wait);
+    }
+  }
+
+  async #fetch(url: string): Promise<Response> {
+    this.#options.onRequest?.();
+    return await fetch(url, {
+      headers: {
+        "User-Agent": `Plutus/${VERSION}`,
+        Accept: "application/json",
+        ...this.#options.headers,
+      },
+      signal: AbortSignal.timeout(this.#options.timeoutSeconds * 1000),
+    });
+  }
+
+  async #pace(): Promise<void> {
+    const rate = this.#options.rateLimit;
+    if (rate) {
+      const gap = 1000 / rate - (Date.now() - this.#lastRequest);
+      if (gap > 0) await sleep(gap);
+    }
+    this.#lastRequest = Date.now();
+  }
+}
+
+/** Retry-After in ms: a number of seconds, or an HTTP date. */
+export function retryAfter(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+(\.\d+)?$/.test(header.trim())) return Number(header) * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+async function parseJson(
+  response: Response,
+  url: string,
+  mask: SecretMask,
+  source: string,
+): Promise<JsonResponse> {
+  const text = await response.text();
+  const type = response.headers.get("content-type") ?? "";
+  const where = `GET ${mask.mask(url)}`;
+  if (/html/i.test(type) || /^\s*<(!doctype|html)/i.test(text)) {
+    throw new SourceError(
+      `source ${source}: the API answered with an HTML page, not JSON: ${where}`,
+      {
+        code: "api_not_json",
+        location: mask.mask(url),
+        hint:
+          `Check the url (an API endpoint, not a web page) and the key: a login page looks like this. It began: ${
+            mask.mask(snippet(text))
+          }`,
+      },
+    );
+  }
+  try {
+    return { status: response.status, headers: response.headers, body: JSON.parse(text), url };
+  } catch (error) {
+    throw new SourceError(
+      `source ${source}: the response is not valid JSON (${(error as Error).message}): ${where}`,
+      {
+        code: "api_not_json",
+        location: mask.mask(url),
+        hint:
+          `The answer may be cut off (${text.length} characters arrived). Run again; if it repeats, check the API's status. It began: ${
+            mask.mask(snippet(text))
+          }`,
+      },
+    );
+  }
+}
+
+function statusError(
+  status: number,
+  statusText: string,
+  body: string,
+  url: string,
+  mask: SecretMask,
+  source: string,
+  attempt: number,
+): SourceError {
+  const where = `GET ${mask.mask(url)}`;
+  const said = body ? ` The API said: ${mask.mask(snippet(body))}` : "";
+  if (status === 401 || status === 403) {
+    return new SourceError(
+      `source ${source}: the API refused the key (HTTP ${status} ${statusText}): ${where}`,
+      {
+        code: "api_auth",
+        location: mask.mask(url),
+        hint:
+          `Check auth under sources.${source} in plutus.yaml, and that the key in .env is current and allowed to read this.${said}`,
+      },
+    );
+  }
+  if (status === 404) {
+    return new SourceError(`source ${source}: no such endpoint (HTTP 404): ${where}`, {
+      code: "api_not_found",
+      location: mask.mask(url),
+      hint: `Check the url of sources.${source} in plutus.yaml.${said}`,
+    });
+  }
+  return new SourceError(
+    `source ${source}: the API answered HTTP ${status} ${statusText}${
+      attempt > 0 ? ` after ${attempt + 1} attempts` : ""
+    }: ${where}`,
+    {
+      code: "api_status",
+      location: mask.mask(url),
+      hint: status >= 500
+        ? `The API has a problem on its side; run again later (plutus rerun).${said}`
+        : `Check the params of sources.${source} in plutus.yaml.${said}`,
+    },
+  );
+}
+
+function snippet(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 200 ? `${flat.slice(0, 197)}...` : flat;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

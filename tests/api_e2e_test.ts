@@ -1,0 +1,330 @@
+/**
+ * API sources through the real CLI against a local server that behaves like real APIs:
+ * every pagination style, the faults real APIs have, incremental loads, secrets kept out
+ * of every output.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { type FakeApi, startFakeApi, TOKEN } from "./fake_api.ts";
+import { type CliResult, expectCode, plutus, query, withTempDir, writeFiles } from "./helpers.ts";
+
+const CONTACTS = `columns:
+  id:         { type: text, required: true }
+  email:      { type: email, clean: [trim, lower] }
+  first_name: { type: text }
+  stage:      { type: text }
+  created_at: { type: datetime }
+  updated_at: { type: datetime }
+  amount:     { type: decimal }
+key: [id]
+keep: last
+`;
+const MAPPING = `    columns:
+      email: properties.email
+      first_name: properties.firstname
+      stage: properties.lifecyclestage
+      created_at: properties.createdate
+      updated_at: updatedAt
+`;
+
+/** A project with one API source (`body` is its YAML after kind/url/table), run once. */
+async function withApi(
+  body: string,
+  test: (
+    dir: string,
+    api: FakeApi,
+    run: (...args: string[]) => Promise<CliResult>,
+  ) => Promise<void>,
+  count = 250,
+): Promise<void> {
+  const api = startFakeApi(count);
+  try {
+    await withTempDir(async (dir) => {
+      const source = body.replaceAll("{API}", api.url);
+      await writeFiles(dir, {
+        ".env": `CRM_TOKEN=${TOKEN}\n`,
+        "schema/contacts.yaml": CONTACTS,
+        "plutus.yaml": `sources:\n  crm:\n    kind: api\n    table: contacts\n${source}${
+          source.includes("columns:") ? "" : MAPPING
+        }`,
+      });
+      const run = (...args: string[]) =>
+        plutus(["run", ...args, "--project", dir], { env: { PLUTUS_BACKOFF_MS: "20" } });
+      await test(dir, api, run);
+    });
+  } finally {
+    await api.close();
+  }
+}
+
+const count = (dir: string) =>
+  (query(dir, "SELECT count(*) AS n FROM contacts")[0] as { n: number }).n;
+
+Deno.test("HubSpot-style cursor paging with a bearer key loads every page", () =>
+  withApi(
+    `    url: "{API}/crm/v3/objects/contacts"
+    auth: { type: bearer, token: "\${CRM_TOKEN}" }
+    params: { limit: 100 }
+    records: results
+    paginate: { type: cursor, cursor: paging.next.after, param: after }
+`,
+    async (dir, api, run) => {
+      const result = expectCode(await run(), 0);
+      assert.match(result.stdout, /crm\s+\S+\s+succeeded\s+250\s+250\s+0\s+0\s+0/);
+      assert.deepEqual(api.requests, [
+        "/crm/v3/objects/contacts?limit=100",
+        "/crm/v3/objects/contacts?limit=100&after=100",
+        "/crm/v3/objects/contacts?limit=100&after=200",
+      ]);
+      assert.deepEqual(
+        query(dir, "SELECT id, email, stage, created_at FROM contacts ORDER BY id LIMIT 1"),
+        [
+          {
+            id: "c000001",
+            email: "contact1@example.com",
+            stage: "subscriber",
+            created_at: "2026-10-01T00:00:00Z",
+          },
+        ],
+      );
+      assert.match(result.stdout, /note: .*: 3 page\(s\), 3 request\(s\)/);
+    },
+  ));
+
+Deno.test("every pagination style reaches the last record", async () => {
+  const styles: Record<string, string> = {
+    stripe: `    url: "{API}/v1/charges"
+    params: { limit: 40 }
+    records: data
+    paginate: { type: cursor, param: starting_after, cursor_field: id, has_more: has_more }
+`,
+    github: `    url: "{API}/repos/issues"
+    params: { per_page: 60 }
+    paginate: { type: link_header }
+`,
+    offset: `    url: "{API}/offset"
+    records: items
+    paginate: { type: offset, limit: 100, total: total }
+`,
+    pages: `    url: "{API}/pages"
+    records: data
+    paginate: { type: page, size_param: page_size, size: 50, total_pages: meta.total_pages }
+`,
+    next_url: `    url: "{API}/next"
+    params: { limit: 70 }
+    records: records
+    paginate: { type: next_url, next: links.next }
+`,
+  };
+  const expectedRequests: Record<string, number> = {
+    stripe: 7,
+    github: 5,
+    offset: 3,
+    pages: 5,
+    next_url: 4,
+  };
+  for (const [style, body] of Object.entries(styles)) {
+    await withApi(body, async (dir, api, run) => {
+      expectCode(await run(), 0);
+      assert.equal(count(dir), 250, style);
+      assert.equal(
+        api.requests.length,
+        expectedRequests[style],
+        `${style}: ${api.requests.join(" ")}`,
+      );
+    });
+  }
+});
+
+Deno.test("429 with Retry-After and flaky 500s are retried; the rows load", async () => {
+  await withApi(`    url: "{API}/limited"\n    records: results\n`, async (dir, api, run) => {
+    const started = Date.now();
+    const result = expectCode(await run(), 0);
+    assert.ok(Date.now() - started >= 1000, "waited as Retry-After asked");
+    assert.equal(api.requests.length, 2);
+    assert.equal(count(dir), 3);
+    assert.match(result.stdout, /1 page\(s\), 2 request\(s\), 1 retried/);
+    const log = expectCode(await plutus(["logs", "--project", dir]), 0).stdout;
+    assert.match(log, /WARN\s+crm: HTTP 429; retry 1 of 5 in 1\.0 s/);
+  });
+  await withApi(`    url: "{API}/flaky"\n    records: results\n`, async (dir, api, run) => {
+    expectCode(await run(), 0);
+    assert.equal(api.requests.length, 3);
+    assert.equal(count(dir), 5);
+  });
+});
+
+Deno.test("faults that do not pass fail the step with what the API said, and load nothing", async () => {
+  const cases: [string, string, RegExp, number][] = [
+    [
+      `    url: "{API}/always-500"\n    retries: 2\n`,
+      "always-500",
+      /the API answered HTTP 503 Service Unavailable after 3 attempts: GET http:\/\/127\.0\.0\.1:\d+\/always-500/,
+      3,
+    ],
+    [
+      `    url: "{API}/slow"\n    timeout: 0.5\n    retries: 1\n`,
+      "slow",
+      /no answer within 0\.5 s: GET .*\/slow \(2 attempt\(s\)\)/,
+      2,
+    ],
+    [
+      `    url: "{API}/crm/v3/objects/contacts"\n    records: results\n`,
+      "401",
+      /the API refused the key \(HTTP 401 Unauthorized\)/,
+      1,
+    ],
+    [`    url: "{API}/html"\n`, "html", /the API answered with an HTML page, not JSON/, 1],
+    [
+      `    url: "{API}/truncated"\n    records: results\n`,
+      "truncated",
+      /the response is not valid JSON/,
+      1,
+    ],
+    [
+      `    url: "{API}/wrong-path"\n    records: results\n`,
+      "path",
+      /"results" in the response is missing/,
+      1,
+    ],
+    [
+      `    url: "{API}/loop"\n    records: results\n    paginate: { type: cursor, cursor: paging.next.after, param: after }\n`,
+      "loop",
+      /the API sent the same cursor twice \(page 2\): it would never end/,
+      2,
+    ],
+    [
+      `    url: "{API}/offset"\n    records: items\n    max_pages: 2\n    paginate: { type: offset, limit: 100 }\n`,
+      "max_pages",
+      /more than max_pages \(2\) pages; nothing was loaded/,
+      2,
+    ],
+  ];
+  for (const [body, name, message, requests] of cases) {
+    await withApi(body, async (dir, api, run) => {
+      const result = expectCode(await run(), 1);
+      assert.match(result.stdout, message, name);
+      assert.equal(api.requests.length, requests, `${name}: ${api.requests.join(" ")}`);
+      assert.deepEqual(
+        query(dir, "SELECT name FROM sqlite_schema WHERE name = 'contacts'"),
+        [],
+        name,
+      );
+    });
+  }
+  await withApi(`    url: "{API}/wrong-path"\n    records: results\n`, async (_dir, _api, run) => {
+    assert.match(
+      (await run()).stdout,
+      /hint: Set records under sources\.crm to the path of the list; the response's top-level keys are: contacts, total/,
+    );
+  });
+  await withApi(
+    `    url: "{API}/crm/v3/objects/contacts"\n    records: results\n`,
+    async (_dir, _api, run) => {
+      assert.match((await run()).stdout, /hint: Check auth under sources\.crm in plutus\.yaml/);
+    },
+  );
+});
+
+Deno.test("all pages load in one transaction: a cut-off third page loads nothing", () =>
+  withApi(
+    `    url: "{API}/break-on-3"
+    params: { limit: 100 }
+    records: results
+    paginate: { type: cursor, cursor: paging.next.after, param: after }
+`,
+    async (dir, api, run) => {
+      const result = expectCode(await run(), 1);
+      assert.match(result.stdout, /the response is not valid JSON/);
+      assert.equal(api.requests.length, 3);
+      assert.deepEqual(query(dir, "SELECT name FROM sqlite_schema WHERE name = 'contacts'"), []);
+      assert.deepEqual(query(dir, "SELECT status FROM _plutus_steps"), [{ status: "failed" }]);
+    },
+  ));
+
+Deno.test("incremental sources ask only for what is new, advance only on success, and --full starts over", () =>
+  withApi(
+    `    url: "{API}/crm/v3/objects/contacts"
+    auth: { type: bearer, token: "\${CRM_TOKEN}" }
+    params: { limit: 100 }
+    records: results
+    paginate: { type: cursor, cursor: paging.next.after, param: after }
+    incremental: { field: updatedAt, param: updated_since }
+`,
+    async (dir, api, run) => {
+      expectCode(await run(), 0);
+      assert.equal(count(dir), 250);
+      const newest = api.records.at(-1)!.updatedAt;
+      assert.deepEqual(query(dir, "SELECT value FROM _plutus_state WHERE source = 'crm'"), [{
+        value: JSON.stringify(newest),
+      }]);
+      api.requests.length = 0;
+      const second = expectCode(await run(), 0);
+      assert.deepEqual(api.requests, [
+        `/crm/v3/objects/contacts?limit=100&updated_since=${encodeURIComponent(newest)}`,
+      ]);
+      assert.match(second.stdout, /crm\s+\S+\s+succeeded\s+0\s+0/);
+      api.requests.length = 0;
+      const full = expectCode(await run("--full"), 0);
+      assert.equal(api.requests.length, 3);
+      assert.match(full.stdout, /crm\s+\S+\s+succeeded\s+250\s+0\s+0\s+250\s+0/);
+      // a failing run leaves the position where it was
+      await Deno.writeTextFile(
+        join(dir, "plutus.yaml"),
+        (await Deno.readTextFile(join(dir, "plutus.yaml"))).replace(
+          "/crm/v3/objects/contacts",
+          "/always-500",
+        ),
+      );
+      expectCode(await plutus(["run", "--project", dir], { env: { PLUTUS_BACKOFF_MS: "1" } }), 1);
+      assert.deepEqual(query(dir, "SELECT value FROM _plutus_state WHERE source = 'crm'"), [{
+        value: JSON.stringify(newest),
+      }]);
+    },
+  ));
+
+Deno.test("the key never appears in logs, status, errors or exports", () =>
+  withApi(
+    `    url: "{API}/crm/v3/objects/contacts"
+    auth: { type: query, name: api_key, value: "\${CRM_TOKEN}" }
+    records: results
+    paginate: { type: cursor, cursor: paging.next.after, param: after }
+`,
+    async (dir, api, run) => {
+      const result = await run(); // the fake refuses query keys: an error that names the URL
+      expectCode(result, 1);
+      assert.match(result.stdout, /api_key=\*\*\*/);
+      assert.ok(api.requests[0]!.includes(`api_key=${TOKEN}`), "the key was sent");
+      const outputs = [result.stdout, result.stderr];
+      for (
+        const args of [["status", "1"], ["status", "--json"], ["logs"], ["logs", "--errors"], [
+          "rejects",
+        ]]
+      ) {
+        const out = await plutus([...args, "--project", dir]);
+        outputs.push(out.stdout, out.stderr);
+      }
+      for (const entry of Deno.readDirSync(join(dir, "logs"))) {
+        outputs.push(
+          Deno.readTextFileSync(join(dir, "logs", entry.name)),
+        );
+      }
+      const exported = await plutus([
+        "export",
+        "--sql",
+        "SELECT * FROM _plutus_steps",
+        "-o",
+        join(dir, "steps.csv"),
+        "--project",
+        dir,
+      ]);
+      expectCode(exported, 0);
+      outputs.push(Deno.readTextFileSync(join(dir, "steps.csv")));
+      for (const output of outputs) {
+        assert.ok(
+          !output.includes(TOKEN) && !output.includes("5ecret"),
+          `the key leaked:\n${output}`,
+        );
+      }
+    },
+  ));
