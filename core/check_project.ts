@@ -35,11 +35,11 @@ export async function checkProject(project: Project): Promise<CheckItem[]> {
       Object.keys(project.config.sources).length
     } source(s), ${project.tables.size} table(s): valid`,
   });
-  if (sources.length === 0) {
+  if (Object.keys(project.config.sources).length === 0) {
     items.push({
       subject: "sources",
       ok: false,
-      detail: "no file sources yet",
+      detail: "no sources yet",
       hint: "Add one to plutus.yaml (see docs/configuration.md).",
     });
   }

@@ -328,3 +328,28 @@ Deno.test("the key never appears in logs, status, errors or exports", () =>
       }
     },
   ));
+
+Deno.test("check --online asks each API source once and names the fields and missing paths", () =>
+  withApi(
+    `    url: "{API}/crm/v3/objects/contacts"
+    auth: { type: bearer, token: "\${CRM_TOKEN}" }
+    params: { limit: 100 }
+    records: results
+    paginate: { type: cursor, cursor: paging.next.after, param: after }
+    columns:
+      email: properties.email
+      stage: properties.stage
+`,
+    async (dir, api) => {
+      const offline = expectCode(await plutus(["check", "--project", dir]), 0);
+      assert.match(offline.stdout, /API sources: not asked \(add --online/);
+      assert.equal(api.requests.length, 0);
+      const online = expectCode(await plutus(["check", "--online", "--project", dir]), 1);
+      assert.equal(api.requests.length, 1);
+      assert.match(
+        online.stdout,
+        /problem source crm: HTTP 200, 100 record\(s\) on the first page; fields: id, updatedAt, properties\.email, properties\.firstname, properties\.lifecyclestage, properties\.createdate, amount; no record has stage ← properties\.stage/,
+      );
+      assert.ok(!online.stdout.includes(TOKEN));
+    },
+  ));

@@ -3,28 +3,41 @@
  *
  * @module
  */
+import { checkApiSources } from "../../core/check_api.ts";
 import { checkProject } from "../../core/check_project.ts";
 import { openProject } from "../../core/project.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
 import { dim, green, print, red, yellow } from "../output.ts";
 
-export const help = `Usage: plutus check
+export const help = `Usage: plutus check [--online]
 
 Checks plutus.yaml and every schema/*.yaml (each error with its file and line), compares
 each schema with its table in the database, and reads the header of every file waiting in
 inbox/ to check its source's column mapping. Nothing is loaded or moved.
 
+With --online, also asks each API source for its first page: the answer (status, or the
+error), how many records came, the fields they have, and mapped paths none of them has.
+
 Exit code 0 when all is well, 1 when a file or table has a problem, 2 when the
 configuration itself is invalid.
 
-Example:
-  plutus check --project ~/acme`;
+Examples:
+  plutus check --project ~/acme
+  plutus check --online`;
 
 export async function run(args: string[], globals: GlobalOptions): Promise<number> {
-  parseCommandArgs("check", args, {}, { max: 0 });
+  const { values } = parseCommandArgs("check", args, { online: { type: "boolean" } }, { max: 0 });
   const project = await openProject(globals.project);
   const items = await checkProject(project);
+  if (values.online) items.push(...await checkApiSources(project));
+  else if (Object.values(project.config.sources).some((source) => source.kind === "api")) {
+    items.push({
+      subject: "API sources",
+      ok: true,
+      detail: "not asked (add --online to ask each for its first page)",
+    });
+  }
   for (const item of items) {
     print(`${item.ok ? green("ok     ") : red("problem")} ${item.subject}: ${item.detail}`);
     if (item.hint) print(`        ${yellow("hint:")} ${item.hint}`);
