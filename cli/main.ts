@@ -65,6 +65,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "propose a source for a sample file and add it to plutus.yaml",
     load: () => import("./commands/add_source.ts"),
   },
+  serve: {
+    summary: "start the GUI in your browser (127.0.0.1 only)",
+    load: () => import("./commands/serve.ts"),
+  },
   check: {
     summary: "check the configuration, schemas and waiting files; load nothing",
     load: () => import("./commands/check.ts"),

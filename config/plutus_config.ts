@@ -102,6 +102,8 @@ export type SourceConfig = z.output<typeof sourceModel>;
 export const plutusConfigModel = strictObject({
   database: z.string().min(1).default("data/plutus.db"),
   reject_limit: rejectLimit.default(0.05),
+  /** The largest file the GUI accepts, in MB. */
+  upload_limit_mb: z.number().positive().default(2048),
   sources: z.record(sourceName, sourceModel).default({}),
 });
 

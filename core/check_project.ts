@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { errorMessage, PlutusError } from "../config/errors.ts";
 import { listInbox } from "./inbox.ts";
-import { fileSources, planFiles } from "./pipeline/plan_files.ts";
+import { planFiles } from "./pipeline/plan_files.ts";
 import { openTable } from "./pipeline/prepare_file.ts";
 import type { Project } from "./project.ts";
 import { planTableChanges } from "./store/table_sync.ts";
@@ -27,7 +27,6 @@ export interface CheckItem {
 /** Checks waiting files and tables; the configuration itself was checked by openProject. */
 export async function checkProject(project: Project): Promise<CheckItem[]> {
   const items: CheckItem[] = [];
-  const sources = fileSources(project);
   items.push({
     subject: "plutus.yaml",
     ok: true,

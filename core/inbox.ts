@@ -133,3 +133,59 @@ async function sameContent(a: string, b: string): Promise<boolean> {
     throw error;
   }
 }
+
+/**
+ * Receives an upload into inbox/ as it streams in: never whole in memory, written under
+ * a `.part` name and renamed only when complete, refused (and removed) past `maxBytes`.
+ * Returns the name it got in inbox/.
+ */
+export async function receiveIntoInbox(
+  body: ReadableStream<Uint8Array>,
+  name: string,
+  inbox: string,
+  maxBytes: number,
+): Promise<{ name: string; bytes: number }> {
+  const clean = safeFileName(name);
+  await Deno.mkdir(inbox, { recursive: true });
+  const target = await freeName(inbox, clean);
+  const part = join(inbox, `.${target}.part`);
+  let bytes = 0;
+  try {
+    using file = await Deno.open(part, { write: true, createNew: true });
+    for await (const chunk of body) {
+      bytes += chunk.length;
+      if (bytes > maxBytes) {
+        throw new PlutusError(
+          `${clean} is larger than the upload limit of ${
+            Number((maxBytes / (1 << 20)).toPrecision(3))
+          } MB`,
+          {
+            code: "upload_too_large",
+            hint:
+              "Raise upload_limit_mb in plutus.yaml, or copy the file into inbox/ and click Run.",
+          },
+        );
+      }
+      let written = 0;
+      while (written < chunk.length) written += await file.write(chunk.subarray(written));
+    }
+    await file.sync();
+  } catch (error) {
+    await Deno.remove(part).catch(() => {});
+    throw error;
+  }
+  await Deno.rename(part, join(inbox, target));
+  return { name: target, bytes };
+}
+
+/**
+ * A file name that is safe in inbox/: no folders, no control characters, not hidden, not
+ * reserved on Windows. "../../etc/passwd" becomes "passwd".
+ */
+export function safeFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? "";
+  // deno-lint-ignore no-control-regex
+  let clean = base.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, "_").replace(/^[.\s]+/, "").trim();
+  if (/^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i.test(clean)) clean = `_${clean}`;
+  return clean.slice(0, 200) || "upload";
+}

@@ -75,7 +75,8 @@ export async function openProject(root: string): Promise<Project> {
   return { paths, config, configFile: file, tables, env, secrets };
 }
 
-async function readEnv(path: string): Promise<Record<string, string>> {
+/** The values in a .env file; none when it is absent. */
+export async function readEnv(path: string): Promise<Record<string, string>> {
   try {
     return parseEnvFile(await Deno.readTextFile(path));
   } catch (error) {

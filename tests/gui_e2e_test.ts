@@ -1,0 +1,227 @@
+/**
+ * The analyst's day in the GUI, in a real browser (headless Chromium): open the token
+ * URL, upload a file, run, watch it succeed, read the log, export, change a key, fix a
+ * schema. Every page is saved as a screenshot under .out/screenshots/.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { startFakeApi, TOKEN } from "./fake_api.ts";
+import { MAIN, plutus, query, withTempDir } from "./helpers.ts";
+
+const CHROMIUM = Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium";
+const SHOTS = fileURLToPath(new URL("../.out/screenshots/", import.meta.url));
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await Deno.mkdir(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Starts `plutus serve` and returns its URL once it listens. */
+async function serve(project: string): Promise<{ url: string; process: Deno.ChildProcess }> {
+  const process = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-net",
+      MAIN,
+      "serve",
+      "--port",
+      "0",
+      "--project",
+      project,
+    ],
+    env: { NO_COLOR: "1", PLUTUS_BACKOFF_MS: "10" },
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = process.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!/Open: (\S+)/.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`plutus serve ended: ${text}`);
+    text += value;
+  }
+  reader.releaseLock();
+  return { url: /Open: (\S+)/.exec(text)![1]!, process };
+}
+
+Deno.test({
+  name: "the analyst's day in the GUI, in a real browser",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: () =>
+    withTempDir(async (dir) => {
+      const api = startFakeApi(120);
+      const project = join(dir, "acme");
+      assert.equal((await plutus(["init", project, "--demo"])).code, 0);
+      // The Google Ads export is uploaded through the page; an API source is added.
+      const upload = join(dir, "google_ads_campaigns_2026-11-01_2026-11-07.csv");
+      await Deno.rename(
+        join(project, "inbox", "google_ads_campaigns_2026-11-01_2026-11-07.csv"),
+        upload,
+      );
+      await Deno.writeTextFile(join(project, ".env"), `CRM_TOKEN=${TOKEN}\n`);
+      await Deno.writeTextFile(
+        join(project, "schema", "contacts.yaml"),
+        "columns:\n  id: { type: text, required: true }\n  email: { type: email, clean: [lower] }\nkey: [id]\n",
+      );
+      await Deno.writeTextFile(
+        join(project, "plutus.yaml"),
+        `${await Deno.readTextFile(join(project, "plutus.yaml"))}
+  crm:
+    kind: api
+    url: "${api.url}/crm/v3/objects/contacts"
+    auth: { type: bearer, token: "\${CRM_TOKEN}" }
+    params: { limit: 50 }
+    records: results
+    paginate: { type: cursor, cursor: paging.next.after, param: after }
+    table: contacts
+    columns: { email: properties.email }
+`,
+      );
+      const server = await serve(project);
+      let browser: Browser | undefined;
+      try {
+        browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+        const context = await browser.newContext({
+          acceptDownloads: true,
+          viewport: { width: 1280, height: 900 },
+        });
+        const page = await context.newPage();
+        if (Deno.env.get("GUI_DEBUG")) {
+          page.on("console", (m) => console.log("console:", m.text()));
+          page.on("response", (r) => console.log("response:", r.status(), r.url()));
+        }
+
+        // 1. The token URL lands on the Run page; the token leaves the address bar.
+        await page.goto(server.url);
+        assert.equal(new URL(page.url()).search, "");
+        assert.equal(await page.textContent("h1"), "Run");
+        await screenshot(page, "1-run");
+
+        // 2. Upload a file: it loads, and the status box follows the run to success.
+        await page.click("text=Upload");
+        await page.setInputFiles("#files", upload);
+        await page.click("text=Upload and load");
+        await page.waitForSelector('#status[data-state="succeeded"]', { timeout: 30_000 });
+        assert.match(
+          await page.textContent("#status .message") ?? "",
+          /^Run 1 succeeded: 1 loaded, 0 failed, 0 skipped/,
+        );
+        await screenshot(page, "2-upload");
+
+        // 3. Run the pipeline: the API source and the files still in inbox/.
+        await page.click("nav >> text=Run");
+        await page.click("#run-button");
+        await page.waitForSelector('#status[data-state="succeeded"]', { timeout: 30_000 });
+        // the page reloads by itself when the run ends: run 2 is then listed as succeeded
+        await page.waitForSelector('tr:has(a[href="/runs/2"]) .badge.succeeded', {
+          timeout: 10_000,
+        });
+        assert.match(
+          await page.textContent("#status .message") ?? "",
+          /^Run 2 succeeded: 4 loaded/,
+        );
+        assert.deepEqual(query(project, "SELECT count(*) AS n FROM contacts"), [{ n: 120 }]);
+        await screenshot(page, "3-run-finished");
+
+        // 4. The run's page: steps, rejected rows, the log inline.
+        await Promise.all([page.waitForURL("**/runs/2"), page.click('table a[href="/runs/2"]')]);
+        assert.match(await page.textContent("h1") ?? "", /Run 2\s+succeeded/);
+        assert.match(
+          await page.textContent("#log") ?? "",
+          /REJECT hubspot_contacts_2026-11-26\.csv:50 email="tom\.baker@"/,
+        );
+        assert.ok(await page.isVisible("text=Rejected rows"));
+        await screenshot(page, "4-run-detail");
+
+        // 5. Query and export: the CSV downloads.
+        await page.click("nav >> text=Query");
+        await page.fill(
+          "#sql",
+          "SELECT channel, round(sum(spend), 2) AS spend FROM ad_spend GROUP BY channel ORDER BY channel",
+        );
+        await page.click("text=Run query");
+        assert.equal(await page.locator("#results tbody tr").count(), 2);
+        await screenshot(page, "5-query");
+        const [download] = await Promise.all([
+          page.waitForEvent("download"),
+          page.click("text=Export CSV"),
+        ]);
+        const csv = await Deno.readTextFile((await download.path())!);
+        assert.match(csv, /^channel,spend\r\ngoogle_ads,\d+(\.\d+)?\r\nmeta,\d+(\.\d+)?\r\n$/);
+
+        // 6. Logs & exports lists the export and the logs; each downloads.
+        await page.goto(new URL("/files", server.url).href);
+        assert.ok(await page.isVisible(`text=${download.suggestedFilename()}`));
+        const [logDownload] = await Promise.all([
+          page.waitForEvent("download"),
+          page.click("a[href^='/download/logs/'] >> nth=0"),
+        ]);
+        assert.match(
+          await Deno.readTextFile((await logDownload.path())!),
+          /INFO\s+run \d started by gui/,
+        );
+        await screenshot(page, "6-logs-exports");
+
+        // 7. A new key is saved to .env and shown masked, never in full.
+        await page.click("nav >> text=Sources & keys");
+        await page.fill("#key-crm", "pk_live_brand-new-key-7777");
+        await page.click("text=Save crm");
+        assert.ok(await page.isVisible("text=Saved."));
+        assert.equal(
+          await page.getAttribute("#key-crm", "placeholder"),
+          "****7777 — type a new key to replace it",
+        );
+        assert.equal(await page.inputValue("#key-crm"), "");
+        assert.ok(!(await page.content()).includes("brand-new-key"));
+        assert.match(
+          await Deno.readTextFile(join(project, ".env")),
+          /^CRM_TOKEN=pk_live_brand-new-key-7777$/m,
+        );
+        await screenshot(page, "7-sources");
+
+        // 8. An invalid schema is not saved; the error names the line, the editor goes there.
+        await page.click("nav >> text=Schema");
+        await page.click("a.button >> text=leads");
+        const text = await page.inputValue("#text");
+        await page.fill("#text", text.replace("type: email", "type: e-mail"));
+        await page.click("text=Check and save");
+        assert.match(
+          await page.textContent(".error") ?? "",
+          /Not saved\. schema\/leads\.yaml:3 columns\.email\.type: expected one of text/,
+        );
+        const selected = await page.$eval("#text", (area) => {
+          const box = area as unknown as {
+            value: string;
+            selectionStart: number;
+            selectionEnd: number;
+          };
+          return box.value.slice(box.selectionStart, box.selectionEnd);
+        });
+        assert.match(selected, /email:.*type: e-mail/);
+        assert.equal(await Deno.readTextFile(join(project, "schema", "leads.yaml")), text);
+        await screenshot(page, "8-schema-error");
+      } finally {
+        await browser?.close();
+        server.process.kill("SIGINT");
+        const status = await server.process.status;
+        await api.close();
+        assert.equal(status.code, 0, "plutus serve stops cleanly on Ctrl-C");
+      }
+    }),
+});

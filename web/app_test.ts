@@ -1,0 +1,265 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { initProject } from "../core/init/init_project.ts";
+import { SqliteStore } from "../core/store/sqlite_store.ts";
+import { createApp } from "./app.ts";
+import type { Secrets } from "./security.ts";
+
+const secrets: Secrets = { token: "t0ken", csrf: "csrf-123", port: 4321 };
+const HOST = "127.0.0.1:4321";
+const ORIGIN = `http://${HOST}`;
+const COOKIE = `plutus_token=${secrets.token}`;
+
+/** A demo project and the app serving it. */
+async function withGui(
+  test: (
+    request: (path: string, init?: RequestInit) => Promise<Response>,
+    dir: string,
+  ) => Promise<void>,
+) {
+  const dir = await Deno.makeTempDir({ prefix: "plutus-gui-" });
+  try {
+    await initProject(dir, { demo: true });
+    const { app } = createApp(dir, secrets);
+    const request = (path: string, init: RequestInit = {}) => {
+      const headers = new Headers(init.headers);
+      if (!headers.has("host")) headers.set("host", HOST);
+      if (!headers.has("cookie")) headers.set("cookie", COOKIE);
+      return Promise.resolve(app.request(`http://${HOST}${path}`, { ...init, headers }));
+    };
+    await test(request, dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const form = (fields: Record<string, string>) => ({
+  method: "POST",
+  headers: { origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
+  body: new URLSearchParams({ _csrf: secrets.csrf, ...fields }).toString(),
+});
+
+Deno.test("a request for another host name is refused (DNS rebinding)", () =>
+  withGui(async (request) => {
+    for (const host of ["evil.example:4321", "127.0.0.1:9999", "192.168.1.5:4321"]) {
+      const response = await request("/", { headers: { host } });
+      assert.equal(response.status, 403, host);
+    }
+    assert.equal((await request("/", { headers: { host: "localhost:4321" } })).status, 200);
+  }));
+
+Deno.test("every request needs the token; the token URL sets an HttpOnly cookie and drops the token", () =>
+  withGui(async (request) => {
+    const without = await request("/", { headers: { cookie: "" } });
+    assert.equal(without.status, 401);
+    assert.match(await without.text(), /open the full URL that plutus serve printed/);
+    assert.equal(
+      (await request("/assets/app.js", { headers: { cookie: "plutus_token=wrong" } })).status,
+      401,
+    );
+    const first = await request("/query?token=t0ken", { headers: { cookie: "" } });
+    assert.equal(first.status, 303);
+    assert.equal(first.headers.get("location"), "/query");
+    assert.match(
+      first.headers.get("set-cookie") ?? "",
+      /plutus_token=t0ken; Path=\/; HttpOnly; SameSite=Strict/,
+    );
+  }));
+
+Deno.test("a change needs POST, the CSRF token and a same-origin Origin", () =>
+  withGui(async (request) => {
+    const ok = await request("/run", form({}));
+    assert.equal(ok.status, 303);
+    const noToken = await request("/run", { ...form({}), body: "source=" });
+    assert.equal(noToken.status, 403);
+    const crossSite = await request("/run", {
+      ...form({}),
+      headers: {
+        origin: "https://evil.example",
+        "content-type": "application/x-www-form-urlencoded",
+      },
+    });
+    assert.equal(crossSite.status, 403);
+    assert.match(await crossSite.text(), /did not come from a Plutus page/);
+    const noOrigin = await request("/run", {
+      ...form({}),
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    assert.equal(noOrigin.status, 403);
+    assert.equal(
+      (await request("/run", { method: "PUT", headers: { origin: ORIGIN } })).status,
+      405,
+    );
+  }));
+
+Deno.test("every answer carries a strict Content-Security-Policy", () =>
+  withGui(async (request) => {
+    const response = await request("/");
+    const csp = response.headers.get("content-security-policy") ?? "";
+    assert.match(csp, /default-src 'self'; script-src 'self'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.equal(response.headers.get("x-content-type-options"), "nosniff");
+    // no inline script: the page's only script is /assets/app.js
+    assert.doesNotMatch(await response.text(), /<script>/);
+  }));
+
+Deno.test("downloads serve only files listed in logs/ and exports/", () =>
+  withGui(async (request, dir) => {
+    await Deno.writeTextFile(join(dir, "exports", "a.csv"), "x\r\n1\r\n");
+    const ok = await request("/download/exports/a.csv");
+    assert.equal(ok.status, 200);
+    assert.equal(await ok.text(), "x\r\n1\r\n");
+    assert.match(ok.headers.get("content-disposition") ?? "", /attachment; filename="a.csv"/);
+    for (
+      const path of [
+        "/download/exports/..%2Fplutus.yaml",
+        "/download/exports/%2e%2e%2f.env",
+        "/download/data/plutus.db",
+        "/download/logs/..%2F..%2Fetc%2Fpasswd",
+        "/download/exports/.env",
+      ]
+    ) {
+      const response = await request(path);
+      assert.equal(response.status, 404, path);
+    }
+    await Deno.symlink(join(dir, ".env"), join(dir, "exports", "link.csv"));
+    assert.equal((await request("/download/exports/link.csv")).status, 404);
+  }));
+
+Deno.test("uploads stream into inbox/ under a safe name and respect the size limit", () =>
+  withGui(async (request, dir) => {
+    const upload = (name: string, body: string) =>
+      request(`/upload?name=${encodeURIComponent(name)}`, {
+        method: "POST",
+        headers: { origin: ORIGIN, "x-csrf-token": secrets.csrf },
+        body,
+      });
+    const response = await upload("../../evil/.hidden leads.csv", "Email\na@x.com\n");
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { name: "hidden leads.csv", bytes: 14 });
+    assert.ok((await Deno.stat(join(dir, "inbox", "hidden leads.csv"))).isFile);
+    const yaml = join(dir, "plutus.yaml");
+    await Deno.writeTextFile(
+      yaml,
+      (await Deno.readTextFile(yaml)).replace(
+        "reject_limit: 0.05",
+        "reject_limit: 0.05\nupload_limit_mb: 0.001",
+      ),
+    );
+    const big = await upload("big.csv", "x".repeat(5000));
+    assert.equal(big.status, 413);
+    assert.match((await big.json()).error, /big\.csv is larger than the upload limit of 0\.001 MB/);
+    assert.deepEqual(
+      [...Deno.readDirSync(join(dir, "inbox"))].map((e) => e.name).filter((n) =>
+        n.startsWith("big") || n.endsWith(".part")
+      ),
+      [],
+    );
+  }));
+
+Deno.test("values from data are escaped in pages", () =>
+  withGui(async (request, dir) => {
+    await Deno.writeTextFile(join(dir, "exports", "<img src=x onerror=alert(1)>.csv"), "x");
+    const page = await (await request("/files")).text();
+    assert.ok(!page.includes("<img src=x"));
+    assert.match(page, /&lt;img src=x onerror=alert\(1\)&gt;\.csv/);
+    const query =
+      await (await request("/query", form({ sql: "SELECT '<script>alert(1)</script>' AS x" })))
+        .text();
+    assert.ok(!query.includes("<script>alert(1)"));
+    assert.match(query, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  }));
+
+Deno.test("a schema is saved only when valid; the error names its line", () =>
+  withGui(async (request, dir) => {
+    const before = await Deno.readTextFile(join(dir, "schema", "leads.yaml"));
+    const bad = before.replace("type: email", "type: mail");
+    const response = await request("/schema", form({ name: "leads", text: bad }));
+    assert.equal(response.status, 400);
+    const page = await response.text();
+    assert.match(
+      page,
+      /Not saved\. schema\/leads\.yaml:3 columns\.email\.type: expected one of text, integer/,
+    );
+    assert.match(page, /data-error-line="3"/);
+    assert.equal(await Deno.readTextFile(join(dir, "schema", "leads.yaml")), before);
+    const good = await request(
+      "/schema",
+      form({ name: "leads", text: before.replace("keep: latest", "keep: latest\n# checked") }),
+    );
+    assert.equal(good.status, 303);
+  }));
+
+Deno.test("plutus.yaml is saved only when valid, keeping its comments", () =>
+  withGui(async (request, dir) => {
+    const path = join(dir, "plutus.yaml");
+    const before = await Deno.readTextFile(path);
+    const refused = await request(
+      "/sources-yaml",
+      form({ yaml: before.replace("table: orders", "table: ordres") }),
+    );
+    assert.equal(refused.status, 400);
+    assert.match(
+      await refused.text(),
+      /no table &quot;ordres&quot; \(did you mean &quot;orders&quot;\?\)/,
+    );
+    assert.equal(await Deno.readTextFile(path), before);
+    const saved = await request(
+      "/sources-yaml",
+      form({ yaml: before.replace("reject_limit: 0.05", "reject_limit: 0.1") }),
+    );
+    assert.equal(saved.status, 303);
+    const after = await Deno.readTextFile(path);
+    assert.match(after, /reject_limit: 0\.1/);
+    assert.match(after, /# Google Ads: Reports > Download > CSV/);
+  }));
+
+Deno.test("an API key typed in the form goes to .env (mode 600) and shows masked", () =>
+  withGui(async (request, dir) => {
+    const path = join(dir, "plutus.yaml");
+    await Deno.writeTextFile(
+      path,
+      `${await Deno.readTextFile(
+        path,
+      )}  crm:\n    kind: api\n    url: https://api.example.com/v1/contacts\n    auth: { type: bearer, token: "\${CRM_TOKEN}" }\n    table: leads\n`,
+    );
+    await Deno.writeTextFile(join(dir, ".env"), "# keys\nCRM_TOKEN=old-token-1111\n");
+    const saved = await request(
+      "/sources/crm",
+      form({
+        url: "https://api.example.com/v2/contacts",
+        params: "limit=50",
+        key: "new-secret-token-9876",
+      }),
+    );
+    assert.equal(saved.status, 303);
+    assert.equal(
+      await Deno.readTextFile(join(dir, ".env")),
+      "# keys\nCRM_TOKEN=new-secret-token-9876\n",
+    );
+    assert.equal((await Deno.stat(join(dir, ".env"))).mode! & 0o777, 0o600);
+    const yaml = await Deno.readTextFile(path);
+    assert.match(yaml, /url: https:\/\/api\.example\.com\/v2\/contacts/);
+    assert.match(yaml, /token: "\$\{CRM_TOKEN\}"/);
+    const page = await (await request("/sources")).text();
+    assert.ok(!page.includes("new-secret-token-9876"));
+    assert.match(page, /placeholder="\*\*\*\*9876 — type a new key to replace it"/);
+    // an empty key field keeps the key
+    await request(
+      "/sources/crm",
+      form({ url: "https://api.example.com/v2/contacts", params: "", key: "" }),
+    );
+    assert.match(await Deno.readTextFile(join(dir, ".env")), /CRM_TOKEN=new-secret-token-9876/);
+  }));
+
+Deno.test("the query page runs read-only SQL and refuses writes", () =>
+  withGui(async (request, dir) => {
+    SqliteStore.open(join(dir, "data", "plutus.db")).close();
+    const page = await (await request("/query", form({ sql: "SELECT 6 * 7 AS answer" }))).text();
+    const rows = page.replace(/>\s+</g, "><");
+    assert.match(rows, /<th>answer<\/th><\/tr><\/thead><tbody><tr><td class="n">42<\/td><\/tr>/);
+
+    const refused = await request("/query", form({ sql: "DROP TABLE _plutus_runs" }));
+    assert.equal(refused.status, 400);
+    assert.match(await refused.text(), /queries are read-only|returns no rows/);
+  }));

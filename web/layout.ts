@@ -1,0 +1,94 @@
+/**
+ * The frame of every page: navigation, the CSRF token for the script, messages, and the
+ * live status box. Values are escaped by Hono's html template.
+ *
+ * @module
+ */
+import { html } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
+import { localStamp } from "../core/pipeline/run_log.ts";
+import type { LiveStatus } from "./run_broadcaster.ts";
+
+type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+const PAGES: [string, string][] = [
+  ["/", "Run"],
+  ["/upload", "Upload"],
+  ["/sources", "Sources & keys"],
+  ["/schema", "Schema"],
+  ["/query", "Query"],
+  ["/files", "Logs & exports"],
+];
+
+/** A whole page. */
+export function page(
+  options: {
+    title: string;
+    path: string;
+    csrf: string;
+    body: Html;
+    error?: string;
+    notice?: string;
+  },
+): Html {
+  return html`
+    <!DOCTYPE html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="csrf" content="${options.csrf}">
+        <title>${options.title} · Plutus</title>
+        <link rel="stylesheet" href="/assets/app.css">
+        <script src="/assets/app.js" defer></script>
+      </head>
+      <body>
+        <header><strong>Plutus</strong><nav>${PAGES.map(([href, name]) =>
+          html`<a href="${href}" class="${isHere(options.path, href) ? "here" : ""}">${name}</a>`
+        )}</nav></header>
+        <main>
+    ${options.error ? html`<div class="error" role="alert">${options.error}</div>` : ""}
+    ${options.notice ? html`<div class="notice" role="status">${options.notice}</div>` : ""}
+    ${options.body}
+        </main>
+      </body>
+    </html>
+  `;
+}
+
+function isHere(path: string, href: string): boolean {
+  return href === "/" ? path === "/" || path.startsWith("/runs") : path.startsWith(href);
+}
+
+/** The live status box; `reload` reloads the page when a run ends. */
+export function statusBox(status: LiveStatus, reload = false): Html {
+  return html`
+    <section class="status" id="status" data-state="${status.state}" data-reload="${reload
+      ? "yes"
+      : "no"}"
+      aria-live="polite">
+      <div class="message">${status.message}</div>
+      <ul>${status.lines.map((line) => html`<li>${line}</li>`)}</ul>
+      <a class="run" href="/runs/${status.runId ?? ""}" ${status.runId && status.state !== "running"
+        ? ""
+        : "hidden"}>Open this run</a>
+    </section>
+  `;
+}
+
+/** A hidden CSRF field for forms. */
+export function csrfField(csrf: string): Html {
+  return html`<input type="hidden" name="_csrf" value="${csrf}">`;
+}
+
+/** 1234567 → "1,234,567". */
+export function count(value: number): string {
+  return value.toLocaleString("en-US");
+}
+
+/** An ISO time in the analyst's local time, as the CLI shows it. */
+export function local(iso: string | null): string {
+  return iso ? localStamp(new Date(iso)) : "—";
+}
+
+export type { Html };

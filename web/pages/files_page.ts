@@ -1,0 +1,111 @@
+/**
+ * The Logs & exports page: today's error log, and every run log and export with its size
+ * and date, each downloadable. Downloads serve only files that stand in logs/ or exports/
+ * by the exact name listed there: no path leads anywhere else.
+ *
+ * @module
+ */
+import type { Hono } from "hono";
+import { html } from "hono/html";
+import { join } from "node:path";
+import { projectPaths } from "../../core/project.ts";
+import { errorLogPath } from "../../core/run_logs.ts";
+import type { Gui } from "../app.ts";
+import { page } from "../layout.ts";
+import { localStamp } from "../../core/pipeline/run_log.ts";
+
+const FOLDERS = ["logs", "exports"] as const;
+const ERROR_LOG_LINES = 300;
+
+interface Listed {
+  name: string;
+  size: number;
+  modified: Date | null;
+}
+
+async function list(dir: string): Promise<Listed[]> {
+  const files: Listed[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (!entry.isFile || entry.name.startsWith(".")) continue;
+      const info = await Deno.stat(join(dir, entry.name));
+      files.push({ name: entry.name, size: info.size, modified: info.mtime });
+    }
+  } catch {
+    // the folder does not exist yet
+  }
+  return files.sort((a, b) => (b.modified?.getTime() ?? 0) - (a.modified?.getTime() ?? 0));
+}
+
+function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1 << 20) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1 << 20)).toFixed(1)} MB`;
+}
+
+export function registerFilesPage(app: Hono, gui: Gui): void {
+  app.get("/files", async (c) => {
+    const paths = projectPaths(gui.root);
+    const [logs, exports] = await Promise.all([list(paths.logs), list(paths.exports)]);
+    const errorLog = await Deno.readTextFile(errorLogPath(paths.logs)).catch(() => undefined);
+    const errorLines = errorLog?.trimEnd().split("\n") ?? [];
+    const table = (folder: string, files: Listed[]) =>
+      files.length === 0 ? html`<p class="hint">None yet.</p>` : html`
+        <div class="scroll">
+          <table>
+            <thead>
+              <tr>
+                <th>File</th>
+                <th class="n">Size</th>
+                <th>Date</th>
+              </tr>
+            </thead>
+            <tbody>${files.map((file) =>
+              html`
+                <tr>
+                  <td><a href="/download/${folder}/${encodeURIComponent(file.name)}">${file
+                    .name}</a></td>
+                  <td class="n">${size(file.size)}</td>
+                  <td>${file.modified ? localStamp(file.modified) : "—"}</td>
+                </tr>
+              `
+            )}</tbody>
+          </table>
+        </div>
+      `;
+    return c.html(page({
+      title: "Logs & exports",
+      path: "/files",
+      csrf: gui.secrets.csrf,
+      body: html`<h1>Logs & exports</h1>
+<h2>Today's errors</h2>
+${
+        errorLines.length === 0
+          ? html`<p class="hint">No errors logged today.</p>`
+          : html`${
+            errorLines.length > ERROR_LOG_LINES
+              ? html`<p class="muted">The last ${ERROR_LOG_LINES} of ${errorLines.length} lines.</p>`
+              : ""
+          }<pre id="errors">${errorLines.slice(-ERROR_LOG_LINES).join("\n")}</pre>`
+      }
+<h2>Exports</h2>${table("exports", exports)}
+<h2>Logs</h2>${table("logs", logs)}`,
+    }));
+  });
+
+  app.get("/download/:folder/:name", async (c) => {
+    const folder = c.req.param("folder");
+    const name = c.req.param("name");
+    if (!(FOLDERS as readonly string[]).includes(folder)) return c.text("No such folder.", 404);
+    const dir = projectPaths(gui.root)[folder as (typeof FOLDERS)[number]];
+    // Only a name that is listed in the folder: no "..", no slashes, no links elsewhere.
+    const listed = (await list(dir)).some((file) => file.name === name);
+    if (!listed) return c.text("No such file.", 404);
+    const file = await Deno.open(join(dir, name));
+    const type = name.endsWith(".csv") ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8";
+    return c.body(file.readable, 200, {
+      "Content-Type": type,
+      "Content-Disposition": `attachment; filename="${name.replace(/["\\]/g, "_")}"`,
+    });
+  });
+}

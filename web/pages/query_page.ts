@@ -1,0 +1,115 @@
+/**
+ * The Query page: read-only SQL, the first 500 rows as a table, and Export CSV.
+ *
+ * @module
+ */
+import type { Hono } from "hono";
+import { html } from "hono/html";
+import { exportCsv } from "../../core/export/export_csv.ts";
+import { runQuery } from "../../core/query/run_query.ts";
+import { described, type Gui } from "../app.ts";
+import { count, csrfField, page } from "../layout.ts";
+
+const LIMIT = 500;
+
+function queryForm(gui: Gui, sql: string) {
+  return html`<form class="card" method="post" action="/query">${csrfField(gui.secrets.csrf)}
+<label for="sql">SQL (read-only: SELECT, WITH …)</label>
+<textarea id="sql" name="sql" rows="6" spellcheck="false">${sql}</textarea>
+<p class="row"><button type="submit">Run query</button>
+<button type="submit" class="quiet" formaction="/query/export">Export CSV</button></p></form>`;
+}
+
+export function registerQueryPage(app: Hono, gui: Gui): void {
+  app.get("/query", async (c) => {
+    let tables: string[] = [];
+    try {
+      const project = await gui.project();
+      tables = runQuery(
+        project.paths.database,
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name LIKE '\\_%' ESCAPE '\\', name",
+      ).rows.map((row) => String(row[0]));
+    } catch {
+      // no database yet: the page still helps
+    }
+    const sql = c.req.query("sql") ??
+      (tables[0] ? `SELECT * FROM ${tables[0]} LIMIT 100` : "SELECT 1");
+    return c.html(page({
+      title: "Query",
+      path: "/query",
+      csrf: gui.secrets.csrf,
+      body: html`<h1>Query</h1>${queryForm(gui, sql)}<p class="hint">Tables: ${
+        tables.join(", ") || "none yet"
+      }</p>`,
+    }));
+  });
+
+  app.post("/query", async (c) => {
+    const body = await c.req.parseBody();
+    const sql = typeof body.sql === "string" ? body.sql : "";
+    try {
+      const project = await gui.project();
+      const started = performance.now();
+      const result = runQuery(project.paths.database, sql, LIMIT);
+      const ms = Math.round(performance.now() - started);
+      return c.html(page({
+        title: "Query",
+        path: "/query",
+        csrf: gui.secrets.csrf,
+        body: html`
+          <h1>Query</h1>${queryForm(gui, sql)}
+          <p class="hint">${result.truncated
+            ? `The first ${LIMIT} rows`
+            : `${count(result.rows.length)} row(s)`}, ${ms} ms.${result.truncated
+            ? " Export CSV gives all of them."
+            : ""}</p>
+          <div class="scroll">
+            <table id="results">
+              <thead>
+                <tr>${result.columns.map((name) => html`<th>${name}</th>`)}</tr>
+              </thead>
+              <tbody>${result.rows.map((row) =>
+                html`<tr>${
+                  row.map((value) =>
+                    html`<td class="${typeof value === "number" ? "n" : ""}">${
+                      value === null ? "" : String(value)
+                    }</td>`
+                  )
+                }</tr>`
+              )}</tbody>
+            </table>
+          </div>
+        `,
+      }));
+    } catch (error) {
+      return c.html(failedQueryPage(gui, sql, error), 400);
+    }
+  });
+
+  app.post("/query/export", async (c) => {
+    const body = await c.req.parseBody();
+    const sql = typeof body.sql === "string" ? body.sql : "";
+    try {
+      const project = await gui.project();
+      const result = await exportCsv(project.paths.database, project.paths.exports, { sql });
+      return c.redirect(
+        `/download/exports/${encodeURIComponent(result.path.split(/[\\/]/).pop()!)}`,
+        303,
+      );
+    } catch (error) {
+      return c.html(failedQueryPage(gui, sql, error), 400);
+    }
+  });
+}
+
+/** The query form again, with what went wrong above it. */
+function failedQueryPage(gui: Gui, sql: string, error: unknown) {
+  const { error: message, hint } = described(error);
+  return page({
+    title: "Query",
+    path: "/query",
+    csrf: gui.secrets.csrf,
+    error: `${message}${hint ? `\n${hint}` : ""}`,
+    body: html`<h1>Query</h1>${queryForm(gui, sql)}`,
+  });
+}

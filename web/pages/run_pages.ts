@@ -1,0 +1,318 @@
+/**
+ * The Run page (a Run button, the live status, the recent runs) and the page of one run
+ * (its steps, errors, rejected rows and log, and a rerun of what failed).
+ *
+ * @module
+ */
+import type { Hono } from "hono";
+import { html } from "hono/html";
+import { csvLine } from "../../core/export/csv_text.ts";
+import { planRerun } from "../../core/pipeline/rerun_plan.ts";
+import { recoverInterruptedRuns } from "../../core/recover_runs.ts";
+import { describeProblems, rejectsOfRun } from "../../core/rejects_export.ts";
+import { describeReasonCount } from "../../core/reject_summary.ts";
+import { findRunLog } from "../../core/run_logs.ts";
+import { readRunHistory } from "../../core/store/run_history.ts";
+import { described, type Gui } from "../app.ts";
+import { count, csrfField, local, page, statusBox } from "../layout.ts";
+
+const MAX_LOG_CHARS = 400_000;
+
+const COUNT_HEADERS = html`
+  <th class="n">Read</th>
+  <th class="n">Inserted</th>
+  <th class="n">Updated</th>
+  <th class="n">Duplicate</th>
+  <th class="n">Rejected</th>
+`;
+
+interface RowCounts {
+  rows_read: number;
+  rows_inserted: number;
+  rows_updated: number;
+  rows_duplicate: number;
+  rows_rejected: number;
+}
+
+function countCells(counts: RowCounts) {
+  return html`
+    <td class="n">${count(counts.rows_read)}</td>
+    <td class="n">${count(counts.rows_inserted)}</td>
+    <td class="n">${count(counts.rows_updated)}</td>
+    <td class="n">${count(counts.rows_duplicate)}</td>
+    <td class="n">${count(counts.rows_rejected)}</td>
+  `;
+}
+
+export function registerRunPages(app: Hono, gui: Gui): void {
+  app.get("/", async (c) => {
+    const csrf = gui.secrets.csrf;
+    let sources: string[] = [];
+    let runs: ReturnType<typeof listRuns> = [];
+    let error: string | undefined;
+    try {
+      const project = await gui.project();
+      sources = Object.keys(project.config.sources);
+      if (gui.broadcaster.status.state !== "running") recoverInterruptedRuns(project);
+      runs = listRuns(project.paths.database);
+    } catch (e) {
+      error = described(e).error;
+    }
+    const flash = c.req.query("error");
+    return c.html(page({
+      title: "Run",
+      path: "/",
+      csrf,
+      error: flash ?? error,
+      body: html`
+        <h1>Run</h1>
+        <section>
+          <form method="post" action="/run" class="row">${csrfField(csrf)}
+        <div><label for="source">What to load</label>
+        <select id="source" name="source"><option value="">Everything: API sources and the files in inbox/</option>${sources
+          .map((name) => html`<option value="${name}">Only ${name}</option>`)}</select></div>
+        <div><button type="submit" id="run-button">Run pipeline</button></div>
+          </form>
+        </section>
+        ${statusBox(gui.broadcaster.status, true)}
+        <h2>Recent runs</h2>
+        ${runs.length === 0 ? html`<p class="hint">No runs yet.</p>` : html`
+          <div class="scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th>Run</th>
+                  <th>Started</th>
+                  <th>Status</th>
+                  <th>By</th>
+                  <th class="n">Steps</th>
+                  ${COUNT_HEADERS}
+                </tr>
+              </thead>
+              <tbody>${runs.map((run) =>
+                html`
+                  <tr>
+                    <td><a href="/runs/${run.id}">${run.id}</a></td>
+                    <td>${local(run.started_at)}</td>
+                    <td><span class="badge ${run.status}">${run.status}</span></td>
+                    <td>${run.trigger}</td>
+                    <td class="n">${run.steps}</td>
+                    ${countCells(run)}
+                  </tr>
+                `
+              )}</tbody>
+            </table>
+          </div>
+        `}
+      `,
+    }));
+  });
+
+  app.post("/run", async (c) => {
+    const body = await c.req.parseBody({ all: true });
+    const source = typeof body.source === "string" && body.source !== "" ? body.source : undefined;
+    const files = ([] as unknown[]).concat(body.files ?? []).filter((f): f is string =>
+      typeof f === "string"
+    );
+    const wantsJson = c.req.header("x-csrf-token") !== undefined;
+    const result = await gui.startRun({
+      command: files.length > 0
+        ? `upload ${files.join(" ")}`
+        : source
+        ? `run --source ${source}`
+        : "run",
+      files: files.length > 0 ? files.map((name) => ({ name, source })) : undefined,
+      sources: files.length === 0 && source ? [source] : undefined,
+    });
+    if (wantsJson) return c.json(result, result.error ? 409 : 200);
+    if (result.error) {
+      return c.redirect(
+        `/?error=${encodeURIComponent(`${result.error}${result.hint ? ` — ${result.hint}` : ""}`)}`,
+        303,
+      );
+    }
+    return c.redirect("/", 303);
+  });
+
+  app.get("/runs/:id{[0-9]+}", async (c) => {
+    const runId = Number(c.req.param("id"));
+    const project = await gui.project();
+    const found = readRunHistory(project.paths.database, (history) => {
+      const run = history.run(runId);
+      return run &&
+        {
+          run,
+          steps: history.steps(runId).map((s) => ({ ...s, reasons: history.topReasons(s.id) })),
+          rejects: rejectsOfRun(history, runId),
+        };
+    });
+    if (!found) return c.text(`There is no run ${runId}.`, 404);
+    const { run, steps, rejects } = found;
+    const logPath = await findRunLog(project.paths.logs, runId);
+    let log = logPath ? await Deno.readTextFile(logPath) : "";
+    const cut = log.length > MAX_LOG_CHARS;
+    if (cut) log = log.slice(0, MAX_LOG_CHARS);
+    const failed = steps.some((s) => s.status === "failed" || s.status === "interrupted");
+    const csrf = gui.secrets.csrf;
+    const rejectRows = rejects.flatMap((step) =>
+      step.rows.slice(0, 200).map((row) => ({ step, row }))
+    );
+    return c.html(page({
+      title: `Run ${runId}`,
+      path: "/runs",
+      csrf,
+      error: c.req.query("error"),
+      body: html`
+        <h1>Run ${run.id} <span class="badge ${run.status}">${run.status}</span></h1>
+        <p class="hint">plutus ${run.command ?? "run"} from the ${run.trigger === "gui"
+          ? "GUI"
+          : "command line"}, ${local(run.started_at)} to ${local(run.finished_at)}</p>
+        ${failed
+          ? html`
+            <form method="post"
+              action="/runs/${run.id}/rerun">${csrfField(
+                csrf,
+              )}<button type="submit">Rerun failed steps</button></form>
+          `
+          : ""}
+        <h2>Steps</h2>
+        <div class="scroll">
+          <table>
+            <thead>
+              <tr>
+                <th>Source</th>
+                <th>Input</th>
+                <th>Status</th>
+                ${COUNT_HEADERS}
+              </tr>
+            </thead>
+            <tbody>${steps.map((step) =>
+              html`
+                <tr>
+                  <td>${step.source || "—"}</td>
+                  <td>${step.input}${step.archived_to
+                    ? html`<div class="muted">→ ${step.archived_to}</div>`
+                    : ""}</td>
+                  <td><span class="badge ${step.status}">${step.status}</span></td>
+                  ${countCells(step)}
+                </tr>
+                ${step.error || step.reasons.length > 0
+                  ? html`
+                    <tr>
+                      <td></td>
+                      <td colspan="7">${step.error
+                        ? html`<div><strong>${step.error}</strong></div>`
+                        : ""}${step.hint ? html`<div class="hint">${step.hint}</div>` : ""}${step
+                        .reasons.map((r) =>
+                          html`<div class="mono">${describeReasonCount(r).trim()}</div>`
+                        )}</td>
+                    </tr>
+                  `
+                  : ""}
+              `
+            )}</tbody>
+          </table>
+        </div>
+        ${rejectRows.length > 0
+          ? html`
+            <h2>Rejected rows</h2>
+            <p><a class="button quiet" href="/runs/${run
+              .id}/rejects.csv">Download rejected rows (CSV)</a></p>
+            <div class="scroll">
+              <table>
+                <thead>
+                  <tr>
+                    <th>Where</th>
+                    <th>Why</th>
+                    <th>Values</th>
+                  </tr>
+                </thead>
+                <tbody>${rejectRows.map(({ row }) =>
+                  html`
+                    <tr>
+                      <td class="mono">${row.location}</td>
+                      <td>${describeProblems(row)}</td>
+                      <td class="mono">${Object.entries(row.record).map(([k, v]) =>
+                        `${k}=${v ?? ""}`
+                      ).join(" | ")}</td>
+                    </tr>
+                  `
+                )}</tbody>
+              </table>
+            </div>
+          `
+          : ""}
+        <h2>Log</h2>
+        ${logPath
+          ? html`
+            <p><a class="button quiet" href="/runs/${run.id}/log" download>Download the log</a>${cut
+              ? html`
+                <span class="muted">(shown cut at ${count(MAX_LOG_CHARS)} characters)</span>
+              `
+              : ""}</p>
+            <pre id="log">${log}</pre>
+          `
+          : html`<p class="hint">This run has no log file.</p>`}
+      `,
+    }));
+  });
+
+  app.get("/runs/:id{[0-9]+}/log", async (c) => {
+    const project = await gui.project();
+    const path = await findRunLog(project.paths.logs, Number(c.req.param("id")));
+    if (!path) return c.text("This run has no log file.", 404);
+    const file = await Deno.open(path);
+    return c.body(file.readable, 200, {
+      "Content-Type": "text/plain; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${path.split(/[\\/]/).pop()}"`,
+    });
+  });
+
+  app.get("/runs/:id{[0-9]+}/rejects.csv", async (c) => {
+    const runId = Number(c.req.param("id"));
+    const project = await gui.project();
+    const steps = readRunHistory(project.paths.database, (history) =>
+      rejectsOfRun(history, runId)) ?? [];
+    let text = csvLine(["file", "location", "reasons", "values"]);
+    for (const step of steps) {
+      for (const row of step.rows) {
+        text += csvLine([
+          step.input,
+          row.location,
+          describeProblems(row),
+          JSON.stringify(row.record),
+        ]);
+      }
+    }
+    return c.body(text, 200, {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="rejects-run-${runId}.csv"`,
+    });
+  });
+
+  app.post("/runs/:id{[0-9]+}/rerun", async (c) => {
+    const runId = Number(c.req.param("id"));
+    let result: { error?: string; hint?: string };
+    try {
+      const plan = planRerun(await gui.project(), runId);
+      result = plan.files.length === 0 && plan.apis.length === 0
+        ? { error: `Run ${runId} has no failed steps whose files are still in inbox/.` }
+        : await gui.startRun({
+          command: `rerun ${runId}`,
+          files: plan.files,
+          apis: plan.apis,
+          rerunOf: runId,
+        });
+    } catch (error) {
+      result = described(error);
+    }
+    if (result.error) {
+      return c.redirect(`/runs/${runId}?error=${encodeURIComponent(result.error)}`, 303);
+    }
+    return c.redirect("/", 303);
+  });
+}
+
+function listRuns(database: string) {
+  return readRunHistory(database, (history) => history.listRuns(20)) ?? [];
+}

@@ -1,0 +1,104 @@
+/**
+ * The Schema page: each schema/*.yaml in an editor. A file is saved only when it is valid
+ * and its table in the database can take it; otherwise the errors show with their lines
+ * and the editor jumps to the first.
+ *
+ * @module
+ */
+import type { Hono } from "hono";
+import { html } from "hono/html";
+import { join } from "node:path";
+import { ConfigError } from "../../config/errors.ts";
+import { saveSchema } from "../../core/edit_config.ts";
+import { projectPaths } from "../../core/project.ts";
+import { described, type Gui } from "../app.ts";
+import { csrfField, page } from "../layout.ts";
+
+const NEW_TABLE = `# A new table. Reference: docs/configuration.md#schema-files
+columns:
+  id:   { type: text, required: true }
+  name: { type: text, clean: [trim] }
+key: [id]
+`;
+
+export function registerSchemaPage(app: Hono, gui: Gui): void {
+  const render = async (
+    table: string | undefined,
+    options: { text?: string; error?: string; line?: number; notice?: string },
+  ) => {
+    const dir = projectPaths(gui.root).schema;
+    const names = (await Array.fromAsync(Deno.readDir(dir)).catch(() => []))
+      .filter((entry) => entry.isFile && /\.ya?ml$/.test(entry.name))
+      .map((entry) => entry.name.replace(/\.ya?ml$/, ""))
+      .sort();
+    const current = table ?? names[0];
+    const text = options.text ??
+      (current && names.includes(current)
+        ? await Deno.readTextFile(join(dir, `${current}.yaml`)).catch(() =>
+          Deno.readTextFile(join(dir, `${current}.yml`))
+        )
+        : NEW_TABLE);
+    const csrf = gui.secrets.csrf;
+    return page({
+      title: "Schema",
+      path: "/schema",
+      csrf,
+      error: options.error,
+      notice: options.notice,
+      body: html`<h1>Schema</h1>
+<p>${
+        names.map((name) =>
+          html`
+            <a class="button ${name === current
+              ? ""
+              : "quiet"}" href="/schema?table=${name}">${name}</a>
+          `
+        )
+      }
+<a class="button quiet" href="/schema?table=">+ new table</a></p>
+<form class="card" method="post" action="/schema">${csrfField(csrf)}
+<label for="name">Table (file schema/NAME.yaml)</label>
+<input type="text" id="name" name="name" value="${current ?? ""}" ${
+        current && names.includes(current) ? "readonly" : ""
+      } required pattern="[a-z][a-z0-9_]*">
+<label for="text">Definition</label>
+<textarea id="text" name="text" rows="26" spellcheck="false" ${
+        options.line ? html`data-error-line="${options.line}"` : ""
+      }>${text}</textarea>
+<p><button type="submit">Check and save</button> <span class="hint">Types, rules and keys: docs/configuration.md</span></p>
+</form>`,
+    });
+  };
+
+  app.get("/schema", async (c) => {
+    const table = c.req.query("table");
+    return c.html(
+      await render(table === "" ? "" : table, {
+        notice: c.req.query("saved") ? `Saved schema/${table}.yaml.` : undefined,
+      }),
+    );
+  });
+
+  app.post("/schema", async (c) => {
+    const body = await c.req.parseBody();
+    const name = typeof body.name === "string" ? body.name.trim() : "";
+    const text = typeof body.text === "string" ? body.text.replace(/\r\n/g, "\n") : "";
+    try {
+      await saveSchema(await gui.project(), name, text);
+      return c.redirect(`/schema?table=${encodeURIComponent(name)}&saved=1`, 303);
+    } catch (error) {
+      const line = error instanceof ConfigError
+        ? Number(/:(\d+)$/.exec(error.problems[0]?.location ?? "")?.[1])
+        : undefined;
+      const { error: message, hint } = described(error);
+      return c.html(
+        await render(name, {
+          text,
+          error: `Not saved. ${message}${hint ? `\n${hint}` : ""}`,
+          line: line || undefined,
+        }),
+        400,
+      );
+    }
+  });
+}

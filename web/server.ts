@@ -1,0 +1,37 @@
+/**
+ * `plutus serve`: the GUI on 127.0.0.1 only, with a fresh access token each start, until
+ * Ctrl-C.
+ *
+ * @module
+ */
+import { createApp } from "./app.ts";
+import { randomToken, type Secrets } from "./security.ts";
+
+/** A running GUI. */
+export interface GuiServer {
+  /** The address with the access token, to open in a browser. */
+  url: string;
+  port: number;
+  finished: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** Serves the project in `root` on 127.0.0.1:`port` (0: any free port). */
+export function startGui(root: string, port: number): GuiServer {
+  const secrets: Secrets = { token: randomToken(), csrf: randomToken(), port };
+  // Requests are handled only after this function returns, when `app` exists.
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port, onListen: () => {} },
+    (request, info) => app.fetch(request, { info }),
+  );
+  // The port is known only now (port 0 picks one); the host check needs it.
+  secrets.port = server.addr.port;
+  const { app } = createApp(root, secrets);
+
+  return {
+    url: `http://127.0.0.1:${server.addr.port}/?token=${secrets.token}`,
+    port: server.addr.port,
+    finished: server.finished,
+    shutdown: () => server.shutdown(),
+  };
+}
