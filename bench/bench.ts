@@ -1,7 +1,8 @@
 /**
  * `deno task bench`: Plutus's performance targets, measured.
  *
- *   deno task bench               all: CSV (1M and 4M rows), XLSX (100k rows), API (100k records)
+ *   deno task bench               all: CSV (1M and 4M rows), XLSX (100k rows), API (100k
+ *                                 records), GUI (pages over a 1M-row table, memory, status)
  *   deno task bench csv --quick   CSV, 1M rows only
  *   deno task bench xlsx          XLSX only (likewise csv, api)
  *
@@ -14,19 +15,23 @@ import { fileURLToPath as fromFileUrl } from "node:url";
 import { benchCsv, type CsvBenchResult } from "./csv_bench.ts";
 import { benchXlsx } from "./xlsx_bench.ts";
 import { benchApi } from "./api_bench.ts";
+import { benchGui } from "./gui_bench.ts";
 
 const TARGET_ROWS_PER_SECOND = 100_000;
 const TARGET_PEAK_MB = 250;
 const TARGET_XLSX_SECONDS = 5;
 const TARGET_XLSX_PEAK_MB = 400;
 const TARGET_API_RECORDS_PER_SECOND = 20_000;
+const TARGET_PAGE_MS = 50;
+const TARGET_IDLE_MB = 80;
+const TARGET_STATUS_MS = 1000;
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
   options: { quick: { type: "boolean" } },
   allowPositionals: true,
 });
-const only = new Set(positionals.length > 0 ? positionals : ["csv", "xlsx", "api"]);
+const only = new Set(positionals.length > 0 ? positionals : ["csv", "xlsx", "api", "gui"]);
 const workDir = fromFileUrl(new URL("../.out/bench/", import.meta.url));
 const sizes = values.quick ? [1_000_000] : [1_000_000, 4_000_000];
 
@@ -79,6 +84,34 @@ if (only.has("api")) {
     } MB: ${ok ? "ok" : "MISSED"}`,
   );
   if (!ok) missed.push("API 100,000 records");
+}
+if (only.has("gui")) {
+  console.log(`\nGUI: plutus serve over a 1,000,000-row table, 20 requests per page`);
+  const gui = await benchGui(1_000_000, workDir);
+  for (const page of gui.pages) {
+    const ok = page.status === 200 && page.worstMs <= TARGET_PAGE_MS;
+    console.log(
+      `  ${page.page.padEnd(48)} median ${page.medianMs.toFixed(1).padStart(5)} ms, worst ${
+        page.worstMs.toFixed(1).padStart(5)
+      } ms${page.status === 200 ? "" : ` (HTTP ${page.status})`}: ${ok ? "ok" : "MISSED"}`,
+    );
+    if (!ok) missed.push(`GUI page ${page.page}`);
+  }
+  const idleOk = gui.idleRssMb < TARGET_IDLE_MB;
+  console.log(
+    `  resident memory: ${gui.startRssMb.toFixed(0)} MB at start, ${
+      gui.idleRssMb.toFixed(0)
+    } MB idle after the pages (target < ${TARGET_IDLE_MB} MB): ${idleOk ? "ok" : "MISSED"}`,
+  );
+  if (!idleOk) missed.push("GUI idle memory");
+  const statusOk = Math.max(gui.startLatencyMs, gui.finishLatencyMs) <= TARGET_STATUS_MS;
+  console.log(
+    `  status to the browser: click → "running" ${gui.startLatencyMs.toFixed(0)} ms, ` +
+      `run finished in the database → final status ${
+        gui.finishLatencyMs.toFixed(0)
+      } ms (target ≤ ${TARGET_STATUS_MS} ms): ${statusOk ? "ok" : "MISSED"}`,
+  );
+  if (!statusOk) missed.push("GUI status latency");
 }
 console.log(missed.length === 0 ? "\nAll targets met." : `\nTargets missed: ${missed.join(", ")}.`);
 if (results.some((r) => r.loadedRows !== r.expectedRows)) Deno.exit(1);

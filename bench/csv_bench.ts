@@ -73,7 +73,7 @@ export async function benchCsv(rows: number, workDir: string): Promise<CsvBenchR
 }
 
 /** Writes the file once; later runs reuse it (its counts are kept beside it). */
-async function cachedFile(file: string, rows: number): Promise<GeneratedCounts> {
+export async function cachedFile(file: string, rows: number): Promise<GeneratedCounts> {
   const countsFile = `${file}.counts.json`;
   try {
     return JSON.parse(await Deno.readTextFile(countsFile));

@@ -75,6 +75,34 @@ export async function openProject(root: string): Promise<Project> {
   return { paths, config, configFile: file, tables, env, secrets };
 }
 
+/**
+ * A fingerprint of the files openProject reads (name, size, modification time of
+ * plutus.yaml, .env and schema/*): equal fingerprints mean an equal project, so a
+ * long-lived caller such as the GUI can keep the project it opened until one changes.
+ */
+export async function projectFingerprint(root: string): Promise<string> {
+  const base = resolve(root);
+  const paths = [join(base, "plutus.yaml"), join(base, ".env")];
+  try {
+    for await (const entry of Deno.readDir(join(base, "schema"))) {
+      paths.push(join(base, "schema", entry.name));
+    }
+  } catch {
+    // no schema folder: openProject says so
+  }
+  const parts = await Promise.all(
+    paths.sort().map(async (path) => {
+      try {
+        const info = await Deno.stat(path);
+        return `${path}:${info.size}:${info.mtime?.getTime()}`;
+      } catch {
+        return `${path}:-`;
+      }
+    }),
+  );
+  return parts.join("\n");
+}
+
 /** The values in a .env file; none when it is absent. */
 export async function readEnv(path: string): Promise<Record<string, string>> {
   try {

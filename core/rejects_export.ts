@@ -29,8 +29,8 @@ export interface StepRejects {
   rows: RejectedRow[];
 }
 
-/** Groups a run's stored rejects by step and by row. */
-export function rejectsOfRun(history: RunHistory, runId: number): StepRejects[] {
+/** Groups a run's stored rejects by step and by row: all, or the first `rows` of each step. */
+export function rejectsOfRun(history: RunHistory, runId: number, rows?: number): StepRejects[] {
   const out: StepRejects[] = [];
   for (const step of history.steps(runId)) {
     if (step.rows_rejected === 0) continue;
@@ -40,7 +40,11 @@ export function rejectsOfRun(history: RunHistory, runId: number): StepRejects[] 
       input: step.input,
       status: step.status,
       rowsRejected: step.rows_rejected,
-      rows: groupRows(history.rejects(runId, { stepId: step.id })),
+      rows: groupRows(
+        rows === undefined
+          ? history.rejects(runId, { stepId: step.id })
+          : history.firstRejects(step.id, rows),
+      ),
     });
   }
   return out;

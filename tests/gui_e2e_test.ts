@@ -170,7 +170,7 @@ Deno.test({
         assert.ok(await page.isVisible(`text=${download.suggestedFilename()}`));
         const [logDownload] = await Promise.all([
           page.waitForEvent("download"),
-          page.click("a[href^='/download/logs/'] >> nth=0"),
+          page.click("a[href^='/download/logs/'][href*='-run-'] >> nth=0"),
         ]);
         assert.match(
           await Deno.readTextFile((await logDownload.path())!),

@@ -5,6 +5,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { browserOpener } from "../web/open_browser.ts";
 import { VERSION } from "../version.ts";
 
 const TARGETS = [
@@ -15,7 +16,8 @@ const TARGETS = [
   "x86_64-pc-windows-msvc",
 ];
 // Files anywhere (the project folder is the analyst's choice), the environment (.env and
-// ${VAR}), the network (API sources; the GUI on 127.0.0.1). No subprocesses, no FFI.
+// ${VAR}), the network (API sources; the GUI on 127.0.0.1). One subprocess: the system's
+// URL opener, for `plutus serve --open` (web/open_browser.ts). No FFI.
 const PERMISSIONS = ["--allow-read", "--allow-write", "--allow-env", "--allow-net"];
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -28,6 +30,7 @@ for (const target of only) {
     args: [
       "compile",
       ...PERMISSIONS,
+      `--allow-run=${browserOpener(target)}`,
       "--include",
       "core/pipeline/prepare_worker.ts",
       "--target",

@@ -7,7 +7,7 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { errorMessage, PlutusError } from "../config/errors.ts";
-import { openProject, type Project } from "../core/project.ts";
+import { openProject, type Project, projectFingerprint } from "../core/project.ts";
 import { type RunOptions, runPipeline } from "../core/pipeline/run_pipeline.ts";
 import { CSS, JS } from "./assets.ts";
 import { RunBroadcaster } from "./run_broadcaster.ts";
@@ -39,7 +39,7 @@ export function createApp(root: string, secrets: Secrets): { app: Hono; gui: Gui
     root,
     secrets,
     broadcaster,
-    project: () => openProject(root),
+    project: cachedProject(root),
     async startRun(options) {
       let project: Project;
       try {
@@ -104,6 +104,21 @@ export function createApp(root: string, secrets: Secrets): { app: Hono; gui: Gui
     return c.text(`Plutus hit an unexpected error: ${errorMessage(error)}`, 500);
   });
   return { app, gui };
+}
+
+/** openProject, opened again only when one of its files changed since the last call. */
+function cachedProject(root: string): () => Promise<Project> {
+  let cached: { fingerprint: string; project: Promise<Project> } | undefined;
+  return async () => {
+    const fingerprint = await projectFingerprint(root);
+    if (cached?.fingerprint !== fingerprint) {
+      const project = openProject(root);
+      cached = { fingerprint, project };
+      // a project that failed to open is tried again next time
+      project.catch(() => cached?.project === project && (cached = undefined));
+    }
+    return cached.project;
+  };
 }
 
 /** An error as the pages show it: the message and, when known, the hint. */

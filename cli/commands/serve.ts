@@ -5,6 +5,7 @@
  */
 import { PlutusError, UsageError } from "../../config/errors.ts";
 import { projectPaths } from "../../core/project.ts";
+import { openBrowser } from "../../web/open_browser.ts";
 import { startGui } from "../../web/server.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
@@ -59,24 +60,13 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   print(`${bold("Plutus GUI")} for ${root}`);
   print(`Open: ${server.url}`);
   print(dim("Only this computer can reach it. Stop with Ctrl-C."));
-  if (values.open) await openBrowser(server.url);
+  if (values.open && !(await openBrowser(server.url))) {
+    printErr("Could not open a browser: open the address above yourself.");
+  }
   const stop = () => void server.shutdown();
   Deno.addSignalListener("SIGINT", stop);
   if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
   await server.finished;
   print("Stopped.");
   return 0;
-}
-
-async function openBrowser(url: string): Promise<void> {
-  const [command, ...args] = Deno.build.os === "windows"
-    ? ["cmd", "/c", "start", "", url]
-    : Deno.build.os === "darwin"
-    ? ["open", url]
-    : ["xdg-open", url];
-  try {
-    await new Deno.Command(command!, { args, stdout: "null", stderr: "null" }).output();
-  } catch {
-    printErr("Could not open a browser: open the address above yourself.");
-  }
 }

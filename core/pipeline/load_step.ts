@@ -183,6 +183,8 @@ export async function loadStep(
     store.rollback();
     result.status = "failed";
     result.inserted = result.updated = result.duplicate = 0;
+    result.topReasons = reasons.top();
+
     result.error = errorMessage(error);
     result.hint = error instanceof PlutusError
       ? error.hint
@@ -305,6 +307,7 @@ export function stepOutcome(result: StepResult) {
     error: result.error ?? null,
     hint: result.hint ?? null,
     archived_to: result.archivedTo ?? null,
+    top_reasons: JSON.stringify(result.topReasons),
   };
 }
 

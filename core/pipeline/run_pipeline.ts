@@ -114,6 +114,7 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
           error: file.reason,
           hint: file.hint,
           archived_to: null,
+          top_reasons: "[]",
         });
       }
       log.warn(`${file.reason}. ${file.hint}`);

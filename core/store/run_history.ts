@@ -74,17 +74,49 @@ export class RunHistory {
     ) as unknown as StepRecord[];
   }
 
-  /** Rejects of a run (or of one step), in file order, at most `limit`. */
-  rejects(runId: number, options: { stepId?: number; limit?: number } = {}): StoredReject[] {
+  /** Rejects of a run (or of one step), in file order. */
+  rejects(runId: number, options: { stepId?: number } = {}): StoredReject[] {
     const where = options.stepId === undefined ? "run_id = ?" : "run_id = ? AND step_id = ?";
     const params = options.stepId === undefined ? [runId] : [runId, options.stepId];
     return this.#db.prepare(
-      `SELECT * FROM _plutus_rejects WHERE ${where} ORDER BY step_id, line, id LIMIT ?`,
-    ).all(...params, options.limit ?? -1) as unknown as StoredReject[];
+      `SELECT * FROM _plutus_rejects WHERE ${where} ORDER BY step_id, line, id`,
+    ).all(...params) as unknown as StoredReject[];
   }
 
-  /** The most frequent reasons of a step, alike ones counted together. */
+  /**
+   * The rejects of a step's first `rows` rejected rows (a row may have several problems),
+   * read in chunks along the step index so that a page need not read thousands.
+   */
+  firstRejects(stepId: number, rows: number): StoredReject[] {
+    const chunk = this.#db.prepare(
+      "SELECT * FROM _plutus_rejects WHERE step_id = ? AND id > ? ORDER BY id LIMIT 500",
+    );
+    const out: StoredReject[] = [];
+    const locations = new Set<string>();
+    let after = 0;
+    while (true) {
+      const batch = chunk.all(stepId, after) as unknown as StoredReject[];
+      for (const reject of batch) {
+        if (!locations.has(reject.location)) {
+          if (locations.size === rows) return out;
+          locations.add(reject.location);
+        }
+        out.push(reject);
+      }
+      if (batch.length < 500) return out;
+      after = batch[batch.length - 1]!.id;
+    }
+  }
+
+  /**
+   * The most frequent reasons of a step, alike ones counted together: as counted over all
+   * its rows when it ran, or (databases of earlier versions) over the rejects kept.
+   */
   topReasons(stepId: number, limit = 5): ReasonCount[] {
+    const step = this.#db.prepare("SELECT * FROM _plutus_steps WHERE id = ?").get(stepId) as
+      | Partial<StepRecord>
+      | undefined;
+    if (step?.top_reasons) return (JSON.parse(step.top_reasons) as ReasonCount[]).slice(0, limit);
     const counter = new ReasonCounter();
     const rows = this.#db.prepare(
       "SELECT column_name, reason, location FROM _plutus_rejects WHERE step_id = ? ORDER BY line, id",

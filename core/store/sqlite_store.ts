@@ -44,6 +44,11 @@ export interface StepRecord {
   error: string | null;
   hint: string | null;
   archived_to: string | null;
+  /**
+   * The step's most frequent reject reasons (ReasonCount[] as JSON), counted over all its
+   * rows; null for steps recorded by versions before it was kept.
+   */
+  top_reasons: string | null;
   started_at: string;
   finished_at: string | null;
 }
@@ -72,6 +77,7 @@ export type StepOutcome = Pick<
   | "hint"
   | "archived_to"
   | "table_name"
+  | "top_reasons"
 >;
 
 const BOOKKEEPING = `
@@ -102,6 +108,7 @@ CREATE TABLE IF NOT EXISTS _plutus_steps (
   error TEXT,
   hint TEXT,
   archived_to TEXT,
+  top_reasons TEXT,
   started_at TEXT NOT NULL,
   finished_at TEXT
 ) STRICT;
@@ -129,6 +136,15 @@ CREATE TABLE IF NOT EXISTS _plutus_state (
 INSERT OR IGNORE INTO _plutus_meta VALUES ('schema_version', '1');
 `;
 
+/** Brings a database made by an earlier Plutus up to date: columns added since. */
+function addColumnsOfLaterVersions(db: DatabaseSync): void {
+  const columns = db.prepare("SELECT name FROM pragma_table_info('_plutus_steps')").all()
+    .map((row) => row.name);
+  if (!columns.includes("top_reasons")) {
+    db.exec("ALTER TABLE _plutus_steps ADD COLUMN top_reasons TEXT");
+  }
+}
+
 /** The project database, opened for writing by a run. */
 export class SqliteStore {
   readonly db: DatabaseSync;
@@ -146,6 +162,7 @@ export class SqliteStore {
       const db = new DatabaseSync(path, { timeout: 5000 });
       db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
       db.exec(BOOKKEEPING);
+      addColumnsOfLaterVersions(db);
       return new SqliteStore(db, path);
     } catch (error) {
       throw new StoreError(`cannot open the database ${path}: ${errorMessage(error)}`, {
@@ -218,7 +235,7 @@ export class SqliteStore {
     this.db.prepare(
       `UPDATE _plutus_steps SET status = ?, table_name = ?, rows_read = ?, rows_inserted = ?,
          rows_updated = ?, rows_duplicate = ?, rows_rejected = ?, error = ?, hint = ?,
-         archived_to = ?, finished_at = ? WHERE id = ?`,
+         archived_to = ?, top_reasons = ?, finished_at = ? WHERE id = ?`,
     ).run(
       outcome.status,
       outcome.table_name,
@@ -230,6 +247,7 @@ export class SqliteStore {
       outcome.error,
       outcome.hint,
       outcome.archived_to,
+      outcome.top_reasons,
       nowIso(),
       id,
     );

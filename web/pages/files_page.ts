@@ -9,13 +9,13 @@ import type { Hono } from "hono";
 import { html } from "hono/html";
 import { join } from "node:path";
 import { projectPaths } from "../../core/project.ts";
-import { errorLogPath } from "../../core/run_logs.ts";
+import { errorLogPath, readLogExcerpt } from "../../core/run_logs.ts";
 import type { Gui } from "../app.ts";
 import { page } from "../layout.ts";
 import { localStamp } from "../../core/pipeline/run_log.ts";
 
 const FOLDERS = ["logs", "exports"] as const;
-const ERROR_LOG_LINES = 300;
+const ERROR_LOG_TAIL_BYTES = 60_000;
 
 interface Listed {
   name: string;
@@ -47,8 +47,8 @@ export function registerFilesPage(app: Hono, gui: Gui): void {
   app.get("/files", async (c) => {
     const paths = projectPaths(gui.root);
     const [logs, exports] = await Promise.all([list(paths.logs), list(paths.exports)]);
-    const errorLog = await Deno.readTextFile(errorLogPath(paths.logs)).catch(() => undefined);
-    const errorLines = errorLog?.trimEnd().split("\n") ?? [];
+    // The latest errors matter: the end of the day's log, whole lines.
+    const errors = await readLogExcerpt(errorLogPath(paths.logs), 0, ERROR_LOG_TAIL_BYTES);
     const table = (folder: string, files: Listed[]) =>
       files.length === 0 ? html`<p class="hint">None yet.</p>` : html`
         <div class="scroll">
@@ -80,13 +80,9 @@ export function registerFilesPage(app: Hono, gui: Gui): void {
       body: html`<h1>Logs & exports</h1>
 <h2>Today's errors</h2>
 ${
-        errorLines.length === 0
+        errors.text === ""
           ? html`<p class="hint">No errors logged today.</p>`
-          : html`${
-            errorLines.length > ERROR_LOG_LINES
-              ? html`<p class="muted">The last ${ERROR_LOG_LINES} of ${errorLines.length} lines.</p>`
-              : ""
-          }<pre id="errors">${errorLines.slice(-ERROR_LOG_LINES).join("\n")}</pre>`
+          : html`<pre id="errors">${errors.text.trimEnd()}</pre>`
       }
 <h2>Exports</h2>${table("exports", exports)}
 <h2>Logs</h2>${table("logs", logs)}`,

@@ -11,12 +11,17 @@ import { planRerun } from "../../core/pipeline/rerun_plan.ts";
 import { recoverInterruptedRuns } from "../../core/recover_runs.ts";
 import { describeProblems, rejectsOfRun } from "../../core/rejects_export.ts";
 import { describeReasonCount } from "../../core/reject_summary.ts";
-import { findRunLog } from "../../core/run_logs.ts";
+import { findRunLog, readLogExcerpt } from "../../core/run_logs.ts";
 import { readRunHistory } from "../../core/store/run_history.ts";
 import { described, type Gui } from "../app.ts";
 import { count, csrfField, local, page, statusBox } from "../layout.ts";
 
-const MAX_LOG_CHARS = 400_000;
+/** A long log shows its start and its end inline (whole lines); the download has it all. */
+const LOG_HEAD_BYTES = 50_000;
+const LOG_TAIL_BYTES = 10_000;
+/** Rejected rows shown per step; the CSV download has them all. */
+
+const REJECTS_SHOWN = 200;
 
 const COUNT_HEADERS = html`
   <th class="n">Read</th>
@@ -143,20 +148,19 @@ export function registerRunPages(app: Hono, gui: Gui): void {
         {
           run,
           steps: history.steps(runId).map((s) => ({ ...s, reasons: history.topReasons(s.id) })),
-          rejects: rejectsOfRun(history, runId),
+          rejects: rejectsOfRun(history, runId, REJECTS_SHOWN),
         };
     });
     if (!found) return c.text(`There is no run ${runId}.`, 404);
     const { run, steps, rejects } = found;
     const logPath = await findRunLog(project.paths.logs, runId);
-    let log = logPath ? await Deno.readTextFile(logPath) : "";
-    const cut = log.length > MAX_LOG_CHARS;
-    if (cut) log = log.slice(0, MAX_LOG_CHARS);
+    const { text: log, cutLines } = logPath
+      ? await readLogExcerpt(logPath, LOG_HEAD_BYTES, LOG_TAIL_BYTES)
+      : { text: "", cutLines: 0 };
     const failed = steps.some((s) => s.status === "failed" || s.status === "interrupted");
     const csrf = gui.secrets.csrf;
-    const rejectRows = rejects.flatMap((step) =>
-      step.rows.slice(0, 200).map((row) => ({ step, row }))
-    );
+    const rejectRows = rejects.flatMap((step) => step.rows.map((row) => ({ step, row })));
+    const rejectedInAll = rejects.reduce((sum, step) => sum + step.rowsRejected, 0);
     return c.html(page({
       title: `Run ${runId}`,
       path: "/runs",
@@ -218,6 +222,14 @@ export function registerRunPages(app: Hono, gui: Gui): void {
             <h2>Rejected rows</h2>
             <p><a class="button quiet" href="/runs/${run
               .id}/rejects.csv">Download rejected rows (CSV)</a></p>
+            ${rejectRows.length < rejectedInAll
+              ? html`
+                <p
+                  class="hint">Showing the first ${count(rejectRows.length)} of ${count(
+                    rejectedInAll,
+                  )} rejected rows; download the CSV for the rest.</p>
+              `
+              : ""}
             <div class="scroll">
               <table>
                 <thead>
@@ -245,9 +257,10 @@ export function registerRunPages(app: Hono, gui: Gui): void {
         <h2>Log</h2>
         ${logPath
           ? html`
-            <p><a class="button quiet" href="/runs/${run.id}/log" download>Download the log</a>${cut
+            <p><a class="button quiet" href="/runs/${run
+              .id}/log" download>Download the log</a>${cutLines
               ? html`
-                <span class="muted">(shown cut at ${count(MAX_LOG_CHARS)} characters)</span>
+                <span class="muted">(${count(cutLines)} lines in the middle are not shown)</span>
               `
               : ""}</p>
             <pre id="log">${log}</pre>

@@ -1,0 +1,131 @@
+/**
+ * The GUI and the CLI share one run lock: while one loads data, the other is refused with
+ * a message that names the run holding it — both ways round, across real processes.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { tryRunLock } from "../core/run_lock.ts";
+import { startGui } from "../web/server.ts";
+import { startFakeApi, TOKEN } from "./fake_api.ts";
+import { MAIN, plutus, withTempDir } from "./helpers.ts";
+
+/** A demo project with an API source that takes 3 seconds to answer. */
+async function slowProject(dir: string, apiUrl: string): Promise<string> {
+  const project = join(dir, "acme");
+  assert.equal((await plutus(["init", project, "--demo"])).code, 0);
+  await Deno.writeTextFile(join(project, ".env"), `CRM_TOKEN=${TOKEN}\n`);
+  await Deno.writeTextFile(
+    join(project, "schema", "contacts.yaml"),
+    "columns:\n  id: { type: text, required: true }\nkey: [id]\n",
+  );
+  const config = await Deno.readTextFile(join(project, "plutus.yaml"));
+  await Deno.writeTextFile(
+    join(project, "plutus.yaml"),
+    `${config}
+  slow_crm:
+    kind: api
+    url: "${apiUrl}/slow"
+    auth: { type: bearer, token: "\${CRM_TOKEN}" }
+    records: results
+    table: contacts
+`,
+  );
+  return project;
+}
+
+/** A browser-like client of the GUI: token cookie, CSRF token from the page. */
+async function guiClient(url: string) {
+  const address = new URL(url);
+  const cookie = `plutus_token=${address.searchParams.get("token")}`;
+  const page = await (await fetch(new URL("/", address), { headers: { cookie } })).text();
+  const csrf = page.match(/<meta name="csrf" content="([^"]+)">/)?.[1];
+  assert.ok(csrf, "the page carries a CSRF token");
+  return {
+    async startRun(source: string): Promise<{ status: number; body: Record<string, string> }> {
+      const response = await fetch(new URL("/run", address), {
+        method: "POST",
+        headers: {
+          cookie,
+          origin: address.origin,
+          "x-csrf-token": csrf,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: new URLSearchParams({ source }).toString(),
+      });
+      return { status: response.status, body: await response.json() };
+    },
+  };
+}
+
+/** Waits until nobody holds the lock at `path`. */
+async function lockReleased(path: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const lock = tryRunLock(path);
+    if (lock) return lock.release();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("the run lock was never released");
+}
+
+Deno.test({
+  name: "a CLI run is refused while a GUI run loads, naming the GUI run",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: () =>
+    withTempDir(async (dir) => {
+      const api = startFakeApi(5);
+      const project = await slowProject(dir, api.url);
+      const gui = startGui(project, 0);
+      try {
+        const client = await guiClient(gui.url);
+        const started = await client.startRun("slow_crm");
+        assert.deepEqual(started, { status: 200, body: {} });
+        const cli = await plutus(["run"], { cwd: project });
+        assert.equal(cli.code, 1, cli.stderr);
+        assert.match(cli.stderr, /run 1, started .* from the GUI \(plutus run --source slow_crm\)/);
+        assert.match(cli.stderr, /Wait for it to finish/);
+        assert.doesNotMatch(cli.stderr, /at .*\.ts:\d+/, "no stack trace");
+        await lockReleased(join(project, "data", "plutus.db.lock"));
+      } finally {
+        await gui.shutdown();
+        await api.close();
+      }
+    }),
+});
+
+Deno.test({
+  name: "a GUI run is refused while a CLI run loads, naming the CLI run",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: () =>
+    withTempDir(async (dir) => {
+      const api = startFakeApi(5);
+      const project = await slowProject(dir, api.url);
+      const gui = startGui(project, 0);
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-net", MAIN, "run"],
+        cwd: project,
+        env: { NO_COLOR: "1" },
+        stdout: "null",
+        stderr: "piped",
+      }).spawn();
+      try {
+        const lockFile = join(project, "data", "plutus.db.lock");
+        for (let i = 0; i < 100; i++) {
+          const note = await Deno.readTextFile(lockFile).catch(() => "");
+          if (note.startsWith(`pid ${child.pid} `)) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        const client = await guiClient(gui.url);
+        const refused = await client.startRun("slow_crm");
+        assert.equal(refused.status, 409);
+        assert.match(refused.body.error!, /run 1, started .* from the command line \(plutus run\)/);
+        assert.match(refused.body.hint!, /Wait for it to finish/);
+      } finally {
+        const status = await child.output();
+        assert.equal(status.code, 0, new TextDecoder().decode(status.stderr));
+        await gui.shutdown();
+        await api.close();
+      }
+    }),
+});
