@@ -5,15 +5,13 @@
  * @module
  */
 import { fileURLToPath as fromFileUrl } from "node:url";
+import { RUN_FLAGS } from "../runtime_flags.ts";
 
-/** The CLI as `deno task plutus` runs it: the permissions the compiled binary has. */
+/** The CLI as `deno task plutus` runs it: the flags the compiled binary has. */
 export const PLUTUS = [
   Deno.execPath(),
   "run",
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-net",
+  ...RUN_FLAGS,
   fromFileUrl(new URL("../main.ts", import.meta.url)),
 ];
 

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { RUN_FLAGS } from "../runtime_flags.ts";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { startFakeApi, TOKEN } from "./fake_api.ts";
 import { MAIN, plutus, query, withTempDir } from "./helpers.ts";
@@ -33,10 +34,7 @@ async function serve(project: string): Promise<{ url: string; process: Deno.Chil
   const process = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-net",
+      ...RUN_FLAGS,
       MAIN,
       "serve",
       "--port",

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { tryRunLock } from "../core/run_lock.ts";
+import { RUN_FLAGS } from "../runtime_flags.ts";
 import { startGui } from "../web/server.ts";
 import { startFakeApi, TOKEN } from "./fake_api.ts";
 import { MAIN, plutus, withTempDir } from "./helpers.ts";
@@ -103,7 +104,7 @@ Deno.test({
       const project = await slowProject(dir, api.url);
       const gui = startGui(project, 0);
       const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-net", MAIN, "run"],
+        args: ["run", ...RUN_FLAGS, MAIN, "run"],
         cwd: project,
         env: { NO_COLOR: "1" },
         stdout: "null",

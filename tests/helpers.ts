@@ -7,6 +7,7 @@
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { RUN_FLAGS } from "../runtime_flags.ts";
 
 /** The repository's main.ts. */
 export const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
@@ -26,7 +27,7 @@ export async function plutus(
   options: { cwd?: string; env?: Record<string, string> } = {},
 ): Promise<CliResult> {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-net", MAIN, ...args],
+    args: ["run", ...RUN_FLAGS, MAIN, ...args],
     cwd: options.cwd,
     env: { NO_COLOR: "1", ...options.env },
     stdout: "piped",

@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { browserOpener } from "../web/open_browser.ts";
+import { RUN_FLAGS } from "../runtime_flags.ts";
 import { VERSION } from "../version.ts";
 
 const TARGETS = [
@@ -15,10 +16,6 @@ const TARGETS = [
   "aarch64-apple-darwin",
   "x86_64-pc-windows-msvc",
 ];
-// Files anywhere (the project folder is the analyst's choice), the environment (.env and
-// ${VAR}), the network (API sources; the GUI on 127.0.0.1). One subprocess: the system's
-// URL opener, for `plutus serve --open` (web/open_browser.ts). No FFI.
-const PERMISSIONS = ["--allow-read", "--allow-write", "--allow-env", "--allow-net"];
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const only = Deno.args.length > 0 ? Deno.args : TARGETS;
@@ -29,7 +26,7 @@ for (const target of only) {
   const { code } = await new Deno.Command(Deno.execPath(), {
     args: [
       "compile",
-      ...PERMISSIONS,
+      ...RUN_FLAGS,
       `--allow-run=${browserOpener(target)}`,
       "--include",
       "core/pipeline/prepare_worker.ts",
