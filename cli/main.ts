@@ -27,7 +27,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "create a project folder (--demo adds sample data)",
     load: () => import("./commands/init.ts"),
   },
-  run: { summary: "load the files waiting in inbox/", load: () => import("./commands/run.ts") },
+  run: {
+    summary: "load the API sources and the files waiting in inbox/",
+    load: () => import("./commands/run.ts"),
+  },
   upload: {
     summary: "copy files into inbox/ and load them",
     load: () => import("./commands/upload.ts"),

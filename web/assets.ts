@@ -23,8 +23,10 @@ th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--lin
 th { color: var(--muted); font-weight: 600; } td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .scroll { overflow: auto; max-height: 560px; border: 1px solid var(--line); border-radius: 8px; }
 button, .button { background: var(--accent); color: #fff; border: 0; border-radius: 6px; padding: 9px 16px; font-size: 15px; cursor: pointer; text-decoration: none; display: inline-block; }
-button.quiet { background: #eef1f6; color: var(--ink); }
+button.quiet, .button.quiet { background: #eef1f6; color: var(--ink); }
 input[type=text], input[type=password], input[type=url], select, textarea { font: inherit; padding: 7px 9px; border: 1px solid #c9cfd8; border-radius: 6px; background: #fff; }
+.card input[type=text], .card input[type=password], .card input[type=url] { width: 100%; }
+.card h2 { margin-top: 0; }
 textarea { width: 100%; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; }
 label { display: block; margin: 10px 0 4px; color: var(--muted); }
 pre { background: #0f1720; color: #dbe2ea; padding: 12px; border-radius: 8px; overflow: auto; max-height: 520px; font-size: 12.5px; }

@@ -52,6 +52,11 @@ export function registerQueryPage(app: Hono, gui: Gui): void {
       const started = performance.now();
       const result = runQuery(project.paths.database, sql, LIMIT);
       const ms = Math.round(performance.now() - started);
+      // a column of numbers is right-aligned, its header too
+      const numeric = result.columns.map((_, i) =>
+        result.rows.some((row) => typeof row[i] === "number") &&
+        result.rows.every((row) => row[i] === null || typeof row[i] === "number")
+      );
       return c.html(page({
         title: "Query",
         path: "/query",
@@ -66,7 +71,9 @@ export function registerQueryPage(app: Hono, gui: Gui): void {
           <div class="scroll">
             <table id="results">
               <thead>
-                <tr>${result.columns.map((name) => html`<th>${name}</th>`)}</tr>
+                <tr>${result.columns.map((name, i) =>
+                  html`<th class="${numeric[i] ? "n" : ""}">${name}</th>`
+                )}</tr>
               </thead>
               <tbody>${result.rows.map((row) =>
                 html`<tr>${

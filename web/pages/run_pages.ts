@@ -21,7 +21,7 @@ const LOG_HEAD_BYTES = 50_000;
 const LOG_TAIL_BYTES = 10_000;
 /** Rejected rows shown per step; the CSV download has them all. */
 
-const REJECTS_SHOWN = 200;
+const REJECTS_SHOWN = 100;
 
 const COUNT_HEADERS = html`
   <th class="n">Read</th>

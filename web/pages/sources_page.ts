@@ -44,7 +44,7 @@ export function registerSourcesPage(app: Hono, gui: Gui): void {
         return html`<form class="card" method="post" action="/sources/${name}">${csrfField(csrf)}
 <h2>${name} <span class="badge">API</span></h2>
 <p class="hint">Into table <strong>${source.table}</strong>; ${source.paginate.type} pagination.</p>
-<label for="url-${name}">URL</label><input type="url" id="url-${name}" name="url" value="${source.url}" style="width:100%">
+<label for="url-${name}">URL</label><input type="url" id="url-${name}" name="url" value="${source.url}">
 <label for="params-${name}">Params (one name=value a line)</label><textarea id="params-${name}" name="params" rows="3">${params}</textarea>
 ${
           auth
@@ -53,7 +53,7 @@ ${
               <input type="password" id="key-${name}" name="key" autocomplete="off" placeholder="${key
                 ? `${SecretMask.preview(key)} — type a new key to replace it`
                 : "not set"}"
-                style="width:100%">
+              >
             `
             : html`<p class="hint">No auth: the API is read without a key.</p>`
         }

@@ -62,7 +62,9 @@ export function registerUploadPage(app: Hono, gui: Gui): void {
       const declared = Number(c.req.header("content-length") ?? 0);
       if (declared > limit) {
         return c.json({
-          error: `${name} is larger than the upload limit of ${project.config.upload_limit_mb} MB.`,
+          error:
+            `${name} is larger than the upload limit of ${project.config.upload_limit_mb} MB. ` +
+            "Raise upload_limit_mb in plutus.yaml, or copy the file into inbox/ and click Run.",
         }, 413);
       }
       const received = await receiveIntoInbox(body, name, project.paths.inbox, limit);
