@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { linkNext } from "./api_pages.ts";
 import { getPath, leafPaths, splitPath } from "./dot_path.ts";
-import { retryAfter } from "./http_client.ts";
+import { HttpClient, retryAfter } from "./http_client.ts";
+import { SecretMask } from "../../config/env.ts";
 import { newer } from "../pipeline/prepare_api.ts";
 
 Deno.test("linkNext() finds rel=next in RFC 8288 Link headers as GitHub and Shopify send them", () => {
@@ -53,4 +54,34 @@ Deno.test("newer() keeps the greatest incremental value: numbers by size, dates 
   assert.equal(newer(9, 10), 10);
   assert.equal(newer(10, null), 10);
   assert.equal(newer(10, ""), 10);
+});
+
+Deno.test("rate_limit spaces requests, also when several are made at once", async () => {
+  const arrivals: number[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, () => {
+    arrivals.push(performance.now());
+    return Response.json({ ok: true });
+  });
+  try {
+    const client = new HttpClient({
+      source: "crm",
+      timeoutSeconds: 5,
+      retries: 0,
+      rateLimit: 20,
+      headers: {},
+      mask: new SecretMask(),
+    });
+    const url = `http://127.0.0.1:${server.addr.port}/`;
+    await client.getJson(url);
+    await Promise.all([client.getJson(url), client.getJson(url), client.getJson(url)]);
+    await client.getJson(url);
+    assert.equal(arrivals.length, 5);
+    // 20 per second: 50 ms apart (arrival times at the server jitter by a few ms)
+    const gaps = arrivals.slice(1).map((at, i) => at - arrivals[i]!);
+    const shown = gaps.map((g) => g.toFixed(0)).join(", ");
+    assert.ok(gaps.every((gap) => gap >= 35), `gaps ${shown} ms`);
+    assert.ok(arrivals[4]! - arrivals[0]! >= 190, `gaps ${shown} ms`);
+  } finally {
+    await server.shutdown();
+  }
 });

@@ -41,10 +41,11 @@ const RETRY_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 // The longest wait Plutus accepts from Retry-After before giving up on a source.
 const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
-/** A client for one source: it remembers when the last request went, for the rate limit. */
+/** A client for one source: it keeps the source's pace, for the rate limit. */
 export class HttpClient {
   readonly #options: HttpOptions;
-  #lastRequest = 0;
+  /** When the next request may go, under the rate limit. */
+  #nextSlot = 0;
 
   constructor(options: HttpOptions) {
     this.#options = options;
@@ -117,13 +118,15 @@ export class HttpClient {
     });
   }
 
+  /** Waits for this request's turn: each one reserves the next free slot at once, so
+   * requests made together (a page fetched ahead) keep the rate too. */
   async #pace(): Promise<void> {
     const rate = this.#options.rateLimit;
-    if (rate) {
-      const gap = 1000 / rate - (Date.now() - this.#lastRequest);
-      if (gap > 0) await sleep(gap);
-    }
-    this.#lastRequest = Date.now();
+    if (!rate) return;
+    const now = Date.now();
+    const slot = Math.max(now, this.#nextSlot);
+    this.#nextSlot = slot + 1000 / rate;
+    if (slot > now) await sleep(slot - now);
   }
 }
 
