@@ -25,10 +25,11 @@ export interface Measured {
   stderr: string;
 }
 
-/** Runs `argv` and measures it. */
+/** Runs `argv` and measures it; past `timeoutMs` it is killed (and says so in stderr). */
 export async function measureCommand(
   argv: string[],
   env: Record<string, string> = {},
+  timeoutMs?: number,
 ): Promise<Measured> {
   const started = performance.now();
   const child = new Deno.Command(argv[0]!, {
@@ -42,8 +43,14 @@ export async function measureCommand(
     const kb = peakOf(child.pid);
     if (kb !== undefined) peakKb = Math.max(peakKb, kb);
   }, 25);
+  let timedOut = false;
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGKILL");
+  }, timeoutMs);
   const output = await child.output();
   clearInterval(poll);
+  clearTimeout(timer);
   const ms = performance.now() - started;
   const decoder = new TextDecoder();
   return {
@@ -51,7 +58,7 @@ export async function measureCommand(
     ms,
     peakMb: peakKb > 0 ? peakKb / 1024 : undefined,
     stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
+    stderr: decoder.decode(output.stderr) + (timedOut ? `\n(killed after ${timeoutMs} ms)` : ""),
   };
 }
 

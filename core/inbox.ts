@@ -1,6 +1,7 @@
 /**
  * The files of a project's inbox/ and archive/: listing what waits, fingerprinting it,
- * copying uploads in, and moving loaded files out. Plutus never deletes an input file.
+ * copying uploads in, and moving loaded files out. Plutus never deletes an input file
+ * (only the unfinished `.part` copies of one that a killed upload left behind).
  *
  * @module
  */
@@ -112,15 +113,40 @@ export async function copyIntoInbox(source: string, inbox: string): Promise<stri
   const waiting = join(inbox, name);
   if (await sameContent(source, waiting)) return name;
   const target = await freeName(inbox, name);
-  const part = join(inbox, `.${target}.part`);
+  const part = partName(inbox, target);
   try {
     await Deno.copyFile(source, part);
+    // on disk before it gets its real name: after a power cut, a file in inbox/ is whole
+    using copy = await Deno.open(part, { read: true, write: true });
+    await copy.sync();
     await Deno.rename(part, join(inbox, target));
   } catch (error) {
     await Deno.remove(part).catch(() => {});
     throw error;
   }
   return target;
+}
+
+/** A temporary name beside `target`, unique so that two uploads never share one. */
+function partName(inbox: string, target: string): string {
+  return join(inbox, `.${target}.${crypto.randomUUID().slice(0, 8)}.part`);
+}
+
+/**
+ * Removes unfinished copies (`.*.part`) that a killed process left in inbox/ more than
+ * `olderThanMs` ago: they are never input files, only their incomplete shadows.
+ */
+export async function removeStaleParts(inbox: string, olderThanMs = 3_600_000): Promise<void> {
+  try {
+    for await (const entry of Deno.readDir(inbox)) {
+      if (!entry.isFile || !entry.name.startsWith(".") || !entry.name.endsWith(".part")) continue;
+      const path = join(inbox, entry.name);
+      const { mtime } = await Deno.stat(path);
+      if (mtime && Date.now() - mtime.getTime() > olderThanMs) await Deno.remove(path);
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
 }
 
 async function sameContent(a: string, b: string): Promise<boolean> {
@@ -148,7 +174,7 @@ export async function receiveIntoInbox(
   const clean = safeFileName(name);
   await Deno.mkdir(inbox, { recursive: true });
   const target = await freeName(inbox, clean);
-  const part = join(inbox, `.${target}.part`);
+  const part = partName(inbox, target);
   let bytes = 0;
   try {
     using file = await Deno.open(part, { write: true, createNew: true });

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { listSome } from "../list_text.ts";
 import { errorMessage, PlutusError } from "../../config/errors.ts";
 import type { TableSchema } from "../../schema/table_schema.ts";
 import type { StepResult } from "../events.ts";
@@ -232,7 +233,7 @@ function noteOpened(
     `read as ${info.format}` + (info.sheet ? `, sheet "${info.sheet}"` : "") +
       (info.encoding ? `, ${info.encoding}` : "") +
       (info.delimiter ? `, delimiter ${JSON.stringify(info.delimiter)}` : "") +
-      `, header on line ${message.headerLine}: ${message.header.join(" | ")}`,
+      `, header on line ${message.headerLine}: ${listSome(message.header, 100, " | ")}`,
   );
   log.info(
     `columns: ${
@@ -249,7 +250,18 @@ function noteOpened(
     result.notes.push(`skipped ${info.skippedLines} ${unitOf(info)}(s) above the header`);
   }
   if (message.unusedHeaders.length > 0) {
-    log.info(`headers not loaded (no column maps them): ${message.unusedHeaders.join(", ")}`);
+    log.info(`headers not loaded (no column maps them): ${listSome(message.unusedHeaders, 100)}`);
+  }
+  // A column without a name cannot be mapped; say so, in case it holds data.
+  const unnamed = message.header.flatMap((h, i) => (h === "" ? [String(i + 1)] : []));
+  if (unnamed.length > 0 && unnamed.length < message.header.length) {
+    result.notes.push(
+      `column${unnamed.length > 1 ? "s" : ""} ${listSome(unnamed, 10)} of the header ${
+        unnamed.length > 1 ? "have" : "has"
+      } no name: ${unnamed.length > 1 ? "their" : "its"} values are not loaded (give ${
+        unnamed.length > 1 ? "them names" : "it a name"
+      } in the file to map ${unnamed.length > 1 ? "them" : "it"})`,
+    );
   }
 }
 

@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import { RunLockedError } from "../../config/errors.ts";
 import type { RunListener, RunResult, StepResult } from "../events.ts";
-import { listInbox } from "../inbox.ts";
+import { listInbox, removeStaleParts } from "../inbox.ts";
 import type { Project } from "../project.ts";
 import { readRunHistory } from "../store/run_history.ts";
 import { SqliteStore } from "../store/sqlite_store.ts";
@@ -58,6 +58,7 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
   let log: RunLogger = new NullLog();
   try {
     const interrupted = dryRun ? [] : store.markInterrupted();
+    if (!dryRun) await removeStaleParts(project.paths.inbox);
 
     for (const id of interrupted) {
       warnings.push(

@@ -74,7 +74,14 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
       );
     }
   };
-  const sampleText = decode(sample.subarray(bomLength), true, 1);
+  // Line ends become "\n" wherever the file has any: files joined or edited by hand mix
+  // CRLF and LF, and one parse must split both. Files with CR alone (old Mac) stay as
+  // they are. A CR that ends a chunk waits in `carry` until its LF arrives.
+  const rawSample = decode(sample.subarray(bomLength), true, 1);
+  const unify = rawSample.includes("\n")
+    ? (text: string) => text.replaceAll("\r\n", "\n")
+    : (text: string) => text;
+  const sampleText = unify(rawSample);
   assertText(sampleText, fileName);
   const layout = sniffCsvLayout(sampleText, options);
   const parser = new Papa.Parser({
@@ -87,6 +94,17 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
   const afterSkip = sampleText.slice(layout.headerOffset);
   const head = readFirstRow(afterSkip, layout.delimiter, layout.newline, options.quote);
   const headerCells = head.cells;
+  if (head.end >= afterSkip.length && sample.length === SAMPLE_BYTES) {
+    throw new SourceError(
+      `${fileName}:${layout.skipLines + 1}: the header line does not end within the first MB`,
+      {
+        code: "no_header",
+        location: `${fileName}:${layout.skipLines + 1}`,
+        hint:
+          "This is not a CSV export with a header line (is it one long line of data, or another format?). Export it again as CSV.",
+      },
+    );
+  }
   if (!headerCells || headerCells.every((cell) => cell.trim() === "")) {
     throw new SourceError(
       `${fileName} has no header line${
@@ -107,16 +125,16 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
   async function* rows(): AsyncGenerator<RowBatch> {
     let line = headerLine + 1 + headerCells!.reduce((n, cell) => n + lineBreaks(cell), 0);
     let done = sample.length < SAMPLE_BYTES;
-    const buffer = new Uint8Array(CHUNK_BYTES);
+    let buffer = new Uint8Array(CHUNK_BYTES);
     let stopping = false;
     try {
       while (true) {
         if (!done) {
           const bytes = await readUpTo(file, buffer);
-          done = bytes.length < CHUNK_BYTES;
-          carry += decode(bytes, !done, line);
+          done = bytes.length < buffer.length;
+          carry = unify(carry + decode(bytes, !done, line));
         }
-        if (done) carry += decode(new Uint8Array(), false, line);
+        if (done) carry = unify(carry + decode(new Uint8Array(), false, line));
         const input = carry;
         const result = parse(input, done);
         carry = done ? "" : input.slice(result.meta.cursor);
@@ -127,6 +145,10 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
           throw unclosedQuote(fileName, line + before);
         }
         const data = result.data;
+        // A row longer than a chunk is parsed again from its start with each chunk read:
+        // read more at a time while no row ends, so that a huge row costs linear time.
+        const wanted = data.length === 0 ? Math.min(buffer.length * 2, 16 << 20) : CHUNK_BYTES;
+        if (wanted !== buffer.length) buffer = new Uint8Array(wanted);
         // The line break that ends the last line is not a blank row of its own.
         const lastRow = data.at(-1);
         if (done && lastRow?.length === 1 && lastRow[0] === "") data.pop();

@@ -44,8 +44,25 @@ Deno.test("openCsv() reads a plain CSV with the line of every row", async () => 
 
 Deno.test("openCsv() counts lines inside quoted values and CRLF endings", async () => {
   const { rows, lines } = await read('a,b\r\n"x\r\ny",1\r\n"p ""q""",2\r\n\r\nlast,3');
-  assert.deepEqual(rows, [["x\r\ny", "1"], ['p "q"', "2"], ["last", "3"]]);
+  // a line break inside a value is kept, as "\n" whatever the file used
+  assert.deepEqual(rows, [["x\ny", "1"], ['p "q"', "2"], ["last", "3"]]);
   assert.deepEqual(lines, [2, 4, 6]);
+});
+
+Deno.test("openCsv() splits files that mix CRLF and LF line ends, and CR-only files", async () => {
+  const mixed = await read('a,b\r\n1,2\n3,"x"\r\n"y",4\n5,6');
+  assert.deepEqual(mixed.rows, [["1", "2"], ["3", "x"], ["y", "4"], ["5", "6"]]);
+  assert.deepEqual(mixed.lines, [2, 3, 4, 5]);
+  assert.deepEqual(mixed.broken, []);
+  const mac = await read("a,b\r1,2\r3,4\r");
+  assert.deepEqual(mac.rows, [["1", "2"], ["3", "4"]]);
+  assert.deepEqual(mac.lines, [2, 3]);
+  // a CRLF split between the first 1 MB the reader takes and the rest is one line end
+  const filler = "x".repeat((1 << 20) - 8);
+  const split = await read(`a,b\r\n${filler},1\r\nlast,2\r\n${"y,3\r\n".repeat(20_000)}`);
+  assert.deepEqual(split.rows.slice(0, 3).map((row) => row[1]), ["1", "2", "3"]);
+  assert.equal(split.rows.length, 20_002);
+  assert.equal(split.lines.at(-1), 20_003);
 });
 
 Deno.test("openCsv() sniffs the delimiter, also beside decimal commas", async () => {

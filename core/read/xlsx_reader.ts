@@ -124,6 +124,22 @@ interface CellContext {
   date1904: boolean;
 }
 
+/** A row's XML longer than this is not a spreadsheet row: the reader stops, memory bounded. */
+const MAX_ROW_CHARS = 32 << 20;
+
+function oversizedRow(fileName: string, row: number): SourceError {
+  return new SourceError(
+    `${fileName} is not a readable workbook: after row ${
+      row - 1
+    }, its sheet holds more than 32 MB without a complete row`,
+    {
+      code: "corrupt_file",
+      location: fileName,
+      hint: "The file is damaged or was not made by a spreadsheet program. Export it again.",
+    },
+  );
+}
+
 /** Reads rows from the sheet's XML as it inflates. */
 async function* scanRows(
   stream: ReadableStream<Uint8Array>,
@@ -138,7 +154,10 @@ async function* scanRows(
     for await (const chunk of stream) {
       carry += decoder.decode(chunk, { stream: true });
       const end = carry.lastIndexOf("</row>");
-      if (end === -1) continue;
+      if (end === -1) {
+        if (carry.length > MAX_ROW_CHARS) throw oversizedRow(fileName, nextRow);
+        continue;
+      }
       const complete = carry.slice(0, end + 6);
       carry = carry.slice(end + 6);
       for (const row of rowsIn(complete, context, nextRow)) {

@@ -147,9 +147,10 @@ export async function entryStream(
       new DecompressionStream("deflate-raw") as unknown as TransformStream<Uint8Array, Uint8Array>,
     )
     : compressed;
+  // Real sheets inflate 5 to 100 times; a small part may do more, hence the 64 KB floor.
   const allowed = Math.min(
     limits.maxBytes,
-    Math.max(entry.compressedSize, 1 << 20) * limits.maxRatio,
+    Math.max(entry.compressedSize, 1 << 16) * limits.maxRatio,
   );
   let total = 0;
   return inflated.pipeThrough(

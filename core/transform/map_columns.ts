@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { listSome } from "../list_text.ts";
 import { SourceError } from "../../config/errors.ts";
 import { closestMatch, normalizeName } from "../../config/closest_match.ts";
 import type { CleanRuleSpec } from "../../config/clean_rule_model.ts";
@@ -72,6 +73,9 @@ export function mapColumns(
           found.ambiguous.join(", ")
         }`,
       );
+      hints.push(
+        `map ${column} to one of them by its exact spelling (${column}: {from: "…"}); where they are spelled alike, rename one of them in the file`,
+      );
       continue;
     }
     const explicit = written?.from !== undefined;
@@ -98,7 +102,7 @@ export function mapColumns(
     const wrongFile = problems.length >= 3 && problems.length * 2 > Math.max(explicit, 1);
     throw new SourceError(
       `${context.fileName}:${context.headerLine}: ${problems.join("; ")}. Headers found: ${
-        header.map((h) => (h === "" ? "(blank)" : h)).join(", ")
+        listSome(header.map((h) => (h === "" ? "(blank)" : h)))
       }`,
       {
         code: "missing_header",

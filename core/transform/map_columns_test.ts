@@ -72,7 +72,14 @@ Deno.test("mapColumns() refuses a header that appears twice", () => {
   );
   assert.throws(
     () => mapColumns(table, undefined, ["EMAIL", "Email"], context),
-    /matches more than one header: "EMAIL" \(column 1\), "Email" \(column 2\)/,
+    (error: SourceError) => {
+      assert.match(
+        error.message,
+        /matches more than one header: "EMAIL" \(column 1\), "Email" \(column 2\)/,
+      );
+      assert.match(error.hint!, /map email to one of them by its exact spelling/);
+      return true;
+    },
   );
   // an exact spelling wins over loose ones
   assert.equal(mapColumns(table, undefined, ["email", "Email"], context).columns[0]?.index, 0);

@@ -1,0 +1,120 @@
+/**
+ * The bad-input corpus through the real CLI: every file an analyst could feed Plutus by
+ * mistake or bad luck ends in a clear error that says where, with nothing loaded and the
+ * file left in inbox/ — or in exactly the right rows. None crashes, hangs or takes more
+ * than a bounded amount of memory. Expectations: tests/corpus/expected.ts.
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { measureCommand, PLUTUS } from "../bench/measure.ts";
+import { bigFiles, EXPECTED, type Expected, PROJECT } from "./corpus/expected.ts";
+import { filesIn, query, withTempDir, writeFiles } from "./helpers.ts";
+
+const CORPUS = fileURLToPath(new URL("./corpus/files/", import.meta.url));
+const MEMORY_BOUND_MB = 400;
+const TIME_BOUND_MS = 60_000;
+
+Deno.test("the corpus holds at least 30 files, each with an expected outcome", async () => {
+  const committed = await filesIn(CORPUS);
+  const all = [...committed, ...Object.keys(bigFiles())].sort();
+  assert.ok(all.length >= 30, `${all.length} files`);
+  assert.deepEqual(all, Object.keys(EXPECTED).sort());
+});
+
+Deno.test({
+  name: "every bad input ends in a clear error or a correct load, within time and memory",
+  sanitizeResources: false,
+  fn: () =>
+    withTempDir(async (dir) => {
+      const inputs = join(dir, "inputs");
+      await Deno.mkdir(inputs);
+      for (const name of await filesIn(CORPUS)) {
+        await Deno.copyFile(join(CORPUS, name), join(inputs, name));
+      }
+      for (const [name, text] of Object.entries(bigFiles())) {
+        await Deno.writeTextFile(join(inputs, name), text);
+      }
+      const names = Object.keys(EXPECTED).sort();
+      const failures: string[] = [];
+      // two at a time: the machine has two cores
+      for (let i = 0; i < names.length; i += 2) {
+        const results = await Promise.all(
+          names.slice(i, i + 2).map((name) =>
+            check(name, EXPECTED[name]!, join(inputs, name), join(dir, name)).then(
+              () => undefined,
+              (error) => `${name}: ${(error as Error).message}`,
+            )
+          ),
+        );
+        failures.push(...results.filter((r): r is string => r !== undefined));
+      }
+      assert.deepEqual(failures, []);
+    }),
+});
+
+async function check(name: string, expected: Expected, input: string, project: string) {
+  await writeFiles(project, PROJECT);
+  const run = await measureCommand(
+    [...PLUTUS, "upload", input, "--project", project],
+    {},
+    TIME_BOUND_MS,
+  );
+  const output = run.stdout + run.stderr;
+  assert.doesNotMatch(output, /killed after/, "hung");
+  assert.ok((run.peakMb ?? 0) < MEMORY_BOUND_MB, `peak memory ${run.peakMb?.toFixed(0)} MB`);
+  assert.doesNotMatch(output, /\n\s+at .+:\d+:\d+/, "a stack trace was printed");
+  assert.equal(run.code, expected.status === "succeeded" ? 0 : 1, output);
+
+  const [step] = query(project, "SELECT * FROM _plutus_steps") as {
+    status: string;
+    error: string | null;
+    rows_inserted: number;
+    rows_duplicate: number;
+  }[];
+  assert.ok(step, "no step was recorded");
+  assert.equal(step.status, expected.status, step.error ?? "");
+  if (expected.message) {
+    const shown = expected.status === "failed" ? step.error ?? "" : output;
+    assert.match(shown, expected.message);
+  }
+  if (expected.status === "failed") {
+    assert.deepEqual(await filesIn(join(project, "inbox")), [name], "the file stays in inbox/");
+    assert.equal(tableRows(project), 0, "a failed file loads nothing");
+  } else {
+    assert.deepEqual(await filesIn(join(project, "inbox")), [], "a loaded file is archived");
+  }
+  if (expected.inserted !== undefined) assert.equal(step.rows_inserted, expected.inserted);
+  if (expected.duplicate !== undefined) assert.equal(step.rows_duplicate, expected.duplicate);
+  const rejects = query(project, "SELECT location, column_name, reason FROM _plutus_rejects") as {
+    location: string;
+    column_name: string | null;
+    reason: string;
+  }[];
+  assert.equal(
+    new Set(rejects.map((r) => r.location)).size,
+    expected.rejects?.length ?? 0,
+    `rejects: ${JSON.stringify(rejects)}`,
+  );
+  for (const [location, reason] of expected.rejects ?? []) {
+    const found = rejects.filter((r) => r.location === location);
+    assert.ok(
+      found.some((r) => reason.test(r.column_name ? `${r.column_name}: ${r.reason}` : r.reason)),
+      `${location}: ${JSON.stringify(found)}`,
+    );
+  }
+  if (expected.rows) {
+    const rows = query(
+      project,
+      "SELECT id, email, name, amount, signup FROM contacts ORDER BY id",
+    ).map((row) => Object.values(row));
+    assert.deepEqual(rows, expected.rows);
+  }
+}
+
+function tableRows(project: string): number {
+  const exists = query(project, "SELECT 1 FROM sqlite_schema WHERE name = 'contacts'");
+  return exists.length === 0
+    ? 0
+    : (query(project, "SELECT count(*) AS n FROM contacts")[0] as { n: number }).n;
+}

@@ -1,0 +1,241 @@
+/**
+ * Fault injection: start a real `plutus` process on a large file or a many-page API source,
+ * kill it with SIGKILL at a chosen moment, and check what the analyst would find: a sound
+ * database, each table holding all of the step's rows or none, the input file in inbox/ or
+ * archive/ exactly once (never lost, never twice), no run left "running", and a rerun that
+ * ends with exactly the expected rows. Used by tests/crash_e2e_test.ts (a few kill points)
+ * and tools/torture.ts (many).
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { join } from "node:path";
+import { ORDERS_CONFIG, ORDERS_SCHEMA, writeOrdersCsv } from "../bench/marketing_csv.ts";
+import { RUN_FLAGS } from "../runtime_flags.ts";
+import { type FakeApi, startFakeApi, TOKEN } from "./fake_api.ts";
+import { expectCode, MAIN, plutus } from "./helpers.ts";
+
+/** One scenario: a project to make, the command to kill, how many rows it must end with. */
+export interface CrashScenario {
+  name: string;
+  table: string;
+  expectedRows: number;
+  /** Makes a fresh project in `dir`. */
+  setUp(dir: string): Promise<void>;
+  /** The plutus arguments of the run to kill. */
+  args(dir: string): string[];
+  /** What the analyst does after the crash to finish the job. */
+  recover(dir: string): Promise<void>;
+  /** Checks of the scenario's own, after the kill. */
+  afterKill?(dir: string, rows: number): void;
+  close(): Promise<void>;
+}
+
+/** What one kill left. */
+export interface KillOutcome {
+  delayMs: number;
+  /** False when the run had finished before the kill came. */
+  killed: boolean;
+  rowsAfterKill: number;
+}
+
+const BIG_FILE = "orders_big.csv";
+
+/** `plutus upload` of a generated orders export of `rows` rows. */
+export async function uploadScenario(workDir: string, rows: number): Promise<CrashScenario> {
+  const file = join(workDir, BIG_FILE);
+  const counts = await writeOrdersCsv(file, rows);
+  return {
+    name: `upload of ${rows.toLocaleString("en-US")} rows`,
+    table: "orders",
+    expectedRows: counts.rows - counts.duplicates - counts.bad,
+    async setUp(dir) {
+      await Deno.mkdir(join(dir, "schema"), { recursive: true });
+      await Deno.writeTextFile(join(dir, "plutus.yaml"), ORDERS_CONFIG);
+      await Deno.writeTextFile(join(dir, "schema", "orders.yaml"), ORDERS_SCHEMA);
+    },
+    args: (dir) => ["upload", file, "--project", dir],
+    async recover(dir) {
+      // A file in inbox/ loads (or is archived as loaded) with run; else upload it again.
+      const waiting = inputCopies(dir).inbox.length > 0;
+      const result = waiting
+        ? await plutus(["run", "--project", dir])
+        : await plutus(["upload", file, "--project", dir]);
+      expectCode(result, 0);
+    },
+    afterKill(dir, rows) {
+      const { inbox, archive } = inputCopies(dir);
+      assert.ok(inbox.length + archive.length <= 1, `one copy at most: ${[...inbox, ...archive]}`);
+      // archived only after its rows were committed
+      if (archive.length > 0) assert.ok(rows > 0, "archived, but its rows are not in the table");
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+/** `plutus run` of an incremental, cursor-paged API source with `records` records. */
+export function apiScenario(records: number): CrashScenario {
+  const api: FakeApi = startFakeApi(records);
+  return {
+    name: `API source of ${records.toLocaleString("en-US")} records`,
+    table: "contacts",
+    expectedRows: records,
+    async setUp(dir) {
+      await Deno.mkdir(join(dir, "schema"), { recursive: true });
+      await Deno.writeTextFile(join(dir, ".env"), `CRM_TOKEN=${TOKEN}\n`);
+      await Deno.writeTextFile(
+        join(dir, "schema", "contacts.yaml"),
+        "columns:\n  id: { type: text, required: true }\n  email: { type: email }\n  updated_at: { type: datetime }\nkey: [id]\n",
+      );
+      await Deno.writeTextFile(
+        join(dir, "plutus.yaml"),
+        `sources:
+  crm:
+    kind: api
+    url: "${api.url}/crm/v3/objects/contacts"
+    auth: { type: bearer, token: "\${CRM_TOKEN}" }
+    params: { limit: 100 }
+    records: results
+    paginate: { type: cursor, cursor: paging.next.after, param: after }
+    incremental: { field: updatedAt, param: updated_since }
+    max_pages: 100000
+    table: contacts
+    columns: { email: properties.email, updated_at: updatedAt }
+`,
+      );
+    },
+    args: (dir) => ["run", "--project", dir],
+    async recover(dir) {
+      expectCode(await plutus(["run", "--project", dir]), 0);
+    },
+    afterKill(dir, rows) {
+      // The position advances with the rows, in the same transaction, or not at all.
+      const state = readDb(
+        dir,
+        (db) =>
+          db.prepare("SELECT count(*) AS n FROM _plutus_state WHERE source = 'crm'").get() as {
+            n: number;
+          },
+      ) ?? { n: 0 };
+      assert.equal(state.n, rows > 0 ? 1 : 0, "the incremental position moved without its rows");
+    },
+    close: () => api.close(),
+  };
+}
+
+/** How long the scenario's run takes when nothing kills it (and that it ends right). */
+export async function calibrate(scenario: CrashScenario, dir: string): Promise<number> {
+  await scenario.setUp(dir);
+  const started = performance.now();
+  expectCode(await plutus(scenario.args(dir)), 0);
+  const ms = performance.now() - started;
+  assert.equal(rowCount(dir, scenario.table), scenario.expectedRows);
+  return ms;
+}
+
+/** Runs the scenario in a fresh project `dir`, kills it after `delayMs`, checks, recovers. */
+export async function killAndCheck(
+  scenario: CrashScenario,
+  dir: string,
+  delayMs: number,
+): Promise<KillOutcome> {
+  await scenario.setUp(dir);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...RUN_FLAGS, MAIN, ...scenario.args(dir)],
+    env: { NO_COLOR: "1" },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  await new Promise((resolve) => setTimeout(resolve, delayMs));
+  try {
+    child.kill("SIGKILL");
+  } catch {
+    // it has just ended by itself
+  }
+  const killed = (await child.status).signal === "SIGKILL";
+
+  const context = `${scenario.name}, killed after ${Math.round(delayMs)} ms`;
+  try {
+    const integrity = readDb(dir, (db) => db.prepare("PRAGMA integrity_check").get());
+    if (integrity) assert.equal(integrity.integrity_check, "ok");
+    const rows = rowCount(dir, scenario.table);
+    assert.ok(
+      rows === 0 || rows === scenario.expectedRows,
+      `${rows} rows: neither none nor all ${scenario.expectedRows}`,
+    );
+    scenario.afterKill?.(dir, rows);
+
+    // status tells the truth: the dead run is interrupted, not running
+    const statusResult = expectCode(await plutus(["status", "--json", "--project", dir]), 0);
+    if (statusResult.stdout.trim().startsWith("{") || statusResult.stdout.trim().startsWith("[")) {
+      assert.doesNotMatch(statusResult.stdout, /"status":\s*"running"/);
+    }
+
+    await scenario.recover(dir);
+    assert.equal(rowCount(dir, scenario.table), scenario.expectedRows, "after the rerun");
+    const running = readDb(
+      dir,
+      (db) => db.prepare("SELECT count(*) AS n FROM _plutus_runs WHERE status = 'running'").get(),
+    );
+    assert.equal(running?.n, 0, "a run is left running");
+    return { delayMs, killed, rowsAfterKill: rows };
+  } catch (error) {
+    (error as Error).message = `${context}: ${(error as Error).message}`;
+    throw error;
+  }
+}
+
+/** Copies of the big input file waiting in inbox/ and kept in archive/. */
+function inputCopies(dir: string): { inbox: string[]; archive: string[] } {
+  const named = (name: string) => name.startsWith("orders_big") && name.endsWith(".csv");
+  const list = (folder: string): string[] => {
+    try {
+      return [...Deno.readDirSync(folder)].flatMap((entry) =>
+        entry.isDirectory
+          ? list(join(folder, entry.name))
+          : named(entry.name)
+          ? [join(folder, entry.name)]
+          : []
+      );
+    } catch {
+      return [];
+    }
+  };
+  return { inbox: list(join(dir, "inbox")), archive: list(join(dir, "archive")) };
+}
+
+function rowCount(dir: string, table: string): number {
+  return readDb(dir, (db) => {
+    const exists = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
+      .get(table);
+    return exists
+      ? (db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n
+      : 0;
+  }) ?? 0;
+}
+
+/** Reads the project database, or gives undefined when there is none yet. */
+function readDb<T>(dir: string, read: (db: DatabaseSync) => T): T | undefined {
+  const path = join(dir, "data", "plutus.db");
+  try {
+    Deno.statSync(path);
+  } catch {
+    return undefined;
+  }
+  const db = new DatabaseSync(path);
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Kill points spread over a run of `ms`: `count` of them, evenly or at random. */
+export function killPoints(ms: number, count: number, random = false): number[] {
+  return Array.from(
+    { length: count },
+    (_, i) =>
+      random ? ms * (0.02 + Math.random() * 1.0) : ms * (0.1 + (0.85 * i) / Math.max(1, count - 1)),
+  );
+}
