@@ -74,26 +74,24 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
       );
     }
   };
-  // Line ends become "\n" wherever the file has any: files joined or edited by hand mix
-  // CRLF and LF, and one parse must split both. Files with CR alone (old Mac) stay as
-  // they are. A CR that ends a chunk waits in `carry` until its LF arrives.
-  const rawSample = decode(sample.subarray(bomLength), true, 1);
-  const unify = rawSample.includes("\n")
-    ? (text: string) => text.replaceAll("\r\n", "\n")
-    : (text: string) => text;
-  const sampleText = unify(rawSample);
+  const sampleText = decode(sample.subarray(bomLength), true, 1);
   assertText(sampleText, fileName);
   const layout = sniffCsvLayout(sampleText, options);
+  // Files joined or edited by hand mix CRLF and LF: split at every LF, and drop the CR
+  // that ends a row's last value (papaparse already skips it after a closing quote).
+  // Line breaks inside quoted values stay as the file has them. CR alone: old Mac files.
+  const newline = layout.newline === "\r" ? "\r" : "\n";
   const parser = new Papa.Parser({
     delimiter: layout.delimiter,
-    newline: layout.newline,
+    newline,
     quoteChar: options.quote ?? '"',
   });
   const parse = (input: string, last: boolean) => parser.parse(input, 0, !last) as ParseResult;
 
   const afterSkip = sampleText.slice(layout.headerOffset);
-  const head = readFirstRow(afterSkip, layout.delimiter, layout.newline, options.quote);
+  const head = readFirstRow(afterSkip, layout.delimiter, newline, options.quote);
   const headerCells = head.cells;
+  if (headerCells) dropEndingCr(headerCells);
   if (head.end >= afterSkip.length && sample.length === SAMPLE_BYTES) {
     throw new SourceError(
       `${fileName}:${layout.skipLines + 1}: the header line does not end within the first MB`,
@@ -132,9 +130,9 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
         if (!done) {
           const bytes = await readUpTo(file, buffer);
           done = bytes.length < buffer.length;
-          carry = unify(carry + decode(bytes, !done, line));
+          carry += decode(bytes, !done, line);
         }
-        if (done) carry = unify(carry + decode(new Uint8Array(), false, line));
+        if (done) carry += decode(new Uint8Array(), false, line);
         const input = carry;
         const result = parse(input, done);
         carry = done ? "" : input.slice(result.meta.cursor);
@@ -155,8 +153,8 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
         // When the parsed text has one line break per row, no value spans lines, and the
         // line numbers need no look inside the values.
         const parsedEnd = done ? input.length : result.meta.cursor;
-        const endsOpen = done && !input.endsWith(layout.newline) ? 1 : 0;
-        const oneLineEach = countOf(input, layout.newline, parsedEnd) === data.length - endsOpen;
+        const endsOpen = done && !input.endsWith(newline) ? 1 : 0;
+        const oneLineEach = countOf(input, newline, parsedEnd) === data.length - endsOpen;
 
         const batch: RowBatch = { rows: [], lines: [], broken: [] };
         const rowErrors = result.errors.length === 0
@@ -165,6 +163,7 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
         const width = header.length;
         for (let index = 0; index < data.length; index++) {
           const cells = data[index]!;
+          dropEndingCr(cells);
           const at = line;
           line += oneLineEach ? 1 : rowLines(cells);
           if (cells[0] === "" && cells.every((cell) => cell === "")) {
@@ -222,6 +221,12 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
       }
     },
   } satisfies TableReader;
+}
+
+/** The CR of a CRLF line end, left on the row's last value by splitting at LF. */
+function dropEndingCr(cells: string[]): void {
+  const end = cells.length - 1;
+  if (cells[end]!.charCodeAt(cells[end]!.length - 1) === 13) cells[end] = cells[end]!.slice(0, -1);
 }
 
 /** A row with fewer fields than the header, or more that are not empty, is refused. */
