@@ -13,11 +13,20 @@ export interface RunLock {
   release(): void;
 }
 
+/** Who holds a lock, as its holder wrote it into the lock file. */
+export interface LockHolder {
+  pid: number;
+  since: string;
+  /** What runs: "the command line (plutus run)", "the GUI (plutus upload x.csv)". */
+  what?: string;
+}
+
 /**
- * Takes the lock at `path`, or returns undefined when another process holds it.
- * The file stays in place; only the lock on it comes and goes.
+ * Takes the lock at `path`, or returns undefined when another process holds it. The file
+ * stays in place; only the lock on it comes and goes. The holder writes who it is into
+ * it, so that a run refused before the holder's run is in the database can name it.
  */
-export function tryRunLock(path: string): RunLock | undefined {
+export function tryRunLock(path: string, what?: string): RunLock | undefined {
   mkdirSync(dirname(path), { recursive: true });
   const file = Deno.openSync(path, { read: true, write: true, create: true });
   let locked = false;
@@ -27,9 +36,9 @@ export function tryRunLock(path: string): RunLock | undefined {
     if (!locked) file.close();
   }
   if (!locked) return undefined;
-  const note = new TextEncoder().encode(`pid ${Deno.pid} since ${new Date().toISOString()}\n`);
+  const holder: LockHolder = { pid: Deno.pid, since: new Date().toISOString(), what };
   file.truncateSync(0);
-  file.writeSync(note);
+  file.writeSync(new TextEncoder().encode(`${JSON.stringify(holder)}\n`));
   return {
     release() {
       try {
@@ -39,4 +48,14 @@ export function tryRunLock(path: string): RunLock | undefined {
       }
     },
   };
+}
+
+/** Who wrote the lock file last (the holder, while the lock is held), if it says. */
+export function readLockHolder(path: string): LockHolder | undefined {
+  try {
+    const holder = JSON.parse(Deno.readTextFileSync(path));
+    return typeof holder?.pid === "number" ? holder : undefined;
+  } catch {
+    return undefined; // no file, or the holder is still writing it
+  }
 }

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { tryRunLock } from "../core/run_lock.ts";
+import { readLockHolder, tryRunLock } from "../core/run_lock.ts";
 import { RUN_FLAGS } from "../runtime_flags.ts";
 import { startGui } from "../web/server.ts";
 import { startFakeApi, TOKEN } from "./fake_api.ts";
@@ -113,8 +113,7 @@ Deno.test({
       try {
         const lockFile = join(project, "data", "plutus.db.lock");
         for (let i = 0; i < 100; i++) {
-          const note = await Deno.readTextFile(lockFile).catch(() => "");
-          if (note.startsWith(`pid ${child.pid} `)) break;
+          if (readLockHolder(lockFile)?.pid === child.pid) break;
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
         const client = await guiClient(gui.url);

@@ -13,7 +13,7 @@ import type { Project } from "../project.ts";
 import { readRunHistory } from "../store/run_history.ts";
 import { SqliteStore } from "../store/sqlite_store.ts";
 import { nowIso } from "../store/sql.ts";
-import { tryRunLock } from "../run_lock.ts";
+import { readLockHolder, tryRunLock } from "../run_lock.ts";
 import { type FileRequest, planFiles } from "./plan_files.ts";
 import { runFileStep } from "./run_file_step.ts";
 import { runApiStep } from "./run_api_step.ts";
@@ -43,7 +43,12 @@ export interface RunOptions {
 
 /** Runs the pipeline once; throws RunLockedError when another run holds the lock. */
 export async function runPipeline(project: Project, options: RunOptions): Promise<RunResult> {
-  const lock = tryRunLock(project.paths.lock);
+  const lock = tryRunLock(
+    project.paths.lock,
+    `${options.trigger === "gui" ? "the GUI" : "the command line"} (plutus ${
+      options.command ?? "run"
+    })`,
+  );
   if (!lock) throw lockedError(project);
   const emit: RunListener = options.onEvent ?? (() => {});
   const dryRun = options.dryRun === true;
@@ -239,7 +244,7 @@ function unplannedStep(input: string, error: string, hint: string): StepResult {
   };
 }
 
-/** Names the run that holds the lock, as far as the database knows it. */
+/** Names the run that holds the lock: from the database, or from the lock file. */
 function lockedError(project: Project): RunLockedError {
   let holder = "another run is in progress";
   try {
@@ -252,7 +257,12 @@ function lockedError(project: Project): RunLockedError {
       })`;
     }
   } catch {
-    // the database may not exist yet; the plain message is enough
+    // the database may not exist yet
+  }
+  const locker = readLockHolder(project.paths.lock);
+  if (holder === "another run is in progress" && locker?.what) {
+    // it took the lock a moment ago and has not recorded its run yet
+    holder += `: started ${localStamp(new Date(locker.since))} from ${locker.what}`;
   }
   return new RunLockedError(holder, {
     hint:
