@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { explainIoError } from "../core/io_errors.ts";
 import { ConfigError, PlutusError, UsageError } from "../config/errors.ts";
 import { VERSION } from "../version.ts";
 import { type GlobalOptions, splitGlobalOptions } from "./args.ts";
@@ -128,6 +129,7 @@ export function reportError(error: unknown): number {
   if (error instanceof Deno.errors.BrokenPipe) return 0;
   const debug = Deno.env.get("PLUTUS_DEBUG") === "1";
 
+  error = explainIoError(error) ?? error;
   if (error instanceof PlutusError) {
     const lines = error.message.split("\n");
     if (error instanceof ConfigError && lines.length > 1) {

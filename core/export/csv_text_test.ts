@@ -17,6 +17,8 @@ Deno.test("csvField() neutralises text a spreadsheet would run as a formula", ()
   assert.equal(csvField("-5"), "'-5");
   assert.equal(csvField("@SUM(A1)"), "'@SUM(A1)");
   assert.equal(csvField("\tx"), "'\tx");
+  assert.equal(csvField("\rx"), '"\'\rx"');
+
   assert.equal(csvField(-5), "-5");
   assert.equal(csvField("=1+1", true), "=1+1");
 });

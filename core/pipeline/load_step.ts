@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { explainIoError } from "../io_errors.ts";
 import { listSome } from "../list_text.ts";
 import { errorMessage, PlutusError } from "../../config/errors.ts";
 import type { TableSchema } from "../../schema/table_schema.ts";
@@ -179,7 +180,8 @@ export async function loadStep(
       } inserting, ` +
         `${seconds(timing.committing)} counting and committing`,
     );
-  } catch (error) {
+  } catch (thrown) {
+    const error = explainIoError(thrown) ?? thrown;
     loader?.close();
     store.rollback();
     result.status = "failed";
@@ -219,7 +221,7 @@ function recordFailure(
     store.commit();
   } catch (error) {
     store.rollback();
-    throw error;
+    throw explainIoError(error) ?? error;
   }
 }
 

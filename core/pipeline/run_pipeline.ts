@@ -13,6 +13,7 @@ import type { Project } from "../project.ts";
 import { readRunHistory } from "../store/run_history.ts";
 import { SqliteStore } from "../store/sqlite_store.ts";
 import { nowIso } from "../store/sql.ts";
+import { explainIoError } from "../io_errors.ts";
 import { readLockHolder, tryRunLock } from "../run_lock.ts";
 import { type FileRequest, planFiles } from "./plan_files.ts";
 import { runFileStep } from "./run_file_step.ts";
@@ -199,15 +200,24 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
     );
     emit({ type: "run_finished", run: result });
     return result;
-  } catch (error) {
+  } catch (thrown) {
+    const error = explainIoError(thrown) ?? thrown;
     if (runId > 0) {
-      store.rollback();
-      store.finishRun(runId, "failed");
+      try {
+        store.rollback();
+        store.finishRun(runId, "failed");
+      } catch {
+        // A full or failing disk may refuse even this; the next run marks it interrupted.
+      }
       log.error(`run stopped: ${(error as Error).message}`);
     }
     throw error;
   } finally {
-    log.close();
+    try {
+      log.close();
+    } catch {
+      // the log's last lines could not be written (disk full): the error above says why
+    }
     store.close();
     lock.release();
   }

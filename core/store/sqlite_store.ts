@@ -161,14 +161,21 @@ export class SqliteStore {
       mkdirSync(dirname(path), { recursive: true });
       const db = new DatabaseSync(path, { timeout: 5000 });
       db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
-      db.exec(BOOKKEEPING);
-      addColumnsOfLaterVersions(db);
+      // all of Plutus's tables, or none: a process killed here leaves no half-made database
+      db.exec(`BEGIN IMMEDIATE; ${BOOKKEEPING}`);
+      try {
+        addColumnsOfLaterVersions(db);
+        db.exec("COMMIT");
+      } catch (error) {
+        db.exec("ROLLBACK");
+        throw error;
+      }
       return new SqliteStore(db, path);
     } catch (error) {
       throw new StoreError(`cannot open the database ${path}: ${errorMessage(error)}`, {
         code: "db_open",
         hint:
-          "Check that the folder exists and is writable, and that the file is a SQLite database.",
+          "Check that the folder exists and is writable, that its disk has free space, and that the file is a SQLite database.",
         cause: error,
       });
     }
