@@ -216,15 +216,6 @@ function inputCopies(dir: string): { inbox: string[]; archive: string[] } {
   return { inbox: list(join(dir, "inbox")), archive: list(join(dir, "archive")) };
 }
 
-function tableExists(dir: string, table: string): boolean {
-  return readDb(
-    dir,
-    (db) =>
-      db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(table) !==
-        undefined,
-  ) ?? false;
-}
-
 function rowCount(dir: string, table: string): number {
   return readDb(dir, (db) => {
     const exists = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
