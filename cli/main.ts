@@ -77,6 +77,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "check the configuration, schemas and waiting files; load nothing",
     load: () => import("./commands/check.ts"),
   },
+  "schema-json": {
+    summary: "write the JSON Schemas editors use to check plutus.yaml and schema/",
+    load: () => import("./commands/schema_json.ts"),
+  },
 };
 
 const EXIT_USAGE = 2;

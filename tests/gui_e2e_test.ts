@@ -199,9 +199,12 @@ Deno.test({
         const text = await page.inputValue("#text");
         await page.fill("#text", text.replace("type: email", "type: e-mail"));
         await page.click("text=Check and save");
+        const line = text.split("\n").findIndex((l) => l.includes("type: email")) + 1;
         assert.match(
           await page.textContent(".error") ?? "",
-          /Not saved\. schema\/leads\.yaml:3 columns\.email\.type: expected one of text/,
+          new RegExp(
+            `Not saved\\. schema/leads\\.yaml:${line} columns\\.email\\.type: expected one of text`,
+          ),
         );
         const selected = await page.$eval("#text", (area) => {
           const box = area as unknown as {

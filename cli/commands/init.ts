@@ -38,6 +38,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   }
   print(`  ${"plutus.yaml".padEnd(10)} ${dim("sources, database and options")}`);
   print(`  ${".env".padEnd(10)} ${dim("API keys (private: mode 600)")}`);
+  print(`  ${".schemas/".padEnd(10)} ${dim("lets your editor complete and check the YAML files")}`);
   print("");
   const project = where === "." ? "" : ` --project ${where}`;
   if (values.demo) {

@@ -7,6 +7,7 @@
  */
 import { join, resolve } from "node:path";
 import { PlutusError } from "../../config/errors.ts";
+import { schemaFiles, schemaLine } from "../../config/json_schemas.ts";
 import {
   DEMO_AD_SPEND,
   DEMO_LEADS,
@@ -42,6 +43,11 @@ export async function initProject(
       [`samples/${demoFollowUpFile()[0]}`]: demoFollowUpFile()[1],
     }
     : { "plutus.yaml": PLUTUS_YAML, "schema/leads.yaml": LEADS_SCHEMA };
+  // Editors complete and check the YAML files against .schemas/ (docs/setup.md).
+  for (const name of Object.keys(files)) {
+    if (name.endsWith(".yaml")) files[name] = schemaLine(name) + files[name];
+  }
+  for (const [name, text] of Object.entries(schemaFiles())) files[`.schemas/${name}`] = text;
   files[".env"] = ENV_FILE;
   files[".gitignore"] = GITIGNORE;
 

@@ -9,12 +9,15 @@ import type { Hono } from "hono";
 import { html } from "hono/html";
 import { join } from "node:path";
 import { ConfigError } from "../../config/errors.ts";
+import { schemaLine } from "../../config/json_schemas.ts";
 import { saveSchema } from "../../core/edit_config.ts";
 import { projectPaths } from "../../core/project.ts";
 import { described, type Gui } from "../app.ts";
 import { csrfField, page } from "../layout.ts";
 
-const NEW_TABLE = `# A new table. Reference: docs/configuration.md#schema-files
+const NEW_TABLE = `${
+  schemaLine("schema/new.yaml")
+}# A new table. Reference: docs/configuration.md#schema-files
 columns:
   id:   { type: text, required: true }
   name: { type: text, clean: [trim] }
