@@ -1,0 +1,134 @@
+/**
+ * The executable `deno compile` makes carries its modules, not the source tree. These
+ * tests prove Plutus never reads its own files at run time: the whole demo — init, run,
+ * status, query, export, rejects, check, a workbook preview, the GUI — works with read and
+ * write permission for the project folder only; and no module but the worker launcher
+ * uses import.meta to find a file.
+ */
+import assert from "node:assert/strict";
+import { join, relative } from "node:path";
+import { MAIN, ROOT, withTempDir } from "./helpers.ts";
+
+const PRODUCT_FOLDERS = ["cli", "config", "core", "schema", "web"];
+
+/** Runs plutus allowed to read and write `dir` only (and env, net), as a compiled binary would. */
+async function confined(dir: string, args: string[]) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      `--allow-read=${dir}`,
+      `--allow-write=${dir}`,
+      "--allow-env",
+      "--allow-net",
+      MAIN,
+      ...args,
+    ],
+    cwd: dir,
+    env: { NO_COLOR: "1", PLUTUS_CWD: dir },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
+  assert.doesNotMatch(text, /NotCapable|Requires (read|write) access/, text);
+  return { code: output.code, text };
+}
+
+Deno.test("the demo works with read and write permission for its folder only", () =>
+  withTempDir(async (dir) => {
+    const project = join(dir, "demo");
+    const steps: [string[], number][] = [
+      [["init", "demo", "--demo"], 0],
+      [["run", "--project", project], 0],
+      [["status", "--project", project], 0],
+      [["query", "SELECT count(*) AS n FROM leads", "--project", project], 0],
+      [["export", "orders", "--project", project], 0],
+      [["rejects", "--csv", "--project", project], 0],
+      [["check", "--project", project], 0],
+      [["schema-json", "--project", project], 0],
+    ];
+    for (const [args, code] of steps) {
+      const result = await confined(dir, args);
+      assert.equal(result.code, code, `plutus ${args.join(" ")}\n${result.text}`);
+    }
+    // the spreadsheet reader loads only when needed: it must be inside the program too
+    await Deno.copyFile(
+      join(ROOT, "tests", "fixtures", "office", "report.xlsx"),
+      join(dir, "r.xlsx"),
+    );
+    const preview = await confined(dir, ["preview", join(dir, "r.xlsx"), "--project", project]);
+    assert.equal(preview.code, 0, preview.text);
+    assert.match(preview.text, /xlsx/);
+  }));
+
+Deno.test({
+  name: "the GUI serves its pages with permission for the project folder only",
+  sanitizeResources: false,
+  fn: () =>
+    withTempDir(async (dir) => {
+      assert.equal((await confined(dir, ["init", "demo", "--demo"])).code, 0);
+      const child = new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          `--allow-read=${dir}`,
+          `--allow-write=${dir}`,
+          "--allow-env",
+          "--allow-net",
+          MAIN,
+          "serve",
+          "--port",
+          "0",
+          "--project",
+          join(dir, "demo"),
+        ],
+        env: { NO_COLOR: "1" },
+        stdout: "piped",
+        stderr: "null",
+      }).spawn();
+      try {
+        const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+        let printed = "";
+        while (!/Open: (\S+)/.test(printed)) printed += (await reader.read()).value ?? "";
+        reader.releaseLock();
+        const url = new URL(/Open: (\S+)/.exec(printed)![1]!);
+        const cookie = `plutus_token=${url.searchParams.get("token")}`;
+        for (const path of ["/", "/upload", "/sources", "/schema", "/query", "/files"]) {
+          const response = await fetch(new URL(path, url), { headers: { cookie } });
+          assert.equal(response.status, 200, path);
+          await response.body?.cancel();
+        }
+        const css = await fetch(new URL("/assets/app.css", url), { headers: { cookie } });
+        assert.match(await css.text(), /body/);
+      } finally {
+        child.kill("SIGINT");
+        await child.status;
+        await child.stdout.cancel().catch(() => {});
+      }
+    }),
+});
+
+Deno.test("no module finds files through import.meta, but the worker launcher", async () => {
+  const uses: string[] = [];
+  const files = ["main.ts", "version.ts", "runtime_flags.ts"].map((name) => join(ROOT, name));
+  for (const folder of PRODUCT_FOLDERS) {
+    files.push(...await Array.fromAsync(walkTs(join(ROOT, folder))));
+  }
+  for (const path of files) {
+    const text = await Deno.readTextFile(path);
+    for (const [index, line] of text.split("\n").entries()) {
+      if (/import\.meta\.(url|dirname|filename|resolve)/.test(line)) {
+        uses.push(`${relative(ROOT, path)}:${index + 1}: ${line.trim()}`);
+      }
+    }
+  }
+  assert.deepEqual(uses, [
+    'core/pipeline/prepare_in_worker.ts:42: const worker = new Worker(new URL("./prepare_worker.ts", import.meta.url).href, {',
+  ]);
+});
+
+async function* walkTs(dir: string): AsyncGenerator<string> {
+  for await (const entry of Deno.readDir(dir)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) yield* walkTs(path);
+    else if (entry.name.endsWith(".ts") && !entry.name.endsWith("_test.ts")) yield path;
+  }
+}
