@@ -8,7 +8,7 @@
  */
 import { basename, extname } from "node:path";
 import { Document, isMap, isScalar, parseDocument } from "yaml";
-import { editDistance, normalizeName } from "../config/closest_match.ts";
+import { closestMatch, editDistance, normalizeName } from "../config/closest_match.ts";
 import { ConfigError, PlutusError } from "../config/errors.ts";
 import { parseConfig } from "../config/load_config.ts";
 import type { ColumnSchema } from "../schema/table_schema.ts";
@@ -208,6 +208,11 @@ function suggestClean(column: ColumnSchema, values: Cell[]): { clean: unknown[];
   const real = texts.filter((t) => !nulls.includes(t));
   const clean: unknown[] = nulls.length > 0 ? [{ null_if: nulls }] : [];
   const all = (test: (value: string) => boolean) => real.length > 0 && real.every(test);
+  const allowed = column.values?.filter((v): v is string => typeof v === "string");
+  if (allowed && allowed.length > 0) {
+    const { map, note } = mapToAllowed([...new Set(real)], allowed);
+    return { clean: Object.keys(map).length > 0 ? [...clean, { map }] : clean, note };
+  }
   switch (column.type) {
     case "integer":
     case "decimal": {
@@ -252,6 +257,40 @@ function suggestClean(column: ColumnSchema, values: Cell[]): { clean: unknown[];
     default:
       return { clean };
   }
+}
+
+/**
+ * A map from the values an export uses to the ones the schema allows: the same words in
+ * another case, initials ("Marketing Qualified Lead" → mql), or a close spelling.
+ */
+function mapToAllowed(values: string[], allowed: string[]): {
+  map: Record<string, string>;
+  note?: string;
+} {
+  const map: Record<string, string> = {};
+  const unknown: string[] = [];
+  let guessed = false;
+  for (const value of values) {
+    if (allowed.includes(value)) continue;
+    const initials = value.split(/[\s_-]+/).map((word) => word[0] ?? "").join("").toLowerCase();
+    const found = allowed.find((a) => normalizeName(a) === normalizeName(value)) ??
+      allowed.find((a) => initials.length >= 2 && a.toLowerCase() === initials);
+    const close = found ?? closestMatch(value, allowed);
+    if (close === undefined) unknown.push(value);
+    else {
+      map[value] = close;
+      guessed ||= found === undefined;
+    }
+  }
+  const notes = [
+    unknown.length > 0
+      ? `values the schema does not allow: ${
+        unknown.map((v) => JSON.stringify(v)).join(", ")
+      } — map them, or add them to the schema's values`
+      : "",
+    guessed ? "some values were mapped by a close spelling: check the map" : "",
+  ].filter(Boolean);
+  return { map, note: notes.length > 0 ? notes.join("; ") : undefined };
 }
 
 /** plutus.yaml's text with the source added, comments kept; checked before it is returned. */
@@ -299,10 +338,15 @@ function sourceNode(
   const map = isMap(node) ? node.get("columns", true) : undefined;
   if (isMap(map)) {
     for (const item of map.items) {
-      if (isMap(item.value)) item.value.flow = true;
-      const note = columns.find((c) =>
+      const proposed = columns.find((c) =>
         c.column === (isScalar(item.key) ? item.key.value : undefined)
-      )?.note;
+      );
+      // one line per column, but a value map reads better as a list of its own
+      const hasMap = proposed?.clean.some((rule) =>
+        typeof rule === "object" && rule !== null && "map" in rule
+      );
+      if (isMap(item.value) && !hasMap) item.value.flow = true;
+      const note = proposed?.note;
       if (note && isScalar(item.key)) item.key.commentBefore = ` check: ${note}`;
     }
     if (unmapped.length > 0) {

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expectCode, filesIn, plutus, query, withTempDir, writeFiles } from "./helpers.ts";
+import { demoFiles } from "../core/init/demo_project.ts";
 
 const OFFICE = fileURLToPath(new URL("./fixtures/office/", import.meta.url));
 
@@ -276,4 +277,37 @@ Deno.test("a dry run of a workbook reports the counts and changes nothing", () =
       () => {},
     );
     await Deno.stat(join(dir, "logs")).then(() => assert.fail("a log was written"), () => {});
+  }));
+
+Deno.test("the README's five minutes: init, add-source maps CRM stages to the allowed values, load, export", () =>
+  withTempDir(async (dir) => {
+    const project = join(dir, "acme");
+    expectCode(await plutus(["init", project]), 0);
+    const hubspot = Object.entries(demoFiles()).find(([name]) => name.startsWith("hubspot"))!;
+    const download = join(dir, "hubspot_contacts.csv");
+    await Deno.writeTextFile(download, hubspot[1]);
+    const added = expectCode(
+      await plutus(["add-source", download, "--table", "leads", "--yes", "--project", project]),
+      0,
+    ).stdout;
+    // HubSpot writes "Marketing Qualified Lead"; the schema allows mql
+    assert.match(added, /- map:\n(\s+.+\n)*\s+Marketing Qualified Lead: mql\n/);
+    assert.match(added, /Opportunity: opportunity/);
+    assert.match(added, /values the schema does not allow: "Prospect"/);
+    expectCode(await plutus(["check", "--project", project]), 0);
+    const loaded = expectCode(await plutus(["upload", download, "--project", project]), 0);
+    assert.match(loaded.stdout, /hubspot_contacts\.csv\s+succeeded\s+50\s+45\s+0\s+3\s+2/);
+    assert.deepEqual(
+      query(project, "SELECT stage, count(*) AS n FROM leads GROUP BY stage ORDER BY stage"),
+      [
+        { stage: "customer", n: 10 },
+        { stage: "lead", n: 7 },
+        { stage: "mql", n: 9 },
+        { stage: "opportunity", n: 5 },
+        { stage: "sql", n: 6 },
+        { stage: "subscriber", n: 8 },
+      ],
+    );
+    const exported = expectCode(await plutus(["export", "leads", "--project", project]), 0);
+    assert.match(exported.stdout, /exports\/leads-.*\.csv/);
   }));
