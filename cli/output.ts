@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { formatCount } from "../core/list_text.ts";
 
 /** Whether stderr/stdout get colour: a terminal, and NO_COLOR not set. */
 export const useColor = (stream: { isTerminal(): boolean }) =>
@@ -51,7 +52,7 @@ export function writeBytes(stream: { writeSync(p: Uint8Array): number }, bytes: 
 
 /** 1234567 → "1,234,567". */
 export function count(value: number): string {
-  return value.toLocaleString("en-US");
+  return formatCount(value);
 }
 
 /** Milliseconds as "850 ms", "12.4 s", "3 min 5 s". */

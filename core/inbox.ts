@@ -25,7 +25,7 @@ export async function listInbox(inbox: string): Promise<string[]> {
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-  return names.sort((a, b) => a.localeCompare(b));
+  return names.sort(); // by code point: the same everywhere, and no locale data to load
 }
 
 /** Whether a file name matches one of a source's patterns (case-insensitively). */

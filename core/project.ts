@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { isAbsolute, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { closestMatch } from "../config/closest_match.ts";
 import { ConfigError, type ConfigProblem } from "../config/errors.ts";
 import { parseEnvFile, SecretMask } from "../config/env.ts";
@@ -13,21 +13,9 @@ import type { PlutusConfig } from "../config/plutus_config.ts";
 import type { YamlFile } from "../config/yaml_file.ts";
 import { loadSchemas } from "../schema/load_schemas.ts";
 import type { TableSchema } from "../schema/table_schema.ts";
+import { type ProjectPaths, projectPaths } from "./project_paths.ts";
 
-/** Where a project's parts live. */
-export interface ProjectPaths {
-  root: string;
-  config: string;
-  schema: string;
-  env: string;
-  inbox: string;
-  archive: string;
-  logs: string;
-  exports: string;
-  /** The run lock, next to the database. */
-  lock: string;
-  database: string;
-}
+export { type ProjectPaths, projectPaths };
 
 /** A project with its configuration loaded. */
 export interface Project {
@@ -38,24 +26,6 @@ export interface Project {
   /** A variable from the environment, else from .env. */
   env: (name: string) => string | undefined;
   secrets: SecretMask;
-}
-
-/** The paths of a project in `root`; the database path comes from plutus.yaml. */
-export function projectPaths(root: string, database = "data/plutus.db"): ProjectPaths {
-  const dir = resolve(root);
-  const db = isAbsolute(database) ? database : join(dir, database);
-  return {
-    root: dir,
-    config: join(dir, "plutus.yaml"),
-    schema: join(dir, "schema"),
-    env: join(dir, ".env"),
-    inbox: join(dir, "inbox"),
-    archive: join(dir, "archive"),
-    logs: join(dir, "logs"),
-    exports: join(dir, "exports"),
-    lock: `${db}.lock`,
-    database: db,
-  };
 }
 
 /** Loads plutus.yaml, schema/*.yaml and .env from `root`, and checks them together. */

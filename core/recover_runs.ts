@@ -5,17 +5,17 @@
  * @module
  */
 import { existsSync } from "node:fs";
-import type { Project } from "./project.ts";
+import type { ProjectPaths } from "./project_paths.ts";
 import { tryRunLock } from "./run_lock.ts";
 import { SqliteStore } from "./store/sqlite_store.ts";
 
 /** Marks dead runs as interrupted; returns their ids. Does nothing while a run is alive. */
-export function recoverInterruptedRuns(project: Project): number[] {
-  if (!existsSync(project.paths.database)) return [];
-  const lock = tryRunLock(project.paths.lock);
+export function recoverInterruptedRuns(paths: ProjectPaths): number[] {
+  if (!existsSync(paths.database)) return [];
+  const lock = tryRunLock(paths.lock);
   if (!lock) return [];
   try {
-    const store = SqliteStore.open(project.paths.database);
+    const store = SqliteStore.open(paths.database);
     try {
       return store.markInterrupted();
     } finally {

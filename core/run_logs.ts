@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import { localStamp } from "./pipeline/run_log.ts";
+import { formatCount } from "./list_text.ts";
 
 /** The log file of run `runId`, or undefined if it has none. */
 export async function findRunLog(logsDir: string, runId: number): Promise<string | undefined> {
@@ -61,7 +62,7 @@ export async function readLogExcerpt(
   }
   return {
     text: `${decoder.decode(first.subarray(0, headEnd))}… ${
-      cutLines.toLocaleString("en-US")
+      formatCount(cutLines)
     } lines left out: download the log for all of it …\n${
       decoder.decode(last.subarray(tailStart - (size - tail)))
     }`,

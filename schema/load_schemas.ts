@@ -36,7 +36,7 @@ export async function loadSchemas(
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-  entries.sort((a, b) => a.name.localeCompare(b.name));
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const match = /^(.+)\.ya?ml$/.exec(entry.name);
     if (!entry.isFile || !match) continue;

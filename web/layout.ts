@@ -6,6 +6,7 @@
  */
 import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
+import { formatCount } from "../core/list_text.ts";
 import { localStamp } from "../core/pipeline/run_log.ts";
 import type { LiveStatus } from "./run_broadcaster.ts";
 
@@ -83,7 +84,7 @@ export function csrfField(csrf: string): Html {
 
 /** 1234567 → "1,234,567". */
 export function count(value: number): string {
-  return value.toLocaleString("en-US");
+  return formatCount(value);
 }
 
 /** An ISO time in the analyst's local time, as the CLI shows it. */

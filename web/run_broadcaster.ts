@@ -6,6 +6,7 @@
  * @module
  */
 import type { RunEvent } from "../core/events.ts";
+import { formatCount } from "../core/list_text.ts";
 
 /** What the status box shows. */
 export interface LiveStatus {
@@ -58,7 +59,7 @@ export class RunBroadcaster {
         if (now - this.#lastProgress < 500) return;
         this.#lastProgress = now;
         s.lines[s.lines.length - 1] = `${event.source} ${event.input}: ${
-          event.rowsRead.toLocaleString("en-US")
+          formatCount(event.rowsRead)
         } rows read`;
         break;
       }
@@ -66,7 +67,7 @@ export class RunBroadcaster {
         const step = event.step;
         const line =
           `${step.source || "—"} ${step.input}: ${step.status}, ${
-            step.rowsRead.toLocaleString("en-US")
+            formatCount(step.rowsRead)
           } read, ` +
           `${step.inserted} inserted, ${step.updated} updated, ${step.duplicate} duplicate, ${step.rejected} rejected` +
           (step.error ? ` — ${step.error}` : "");

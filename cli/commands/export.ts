@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { PlutusError, UsageError } from "../../config/errors.ts";
 import { closestMatch } from "../../config/closest_match.ts";
 import { exportCsv } from "../../core/export/export_csv.ts";
-import { openProject } from "../../core/project.ts";
+import { locateProject } from "../../core/project_paths.ts";
 import { runQuery } from "../../core/query/run_query.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
@@ -48,10 +48,10 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
       hint: "See: plutus export --help",
     });
   }
-  const project = await openProject(globals.project);
+  const paths = await locateProject(globals.project);
   if (table !== undefined) {
     const tables = runQuery(
-      project.paths.database,
+      paths.database,
       "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%'",
     ).rows.map((row) => String(row[0]));
     if (!tables.includes(table)) {
@@ -67,7 +67,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
       );
     }
   }
-  const result = await exportCsv(project.paths.database, project.paths.exports, {
+  const result = await exportCsv(paths.database, paths.exports, {
     table,
     sql: values.sql,
     output: values.output === undefined ? undefined : resolve(values.output),

@@ -4,7 +4,7 @@
  * @module
  */
 import { PlutusError, UsageError } from "../../config/errors.ts";
-import { openProject } from "../../core/project.ts";
+import { locateProject } from "../../core/project_paths.ts";
 import { errorLogPath, findRunLog } from "../../core/run_logs.ts";
 import { readRunHistory } from "../../core/store/run_history.ts";
 import type { GlobalOptions } from "../args.ts";
@@ -34,7 +34,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     day: { type: "string" },
     path: { type: "boolean" },
   }, { max: 1 });
-  const project = await openProject(globals.project);
+  const paths = await locateProject(globals.project);
   let path: string;
   if (values.errors) {
     if (positionals.length > 0) {
@@ -45,7 +45,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     if (values.day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.day)) {
       throw new UsageError(`--day takes a date as YYYY-MM-DD; got "${values.day}"`);
     }
-    path = errorLogPath(project.paths.logs, values.day);
+    path = errorLogPath(paths.logs, values.day);
     if (!(await exists(path))) {
       print(
         `No errors logged ${values.day ? `on ${values.day}` : "today"} (${
@@ -56,13 +56,13 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     }
   } else {
     const runId = parseRunId(positionals[0], "logs") ??
-      readRunHistory(project.paths.database, (history) => history.lastRun()?.id);
+      readRunHistory(paths.database, (history) => history.lastRun()?.id);
     if (runId === undefined) {
       print("No runs yet, so no logs. Load files with: plutus run");
       return 0;
     }
     const known = readRunHistory(
-      project.paths.database,
+      paths.database,
       (history) => history.run(runId) !== undefined,
     );
     if (!known) {
@@ -71,10 +71,10 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
         hint: "See the runs with: plutus status",
       });
     }
-    const found = await findRunLog(project.paths.logs, runId);
+    const found = await findRunLog(paths.logs, runId);
     if (!found) {
       throw new PlutusError(
-        `run ${runId} has no log file in ${relativePath(project.paths.logs)}/`,
+        `run ${runId} has no log file in ${relativePath(paths.logs)}/`,
         {
           code: "no_log",
           hint:

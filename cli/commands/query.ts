@@ -6,7 +6,7 @@
 import { UsageError } from "../../config/errors.ts";
 import { csvLine } from "../../core/export/csv_text.ts";
 import { openQuery, runQuery, type SqlValue } from "../../core/query/run_query.ts";
-import { openProject } from "../../core/project.ts";
+import { locateProject } from "../../core/project_paths.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
 import { count, dim, print, table, writeAll } from "../output.ts";
@@ -38,10 +38,10 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   if (!Number.isInteger(limit) || limit < 1) {
     throw new UsageError(`--limit takes a whole number; got "${values.limit}"`);
   }
-  const project = await openProject(globals.project);
+  const paths = await locateProject(globals.project);
   const sql = positionals[0]!;
   if (values.csv || values.json) {
-    const cursor = openQuery(project.paths.database, sql);
+    const cursor = openQuery(paths.database, sql);
     try {
       if (values.csv) {
         writeAll(Deno.stdout, csvLine(cursor.columns, true));
@@ -64,7 +64,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     }
     return 0;
   }
-  const result = runQuery(project.paths.database, sql, limit);
+  const result = runQuery(paths.database, sql, limit);
   print(table(result.columns, result.rows.map((row) => row.map(show)), {
     right: result.columns.filter((_, i) =>
       result.rows.every((row) => typeof row[i] === "number" || row[i] === null)

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { PlutusError } from "../../config/errors.ts";
-import { openProject } from "../../core/project.ts";
+import { locateProject } from "../../core/project_paths.ts";
 import { describeProblems, rejectsOfRun, writeRejectFiles } from "../../core/rejects_export.ts";
 import { readRunHistory } from "../../core/store/run_history.ts";
 import type { GlobalOptions } from "../args.ts";
@@ -37,9 +37,9 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     csv: { type: "boolean" },
     limit: { type: "string", short: "l" },
   }, { max: 1 });
-  const project = await openProject(globals.project);
+  const paths = await locateProject(globals.project);
   const limit = values.limit === undefined ? 50 : parseRunId(values.limit, "rejects --limit")!;
-  const found = readRunHistory(project.paths.database, (history) => {
+  const found = readRunHistory(paths.database, (history) => {
     const runId = parseRunId(positionals[0], "rejects") ?? history.lastRun()?.id;
     if (runId === undefined || !history.run(runId)) return undefined;
     return { runId, steps: rejectsOfRun(history, runId) };
@@ -61,7 +61,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   if (values.csv) {
     const written = await writeRejectFiles(
       steps,
-      join(project.paths.exports, `rejects-run-${runId}`),
+      join(paths.exports, `rejects-run-${runId}`),
     );
     for (const file of written) {
       print(`Wrote ${count(file.rows)} rejected row(s) to ${relativePath(file.path)}`);

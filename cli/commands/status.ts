@@ -5,7 +5,7 @@
  * @module
  */
 import { PlutusError } from "../../config/errors.ts";
-import { openProject } from "../../core/project.ts";
+import { locateProject } from "../../core/project_paths.ts";
 import { recoverInterruptedRuns } from "../../core/recover_runs.ts";
 import { readRunHistory, type RunHistory } from "../../core/store/run_history.ts";
 import { localStamp } from "../../core/pipeline/run_log.ts";
@@ -44,16 +44,16 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     json: { type: "boolean" },
     last: { type: "string", short: "n" },
   }, { max: 1 });
-  const project = await openProject(globals.project);
+  const paths = await locateProject(globals.project);
   const runId = parseRunId(positionals[0], "status");
   const limit = values.last === undefined ? 10 : parseRunId(values.last, "status --last")!;
   const hasRunning = readRunHistory(
-    project.paths.database,
+    paths.database,
     (history) => history.runningRun() !== undefined,
   );
-  if (hasRunning) recoverInterruptedRuns(project);
+  if (hasRunning) recoverInterruptedRuns(paths);
   const output = readRunHistory(
-    project.paths.database,
+    paths.database,
     (history) =>
       runId === undefined
         ? listRuns(history, limit, values.json === true)

@@ -58,7 +58,7 @@ export function registerRunPages(app: Hono, gui: Gui): void {
     try {
       const project = await gui.project();
       sources = Object.keys(project.config.sources);
-      if (gui.broadcaster.status.state !== "running") recoverInterruptedRuns(project);
+      if (gui.broadcaster.status.state !== "running") recoverInterruptedRuns(project.paths);
       runs = listRuns(project.paths.database);
     } catch (e) {
       error = described(e).error;

@@ -1,0 +1,15 @@
+import assert from "node:assert/strict";
+import { formatCount, listSome } from "./list_text.ts";
+
+Deno.test("formatCount() groups thousands as en-US does", () => {
+  for (const n of [0, 7, 999, 1000, 1234567, -1234.5, 12.25, 975000, -42]) {
+    assert.equal(formatCount(n), n.toLocaleString("en-US"), String(n));
+  }
+});
+
+Deno.test("listSome() names the first items and counts the rest", () => {
+  assert.equal(listSome(["a", "b"]), "a, b");
+  const many = Array.from({ length: 1234 }, (_, i) => `h${i}`);
+  assert.equal(listSome(many, 3), "h0, h1, h2, … and 1,231 more");
+  assert.equal(listSome(many, 2, " | "), "h0 | h1 | … and 1,232 more");
+});
