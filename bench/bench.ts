@@ -2,7 +2,8 @@
  * `deno task bench`: Plutus's performance targets, measured.
  *
  *   deno task bench               all: CSV (1M and 4M rows), XLSX (100k rows), API (100k
- *                                 records), GUI (pages over a 1M-row table, memory, status)
+ *                                 records), GUI (pages over a 1M-row table, memory, status),
+ *                                 startup (--version, --help, status)
  *   deno task bench csv --quick   CSV, 1M rows only
  *   deno task bench xlsx          XLSX only (likewise csv, api)
  *
@@ -16,6 +17,7 @@ import { benchCsv, type CsvBenchResult } from "./csv_bench.ts";
 import { benchXlsx } from "./xlsx_bench.ts";
 import { benchApi } from "./api_bench.ts";
 import { benchGui } from "./gui_bench.ts";
+import { benchStartup } from "./startup_bench.ts";
 
 const TARGET_ROWS_PER_SECOND = 100_000;
 const TARGET_PEAK_MB = 250;
@@ -31,7 +33,9 @@ const { values, positionals } = parseArgs({
   options: { quick: { type: "boolean" } },
   allowPositionals: true,
 });
-const only = new Set(positionals.length > 0 ? positionals : ["csv", "xlsx", "api", "gui"]);
+const only = new Set(
+  positionals.length > 0 ? positionals : ["csv", "xlsx", "api", "gui", "startup"],
+);
 const workDir = fromFileUrl(new URL("../.out/bench/", import.meta.url));
 const sizes = values.quick ? [1_000_000] : [1_000_000, 4_000_000];
 
@@ -115,6 +119,18 @@ if (only.has("gui")) {
       } ms (target ≤ ${TARGET_STATUS_MS} ms): ${statusOk ? "ok" : "MISSED"}`,
   );
   if (!statusOk) missed.push("GUI status latency");
+}
+if (only.has("startup")) {
+  console.log(`\nStartup: mean of 20 runs after 3 warm-ups (deno run, as deno task plutus)`);
+  for (const timing of await benchStartup(workDir)) {
+    const ok = timing.meanMs <= timing.targetMs;
+    console.log(
+      `  ${timing.command.padEnd(16)} ${
+        timing.meanMs.toFixed(0).padStart(4)
+      } ms (target ≤ ${timing.targetMs} ms): ${ok ? "ok" : "MISSED"}`,
+    );
+    if (!ok) missed.push(timing.command);
+  }
 }
 console.log(missed.length === 0 ? "\nAll targets met." : `\nTargets missed: ${missed.join(", ")}.`);
 if (results.some((r) => r.loadedRows !== r.expectedRows)) Deno.exit(1);
