@@ -23,7 +23,7 @@ interface CommandEntry {
   load: () => Promise<Command>;
 }
 
-const COMMANDS: Record<string, CommandEntry> = {
+export const COMMANDS: Record<string, CommandEntry> = {
   init: {
     summary: "create a project folder (--demo adds sample data)",
     load: () => import("./commands/init.ts"),

@@ -166,3 +166,35 @@ Deno.test("every plutus command in the docs runs and is understood", () =>
     }
     assert.deepEqual(failures, []);
   }));
+
+Deno.test("every command has its section in docs/cli.md", async () => {
+  const { COMMANDS } = await import("../cli/main.ts");
+  const cli = await Deno.readTextFile(join(ROOT, "docs", "cli.md"));
+  const missing = Object.keys(COMMANDS).filter((name) =>
+    !new RegExp(`^## plutus ${name}\\b`, "m").test(cli)
+  );
+  assert.deepEqual(missing, []);
+});
+
+Deno.test("every configuration key and clean rule is in the docs", async () => {
+  const docs = (await Promise.all(
+    ["configuration.md", "api-sources.md"].map((name) =>
+      Deno.readTextFile(join(ROOT, "docs", name))
+    ),
+  )).join("\n");
+  const keys = new Set<string>();
+  const collect = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(collect);
+    if (typeof node !== "object" || node === null) return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "properties") Object.keys(value as object).forEach((k) => keys.add(k));
+      collect(value);
+    }
+  };
+  collect(schemas.plutus);
+  collect(schemas.table);
+  const missing = [...keys].filter((key) =>
+    !docs.includes(`\`${key}\``) && !docs.includes(`${key}:`)
+  );
+  assert.deepEqual(missing, []);
+});
