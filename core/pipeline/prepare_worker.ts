@@ -9,6 +9,7 @@
 import { loadRuleLibraries } from "../transform/clean/rule_libraries.ts";
 import { compileBatchPreparer, type FilePlan, openTable, rulesOfPlan } from "./prepare_file.ts";
 import type { ToLoader } from "./prepare_in_worker.ts";
+import { packValues, transferables } from "./value_codec.ts";
 import { serializeError } from "./worker_errors.ts";
 
 // At most this many batches wait for the loader: memory stays bounded.
@@ -26,8 +27,8 @@ self.onmessage = (event: MessageEvent<{ type: "start"; plan: FilePlan } | { type
   void run(event.data.plan);
 };
 
-function post(message: ToLoader): void {
-  self.postMessage(message);
+function post(message: ToLoader, transfer: Transferable[] = []): void {
+  self.postMessage(message, transfer);
 }
 
 async function run(plan: FilePlan): Promise<void> {
@@ -50,11 +51,11 @@ async function run(plan: FilePlan): Promise<void> {
           post({ type: "raw", batch });
         } else {
           const prepared = prepare(batch);
-          post({
-            type: "prepared",
-            json: JSON.stringify(prepared.values),
-            batch: { ...prepared, values: [] },
-          });
+          const packed = packValues(prepared.values);
+          post(
+            { type: "prepared", packed, batch: { ...prepared, values: [] } },
+            transferables(packed),
+          );
         }
         inFlight++;
       }

@@ -160,7 +160,9 @@ export class SqliteStore {
     try {
       mkdirSync(dirname(path), { recursive: true });
       const db = new DatabaseSync(path, { timeout: 5000 });
-      db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+      db.exec(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+      );
       // all of Plutus's tables, or none: a process killed here leaves no half-made database
       db.exec(`BEGIN IMMEDIATE; ${BOOKKEEPING}`);
       try {
