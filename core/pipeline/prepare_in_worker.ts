@@ -17,6 +17,7 @@ import {
 import { loadRuleLibraries } from "../transform/clean/rule_libraries.ts";
 import { type PackedValues, unpackValues } from "./value_codec.ts";
 import { deserializeError, type SerializedError } from "./worker_errors.ts";
+import type { ToWorker } from "./prepare_worker.ts";
 
 /** What the worker posts to the loader. */
 export type ToLoader =
@@ -59,13 +60,17 @@ export async function* prepareInWorker(plan: FilePlan): AsyncGenerator<PrepareMe
     failure = new Error(`the preparing thread failed: ${event.message}`);
     arrived();
   };
+  const post = (message: ToWorker) => worker.postMessage(message);
   let prepare: BatchPreparer | undefined;
   try {
-    worker.postMessage({ type: "start", plan });
+    post({ type: "start", plan });
     while (true) {
+      // Resumed: the loader finished the last message. Idle until the next one is here.
+      const idleFrom = performance.now();
       while (inbox.length === 0 && !failure) {
         await new Promise<void>((resolve) => (notify = resolve));
       }
+      const idleMs = performance.now() - idleFrom;
       const message = inbox.shift();
       if (!message) throw failure;
       switch (message.type) {
@@ -85,14 +90,13 @@ export async function* prepareInWorker(plan: FilePlan): AsyncGenerator<PrepareMe
           yield message;
           break;
         case "prepared":
-          // Tell the worker first: it decides from this whether we are idle.
-          worker.postMessage({ type: "ack" });
+          // Tell the worker first: it decides from this how much to hand over raw.
+          post({ type: "ack", idleMs });
           yield { ...message.batch, values: unpackValues(message.packed) };
           break;
         case "raw":
-          worker.postMessage({ type: "ack" });
+          post({ type: "ack", idleMs });
           yield prepare!(message.batch);
-
           break;
       }
     }

@@ -1,7 +1,9 @@
 /**
  * The worker side of preparing a file: reads and parses it, and prepares the rows — except
- * when the loader has run out of work, then it hands the parsed rows over raw so the
- * loader's thread prepares them itself. Both cores stay busy whichever side is slower.
+ * for the share the loader has time for: it hands those over raw, and the loader's thread
+ * prepares them itself. The loader says with each acknowledgement how long it sat idle;
+ * once that idle time adds up to the cost of preparing a batch, the next batch goes raw.
+ * Both cores stay busy whichever side is slower.
  *
  * @module
  */
@@ -16,10 +18,16 @@ import { serializeError } from "./worker_errors.ts";
 const AHEAD = 4;
 let inFlight = 0;
 let wake: (() => void) | undefined;
+// Milliseconds the loader sat idle that no raw batch has been sent to fill yet.
+let loaderIdle = 0;
 
-self.onmessage = (event: MessageEvent<{ type: "start"; plan: FilePlan } | { type: "ack" }>) => {
+/** What the loader posts to the worker. */
+export type ToWorker = { type: "start"; plan: FilePlan } | { type: "ack"; idleMs: number };
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
   if (event.data.type === "ack") {
     inFlight--;
+    loaderIdle += event.data.idleMs;
     wake?.();
     wake = undefined;
     return;
@@ -43,19 +51,25 @@ async function run(plan: FilePlan): Promise<void> {
         reader.info.sheet,
       );
       post({ ...opened, info: reader.info });
+      let prepareMs = Infinity; // what preparing one batch costs, lately; unknown yet
       for await (const batch of reader.rows()) {
         while (inFlight >= AHEAD) await new Promise<void>((resolve) => (wake = resolve));
-        if (inFlight === 0) {
-          // The loader is idle: let it prepare this batch while we read the next.
+        if (inFlight === 0 || loaderIdle >= prepareMs) {
+          // The loader has time: let it prepare this batch while we read the next.
           // Structured clone, not JSON: raw cells may be Dates from a spreadsheet.
+          loaderIdle = Math.max(0, loaderIdle - prepareMs);
           post({ type: "raw", batch });
         } else {
+          const start = performance.now();
           const prepared = prepare(batch);
           const packed = packValues(prepared.values);
           post(
             { type: "prepared", packed, batch: { ...prepared, values: [] } },
             transferables(packed),
           );
+          prepareMs = prepareMs === Infinity
+            ? performance.now() - start
+            : 0.8 * prepareMs + 0.2 * (performance.now() - start);
         }
         inFlight++;
       }

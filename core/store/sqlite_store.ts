@@ -160,8 +160,11 @@ export class SqliteStore {
     try {
       mkdirSync(dirname(path), { recursive: true });
       const db = new DatabaseSync(path, { timeout: 5000 });
+      // A 16 MB page cache (SQLite's default is 2 MB): a key index of a few hundred
+      // thousand rows stays in memory, so keys that arrive in no order (emails, CRM ids)
+      // load 1.5x faster; measured in bench/.
       db.exec(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000;",
       );
       // all of Plutus's tables, or none: a process killed here leaves no half-made database
       db.exec(`BEGIN IMMEDIATE; ${BOOKKEEPING}`);

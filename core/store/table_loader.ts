@@ -3,8 +3,10 @@
  * statement: an UPSERT whose conflict rule is the schema's `keep` (first, last, latest).
  * Duplicates within the file and against stored rows are handled alike.
  *
- * Counting without a second pass: rows inserted are those above the table's highest rowid
- * before the step; rows updated are the stored rows a temporary trigger saw change.
+ * Counting without a second pass: SQLite gives each new row the highest rowid plus one,
+ * and an update keeps its row's rowid, so the rows inserted are the growth of the highest
+ * rowid (Plutus deletes nothing during a step); rows updated are the stored rows a
+ * temporary trigger saw change.
  *
  * @module
  */
@@ -61,8 +63,7 @@ export class TableLoader {
     const conflict = conflictClause(schema);
     this.#many = db.prepare(head + Array(ROWS_PER_STATEMENT).fill(row).join(", ") + conflict);
     this.#one = db.prepare(head + row + conflict);
-    this.#maxRowidBefore = (db.prepare(`SELECT coalesce(max(rowid), 0) AS m FROM ${this.#table}`)
-      .get() as { m: number }).m;
+    this.#maxRowidBefore = this.#maxRowid();
     this.#tracksUpdates = schema.key !== undefined && schema.keep !== "first";
     if (this.#tracksUpdates) {
       db.exec(
@@ -89,10 +90,14 @@ export class TableLoader {
     }
   }
 
+  #maxRowid(): number {
+    return (this.#db.prepare(`SELECT coalesce(max(rowid), 0) AS m FROM ${this.#table}`)
+      .get() as { m: number }).m;
+  }
+
   /** Counts what the step did; `valid` is the number of rows given to insert(). */
   counts(valid: number): LoadCounts {
-    const inserted = (this.#db.prepare(`SELECT count(*) AS n FROM ${this.#table} WHERE rowid > ?`)
-      .get(this.#maxRowidBefore) as { n: number }).n;
+    const inserted = this.#maxRowid() - this.#maxRowidBefore;
     const updated = this.#tracksUpdates
       ? (this.#db.prepare("SELECT count(*) AS n FROM temp._plutus_touched WHERE rid <= ?")
         .get(this.#maxRowidBefore) as { n: number }).n
