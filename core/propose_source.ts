@@ -13,6 +13,7 @@ import { ConfigError, PlutusError } from "../config/errors.ts";
 import { parseConfig } from "../config/load_config.ts";
 import type { ColumnSchema } from "../schema/table_schema.ts";
 import { previewFile } from "./preview_file.ts";
+import { repeatedKeyWarning } from "./repeated_keys.ts";
 import { checkSources, type Project } from "./project.ts";
 import { type Cell, CellError } from "./transform/cell.ts";
 import { compileDateFormat, parseDate } from "./transform/clean/parse_date.ts";
@@ -37,6 +38,8 @@ export interface SourceProposal {
   columns: ProposedColumn[];
   /** Table columns no header seems to fill. */
   unmapped: string[];
+  /** What the sample rows suggest the analyst check before loading. */
+  warnings: string[];
   /** The source block as it would stand under `sources:`. */
   yaml: string;
   /** plutus.yaml with the source added (comments kept). */
@@ -143,7 +146,10 @@ export async function proposeSource(
   );
   const configText = await addToConfig(project, name, block, columns, unmapped);
   const yaml = sourceYaml(name, block, columns, unmapped);
-  return { name, files, table: tableName, columns, unmapped, yaml, configText };
+  const warnings = [repeatedKeyWarning(table, matches, preview.rows)].filter((w) =>
+    w !== undefined
+  );
+  return { name, files, table: tableName, columns, unmapped, warnings, yaml, configText };
 }
 
 /** "google_ads_campaigns_2026-11-01.csv" → "google_ads_campaigns". */

@@ -65,6 +65,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
       ),
     );
   }
+  for (const warning of proposal.warnings) print(yellow(`Check: ${warning}`));
   let write = values.yes === true;
   if (!write) {
     if (!Deno.stdin.isTerminal()) {

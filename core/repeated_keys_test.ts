@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { parseTableSchema } from "../schema/load_schemas.ts";
+import { repeatedKeyWarning } from "./repeated_keys.ts";
+
+const ORDERS = `columns:
+  order_name: { type: text }
+  total: { type: decimal }
+  status: { type: text }
+  created_at: { type: text }
+key: [order_name]
+`;
+const columns = new Map([["order_name", 0], ["total", 1], ["status", 2], ["created_at", 3]]);
+// a Shopify orders export: the second line item of #1001 repeats only the name and date
+const lineItems = [
+  { line: 2, cells: ["#1001", "68.72", "paid", "2026-11-01"] },
+  { line: 3, cells: ["#1001", "", "", "2026-11-01"] },
+  { line: 4, cells: ["#1002", "142.80", "pending", "2026-11-02"] },
+];
+
+function table(extra = "") {
+  return parseTableSchema(ORDERS + extra, "schema/orders.yaml", "orders");
+}
+
+Deno.test("a later row with the same key and empty cells is flagged under keep: last", () => {
+  assert.equal(
+    repeatedKeyWarning(table(), columns, lineItems),
+    'lines 2 and 3 share the key order_name "#1001", and line 3 leaves total, status empty: ' +
+      "with keep: last (schema/orders.yaml) the later row replaces the first and those values " +
+      "are lost. A file with one row per line item (a Shopify orders export, for one) wants " +
+      "keep: first in schema/orders.yaml, or a key that names the line too.",
+  );
+});
+
+Deno.test("keep: first, full corrections, and unmapped keys are not flagged", () => {
+  assert.equal(repeatedKeyWarning(table("keep: first\n"), columns, lineItems), undefined);
+  const corrected = [lineItems[0]!, { line: 3, cells: ["#1001", "70.00", "refunded", "x"] }];
+  assert.equal(repeatedKeyWarning(table(), columns, corrected), undefined);
+  const noKeyColumn = new Map([["total", 1], ["status", 2]]);
+  assert.equal(repeatedKeyWarning(table(), noKeyColumn, lineItems), undefined);
+});
+
+Deno.test("keep: latest is flagged only when the later row has an order_by value", () => {
+  const latest = table("keep: latest\norder_by: created_at\n");
+  assert.match(repeatedKeyWarning(latest, columns, lineItems)!, /keep: latest/);
+  const undated = [lineItems[0]!, { line: 3, cells: ["#1001", "", "", ""] }];
+  assert.equal(repeatedKeyWarning(latest, columns, undated), undefined);
+});
