@@ -104,7 +104,10 @@ export const plutusConfigModel = strictObject({
   reject_limit: rejectLimit.default(0.05),
   /** The largest file the GUI accepts, in MB. */
   upload_limit_mb: z.number().positive().default(2048),
-  sources: z.record(sourceName, sourceModel).default({}),
+  // `sources:` with nothing under it yet is a project without sources, not a mistake
+  sources: z.record(sourceName, sourceModel).nullable().default({}).transform((sources) =>
+    sources ?? {}
+  ),
 });
 
 /** plutus.yaml as loaded, with defaults filled in. */

@@ -107,7 +107,7 @@ export async function proposeSource(
       }.`,
     });
   }
-  const preview = await previewFile(path, 200, { sheet: options.sheet });
+  const preview = await previewFile(path, SAMPLE_ROWS, { sheet: options.sheet });
   const fileName = basename(path);
   const name = options.name ?? sourceName(fileName);
   if (project.config.sources[name]) {
@@ -116,11 +116,17 @@ export async function proposeSource(
       hint: "Choose another name with --name.",
     });
   }
+  // A totals footer is not data: read up to it, and judge the columns by the rows above.
+  const footer = findFooter(preview.rows, SAMPLE_ROWS);
+  const rows = footer ? preview.rows.slice(0, footer.index) : preview.rows;
   const samples = (index: number) =>
-    preview.rows.map((row) => row.cells[index] ?? null).filter((cell) =>
-      cell !== null && cell !== ""
-    );
+    rows.map((row) => row.cells[index] ?? null).filter((cell) => cell !== null && cell !== "");
   const matches = matchHeaders(Object.keys(table.columns), preview.header);
+  // Reports write 1,234 in one column and 873 in the next; the next file's 873 may be 1,204.
+  const grouped = [...matches].some(([column, index]) =>
+    NUMERIC.has(table.columns[column]!.type) &&
+    samples(index).some((cell) => typeof cell === "string" && GROUPED.test(cell.trim()))
+  );
   const columns: ProposedColumn[] = [];
   const unmapped: string[] = [];
   for (const [column, schema] of Object.entries(table.columns)) {
@@ -132,13 +138,14 @@ export async function proposeSource(
     columns.push({
       column,
       header: preview.header[index]!,
-      ...suggestClean(schema, samples(index)),
+      ...suggestClean(schema, samples(index), grouped),
     });
   }
   const files = filesPattern(fileName);
   const block: Record<string, unknown> = { kind: "file", files, table: tableName };
   if (options.sheet !== undefined) block.sheet = options.sheet;
   if (preview.info.skippedLines > 0) block.skip_lines = preview.info.skippedLines;
+  if (footer) block.stop_at = footer.pattern;
   block.columns = Object.fromEntries(
     columns.map((
       c,
@@ -146,10 +153,39 @@ export async function proposeSource(
   );
   const configText = await addToConfig(project, name, block, columns, unmapped);
   const yaml = sourceYaml(name, block, columns, unmapped);
-  const warnings = [repeatedKeyWarning(table, matches, preview.rows)].filter((w) =>
-    w !== undefined
-  );
+  const warnings = [repeatedKeyWarning(table, matches, rows)].filter((w) => w !== undefined);
   return { name, files, table: tableName, columns, unmapped, warnings, yaml, configText };
+}
+
+const SAMPLE_ROWS = 200;
+// "Total", "Total: Account", "Grand Totals (125 records)" — but not a campaign "Total Wine"
+const FOOTER = /^\s*((grand\s+)?totals?|sum|summe|gesamt)(?=\s*(:|\(|$))/iu;
+
+/**
+ * Totals at the end of a report (Google Ads' "Total: Account", Salesforce's "Grand
+ * Totals"): the first of the last few rows whose first cell says so, when every row after
+ * it does too (or is empty) and the sample reaches the end of the file.
+ */
+export function findFooter(
+  rows: readonly { cells: readonly Cell[] }[],
+  sampleLimit: number,
+): { index: number; pattern: string } | undefined {
+  if (rows.length === 0 || rows.length >= sampleLimit) return undefined;
+  const first = (index: number) => {
+    const cell = rows[index]!.cells[0];
+    return typeof cell === "string" ? cell : "";
+  };
+  let index = rows.length;
+  while (index > 0 && index > rows.length - 5) {
+    const text = first(index - 1);
+    if (FOOTER.test(text) || text.trim() === "") index--;
+    else break;
+  }
+  // skip leading empty rows of the footer block: it starts at its first totals row
+  while (index < rows.length && !FOOTER.test(first(index))) index++;
+  if (index >= rows.length || index === 0) return undefined;
+  const word = FOOTER.exec(first(index))![1]!;
+  return { index, pattern: `^${word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}` };
 }
 
 /** "google_ads_campaigns_2026-11-01.csv" → "google_ads_campaigns". */
@@ -204,8 +240,18 @@ function matchHeaders(columns: string[], header: string[]): Map<string, number> 
   return chosen;
 }
 
-/** The rules a column's sample values need to pass its type. */
-function suggestClean(column: ColumnSchema, values: Cell[]): { clean: unknown[]; note?: string } {
+const NUMERIC = new Set(["integer", "decimal"]);
+const GROUPED = /^[+-]?[$€£]?\d{1,3}(,\d{3})+(\.\d+)?$/;
+
+/**
+ * The rules a column's sample values need to pass its type. `grouped`: another number
+ * column of the file writes thousands with commas, so plain numbers get parse_number too.
+ */
+function suggestClean(
+  column: ColumnSchema,
+  values: Cell[],
+  grouped: boolean,
+): { clean: unknown[]; note?: string } {
   const texts = values.filter((v): v is string => typeof v === "string").map((v) => v.trim());
   if (texts.length === 0) return { clean: [] };
   const nulls = [
@@ -222,7 +268,9 @@ function suggestClean(column: ColumnSchema, values: Cell[]): { clean: unknown[];
   switch (column.type) {
     case "integer":
     case "decimal": {
-      if (all((t) => /^[+-]?\d+(\.\d+)?$/.test(t))) return { clean };
+      if (all((t) => /^[+-]?\d+(\.\d+)?$/.test(t))) {
+        return { clean: grouped ? [...clean, "parse_number"] : clean };
+      }
       if (all((t) => /%\s*$/.test(t))) return { clean: [...clean, "parse_percent"] };
       const dot = compileParseNumber();
       if (all((t) => !(dot(t) instanceof CellError))) return { clean: [...clean, "parse_number"] };
@@ -309,7 +357,10 @@ async function addToConfig(
 ): Promise<string> {
   const text = await Deno.readTextFile(project.paths.config);
   const document = parseDocument(text);
-  if (!isMap(document.get("sources", true))) document.set("sources", document.createNode({}));
+  const sources = document.get("sources", true);
+  if (!isMap(sources)) document.set("sources", document.createNode({}));
+  // `sources: {}` as plutus.yaml may start: the new source goes in block style all the same
+  else if (sources.items.length === 0) sources.flow = false;
   document.setIn(["sources", name], sourceNode(document, block, columns, unmapped));
   const updated = document.toString();
   try {

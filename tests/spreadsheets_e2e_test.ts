@@ -258,6 +258,97 @@ Deno.test("preview shows how a file is read; add-source writes a source that loa
     );
   }));
 
+Deno.test("add-source reads a Google Ads report as exported: UTF-16, title lines, totals footer", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "plutus.yaml": "sources: {}\n",
+      "schema/ad_spend.yaml": `columns:
+  date:        { type: date, required: true }
+  campaign:    { type: text, required: true }
+  channel:     { type: text }
+  impressions: { type: integer }
+  clicks:      { type: integer }
+  spend:       { type: decimal }
+key: [date, campaign, channel]
+`,
+    });
+    // as Google Ads writes it: UTF-16 with a BOM, tabs, CRLF, "Total:" rows at the end,
+    // thousands separators in some number columns but not (yet) in Clicks
+    const report = join(dir, "Campaign_report_2026-11-03.csv");
+    const lines = [
+      "Campaign report",
+      "November 1, 2026 - November 3, 2026",
+      "Day\tCampaign\tImpr.\tClicks\tCost",
+      "Nov 1, 2026\tBrand - Search\t12,034\t873\t1,203.55",
+      "Nov 2, 2026\tPMax - Shoes\t--\t0\t0.00",
+      "Total: Account\t--\t12,034\t873\t1,203.55",
+      "Total: Search\t--\t12,034\t873\t1,203.55",
+    ];
+    const text = "\ufeff" + lines.join("\r\n") + "\r\n";
+    const utf16 = new Uint8Array(text.length * 2);
+    for (let i = 0; i < text.length; i++) {
+      utf16[2 * i] = text.charCodeAt(i) & 0xff;
+      utf16[2 * i + 1] = text.charCodeAt(i) >> 8;
+    }
+    await Deno.writeFile(report, utf16);
+    const added = expectCode(
+      await plutus(["add-source", report, "--table", "ad_spend", "--yes", "--project", dir]),
+      0,
+    ).stdout;
+    assert.match(added, /skip_lines: 2\n\s+stop_at: \^Total\n/);
+    assert.match(added, /date: \{ from: Day, clean: \[ \{ parse_date: "MMM D, YYYY" \} \] \}/);
+    assert.match(added, /campaign: Campaign\n/, "the footer's -- is not taken for an empty value");
+    assert.match(added, /clicks: \{ from: Clicks, clean: \[ parse_number \] \}/);
+    const config = await Deno.readTextFile(join(dir, "plutus.yaml"));
+    await Deno.writeTextFile(
+      join(dir, "plutus.yaml"),
+      config.replace(
+        /\n {6}# no header found for: channel.*\n/,
+        "\n      channel: { value: google_ads }\n",
+      ),
+    );
+    expectCode(await plutus(["upload", report, "--project", dir]), 0);
+    assert.deepEqual(
+      query(dir, "SELECT date, campaign, impressions, clicks, spend FROM ad_spend ORDER BY date"),
+      [
+        {
+          date: "2026-11-01",
+          campaign: "Brand - Search",
+          impressions: 12034,
+          clicks: 873,
+          spend: 1203.55,
+        },
+        { date: "2026-11-02", campaign: "PMax - Shoes", impressions: null, clicks: 0, spend: 0 },
+      ],
+    );
+  }));
+
+Deno.test("add-source warns before a line-item export empties orders under keep: last", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "plutus.yaml": "sources: {}\n",
+      "schema/orders.yaml":
+        "columns:\n  order_name: { type: text }\n  total: { type: decimal }\nkey: [order_name]\n",
+      "orders_export.csv":
+        "Name,Total,Lineitem name\n#1001,68.72,Blue T-Shirt\n#1001,,Red Cap\n#1002,142.80,Hoodie\n",
+    });
+    const added = expectCode(
+      await plutus([
+        "add-source",
+        join(dir, "orders_export.csv"),
+        "--table",
+        "orders",
+        "--project",
+        dir,
+      ]),
+      0,
+    ).stdout;
+    assert.match(
+      added,
+      /Check: lines 2 and 3 share the key order_name "#1001", and line 3 leaves total empty: with keep: last \(schema\/orders\.yaml\)/,
+    );
+  }));
+
 Deno.test("a dry run of a workbook reports the counts and changes nothing", () =>
   withTempDir(async (dir) => {
     await writeFiles(dir, {
