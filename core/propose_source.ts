@@ -46,29 +46,54 @@ export interface SourceProposal {
   configText: string;
 }
 
-// Headers marketing tools use for common columns (compared without case, spaces or signs).
+// Headers marketing tools use for common columns (compared without case, spaces or signs),
+// in English and as German, French and Spanish interfaces export them.
 const SYNONYMS: Record<string, string[]> = {
-  date: ["day", "reportdate", "reportingstarts", "segmentsdate"],
-  spend: ["cost", "amountspent", "spent", "costusd", "amountspentusd", "amountspenteur"],
-  cost: ["spend", "amountspent"],
-  impressions: ["impr", "impression"],
-  clicks: ["linkclicks", "click"],
-  conversions: ["results", "conv", "allconv", "purchases"],
-  campaign: ["campaignname"],
-  email: ["emailaddress", "mail"],
-  first_name: ["firstname", "givenname"],
-  last_name: ["lastname", "surname", "familyname"],
-  created_at: ["createdate", "createdat", "created", "createddate", "datecreated"],
+  date: [
+    ...["day", "reportdate", "reportingstarts", "segmentsdate"],
+    ...["datum", "tag", "berichtsbeginn", "jour", "débutdurapport", "fecha", "día", "dia"],
+  ],
+  spend: [
+    ...["cost", "amountspent", "spent", "costusd", "amountspentusd", "amountspenteur"],
+    ...["kosten", "ausgegebenerbetrag", "coût", "cout", "montantdépensé", "costo", "coste"],
+    "importegastado",
+  ],
+  cost: ["spend", "amountspent", "kosten", "coût", "costo", "coste"],
+  impressions: ["impr", "impression", "impressionen", "impresiones"],
+  clicks: [
+    ...["linkclicks", "click", "klicks", "linkklicks", "clics", "clicsurunlien"],
+    ...["clicsenelenlace"],
+  ],
+  conversions: [
+    ...["results", "conv", "allconv", "purchases", "konversionen", "ergebnisse"],
+    ...["résultats", "resultats", "conversiones", "resultados"],
+  ],
+  campaign: [
+    ...["campaignname", "kampagne", "kampagnenname", "campagne", "nomdelacampagne"],
+    ...["campaña", "campana", "nombredelacampaña"],
+  ],
+  email: ["emailaddress", "mail", "emailadresse", "courriel", "adresseemail", "correo"],
+  first_name: ["firstname", "givenname", "vorname", "prénom", "prenom", "nombre"],
+  last_name: ["lastname", "surname", "familyname", "nachname", "nom", "apellido", "apellidos"],
+  created_at: [
+    ...["createdate", "createdat", "created", "createddate", "datecreated"],
+    ...["erstelltam", "erstellungsdatum", "datedecréation", "fechadecreación"],
+  ],
   updated_at: ["lastmodifieddate", "updatedat", "modified", "lastmodified"],
-  order_id: ["name", "orderid", "ordernumber", "order", "orderno"],
-  ordered_at: ["createdat", "orderdate", "date"],
-  total: ["totalprice", "amount", "ordertotal", "grandtotal"],
-  amount: ["total", "value", "dealamount", "revenue"],
-  country: ["countryregion", "billingcountry", "shippingcountry"],
+  order_id: ["name", "orderid", "ordernumber", "order", "orderno", "bestellnummer"],
+  ordered_at: ["createdat", "orderdate", "date", "bestelldatum"],
+  total: ["totalprice", "amount", "ordertotal", "grandtotal", "gesamtbetrag", "summe"],
+  amount: ["total", "value", "dealamount", "revenue", "betrag", "montant", "importe"],
+  country: [
+    ...["countryregion", "billingcountry", "shippingcountry", "land", "pays", "país", "pais"],
+  ],
   stage: ["lifecyclestage", "dealstage", "status"],
   status: ["financialstatus", "state"],
-  source: ["originalsource", "leadsource", "utmsource"],
-  phone: ["phonenumber", "mobile", "mobilephone", "tel"],
+  source: ["originalsource", "leadsource", "utmsource", "quelle"],
+  phone: [
+    ...["phonenumber", "mobile", "mobilephone", "tel", "telefon", "telefonnummer"],
+    ...["téléphone", "telephone", "teléfono", "telefono"],
+  ],
 };
 
 const DATE_FORMATS = [
@@ -122,10 +147,9 @@ export async function proposeSource(
   const samples = (index: number) =>
     rows.map((row) => row.cells[index] ?? null).filter((cell) => cell !== null && cell !== "");
   const matches = matchHeaders(Object.keys(table.columns), preview.header);
-  // Reports write 1,234 in one column and 873 in the next; the next file's 873 may be 1,204.
-  const grouped = [...matches].some(([column, index]) =>
-    NUMERIC.has(table.columns[column]!.type) &&
-    samples(index).some((cell) => typeof cell === "string" && GROUPED.test(cell.trim()))
+  const style = numberStyle(
+    [...matches].filter(([column]) => NUMERIC.has(table.columns[column]!.type))
+      .flatMap(([, index]) => samples(index)),
   );
   const columns: ProposedColumn[] = [];
   const unmapped: string[] = [];
@@ -138,7 +162,7 @@ export async function proposeSource(
     columns.push({
       column,
       header: preview.header[index]!,
-      ...suggestClean(schema, samples(index), grouped),
+      ...suggestClean(schema, samples(index), style),
     });
   }
   const files = filesPattern(fileName);
@@ -241,16 +265,28 @@ function matchHeaders(columns: string[], header: string[]): Map<string, number> 
 }
 
 const NUMERIC = new Set(["integer", "decimal"]);
-const GROUPED = /^[+-]?[$€£]?\d{1,3}(,\d{3})+(\.\d+)?$/;
 
 /**
- * The rules a column's sample values need to pass its type. `grouped`: another number
- * column of the file writes thousands with commas, so plain numbers get parse_number too.
+ * How a file writes its numbers, judged from all its number columns at once: a report
+ * writes 1,234 in one column and 873 in the next, and the next file's 873 may be 1,204;
+ * a German export writes 1.234,56 in one column and 1.024 (a thousand and twenty-four)
+ * in the next, which read alone looks like a decimal.
  */
+export function numberStyle(values: readonly Cell[]): "plain" | "grouped" | "comma" {
+  const texts = values.filter((v): v is string => typeof v === "string").map((v) =>
+    v.trim().replace(/^[+-]?[$€£]\s?|\s?[$€£]$/g, "")
+  );
+  // 1.234,56 or 12,5: a decimal comma (1,234 alone could be either, so it does not count)
+  if (texts.some((t) => /^-?\d{1,3}(\.\d{3})+,\d+$|^-?\d+,\d{1,2}$/.test(t))) return "comma";
+  if (texts.some((t) => /^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(t))) return "grouped";
+  return "plain";
+}
+
+/** The rules a column's sample values need to pass its type, given the file's number style. */
 function suggestClean(
   column: ColumnSchema,
   values: Cell[],
-  grouped: boolean,
+  style: "plain" | "grouped" | "comma",
 ): { clean: unknown[]; note?: string } {
   const texts = values.filter((v): v is string => typeof v === "string").map((v) => v.trim());
   if (texts.length === 0) return { clean: [] };
@@ -268,13 +304,16 @@ function suggestClean(
   switch (column.type) {
     case "integer":
     case "decimal": {
-      if (all((t) => /^[+-]?\d+(\.\d+)?$/.test(t))) {
-        return { clean: grouped ? [...clean, "parse_number"] : clean };
-      }
       if (all((t) => /%\s*$/.test(t))) return { clean: [...clean, "parse_percent"] };
+      const comma = compileParseNumber({ decimal: "," });
+      if (style === "comma" && all((t) => !(comma(t) instanceof CellError))) {
+        return { clean: [...clean, { parse_number: { decimal: "," } }] };
+      }
+      if (all((t) => /^[+-]?\d+(\.\d+)?$/.test(t))) {
+        return { clean: style === "grouped" ? [...clean, "parse_number"] : clean };
+      }
       const dot = compileParseNumber();
       if (all((t) => !(dot(t) instanceof CellError))) return { clean: [...clean, "parse_number"] };
-      const comma = compileParseNumber({ decimal: "," });
       if (all((t) => !(comma(t) instanceof CellError))) {
         return { clean: [...clean, { parse_number: { decimal: "," } }] };
       }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { findFooter } from "./propose_source.ts";
+import { findFooter, numberStyle } from "./propose_source.ts";
 
 const rows = (...first: string[]) => first.map((cell) => ({ cells: [cell, "1"] }));
 
@@ -21,4 +21,15 @@ Deno.test("a totals footer is found at the end of a report, and only there", () 
   assert.equal(findFooter(rows("a", "b", "Total"), 3), undefined);
   // a file of totals alone has no data to stop after
   assert.equal(findFooter(rows("Total"), 200), undefined);
+});
+
+Deno.test("a file's number style is judged from all its number columns", () => {
+  assert.equal(numberStyle(["1.234,56", "1.024", "87"]), "comma");
+  assert.equal(numberStyle(["99,90", "12"]), "comma");
+  assert.equal(numberStyle(["€ 1.234,56"]), "comma");
+  assert.equal(numberStyle(["1,234.50", "873"]), "grouped");
+  assert.equal(numberStyle(["$1,234", "0.5"]), "grouped");
+  // 1,234 alone is a thousand and more, or one and a bit: not enough to call it a comma
+  assert.equal(numberStyle(["1,234"]), "grouped");
+  assert.equal(numberStyle(["873", "0.5", null]), "plain");
 });

@@ -323,6 +323,37 @@ key: [date, campaign, channel]
     );
   }));
 
+Deno.test("add-source reads a German export: headers, decimal commas, dot-grouped thousands", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "plutus.yaml": "sources:\n",
+      "schema/ad_spend.yaml":
+        "columns:\n  date: { type: date }\n  campaign: { type: text }\n  clicks: { type: integer }\n  spend: { type: decimal }\nkey: [date, campaign]\n",
+    });
+    // Windows-1252, semicolons, 1.024 clicks (a thousand and twenty-four), a "Summe" footer
+    const file = join(dir, "kampagnen_2026-11.csv");
+    const text =
+      "Datum;Kampagne;Kosten;Klicks\r\n01.11.2026;Marke - Suche;1.234,56;1.024\r\n02.11.2026;Schuhe für Kinder;99,90;87\r\nSumme;;1.334,46;1.111\r\n";
+    await Deno.writeFile(file, Uint8Array.from(text, (c) => c === "ü" ? 0xfc : c.charCodeAt(0)));
+    const added = expectCode(
+      await plutus(["add-source", file, "--table", "ad_spend", "--yes", "--project", dir]),
+      0,
+    ).stdout;
+    assert.match(added, /stop_at: \^Summe/);
+    assert.match(
+      added,
+      /clicks: \{ from: Klicks, clean: \[ \{ parse_number: \{ decimal: "," \} \} \] \}/,
+    );
+    expectCode(await plutus(["upload", file, "--project", dir]), 0);
+    assert.deepEqual(
+      query(dir, "SELECT date, campaign, clicks, spend FROM ad_spend ORDER BY date"),
+      [
+        { date: "2026-11-01", campaign: "Marke - Suche", clicks: 1024, spend: 1234.56 },
+        { date: "2026-11-02", campaign: "Schuhe für Kinder", clicks: 87, spend: 99.9 },
+      ],
+    );
+  }));
+
 Deno.test("add-source warns before a line-item export empties orders under keep: last", () =>
   withTempDir(async (dir) => {
     await writeFiles(dir, {
