@@ -9,13 +9,21 @@ import { openTableFile, type TableReadOptions } from "./read/open_table.ts";
 import type { ReadInfo } from "./read/table_reader.ts";
 import type { Cell } from "./transform/cell.ts";
 
+/** One row of a preview. */
+export interface PreviewRow {
+  line: number;
+  cells: Cell[];
+  broken?: string;
+}
+
 /** A look at the start of a file. */
 export interface FilePreview {
   fileName: string;
   info: ReadInfo;
   header: string[];
   headerLine: number;
-  rows: { line: number; cells: Cell[] }[];
+  /** In file order; `broken` says why a line is not a row (a footer line, say). */
+  rows: PreviewRow[];
   /** Whether the file has more rows than shown. */
   more: boolean;
 }
@@ -27,16 +35,24 @@ export async function previewFile(
   options: TableReadOptions = {},
 ): Promise<FilePreview> {
   const reader = await openTableFile(path, basename(path), options);
-  const rows: { line: number; cells: Cell[] }[] = [];
+  const rows: PreviewRow[] = [];
   let more = false;
   try {
     for await (const batch of reader.rows()) {
-      for (let i = 0; i < batch.rows.length; i++) {
+      const inBatch: PreviewRow[] = batch.rows.map((cells, i) => ({
+        line: batch.lines[i]!,
+        cells,
+      }));
+      for (const { line, cells, reason } of batch.broken) {
+        inBatch.push({ line, cells: cells as Cell[], broken: reason });
+      }
+      if (batch.broken.length > 0) inBatch.sort((a, b) => a.line - b.line);
+      for (const row of inBatch) {
         if (rows.length === limit) {
           more = true;
           break;
         }
-        rows.push({ line: batch.lines[i]!, cells: batch.rows[i]! });
+        rows.push(row);
       }
       if (more) break;
     }

@@ -7,7 +7,7 @@ import { previewFile } from "../../core/preview_file.ts";
 import { cellText } from "../../core/read/sheet_reader.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
-import { bold, dim, print, table } from "../output.ts";
+import { bold, dim, print, table, yellow } from "../output.ts";
 
 export const help = `Usage: plutus preview FILE [--rows N] [--sheet NAME] [--skip-lines N]
 
@@ -66,14 +66,26 @@ export async function run(args: string[], _globals: GlobalOptions): Promise<numb
     }: ${preview.header.length} columns`,
   );
   print("");
+  const rows = preview.rows.filter((row) => row.broken === undefined);
   print(table(
     [unit, ...preview.header.map((h, i) => h || `(column ${i + 1})`)],
-    preview.rows.map((
+    rows.map((
       row,
     ) => [String(row.line), ...preview.header.map((_, i) => cellText(row.cells[i] ?? null))]),
     { maxWidth: 24, right: [unit] },
   ));
   if (preview.more) print(dim(`… more rows follow`));
-  if (preview.rows.length === 0) print(dim("(no data rows)"));
+  if (rows.length === 0) print(dim("(no data rows)"));
+  // footers and broken lines: what a load would reject, shown before it does
+  const broken = preview.rows.filter((row) => row.broken !== undefined);
+  if (broken.length > 0) {
+    print("");
+    print(yellow(`Not rows (a load rejects them, unless stop_at ends reading before):`));
+    for (const row of broken) {
+      const text = row.cells.map((cell) => cellText(cell)).join(info.delimiter ?? " | ");
+      print(`  ${unit} ${row.line}: ${text.length > 80 ? `${text.slice(0, 79)}…` : text}`);
+      print(dim(`    ${row.broken}`));
+    }
+  }
   return 0;
 }
