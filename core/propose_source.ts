@@ -50,11 +50,19 @@ export interface SourceProposal {
 // in English and as German, French and Spanish interfaces export them.
 const SYNONYMS: Record<string, string[]> = {
   date: [
-    ...["day", "reportdate", "reportingstarts", "segmentsdate"],
+    ...["day", "reportdate", "reportingstarts", "segmentsdate", "startdate"],
     ...["datum", "tag", "berichtsbeginn", "jour", "débutdurapport", "fecha", "día", "dia"],
   ],
   spend: [
-    ...["cost", "amountspent", "spent", "costusd", "amountspentusd", "amountspenteur"],
+    ...[
+      "cost",
+      "amountspent",
+      "spent",
+      "costusd",
+      "amountspentusd",
+      "amountspenteur",
+      "totalspent",
+    ],
     ...["kosten", "ausgegebenerbetrag", "coût", "cout", "montantdépensé", "costo", "coste"],
     "importegastado",
   ],
