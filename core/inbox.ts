@@ -84,12 +84,19 @@ export async function archiveFile(path: string, archiveRoot: string, day: string
   return `archive/${day}/${name}`;
 }
 
+/** A file copied into inbox/: its name there and the SHA-256 of its content. */
+export interface InboxFile {
+  name: string;
+  sha256: string;
+}
+
 /**
  * Copies a file into inbox/ through a temporary `.part` name, so a half-copied file is
  * never mistaken for a complete one. A file with the same content already waiting there
- * is reused. Returns the name in inbox/.
+ * is reused. The copy is fingerprinted while it is synced to disk, so that the run need
+ * not read it once more for that.
  */
-export async function copyIntoInbox(source: string, inbox: string): Promise<string> {
+export async function copyIntoInbox(source: string, inbox: string): Promise<InboxFile> {
   let info: Deno.FileInfo;
   try {
     info = await Deno.stat(source);
@@ -111,20 +118,22 @@ export async function copyIntoInbox(source: string, inbox: string): Promise<stri
   await Deno.mkdir(inbox, { recursive: true });
   const name = basename(source);
   const waiting = join(inbox, name);
-  if (await sameContent(source, waiting)) return name;
+  const same = await sameContent(source, waiting);
+  if (same) return { name, sha256: same };
   const target = await freeName(inbox, name);
   const part = partName(inbox, target);
+  let sha256: string;
   try {
     await Deno.copyFile(source, part);
     // on disk before it gets its real name: after a power cut, a file in inbox/ is whole
     using copy = await Deno.open(part, { read: true, write: true });
-    await copy.sync();
+    [sha256] = await Promise.all([sha256File(part), copy.sync()]);
     await Deno.rename(part, join(inbox, target));
   } catch (error) {
     await Deno.remove(part).catch(() => {});
     throw error;
   }
-  return target;
+  return { name: target, sha256 };
 }
 
 /** A temporary name beside `target`, unique so that two uploads never share one. */
@@ -149,13 +158,15 @@ export async function removeStaleParts(inbox: string, olderThanMs = 3_600_000): 
   }
 }
 
-async function sameContent(a: string, b: string): Promise<boolean> {
+/** The SHA-256 both files share, or undefined when their contents differ. */
+async function sameContent(a: string, b: string): Promise<string | undefined> {
   try {
     const [sa, sb] = await Promise.all([Deno.stat(a), Deno.stat(b)]);
-    if (sa.size !== sb.size) return false;
-    return (await sha256File(a)) === (await sha256File(b));
+    if (sa.size !== sb.size) return undefined;
+    const hash = await sha256File(b);
+    return (await sha256File(a)) === hash ? hash : undefined;
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
+    if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
 }

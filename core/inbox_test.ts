@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { copyIntoInbox, listInbox, removeStaleParts } from "./inbox.ts";
+import { copyIntoInbox, listInbox, removeStaleParts, sha256File } from "./inbox.ts";
 
 Deno.test("stale unfinished copies are removed; input files, even named .part, never", async () => {
   const inbox = await Deno.makeTempDir();
@@ -25,10 +25,11 @@ Deno.test("copyIntoInbox() copies whole, keeps the original, and never leaves a 
     const original = join(dir, "leads.csv");
     await Deno.writeTextFile(original, "email\na@x.com\n");
     const inbox = join(dir, "inbox");
-    assert.equal(await copyIntoInbox(original, inbox), "leads.csv");
-    assert.equal(await copyIntoInbox(original, inbox), "leads.csv", "same content: reused");
+    const copied = await copyIntoInbox(original, inbox);
+    assert.deepEqual(copied, { name: "leads.csv", sha256: await sha256File(original) });
+    assert.deepEqual(await copyIntoInbox(original, inbox), copied, "same content: reused");
     await Deno.writeTextFile(original, "email\nb@x.com\n");
-    assert.equal(await copyIntoInbox(original, inbox), "leads (2).csv");
+    assert.equal((await copyIntoInbox(original, inbox)).name, "leads (2).csv");
     assert.deepEqual(await listInbox(inbox), ["leads (2).csv", "leads.csv"]);
     assert.deepEqual([...Deno.readDirSync(inbox)].filter((e) => e.name.endsWith(".part")), []);
     assert.equal(await Deno.readTextFile(original), "email\nb@x.com\n");

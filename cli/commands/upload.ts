@@ -62,7 +62,8 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
       });
       files.push({ name: path.split(/[\\/]/).pop()!, source, path: resolve(path) });
     } else {
-      files.push({ name: await copyIntoInbox(path, project.paths.inbox), source });
+      const copied = await copyIntoInbox(path, project.paths.inbox);
+      files.push({ name: copied.name, sha256: copied.sha256, source });
     }
   }
   const result = await runPipeline(project, {

@@ -14,6 +14,7 @@ export interface PlannedFile {
   source: string;
   fileName: string;
   path: string;
+  sha256?: string;
 }
 
 /** A file no source can read, with why and what to do. */
@@ -30,6 +31,8 @@ export interface FileRequest {
   source?: string;
   /** Where it is, when not in inbox/ (a dry-run upload reads it in place). */
   path?: string;
+  /** Its SHA-256 when known already (computed while it was copied in). */
+  sha256?: string;
 }
 
 /** The file sources of a project, by name. */
@@ -56,7 +59,7 @@ export function planFiles(
     const path = file.path ?? join(project.paths.inbox, file.name);
     if (file.source !== undefined) {
       if (sources.some(([name]) => name === file.source)) {
-        planned.push({ source: file.source, fileName: file.name, path });
+        planned.push({ source: file.source, fileName: file.name, path, sha256: file.sha256 });
       } else {
         unplanned.push({
           fileName: file.name,
@@ -72,7 +75,7 @@ export function planFiles(
     ) => name);
     const wanted = only ? matching.filter((name) => only.includes(name)) : matching;
     if (wanted.length === 1) {
-      planned.push({ source: wanted[0]!, fileName: file.name, path });
+      planned.push({ source: wanted[0]!, fileName: file.name, path, sha256: file.sha256 });
     } else if (wanted.length > 1) {
       unplanned.push({
         fileName: file.name,

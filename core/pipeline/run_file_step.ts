@@ -28,7 +28,7 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
   let size: number;
   try {
     size = (await Deno.stat(file.path)).size;
-    checksum = await sha256File(file.path);
+    checksum = file.sha256 ?? await sha256File(file.path);
   } catch (error) {
     result.status = "failed";
     result.error = `cannot read ${file.fileName}: ${errorMessage(error)}`;
