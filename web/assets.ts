@@ -34,6 +34,7 @@ pre { background: #0f1720; color: #dbe2ea; padding: 12px; border-radius: 8px; ov
 .status[data-state=running] { border-left-color: var(--accent); }
 .status[data-state=succeeded] { border-left-color: var(--ok); }
 .status[data-state=failed] { border-left-color: var(--bad); }
+.status[data-state=warning] { border-left-color: var(--warn); }
 .status .message { font-weight: 600; } .status ul { margin: 8px 0 0; padding-left: 18px; color: var(--muted); }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px; background: #eef1f6; }
 .badge.succeeded { background: #dcf5e3; color: var(--ok); } .badge.failed, .badge.interrupted { background: #fde2e2; color: var(--bad); }
@@ -105,7 +106,7 @@ if (form) {
     body.set("source", source);
     const response = await post("/run", body);
     const answer = await response.json();
-    message.textContent = answer.error ?? "Loading: the status below follows the run.";
+    message.textContent = answer.error ?? "Uploaded " + names.length + " file(s); the status below shows how they load.";
   });
 }
 

@@ -10,7 +10,8 @@ import { formatCount } from "../core/list_text.ts";
 
 /** What the status box shows. */
 export interface LiveStatus {
-  state: "idle" | "running" | "succeeded" | "failed";
+  /** warning: the run succeeded, but a file was left in inbox/ because no source reads it */
+  state: "idle" | "running" | "succeeded" | "warning" | "failed";
   runId?: number;
   /** One line per step: "google_ads file.csv: 1,234 rows read". */
   lines: string[];
@@ -83,7 +84,11 @@ export class RunBroadcaster {
         break;
       case "run_finished":
         this.#status = {
-          state: event.run.status === "failed" ? "failed" : "succeeded",
+          state: event.run.status === "failed"
+            ? "failed"
+            : event.run.steps.some((x) => x.status === "skipped" && x.source === "")
+            ? "warning"
+            : "succeeded",
           runId: event.run.id,
           lines: s.lines,
           message:
