@@ -301,7 +301,7 @@ export function numberStyle(values: readonly Cell[]): "plain" | "grouped" | "com
 }
 
 /** The rules a column's sample values need to pass its type, given the file's number style. */
-function suggestClean(
+export function suggestClean(
   column: ColumnSchema,
   values: Cell[],
   style: "plain" | "grouped" | "comma",
@@ -342,6 +342,12 @@ function suggestClean(
       // ISO dates need nothing; other forms get their format written down, so that a
       // later file with 05/06/2026 is not refused as ambiguous
       if (all((t) => /^\d{4}-\d{2}-\d{2}([T ]|$)/.test(t))) return { clean };
+      // numbers: timestamps (Stripe, HubSpot's API) or Excel day numbers
+      if (all((t) => /^\d{10}$/.test(t))) return { clean: [...clean, { parse_date: "unix" }] };
+      if (all((t) => /^\d{13}$/.test(t))) return { clean: [...clean, { parse_date: "unix_ms" }] };
+      if (all((t) => /^\d{5}(\.\d+)?$/.test(t))) {
+        return { clean: [...clean, { parse_date: "excel" }] };
+      }
 
       const fitting = DATE_FORMATS.filter((format) => {
         const parser = compileDateFormat(format);

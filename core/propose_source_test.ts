@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { filesPattern, findFooter, numberStyle, sourceName } from "./propose_source.ts";
+import {
+  filesPattern,
+  findFooter,
+  numberStyle,
+  sourceName,
+  suggestClean,
+} from "./propose_source.ts";
 
 const rows = (...first: string[]) =>
   first.map((cell) => ({ cells: cell === "" ? ["", ""] : [cell, "1"] }));
@@ -65,4 +71,13 @@ Deno.test("a source's name and files pattern come from the file name, without it
     assert.equal(sourceName(file), name, file);
     assert.equal(filesPattern(file), pattern, file);
   }
+});
+
+Deno.test("dates written as numbers get the rule that reads them", () => {
+  const dates = (values: string[]) =>
+    suggestClean({ type: "datetime", clean: [] } as never, values, "plain").clean;
+  assert.deepEqual(dates(["1762000000", "1762086400"]), [{ parse_date: "unix" }]);
+  assert.deepEqual(dates(["1762000000000"]), [{ parse_date: "unix_ms" }]);
+  assert.deepEqual(dates(["45962", "45963.5"]), [{ parse_date: "excel" }]);
+  assert.deepEqual(dates(["11/05/2026", "12/24/2026"]), [{ parse_date: "MM/DD/YYYY" }]);
 });

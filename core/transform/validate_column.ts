@@ -116,11 +116,22 @@ function isoDateTime(value: Exclude<Cell, null>): string | CellError {
         : new CellError(`${showCell(value)} is not a real date`);
     }
   }
-  return new CellError(
-    `${
-      showCell(value)
-    } is not a date in YYYY-MM-DD form (add parse_date to the column's clean rules, e.g. {parse_date: "MM/DD/YYYY"})`,
-  );
+  return new CellError(`${showCell(value)} is not a date in YYYY-MM-DD form (${dateHint(value)})`);
+}
+
+/** What to add for a date written another way; numbers are often timestamps or Excel days. */
+function dateHint(value: Exclude<Cell, null>): string {
+  const text = String(value).trim();
+  const add = (rule: string, what: string) =>
+    `it looks like ${what}: add ${rule} to the column's clean rules`;
+  if (/^\d{10}(\.\d+)?$/.test(text)) {
+    return add("{parse_date: unix}", "a Unix timestamp in seconds");
+  }
+  if (/^\d{13}$/.test(text)) {
+    return add("{parse_date: unix_ms}", "a Unix timestamp in milliseconds");
+  }
+  if (/^\d{5}(\.\d+)?$/.test(text)) return add("{parse_date: excel}", "an Excel day number");
+  return `add parse_date to the column's clean rules, e.g. {parse_date: "MM/DD/YYYY"}`;
 }
 
 /** "2026-11-05" and a real day: the form parse_date writes, checked without a regex. */

@@ -50,6 +50,15 @@ Deno.test("types refuse what they cannot store, with a hint", () => {
     '"maybe" is not true or false (add parse_bool for other words)',
   );
   assert.match(reason(check({ type: "date" }, "11/05/2026")), /is not a date in YYYY-MM-DD form/);
+  assert.equal(
+    reason(check({ type: "datetime" }, "1762000000")),
+    '"1762000000" is not a date in YYYY-MM-DD form (it looks like a Unix timestamp in seconds: add {parse_date: unix} to the column\'s clean rules)',
+  );
+  assert.match(reason(check({ type: "datetime" }, "1762000000000")), /add \{parse_date: unix_ms\}/);
+  assert.match(
+    reason(check({ type: "date" }, 45962)),
+    /an Excel day number: add \{parse_date: excel\}/,
+  );
   assert.equal(reason(check({ type: "date" }, "2026-02-30")), '"2026-02-30" is not a real date');
   assert.equal(reason(check({ type: "email" }, "jane@")), '"jane@" is not an email address');
   for (
