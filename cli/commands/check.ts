@@ -43,11 +43,14 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     if (item.hint) print(`        ${yellow("hint:")} ${item.hint}`);
   }
   const problems = items.filter((item) => !item.ok).length;
+  const waiting = !items.some((item) => item.subject === "inbox/");
   print("");
   print(
-    problems === 0
+    problems > 0
+      ? dim(`${problems} problem(s) found; nothing was loaded.`)
+      : waiting
       ? green("All good: plutus run would load the files above.")
-      : dim(`${problems} problem(s) found; nothing was loaded.`),
+      : green("All good. Put exports in inbox/ (or: plutus upload FILE) to load them."),
   );
   return problems === 0 ? 0 : 1;
 }
