@@ -291,8 +291,12 @@ const NUMERIC = new Set(["integer", "decimal"]);
  * in the next, which read alone looks like a decimal.
  */
 export function numberStyle(values: readonly Cell[]): "plain" | "grouped" | "comma" {
+  // the number alone: no currency sign or code, no spaces (1 234,50 € groups with them)
   const texts = values.filter((v): v is string => typeof v === "string").map((v) =>
-    v.trim().replace(/^[+-]?[$€£]\s?|\s?[$€£]$/g, "")
+    v.replace(/^\s*([$€£¥]|[A-Z]{3}\s)|([$€£¥]|\s[A-Z]{3})\s*$/g, "").replace(
+      /[\s\u00a0\u202f]/g,
+      "",
+    )
   );
   // 1.234,56 or 12,5: a decimal comma (1,234 alone could be either, so it does not count)
   if (texts.some((t) => /^-?\d{1,3}(\.\d{3})+,\d+$|^-?\d+,\d{1,2}$/.test(t))) return "comma";

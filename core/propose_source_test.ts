@@ -52,6 +52,8 @@ Deno.test("a file's number style is judged from all its number columns", () => {
   assert.equal(numberStyle(["1.234,56", "1.024", "87"]), "comma");
   assert.equal(numberStyle(["99,90", "12"]), "comma");
   assert.equal(numberStyle(["€ 1.234,56"]), "comma");
+  assert.equal(numberStyle(["1\u202f234,50\u00a0€"]), "comma"); // French: spaces group
+  assert.equal(numberStyle(["USD 1,234.50"]), "grouped");
   assert.equal(numberStyle(["1,234.50", "873"]), "grouped");
   assert.equal(numberStyle(["$1,234", "0.5"]), "grouped");
   // 1,234 alone is a thousand and more, or one and a bit: not enough to call it a comma
