@@ -151,7 +151,14 @@ Deno.test("rerun after fixing the file loads exactly the missing rows", () =>
       rerun_of: 1,
     }]);
     const nothing = expectCode(await plutus(["rerun", "--project", dir]), 0);
-    assert.match(nothing.stdout, /Run 2 has no failed steps to rerun/);
+    assert.match(nothing.stdout, /Run 2 has no failed steps to rerun\.\n$/);
+    // a file that waits in inbox/ from another failure is pointed out
+    await Deno.writeTextFile(join(dir, "inbox", "leads_3.csv"), header);
+    const waiting = expectCode(await plutus(["rerun", "--project", dir]), 0);
+    assert.match(
+      waiting.stdout,
+      /1 file\(s\) wait in inbox\/ \(leads_3\.csv\): plutus run loads them/,
+    );
   }));
 
 Deno.test("a second run at the same time is refused, naming the first", () =>

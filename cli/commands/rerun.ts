@@ -9,6 +9,8 @@ import { openProject } from "../../core/project.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs, parseRunId } from "../args.ts";
 import { print } from "../output.ts";
+import { listInbox } from "../../core/inbox.ts";
+import { listSome } from "../../core/list_text.ts";
 import { printRunSummary, printWarning, progressListener } from "../run_report.ts";
 
 export const help = `Usage: plutus rerun [RUN]
@@ -36,6 +38,15 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
         plan.gone.length > 0 ? " whose files are still in inbox/" : ""
       }.`,
     );
+    // a file that failed in an earlier run still waits: say how to load it
+    const waiting = await listInbox(project.paths.inbox);
+    if (waiting.length > 0) {
+      print(
+        `${waiting.length} file(s) wait in inbox/ (${
+          listSome(waiting, 3)
+        }): plutus run loads them.`,
+      );
+    }
     return 0;
   }
   const result = await runPipeline(project, {
