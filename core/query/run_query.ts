@@ -2,9 +2,11 @@
  * Ad hoc read-only SQL: the rows of one statement, read in pages inside one read
  * transaction (a consistent snapshot, even while a run is loading).
  *
- * Rows are read with `all()` page by page, never with `iterate()`: Deno's node:sqlite
- * iterator ends quietly when SQLite reports an error mid-way, which would turn a failed
- * export into a short one without a word.
+ * A query runs once, its rows taken one by one with `iterate()` (re-running it for each
+ * page with LIMIT/OFFSET made a sorted export of a million rows take many minutes). Deno's
+ * node:sqlite iterator ends quietly when SQLite fails mid-way, which would turn a failed
+ * export into a short one without a word: so a row of Plutus's own follows the query's
+ * rows (UNION ALL), and only a query that ran to its end reaches it.
  *
  * @module
  */
@@ -33,6 +35,7 @@ const PAGE_ROWS = 20_000;
 /** A statement set to return rows as arrays. */
 interface ArrayStatement {
   all(...params: (string | number)[]): SqlValue[][];
+  iterate(...params: (string | number)[]): IterableIterator<SqlValue[]>;
   columns(): { name: string }[];
 }
 
@@ -61,17 +64,46 @@ export function openQuery(databasePath: string, sql: string, pageRows = PAGE_ROW
       );
     }
     // PRAGMA table_info(x) cannot be wrapped in a sub-query; its few rows come in one page.
-    const paged = !/^\s*pragma\b/i.test(text);
-    const page = paged
-      ? prepareArrays(db, `SELECT * FROM (\n${text}\n) LIMIT ? OFFSET ?`)
-      : prepareArrays(db, text);
+    if (/^\s*pragma\b/i.test(text)) {
+      const pragma = prepareArrays(db, text);
+      return {
+        columns,
+        *pages() {
+          yield* readPages(db, sql, (offset) => (offset === 0 ? pragma.all() : []), Infinity);
+        },
+        close: () => db.close(),
+      };
+    }
+    // The query's rows end in 0, and one last row of NULLs ends in 1.
+    const marked = prepareArrays(
+      db,
+      `SELECT *, 0 FROM (\n${text}\n) UNION ALL SELECT ${"NULL, ".repeat(columns.length)}1`,
+    );
     return {
       columns,
       *pages() {
-        const read = (
-          offset: number,
-        ) => (paged ? page.all(pageRows, offset) : offset === 0 ? page.all() : []);
-        yield* readPages(db, sql, read, pageRows);
+        db.exec("BEGIN");
+        try {
+          let rows: SqlValue[][] = [];
+          let complete = false;
+          let read = 0;
+          for (const row of marked.iterate()) {
+            if (row.pop() === 1) {
+              complete = true;
+              break;
+            }
+            read++;
+            rows.push(row);
+            if (rows.length === pageRows) {
+              yield rows;
+              rows = [];
+            }
+          }
+          if (!complete) throw failureOf(db, text, sql, read);
+          if (rows.length > 0) yield rows;
+        } finally {
+          if (db.isTransaction) db.exec("COMMIT");
+        }
       },
       close: () => db.close(),
     };
@@ -112,6 +144,30 @@ export function openTableScan(
     db.close();
     throw error instanceof PlutusError ? error : queryError(error, `SELECT * FROM ${table}`);
   }
+}
+
+/**
+ * Why a query stopped before its end. The iterator does not say; reading the rows from
+ * where it stopped, a large page at a time, meets the same error (a sorted query may fail
+ * while sorting, before its first row, so every later row is read, not only the next one).
+ */
+function failureOf(db: DatabaseSync, text: string, sql: string, rowsRead: number): Error {
+  const page = prepareArrays(db, `SELECT * FROM (\n${text}\n) LIMIT ? OFFSET ?`);
+  const size = 100_000;
+  try {
+    for (let offset = rowsRead; page.all(size, offset).length === size; offset += size) {
+      // only the error matters
+    }
+  } catch (error) {
+    return queryError(error, sql);
+  }
+  return new PlutusError(
+    "the query stopped before its last row, for a reason SQLite did not give",
+    {
+      code: "query_failed",
+      hint: "Run it again; if it stops again, simplify it to find the part that fails.",
+    },
+  );
 }
 
 /** Pages until one comes back short, all inside one read transaction. */
