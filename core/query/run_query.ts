@@ -47,7 +47,13 @@ function prepareArrays(db: DatabaseSync, sql: string): ArrayStatement {
 }
 
 /** Prepares `sql` on a read-only connection. */
-export function openQuery(databasePath: string, sql: string, pageRows = PAGE_ROWS): QueryCursor {
+export function openQuery(
+  databasePath: string,
+  sql: string,
+  pageRows = PAGE_ROWS,
+  /** At most this many rows: lets SQLite sort only what it returns. */
+  limit?: number,
+): QueryCursor {
   assertSingleStatement(sql);
   const db = openReadOnly(databasePath);
   try {
@@ -75,9 +81,10 @@ export function openQuery(databasePath: string, sql: string, pageRows = PAGE_ROW
       };
     }
     // The query's rows end in 0, and one last row of NULLs ends in 1.
+    const rows = limit === undefined ? text : `SELECT * FROM (\n${text}\n) LIMIT ${limit}`;
     const marked = prepareArrays(
       db,
-      `SELECT *, 0 FROM (\n${text}\n) UNION ALL SELECT ${"NULL, ".repeat(columns.length)}1`,
+      `SELECT *, 0 FROM (\n${rows}\n) UNION ALL SELECT ${"NULL, ".repeat(columns.length)}1`,
     );
     return {
       columns,
@@ -201,7 +208,9 @@ export function runQuery(
   sql: string,
   limit = Infinity,
 ): { columns: string[]; rows: SqlValue[][]; truncated: boolean } {
-  const cursor = openQuery(databasePath, sql, Number.isFinite(limit) ? limit + 1 : PAGE_ROWS);
+  const cursor = Number.isFinite(limit)
+    ? openQuery(databasePath, sql, limit + 1, limit + 1)
+    : openQuery(databasePath, sql);
   try {
     const rows: SqlValue[][] = [];
     for (const page of cursor.pages()) {
