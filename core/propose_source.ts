@@ -188,8 +188,22 @@ export async function proposeSource(
   );
   const configText = await addToConfig(project, name, block, columns, unmapped);
   const yaml = sourceYaml(name, block, columns, unmapped);
-  const warnings = [repeatedKeyWarning(table, matches, rows)].filter((w) => w !== undefined);
+  const warnings = [repeatedKeyWarning(table, matches, rows), otherSheets(preview, columns)]
+    .filter((w) => w !== undefined);
   return { name, files, table: tableName, columns, unmapped, warnings, yaml, configText };
+}
+
+/** When nothing matched on a workbook's sheet, the other sheets may hold the data. */
+function otherSheets(
+  preview: { info: { sheet?: string; sheets?: string[] } },
+  columns: readonly ProposedColumn[],
+): string | undefined {
+  const { sheet, sheets } = preview.info;
+  if (columns.length > 0 || !sheets || sheets.length < 2) return undefined;
+  const others = sheets.flatMap((name, i) => (name === sheet ? [] : [`${i + 1}. ${name}`]));
+  return `no header of sheet "${sheet}" names a column of the table; the file also has ${
+    others.join(", ")
+  }: try --sheet with one of them (plutus preview FILE --sheet N shows it)`;
 }
 
 const SAMPLE_ROWS = 200;

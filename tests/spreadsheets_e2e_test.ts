@@ -391,6 +391,50 @@ Deno.test("a Salesforce report export: preview shows its footer, add-source stop
     ]);
   }));
 
+Deno.test("add-source on a report whose data is not on the first sheet says which to try", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "plutus.yaml": "sources:\n",
+      "schema/deals.yaml":
+        "columns:\n  deal_name: { type: text }\n  amount: { type: decimal }\nkey: [deal_name]\n",
+      // an "Excel" export that is HTML with a title table before the data table
+      "pipeline_report.xls": `<html><body>
+<table><tr><td>Pipeline Report</td></tr><tr><td>As of 11/26/2026</td></tr></table>
+<table><tr><th>Opportunity Name</th><th>Amount</th></tr>
+<tr><td>Acme &amp; Co</td><td>12500</td></tr><tr><td>Globex</td><td>8000</td></tr>
+<tr><td>Grand Totals (2 records)</td><td>20500</td></tr></table></body></html>`,
+    });
+    const file = join(dir, "pipeline_report.xls");
+    const first = expectCode(
+      await plutus(["add-source", file, "--table", "deals", "--project", dir]),
+      0,
+    ).stdout;
+    assert.match(
+      first,
+      /Check: no header of sheet "Sheet1" names a column .*2\. Sheet2: try --sheet/,
+    );
+    const added = expectCode(
+      await plutus([
+        "add-source",
+        file,
+        "--table",
+        "deals",
+        "--sheet",
+        "2",
+        "--yes",
+        "--project",
+        dir,
+      ]),
+      0,
+    ).stdout;
+    assert.match(added, /sheet: 2\n\s+stop_at: \^Grand Totals\n/);
+    expectCode(await plutus(["upload", file, "--project", dir]), 0);
+    assert.deepEqual(query(dir, "SELECT deal_name, amount FROM deals ORDER BY amount"), [
+      { deal_name: "Globex", amount: 8000 },
+      { deal_name: "Acme & Co", amount: 12500 },
+    ]);
+  }));
+
 Deno.test("add-source warns before a line-item export empties orders under keep: last", () =>
   withTempDir(async (dir) => {
     await writeFiles(dir, {
