@@ -31,3 +31,23 @@ Deno.test("an export writes every row exactly, long and multi-byte text included
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("an export whose query fails part way throws and leaves no file", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/t.db`;
+    const db = new DatabaseSync(path);
+    db.exec("CREATE TABLE t (n INTEGER)");
+    db.exec(`BEGIN; ${"INSERT INTO t VALUES (1);".repeat(50_000)} COMMIT;`);
+    db.exec("INSERT INTO t VALUES (7)");
+    db.close();
+    const sql = "SELECT n, CASE WHEN n = 7 THEN abs(-9223372036854775808) ELSE n END FROM t";
+    await assert.rejects(
+      exportCsv(path, `${dir}/exports`, { sql }),
+      (error: Error) => /integer overflow/.test(error.message),
+    );
+    assert.deepEqual([...Deno.readDirSync(`${dir}/exports`)], [], "no file, not even a .part");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
