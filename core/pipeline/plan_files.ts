@@ -91,7 +91,7 @@ export function planFiles(
         hint: sources.length > 0
           ? `Add its name pattern to a source's files (patterns now: ${
             sources.map(([name, source]) => `${name}: ${source.files.join(", ")}`).join("; ")
-          }), or upload it with --source NAME. A new kind of file? Propose a source for it: plutus add-source inbox/${file.name} --table TABLE. It stays in inbox/.`
+          }), or upload it with --source NAME (in the GUI: "Read them with"). A new kind of file? Propose a source for it: plutus add-source inbox/${file.name} --table TABLE. It stays in inbox/.`
           : `Propose a source for it: plutus add-source inbox/${file.name} --table TABLE (or see docs/configuration.md). It stays in inbox/.`,
       });
     }
