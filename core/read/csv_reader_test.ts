@@ -72,6 +72,15 @@ Deno.test("openCsv() sniffs the delimiter, also beside decimal commas", async ()
   assert.equal((await read("a;b\n1;2\n", { delimiter: "," })).reader.header.length, 1);
 });
 
+Deno.test("openCsv() takes Excel's sep= line as the delimiter, not as data", async () => {
+  const { reader, rows, lines } = await read("sep=;\r\nDatum;Kosten\r\n01.11.2026;1,50\r\n");
+  assert.equal(reader.info.delimiter, ";");
+  assert.deepEqual(reader.header, ["Datum", "Kosten"]);
+  assert.equal(reader.headerLine, 2);
+  assert.deepEqual(rows, [["01.11.2026", "1,50"]]);
+  assert.deepEqual(lines, [3]);
+});
+
 Deno.test("openCsv() skips report titles above the header", async () => {
   const { reader, rows, lines } = await read(
     'Campaign report\n"Nov 1, 2026 - Nov 7, 2026"\nDay,Cost,Clicks\n2026-11-01,"$1,234.50",3\n',

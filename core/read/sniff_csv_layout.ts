@@ -26,8 +26,13 @@ export function sniffCsvLayout(
 ): CsvLayout {
   const newline = sniffNewline(text);
   const lines = leadingLines(text, newline, SAMPLE_ROWS + (options.skipLines ?? 10));
-  const delimiter = options.delimiter ?? sniffDelimiter(lines, options.skipLines, options.quote);
-  const skipLines = options.skipLines ?? findHeaderLine(lines, delimiter, options.quote);
+  // "sep=;" on the first line, as Excel reads and writes it: the delimiter, and not data
+  const directive = /^sep=(.)\r?$/i.exec(lines[0]?.text ?? "");
+  const first = directive ? 1 : 0;
+  const delimiter = options.delimiter ?? directive?.[1] ??
+    sniffDelimiter(lines, options.skipLines ?? first, options.quote);
+  const skipLines = options.skipLines ??
+    first + findHeaderLine(lines.slice(first), delimiter, options.quote);
   return { newline, delimiter, skipLines, headerOffset: offsetOfLine(lines, skipLines) };
 }
 
