@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { collectAllNow } from "../core/gc.ts";
 import { createApp } from "./app.ts";
 import { randomToken, type Secrets } from "./security.ts";
 
@@ -18,16 +19,13 @@ export interface GuiServer {
 
 // V8 collects garbage only when a program allocates, so a GUI left open after a busy minute
 // keeps its garbage, and the heap it grew, for hours. A second after the last request, one
-// "last resort" collection, which also gives the grown heap back to the system: idle memory
-// after every page over a 1M-row project 113 -> 80 MB (bench/gui_bench.ts), for a pause of
-// a few tens of milliseconds. `gc` exists because runtime_flags.ts passes --expose-gc.
+// collection that also gives the grown heap back: idle memory after every page over a 1M-row
+// project 113 -> 79 MB (bench/gui_bench.ts), for a pause of a few tens of milliseconds.
 const IDLE_MS = 1000;
-const LAST_RESORT = { type: "major", execution: "sync", flavor: "last-resort" };
 let idleTimer: number | undefined;
 function collectWhenIdle(): void {
   if (idleTimer !== undefined) clearTimeout(idleTimer);
-  const gc = (globalThis as { gc?: (options: typeof LAST_RESORT) => void }).gc;
-  idleTimer = Number(setTimeout(() => gc?.(LAST_RESORT), IDLE_MS));
+  idleTimer = Number(setTimeout(collectAllNow, IDLE_MS));
   Deno.unrefTimer(idleTimer); // never what keeps the process from stopping
 }
 
