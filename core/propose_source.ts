@@ -15,7 +15,7 @@ import type { ColumnSchema } from "../schema/table_schema.ts";
 import { previewFile } from "./preview_file.ts";
 import { repeatedKeyWarning } from "./repeated_keys.ts";
 import { checkSources, type Project } from "./project.ts";
-import { type Cell, CellError } from "./transform/cell.ts";
+import { type Cell, CellError, emptyToNull } from "./transform/cell.ts";
 import { compileDateFormat, parseDate } from "./transform/clean/parse_date.ts";
 import { compileParseNumber } from "./transform/clean/parse_number.ts";
 import { parseBool } from "./transform/clean/parse_bool.ts";
@@ -226,7 +226,7 @@ export function findFooter(
     return typeof cell === "string" ? cell.trim() : "";
   };
   const filled = (index: number) =>
-    rows[index]!.cells.filter((cell) => cell !== null && String(cell).trim() !== "").length;
+    rows[index]!.cells.filter((cell) => emptyToNull(cell) !== null).length;
   const footerLike = (index: number) =>
     FOOTER.test(first(index)) || filled(index) === 0 ||
     (rows[index]!.broken !== undefined && filled(index) === 1 && first(index) !== "");

@@ -8,10 +8,9 @@
  * @module
  */
 import type { TableSchema } from "../schema/table_schema.ts";
-import type { Cell } from "./transform/cell.ts";
+import { type Cell, emptyToNull } from "./transform/cell.ts";
 
-const isEmpty = (cell: Cell | undefined) =>
-  cell === null || cell === undefined || (typeof cell === "string" && cell.trim() === "");
+const isEmpty = (cell: Cell | undefined) => emptyToNull(cell ?? null) === null;
 
 /**
  * Looks for two rows with the same key where the later one leaves empty a mapped column
