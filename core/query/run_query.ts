@@ -58,7 +58,8 @@ export function openQuery(
   const db = openReadOnly(databasePath);
   try {
     const text = withoutTerminator(sql);
-    const columns = prepareArrays(db, text).columns().map((column) => column.name);
+    const statement = prepareArrays(db, text);
+    const columns = statement.columns().map((column) => column.name);
     if (columns.length === 0) {
       throw new UsageError(
         "the statement returns no rows: only queries (SELECT, WITH …) can run here",
@@ -71,12 +72,9 @@ export function openQuery(
     }
     // PRAGMA table_info(x) cannot be wrapped in a sub-query; its few rows come in one page.
     if (/^\s*pragma\b/i.test(text)) {
-      const pragma = prepareArrays(db, text);
       return {
         columns,
-        *pages() {
-          yield* readPages(db, sql, (offset) => (offset === 0 ? pragma.all() : []), Infinity);
-        },
+        pages: () => inSnapshot(db, sql, () => [statement.all()]),
         close: () => db.close(),
       };
     }
@@ -88,16 +86,14 @@ export function openQuery(
     );
     return {
       columns,
-      *pages() {
-        db.exec("BEGIN");
-        try {
+      pages: () =>
+        inSnapshot(db, sql, function* () {
           let rows: SqlValue[][] = [];
-          let complete = false;
           let read = 0;
           for (const row of marked.iterate()) {
             if (row.pop() === 1) {
-              complete = true;
-              break;
+              if (rows.length > 0) yield rows;
+              return;
             }
             read++;
             rows.push(row);
@@ -106,12 +102,8 @@ export function openQuery(
               rows = [];
             }
           }
-          if (!complete) throw failureOf(db, text, sql, read);
-          if (rows.length > 0) yield rows;
-        } finally {
-          if (db.isTransaction) db.exec("COMMIT");
-        }
-      },
+          throw failureOf(db, text, sql, read); // the closing row never came
+        }),
       close: () => db.close(),
     };
   } catch (error) {
@@ -139,13 +131,15 @@ export function openTableScan(
     let last = Number.MIN_SAFE_INTEGER;
     return {
       columns,
-      *pages() {
-        yield* readPages(db, table, () => {
-          const rows = page.all(last, pageRows);
-          for (const row of rows) last = Number(row.pop());
-          return rows;
-        }, pageRows);
-      },
+      pages: () =>
+        inSnapshot(db, table, function* () {
+          while (true) {
+            const rows = page.all(last, pageRows);
+            for (const row of rows) last = Number(row.pop());
+            if (rows.length > 0) yield rows;
+            if (rows.length < pageRows) return;
+          }
+        }),
       close: () => db.close(),
     };
   } catch (error) {
@@ -178,25 +172,17 @@ function failureOf(db: DatabaseSync, text: string, sql: string, rowsRead: number
   );
 }
 
-/** Pages until one comes back short, all inside one read transaction. */
-function* readPages(
+/** The pages `read` gives, inside one read transaction: one consistent snapshot. */
+function* inSnapshot(
   db: DatabaseSync,
   sql: string,
-  read: (offset: number) => SqlValue[][],
-  pageRows: number,
+  read: () => Iterable<SqlValue[][]>,
 ): Generator<SqlValue[][]> {
   db.exec("BEGIN");
   try {
-    for (let offset = 0;; offset += pageRows) {
-      let rows: SqlValue[][];
-      try {
-        rows = read(offset);
-      } catch (error) {
-        throw queryError(error, sql);
-      }
-      if (rows.length > 0) yield rows;
-      if (rows.length < pageRows) return;
-    }
+    yield* read();
+  } catch (error) {
+    throw error instanceof PlutusError ? error : queryError(error, sql);
   } finally {
     if (db.isTransaction) db.exec("COMMIT");
   }
