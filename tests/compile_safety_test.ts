@@ -11,18 +11,16 @@ import { MAIN, ROOT, withTempDir } from "./helpers.ts";
 
 const PRODUCT_FOLDERS = ["cli", "config", "core", "schema", "web"];
 
+/** `deno run` of plutus allowed to read and write `dir` only (and env, net). */
+function confinedArgs(dir: string, args: string[]): string[] {
+  return ["run", `--allow-read=${dir}`, `--allow-write=${dir}`, "--allow-env", "--allow-net"]
+    .concat(MAIN, args);
+}
+
 /** Runs plutus allowed to read and write `dir` only (and env, net), as a compiled binary would. */
 async function confined(dir: string, args: string[]) {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      `--allow-read=${dir}`,
-      `--allow-write=${dir}`,
-      "--allow-env",
-      "--allow-net",
-      MAIN,
-      ...args,
-    ],
+    args: confinedArgs(dir, args),
     cwd: dir,
     env: { NO_COLOR: "1", PLUTUS_CWD: dir },
     stdout: "piped",
@@ -67,19 +65,7 @@ Deno.test({
     withTempDir(async (dir) => {
       assert.equal((await confined(dir, ["init", "demo", "--demo"])).code, 0);
       const child = new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          `--allow-read=${dir}`,
-          `--allow-write=${dir}`,
-          "--allow-env",
-          "--allow-net",
-          MAIN,
-          "serve",
-          "--port",
-          "0",
-          "--project",
-          join(dir, "demo"),
-        ],
+        args: confinedArgs(dir, ["serve", "--port", "0", "--project", join(dir, "demo")]),
         env: { NO_COLOR: "1" },
         stdout: "piped",
         stderr: "null",
