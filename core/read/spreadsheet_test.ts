@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { SourceError } from "../../config/errors.ts";
 import { openTableFile, type TableReadOptions } from "./open_table.ts";
 import { entryStream, readZipDirectory } from "./zip_archive.ts";
+import { zipOf } from "../../tests/zip_fixture.ts";
 
 const OFFICE = fileURLToPath(new URL("../../tests/fixtures/office/", import.meta.url));
 
@@ -132,7 +133,10 @@ Deno.test("an entry that inflates past the limit is refused (zip bomb)", async (
       .arrayBuffer(),
   );
   const path = `${dir}/bomb.zip`;
-  await Deno.writeFile(path, zipOf("xl/worksheets/sheet1.xml", compressed, zeros.length));
+  await Deno.writeFile(
+    path,
+    zipOf([{ name: "xl/worksheets/sheet1.xml", data: compressed, size: zeros.length }]),
+  );
   const file = await Deno.open(path);
   const [entry] = await readZipDirectory(file, (await file.stat()).size, "bomb.zip");
   const stream = await entryStream(file, entry!, "bomb.zip", { maxBytes: 4 << 20, maxRatio: 1000 });
@@ -144,38 +148,3 @@ Deno.test("an entry that inflates past the limit is refused (zip bomb)", async (
   assert.match(error.message, /bomb\.zip inflates to more than 4 MB: it is not a normal workbook/);
   await Deno.remove(dir, { recursive: true });
 });
-
-/** A one-entry ZIP file, deflated. */
-function zipOf(name: string, data: Uint8Array, size: number): Uint8Array {
-  const nameBytes = new TextEncoder().encode(name);
-  const local = new Uint8Array(30 + nameBytes.length);
-  const lv = new DataView(local.buffer);
-  lv.setUint32(0, 0x04034b50, true);
-  lv.setUint16(8, 8, true);
-  lv.setUint32(18, data.length, true);
-  lv.setUint32(22, size, true);
-  lv.setUint16(26, nameBytes.length, true);
-  local.set(nameBytes, 30);
-  const central = new Uint8Array(46 + nameBytes.length);
-  const cv = new DataView(central.buffer);
-  cv.setUint32(0, 0x02014b50, true);
-  cv.setUint16(10, 8, true);
-  cv.setUint32(20, data.length, true);
-  cv.setUint32(24, size, true);
-  cv.setUint16(28, nameBytes.length, true);
-  cv.setUint32(42, 0, true);
-  central.set(nameBytes, 46);
-  const end = new Uint8Array(22);
-  const ev = new DataView(end.buffer);
-  ev.setUint32(0, 0x06054b50, true);
-  ev.setUint16(8, 1, true);
-  ev.setUint16(10, 1, true);
-  ev.setUint32(12, central.length, true);
-  ev.setUint32(16, local.length + data.length, true);
-  const out = new Uint8Array(local.length + data.length + central.length + end.length);
-  out.set(local, 0);
-  out.set(data, local.length);
-  out.set(central, local.length + data.length);
-  out.set(end, local.length + data.length + central.length);
-  return out;
-}
