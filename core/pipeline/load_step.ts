@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { collectInBackground } from "../gc.ts";
+import { RowCollector } from "../gc.ts";
 import { explainIoError } from "../io_errors.ts";
 import { listSome } from "../list_text.ts";
 import { errorMessage, PlutusError } from "../../config/errors.ts";
@@ -55,8 +55,6 @@ export interface LoadSpec {
 // also kept in memory, so that a step that fails still records why.
 const KEPT_REJECTS = 10_000;
 const PROGRESS_EVERY_MS = 250;
-// Memory stays flat on large files (see core/gc.ts).
-const GC_EVERY_ROWS = 500_000;
 
 /** A new, running step result. */
 export function newStepResult(source: string, input: string, table?: string): StepResult {
@@ -109,7 +107,7 @@ export async function loadStep(
     loader = store.loader(table, { source: spec.source, runId: context.runId, loadedAt: nowIso() });
     let valid = 0;
     let lastProgress = performance.now();
-    let collectedAt = 0;
+    const collector = new RowCollector(); // memory stays flat on large files
     // Where the time goes, for the log: a slow step shows which side to look at.
     const timing = { waiting: 0, inserting: 0, committing: 0 };
     let mark = performance.now();
@@ -125,10 +123,7 @@ export async function loadStep(
         timing.inserting += performance.now() - insertStart;
         valid += message.rows;
         result.rowsRead += message.read;
-        if (result.rowsRead >= collectedAt + GC_EVERY_ROWS) {
-          collectedAt = result.rowsRead;
-          collectInBackground();
-        }
+        collector.count(message.read);
         if (message.rejects.length > 0) {
           result.rejected += message.rejects.length;
           const records = rejectRecords(message.rejects);

@@ -8,7 +8,7 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import { collectInBackground } from "../gc.ts";
+import { RowCollector } from "../gc.ts";
 import { loadRuleLibraries } from "../transform/clean/rule_libraries.ts";
 import { compileBatchPreparer, type FilePlan, openTable, rulesOfPlan } from "./prepare_file.ts";
 import type { ToLoader } from "./prepare_in_worker.ts";
@@ -17,7 +17,6 @@ import { serializeError } from "./worker_errors.ts";
 
 // At most this many batches wait for the loader: memory stays bounded.
 const AHEAD = 4;
-const GC_EVERY_ROWS = 500_000;
 let inFlight = 0;
 let wake: (() => void) | undefined;
 // Milliseconds the loader sat idle that no raw batch has been sent to fill yet.
@@ -54,13 +53,9 @@ async function run(plan: FilePlan): Promise<void> {
       );
       post({ ...opened, info: reader.info });
       let prepareMs = Infinity; // what preparing one batch costs, lately; unknown yet
-      let read = 0;
+      const collector = new RowCollector(); // memory stays flat on large files
       for await (const batch of reader.rows()) {
-        read += batch.rows.length;
-        if (read >= GC_EVERY_ROWS) {
-          read = 0;
-          collectInBackground(); // memory stays flat on large files (see core/gc.ts)
-        }
+        collector.count(batch.rows.length);
         while (inFlight >= AHEAD) await new Promise<void>((resolve) => (wake = resolve));
         if (inFlight === 0 || loaderIdle >= prepareMs) {
           // The loader has time: let it prepare this batch while we read the next.
