@@ -42,6 +42,7 @@ async function serve(project: string): Promise<{ url: string; process: Deno.Chil
       "--project",
       project,
     ],
+    cwd: project,
     env: { NO_COLOR: "1", PLUTUS_BACKOFF_MS: "10" },
     stdout: "piped",
     stderr: "inherit",

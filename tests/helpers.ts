@@ -21,14 +21,18 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `plutus ARGS` in `cwd` and waits for it. */
+/**
+ * Runs `plutus ARGS` in `cwd` and waits for it. Without a `cwd`, it runs in the `--project`
+ * folder, as an analyst would: from elsewhere it would run itself again there.
+ */
 export async function plutus(
   args: string[],
   options: { cwd?: string; env?: Record<string, string> } = {},
 ): Promise<CliResult> {
+  const project = args.indexOf("--project");
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", ...RUN_FLAGS, MAIN, ...args],
-    cwd: options.cwd,
+    cwd: options.cwd ?? (project >= 0 ? existingFolder(args[project + 1]!) : undefined),
     env: { NO_COLOR: "1", ...options.env },
     stdout: "piped",
     stderr: "piped",
@@ -39,6 +43,14 @@ export async function plutus(
     stdout: decoder.decode(output.stdout),
     stderr: decoder.decode(output.stderr),
   };
+}
+
+function existingFolder(path: string): string | undefined {
+  try {
+    return Deno.statSync(path).isDirectory ? path : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Fails with the CLI's output when the exit code is not the expected one. */
