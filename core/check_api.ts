@@ -7,7 +7,7 @@
 import { errorMessage, PlutusError } from "../config/errors.ts";
 import type { ApiSource } from "../config/plutus_config.ts";
 import type { CheckItem } from "./check_project.ts";
-import { authHeaders, authSecrets, fetchPages } from "./read/api_pages.ts";
+import { authSecrets, fetchPages, requestAuth } from "./read/api_pages.ts";
 import { getPath, leafPaths } from "./read/dot_path.ts";
 import { HttpClient } from "./read/http_client.ts";
 import type { Project } from "./project.ts";
@@ -31,7 +31,7 @@ async function checkOne(project: Project, name: string, source: ApiSource): Prom
     timeoutSeconds: source.timeout,
     retries: Math.min(source.retries, 1),
     rateLimit: source.rate_limit,
-    headers: authHeaders(source),
+    ...requestAuth(source),
     mask,
   });
   const subject = `source ${name}`;
