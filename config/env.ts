@@ -47,6 +47,30 @@ export function resolveVars(
   });
 }
 
+/** The `${NAME}`s one source uses, and those of them without a value. */
+export interface SourceVars {
+  used: string[];
+  missing: string[];
+}
+
+/**
+ * For each source as written in plutus.yaml (`sources` unresolved), the variables it
+ * refers to and which of them have no value — so one missing key marks its own source
+ * and no other.
+ */
+export function varsBySource(
+  sources: unknown,
+  lookup: (name: string) => string | undefined,
+): Record<string, SourceVars> {
+  const out: Record<string, SourceVars> = {};
+  if (sources === null || typeof sources !== "object") return out;
+  for (const [name, source] of Object.entries(sources)) {
+    const used = [...new Set(referencedVars(JSON.stringify(source ?? null)))];
+    out[name] = { used, missing: used.filter((variable) => lookup(variable) === undefined) };
+  }
+  return out;
+}
+
 /**
  * Hides secret values in any text about to be shown or written. Values shorter than 4
  * characters are not masked: they would turn ordinary words and numbers into stars.
