@@ -5,7 +5,7 @@
  * @module
  */
 import { ConfigError, type ConfigProblem } from "./errors.ts";
-import { resolveVars } from "./env.ts";
+import { resolveVars, SecretMask } from "./env.ts";
 import { type PlutusConfig, plutusConfigModel } from "./plutus_config.ts";
 import { dotted, parseYamlFile, validateYaml, type YamlFile } from "./yaml_file.ts";
 
@@ -48,7 +48,18 @@ export function parseConfig(
     return resolved;
   });
   if (problems.length > 0) throw new ConfigError(problems);
-  return { config: validateYaml(file, plutusConfigModel), file, secrets };
+  try {
+    return { config: validateYaml(file, plutusConfigModel), file, secrets };
+  } catch (error) {
+    // a problem quotes the value it found, which may hold a resolved ${VAR}
+    if (!(error instanceof ConfigError) || secrets.length === 0) throw error;
+    const mask = new SecretMask();
+    for (const secret of secrets) mask.add(secret);
+    throw new ConfigError(
+      error.problems.map((problem) => ({ ...problem, message: mask.mask(problem.message) })),
+      { hint: error.hint },
+    );
+  }
 }
 
 function resolveAll(

@@ -7,23 +7,31 @@
 import { errorMessage, PlutusError } from "../config/errors.ts";
 import type { ApiSource } from "../config/plutus_config.ts";
 import type { CheckItem } from "./check_project.ts";
-import { authHeaders, authSecrets, fetchPages } from "./read/api_pages.ts";
+import { authSecrets, fetchPages, requestAuth } from "./read/api_pages.ts";
 import { getPath, leafPaths } from "./read/dot_path.ts";
 import { HttpClient } from "./read/http_client.ts";
 import type { Project } from "./project.ts";
+import type { SecretMask } from "../config/env.ts";
 
 /** Asks each API source for its first page. */
 export async function checkApiSources(project: Project): Promise<CheckItem[]> {
   const items: CheckItem[] = [];
   for (const [name, source] of Object.entries(project.config.sources)) {
     if (source.kind !== "api") continue;
-    items.push(await checkOne(project, name, source));
+    items.push(await checkApiSource(name, source, project.secrets));
   }
   return items;
 }
 
-async function checkOne(project: Project, name: string, source: ApiSource): Promise<CheckItem> {
-  const mask = project.secrets;
+/**
+ * Asks one API source for its first page: what `check --online` shows for it, and what
+ * the GUI's Test connection shows. Every text is masked with `mask`.
+ */
+export async function checkApiSource(
+  name: string,
+  source: ApiSource,
+  mask: SecretMask,
+): Promise<CheckItem> {
   for (const secret of authSecrets(source.auth)) mask.add(secret);
   let status = 0;
   const client = new HttpClient({
@@ -31,7 +39,7 @@ async function checkOne(project: Project, name: string, source: ApiSource): Prom
     timeoutSeconds: source.timeout,
     retries: Math.min(source.retries, 1),
     rateLimit: source.rate_limit,
-    headers: authHeaders(source),
+    ...requestAuth(source),
     mask,
   });
   const subject = `source ${name}`;

@@ -232,7 +232,7 @@ export function apiSourceNames(project: Project): string[] {
 
 function maskedUrl(project: Project, name: string): string {
   const source = project.config.sources[name]!;
-  return source.kind === "api" ? project.secrets.mask(source.url) : name;
+  return source.kind === "api" ? project.secrets.maskUrl(source.url) : name;
 }
 
 function unplannedStep(input: string, error: string, hint: string): StepResult {

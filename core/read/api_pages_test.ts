@@ -63,15 +63,16 @@ Deno.test("rate_limit spaces requests, also when several are made at once", asyn
     return Response.json({ ok: true });
   });
   try {
+    const url = `http://127.0.0.1:${server.addr.port}/`;
     const client = new HttpClient({
       source: "crm",
       timeoutSeconds: 5,
       retries: 0,
       rateLimit: 20,
       headers: {},
+      origin: new URL(url).origin,
       mask: new SecretMask(),
     });
-    const url = `http://127.0.0.1:${server.addr.port}/`;
     await client.getJson(url);
     await Promise.all([client.getJson(url), client.getJson(url), client.getJson(url)]);
     await client.getJson(url);
