@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import type { CleanRuleSpec } from "../../config/clean_rule_model.ts";
 import type { ColumnSchema, TableSchema } from "../../schema/table_schema.ts";
-import { type Cell, CellError, emptyToNull } from "./cell.ts";
+import { type Cell, CellError, emptyToNull, PercentCell } from "./cell.ts";
 import { compileCleanRules } from "./clean/compile_rules.ts";
 import type { ColumnSource } from "./map_columns.ts";
 import { compileColumnValidator, type Stored, type ValidatorOptions } from "./validate_column.ts";
@@ -104,6 +104,7 @@ export function compileRowPreparer(
 export function rawText(value: Cell): string | null {
   if (value === null) return null;
   if (value instanceof Date) return value.toISOString();
+  if (value instanceof PercentCell) return value.shown();
   return String(value);
 }
 
