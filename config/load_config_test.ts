@@ -55,7 +55,7 @@ Deno.test("parseConfig() suggests the key that was meant", () => {
     'plutus.yaml:6 sources.ads.tabel: unknown key (did you mean "table"?); expected one of kind, files, table, csv, sheet, skip_lines, stop_at, columns, reject_limit, description',
   ]);
   assert.deepEqual(problems("databse: x.db\n"), [
-    'plutus.yaml:1 databse: unknown key (did you mean "database"?); expected one of database, reject_limit, upload_limit_mb, sources',
+    'plutus.yaml:1 databse: unknown key (did you mean "database"?); expected one of database, reject_limit, timezone, upload_limit_mb, sources',
   ]);
 });
 
@@ -125,4 +125,18 @@ Deno.test("parseConfig() resolves ${VAR} and reports the ones without a value at
       "plutus.yaml:2 database: ${NOPE} has no value; add NOPE=… to the project's .env file, or set it in the environment",
     );
   }
+});
+
+Deno.test("parseConfig() reads timezone: as an IANA zone, naming the one meant on a typo", () => {
+  assert.equal(parseConfig("timezone: europe/berlin\n").config.timezone, "Europe/Berlin");
+  assert.equal(
+    parseConfig("").config.timezone,
+    Intl.DateTimeFormat().resolvedOptions().timeZone,
+  );
+  assert.deepEqual(problems("database: data/plutus.db\ntimezone: Europe/Berln\n"), [
+    'plutus.yaml:2 timezone: unknown time zone "Europe/Berln" (did you mean "Europe/Berlin"?); use an IANA name such as Europe/Berlin, America/New_York or UTC',
+  ]);
+  assert.deepEqual(problems("timezone: Mars/Base\n"), [
+    'plutus.yaml:1 timezone: unknown time zone "Mars/Base"; use an IANA name such as Europe/Berlin, America/New_York or UTC',
+  ]);
 });

@@ -83,7 +83,7 @@ Deno.test("HubSpot-style cursor paging with a bearer key loads every page", () =
             id: "c000001",
             email: "contact1@example.com",
             stage: "subscriber",
-            created_at: "2026-10-01T00:00:00Z",
+            created_at: "2026-10-01T00:00:00.000Z",
           },
         ],
       );

@@ -29,6 +29,8 @@ export interface FilePlan {
   /** Lines (or sheet rows) above the header; found when absent. */
   skipLines?: number;
   stopAt?: string;
+  /** How datetimes without an offset are read: the project's `timezone:` (IANA name). */
+  timeZone: string;
 }
 
 /** A rejected row: where it was, what was wrong, and the row as read. */
@@ -54,7 +56,7 @@ export type PrepareMessage =
   | { type: "end"; stopped?: StopInfo; blankRows: number; ignoredCells?: number };
 
 /** Opens the file a plan names, with the reader its format needs. */
-export function openTable(plan: FilePlan): Promise<TableReader> {
+export function openTable(plan: Omit<FilePlan, "timeZone">): Promise<TableReader> {
   return openTableFile(plan.path, plan.fileName, {
     delimiter: plan.csv?.delimiter,
     encoding: plan.csv?.encoding,
@@ -94,7 +96,7 @@ export function compileBatchPreparer(
     if (source.index === undefined) return () => null;
     const index = source.index;
     return (row) => (row as Cell[])[index] ?? null;
-  });
+  }, { timeZone: plan.timeZone });
   // A reject's place: leads.csv:2031, or orders.xlsx:Campaigns!7 (sheet and row number).
   const at = sheet === undefined ? `${plan.fileName}:` : `${plan.fileName}:${sheet}!`;
   const locate = (line: number) => `${at}${line}`;

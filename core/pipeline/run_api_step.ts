@@ -60,7 +60,11 @@ export async function runApiStep(context: StepContext, name: string): Promise<St
     source: name,
     table,
     kind: "response",
-    messages: () => prepareApi({ name, source, table, client, mask, since }, progress),
+    messages: () =>
+      prepareApi(
+        { name, source, table, client, mask, since, timeZone: project.config.timezone },
+        progress,
+      ),
     rejectLimit: source.reject_limit ?? project.config.reject_limit,
     emptyNote: "the API returned no records",
     beforeCommit: () => {

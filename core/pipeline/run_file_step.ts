@@ -69,6 +69,7 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
     sheet: source.sheet,
     skipLines: source.skip_lines,
     stopAt: source.stop_at,
+    timeZone: project.config.timezone,
   };
   const committed = await loadStep(context, {
     source: file.source,

@@ -94,6 +94,17 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
         dryRun ? " (dry run)" : ""
       }`,
     );
+    log.info(`datetimes without an offset are read in time zone ${project.config.timezone}`);
+    if (!dryRun) {
+      const converted = store.convertDatetimes(project.tables.values(), project.config.timezone);
+      if (converted.length > 0) {
+        warnings.push(
+          `converted datetimes stored by an earlier version to UTC (once; see docs/upgrading.md): ${
+            converted.map((c) => `${c.table}.${c.column} ${c.values}`).join(", ")
+          }`,
+        );
+      }
+    }
     for (const warning of warnings) log.warn(warning);
     emit({
       type: "run_started",

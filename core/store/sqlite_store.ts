@@ -12,6 +12,7 @@ import type { TableSchema } from "../../schema/table_schema.ts";
 import { ident, nowIso } from "./sql.ts";
 import { applyTableChanges, planTableChanges, type TableChanges } from "./table_sync.ts";
 import { type LoadStamp, TableLoader } from "./table_loader.ts";
+import { convertStoredDatetimes, type DatetimeConversion } from "./datetime_migration.ts";
 
 /** The state of a run or a step. */
 export type Status = "running" | "succeeded" | "failed" | "skipped" | "interrupted";
@@ -352,6 +353,14 @@ export class SqliteStore {
       "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%' ORDER BY name",
     ).all() as unknown as { name: string }[];
     return rows.map((row) => row.name);
+  }
+
+  /**
+   * Converts datetimes stored by earlier versions to UTC, once per database, in one
+   * transaction (datetime_migration.ts); returns what changed.
+   */
+  convertDatetimes(tables: Iterable<TableSchema>, timeZone: string): DatetimeConversion[] {
+    return convertStoredDatetimes(this.db, tables, timeZone);
   }
 
   /** Rows in a table. */
