@@ -123,9 +123,12 @@ export function matchHeaders(
     used.add(pair.index);
   }
   const alternatives = new Map<string, number[]>();
-  for (const column of chosen.keys()) {
+  for (const [column, index] of chosen) {
+    // as good a name as the chosen one's (or a synonym): "Campaign type" is no campaign
+    const score = pairs.find((pair) => pair.column === column && pair.index === index)!.score;
     const others = [
-      ...pairs.filter((pair) => pair.column === column).map((pair) => pair.index),
+      ...pairs.filter((pair) => pair.column === column && pair.score >= Math.min(0.9, score))
+        .map((pair) => pair.index),
       ...extra(column),
     ].filter((index, i, all) => !used.has(index) && all.indexOf(index) === i);
     if (others.length > 0) alternatives.set(column, others);
