@@ -401,10 +401,14 @@ Deno.test("add-source on a report whose data is not on the first sheet says whic
 <tr><td>Grand Totals (2 records)</td><td>20500</td></tr></table></body></html>`,
     });
     const file = join(dir, "pipeline_report.xls");
-    const first = await addSource(dir, file, "deals");
+    // the first sheet holds a title, not a table: the sheet that has one is proposed
+    const first = expectCode(
+      await plutus(["add-source", file, "--table", "deals", "--project", dir]),
+      2,
+    );
     assert.match(
-      first,
-      /Check: no header of sheet "Sheet1" names a column .*2\. Sheet2: try --sheet/,
+      first.stderr,
+      /error: pipeline_report\.xls: its first sheet, "Sheet1", holds no table \(only text \("Pipeline Report"\)\); sheet 2, "Sheet2", has one\nhint: Run again with --sheet 2/,
     );
     const added = await addSource(dir, file, "deals", "--sheet", "2", "--yes");
     assert.match(added, /sheet: 2\n\s+stop_at: \^Grand Totals\n/);
