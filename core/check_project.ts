@@ -27,14 +27,27 @@ export interface CheckItem {
 /** Checks waiting files and tables; the configuration itself was checked by openProject. */
 export async function checkProject(project: Project): Promise<CheckItem[]> {
   const items: CheckItem[] = [];
+  const valid = Object.keys(project.config.sources).length;
+  const broken = project.brokenSources.size;
   items.push({
     subject: "plutus.yaml",
     ok: true,
-    detail: `${
-      Object.keys(project.config.sources).length
-    } source(s), ${project.tables.size} table(s): valid`,
+    detail: broken === 0
+      ? `${valid} source(s), ${project.tables.size} table(s): valid`
+      : `${project.tables.size} table(s); ${valid} of ${
+        valid + broken
+      } source(s) valid, ${broken} cannot run as written (below)`,
   });
-  if (Object.keys(project.config.sources).length === 0) {
+  for (const [name, source] of project.brokenSources) {
+    items.push({
+      subject: `source ${name}`,
+      ok: false,
+      detail: project.secrets.mask(source.error.message.split("\n").join("; ")),
+      hint: source.error.hint,
+    });
+  }
+  items.push(...requiredColumnProblems(project));
+  if (valid + broken === 0) {
     items.push({
       subject: "sources",
       ok: false,
@@ -54,6 +67,17 @@ export async function checkProject(project: Project): Promise<CheckItem[]> {
     });
   }
   for (const file of planned) {
+    const broken = project.brokenSources.get(file.source);
+    if (broken) {
+      items.push({
+        subject: `inbox/${file.fileName}`,
+        ok: false,
+        detail:
+          `source ${file.source} would read it, but cannot run as written (see source ${file.source} above); it stays in inbox/`,
+        hint: broken.error.hint,
+      });
+      continue;
+    }
     const source = project.config.sources[file.source]!;
     if (source.kind !== "file") continue;
     const table = project.tables.get(source.table)!;
@@ -102,6 +126,43 @@ export async function checkProject(project: Project): Promise<CheckItem[]> {
     }
   }
   if (names.length === 0) items.push({ subject: "inbox/", ok: true, detail: "no files waiting" });
+  return items;
+}
+
+/**
+ * A required column that a source's mapping fills with nothing: a constant that is empty,
+ * or — for an API source — no mapping at all (a record's field of the column's own name is
+ * then read, which APIs rarely send). Every row would be rejected.
+ */
+function requiredColumnProblems(project: Project): CheckItem[] {
+  const items: CheckItem[] = [];
+  for (const [name, source] of Object.entries(project.config.sources)) {
+    const table = project.tables.get(source.table);
+    if (!table) continue;
+    for (const [column, schema] of Object.entries(table.columns)) {
+      if (!schema.required) continue;
+      const written = source.columns?.[column];
+      const emptyConstant = written !== undefined && written.from === undefined &&
+        (written.value === null || written.value === undefined ||
+          String(written.value).trim() === "");
+      const unmappedApi = source.kind === "api" && written === undefined;
+      if (!emptyConstant && !unmappedApi) continue;
+      const line = project.configFile.lineOf(["sources", name, "columns", column]);
+      items.push({
+        subject: `source ${name}`,
+        ok: false,
+        detail:
+          `fills no value for column ${column}, which table ${table.name} requires (${table.file}): ${
+            emptyConstant
+              ? `its mapping at plutus.yaml:${line} is an empty constant`
+              : `sources.${name}.columns has no ${column}`
+          }; every row would be rejected`,
+        hint: source.kind === "api"
+          ? `Map it to the field of each record that holds it, e.g. ${column}: properties.${column} under sources.${name}.columns (plutus check --online lists the fields the API sends); if the records have a field "${column}", write ${column}: ${column}.`
+          : `Map it to the header that holds it under sources.${name}.columns (e.g. ${column}: "Header In The File"), or give a constant with { value: … }.`,
+      });
+    }
+  }
   return items;
 }
 

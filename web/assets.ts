@@ -46,6 +46,10 @@ pre { background: #0f1720; color: #dbe2ea; padding: 12px; border-radius: 8px; ov
 .drop.over { border-color: var(--accent); background: #eef3ff; }
 .row { display: flex; gap: 16px; align-items: end; flex-wrap: wrap; } .grow { flex: 1; }
 .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; }
+code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.92em; background: #eef1f6; color: var(--ink); padding: 0 4px; border-radius: 4px; }
+.problems { border-left: 6px solid var(--bad); } .problems[data-count="0"] { border-left-color: var(--ok); }
+.problems h2 { margin-top: 0; } .problems ul { margin: 0; padding-left: 18px; } .problems li { margin-bottom: 12px; }
+.problems form { margin-top: 6px; } .ok-line, .resolved { color: var(--ok); font-weight: 600; }
 `;
 
 /** The script: live status over server-sent events, uploads, and the schema editor's error line. */

@@ -25,6 +25,11 @@ export interface RunRecord {
   trigger: string;
   command: string | null;
   rerun_of: number | null;
+  /**
+   * "full" for a run that ignored API sources' incremental state (run --full), so that its
+   * rerun does the same; null for an ordinary run (and runs of earlier versions).
+   */
+  mode: string | null;
 }
 
 /** A row of _plutus_steps. */
@@ -90,7 +95,8 @@ CREATE TABLE IF NOT EXISTS _plutus_runs (
   trigger TEXT NOT NULL,
   command TEXT,
   pid INTEGER,
-  rerun_of INTEGER
+  rerun_of INTEGER,
+  mode TEXT
 ) STRICT;
 CREATE TABLE IF NOT EXISTS _plutus_steps (
   id INTEGER PRIMARY KEY,
@@ -143,6 +149,9 @@ function addColumnsOfLaterVersions(db: DatabaseSync): void {
   if (!columns.includes("top_reasons")) {
     db.exec("ALTER TABLE _plutus_steps ADD COLUMN top_reasons TEXT");
   }
+  const runColumns = db.prepare("SELECT name FROM pragma_table_info('_plutus_runs')").all()
+    .map((row) => row.name);
+  if (!runColumns.includes("mode")) db.exec("ALTER TABLE _plutus_runs ADD COLUMN mode TEXT");
 }
 
 /** The project database, opened for writing by a run. */
@@ -192,11 +201,14 @@ export class SqliteStore {
 
   // ---- runs ------------------------------------------------------------------------
 
-  /** Records a new run as running; committed at once so a crash leaves a trace. */
-  startRun(trigger: string, command: string, rerunOf?: number): number {
+  /**
+   * Records a new run as running; committed at once so a crash leaves a trace. `mode` is
+   * "full" for a run that ignores incremental state.
+   */
+  startRun(trigger: string, command: string, rerunOf?: number, mode?: "full"): number {
     const result = this.db.prepare(
-      "INSERT INTO _plutus_runs (started_at, status, trigger, command, pid, rerun_of) VALUES (?, 'running', ?, ?, ?, ?)",
-    ).run(nowIso(), trigger, command, Deno.pid, rerunOf ?? null);
+      "INSERT INTO _plutus_runs (started_at, status, trigger, command, pid, rerun_of, mode) VALUES (?, 'running', ?, ?, ?, ?, ?)",
+    ).run(nowIso(), trigger, command, Deno.pid, rerunOf ?? null, mode ?? null);
     return Number(result.lastInsertRowid);
   }
 
