@@ -98,15 +98,22 @@ export function parseConfig(
     if (checked.success) usable[source] = value;
     else problemsOf(source).problems.push(...issueProblems(file, checked.error.issues));
   }
-  const config = validateYaml(
-    { ...file, value: sources === undefined ? whole : { ...whole, sources: usable } },
-    plutusConfigModel,
+  const checked = plutusConfigModel.safeParse(
+    sources === undefined ? whole : { ...whole, sources: usable },
+    { reportInput: true },
   );
+  if (!checked.success) {
+    // the whole file is wrong: say every problem at once, the sources' ones too
+    throw new ConfigError([
+      ...issueProblems(file, checked.error.issues),
+      ...[...bySource.values()].flatMap((found) => found.problems),
+    ]);
+  }
   const sourceProblems = new Map<string, ConfigError>();
   for (const [source, found] of bySource) {
     sourceProblems.set(source, sourceConfigError(source, found.problems, found.missing));
   }
-  return { config, file, secrets, sourceProblems };
+  return { config: checked.data, file, secrets, sourceProblems };
 }
 
 /** The error of a source that cannot run as written, with what to do about it. */

@@ -86,7 +86,11 @@ if (form) {
   const drop = document.getElementById("drop");
   const chosen = document.getElementById("chosen");
   let files = [];
-  const show = () => { chosen.textContent = files.length ? files.map((f) => f.name + " (" + Math.ceil(f.size / 1024) + " KB)").join(", ") : "No file chosen."; };
+  // KB below 1 MB, then MB; thousands separated, as the Logs & exports page shows sizes
+  const size = (bytes) => bytes < 1024 ? bytes + " B" : bytes < 1048576
+    ? (bytes / 1024).toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + " KB"
+    : (bytes / 1048576).toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + " MB";
+  const show = () => { chosen.textContent = files.length ? files.map((f) => f.name + " (" + size(f.size) + ")").join(", ") : "No file chosen."; };
   input.addEventListener("change", () => { files = [...input.files]; show(); });
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));

@@ -81,6 +81,18 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
         : [...apiSourceNames(project), ...brokenApiNames(project)].filter((name) =>
           !options.sources || options.sources.includes(name)
         ));
+    // a broken source that has no step in this run is still said, once, with its fix
+    for (const [name, broken] of project.brokenSources) {
+      if (options.files || (options.sources && !options.sources.includes(name))) continue;
+      if (apis.includes(name) || planned.some((file) => file.source === name)) continue;
+      warnings.push(
+        project.secrets.mask(
+          `source ${name} cannot run as configured: ${
+            broken.error.message.split("\n").join("; ")
+          }. ${broken.error.hint ?? ""}`.trimEnd(),
+        ),
+      );
+    }
     if (!dryRun) {
       runId = store.startRun(
         options.trigger,
