@@ -49,6 +49,15 @@ async function checkOne(project: Project, name: string, source: ApiSource): Prom
         !records.some((record) => m.from!.some((path) => getPath(record, path) !== undefined))
       )
       .map(([column, m]) => `${column} ← ${m.from!.join(" or ")}`);
+    // a required column left unmapped reads the record's field of its own name
+    const table = project.tables.get(source.table);
+    for (const [column, schema] of Object.entries(table?.columns ?? {})) {
+      if (!schema.required || mapping[column] !== undefined || records.length === 0) continue;
+      if (records.some((record) => getPath(record, column) !== undefined)) continue;
+      missing.push(
+        `${column} (unmapped, so read from the field "${column}"; table ${source.table} requires it)`,
+      );
+    }
     const detail = `HTTP ${status}, ${records.length} record(s) on the first page` +
       (fields.length > 0
         ? `; fields: ${fields.slice(0, 40).join(", ")}${fields.length > 40 ? ", …" : ""}`
@@ -59,7 +68,7 @@ async function checkOne(project: Project, name: string, source: ApiSource): Prom
         ok: false,
         detail: `${detail}; no record has ${missing.join(", ")}`,
         hint:
-          `Fix those paths under sources.${name}.columns (the fields above are what the API sends).`,
+          `Fix those paths under sources.${name}.columns, or map the required column to its field, e.g. email: properties.email (the fields above are what the API sends); every record without a required value is rejected.`,
       };
     }
     return { subject, ok: true, detail };

@@ -208,41 +208,56 @@ Deno.test("rerun after a failed run --full asks the API for everything, not incr
   }
 });
 
-Deno.test("check names a required column that a source's mapping fills with nothing", () =>
-  withTempDir(async (dir) => {
-    await writeFiles(dir, {
-      "plutus.yaml": `sources:
+Deno.test("check names a required column that a source's mapping fills with nothing", async () => {
+  const api = startFakeApi(5);
+  try {
+    await withTempDir(async (dir) => {
+      await writeFiles(dir, {
+        "plutus.yaml": `sources:
   crm:
     kind: api
-    url: https://api.example.com/v1/contacts
+    url: "${api.url}/crm/v3/objects/contacts"
+    auth: { type: bearer, token: "\${CRM_TOKEN}" }
+    records: results
     table: leads
     columns:
-      stage: properties.stage
+      stage: properties.lifecyclestage
   sheet:
     kind: file
     files: "sheet*.csv"
     table: leads
     columns:
       email: { value: "" }
-  good:
+  form:
     kind: file
-    files: "good*.csv"
+    files: "form*.csv"
     table: leads
+    columns:
+      email: E-mail
 `,
-      "schema/leads.yaml": LEADS,
+        ".env": `CRM_TOKEN=${TOKEN}\n`,
+        "schema/leads.yaml": LEADS,
+        "inbox/form_1.csv": "E-mail,Stage\n,lead\n ,mql\n",
+      });
+      const check = expectCode(await run(dir, "check", "--online"), 1);
+      assert.match(
+        check.stdout,
+        /problem source sheet: fills no value for column email, which table leads requires \(schema\/leads\.yaml\): its mapping at plutus\.yaml:15 is an empty constant; every row would be rejected/,
+      );
+      assert.match(
+        check.stdout,
+        /problem inbox\/form_1\.csv: source form → table leads: column email \(from "E-mail"\) is empty in all of the first 2 row\(s\), and table leads requires it; every row would be rejected/,
+      );
+      assert.match(
+        check.stdout,
+        /problem source crm: HTTP 200, .*no record has email \(unmapped, so read from the field "email"; table leads requires it\)\n\s+hint: .*map the required column to its field, e\.g\. email: properties\.email/,
+      );
+      assert.doesNotMatch(check.stdout, /All good/);
     });
-    const check = expectCode(await run(dir, "check"), 1);
-    assert.match(
-      check.stdout,
-      /problem source crm: fills no value for column email, which table leads requires \(schema\/leads\.yaml\): sources\.crm\.columns has no email; every row would be rejected\n\s+hint: Map it to the field of each record that holds it, e\.g\. email: properties\.email/,
-    );
-    assert.match(
-      check.stdout,
-      /problem source sheet: fills no value for column email, .*its mapping at plutus\.yaml:13 is an empty constant/,
-    );
-    assert.doesNotMatch(check.stdout, /source good:/);
-    assert.doesNotMatch(check.stdout, /All good/);
-  }));
+  } finally {
+    await api.close();
+  }
+});
 
 Deno.test("logs --errors and the GUI show the newest run's errors first", () =>
   withTempDir(async (dir) => {
