@@ -120,6 +120,9 @@ CREATE TABLE IF NOT EXISTS _plutus_steps (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS _plutus_steps_run ON _plutus_steps (run_id);
 CREATE INDEX IF NOT EXISTS _plutus_steps_checksum ON _plutus_steps (checksum);
+-- what is wrong now: the last step of each waiting file and of each source
+CREATE INDEX IF NOT EXISTS _plutus_steps_input ON _plutus_steps (input);
+CREATE INDEX IF NOT EXISTS _plutus_steps_source ON _plutus_steps (source);
 CREATE TABLE IF NOT EXISTS _plutus_rejects (
   id INTEGER PRIMARY KEY,
   run_id INTEGER NOT NULL,
