@@ -140,3 +140,52 @@ Deno.test("parseConfig() reads timezone: as an IANA zone, naming the one meant o
     'plutus.yaml:1 timezone: unknown time zone "Mars/Base"; use an IANA name such as Europe/Berlin, America/New_York or UTC',
   ]);
 });
+
+Deno.test("parseConfig({ perSource }) sets aside a source with its own problems and loads the others", () => {
+  const text = `sources:
+  ads:
+    kind: file
+    files: "ads_*.csv"
+    table: ad_spend
+  crm:
+    kind: api
+    url: https://api.example.com/v1/contacts
+    auth: { type: bearer, token: "\${CRM_TOKEN}" }
+    table: leads
+  shop:
+    kind: api
+    url: "not a url"
+    table: orders
+  Bad.Name:
+    kind: file
+    files: x.csv
+    table: t
+`;
+  const { config, sourceProblems } = parseConfig(text, "plutus.yaml", () => undefined, {
+    perSource: true,
+  });
+  assert.deepEqual(Object.keys(config.sources), ["ads"]);
+  assert.deepEqual([...sourceProblems.keys()], ["crm", "shop", "Bad.Name"]);
+  const crm = sourceProblems.get("crm")!;
+  assert.equal(
+    crm.message,
+    "plutus.yaml:9 sources.crm.auth.token: ${CRM_TOKEN} has no value; add CRM_TOKEN=… to the project's .env file, or set it in the environment",
+  );
+  assert.match(crm.hint!, /^Add CRM_TOKEN=… to the project's \.env file/);
+  assert.match(
+    sourceProblems.get("shop")!.message,
+    /^plutus\.yaml:13 sources\.shop\.url: expected a web address/,
+  );
+  assert.match(sourceProblems.get("shop")!.hint!, /^Fix sources\.shop in plutus\.yaml/);
+  assert.match(sourceProblems.get("Bad.Name")!.message, /a source name uses letters/);
+  // without perSource, as editors validate a whole file: every problem throws
+  assert.throws(() => parseConfig(text), ConfigError);
+  // a variable outside sources is the whole project's problem
+  assert.throws(
+    () =>
+      parseConfig('database: "${NOPE}/x.db"\n', "plutus.yaml", () => undefined, {
+        perSource: true,
+      }),
+    /plutus\.yaml:1 database: \$\{NOPE\} has no value/,
+  );
+});

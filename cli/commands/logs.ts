@@ -5,7 +5,7 @@
  */
 import { PlutusError, UsageError } from "../../config/errors.ts";
 import { locateProject } from "../../core/project_paths.ts";
-import { errorLogPath, findRunLog } from "../../core/run_logs.ts";
+import { errorLogPath, findRunLog, newestRunsFirst } from "../../core/run_logs.ts";
 import { readRunHistory } from "../../core/store/run_history.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs, parseRunId } from "../args.ts";
@@ -16,7 +16,8 @@ export const help = `Usage: plutus logs [RUN] [--errors [--day YYYY-MM-DD]]
 
 Prints the log of the last run, or of run RUN: every step, its counts, every error and
 every rejected row with its file and line. With --errors, prints the day's error log,
-which collects the errors and rejects of all runs of that day.
+which collects the errors and rejects of all runs of that day: the newest run first, each
+run's lines in the order they happened.
 
 Options:
       --errors        the error log of today (or of --day)
@@ -87,6 +88,13 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   }
   if (values.path) {
     print(path);
+    return 0;
+  }
+  if (values.errors) {
+    writeBytes(
+      Deno.stdout,
+      new TextEncoder().encode(newestRunsFirst(await Deno.readTextFile(path))),
+    );
     return 0;
   }
   using file = await Deno.open(path);

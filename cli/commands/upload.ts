@@ -8,7 +8,7 @@ import { UsageError } from "../../config/errors.ts";
 import { copyIntoInbox } from "../../core/inbox.ts";
 import type { FileRequest } from "../../core/pipeline/plan_files.ts";
 import { runPipeline } from "../../core/pipeline/run_pipeline.ts";
-import { openProject } from "../../core/project.ts";
+import { brokenReadsFiles, openProject } from "../../core/project.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
 import { printRunSummary, progressListener } from "../run_report.ts";
@@ -41,7 +41,9 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   const source = values.source;
   if (source !== undefined) {
     const config = project.config.sources[source];
-    if (!config || config.kind !== "file") {
+    const broken = project.brokenSources.get(source);
+    // a file source with a problem of its own takes the file, whose step fails with the hint
+    if ((!config || config.kind !== "file") && !(broken && brokenReadsFiles(broken))) {
       throw new UsageError(`no file source named "${source}" in plutus.yaml`, {
         hint: `File sources: ${
           Object.entries(project.config.sources).filter(([, s]) => s.kind === "file").map(([n]) =>

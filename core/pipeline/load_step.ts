@@ -238,7 +238,11 @@ function noteOpened(
     `read as ${info.format}` + (info.sheet ? `, sheet "${info.sheet}"` : "") +
       (info.encoding ? `, ${info.encoding}` : "") +
       (info.delimiter ? `, delimiter ${JSON.stringify(info.delimiter)}` : "") +
-      `, header on line ${message.headerLine}: ${listSome(message.header, 100, " | ")}`,
+      (message.header.length === 0
+        ? ""
+        : `, header on ${unitOf(info)} ${message.headerLine}: ${
+          listSome(message.header, 100, " | ")
+        }`),
   );
   log.info(
     `columns: ${

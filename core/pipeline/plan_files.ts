@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import type { FileSourceConfig } from "../../config/plutus_config.ts";
 import { matchesFiles } from "../inbox.ts";
-import type { Project } from "../project.ts";
+import { brokenReadsFiles, type Project } from "../project.ts";
 
 /** A file with the source that will read it. */
 export interface PlannedFile {
@@ -35,6 +35,23 @@ export interface FileRequest {
   sha256?: string;
 }
 
+/**
+ * The file sources' patterns by name, with those of file sources set aside for a problem
+ * of their own: a file one of them would read fails with that source's hint.
+ */
+function filePatterns(project: Project): [string, string[]][] {
+  const broken = [...project.brokenSources].filter(([, source]) => brokenReadsFiles(source)).map((
+    [name, source],
+  ): [string, string[]] => [name, source.files]);
+  return [
+    ...fileSources(project).map(([name, source]): [string, string[]] => [
+      name,
+      source.files,
+    ]),
+    ...broken,
+  ];
+}
+
 /** The file sources of a project, by name. */
 export function fileSources(project: Project): [string, FileSourceConfig][] {
   return Object.entries(project.config.sources).filter((
@@ -52,7 +69,7 @@ export function planFiles(
   files: readonly FileRequest[],
   only?: readonly string[],
 ): { planned: PlannedFile[]; unplanned: UnplannedFile[] } {
-  const sources = fileSources(project);
+  const sources = filePatterns(project);
   const planned: PlannedFile[] = [];
   const unplanned: UnplannedFile[] = [];
   for (const file of files) {
@@ -70,7 +87,7 @@ export function planFiles(
       }
       continue;
     }
-    const matching = sources.filter(([, source]) => matchesFiles(file.name, source.files)).map((
+    const matching = sources.filter(([, files]) => matchesFiles(file.name, files)).map((
       [name],
     ) => name);
     const wanted = only ? matching.filter((name) => only.includes(name)) : matching;
@@ -90,7 +107,7 @@ export function planFiles(
         reason: `no source reads ${file.name}: it matches no files pattern in plutus.yaml`,
         hint: sources.length > 0
           ? `Add its name pattern to a source's files (patterns now: ${
-            sources.map(([name, source]) => `${name}: ${source.files.join(", ")}`).join("; ")
+            sources.map(([name, files]) => `${name}: ${files.join(", ")}`).join("; ")
           }), or upload it with --source NAME (in the GUI: "Read them with"). A new kind of file? Propose a source for it: plutus add-source inbox/${file.name} --table TABLE. It stays in inbox/.`
           : `Propose a source for it: plutus add-source inbox/${file.name} --table TABLE (or see docs/configuration.md). It stays in inbox/.`,
       });

@@ -9,6 +9,7 @@ import { errorMessage } from "../../config/errors.ts";
 import type { FileSourceConfig } from "../../config/plutus_config.ts";
 import type { StepResult } from "../events.ts";
 import { archiveFile, sha256File } from "../inbox.ts";
+import { formatBytes } from "../list_text.ts";
 import { loadStep, newStepResult, type StepContext, stepOutcome } from "./load_step.ts";
 import type { PlannedFile } from "./plan_files.ts";
 import type { FilePlan } from "./prepare_file.ts";
@@ -100,10 +101,4 @@ async function moveToArchive(
     result.notes.push(message);
     context.log.warn(message);
   }
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1 << 20) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1 << 20)).toFixed(1)} MB`;
 }

@@ -18,6 +18,7 @@ import { readLockHolder, tryRunLock } from "../run_lock.ts";
 import { type FileRequest, planFiles } from "./plan_files.ts";
 import { runFileStep } from "./run_file_step.ts";
 import { runApiStep } from "./run_api_step.ts";
+import { brokenApiNames, runBrokenSourceStep } from "./broken_source_step.ts";
 import type { StepContext } from "./load_step.ts";
 import { localStamp, NullLog, RunLog, type RunLogger } from "./run_log.ts";
 
@@ -77,11 +78,28 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
     const apis = options.apis ??
       (options.files
         ? []
-        : apiSourceNames(project).filter((name) =>
+        : [...apiSourceNames(project), ...brokenApiNames(project)].filter((name) =>
           !options.sources || options.sources.includes(name)
         ));
+    // a broken source that has no step in this run is still said, once, with its fix
+    for (const [name, broken] of project.brokenSources) {
+      if (options.files || (options.sources && !options.sources.includes(name))) continue;
+      if (apis.includes(name) || planned.some((file) => file.source === name)) continue;
+      warnings.push(
+        project.secrets.mask(
+          `source ${name} cannot run as configured: ${
+            broken.error.message.split("\n").join("; ")
+          }. ${broken.error.hint ?? ""}`.trimEnd(),
+        ),
+      );
+    }
     if (!dryRun) {
-      runId = store.startRun(options.trigger, options.command, options.rerunOf);
+      runId = store.startRun(
+        options.trigger,
+        options.command,
+        options.rerunOf,
+        options.full ? "full" : undefined,
+      );
       try {
         log = RunLog.open(project.paths.logs, runId, startedAt, project.secrets);
       } catch (error) {
@@ -140,16 +158,24 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
       steps.push(step);
     }
     // API sources first (they pull), then the files waiting in inbox/.
+    // A source set aside for its own configuration problem fails its step; the rest run.
+    const broken = project.brokenSources;
     const work = [
       ...apis.map((name) => ({
         source: name,
         input: maskedUrl(project, name),
-        run: (c: StepContext) => runApiStep(c, name),
+        run: (c: StepContext) =>
+          broken.has(name)
+            ? Promise.resolve(runBrokenSourceStep(c, name, maskedUrl(project, name)))
+            : runApiStep(c, name),
       })),
       ...planned.map((file) => ({
         source: file.source,
         input: file.fileName,
-        run: (c: StepContext) => runFileStep(c, file),
+        run: (c: StepContext) =>
+          broken.has(file.source)
+            ? Promise.resolve(runBrokenSourceStep(c, file.source, file.fileName))
+            : runFileStep(c, file),
       })),
     ];
     for (const [index, item] of work.entries()) {
@@ -242,8 +268,9 @@ export function apiSourceNames(project: Project): string[] {
 }
 
 function maskedUrl(project: Project, name: string): string {
-  const source = project.config.sources[name]!;
-  return source.kind === "api" ? project.secrets.maskUrl(source.url) : name;
+  const source = project.config.sources[name];
+  const url = source?.kind === "api" ? source.url : project.brokenSources.get(name)?.url;
+  return url ? project.secrets.maskUrl(url) : name;
 }
 
 function unplannedStep(input: string, error: string, hint: string): StepResult {

@@ -26,6 +26,11 @@ export interface RunRecord {
   trigger: string;
   command: string | null;
   rerun_of: number | null;
+  /**
+   * "full" for a run that ignored API sources' incremental state (run --full), so that its
+   * rerun does the same; null for an ordinary run (and runs of earlier versions).
+   */
+  mode: string | null;
 }
 
 /** A row of _plutus_steps. */
@@ -91,7 +96,8 @@ CREATE TABLE IF NOT EXISTS _plutus_runs (
   trigger TEXT NOT NULL,
   command TEXT,
   pid INTEGER,
-  rerun_of INTEGER
+  rerun_of INTEGER,
+  mode TEXT
 ) STRICT;
 CREATE TABLE IF NOT EXISTS _plutus_steps (
   id INTEGER PRIMARY KEY,
@@ -115,6 +121,9 @@ CREATE TABLE IF NOT EXISTS _plutus_steps (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS _plutus_steps_run ON _plutus_steps (run_id);
 CREATE INDEX IF NOT EXISTS _plutus_steps_checksum ON _plutus_steps (checksum);
+-- what is wrong now: the last step of each waiting file and of each source
+CREATE INDEX IF NOT EXISTS _plutus_steps_input ON _plutus_steps (input);
+CREATE INDEX IF NOT EXISTS _plutus_steps_source ON _plutus_steps (source);
 CREATE TABLE IF NOT EXISTS _plutus_rejects (
   id INTEGER PRIMARY KEY,
   run_id INTEGER NOT NULL,
@@ -144,6 +153,9 @@ function addColumnsOfLaterVersions(db: DatabaseSync): void {
   if (!columns.includes("top_reasons")) {
     db.exec("ALTER TABLE _plutus_steps ADD COLUMN top_reasons TEXT");
   }
+  const runColumns = db.prepare("SELECT name FROM pragma_table_info('_plutus_runs')").all()
+    .map((row) => row.name);
+  if (!runColumns.includes("mode")) db.exec("ALTER TABLE _plutus_runs ADD COLUMN mode TEXT");
 }
 
 /** The project database, opened for writing by a run. */
@@ -193,11 +205,14 @@ export class SqliteStore {
 
   // ---- runs ------------------------------------------------------------------------
 
-  /** Records a new run as running; committed at once so a crash leaves a trace. */
-  startRun(trigger: string, command: string, rerunOf?: number): number {
+  /**
+   * Records a new run as running; committed at once so a crash leaves a trace. `mode` is
+   * "full" for a run that ignores incremental state.
+   */
+  startRun(trigger: string, command: string, rerunOf?: number, mode?: "full"): number {
     const result = this.db.prepare(
-      "INSERT INTO _plutus_runs (started_at, status, trigger, command, pid, rerun_of) VALUES (?, 'running', ?, ?, ?, ?)",
-    ).run(nowIso(), trigger, command, Deno.pid, rerunOf ?? null);
+      "INSERT INTO _plutus_runs (started_at, status, trigger, command, pid, rerun_of, mode) VALUES (?, 'running', ?, ?, ?, ?, ?)",
+    ).run(nowIso(), trigger, command, Deno.pid, rerunOf ?? null, mode ?? null);
     return Number(result.lastInsertRowid);
   }
 

@@ -91,7 +91,11 @@ export function compileRowPreparer(
       const raw = column.get(row);
       const stored = column.convert(raw);
       if (stored instanceof CellError) {
-        (problems ??= []).push({ column: column.name, value: rawText(raw), reason: stored.reason });
+        // a rule named like its column (phone: [phone]) would read "phone: phone: …"
+        const reason = stored.reason.startsWith(`${column.name}: `)
+          ? stored.reason.slice(column.name.length + 2)
+          : stored.reason;
+        (problems ??= []).push({ column: column.name, value: rawText(raw), reason });
       } else out[offset + i] = stored;
     }
     if (hashed && !problems) out[offset + columns.length] = rowHash(columns, out, offset);

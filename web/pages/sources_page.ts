@@ -154,7 +154,7 @@ ${cards}
         applied.env?.[0] === variable ? applied.env[1] : Deno.env.get(variable) ?? env[variable];
       const { source, secrets } = resolveApiSource(applied.text, name, lookup);
       for (const secret of secrets) mask.add(secret);
-      result = await checkApiSource(name, source, mask);
+      result = await checkApiSource(name, source, { mask });
       if (applied.text !== text || applied.env) {
         result = { ...result, hint: `Not saved yet: Save ${name} to keep what you typed.` };
       }

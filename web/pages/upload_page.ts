@@ -44,7 +44,7 @@ export function registerUploadPage(app: Hono, gui: Gui): void {
               )}</select>
           <p><button type="submit">Upload and load</button> <span id="upload-message" class="hint" role="status"></span></p>
           <p
-            class="muted">Files up to ${limit} MB. They are copied into inbox/ and loaded like plutus upload does; your originals stay where they are.</p>
+            class="muted">Files up to ${limit} MB. They are copied into inbox/ and loaded like <code>plutus upload</code> does; your originals stay where they are.</p>
         </form>
         ${statusBox(gui.broadcaster.status)}
       `,
