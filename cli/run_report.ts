@@ -18,6 +18,7 @@ import {
   printErr,
   red,
   table,
+  terminalText,
   writeAll,
   yellow,
 } from "./output.ts";
@@ -34,7 +35,7 @@ export function progressListener(): RunListener {
     if (!live) return;
     if (event.type === "step_started") {
       clear();
-      writeAll(Deno.stderr, dim(`  ${event.source}  ${event.input} …`, true));
+      writeAll(Deno.stderr, dim(terminalText(`  ${event.source}  ${event.input} …`, false), true));
       shown = true;
     } else if (event.type === "step_progress") {
       clear();
@@ -42,9 +43,12 @@ export function progressListener(): RunListener {
       writeAll(
         Deno.stderr,
         dim(
-          `  ${event.source}  ${event.input}  ${count(event.rowsRead)} rows  ${
-            count(Math.round(rate))
-          } rows/s`,
+          terminalText(
+            `  ${event.source}  ${event.input}  ${count(event.rowsRead)} rows  ${
+              count(Math.round(rate))
+            } rows/s`,
+            false,
+          ),
           true,
         ),
       );

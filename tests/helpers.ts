@@ -29,7 +29,8 @@ export async function plutus(
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", ...RUN_FLAGS, MAIN, ...args],
     cwd: options.cwd,
-    env: { NO_COLOR: "1", ...options.env },
+    // files written by a test a moment ago are complete: no wait for a writer (SETTLE_MS)
+    env: { NO_COLOR: "1", PLUTUS_SETTLE_MS: "0", ...options.env },
     stdout: "piped",
     stderr: "piped",
   }).output();
