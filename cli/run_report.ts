@@ -138,22 +138,24 @@ export function printRunSummary(result: RunResult, project: Project): void {
 
 function stepDetails(step: StepResult): string[] {
   const lines: string[] = [];
-  const name = `${step.source ? `${step.source} ` : ""}${step.input}`;
+  // one line each: a line break in a file name is shown escaped, not followed
+  const input = terminalText(step.input, false);
+  const name = `${step.source ? `${step.source} ` : ""}${input}`;
   if (step.status === "failed" || (step.status === "skipped" && step.error)) {
     const label = step.status === "failed" ? red("error:") : yellow("skipped:");
-    lines.push("", `${label} ${name}: ${step.error}`);
+    lines.push("", `${label} ${name}: ${terminalText(step.error ?? "", false)}`);
     if (step.hint) lines.push(`${yellow("hint:")} ${step.hint}`);
   }
   if (step.topReasons.length > 0) {
     if (lines.length === 0) lines.push("");
     lines.push(
-      `${bold(`Rejected in ${step.input}`)} (${count(step.rejected)} row(s); top reasons):`,
+      `${bold(`Rejected in ${input}`)} (${count(step.rejected)} row(s); top reasons):`,
     );
     for (const group of step.topReasons) lines.push(describeReasonCount(group));
   }
   if (step.notes.length > 0) {
     if (lines.length === 0) lines.push("");
-    for (const note of step.notes) lines.push(dim(`note: ${step.input}: ${note}`));
+    for (const note of step.notes) lines.push(dim(`note: ${input}: ${note}`));
   }
   return lines;
 }

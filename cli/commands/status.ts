@@ -12,7 +12,7 @@ import { localStamp } from "../../core/pipeline/run_log.ts";
 import { describeReasonCount } from "../../core/reject_summary.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs, parseRunId } from "../args.ts";
-import { bold, count, dim, green, print, red, table, yellow } from "../output.ts";
+import { bold, count, dim, green, print, red, table, terminalText, yellow } from "../output.ts";
 
 export const help = `Usage: plutus status [RUN] [--json]
 
@@ -140,6 +140,8 @@ function showRun(history: RunHistory, runId: number, json: boolean): string {
     ),
   );
   for (const step of steps) {
+    // one line each: a line break in a file name is shown escaped, not followed
+    const input = terminalText(step.input, false);
     if (step.error) {
       lines.push(
         "",
@@ -147,18 +149,20 @@ function showRun(history: RunHistory, runId: number, json: boolean): string {
           step.status === "failed" || step.status === "interrupted"
             ? red("error:")
             : yellow("note:")
-        } ${step.input}: ${step.error}`,
+        } ${input}: ${terminalText(step.error, false)}`,
       );
       if (step.hint) lines.push(`${yellow("hint:")} ${step.hint}`);
     }
     if (step.top_reasons.length > 0) {
       lines.push(
         "",
-        `${bold(`Rejected in ${step.input}`)} (${count(step.rows_rejected)} row(s); top reasons):`,
+        `${bold(`Rejected in ${input}`)} (${count(step.rows_rejected)} row(s); top reasons):`,
       );
       for (const group of step.top_reasons) lines.push(describeReasonCount(group));
     }
-    if (step.archived_to) lines.push(dim(`${step.input} → ${step.archived_to}`));
+    if (step.archived_to) {
+      lines.push(dim(`${input} → ${terminalText(step.archived_to, false)}`));
+    }
   }
   lines.push("", dim(`The full log: plutus logs ${run.id}`));
   return lines.join("\n");
