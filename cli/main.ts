@@ -37,6 +37,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: "copy files into inbox/ and load them",
     load: () => import("./commands/upload.ts"),
   },
+  discard: {
+    summary: "set waiting files aside in archive/discarded/, unloaded",
+    load: () => import("./commands/discard.ts"),
+  },
   rerun: {
     summary: "rerun the failed steps of the last (or a given) run",
     load: () => import("./commands/rerun.ts"),

@@ -33,7 +33,8 @@ export async function plutus(
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", ...RUN_FLAGS, MAIN, ...args],
     cwd: options.cwd ?? (project >= 0 ? existingFolder(args[project + 1]!) : undefined),
-    env: { NO_COLOR: "1", ...options.env },
+    // files written by a test a moment ago are complete: no wait for a writer (SETTLE_MS)
+    env: { NO_COLOR: "1", PLUTUS_SETTLE_MS: "0", ...options.env },
     stdout: "piped",
     stderr: "piped",
   }).output();

@@ -153,7 +153,8 @@ Deno.test("uploads stream into inbox/ under a safe name and respect the size lim
       });
     const response = await upload("../../evil/.hidden leads.csv", "Email\na@x.com\n");
     assert.equal(response.status, 200);
-    assert.deepEqual(await response.json(), { name: "hidden leads.csv", bytes: 14 });
+    const { sha256: _, ...answer } = await response.json();
+    assert.deepEqual(answer, { name: "hidden leads.csv", bytes: 14, replaced: [] });
     assert.ok((await Deno.stat(join(dir, "inbox", "hidden leads.csv"))).isFile);
     const yaml = join(dir, "plutus.yaml");
     await Deno.writeTextFile(
@@ -409,3 +410,52 @@ Deno.test("Test connection fetches the first page: status and record count, or t
     await api.close();
   }
 });
+Deno.test("POST /run takes file names only: a path out of inbox/ is refused and nothing moves", () =>
+  withGui(async (request, dir) => {
+    const outside = join(dir, "outside");
+    await Deno.mkdir(outside);
+    await Deno.writeTextFile(join(outside, "t_secret.csv"), "Email\nsecret@x.com\n");
+    for (const name of ["../outside/t_secret.csv", "../../outside/t_secret.csv", "/etc/passwd"]) {
+      const response = await request("/run", {
+        method: "POST",
+        headers: { origin: ORIGIN, "x-csrf-token": secrets.csrf },
+        body: new URLSearchParams({ files: name, source: "crm_leads" }),
+      });
+      assert.equal(response.status, 400, name);
+      assert.match((await response.json()).error, /is not the name of a file in inbox\//);
+    }
+    assert.ok((await Deno.stat(join(outside, "t_secret.csv"))).isFile);
+    assert.deepEqual([...Deno.readDirSync(join(dir, "archive"))], []);
+  }));
+
+Deno.test("uploads of one name at once keep every file; Discard sets a waiting file aside", () =>
+  withGui(async (request, dir) => {
+    const upload = (body: string) =>
+      request("/upload?name=leads.csv", {
+        method: "POST",
+        headers: { origin: ORIGIN, "x-csrf-token": secrets.csrf },
+        body,
+      });
+    const bodies = Array.from({ length: 5 }, (_, i) => `Email\nu${i}@x.com\n`);
+    const answers = await Promise.all(bodies.map(async (b) => (await upload(b)).json()));
+    const names = answers.map((a) => a.name).sort();
+    assert.equal(new Set(names).size, 5, names.join(", "));
+    const kept = names.map((n) => Deno.readTextFileSync(join(dir, "inbox", n))).sort();
+    assert.deepEqual(kept, bodies.sort());
+
+    const page = await (await request("/upload")).text();
+    assert.match(page, /Waiting in inbox\//);
+    assert.match(page, /leads \(5\)\.csv/);
+    const discarded = await request("/inbox/discard", form({ name: "leads (5).csv" }));
+    assert.equal(discarded.status, 303);
+    assert.match(
+      decodeURIComponent(discarded.headers.get("location") ?? ""),
+      /notice=Set aside leads \(5\)\.csv in archive\/discarded\/\d{4}-\d{2}-\d{2}\/leads \(5\)\.csv/,
+    );
+    const left = [...Deno.readDirSync(join(dir, "inbox"))].map((e) => e.name);
+    assert.ok(!left.includes("leads (5).csv") && left.includes("leads (4).csv"), left.join(", "));
+    assert.ok((await Deno.stat(join(dir, "archive", "discarded"))).isDirectory);
+    const escape = await request("/inbox/discard", form({ name: "../plutus.yaml" }));
+    assert.match(decodeURIComponent(escape.headers.get("location") ?? ""), /error=.*not the name/);
+    assert.ok((await Deno.stat(join(dir, "plutus.yaml"))).isFile);
+  }));

@@ -9,7 +9,7 @@ import { errorLogPath, findRunLog, newestRunsFirst } from "../../core/run_logs.t
 import { readRunHistory } from "../../core/store/run_history.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs, parseRunId } from "../args.ts";
-import { print, writeBytes } from "../output.ts";
+import { print, terminalText, writeAll } from "../output.ts";
 import { relativePath } from "../run_report.ts";
 
 export const help = `Usage: plutus logs [RUN] [--errors [--day YYYY-MM-DD]]
@@ -91,17 +91,18 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     return 0;
   }
   if (values.errors) {
-    writeBytes(
-      Deno.stdout,
-      new TextEncoder().encode(newestRunsFirst(await Deno.readTextFile(path))),
-    );
+    // A log written by an older version may hold raw control characters: escaped here.
+    writeAll(Deno.stdout, terminalText(newestRunsFirst(await Deno.readTextFile(path))));
     return 0;
   }
   using file = await Deno.open(path);
   const buffer = new Uint8Array(1 << 16);
+  // A log written by an older version may hold raw control characters: escaped here.
+  const decoder = new TextDecoder();
   for (let read = await file.read(buffer); read !== null; read = await file.read(buffer)) {
-    writeBytes(Deno.stdout, buffer.subarray(0, read));
+    writeAll(Deno.stdout, terminalText(decoder.decode(buffer.subarray(0, read), { stream: true })));
   }
+  writeAll(Deno.stdout, terminalText(decoder.decode()));
   return 0;
 }
 

@@ -19,7 +19,7 @@ import { localStamp } from "../../core/pipeline/run_log.ts";
 import { describeReasonCount } from "../../core/reject_summary.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs, parseRunId } from "../args.ts";
-import { bold, count, dim, green, print, red, table, yellow } from "../output.ts";
+import { bold, count, dim, green, print, red, table, terminalText, yellow } from "../output.ts";
 
 export const help = `Usage: plutus status [RUN] [--json]
 
@@ -220,13 +220,15 @@ function showRun(history: RunHistory, runId: number, json: boolean, project?: Pr
     ),
   );
   for (const step of steps) {
+    // one line each: a line break in a file name is shown escaped, not followed
+    const input = terminalText(step.input, false);
     if (step.error) {
       const failed = step.status === "failed" || step.status === "interrupted";
       lines.push(
         "",
-        `${
-          failed && step.resolved_by_run === null ? red("error:") : yellow("note:")
-        } ${step.input}: ${step.error}`,
+        `${failed && step.resolved_by_run === null ? red("error:") : yellow("note:")} ${input}: ${
+          terminalText(step.error, false)
+        }`,
       );
       if (step.resolved_by_run !== null) {
         lines.push(green(`resolved by run ${step.resolved_by_run}, which loaded it since`));
@@ -235,11 +237,13 @@ function showRun(history: RunHistory, runId: number, json: boolean, project?: Pr
     if (step.top_reasons.length > 0) {
       lines.push(
         "",
-        `${bold(`Rejected in ${step.input}`)} (${count(step.rows_rejected)} row(s); top reasons):`,
+        `${bold(`Rejected in ${input}`)} (${count(step.rows_rejected)} row(s); top reasons):`,
       );
       for (const group of step.top_reasons) lines.push(describeReasonCount(group));
     }
-    if (step.archived_to) lines.push(dim(`${step.input} → ${step.archived_to}`));
+    if (step.archived_to) {
+      lines.push(dim(`${input} → ${terminalText(step.archived_to, false)}`));
+    }
   }
   // the rerun hint only where a rerun has something to do
   let rerun = false;

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import type { FileSourceConfig } from "../../config/plutus_config.ts";
-import { matchesFiles } from "../inbox.ts";
+import { isPlainName, matchesFiles } from "../inbox.ts";
 import { brokenReadsFiles, type Project } from "../project.ts";
 
 /** A file with the source that will read it. */
@@ -73,6 +73,15 @@ export function planFiles(
   const planned: PlannedFile[] = [];
   const unplanned: UnplannedFile[] = [];
   for (const file of files) {
+    if (file.path === undefined && !isPlainName(file.name)) {
+      // a name from the GUI or the history must mean a file inside inbox/, nothing else
+      unplanned.push({
+        fileName: file.name,
+        reason: `"${file.name}" is not the name of a file in inbox/`,
+        hint: "Name a waiting file by its name alone, without folders.",
+      });
+      continue;
+    }
     const path = file.path ?? join(project.paths.inbox, file.name);
     if (file.source !== undefined) {
       if (sources.some(([name]) => name === file.source)) {

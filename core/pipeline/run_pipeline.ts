@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import { RunLockedError } from "../../config/errors.ts";
 import type { RunListener, RunResult, StepResult } from "../events.ts";
-import { listInbox, removeStaleParts } from "../inbox.ts";
+import { matchesFiles, type RefusedEntry, removeStaleParts, scanInbox } from "../inbox.ts";
 import type { Project } from "../project.ts";
 import { readRunHistory } from "../store/run_history.ts";
 import { SqliteStore } from "../store/sqlite_store.ts";
@@ -16,10 +16,10 @@ import { nowIso } from "../store/sql.ts";
 import { explainIoError } from "../io_errors.ts";
 import { readLockHolder, tryRunLock } from "../run_lock.ts";
 import { type FileRequest, planFiles } from "./plan_files.ts";
-import { runFileStep } from "./run_file_step.ts";
+import { runFileStep, SETTLE_MS } from "./run_file_step.ts";
 import { runApiStep } from "./run_api_step.ts";
 import { brokenApiNames, runBrokenSourceStep } from "./broken_source_step.ts";
-import type { StepContext } from "./load_step.ts";
+import { type StepContext, stepOutcome } from "./load_step.ts";
 import { localStamp, NullLog, RunLog, type RunLogger } from "./run_log.ts";
 
 /** What to run and how. */
@@ -40,6 +40,10 @@ export interface RunOptions {
   apis?: string[];
   /** Ignore API sources' incremental state this once. */
   full?: boolean;
+  /** How long a waiting file must have been left alone before it is read; SETTLE_MS. */
+  settleMs?: number;
+  /** How the run waits for that (tests drive a writer here instead of a clock). */
+  settleWait?: (ms: number) => Promise<void>;
   onEvent?: RunListener;
 }
 
@@ -72,9 +76,12 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
         `run ${id} was interrupted (its process stopped); its unfinished step loaded nothing`,
       );
     }
-    const requests = options.files ??
-      (await listInbox(project.paths.inbox)).map((name) => ({ name }));
+    const scanned = options.files ? undefined : await scanInbox(project.paths.inbox);
+    const requests = options.files ?? scanned!.files.map((name) => ({ name }));
     const { planned, unplanned } = planFiles(project, requests, options.sources);
+    const refused = (scanned?.refused ?? []).filter((entry) =>
+      wantedBy(project, entry, options.sources)
+    );
     const apis = options.apis ??
       (options.files
         ? []
@@ -157,6 +164,16 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
       emit({ type: "warning", runId, message: `${file.reason}. ${file.hint}` });
       steps.push(step);
     }
+    for (const entry of refused) {
+      const step = unplannedStep(entry.name, entry.reason, entry.hint);
+      step.status = "failed";
+      if (!dryRun) {
+        step.id = store.startStep(runId, "", entry.name, null);
+        store.finishStep(step.id, stepOutcome(step));
+      }
+      log.error(`${entry.reason}. ${entry.hint}`);
+      steps.push(step);
+    }
     // API sources first (they pull), then the files waiting in inbox/.
     // A source set aside for its own configuration problem fails its step; the rest run.
     const broken = project.brokenSources;
@@ -188,6 +205,8 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
         dryRun,
         force: options.force === true,
         full: options.full === true,
+        settleMs: options.settleMs ?? settleFromEnv(),
+        settleWait: options.settleWait ?? ((ms) => new Promise((done) => setTimeout(done, ms))),
         onStarted: (stepId) =>
           emit({
             type: "step_started",
@@ -258,6 +277,23 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
     store.close();
     lock.release();
   }
+}
+
+/** Whether a refused inbox entry concerns the sources asked for (all, when none was). */
+function wantedBy(project: Project, entry: RefusedEntry, only?: readonly string[]): boolean {
+  if (!only) return true;
+  return only.some((name) => {
+    const source = project.config.sources[name];
+    return source?.kind === "file" && matchesFiles(entry.name, source.files);
+  });
+}
+
+/** SETTLE_MS, or PLUTUS_SETTLE_MS when set (tests that write files and run at once). */
+function settleFromEnv(): number {
+  const value = Number(Deno.env.get("PLUTUS_SETTLE_MS"));
+  return Number.isFinite(value) && value >= 0 && Deno.env.get("PLUTUS_SETTLE_MS") !== ""
+    ? value
+    : SETTLE_MS;
 }
 
 /** The names of the project's API sources. */

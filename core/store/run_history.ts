@@ -68,6 +68,13 @@ export class RunHistory {
       | undefined;
   }
 
+  /** The newest step that read an input of this name (a file name in inbox/), if any. */
+  lastStepOf(input: string): StepRecord | undefined {
+    return this.#db.prepare(
+      "SELECT * FROM _plutus_steps WHERE input = ? ORDER BY id DESC LIMIT 1",
+    ).get(input) as StepRecord | undefined;
+  }
+
   steps(runId: number): StepRecord[] {
     return this.#db.prepare("SELECT * FROM _plutus_steps WHERE run_id = ? ORDER BY id").all(
       runId,

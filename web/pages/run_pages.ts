@@ -7,6 +7,7 @@
 import type { Hono } from "hono";
 import { html } from "hono/html";
 import { csvLine } from "../../core/export/csv_text.ts";
+import { isPlainName } from "../../core/inbox.ts";
 import { canRerun, planRerun } from "../../core/pipeline/rerun_plan.ts";
 import { recoverInterruptedRuns } from "../../core/recover_runs.ts";
 import {
@@ -130,13 +131,23 @@ export function registerRunPages(app: Hono, gui: Gui): void {
       typeof f === "string"
     );
     const wantsJson = c.req.header("x-csrf-token") !== undefined;
+    // A file is named by its name in inbox/, never by a path.
+    const bad = files.find((name) => !isPlainName(name));
+    if (bad !== undefined) {
+      const error = `"${bad}" is not the name of a file in inbox/.`;
+      return wantsJson
+        ? c.json({ error }, 400)
+        : c.redirect(`/?error=${encodeURIComponent(error)}`, 303);
+    }
     const result = await gui.startRun({
       command: files.length > 0
         ? `upload ${files.join(" ")}`
         : source
         ? `run --source ${source}`
         : "run",
-      files: files.length > 0 ? files.map((name) => ({ name, source })) : undefined,
+      files: files.length > 0
+        ? files.map((name) => ({ name, source, sha256: takeUploaded(gui, name) }))
+        : undefined,
       sources: files.length === 0 && source ? [source] : undefined,
     });
     if (wantsJson) return c.json(result, result.error ? 409 : 200);
@@ -361,6 +372,13 @@ export function registerRunPages(app: Hono, gui: Gui): void {
     }
     return c.redirect("/", 303);
   });
+}
+
+/** The checksum of a file this GUI just received, once: a later run reads it afresh. */
+function takeUploaded(gui: Gui, name: string): string | undefined {
+  const sha256 = gui.uploaded.get(name);
+  gui.uploaded.delete(name);
+  return sha256;
 }
 
 /** The runs, each failed one with the run that put all its failures right, if any. */
