@@ -50,12 +50,23 @@ export function tryRunLock(path: string, what?: string): RunLock | undefined {
   };
 }
 
-/** Who wrote the lock file last (the holder, while the lock is held), if it says. */
-export function readLockHolder(path: string): LockHolder | undefined {
-  try {
-    const holder = JSON.parse(Deno.readTextFileSync(path));
-    return typeof holder?.pid === "number" ? holder : undefined;
-  } catch {
-    return undefined; // no file, or the holder is still writing it
+/**
+ * Who wrote the lock file last (the holder, while the lock is held), if it says. A holder
+ * that took the lock a moment ago may still be writing it: asked with `waitMs`, an empty or
+ * half-written file is read again until then.
+ */
+export function readLockHolder(path: string, waitMs = 0): LockHolder | undefined {
+  const until = performance.now() + waitMs;
+  for (;;) {
+    try {
+      const holder = JSON.parse(Deno.readTextFileSync(path));
+      if (typeof holder?.pid === "number") return holder;
+    } catch {
+      // no file, or the holder is still writing it
+    }
+    if (performance.now() >= until) return undefined;
+    Atomics.wait(PAUSE, 0, 0, 10); // a blocking pause: the caller is synchronous
   }
 }
+
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));

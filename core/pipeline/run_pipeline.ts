@@ -343,7 +343,8 @@ function lockedError(project: Project): RunLockedError {
   } catch {
     // the database may not exist yet
   }
-  const locker = readLockHolder(project.paths.lock);
+  // the holder writes who it is right after it takes the lock: give it a moment
+  const locker = readLockHolder(project.paths.lock, 500);
   if (holder === "another run is in progress" && locker?.what) {
     // it took the lock a moment ago and has not recorded its run yet
     holder += `: started ${localStamp(new Date(locker.since))} from ${locker.what}`;
