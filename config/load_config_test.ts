@@ -90,7 +90,10 @@ Deno.test("parseConfig() checks clean rules and their arguments", () => {
 
 Deno.test("parseConfig() refuses a broken regular expression", () => {
   assert.deepEqual(problems(source('    stop_at: "^(Total"\n')), [
-    'plutus.yaml:6 sources.ads.stop_at: not a valid regular expression (Invalid regular expression: /^(Total/u: Unterminated group); got "^(Total"',
+    'plutus.yaml:6 sources.ads.stop_at: not a valid regular expression (missing closing ): `^(Total`); got "^(Total"',
+  ]);
+  assert.deepEqual(problems(source('    stop_at: "^(?!Total)"\n')), [
+    'plutus.yaml:6 sources.ads.stop_at: Plutus runs patterns in linear time (RE2 syntax), which has no lookahead or lookbehind ((?!...): match the surrounding text instead; got "^(?!Total)"',
   ]);
 });
 
