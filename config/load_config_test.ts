@@ -105,6 +105,26 @@ Deno.test("parseConfig() reports YAML syntax errors with their line", () => {
   ]);
 });
 
+Deno.test("parseConfig() refuses a YAML alias bomb with its file and line, not as a bug", () => {
+  const levels = ['  a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
+  for (let i = 1; i < 9; i++) {
+    const [prev, name] = ["abcdefghi"[i - 1], "abcdefghi"[i]];
+    levels.push(`  ${name}: &${name} [${Array(9).fill(`*${prev}`).join(", ")}]`);
+  }
+  const error = (() => {
+    try {
+      parseConfig(`sources: {}\nlaughs:\n${levels.join("\n")}\n`, "plutus.yaml", () => undefined);
+    } catch (error) {
+      return error;
+    }
+  })();
+  assert.ok(error instanceof ConfigError, String(error));
+  assert.equal(
+    error.message,
+    "plutus.yaml:4: YAML aliases (*name) here expand to too much data (more than 100 copies): Plutus does not read it",
+  );
+});
+
 Deno.test("parseConfig() resolves ${VAR} and reports the ones without a value at their line", () => {
   const env: Record<string, string> = { DB_DIR: "warehouse", TOKEN: "s3cret-token" };
   const { config, secrets } = parseConfig(
