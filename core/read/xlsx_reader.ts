@@ -6,6 +6,7 @@
  * @module
  */
 import { SourceError } from "../../config/errors.ts";
+import { listSome } from "../list_text.ts";
 import type { Cell } from "../transform/cell.ts";
 import { type SheetRow, sheetTableReader } from "./sheet_reader.ts";
 import type { ReadOptions, TableReader } from "./table_reader.ts";
@@ -109,7 +110,7 @@ export function chooseSheet<T extends { name: string; hidden?: boolean }>(
         location: fileName,
         hint: names.length > 0
           ? `Its sheets are: ${
-            names.map((name, i) => `${i + 1}. ${name}`).join(", ")
+            listSome(names.map((name, i) => `${i + 1}. ${name}`))
           }. Set sheet: in its source.`
           : "It may hold only macros or charts; export the data sheet as .xlsx or .csv.",
       },

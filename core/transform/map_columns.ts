@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { listSome } from "../list_text.ts";
+import { cutText, listSome } from "../list_text.ts";
 import { SourceError } from "../../config/errors.ts";
 import { closestMatch, normalizeName } from "../../config/closest_match.ts";
 import type { CleanRuleSpec } from "../../config/clean_rule_model.ts";
@@ -81,7 +81,8 @@ export function mapColumns(
     const explicit = written?.from !== undefined;
     const keyColumn = table.key?.includes(column) ?? false;
     if (explicit || schema.required || keyColumn) {
-      const guess = closestMatch(spellings[0]!, header.filter((h) => h !== ""));
+      const closest = closestMatch(spellings[0]!, header.filter((h) => h !== ""));
+      const guess = closest === undefined ? undefined : cutText(closest);
       problems.push(
         `no header ${spellings.map((s) => `"${s}"`).join(" or ")} for column ${column}` +
           (guess ? ` (closest: "${guess}")` : ""),
@@ -133,7 +134,7 @@ function findHeader(
     const loose = indexesOf(header, (h) => normalizeName(h) === wanted);
     if (loose.length === 1) return loose[0]!;
     if (loose.length > 1) {
-      return { ambiguous: loose.map((i) => `"${header[i]}" (column ${i + 1})`) };
+      return { ambiguous: loose.map((i) => `"${cutText(header[i]!)}" (column ${i + 1})`) };
     }
   }
   return {};

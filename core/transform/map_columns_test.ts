@@ -84,3 +84,21 @@ Deno.test("mapColumns() refuses a header that appears twice", () => {
   // an exact spelling wins over loose ones
   assert.equal(mapColumns(table, undefined, ["email", "Email"], context).columns[0]?.index, 0);
 });
+
+Deno.test("mapColumns() cuts a huge header in its message, and says where", () => {
+  const huge = `[{"id": "c1", "email": "${"x".repeat(200_000)}"}]`;
+  const error = (() => {
+    try {
+      mapColumns(table, undefined, [huge], context);
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.ok(error instanceof SourceError);
+  assert.ok(error.message.length < 400, `${error.message.length} characters`);
+  assert.match(
+    error.message,
+    /Headers found: \[\{"id": "c1".*… \(cut at 80 of 200,027 characters\)$/,
+  );
+  assert.ok((error.hint ?? "").length < 400, `hint of ${error.hint?.length} characters`);
+});
