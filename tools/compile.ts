@@ -30,6 +30,8 @@ for (const target of only) {
       `--allow-run=${browserOpener(target)}`,
       "--include",
       "core/pipeline/prepare_worker.ts",
+      "--include",
+      "core/query/query_worker.ts",
       "--target",
       target,
       "--output",

@@ -278,3 +278,37 @@ Deno.test("the query page runs read-only SQL and refuses writes", () =>
     assert.equal(refused.status, 400);
     assert.match(await refused.text(), /queries are read-only|returns no rows/);
   }));
+
+Deno.test("a query runs off the server: pages answer meanwhile, it stops at the time limit, Stop cancels it", () =>
+  withGui(async (request, dir) => {
+    SqliteStore.open(join(dir, "data", "plutus.db")).close();
+    await Deno.writeTextFile(join(dir, "plutus.yaml"), "query_timeout_seconds: 2\n", {
+      append: true,
+    });
+    const endless =
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+    const started = performance.now();
+    const running = request("/query", form({ sql: endless }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const asked = performance.now();
+    assert.equal((await request("/")).status, 200);
+    assert.equal((await request("/query")).status, 200);
+    assert.ok(performance.now() - asked < 1000, `other pages took ${performance.now() - asked} ms`);
+
+    const stopped = await running;
+    const seconds = (performance.now() - started) / 1000;
+    assert.equal(stopped.status, 400);
+    assert.match(
+      await stopped.text(),
+      /the query was stopped after 2 s: it ran longer than query_timeout_seconds/,
+    );
+    assert.ok(seconds >= 2 && seconds < 6, `${seconds} s`);
+
+    const controller = new AbortController();
+    const cancelled = request("/query", { ...form({ sql: endless }), signal: controller.signal });
+    setTimeout(() => controller.abort(), 300);
+    const cancelledAt = performance.now();
+    const answer = await cancelled;
+    assert.ok(performance.now() - cancelledAt < 1500, "cancel took too long");
+    assert.match(await answer.text(), /the query was cancelled/);
+  }));

@@ -110,6 +110,14 @@ if (form) {
   });
 }
 
+// Query: while one runs, Stop ends the page's loading, and the server stops the query.
+const queryForm = document.getElementById("query");
+if (queryForm) {
+  const stop = document.getElementById("query-stop");
+  queryForm.addEventListener("submit", () => { stop.hidden = false; });
+  stop.addEventListener("click", () => { window.stop(); stop.hidden = true; });
+}
+
 // Schema editor: put the cursor on the line the error names.
 const editor = document.querySelector("textarea[data-error-line]");
 if (editor) {
