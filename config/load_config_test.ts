@@ -55,7 +55,7 @@ Deno.test("parseConfig() suggests the key that was meant", () => {
     'plutus.yaml:6 sources.ads.tabel: unknown key (did you mean "table"?); expected one of kind, files, table, csv, sheet, skip_lines, stop_at, columns, reject_limit, description',
   ]);
   assert.deepEqual(problems("databse: x.db\n"), [
-    'plutus.yaml:1 databse: unknown key (did you mean "database"?); expected one of database, reject_limit, upload_limit_mb, sources',
+    'plutus.yaml:1 databse: unknown key (did you mean "database"?); expected one of database, reject_limit, upload_limit_mb, query_timeout_seconds, sources',
   ]);
 });
 
