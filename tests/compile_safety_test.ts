@@ -2,8 +2,8 @@
  * The executable `deno compile` makes carries its modules, not the source tree. These
  * tests prove Plutus never reads its own files at run time: the whole demo — init, run,
  * status, query, export, rejects, check, a workbook preview, the GUI — works with read and
- * write permission for the project folder only; and no module but the worker launcher
- * uses import.meta to find a file.
+ * write permission for the project folder only (and the workers' modules, which it embeds);
+ * and no module but the worker launchers uses import.meta to find a file.
  */
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
@@ -11,10 +11,30 @@ import { MAIN, ROOT, withTempDir } from "./helpers.ts";
 
 const PRODUCT_FOLDERS = ["cli", "config", "core", "schema", "web"];
 
-/** `deno run` of plutus allowed to read and write `dir` only (and env, net). */
+/**
+ * The modules of the workers, which the executable embeds (tools/compile.ts --include):
+ * `deno run` asks read permission to load a worker's modules, the executable does not.
+ */
+const WORKER_MODULES = ["core/pipeline/prepare_worker.ts", "core/query/query_worker.ts"]
+  .flatMap((worker) => {
+    const info = new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json", join(ROOT, worker)],
+    }).outputSync();
+    const graph = JSON.parse(new TextDecoder().decode(info.stdout)) as {
+      modules: { local?: string }[];
+    };
+    return graph.modules.flatMap((module) => (module.local ? [module.local] : []));
+  });
+
+/** `deno run` of plutus allowed to read and write `dir` only (and env, net, its workers' code). */
 function confinedArgs(dir: string, args: string[]): string[] {
-  return ["run", `--allow-read=${dir}`, `--allow-write=${dir}`, "--allow-env", "--allow-net"]
-    .concat(MAIN, args);
+  return [
+    "run",
+    `--allow-read=${[dir, ...WORKER_MODULES].join(",")}`,
+    `--allow-write=${dir}`,
+    "--allow-env",
+    "--allow-net",
+  ].concat(MAIN, args);
 }
 
 /** Runs plutus allowed to read and write `dir` only (and env, net), as a compiled binary would. */
@@ -92,7 +112,7 @@ Deno.test({
     }),
 });
 
-Deno.test("no module finds files through import.meta, but the worker launcher", async () => {
+Deno.test("no module finds files through import.meta, but the worker launchers", async () => {
   const uses: string[] = [];
   const files = ["main.ts", "version.ts", "runtime_flags.ts"].map((name) => join(ROOT, name));
   for (const folder of PRODUCT_FOLDERS) {
@@ -108,6 +128,7 @@ Deno.test("no module finds files through import.meta, but the worker launcher", 
   }
   assert.deepEqual(uses, [
     'core/pipeline/prepare_in_worker.ts: const worker = new Worker(new URL("./prepare_worker.ts", import.meta.url).href, {',
+    'core/query/query_off_thread.ts: const worker = new Worker(new URL("./query_worker.ts", import.meta.url).href, {',
   ]);
 });
 

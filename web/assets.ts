@@ -110,12 +110,15 @@ if (form) {
   });
 }
 
-// Query: while one runs, Stop ends the page's loading, and the server stops the query.
+// Query: while one runs, Stop asks the server to stop it; the page then says so.
 const queryForm = document.getElementById("query");
 if (queryForm) {
   const stop = document.getElementById("query-stop");
   queryForm.addEventListener("submit", () => { stop.hidden = false; });
-  stop.addEventListener("click", () => { window.stop(); stop.hidden = true; });
+  stop.addEventListener("click", () => {
+    stop.hidden = true;
+    post("/query/stop", new URLSearchParams({ query_id: queryForm.elements.query_id.value }));
+  });
 }
 
 // Schema editor: put the cursor on the line the error names.

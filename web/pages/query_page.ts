@@ -21,8 +21,12 @@ function queryForm(gui: Gui, sql: string) {
 <textarea id="sql" name="sql" rows="6" spellcheck="false">${sql}</textarea>
 <p class="row"><button type="submit">Run query</button>
 <button type="submit" class="quiet" formaction="/query/export">Export CSV</button>
-<button type="button" class="quiet" id="query-stop" hidden>Stop the query</button></p></form>`;
+<button type="button" class="quiet" id="query-stop" hidden>Stop the query</button>
+<input type="hidden" name="query_id" value="${crypto.randomUUID()}"></p></form>`;
 }
+
+/** Queries working now, by the id their form carried: POST /query/stop aborts one. */
+const running = new Map<string, AbortController>();
 
 export function registerQueryPage(app: Hono, gui: Gui): void {
   app.get("/query", async (c) => {
@@ -55,11 +59,12 @@ export function registerQueryPage(app: Hono, gui: Gui): void {
       const project = await gui.project();
       const started = performance.now();
       // On a worker, within the time limit: other pages and the run status keep answering.
-      // The request's signal aborts when the browser stops loading (its Stop button).
+      const stop = new AbortController();
+      if (typeof body.query_id === "string") running.set(body.query_id, stop);
       const result = await runQueryOffThread(project.paths.database, sql, LIMIT, {
         timeoutSeconds: project.config.query_timeout_seconds,
-        signal: c.req.raw.signal,
-      });
+        signal: stop.signal,
+      }).finally(() => running.delete(String(body.query_id)));
       const ms = Math.round(performance.now() - started);
       // a column of numbers is right-aligned, its header too
       const numeric = result.columns.map((_, i) =>
@@ -100,6 +105,13 @@ export function registerQueryPage(app: Hono, gui: Gui): void {
     } catch (error) {
       return c.html(failedQueryPage(gui, sql, error), 400);
     }
+  });
+
+  app.post("/query/stop", async (c) => {
+    const body = await c.req.parseBody();
+    const stop = running.get(String(body.query_id));
+    stop?.abort();
+    return c.json({ stopped: stop !== undefined });
   });
 
   app.post("/query/export", async (c) => {
