@@ -55,7 +55,7 @@ Deno.test("parseConfig() suggests the key that was meant", () => {
     'plutus.yaml:6 sources.ads.tabel: unknown key (did you mean "table"?); expected one of kind, files, table, csv, sheet, skip_lines, stop_at, columns, reject_limit, description',
   ]);
   assert.deepEqual(problems("databse: x.db\n"), [
-    'plutus.yaml:1 databse: unknown key (did you mean "database"?); expected one of database, reject_limit, timezone, upload_limit_mb, sources',
+    'plutus.yaml:1 databse: unknown key (did you mean "database"?); expected one of database, reject_limit, timezone, upload_limit_mb, query_timeout_seconds, sources',
   ]);
 });
 
@@ -90,7 +90,10 @@ Deno.test("parseConfig() checks clean rules and their arguments", () => {
 
 Deno.test("parseConfig() refuses a broken regular expression", () => {
   assert.deepEqual(problems(source('    stop_at: "^(Total"\n')), [
-    'plutus.yaml:6 sources.ads.stop_at: not a valid regular expression (Invalid regular expression: /^(Total/u: Unterminated group); got "^(Total"',
+    'plutus.yaml:6 sources.ads.stop_at: not a valid regular expression (missing closing ): `^(Total`); got "^(Total"',
+  ]);
+  assert.deepEqual(problems(source('    stop_at: "^(?!Total)"\n')), [
+    'plutus.yaml:6 sources.ads.stop_at: Plutus runs patterns in linear time (RE2 syntax), which has no lookahead or lookbehind ((?!...): match the surrounding text instead; got "^(?!Total)"',
   ]);
 });
 
@@ -100,6 +103,26 @@ Deno.test("parseConfig() reports YAML syntax errors with their line", () => {
   assert.deepEqual(problems("database: a\ndatabase: b\n"), [
     "plutus.yaml:2: YAML syntax: Map keys must be unique",
   ]);
+});
+
+Deno.test("parseConfig() refuses a YAML alias bomb with its file and line, not as a bug", () => {
+  const levels = ['  a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
+  for (let i = 1; i < 9; i++) {
+    const [prev, name] = ["abcdefghi"[i - 1], "abcdefghi"[i]];
+    levels.push(`  ${name}: &${name} [${Array(9).fill(`*${prev}`).join(", ")}]`);
+  }
+  const error = (() => {
+    try {
+      parseConfig(`sources: {}\nlaughs:\n${levels.join("\n")}\n`, "plutus.yaml", () => undefined);
+    } catch (error) {
+      return error;
+    }
+  })();
+  assert.ok(error instanceof ConfigError, String(error));
+  assert.equal(
+    error.message,
+    "plutus.yaml:4: YAML aliases (*name) here expand to too much data (more than 100 copies): Plutus does not read it",
+  );
 });
 
 Deno.test("parseConfig() resolves ${VAR} and reports the ones without a value at their line", () => {

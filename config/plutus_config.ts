@@ -138,6 +138,8 @@ export const plutusConfigModel = strictObject({
   ),
   /** The largest file the GUI accepts, in MB. */
   upload_limit_mb: z.number().positive().default(2048),
+  /** The longest an ad hoc query (GUI Query page, plutus query) may work, in seconds. */
+  query_timeout_seconds: z.number().positive().max(86_400).default(30),
   // `sources:` with nothing under it yet is a project without sources, not a mistake
   sources: z.record(sourceName, sourceModel).nullable().default({}).transform((sources) =>
     sources ?? {}

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
+import { isMap, isNode, isScalar, LineCounter, parseDocument, visit } from "yaml";
 import type { Document } from "yaml";
 import type { z } from "zod";
 import { ConfigError, type ConfigProblem } from "./errors.ts";
@@ -54,7 +54,32 @@ export function parseYamlFile(text: string, name: string): YamlFile {
     }
     return lineOf(path);
   };
-  return { name, value: document.toJS() ?? null, lineOf, keyLineOf, document };
+  return { name, value: expanded(document, name, lineAt) ?? null, lineOf, keyLineOf, document };
+}
+
+/** Aliases a real config could use many times over; a "billion laughs" file uses millions. */
+const MAX_ALIAS_COUNT = 100;
+
+/** The document as plain values; a file whose aliases (*name) expand without end is refused. */
+function expanded(document: Document, name: string, lineAt: (offset: number) => number): unknown {
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!/alias/i.test((error as Error).message)) throw error;
+    let line = 1;
+    visit(document, {
+      Alias(_, node) {
+        if (node.range) line = lineAt(node.range[0]);
+        return visit.BREAK;
+      },
+    });
+    throw new ConfigError([{
+      location: `${name}:${line}`,
+      path: "",
+      message:
+        `YAML aliases (*name) here expand to too much data (more than ${MAX_ALIAS_COUNT} copies): Plutus does not read it`,
+    }], { hint: "Write the values out instead of repeating them with & and *." });
+  }
 }
 
 /** Validates a parsed file against a zod model; throws one ConfigError listing every problem. */

@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import { regexProblem } from "./linear_regex.ts";
 
 /**
  * A strict object whose unknown-key issues carry the known keys, so that the error can
@@ -27,17 +28,11 @@ export function oneOrMany(what: string) {
   }).transform((value) => (typeof value === "string" ? [value] : value));
 }
 
-/** A regular expression given as text; checked when the file is loaded. */
+/** A regular expression given as text (RE2 syntax); checked when the file is loaded. */
 export const regexText = z.string().min(1).superRefine((pattern, context) => {
-  try {
-    new RegExp(pattern, "u");
-  } catch (error) {
-    context.addIssue({
-      code: "custom",
-      message: `not a valid regular expression (${(error as Error).message}); got ${
-        JSON.stringify(pattern)
-      }`,
-    });
+  const problem = regexProblem(pattern);
+  if (problem !== undefined) {
+    context.addIssue({ code: "custom", message: `${problem}; got ${JSON.stringify(pattern)}` });
   }
 });
 

@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { errorMessage, PlutusError } from "../config/errors.ts";
 import { listInbox } from "./inbox.ts";
+import { listSome } from "./list_text.ts";
 import { planFiles } from "./pipeline/plan_files.ts";
 import { openTable } from "./pipeline/prepare_file.ts";
 import type { Project } from "./project.ts";
@@ -126,7 +127,7 @@ export async function checkProject(project: Project): Promise<CheckItem[]> {
               reader.info.sheet ? "row" : "line"
             } ${reader.headerLine})` +
             (mapping.unusedHeaders.length > 0
-              ? `; not loaded: ${mapping.unusedHeaders.join(", ")}`
+              ? `; not loaded: ${listSome(mapping.unusedHeaders)}`
               : ""),
         });
       } finally {

@@ -27,10 +27,21 @@ export function formatBytes(bytes: number): string {
   return `${formatCount(Number(whole))}.${tenth} ${unit}`;
 }
 
-/** `a, b, c, … and 1,234 more` — at most `max` items, joined by `separator`. */
+/** `a, b, c, … and 1,234 more` — at most `max` items, each cut short, joined by `separator`. */
 export function listSome(items: readonly string[], max = 30, separator = ", "): string {
-  if (items.length <= max) return items.join(separator);
-  return `${items.slice(0, max).join(separator)}${separator}… and ${
-    formatCount(items.length - max)
-  } more`;
+  const shown = items.slice(0, max).map((item) => cutText(item));
+  if (items.length <= max) return shown.join(separator);
+  return `${shown.join(separator)}${separator}… and ${formatCount(items.length - max)} more`;
+}
+
+/** The most characters of one header or value a message shows. */
+export const MAX_SHOWN_CHARS = 80;
+
+/**
+ * `text` as it is, or its first `max` characters and where it was cut: a 200 KB "header"
+ * (a JSON file read as CSV) must not become a 200 KB error message.
+ */
+export function cutText(text: string, max = MAX_SHOWN_CHARS): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)}… (cut at ${max} of ${formatCount(text.length)} characters)`;
 }

@@ -47,6 +47,15 @@ Deno.test("parseTableSchema() names what is wrong, where", () => {
   assert.deepEqual(problems("columns:\n  Email Address: { type: text }\n"), [
     'schema/leads.yaml:2 columns.Email Address: a column name is lower_snake_case: letters, digits and _, starting with a letter; got "Email Address"',
   ]);
+  assert.deepEqual(problems('columns:\n  a: { type: text, pattern: "(x)\\\\1" }\n'), [
+    'schema/leads.yaml:2 columns.a.pattern: Plutus runs patterns in linear time (RE2 syntax), which has no backreferences (\\1...): match the text itself instead; got "(x)\\\\1"',
+  ]);
+  assert.deepEqual(problems("columns:\n  id: { type: text }\n  rowid: { type: integer }\n"), [
+    'schema/leads.yaml:3 columns.rowid: SQLite keeps this name for itself (rowid, oid and names starting with sqlite_); call the column something else, such as row_id; got "rowid"',
+  ]);
+  assert.deepEqual(problems("columns:\n  _source: { type: text }\n"), [
+    'schema/leads.yaml:2 columns._source: a column name is lower_snake_case: letters, digits and _, starting with a letter; got "_source"',
+  ]);
   assert.deepEqual(problems("columns: {}\n"), [
     "schema/leads.yaml:1 columns: a table needs at least one column",
   ]);

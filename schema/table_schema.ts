@@ -72,8 +72,18 @@ const columnModel = strictObject({
 /** One column as loaded, with defaults filled in. */
 export type ColumnSchema = z.output<typeof columnModel>;
 
+/**
+ * Names SQLite gives every table (a column named rowid hides the row number Plutus counts
+ * loads by) and names it keeps for itself. The system columns _source, _run_id and
+ * _loaded_at start with _, which NAME_PATTERN refuses already.
+ */
+const RESERVED_COLUMNS = new Set(["rowid", "oid", "_rowid_"]);
+
 const columnName = z.string().regex(NAME_PATTERN, {
   message: "a column name is lower_snake_case: letters, digits and _, starting with a letter",
+}).refine((name) => !RESERVED_COLUMNS.has(name) && !name.startsWith("sqlite_"), {
+  message:
+    "SQLite keeps this name for itself (rowid, oid and names starting with sqlite_); call the column something else, such as row_id",
 });
 
 /** The whole of a schema file. */

@@ -99,3 +99,21 @@ Deno.test("deno task plutus resolves relative paths from where it was called", (
       () => {},
     );
   }));
+
+Deno.test("plutus query stops a query without end after query_timeout_seconds", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, { "plutus.yaml": "query_timeout_seconds: 1\nsources: {}\n" });
+    expectCode(await plutus(["run", "--project", dir]), 0); // makes the database
+    expectCode(await plutus(["query", "SELECT 1", "--project", dir]), 0);
+    const endless =
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+    for (const format of [[], ["--csv"]]) {
+      const started = performance.now();
+      const stopped = expectCode(await plutus(["query", endless, ...format, "--project", dir]), 1);
+      assert.match(
+        stopped.stderr,
+        /^error: the query was stopped after 1 s: it ran longer than query_timeout_seconds\nhint: /,
+      );
+      assert.ok(performance.now() - started < 10_000, `${performance.now() - started} ms`);
+    }
+  }));

@@ -3,10 +3,10 @@
  * write only in the folder it runs in (`--allow-write=.`, runtime_flags.ts). These tests
  * prove Plutus never reads its own files at run time: the whole demo — init, run, status,
  * query, export, rejects, check, a workbook preview, the GUI — works with read permission
- * for the project's parent folder only and write permission for the folder it runs in;
- * that it writes nothing outside the project; that `--project` from elsewhere runs it
- * again in the project folder; and that no module but the worker launcher uses
- * import.meta to find a file.
+ * for the project's parent folder only (and the workers' modules, which the executable
+ * embeds) and write permission for the folder it runs in; that it writes nothing outside
+ * the project; that `--project` from elsewhere runs it again in the project folder; and
+ * that no module but the worker launchers uses import.meta to find a file.
  */
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
@@ -15,10 +15,25 @@ import { MAIN, plutus, ROOT, withTempDir, writeFiles } from "./helpers.ts";
 
 const PRODUCT_FOLDERS = ["cli", "config", "core", "schema", "web"];
 
-/** `deno run` of plutus as the executable runs, but allowed to read `dir` only. */
+/**
+ * The modules of the workers, which the executable embeds (tools/compile.ts --include):
+ * `deno run` asks read permission to load a worker's modules, the executable does not.
+ */
+const WORKER_MODULES = ["core/pipeline/prepare_worker.ts", "core/query/query_worker.ts"]
+  .flatMap((worker) => {
+    const info = new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json", join(ROOT, worker)],
+    }).outputSync();
+    const graph = JSON.parse(new TextDecoder().decode(info.stdout)) as {
+      modules: { local?: string }[];
+    };
+    return graph.modules.flatMap((module) => (module.local ? [module.local] : []));
+  });
+
+/** `deno run` of plutus as the executable runs, but allowed to read `dir` (and its workers' code) only. */
 function confinedArgs(dir: string, args: string[]): string[] {
   const permissions = PERMISSIONS.map((flag) =>
-    flag === "--allow-read" ? `--allow-read=${dir}` : flag
+    flag === "--allow-read" ? `--allow-read=${[dir, ...WORKER_MODULES].join(",")}` : flag
   );
   assert.ok(permissions.includes("--allow-write=."));
   return ["run", ...permissions, MAIN, ...args];
@@ -150,7 +165,7 @@ Deno.test("--project from another folder runs Plutus again in the project folder
     assert.match(status.stdout, /leads_1\.csv/);
   }));
 
-Deno.test("no module finds files through import.meta, but the worker launcher", async () => {
+Deno.test("no module finds files through import.meta, but the worker launchers", async () => {
   const uses: string[] = [];
   const files = ["main.ts", "version.ts", "runtime_flags.ts"].map((name) => join(ROOT, name));
   for (const folder of PRODUCT_FOLDERS) {
@@ -166,6 +181,7 @@ Deno.test("no module finds files through import.meta, but the worker launcher", 
   }
   assert.deepEqual(uses, [
     'core/pipeline/prepare_in_worker.ts: const worker = new Worker(new URL("./prepare_worker.ts", import.meta.url).href, {',
+    'core/query/query_off_thread.ts: const worker = new Worker(new URL("./query_worker.ts", import.meta.url).href, {',
   ]);
 });
 

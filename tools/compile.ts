@@ -35,6 +35,8 @@ for (const target of only) {
       }`,
       "--include",
       "core/pipeline/prepare_worker.ts",
+      "--include",
+      "core/query/query_worker.ts",
       "--target",
       target,
       "--output",

@@ -410,6 +410,7 @@ Deno.test("Test connection fetches the first page: status and record count, or t
     await api.close();
   }
 });
+
 Deno.test("POST /run takes file names only: a path out of inbox/ is refused and nothing moves", () =>
   withGui(async (request, dir) => {
     const outside = join(dir, "outside");
@@ -458,4 +459,39 @@ Deno.test("uploads of one name at once keep every file; Discard sets a waiting f
     const escape = await request("/inbox/discard", form({ name: "../plutus.yaml" }));
     assert.match(decodeURIComponent(escape.headers.get("location") ?? ""), /error=.*not the name/);
     assert.ok((await Deno.stat(join(dir, "plutus.yaml"))).isFile);
+  }));
+
+Deno.test("a query runs off the server: pages answer meanwhile, it stops at the time limit, Stop cancels it", () =>
+  withGui(async (request, dir) => {
+    SqliteStore.open(join(dir, "data", "plutus.db")).close();
+    await Deno.writeTextFile(join(dir, "plutus.yaml"), "query_timeout_seconds: 2\n", {
+      append: true,
+    });
+    const endless =
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+    const started = performance.now();
+    const running = request("/query", form({ sql: endless }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const asked = performance.now();
+    assert.equal((await request("/")).status, 200);
+    assert.equal((await request("/query")).status, 200);
+    assert.ok(performance.now() - asked < 1000, `other pages took ${performance.now() - asked} ms`);
+
+    const stopped = await running;
+    const seconds = (performance.now() - started) / 1000;
+    assert.equal(stopped.status, 400);
+    assert.match(
+      await stopped.text(),
+      /the query was stopped after 2 s: it ran longer than query_timeout_seconds/,
+    );
+    assert.ok(seconds >= 2 && seconds < 6, `${seconds} s`);
+
+    const cancelled = request("/query", form({ sql: endless, query_id: "q-1" }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stopAt = performance.now();
+    const stop = await request("/query/stop", form({ query_id: "q-1" }));
+    assert.deepEqual(await stop.json(), { stopped: true });
+    const answer = await cancelled;
+    assert.ok(performance.now() - stopAt < 1000, "stopping took too long");
+    assert.match(await answer.text(), /the query was cancelled/);
   }));

@@ -118,6 +118,17 @@ if (form) {
   });
 }
 
+// Query: while one runs, Stop asks the server to stop it; the page then says so.
+const queryForm = document.getElementById("query");
+if (queryForm) {
+  const stop = document.getElementById("query-stop");
+  queryForm.addEventListener("submit", () => { stop.hidden = false; });
+  stop.addEventListener("click", () => {
+    stop.hidden = true;
+    post("/query/stop", new URLSearchParams({ query_id: queryForm.elements.query_id.value }));
+  });
+}
+
 // Schema editor: put the cursor on the line the error names.
 const editor = document.querySelector("textarea[data-error-line]");
 if (editor) {

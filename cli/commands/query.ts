@@ -5,7 +5,12 @@
  */
 import { UsageError } from "../../config/errors.ts";
 import { csvLine } from "../../core/export/csv_text.ts";
-import { openQuery, runQuery, type SqlValue } from "../../core/query/run_query.ts";
+import {
+  openQueryOffThread,
+  readQueryTimeout,
+  runQueryOffThread,
+} from "../../core/query/query_off_thread.ts";
+import type { SqlValue } from "../../core/query/run_query.ts";
 import { locateProject } from "../../core/project_paths.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
@@ -15,7 +20,8 @@ export const help = `Usage: plutus query SQL [--csv | --json] [--limit N]
 
 Runs one read-only SQL statement (SELECT, WITH …) against the project database and prints
 the rows: as a table (the first 200 unless --limit), or every row as CSV or JSON for other
-tools. Nothing can be changed through this command.
+tools. Nothing can be changed through this command. A query that works longer than
+query_timeout_seconds (plutus.yaml, default 30) before its next rows is stopped.
 
 Options:
       --csv        every row as CSV (RFC 4180, with a header) on standard output
@@ -40,18 +46,20 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   }
   const paths = await locateProject(globals.project);
   const sql = positionals[0]!;
+  // On a worker, so that a query without end is stopped after the project's time limit.
+  const limits = { timeoutSeconds: await readQueryTimeout(paths.config) };
   if (values.csv || values.json) {
-    const cursor = openQuery(paths.database, sql);
+    const cursor = await openQueryOffThread(paths.database, sql, limits);
     try {
       if (values.csv) {
         writeAll(Deno.stdout, csvLine(cursor.columns, true));
-        for (const page of cursor.pages()) {
+        for await (const page of cursor.pages()) {
           writeAll(Deno.stdout, page.map((row) => csvLine(row, true)).join(""));
         }
       } else {
         let first = true;
         writeAll(Deno.stdout, "[");
-        for (const page of cursor.pages()) {
+        for await (const page of cursor.pages()) {
           const text = page.map((row) => `\n  ${JSON.stringify(asObject(cursor.columns, row))}`)
             .join(",");
           writeAll(Deno.stdout, first ? text : `,${text}`);
@@ -64,7 +72,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     }
     return 0;
   }
-  const result = runQuery(paths.database, sql, limit);
+  const result = await runQueryOffThread(paths.database, sql, limit, limits);
   print(table(result.columns, result.rows.map((row) => row.map(show)), {
     right: result.columns.filter((_, i) =>
       result.rows.every((row) => typeof row[i] === "number" || row[i] === null)

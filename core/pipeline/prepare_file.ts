@@ -7,6 +7,7 @@
  */
 import type { CleanRuleSpec } from "../../config/clean_rule_model.ts";
 import type { ColumnMapping } from "../../config/plutus_config.ts";
+import { compileLinearRegex } from "../../config/linear_regex.ts";
 import { loadRuleLibraries } from "../transform/clean/rule_libraries.ts";
 import type { TableSchema } from "../../schema/table_schema.ts";
 import { openTableFile } from "../read/open_table.ts";
@@ -63,7 +64,7 @@ export function openTable(plan: Omit<FilePlan, "timeZone">): Promise<TableReader
     quote: plan.csv?.quote,
     skipLines: plan.skipLines ?? plan.csv?.skip_lines,
     sheet: plan.sheet,
-    stopAt: plan.stopAt === undefined ? undefined : new RegExp(plan.stopAt, "u"),
+    stopAt: plan.stopAt === undefined ? undefined : compileLinearRegex(plan.stopAt),
   });
 }
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { PlutusError, SourceError } from "../../config/errors.ts";
+import { PlutusError, SourceError, UsageError } from "../../config/errors.ts";
 
 /** An error as posted between threads. */
 export interface SerializedError {
@@ -38,6 +38,8 @@ export function deserializeError(data: SerializedError): Error {
     const options = { code: data.code, hint: data.hint, location: data.location };
     return data.name === "SourceError"
       ? new SourceError(data.message, options)
+      : data.name === "UsageError"
+      ? new UsageError(data.message, options)
       : new PlutusError(data.message, options);
   }
   const error = new Error(data.message);

@@ -132,12 +132,18 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
           const bytes = await readUpTo(file, buffer);
           done = bytes.length < buffer.length;
           carry += decode(bytes, !done, line);
+          // No row ends before a line break: wait for one, so a huge row is parsed once.
+          if (!done && !carry.includes(newline)) {
+            if (carry.length > MAX_ROW_CHARS) throw longLine(fileName, line);
+            if (buffer.length < 16 << 20) buffer = new Uint8Array(buffer.length * 2);
+            continue;
+          }
         }
         if (done) carry += decode(new Uint8Array(), false, line);
         const input = layout.newline === "\r\n" ? splitLoneCr(carry, quoteCode, done) : carry;
         const result = parse(input, done);
         carry = done ? "" : input.slice(result.meta.cursor);
-        if (carry.length > MAX_ROW_CHARS) throw unclosedQuote(fileName, line);
+        if (carry.length > MAX_ROW_CHARS) throw tooLong(carry, newline, fileName, line);
         const missing = result.errors.find((error) => error.code === "MissingQuotes");
         if (missing) {
           const before = result.data.slice(0, missing.row).reduce((n, row) => n + rowLines(row), 0);
@@ -269,6 +275,28 @@ function unclosedQuote(fileName: string, line: number): SourceError {
     hint:
       'Open the file in a text editor at that line: a value has an opening " without a closing one. Fix it, or export the file again.',
   });
+}
+
+/**
+ * A row past MAX_ROW_CHARS. Outside quotes papaparse parses up to the last line break, so
+ * text left over that holds one is a quoted value spanning lines; without one, a single line.
+ */
+function tooLong(carry: string, newline: string, fileName: string, line: number): SourceError {
+  return carry.includes(newline) ? unclosedQuote(fileName, line) : longLine(fileName, line);
+}
+
+function longLine(fileName: string, line: number): SourceError {
+  return new SourceError(
+    `${fileName}:${line}: line ${line} is longer than ${
+      MAX_ROW_CHARS >> 20
+    } MB (is this a CSV file?)`,
+    {
+      code: "long_line",
+      location: `${fileName}:${line}`,
+      hint:
+        "No CSV row is that long: the file is another format, or its line breaks were lost. Export it again as CSV.",
+    },
+  );
 }
 
 function describeParseError(code: string): string {

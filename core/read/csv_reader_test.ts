@@ -168,6 +168,16 @@ Deno.test("openCsv() fails on a quote that never closes, naming its line", async
   assert.equal(error.location, "file.csv:3");
 });
 
+Deno.test("openCsv() calls a line too long for any CSV row what it is, not an unclosed quote", async () => {
+  const start = new TextEncoder().encode("a,b\n1,2\n");
+  const bytes = new Uint8Array(start.length + (65 << 20) + 1).fill(0x78); // x
+  bytes.set(start);
+  bytes[bytes.length - 1] = 0x0a;
+  const error = await failure(bytes);
+  assert.equal(error.message, "file.csv:3: line 3 is longer than 64 MB (is this a CSV file?)");
+  assert.equal(error.location, "file.csv:3");
+});
+
 Deno.test("openCsv() fails on invalid UTF-8 past the sniffed start, with a hint", async () => {
   const start = new TextEncoder().encode(`a,b\n${"x,ü\n".repeat(400_000)}`);
   const bytes = new Uint8Array(start.length + 2);

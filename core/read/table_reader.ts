@@ -64,6 +64,6 @@ export interface TableReader {
 export interface ReadOptions {
   /** Lines to skip before the header; found automatically when absent. */
   skipLines?: number;
-  /** Stop at the first row whose first cell matches. */
-  stopAt?: RegExp;
+  /** Stop at the first row whose first cell matches (a linear-time pattern from config). */
+  stopAt?: { test(text: string): boolean };
 }

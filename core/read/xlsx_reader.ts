@@ -7,6 +7,7 @@
  * @module
  */
 import { SourceError } from "../../config/errors.ts";
+import { cutText, listSome } from "../list_text.ts";
 import { type Cell, PercentCell } from "../transform/cell.ts";
 import { type SheetRow, sheetTableReader } from "./sheet_reader.ts";
 import type { ReadOptions, TableReader } from "./table_reader.ts";
@@ -23,6 +24,7 @@ import {
   asSourceError,
   entryStream,
   entryText,
+  partTooLarge,
   readZipDirectory,
   type ZipEntry,
 } from "./zip_archive.ts";
@@ -65,13 +67,13 @@ export async function openXlsx(
     const sheet = chooseSheet(sheets, options.sheet, fileName);
     const sheetEntry = part(sheet.path);
     if (!sheetEntry) throw missingPart(fileName, sheet.path);
-    const strings = readSharedStrings(await textOf(file, part("xl/sharedStrings.xml"), fileName));
+    const strings = await sharedStrings(file, part("xl/sharedStrings.xml"), fileName);
     const styles = await textOf(file, part("xl/styles.xml"), fileName);
     const dateStyles = readDateStyles(styles);
     const percentStyles = readPercentStyles(styles);
     const rows = scanRows(
       await entryStream(file, sheetEntry, fileName),
-      { strings, dateStyles, percentStyles, date1904 },
+      { strings, dateStyles, percentStyles, date1904, fileName, sheet: sheet.name },
       fileName,
       sheetEntry,
     );
@@ -113,7 +115,7 @@ export function chooseSheet<T extends { name: string; hidden?: boolean }>(
         location: fileName,
         hint: names.length > 0
           ? `Its sheets are: ${
-            names.map((name, i) => `${i + 1}. ${name}`).join(", ")
+            listSome(names.map((name, i) => `${i + 1}. ${name}`))
           }. Set sheet: in its source.`
           : "It may hold only macros or charts; export the data sheet as .xlsx or .csv.",
       },
@@ -127,6 +129,79 @@ interface CellContext {
   dateStyles: boolean[];
   percentStyles: boolean[];
   date1904: boolean;
+  fileName: string;
+  sheet: string;
+}
+
+/** Excel's own limits: a cell beyond them is not from a spreadsheet program. */
+export const MAX_COLUMNS = 16_384; // A … XFD
+export const MAX_ROWS = 1_048_576;
+
+/**
+ * What the shared strings may take in memory, estimated as their XML (each text is a
+ * slice of it and keeps it alive) plus 40 bytes a string: 1.5 million distinct 20-character
+ * texts fit; a "strings bomb" does not.
+ */
+const MAX_SHARED_STRINGS_BYTES = 128 << 20;
+
+/** The shared strings table, parsed as it inflates, within MAX_SHARED_STRINGS_BYTES. */
+async function sharedStrings(
+  file: Deno.FsFile,
+  entry: ZipEntry | undefined,
+  fileName: string,
+): Promise<string[]> {
+  if (!entry) return [];
+  const strings: string[] = [];
+  const decoder = new TextDecoder();
+  let carry = "";
+  let bytes = 0;
+  const take = (xml: string) => {
+    const texts = readSharedStrings(xml);
+    bytes += xml.length + 40 * texts.length;
+    for (const text of texts) strings.push(text);
+    if (bytes > MAX_SHARED_STRINGS_BYTES) {
+      throw new SourceError(
+        `${fileName} is not a normal workbook: its shared strings (xl/sharedStrings.xml) take more than ${
+          MAX_SHARED_STRINGS_BYTES >> 20
+        } MB`,
+        {
+          code: "workbook_too_large",
+          location: fileName,
+          hint:
+            "Check where the file came from; if it is a real export, save it as CSV and load that.",
+        },
+      );
+    }
+  };
+  try {
+    for await (const chunk of await entryStream(file, entry, fileName)) {
+      carry += decoder.decode(chunk, { stream: true });
+      const end = carry.lastIndexOf("</si>");
+      if (end === -1) {
+        if (carry.length > MAX_ROW_CHARS) throw partTooLarge(fileName, entry, MAX_ROW_CHARS);
+        continue;
+      }
+      take(carry.slice(0, end + 5));
+      carry = carry.slice(end + 5);
+    }
+  } catch (error) {
+    throw asSourceError(error, fileName, entry);
+  }
+  take(carry + decoder.decode());
+  return strings;
+}
+
+/** A cell or row past Excel's limits, named where it stands, refused before any allocation. */
+function beyondLimits(context: CellContext, where: string, what: string): SourceError {
+  return new SourceError(
+    `${context.fileName}: sheet "${context.sheet}", ${where} is beyond Excel's ${what}: it is not a normal workbook`,
+    {
+      code: "workbook_too_large",
+      location: `${context.fileName}`,
+      hint:
+        "Check where the file came from; if it is a real export, open it in a spreadsheet program and save it again.",
+    },
+  );
 }
 
 /** A row's XML longer than this is not a spreadsheet row: the reader stops, memory bounded. */
@@ -184,6 +259,13 @@ function* rowsIn(xml: string, context: CellContext, firstRow: number): Generator
     const tagEnd = xml.indexOf(">", at);
     const tag = xml.slice(at, tagEnd + 1);
     const number = Number(attribute(tag, "r") ?? next);
+    if (!(number <= MAX_ROWS)) {
+      throw beyondLimits(
+        context,
+        `row ${cutText(String(attribute(tag, "r")), 20)}`,
+        "last row 1,048,576",
+      );
+    }
     next = number + 1;
     if (tag.endsWith("/>")) continue; // an empty, formatted row
     const end = xml.indexOf("</row>", tagEnd);
@@ -205,6 +287,13 @@ function cellsIn(xml: string, from: number, to: number, context: CellContext): C
     const tag = xml.slice(at, tagEnd + 1);
     const reference = attribute(tag, "r");
     if (reference) column = columnIndex(reference);
+    if (column >= MAX_COLUMNS) {
+      throw beyondLimits(
+        context,
+        `cell ${cutText(reference ?? `in column ${column + 1}`, 20)}`,
+        "last column XFD (16,384 columns)",
+      );
+    }
     let value: Cell = null;
     let after = tagEnd + 1;
     if (!tag.endsWith("/>")) {

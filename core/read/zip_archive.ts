@@ -178,22 +178,41 @@ export async function entryStream(
   );
 }
 
-/** An entry's whole text (for the small parts of a workbook: workbook, styles, strings). */
+/** The most of a part read whole (workbook, relations, styles) may hold: real ones hold < 1 MB. */
+export const MAX_PART_CHARS = 32 << 20;
+
+/** An entry's whole text (for the small parts of a workbook: workbook, relations, styles). */
 export async function entryText(
   file: Deno.FsFile,
   entry: ZipEntry,
   fileName: string,
+  maxChars = MAX_PART_CHARS,
 ): Promise<string> {
   let text = "";
   const decoder = new TextDecoder();
   try {
     for await (const chunk of await entryStream(file, entry, fileName)) {
       text += decoder.decode(chunk, { stream: true });
+      if (text.length > maxChars) throw partTooLarge(fileName, entry, maxChars);
     }
   } catch (error) {
     throw asSourceError(error, fileName, entry);
   }
   return text + decoder.decode();
+}
+
+/** A part of a workbook larger than any a spreadsheet program writes. */
+export function partTooLarge(fileName: string, entry: ZipEntry, maxChars: number): SourceError {
+  return new SourceError(
+    `${fileName} is not a normal workbook: its part ${entry.name} holds more than ${
+      Math.round(maxChars / (1 << 20))
+    } MB`,
+    {
+      code: "workbook_too_large",
+      location: fileName,
+      hint: "Check where the file came from; if it is a real export, save it as CSV and load that.",
+    },
+  );
 }
 
 /** Inflate errors from the platform become the same clear message. */

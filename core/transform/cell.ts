@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { formatCount, MAX_SHOWN_CHARS } from "../list_text.ts";
 
 /** A cell value: text from CSV, typed values from spreadsheets and JSON, or nothing. */
 export type Cell = string | number | boolean | Date | PercentCell | null;
@@ -70,8 +71,10 @@ export function showCell(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
   if (value instanceof PercentCell) return value.shown();
   if (typeof value === "string") {
-    const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
-    return JSON.stringify(shown);
+    if (value.length <= MAX_SHOWN_CHARS) return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, MAX_SHOWN_CHARS))}… (cut at ${MAX_SHOWN_CHARS} of ${
+      formatCount(value.length)
+    } characters)`;
   }
   return String(value);
 }

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { listSome } from "../list_text.ts";
+import { cutText, listSome } from "../list_text.ts";
 import { SourceError } from "../../config/errors.ts";
 import { closestMatch, normalizeName } from "../../config/closest_match.ts";
 import type { CleanRuleSpec } from "../../config/clean_rule_model.ts";
@@ -85,8 +85,10 @@ export function mapColumns(
       // "Amount spent (EUR)" is no new spelling of "Amount spent (USD)": other money
       const named = header.filter((h) => h !== "");
       const sameUnit = named.filter((h) => !spellings.some((s) => unitsDiffer(s, h)));
-      const guess = closestMatch(spellings[0]!, sameUnit);
-      const otherUnit = guess ? undefined : closestMatch(spellings[0]!, named);
+      const closest = closestMatch(spellings[0]!, sameUnit);
+      const guess = closest === undefined ? undefined : cutText(closest);
+      const other = guess ? undefined : closestMatch(spellings[0]!, named);
+      const otherUnit = other === undefined ? undefined : cutText(other);
       problems.push(
         `no header ${spellings.map((s) => `"${s}"`).join(" or ")} for column ${column}` +
           (guess ? ` (closest: "${guess}")` : "") +
@@ -148,7 +150,7 @@ function findHeader(
     const loose = indexesOf(header, (h) => normalizeName(h) === wanted);
     if (loose.length === 1) return loose[0]!;
     if (loose.length > 1) {
-      return { ambiguous: loose.map((i) => `"${header[i]}" (column ${i + 1})`) };
+      return { ambiguous: loose.map((i) => `"${cutText(header[i]!)}" (column ${i + 1})`) };
     }
   }
   return {};

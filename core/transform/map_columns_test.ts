@@ -117,3 +117,21 @@ Deno.test("mapColumns() never proposes a header in another currency as a new spe
     (e: SourceError) => /from: \[Amount spent \(USD\), Amount spent \(\$\)\]/.test(e.hint!),
   );
 });
+
+Deno.test("mapColumns() cuts a huge header in its message, and says where", () => {
+  const huge = `[{"id": "c1", "email": "${"x".repeat(200_000)}"}]`;
+  const error = (() => {
+    try {
+      mapColumns(table, undefined, [huge], context);
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.ok(error instanceof SourceError);
+  assert.ok(error.message.length < 400, `${error.message.length} characters`);
+  assert.match(
+    error.message,
+    /Headers found: \[\{"id": "c1".*… \(cut at 80 of 200,027 characters\)$/,
+  );
+  assert.ok((error.hint ?? "").length < 400, `hint of ${error.hint?.length} characters`);
+});

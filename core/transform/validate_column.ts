@@ -7,6 +7,7 @@
  */
 import { closestMatch } from "../../config/closest_match.ts";
 import { machineTimeZone } from "../../config/plutus_config.ts";
+import { compileLinearRegex } from "../../config/linear_regex.ts";
 import type { ColumnSchema } from "../../schema/table_schema.ts";
 import { type Cell, CellError, showCell } from "./cell.ts";
 import { type DateParts, formatParts, isValid, parseDate, parseIso } from "./clean/parse_date.ts";
@@ -235,7 +236,7 @@ function compileConstraints(
     ) => (value > max ? `${showCell(value)} is above the maximum ${max}` : undefined));
   }
   if (column.pattern !== undefined) {
-    const pattern = new RegExp(column.pattern, "u");
+    const pattern = compileLinearRegex(column.pattern);
     checks.push((value) =>
       pattern.test(String(value))
         ? undefined

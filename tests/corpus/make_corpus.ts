@@ -100,6 +100,100 @@ function garbage(length: number): Uint8Array {
   return out;
 }
 
+const part = async (name: string, content: string | Uint8Array): Promise<ZipPart> => {
+  const bytes = typeof content === "string" ? encoder.encode(content) : content;
+  return { name, data: await deflate(bytes), size: bytes.length };
+};
+
+/** An .xlsx of one sheet "Contacts" with the given <sheetData>, and shared strings. */
+async function xlsxOf(sheetData: string, sharedStrings?: Uint8Array): Promise<Uint8Array> {
+  const parts = [
+    await part(
+      "xl/workbook.xml",
+      '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Contacts" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    ),
+    await part(
+      "xl/_rels/workbook.xml.rels",
+      '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    ),
+    await part(
+      "xl/worksheets/sheet1.xml",
+      `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>email</t></is></c></row>${sheetData}</sheetData></worksheet>`,
+    ),
+  ];
+  if (sharedStrings) parts.push(await part("xl/sharedStrings.xml", sharedStrings));
+  return zipOf(parts);
+}
+
+/** `bytes` of shared strings that deflate only ~60:1 (a little noise), passing ratio checks. */
+function sharedStringsBomb(bytes: number): Uint8Array {
+  const head = encoder.encode(
+    '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
+  );
+  const item = encoder.encode("<si><t>laughing out loud</t></si>");
+  const noise = garbage(bytes);
+  const out = new Uint8Array(bytes);
+  out.set(head);
+  for (let at = head.length; at + item.length < bytes - 6; at += item.length) {
+    out.set(item, at);
+    if ((noise[at]! & 7) === 0) out[at + 7 + (noise[at + 1]! % 16)] = 97 + (noise[at + 2]! % 26);
+  }
+  out.set(encoder.encode("</sst>"), bytes - 6);
+  return out;
+}
+
+const ODS_HEAD =
+  '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Contacts"><table:table-row><table:table-cell office:value-type="string"><text:p>id</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>email</text:p></table:table-cell></table:table-row>';
+const ODS_TAIL = "</table:table></office:spreadsheet></office:body></office:document-content>";
+
+/** An .ods whose content.xml is `content` (between ODS_HEAD and ODS_TAIL when text). */
+async function odsOf(content: string | Uint8Array): Promise<Uint8Array> {
+  return zipOf([
+    await part("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+    await part(
+      "META-INF/manifest.xml",
+      '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>',
+    ),
+    await part(
+      "styles.xml",
+      '<?xml version="1.0" encoding="UTF-8"?><office:document-styles xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" office:version="1.2"/>',
+    ),
+    await part(
+      "content.xml",
+      typeof content === "string" ? `${ODS_HEAD}${content}${ODS_TAIL}` : content,
+    ),
+  ]);
+}
+
+/** content.xml of `bytes` rows of one filled cell: a zip bomb for SheetJS. */
+function odsBomb(bytes: number): Uint8Array {
+  const row = encoder.encode(
+    '<table:table-row><table:table-cell office:value-type="string"><text:p>lol</text:p></table:table-cell></table:table-row>',
+  );
+  const head = encoder.encode(ODS_HEAD);
+  const tail = encoder.encode(ODS_TAIL);
+  const count = Math.floor((bytes - head.length - tail.length) / row.length);
+  const out = new Uint8Array(head.length + count * row.length + tail.length);
+  out.set(head);
+  for (let i = 0; i < count; i++) out.set(row, head.length + i * row.length);
+  out.set(tail, head.length + count * row.length);
+  return out;
+}
+
+/**
+ * Workbooks that took gigabytes before Plutus bounded them (made by the test: MBs each).
+ * bad_input_e2e_test.ts measures each one's peak memory.
+ */
+export async function workbookBombs(): Promise<Record<string, Uint8Array>> {
+  return {
+    "39_shared_strings_bomb.xlsx": await xlsxOf(
+      '<row r="2"><c r="A2" t="s"><v>0</v></c></row>',
+      sharedStringsBomb(80 << 20),
+    ),
+    "40_ods_zip_bomb.ods": await odsOf(odsBomb(110 << 20)),
+  };
+}
+
 /** The corpus: file name → content. */
 export async function corpus(): Promise<Record<string, Uint8Array | string>> {
   const good = workbook([
@@ -200,6 +294,12 @@ export async function corpus(): Promise<Record<string, Uint8Array | string>> {
       `c3,cy@example.com,"Cy\rSecond",3,2026-11-03\r\n`,
     // 251 bytes: its upload copy and its archived name must still fit in 255
     [`41_long_name_${"x".repeat(234)}.csv`]: text([HEADER, ...GOOD]),
+    "37_xlsx_far_column.xlsx": await xlsxOf(
+      '<row r="2"><c r="ZZZZZZ2" t="inlineStr"><is><t>x</t></is></c></row>',
+    ),
+    "38_ods_repeated_cell.ods": await odsOf(
+      '<table:table-row><table:table-cell office:value-type="string" table:number-columns-repeated="16000000"><text:p>x</text:p></table:table-cell></table:table-row>',
+    ),
   };
 }
 

@@ -6,6 +6,7 @@
 import type { Hono } from "hono";
 import { html } from "hono/html";
 import { exportCsv } from "../../core/export/export_csv.ts";
+import { runQueryOffThread } from "../../core/query/query_off_thread.ts";
 import { runQuery } from "../../core/query/run_query.ts";
 import { described, type Gui } from "../app.ts";
 import { count, csrfField, page } from "../layout.ts";
@@ -13,12 +14,19 @@ import { count, csrfField, page } from "../layout.ts";
 const LIMIT = 500;
 
 function queryForm(gui: Gui, sql: string) {
-  return html`<form class="card" method="post" action="/query">${csrfField(gui.secrets.csrf)}
+  return html`<form class="card" id="query" method="post" action="/query">${
+    csrfField(gui.secrets.csrf)
+  }
 <label for="sql">SQL (read-only: SELECT, WITH …)</label>
 <textarea id="sql" name="sql" rows="6" spellcheck="false">${sql}</textarea>
 <p class="row"><button type="submit">Run query</button>
-<button type="submit" class="quiet" formaction="/query/export">Export CSV</button></p></form>`;
+<button type="submit" class="quiet" formaction="/query/export">Export CSV</button>
+<button type="button" class="quiet" id="query-stop" hidden>Stop the query</button>
+<input type="hidden" name="query_id" value="${crypto.randomUUID()}"></p></form>`;
 }
+
+/** Queries working now, by the id their form carried: POST /query/stop aborts one. */
+const running = new Map<string, AbortController>();
 
 export function registerQueryPage(app: Hono, gui: Gui): void {
   app.get("/query", async (c) => {
@@ -50,7 +58,13 @@ export function registerQueryPage(app: Hono, gui: Gui): void {
     try {
       const project = await gui.project();
       const started = performance.now();
-      const result = runQuery(project.paths.database, sql, LIMIT);
+      // On a worker, within the time limit: other pages and the run status keep answering.
+      const stop = new AbortController();
+      if (typeof body.query_id === "string") running.set(body.query_id, stop);
+      const result = await runQueryOffThread(project.paths.database, sql, LIMIT, {
+        timeoutSeconds: project.config.query_timeout_seconds,
+        signal: stop.signal,
+      }).finally(() => running.delete(String(body.query_id)));
       const ms = Math.round(performance.now() - started);
       // a column of numbers is right-aligned, its header too
       const numeric = result.columns.map((_, i) =>
@@ -91,6 +105,13 @@ export function registerQueryPage(app: Hono, gui: Gui): void {
     } catch (error) {
       return c.html(failedQueryPage(gui, sql, error), 400);
     }
+  });
+
+  app.post("/query/stop", async (c) => {
+    const body = await c.req.parseBody();
+    const stop = running.get(String(body.query_id));
+    stop?.abort();
+    return c.json({ stopped: stop !== undefined });
   });
 
   app.post("/query/export", async (c) => {

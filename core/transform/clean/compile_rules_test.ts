@@ -29,6 +29,10 @@ Deno.test("replace works on plain text and on regular expressions", () => {
   assert.equal(rules({ replace: { from: "USD ", to: "" } })("USD 12 USD 3"), "12 3");
   assert.equal(rules({ replace: { regex: "\\s*\\(.*\\)$", to: "" } })("Brand (paused)"), "Brand");
   assert.equal(rules({ replace: { regex: "^(\\d+)-(\\d+)$", to: "$2/$1" } })("11-05"), "05/11");
+  const started = performance.now(); // a pattern that makes a backtracking engine hang
+  const letters = `${"a".repeat(40)}!`;
+  assert.equal(rules({ replace: { regex: "(a|aa)+$", to: "" } })(letters), letters);
+  assert.ok(performance.now() - started < 1000, `${Math.round(performance.now() - started)} ms`);
 });
 
 Deno.test("map turns labels into codes and leaves unknown values for validation", () => {

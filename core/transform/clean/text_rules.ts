@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { compileLinearRegex } from "../../../config/linear_regex.ts";
 import type { Cell } from "../cell.ts";
 
 /** Collapses runs of white space (also no-break spaces) into one space, and trims. */
@@ -43,8 +44,9 @@ export function replace(
   options: { from?: string; regex?: string; to: string },
 ): (value: Cell) => Cell {
   if (options.regex !== undefined) {
-    const regex = new RegExp(options.regex, "gu");
-    return (value) => (typeof value === "string" ? value.replace(regex, options.to) : value);
+    const regex = compileLinearRegex(options.regex);
+    const to = options.to;
+    return (value) => (typeof value === "string" ? regex.replaceAll(value, to) : value);
   }
   const from = options.from!;
   return (value) => (typeof value === "string" ? value.replaceAll(from, options.to) : value);

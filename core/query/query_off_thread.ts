@@ -1,0 +1,174 @@
+/**
+ * Ad hoc SQL on a worker thread, within a time limit and cancellable: the GUI's pages and
+ * a run's live status keep answering while a query works, and a query that runs too long
+ * (a recursive CTE without end) is stopped with a message instead of holding the server.
+ *
+ * SQLite cannot be interrupted from outside its thread (node:sqlite has no interrupt nor
+ * progress handler): a stopped query's thread is ended, and no answer of it is waited for,
+ * but a statement that never ends keeps that thread busy until the process exits.
+ *
+ * @module
+ */
+import { PlutusError } from "../../config/errors.ts";
+import { deserializeError, type SerializedError } from "../pipeline/worker_errors.ts";
+import type { SqlValue } from "./run_query.ts";
+
+/** The default of `query_timeout_seconds:` in plutus.yaml. */
+export const DEFAULT_QUERY_TIMEOUT_SECONDS = 30;
+
+/** What the main thread asks the query's thread. */
+export type ToQueryWorker =
+  | { type: "open"; databasePath: string; sql: string; pageRows?: number; limit?: number }
+  | { type: "next" };
+
+/** What the query's thread answers. */
+export type FromQueryWorker =
+  | { type: "columns"; columns: string[] }
+  | { type: "page"; rows: SqlValue[][] }
+  | { type: "end" }
+  | { type: "failed"; error: SerializedError };
+
+/** How long a query may work, and a way to cancel it. */
+export interface QueryLimits {
+  /** The longest wait for the query's first (or next) rows, in seconds. */
+  timeoutSeconds: number;
+  /** Aborting it stops the query. */
+  signal?: AbortSignal;
+}
+
+/** An open query on its own thread: its columns, then its rows page by page. */
+export interface OffThreadCursor {
+  columns: string[];
+  pages(): AsyncGenerator<SqlValue[][]>;
+  close(): void;
+}
+
+/** Opens `sql` on a worker; every wait for it is bounded by `limits`. */
+export async function openQueryOffThread(
+  databasePath: string,
+  sql: string,
+  limits: QueryLimits,
+  options: { pageRows?: number; limit?: number } = {},
+): Promise<OffThreadCursor> {
+  const worker = new Worker(new URL("./query_worker.ts", import.meta.url).href, {
+    type: "module",
+  });
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    worker.terminate();
+  };
+  const ask = (message: ToQueryWorker): Promise<FromQueryWorker> =>
+    new Promise((resolve, reject) => {
+      const seconds = limits.timeoutSeconds;
+      const done = (settle: () => void) => {
+        clearTimeout(timer);
+        limits.signal?.removeEventListener("abort", cancelled);
+        worker.onmessage = null;
+        worker.onerror = null;
+        settle();
+      };
+      const cancelled = () => {
+        close();
+        done(() =>
+          reject(
+            new PlutusError("the query was cancelled", {
+              code: "query_cancelled",
+              hint: "Nothing was changed; run it again when you are ready.",
+            }),
+          )
+        );
+      };
+      const timer = setTimeout(() => {
+        close();
+        done(() => reject(timedOut(seconds)));
+      }, seconds * 1000);
+      if (limits.signal?.aborted) return cancelled();
+      limits.signal?.addEventListener("abort", cancelled, { once: true });
+      worker.onmessage = (event: MessageEvent<FromQueryWorker>) => done(() => resolve(event.data));
+      worker.onerror = (event) => {
+        event.preventDefault();
+        close();
+        done(() => reject(new Error(`the query's thread failed: ${event.message}`)));
+      };
+      worker.postMessage(message);
+    });
+  const answer = async (message: ToQueryWorker) => {
+    const reply = await ask(message);
+    if (reply.type === "failed") {
+      close();
+      throw deserializeError(reply.error);
+    }
+    return reply;
+  };
+  try {
+    const opened = await answer({ type: "open", databasePath, sql, ...options });
+    const columns = opened.type === "columns" ? opened.columns : [];
+    return {
+      columns,
+      async *pages() {
+        try {
+          while (true) {
+            const reply = await answer({ type: "next" });
+            if (reply.type !== "page") return;
+            yield reply.rows;
+          }
+        } finally {
+          close();
+        }
+      },
+      close,
+    };
+  } catch (error) {
+    close();
+    throw error;
+  }
+}
+
+/** The first `limit` rows of a query run on a worker, and whether there were more. */
+export async function runQueryOffThread(
+  databasePath: string,
+  sql: string,
+  limit: number,
+  limits: QueryLimits,
+): Promise<{ columns: string[]; rows: SqlValue[][]; truncated: boolean }> {
+  const cursor = await openQueryOffThread(databasePath, sql, limits, {
+    pageRows: limit + 1,
+    limit: limit + 1,
+  });
+  try {
+    const rows: SqlValue[][] = [];
+    for await (const page of cursor.pages()) {
+      rows.push(...page);
+      if (rows.length > limit) {
+        return { columns: cursor.columns, rows: rows.slice(0, limit), truncated: true };
+      }
+    }
+    return { columns: cursor.columns, rows, truncated: false };
+  } finally {
+    cursor.close();
+  }
+}
+
+/**
+ * `query_timeout_seconds:` from plutus.yaml, read without validating the rest (as
+ * locateProject reads `database:`), so queries keep working while a source is being fixed.
+ */
+export async function readQueryTimeout(configPath: string): Promise<number> {
+  const text = await Deno.readTextFile(configPath).catch(() => "");
+  const line = /^query_timeout_seconds:[ \t]*([0-9.]+)[ \t]*(?:#.*)?\r?$/m.exec(text);
+  const seconds = Number(line?.[1]);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_QUERY_TIMEOUT_SECONDS;
+}
+
+function timedOut(seconds: number): PlutusError {
+  return new PlutusError(
+    `the query was stopped after ${seconds} s: it ran longer than query_timeout_seconds`,
+    {
+      code: "query_timeout",
+      hint:
+        "Make it do less (a WHERE, a LIMIT, fewer joins; a recursive CTE needs a condition that ends it), or raise query_timeout_seconds in plutus.yaml.",
+    },
+  );
+}
