@@ -105,12 +105,17 @@ export function compileBatchPreparer(
   // A reject's place: leads.csv:2031, or orders.xlsx:Campaigns!7 (sheet and row number).
   const at = sheet === undefined ? `${plan.fileName}:` : `${plan.fileName}:${sheet}!`;
   const locate = (line: number) => `${at}${line}`;
-  const record = (cells: Cell[]) =>
-    JSON.stringify(
-      Object.fromEntries(
-        header.map((name, i) => [name || `column ${i + 1}`, asRecorded(cells[i] ?? null)]),
-      ),
-    );
+  // Every cell, also those of a row longer than the header: the rejects file shows them all.
+  const record = (cells: Cell[]) => {
+    const entries = header.map((
+      name,
+      i,
+    ) => [name || `column ${i + 1}`, asRecorded(cells[i] ?? null)]);
+    for (let i = header.length; i < cells.length; i++) {
+      entries.push([`column ${i + 1}`, asRecorded(cells[i] ?? null)]);
+    }
+    return JSON.stringify(Object.fromEntries(entries));
+  };
   return {
     opened: {
       type: "opened",
