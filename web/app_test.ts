@@ -464,7 +464,7 @@ Deno.test("the rejected rows download is the rejects files: one CSV, or a ZIP of
   withGui(async (request, dir) => {
     const { openProject } = await import("../core/project.ts");
     const { runPipeline } = await import("../core/pipeline/run_pipeline.ts");
-    const { readZipDirectory } = await import("../core/read/zip_archive.ts");
+    const { entryText, readZipDirectory } = await import("../core/read/zip_archive.ts");
     await runPipeline(await openProject(dir), { trigger: "gui", command: "run" });
     const zip = await request("/runs/1/rejects");
     assert.equal(zip.status, 200);
@@ -473,14 +473,20 @@ Deno.test("the rejected rows download is the rejects files: one CSV, or a ZIP of
     const path = join(dir, "rejects.zip");
     await Deno.writeFile(path, new Uint8Array(await zip.arrayBuffer()));
     using file = await Deno.open(path);
-    const names = (await readZipDirectory(file, (await file.stat()).size, "rejects.zip"))
-      .map((entry) => entry.name).sort();
+    const entries = await readZipDirectory(file, (await file.stat()).size, "rejects.zip");
+    const names = entries.map((entry) => entry.name).sort();
     assert.deepEqual(names, [
       "google_ads_campaigns_2026-11-01_2026-11-07.rejects-run-1.csv",
       "hubspot_contacts_2026-11-26.rejects-run-1.csv",
       "meta_ads_2026-11.rejects-run-1.csv",
       "shopify_orders_2026-11.rejects-run-1.csv",
     ]);
+    // the row with a field too many keeps it, in a column of its own
+    const meta = entries.find((entry) => entry.name.startsWith("meta_ads"))!;
+    assert.equal(
+      (await entryText(file, meta, "rejects.zip")).split("\r\n")[1],
+      '04.11.2026,Retargeting," Warm audiences","312,40",8.120,96,4,"has 7 field(s), the header has 6: a missing or extra delimiter, or an unquoted delimiter in a value",meta_ads_2026-11.csv:14,meta_ads',
+    );
     const page = await (await request("/runs/1")).text();
     assert.match(page, /href="\/runs\/1\/rejects">Download rejected rows \(ZIP of CSV files\)/);
 
