@@ -56,8 +56,11 @@ Deno.test({
       const init = await run("plutus init x");
       assert.equal(init.code, 0, init.stderr);
       assert.ok((await Deno.stat(join(work, "x", "plutus.yaml"))).isFile);
-      // the same command from inside the project, with relative paths
+      // the same command from inside the project, and a run from outside it
       const check = await run("cd x && plutus check");
       assert.equal(check.code, 0, check.stdout + check.stderr);
+      const loaded = await run("cd / && plutus run --project " + JSON.stringify(join(work, "x")));
+      assert.equal(loaded.code, 0, loaded.stdout + loaded.stderr);
+      assert.ok((await Deno.stat(join(work, "x", "data", "plutus.db"))).isFile);
     }),
 });

@@ -20,9 +20,8 @@ export const help = `Usage: plutus export TABLE [-o FILE]
 
 Writes a whole table, or the rows of a read-only query, to a CSV file (UTF-8, comma
 separated, with a header line). By default the file goes into exports/ with the time in
-its name, e.g. exports/leads-2026-11-26T15-30-02.csv. With -o, a file name alone
-(november.csv) goes into exports/ too; a path with a folder (~/Desktop/november.csv,
-./november.csv) is written there, if that folder exists.
+its name, e.g. exports/leads-2026-11-26T15-30-02.csv. -o names the file, in exports/
+too, whatever folder you are in; a path outside exports/ is refused.
 
 Text starting with = + - @ gets a leading ' so that a spreadsheet does not run it as a
 formula. Values that passed a typed rule are written as they are: numbers (-12.5), dates,
@@ -31,7 +30,7 @@ emails, URLs, and phone numbers in a text column whose schema clean rules includ
 
 Options:
       --sql SQL     export the rows of this query instead of a table
-  -o, --output F    the file's name in exports/, or a path in an existing folder
+  -o, --output F    the file's name in exports/ (default: TABLE-TIME.csv)
       --excel       start the file with a byte order mark, so Excel shows accents right
       --raw         no formula protection
 

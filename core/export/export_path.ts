@@ -1,34 +1,29 @@
 /**
- * Where `plutus export -o FILE` writes: a plain file name goes into the project's
- * exports/ (wherever the command was typed), like every export; a path with a folder is
- * written there — the analyst named the folder — but only into a folder that exists, so
- * that a typo does not leave the file in a new folder nobody looks in.
+ * Where `plutus export -o FILE` writes: into the project's exports/, like every export. A
+ * file name alone goes there whatever folder the command is typed in; a path must lead
+ * there too (`exports/2026/nov.csv`). A path elsewhere is refused before anything is
+ * written: Plutus writes only inside the project folder, and exports belong in exports/.
  *
  * @module
  */
-import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import { UsageError } from "../../config/errors.ts";
 
 /** The path `output` (as typed, relative to the current folder) is written to. */
 export function exportPath(exportsDir: string, output: string): string {
-  if (output.trim() === "" || /[\\/]$/.test(output)) {
-    throw new UsageError(`-o needs a file name; got "${output}"`, {
-      hint: "Give a file name such as november.csv (it goes into exports/).",
-    });
-  }
   const plain = basename(output) === output && !output.includes("\\");
   const path = plain ? join(exportsDir, output) : resolve(output);
-  if (statOf(path)?.isDirectory) {
-    throw new UsageError(`-o ${output} is a folder, not a file`, {
-      hint: `Name the file: -o ${join(output, "export.csv")}`,
+  const inside = relative(resolve(exportsDir), path);
+  if (output.trim() === "" || inside === "" || statOf(path)?.isDirectory) {
+    throw new UsageError(`-o needs a file name; got "${output}"`, {
+      hint: "Give a file name such as november.csv: it goes into the project's exports/.",
     });
   }
-  const inside = relative(resolve(exportsDir), path);
-  if (plain || (!inside.startsWith("..") && !isAbsolute(inside))) return path;
-  if (!statOf(dirname(path))?.isDirectory) {
-    throw new UsageError(`-o ${output}: the folder ${dirname(path)} does not exist`, {
-      hint:
-        "Create the folder first, or give only a file name: it goes into the project's exports/.",
+  if (inside.startsWith("..") || isAbsolute(inside)) {
+    throw new UsageError(`-o ${output} is outside the project's exports/ folder`, {
+      hint: `Give a file name alone (-o ${
+        basename(output)
+      }): it goes into ${exportsDir}. Copy it elsewhere from there.`,
     });
   }
   return path;
