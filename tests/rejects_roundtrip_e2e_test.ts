@@ -5,7 +5,7 @@
  * the source's skip_lines, stop_at, sheet or encoding — and the run counts its rows.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import * as XLSX from "@e965/xlsx";
 import { startFakeApi, TOKEN } from "./fake_api.ts";
 import { expectCode, plutus, query, withTempDir, writeFiles } from "./helpers.ts";
@@ -22,7 +22,8 @@ async function rejectsOf(dir: string, run: number): Promise<{ path: string; text
   const out = expectCode(await plutus(["rejects", String(run), "--csv", "--project", dir]), 0);
   const written = /Wrote \d+ rejected row\(s\) to (.+)\n/.exec(out.stdout);
   assert.ok(written, out.stdout);
-  const path = written[1]!;
+  // printed relative to the folder the command ran in: the project's
+  const path = resolve(dir, written[1]!);
   return { path, text: await Deno.readTextFile(path) };
 }
 
