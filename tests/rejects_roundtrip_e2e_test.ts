@@ -182,7 +182,8 @@ Deno.test("rejects of a workbook's second sheet load back as CSV, dates as the s
   amount: { type: decimal, min: 0 }
 key: [order_id]
 `,
-      "plutus.yaml": `reject_limit: 0.9
+      "plutus.yaml": `timezone: Europe/Berlin
+reject_limit: 0.9
 sources:
   shop:
     kind: file
@@ -229,13 +230,14 @@ sources:
     );
     const loaded = expectCode(await plutus(["upload", path, "--project", dir]), 0);
     assert.match(loaded.stdout, /orders_nov\.rejects-run-1\.csv\s+succeeded\s+2\s+2\s+0\s+0\s+0/);
-    // the sheet's wall-clock times, stored the same way whether read from the sheet or the fix
+    // the sheet's wall-clock times in Europe/Berlin, stored as UTC: the same whether read
+    // from the sheet or from the fixed rejects file
     assert.deepEqual(
       query(dir, "SELECT order_id, ordered_at, amount FROM orders ORDER BY order_id"),
       [
-        { order_id: "A-1", ordered_at: "2026-11-05T14:30:00", amount: 10 },
-        { order_id: "A-2", ordered_at: "2026-11-06T09:00:00", amount: 4 },
-        { order_id: "A-3", ordered_at: "2026-11-07T08:15:00", amount: 7.5 },
+        { order_id: "A-1", ordered_at: "2026-11-05T13:30:00.000Z", amount: 10 },
+        { order_id: "A-2", ordered_at: "2026-11-06T08:00:00.000Z", amount: 4 },
+        { order_id: "A-3", ordered_at: "2026-11-07T07:15:00.000Z", amount: 7.5 },
       ],
     );
   }));
@@ -295,7 +297,7 @@ sources:
           id: "c000001",
           email: "contact1@example.com",
           stage: "lead",
-          created_at: "2026-10-01T00:00:00Z",
+          created_at: "2026-10-01T00:00:00.000Z",
           channel: "CRM",
           _source: "crm",
         }],
