@@ -6,11 +6,11 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { errorMessage, PlutusError } from "../config/errors.ts";
 import { listInbox } from "./inbox.ts";
 import { listSome } from "./list_text.ts";
-import { planFiles } from "./pipeline/plan_files.ts";
+import { planFiles, recognizeRejectsFiles } from "./pipeline/plan_files.ts";
+import { filePlan } from "./pipeline/run_file_step.ts";
 import { openTable } from "./pipeline/prepare_file.ts";
 import type { Project } from "./project.ts";
 import { planTableChanges } from "./store/table_sync.ts";
@@ -61,7 +61,10 @@ export async function checkProject(project: Project): Promise<CheckItem[]> {
   }
   items.push(...checkTables(project));
   const names = await listInbox(project.paths.inbox);
-  const { planned, unplanned } = planFiles(project, names.map((name) => ({ name })));
+  const { planned, unplanned } = planFiles(
+    project,
+    await recognizeRejectsFiles(project, names.map((name) => ({ name }))),
+  );
   for (const file of unplanned) {
     items.push({
       subject: `inbox/${file.fileName}`,
@@ -82,22 +85,12 @@ export async function checkProject(project: Project): Promise<CheckItem[]> {
       });
       continue;
     }
-    const source = project.config.sources[file.source]!;
-    if (source.kind !== "file") continue;
-    const table = project.tables.get(source.table)!;
+    const plan = filePlan(project, file);
+    const table = plan.table;
     try {
-      const reader = await openTable({
-        source: file.source,
-        path: join(project.paths.inbox, file.fileName),
-        fileName: file.fileName,
-        table,
-        csv: source.csv,
-        sheet: source.sheet,
-        skipLines: source.skip_lines,
-        stopAt: source.stop_at,
-      });
+      const reader = await openTable(plan);
       try {
-        const mapping = mapColumns(table, source.columns, reader.header, {
+        const mapping = mapColumns(table, plan.columns, reader.header, {
           source: file.source,
           fileName: file.fileName,
           headerLine: reader.headerLine,

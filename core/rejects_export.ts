@@ -1,13 +1,17 @@
 /**
- * Rejected rows in a form the analyst can fix: for each file of a run, the rows it
- * refused, with the file's own headers and values, and why. Written as CSV under
- * exports/rejects-run-N/ with the original file's name, so that once fixed in a
- * spreadsheet the file loads again through the same source.
+ * Rejected rows in a form the analyst can fix: for each file (or API source) of a run,
+ * the rows it refused, with the source's own columns and values, and why. Written as CSV
+ * under exports/rejects-run-N/ (or downloaded from the GUI), so that once fixed in a
+ * spreadsheet the file loads again through the same source (see rejects_format.ts).
  *
  * @module
  */
 import { basename, extname, join } from "node:path";
+import type { SourceConfig } from "../config/plutus_config.ts";
+import type { TableSchema } from "../schema/table_schema.ts";
 import { csvLine } from "./export/csv_text.ts";
+import { getPath } from "./read/dot_path.ts";
+import { MARKER_COLUMNS, neutralizeFormula, rejectsFileName } from "./rejects_format.ts";
 import type { RunHistory, StoredReject } from "./store/run_history.ts";
 
 /** The rejected rows of one step: one entry per row, with all its problems. */
@@ -81,31 +85,102 @@ export function describeProblems(row: RejectedRow): string {
   return row.problems.map((p) => (p.column ? `${p.column}: ${p.reason}` : p.reason)).join("; ");
 }
 
+/** What a source's rejects file is made from: the source's config and its table, if known. */
+export interface RejectsContext {
+  sources?: Record<string, SourceConfig>;
+  tables?: ReadonlyMap<string, TableSchema>;
+}
+
+/** One rejects file, ready to write or to download. */
+export interface RejectsFile {
+  /** `leads.rejects-run-16.csv`: the file's (or the API source's) name, the run. */
+  name: string;
+  /** UTF-8 CSV text, with a byte order mark so that spreadsheets read accents right. */
+  text: string;
+  rows: number;
+  source: string;
+}
+
 /**
- * Writes one CSV per file into `dir`: the file's headers, then `reject_reason` and
- * `reject_location`. Returns the paths written.
+ * The rejects files of a run, one per step (format in rejects_format.ts): the source's own
+ * columns — a file's headers; for an API source, the table columns its mapping fills,
+ * read from each record — then `_reason`, `_location` and `_source`.
  */
+export function rejectsFiles(
+  steps: readonly StepRejects[],
+  runId: number,
+  context: RejectsContext = {},
+): RejectsFile[] {
+  const files: RejectsFile[] = [];
+  const taken = new Set<string>();
+  for (const step of steps) {
+    if (step.rows.length === 0) continue;
+    const source = context.sources?.[step.source];
+    const table = source ? context.tables?.get(source.table) : undefined;
+    const api = source?.kind === "api" && table ? apiColumns(source, table) : undefined;
+    const records = step.rows.map((row) =>
+      api ? Object.fromEntries(api.map(([column, get]) => [column, get(row.record)])) : row.record
+    );
+    const headers = [...new Set(records.flatMap((record) => Object.keys(record)))];
+    let text = "\uFEFF" + csvLine([...headers, ...MARKER_COLUMNS], true);
+    step.rows.forEach((row, i) => {
+      text += csvLine(
+        [
+          ...headers.map((header) => records[i]![header]),
+          describeProblems(row),
+          row.location,
+          step.source,
+        ].map(cellText),
+        true,
+      );
+    });
+    const stem = source?.kind === "api" || /^https?:/i.test(step.input)
+      ? step.source
+      : basename(step.input, extname(step.input)).replace(/\.rejects-run-\d+$/, "");
+    let name = rejectsFileName(stem, runId);
+    for (let n = 2; taken.has(name); n++) name = rejectsFileName(`${stem}-${n}`, runId);
+    taken.add(name);
+    files.push({ name, text, rows: step.rows.length, source: step.source });
+  }
+  return files;
+}
+
+/** For an API source: each table column its mapping reads, with how to read it from a record. */
+function apiColumns(
+  source: Extract<SourceConfig, { kind: "api" }>,
+  table: TableSchema,
+): [string, (record: Record<string, unknown>) => unknown][] {
+  return Object.keys(table.columns).flatMap((column) => {
+    const mapping = source.columns?.[column];
+    if (mapping?.value !== undefined) return []; // a constant: the source sets it again
+    const paths = mapping?.from ?? [column];
+    return [[column, (record) => {
+      for (const path of paths) {
+        const value = getPath(record, path);
+        if (value !== undefined) return value;
+      }
+      return null;
+    }]];
+  });
+}
+
+/** A value as text in a rejects file: objects as JSON, formulas neutralised. */
+function cellText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return neutralizeFormula(typeof value === "object" ? JSON.stringify(value) : String(value));
+}
+
+/** Writes a run's rejects files into `dir`. Returns the paths written. */
 export async function writeRejectFiles(
-  steps: StepRejects[],
+  files: readonly RejectsFile[],
   dir: string,
 ): Promise<{ path: string; rows: number }[]> {
   await Deno.mkdir(dir, { recursive: true });
   const written: { path: string; rows: number }[] = [];
-  for (const step of steps) {
-    if (step.rows.length === 0) continue;
-    const headers = [...new Set(step.rows.flatMap((row) => Object.keys(row.record)))];
-    let text = csvLine([...headers, "reject_reason", "reject_location"], true);
-    for (const row of step.rows) {
-      text += csvLine([
-        ...headers.map((header) => row.record[header] ?? null),
-        describeProblems(row),
-        row.location,
-      ], true);
-    }
-    const name = `${basename(step.input, extname(step.input))}.csv`;
-    const path = join(dir, name);
-    await Deno.writeTextFile(path, text);
-    written.push({ path, rows: step.rows.length });
+  for (const file of files) {
+    const path = join(dir, file.name);
+    await Deno.writeTextFile(path, file.text);
+    written.push({ path, rows: file.rows });
   }
   return written;
 }

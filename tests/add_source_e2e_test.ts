@@ -285,10 +285,10 @@ Deno.test("export writes E.164 phones and negative numbers as they are, free tex
     });
     expectCode(await plutus(["upload", join(dir, "crm.csv"), "--project", dir]), 0);
     expectCode(
-      await plutus(["export", "leads", "-o", join(dir, "leads.csv"), "--project", dir]),
+      await plutus(["export", "leads", "-o", "leads.csv", "--project", dir]),
       0,
     );
-    const text = await Deno.readTextFile(join(dir, "leads.csv"));
+    const text = await Deno.readTextFile(join(dir, "exports", "leads.csv"));
     assert.match(text, /^email,phone,note,balance,/);
     assert.match(text, /\r\na@x\.com,\+14155555874,'\+1 call back,-12\.5,/);
     assert.match(text, /\r\nb@x\.com,\+442079460958,"'=HYPERLINK\(""http:\/\/x"",""y""\)",3,/);
@@ -298,14 +298,14 @@ Deno.test("export writes E.164 phones and negative numbers as they are, free tex
         "--sql",
         "SELECT phone, '+' || substr(phone, 2) AS rebuilt FROM leads ORDER BY email",
         "-o",
-        join(dir, "q.csv"),
+        "q.csv",
         "--project",
         dir,
       ]),
       0,
     );
     assert.equal(
-      await Deno.readTextFile(join(dir, "q.csv")),
+      await Deno.readTextFile(join(dir, "exports", "q.csv")),
       "phone,rebuilt\r\n+14155555874,'+14155555874\r\n+442079460958,'+442079460958\r\n",
     );
   }));

@@ -314,12 +314,12 @@ Deno.test("the key never appears in logs, status, errors or exports", () =>
         "--sql",
         "SELECT * FROM _plutus_steps",
         "-o",
-        join(dir, "steps.csv"),
+        "steps.csv",
         "--project",
         dir,
       ]);
       expectCode(exported, 0);
-      outputs.push(Deno.readTextFileSync(join(dir, "steps.csv")));
+      outputs.push(Deno.readTextFileSync(join(dir, "exports", "steps.csv")));
       for (const output of outputs) {
         assert.ok(
           !output.includes(TOKEN) && !output.includes("5ecret"),

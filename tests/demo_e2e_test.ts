@@ -149,7 +149,7 @@ Deno.test("query, export and check work on the demo", () =>
       "order_id,email,status,ordered_at,total,currency,utm_source,utm_campaign,_source,_run_id,_loaded_at",
     );
     assert.equal(lines.length, 30);
-    const custom = join(dir, "paid.csv");
+    const custom = join(dir, "exports", "paid.csv");
     expectCode(
       await plutus([
         "export",

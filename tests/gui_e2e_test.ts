@@ -261,3 +261,69 @@ Deno.test({
       }
     }),
 });
+
+// The fix-the-rejects loop in the GUI: download a run's rejected rows, fix them, upload
+// the file again, and the rows are loaded by their source.
+Deno.test({
+  name: "rejected rows: downloaded, fixed and uploaded again in a real browser, then loaded",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: () =>
+    withTempDir(async (dir) => {
+      const project = join(dir, "acme");
+      assert.equal((await plutus(["init", project, "--demo"])).code, 0);
+      for await (const entry of Deno.readDir(join(project, "inbox"))) {
+        if (!entry.name.startsWith("hubspot_")) {
+          await Deno.remove(join(project, "inbox", entry.name));
+        }
+      }
+      assert.equal((await plutus(["run", "--project", project])).code, 0);
+      const before = query(project, "SELECT count(*) AS n FROM leads")[0]!.n as number;
+      const server = await serve(project);
+      let browser: Browser | undefined;
+      try {
+        browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+        const context = await browser.newContext({ acceptDownloads: true });
+        const page = await context.newPage();
+        await page.goto(server.url);
+        await page.goto(new URL("/runs/1", server.url).href);
+        const [download] = await Promise.all([
+          page.waitForEvent("download"),
+          page.click("#download-rejects"),
+        ]);
+        assert.equal(download.suggestedFilename(), "hubspot_contacts_2026-11-26.rejects-run-1.csv");
+        const text = await Deno.readTextFile((await download.path())!);
+        assert.match(text, /^\ufeffRecord ID,First Name,.*,_reason,_location,_source\r\n/);
+        // fixed in a spreadsheet and saved under the same name
+        const fixed = join(dir, download.suggestedFilename());
+        await Deno.writeTextFile(
+          fixed,
+          text.replace("tom.baker@,", "tom.baker@example.com,").replace(",Prospect,", ",Lead,"),
+        );
+        await page.click("nav >> text=Upload");
+        await page.setInputFiles("#files", fixed);
+        await page.click("text=Upload and load");
+        await page.waitForSelector('#status[data-state="succeeded"]', { timeout: 30_000 });
+        assert.match(
+          await page.textContent("#status .message") ?? "",
+          /^Run 2 succeeded: 1 loaded, 0 failed, 0 skipped/,
+        );
+        await screenshot(page, "rejects-fixed-upload");
+        assert.deepEqual(
+          query(
+            project,
+            "SELECT email, stage, _source FROM leads WHERE email IN ('tom.baker@example.com', 'sara.rossi@example.com') ORDER BY email",
+          ),
+          [
+            { email: "sara.rossi@example.com", stage: "lead", _source: "hubspot_leads" },
+            { email: "tom.baker@example.com", stage: "lead", _source: "hubspot_leads" },
+          ],
+        );
+        assert.equal(query(project, "SELECT count(*) AS n FROM leads")[0]!.n, before + 2);
+      } finally {
+        await browser?.close();
+        server.process.kill("SIGINT");
+        await server.process.status;
+      }
+    }),
+});

@@ -3,11 +3,12 @@ import { join } from "node:path";
 import { PERMISSIONS, RUN_FLAGS, V8_FLAGS } from "../runtime_flags.ts";
 import { ROOT } from "./helpers.ts";
 
-Deno.test("deno task plutus and deno task demo run with the executable's flags", async () => {
+Deno.test("deno task plutus, demo and install run with the executable's flags", async () => {
   const { tasks } = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json")));
   // the demo runs the CLI in-process: it never runs itself again elsewhere
   const flags: Record<string, string[]> = {
     plutus: RUN_FLAGS,
+    install: RUN_FLAGS,
     demo: [...PERMISSIONS, ...V8_FLAGS],
   };
   for (const [task, expected] of Object.entries(flags)) {

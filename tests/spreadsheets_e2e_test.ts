@@ -188,12 +188,12 @@ Deno.test("rejects exported to CSV, fixed and uploaded again, load the missing r
       /crm_export\.csv:3\s+phone: "555-12" is not a valid phone number \(read as US\)/,
     );
     expectCode(await plutus(["rejects", "1", "--csv", "--project", dir]), 0);
-    const file = join(dir, "exports", "rejects-run-1", "crm_export.csv");
+    const file = join(dir, "exports", "rejects-run-1", "crm_export.rejects-run-1.csv");
     const text = await Deno.readTextFile(file);
     assert.equal(
       text,
-      'Email,Phone,Country,reject_reason,reject_location\r\nb@x.com,555-12,Deutschland,"phone: ""555-12"" is not a valid phone number (read as US)",crm_export.csv:3\r\n' +
-        'c@x,+44 20 7946 0958,UK,"email: ""c@x"" is not an email address",crm_export.csv:4\r\n',
+      '\ufeffEmail,Phone,Country,_reason,_location,_source\r\nb@x.com,555-12,Deutschland,"phone: ""555-12"" is not a valid phone number (read as US)",crm_export.csv:3,crm\r\n' +
+        'c@x,\'+44 20 7946 0958,UK,"email: ""c@x"" is not an email address",crm_export.csv:4,crm\r\n',
     );
     // the analyst fixes both rows in a spreadsheet and saves the file
     await Deno.writeTextFile(

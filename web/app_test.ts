@@ -495,3 +495,90 @@ Deno.test("a query runs off the server: pages answer meanwhile, it stops at the 
     assert.ok(performance.now() - stopAt < 1000, "stopping took too long");
     assert.match(await answer.text(), /the query was cancelled/);
   }));
+
+Deno.test("the rejected rows download is the rejects files: one CSV, or a ZIP of several", () =>
+  withGui(async (request, dir) => {
+    const { openProject } = await import("../core/project.ts");
+    const { runPipeline } = await import("../core/pipeline/run_pipeline.ts");
+    const { entryText, readZipDirectory } = await import("../core/read/zip_archive.ts");
+    await runPipeline(await openProject(dir), { trigger: "gui", command: "run" });
+    const zip = await request("/runs/1/rejects");
+    assert.equal(zip.status, 200);
+    assert.equal(zip.headers.get("content-type"), "application/zip");
+    assert.match(zip.headers.get("content-disposition") ?? "", /filename="rejects-run-1\.zip"/);
+    const path = join(dir, "rejects.zip");
+    await Deno.writeFile(path, new Uint8Array(await zip.arrayBuffer()));
+    using file = await Deno.open(path);
+    const entries = await readZipDirectory(file, (await file.stat()).size, "rejects.zip");
+    const names = entries.map((entry) => entry.name).sort();
+    assert.deepEqual(names, [
+      "google_ads_campaigns_2026-11-01_2026-11-07.rejects-run-1.csv",
+      "hubspot_contacts_2026-11-26.rejects-run-1.csv",
+      "meta_ads_2026-11.rejects-run-1.csv",
+      "shopify_orders_2026-11.rejects-run-1.csv",
+    ]);
+    // the row with a field too many keeps it, in a column of its own
+    const meta = entries.find((entry) => entry.name.startsWith("meta_ads"))!;
+    assert.equal(
+      (await entryText(file, meta, "rejects.zip")).split("\r\n")[1],
+      '04.11.2026,Retargeting," Warm audiences","312,40",8.120,96,4,"has 7 field(s), the header has 6: a missing or extra delimiter, or an unquoted delimiter in a value",meta_ads_2026-11.csv:14,meta_ads',
+    );
+    const page = await (await request("/runs/1")).text();
+    assert.match(page, /href="\/runs\/1\/rejects">Download rejected rows \(ZIP of CSV files\)/);
+
+    // one file with rejects: its CSV itself, as `plutus rejects --csv` writes it
+    await Deno.writeTextFile(
+      join(dir, "inbox", "google_ads_x.csv"),
+      "Day,Campaign,Currency code,Cost,Impr.,Clicks,Conversions\n" +
+        "2026-11-01,A,USD,1,1,1,1\n2026-11-31,=1+2,USD,3,3,3,--\n",
+    );
+    await runPipeline(await openProject(dir), {
+      trigger: "gui",
+      command: "run",
+      files: [{ name: "google_ads_x.csv" }],
+    });
+    const csv = await request("/runs/2/rejects");
+    assert.equal(csv.headers.get("content-type"), "text/csv; charset=utf-8");
+    assert.match(
+      csv.headers.get("content-disposition") ?? "",
+      /filename="google_ads_x\.rejects-run-2\.csv"/,
+    );
+    assert.equal(
+      await csv.text(),
+      "\ufeffDay,Campaign,Currency code,Cost,Impr.,Clicks,Conversions,_reason,_location,_source\r\n" +
+        `2026-11-31,'=1+2,USD,3,3,3,'--,"date: ""2026-11-31"" is not a real date",google_ads_x.csv:3,google_ads\r\n`,
+    );
+  }));
+
+Deno.test("the Exports page lists the files in rejects folders, and serves only those", () =>
+  withGui(async (request, dir) => {
+    await Deno.mkdir(join(dir, "exports", "rejects-run-2"), { recursive: true });
+    await Deno.writeTextFile(
+      join(dir, "exports", "rejects-run-2", "leads.rejects-run-2.csv"),
+      "a\r\n",
+    );
+    await Deno.mkdir(join(dir, "exports", "private"));
+    await Deno.writeTextFile(join(dir, "exports", "private", "b.csv"), "b\r\n");
+    const page = await (await request("/files")).text();
+    assert.match(
+      page,
+      /<a href="\/download\/exports\/rejects-run-2\/leads\.rejects-run-2\.csv">rejects-run-2\/leads\.rejects-run-2\.csv<\/a>/,
+    );
+    assert.doesNotMatch(page, /b\.csv/);
+    const ok = await request("/download/exports/rejects-run-2/leads.rejects-run-2.csv");
+    assert.equal(ok.status, 200);
+    assert.equal(await ok.text(), "a\r\n");
+    assert.match(
+      ok.headers.get("content-disposition") ?? "",
+      /filename="leads\.rejects-run-2\.csv"/,
+    );
+    for (
+      const path of [
+        "/download/exports/private/b.csv",
+        "/download/exports/rejects-run-2/..%2F..%2Fplutus.yaml",
+        "/download/logs/rejects-run-2/leads.rejects-run-2.csv",
+      ]
+    ) {
+      assert.equal((await request(path)).status, 404, path);
+    }
+  }));

@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { resolve } from "node:path";
 import { ConfigError, PlutusError, UsageError } from "../../config/errors.ts";
 import { closestMatch } from "../../config/closest_match.ts";
 import { exportCsv } from "../../core/export/export_csv.ts";
+import { exportPath } from "../../core/export/export_path.ts";
 import { locateProject } from "../../core/project_paths.ts";
 import { runQuery } from "../../core/query/run_query.ts";
 import type { GlobalOptions } from "../args.ts";
@@ -20,7 +20,8 @@ export const help = `Usage: plutus export TABLE [-o FILE]
 
 Writes a whole table, or the rows of a read-only query, to a CSV file (UTF-8, comma
 separated, with a header line). By default the file goes into exports/ with the time in
-its name, e.g. exports/leads-2026-11-26T15-30-02.csv.
+its name, e.g. exports/leads-2026-11-26T15-30-02.csv. -o names the file, in exports/
+too, whatever folder you are in; a path outside exports/ is refused.
 
 Text starting with = + - @ gets a leading ' so that a spreadsheet does not run it as a
 formula. Values that passed a typed rule are written as they are: numbers (-12.5), dates,
@@ -29,7 +30,7 @@ emails, URLs, and phone numbers in a text column whose schema clean rules includ
 
 Options:
       --sql SQL     export the rows of this query instead of a table
-  -o, --output F    write to F instead
+  -o, --output F    the file's name in exports/ (default: TABLE-TIME.csv)
       --excel       start the file with a byte order mark, so Excel shows accents right
       --raw         no formula protection
 
@@ -82,7 +83,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     table,
     tables,
     sql: values.sql,
-    output: values.output === undefined ? undefined : resolve(values.output),
+    output: values.output === undefined ? undefined : exportPath(paths.exports, values.output),
     raw: values.raw,
     bom: values.excel,
   });

@@ -7,7 +7,13 @@
 import { join } from "node:path";
 import { PlutusError } from "../../config/errors.ts";
 import { locateProject } from "../../core/project_paths.ts";
-import { describeProblems, rejectsOfRun, writeRejectFiles } from "../../core/rejects_export.ts";
+import { openProject } from "../../core/project.ts";
+import {
+  describeProblems,
+  rejectsFiles,
+  rejectsOfRun,
+  writeRejectFiles,
+} from "../../core/rejects_export.ts";
 import { readRunHistory } from "../../core/store/run_history.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs, parseRunId } from "../args.ts";
@@ -19,10 +25,13 @@ export const help = `Usage: plutus rejects [RUN] [--csv] [--limit N]
 Shows the rows the last run (or run RUN) rejected: where each one is (file and line, or
 sheet and row), its values, and every reason.
 
-With --csv, writes them to exports/rejects-run-RUN/, one CSV per file, named like the file
-they came from: the file's own columns, then reject_reason and reject_location. Fix the
-values in a spreadsheet, save as CSV, and load the file again:
-  plutus upload exports/rejects-run-3/leads.csv --source crm
+With --csv, writes them to exports/rejects-run-RUN/, one CSV per file (or API source),
+named after it (leads.csv → leads.rejects-run-RUN.csv): the source's own columns, then
+_reason, _location and _source. Fix the values in a spreadsheet, save as CSV (keep the
+_ columns), and load the file again; Plutus recognises it and reads it with its source:
+  plutus upload exports/rejects-run-3/leads.rejects-run-3.csv
+Delete a row to leave it out. Text that starts like a formula (=, +, -, @) is written with
+a leading ' and loaded without it.
 
 Options:
       --csv        write CSV files to fix, instead of printing
@@ -59,14 +68,18 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     return 0;
   }
   if (values.csv) {
+    // An API source's rejects are written as the table columns its mapping reads.
+    const project = await openProject(paths.root);
     const written = await writeRejectFiles(
-      steps,
+      rejectsFiles(steps, runId, { sources: project.config.sources, tables: project.tables }),
       join(paths.exports, `rejects-run-${runId}`),
     );
     for (const file of written) {
       print(`Wrote ${count(file.rows)} rejected row(s) to ${relativePath(file.path)}`);
     }
-    print(dim("Fix them in a spreadsheet, save as CSV, then: plutus upload FILE --source SOURCE"));
+    print(
+      dim("Fix them in a spreadsheet, save as CSV (keep the _ columns), then: plutus upload FILE"),
+    );
     return 0;
   }
   for (const step of steps) {

@@ -48,8 +48,9 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   if (source !== undefined) {
     const config = project.config.sources[source];
     const broken = project.brokenSources.get(source);
-    // a file source with a problem of its own takes the file, whose step fails with the hint
-    if ((!config || config.kind !== "file") && !(broken && brokenReadsFiles(broken))) {
+    // a file source with a problem of its own takes the file, whose step fails with the hint;
+    // an API source takes only its rejects files (the planner checks which file is one)
+    if (!config && !(broken && brokenReadsFiles(broken))) {
       throw new UsageError(`no file source named "${source}" in plutus.yaml`, {
         hint: `File sources: ${
           Object.entries(project.config.sources).filter(([, s]) => s.kind === "file").map(([n]) =>

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { FileSourceConfig } from "../../config/plutus_config.ts";
 import { isPlainName, matchesFiles } from "../inbox.ts";
 import { brokenReadsFiles, type Project } from "../project.ts";
+import { probeRejectsFile, type RejectsProbe } from "../read/rejects_reader.ts";
 
 /** A file with the source that will read it. */
 export interface PlannedFile {
@@ -15,6 +16,8 @@ export interface PlannedFile {
   fileName: string;
   path: string;
   sha256?: string;
+  /** A rejects file Plutus wrote: read as written, not as the source's raw export. */
+  rejects?: boolean;
 }
 
 /** A file no source can read, with why and what to do. */
@@ -33,6 +36,27 @@ export interface FileRequest {
   path?: string;
   /** Its SHA-256 when known already (computed while it was copied in). */
   sha256?: string;
+  /** Set by recognizeRejectsFiles() when the file is a rejects file. */
+  rejects?: RejectsProbe;
+}
+
+/**
+ * Marks the rejects files among `files` (by their marker columns, see rejects_format.ts),
+ * with the source their `_source` column names.
+ */
+export async function recognizeRejectsFiles(
+  project: Project,
+  files: readonly FileRequest[],
+): Promise<FileRequest[]> {
+  const out: FileRequest[] = [];
+  for (const file of files) {
+    // only a regular file: a pipe would block the look, a link is refused later anyway
+    const path = file.path ?? (isPlainName(file.name) ? join(project.paths.inbox, file.name) : "");
+    const regular = path !== "" && await Deno.lstat(path).then((info) => info.isFile, () => false);
+    const rejects = regular ? await probeRejectsFile(path, file.name) : undefined;
+    out.push(rejects ? { ...file, rejects } : file);
+  }
+  return out;
 }
 
 /**
@@ -83,9 +107,30 @@ export function planFiles(
       continue;
     }
     const path = file.path ?? join(project.paths.inbox, file.name);
-    if (file.source !== undefined) {
-      if (sources.some(([name]) => name === file.source)) {
-        planned.push({ source: file.source, fileName: file.name, path, sha256: file.sha256 });
+    const rejects = file.rejects !== undefined;
+    // A rejects file names its source; an API source's rejects load like a file.
+    const named = file.source ?? file.rejects?.source;
+    if (named !== undefined) {
+      const config = project.config.sources[named];
+      if (only && file.source === undefined && !only.includes(named)) continue;
+      if (sources.some(([name]) => name === named) || (config && rejects)) {
+        planned.push({ source: named, fileName: file.name, path, sha256: file.sha256, rejects });
+      } else if (config) {
+        unplanned.push({
+          fileName: file.name,
+          reason:
+            `${file.name} is not a rejects file, and source "${named}" is an API source: it reads its URL, not files`,
+          hint:
+            "Upload it with a file source (--source NAME), or propose one for it: plutus add-source FILE --table TABLE.",
+        });
+      } else if (file.source === undefined) {
+        unplanned.push({
+          fileName: file.name,
+          reason:
+            `${file.name} holds rejected rows of source "${named}", which plutus.yaml does not have any more`,
+          hint:
+            'Upload it with the source that reads these rows now: plutus upload FILE --source NAME (in the GUI: "Read them with").',
+        });
       } else {
         unplanned.push({
           fileName: file.name,
@@ -101,7 +146,7 @@ export function planFiles(
     ) => name);
     const wanted = only ? matching.filter((name) => only.includes(name)) : matching;
     if (wanted.length === 1) {
-      planned.push({ source: wanted[0]!, fileName: file.name, path, sha256: file.sha256 });
+      planned.push({ source: wanted[0]!, fileName: file.name, path, sha256: file.sha256, rejects });
     } else if (wanted.length > 1) {
       unplanned.push({
         fileName: file.name,

@@ -11,9 +11,11 @@ import { compileLinearRegex } from "../../config/linear_regex.ts";
 import { loadRuleLibraries } from "../transform/clean/rule_libraries.ts";
 import type { TableSchema } from "../../schema/table_schema.ts";
 import { openTableFile } from "../read/open_table.ts";
+import { openRejectsFile } from "../read/rejects_reader.ts";
 import type { ReadInfo, RowBatch, StopInfo, TableReader } from "../read/table_reader.ts";
 import type { Cell } from "../transform/cell.ts";
 import { mapColumns } from "../transform/map_columns.ts";
+import { parseDate } from "../transform/clean/parse_date.ts";
 import { type CellProblem, compileRowPreparer } from "../transform/row_preparer.ts";
 import type { Stored } from "../transform/validate_column.ts";
 
@@ -32,6 +34,8 @@ export interface FilePlan {
   stopAt?: string;
   /** How datetimes without an offset are read: the project's `timezone:` (IANA name). */
   timeZone: string;
+  /** A rejects file Plutus wrote: read as written (see core/rejects_format.ts). */
+  rejectsFile?: boolean;
 }
 
 /** A rejected row: where it was, what was wrong, and the row as read. */
@@ -58,6 +62,7 @@ export type PrepareMessage =
 
 /** Opens the file a plan names, with the reader its format needs. */
 export function openTable(plan: Omit<FilePlan, "timeZone">): Promise<TableReader> {
+  if (plan.rejectsFile) return openRejectsFile(plan.path, plan.fileName);
   return openTableFile(plan.path, plan.fileName, {
     delimiter: plan.csv?.delimiter,
     encoding: plan.csv?.encoding,
@@ -101,10 +106,17 @@ export function compileBatchPreparer(
   // A reject's place: leads.csv:2031, or orders.xlsx:Campaigns!7 (sheet and row number).
   const at = sheet === undefined ? `${plan.fileName}:` : `${plan.fileName}:${sheet}!`;
   const locate = (line: number) => `${at}${line}`;
-  const record = (cells: Cell[]) =>
-    JSON.stringify(
-      Object.fromEntries(header.map((name, i) => [name || `column ${i + 1}`, cells[i] ?? null])),
-    );
+  // Every cell, also those of a row longer than the header: the rejects file shows them all.
+  const record = (cells: Cell[]) => {
+    const entries = header.map((
+      name,
+      i,
+    ) => [name || `column ${i + 1}`, asRecorded(cells[i] ?? null)]);
+    for (let i = header.length; i < cells.length; i++) {
+      entries.push([`column ${i + 1}`, asRecorded(cells[i] ?? null)]);
+    }
+    return JSON.stringify(Object.fromEntries(entries));
+  };
   return {
     opened: {
       type: "opened",
@@ -141,6 +153,16 @@ export function compileBatchPreparer(
       };
     },
   };
+}
+
+/**
+ * A sheet's date as the sheet shows it (`2026-11-05`, `2026-11-05T14:30:00`), not as UTC
+ * with a Z: a rejects file carries it, and it must load back as the same wall-clock time.
+ */
+function asRecorded(cell: Cell): Cell {
+  if (!(cell instanceof Date)) return cell;
+  const shown = parseDate(cell);
+  return typeof shown === "string" ? shown : cell;
 }
 
 /** The clean rules a plan's columns use: source rules and table rules. */

@@ -8,7 +8,9 @@
  */
 import { dirname } from "node:path";
 import { errorMessage, PlutusError } from "../../config/errors.ts";
-import type { FileSourceConfig } from "../../config/plutus_config.ts";
+import type { ColumnMapping, FileSourceConfig, SourceConfig } from "../../config/plutus_config.ts";
+import type { TableSchema } from "../../schema/table_schema.ts";
+import type { Project } from "../project.ts";
 import type { StepResult } from "../events.ts";
 import { archiveFile, refusedEntry, sha256File } from "../inbox.ts";
 import { formatBytes } from "../list_text.ts";
@@ -29,7 +31,7 @@ export const SETTLE_MS = 2_000;
 export async function runFileStep(context: StepContext, file: PlannedFile): Promise<StepResult> {
   const { project, store, log } = context;
   const started = performance.now();
-  const source = project.config.sources[file.source] as FileSourceConfig;
+  const source = project.config.sources[file.source]!;
   const table = project.tables.get(source.table)!;
   const result = newStepResult(file.source, file.fileName, table.name);
   const finish = () => ({ ...result, durationMs: Math.round(performance.now() - started) });
@@ -95,18 +97,8 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
       checksum.slice(0, 12)
     }…) into table ${table.name}`,
   );
-  const plan: FilePlan = {
-    source: file.source,
-    path: file.path,
-    fileName: file.fileName,
-    table,
-    columns: source.columns,
-    csv: source.csv,
-    sheet: source.sheet,
-    skipLines: source.skip_lines,
-    stopAt: source.stop_at,
-    timeZone: project.config.timezone,
-  };
+  const plan = filePlan(project, file);
+  if (plan.rejectsFile) log.info("a rejects file: read as written, without its _ columns");
   const committed = await loadStep(context, {
     source: file.source,
     table,
@@ -139,6 +131,53 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
     }
   }
   return finish();
+}
+
+/**
+ * How a planned file is read. A rejects file is read as Plutus wrote it (header on line
+ * 1, no stop_at, any sheet or encoding), by its source's column mapping; for an API
+ * source, whose mapping reads JSON paths, its columns are the table's own.
+ */
+export function filePlan(project: Project, file: PlannedFile): FilePlan {
+  const source = project.config.sources[file.source]!;
+  const table = project.tables.get(source.table)!;
+  const base = {
+    source: file.source,
+    path: file.path,
+    fileName: file.fileName,
+    table,
+    timeZone: project.config.timezone,
+  };
+  if (file.rejects) {
+    return { ...base, rejectsFile: true, columns: rejectsMapping(source, table) };
+  }
+  const config = source as FileSourceConfig;
+  return {
+    ...base,
+    columns: config.columns,
+    csv: config.csv,
+    sheet: config.sheet,
+    skipLines: config.skip_lines,
+    stopAt: config.stop_at,
+  };
+}
+
+function rejectsMapping(
+  source: SourceConfig,
+  table: TableSchema,
+): Record<string, ColumnMapping> | undefined {
+  if (source.kind === "file") return source.columns;
+  return Object.fromEntries(
+    Object.keys(table.columns).map((column) => {
+      const mapping = source.columns?.[column];
+      return [
+        column,
+        mapping?.value !== undefined
+          ? mapping
+          : { from: [column], value: undefined, clean: mapping?.clean ?? [] },
+      ];
+    }),
+  );
 }
 
 const ARCHIVE_HINT =

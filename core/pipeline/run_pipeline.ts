@@ -15,7 +15,7 @@ import { SqliteStore } from "../store/sqlite_store.ts";
 import { nowIso } from "../store/sql.ts";
 import { explainIoError } from "../io_errors.ts";
 import { readLockHolder, tryRunLock } from "../run_lock.ts";
-import { type FileRequest, planFiles } from "./plan_files.ts";
+import { type FileRequest, planFiles, recognizeRejectsFiles } from "./plan_files.ts";
 import { runFileStep, SETTLE_MS } from "./run_file_step.ts";
 import { runApiStep } from "./run_api_step.ts";
 import { brokenApiNames, runBrokenSourceStep } from "./broken_source_step.ts";
@@ -78,7 +78,11 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
     }
     const scanned = options.files ? undefined : await scanInbox(project.paths.inbox);
     const requests = options.files ?? scanned!.files.map((name) => ({ name }));
-    const { planned, unplanned } = planFiles(project, requests, options.sources);
+    const { planned, unplanned } = planFiles(
+      project,
+      await recognizeRejectsFiles(project, requests),
+      options.sources,
+    );
     const refused = (scanned?.refused ?? []).filter((entry) =>
       wantedBy(project, entry, options.sources)
     );

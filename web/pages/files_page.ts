@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
 import { html } from "hono/html";
 import { join } from "node:path";
 import { projectPaths } from "../../core/project.ts";
@@ -16,6 +16,8 @@ import { page } from "../layout.ts";
 import { localStamp } from "../../core/pipeline/run_log.ts";
 
 const FOLDERS = ["logs", "exports"] as const;
+// The one kind of folder inside exports/ that is listed: what `plutus rejects --csv` writes.
+const REJECTS_FOLDER = /^rejects-run-\d+$/;
 const ERROR_LOG_TAIL_BYTES = 60_000;
 
 interface Listed {
@@ -24,11 +26,18 @@ interface Listed {
   modified: Date | null;
 }
 
-async function list(dir: string): Promise<Listed[]> {
+/** The files in `dir`; with `rejects`, also those in its rejects-run-N/ folders, as `folder/name`. */
+async function list(dir: string, rejects = false): Promise<Listed[]> {
   const files: Listed[] = [];
   try {
     for await (const entry of Deno.readDir(dir)) {
-      if (!entry.isFile || entry.name.startsWith(".")) continue;
+      if (entry.name.startsWith(".")) continue;
+      if (rejects && entry.isDirectory && REJECTS_FOLDER.test(entry.name)) {
+        for (const file of await list(join(dir, entry.name))) {
+          files.push({ ...file, name: `${entry.name}/${file.name}` });
+        }
+      }
+      if (!entry.isFile) continue;
       const info = await Deno.stat(join(dir, entry.name));
       files.push({ name: entry.name, size: info.size, modified: info.mtime });
     }
@@ -41,7 +50,7 @@ async function list(dir: string): Promise<Listed[]> {
 export function registerFilesPage(app: Hono, gui: Gui): void {
   app.get("/files", async (c) => {
     const paths = projectPaths(gui.root);
-    const [logs, exports] = await Promise.all([list(paths.logs), list(paths.exports)]);
+    const [logs, exports] = await Promise.all([list(paths.logs), list(paths.exports, true)]);
     // The latest errors matter: the end of the day's log, whole lines.
     const errors = await readLogExcerpt(errorLogPath(paths.logs), 0, ERROR_LOG_TAIL_BYTES);
     const table = (folder: string, files: Listed[]) =>
@@ -58,8 +67,9 @@ export function registerFilesPage(app: Hono, gui: Gui): void {
             <tbody>${files.map((file) =>
               html`
                 <tr>
-                  <td><a href="/download/${folder}/${encodeURIComponent(file.name)}">${file
-                    .name}</a></td>
+                  <td><a href="/download/${folder}/${file.name.split("/").map(
+                    encodeURIComponent,
+                  ).join("/")}">${file.name}</a></td>
                   <td class="n">${formatBytes(file.size)}</td>
                   <td>${file.modified ? localStamp(file.modified) : "—"}</td>
                 </tr>
@@ -86,19 +96,31 @@ ${
     }));
   });
 
-  app.get("/download/:folder/:name", async (c) => {
-    const folder = c.req.param("folder");
-    const name = c.req.param("name");
+  const download = async (
+    c: Context,
+    folder: string,
+    name: string,
+  ): Promise<Response> => {
     if (!(FOLDERS as readonly string[]).includes(folder)) return c.text("No such folder.", 404);
     const dir = projectPaths(gui.root)[folder as (typeof FOLDERS)[number]];
-    // Only a name that is listed in the folder: no "..", no slashes, no links elsewhere.
-    const listed = (await list(dir)).some((file) => file.name === name);
+    // Only a name that is listed in the folder: no "..", no links elsewhere; a slash only
+    // as listed, inside a rejects-run-N/ folder of exports/.
+    const listed = (await list(dir, folder === "exports")).some((file) => file.name === name);
     if (!listed) return c.text("No such file.", 404);
     const file = await Deno.open(join(dir, name));
     const type = name.endsWith(".csv") ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8";
+    const base = name.split("/").pop()!;
     return c.body(file.readable, 200, {
       "Content-Type": type,
-      "Content-Disposition": `attachment; filename="${name.replace(/["\\]/g, "_")}"`,
+      "Content-Disposition": `attachment; filename="${base.replace(/["\\]/g, "_")}"`,
     });
-  });
+  };
+  app.get(
+    "/download/:folder/:name",
+    (c) => download(c, c.req.param("folder"), c.req.param("name")),
+  );
+  app.get(
+    "/download/:folder/:sub/:name",
+    (c) => download(c, c.req.param("folder"), `${c.req.param("sub")}/${c.req.param("name")}`),
+  );
 }

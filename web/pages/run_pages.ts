@@ -6,7 +6,7 @@
  */
 import type { Hono } from "hono";
 import { html } from "hono/html";
-import { csvLine } from "../../core/export/csv_text.ts";
+import { zipFiles } from "../../core/export/zip_writer.ts";
 import { isPlainName } from "../../core/inbox.ts";
 import { canRerun, planRerun } from "../../core/pipeline/rerun_plan.ts";
 import { recoverInterruptedRuns } from "../../core/recover_runs.ts";
@@ -17,7 +17,7 @@ import {
 } from "../../core/history/open_problems.ts";
 import type { Project } from "../../core/project.ts";
 import { locateProject, type ProjectPaths, projectPaths } from "../../core/project_paths.ts";
-import { describeProblems, rejectsOfRun } from "../../core/rejects_export.ts";
+import { describeProblems, rejectsFiles, rejectsOfRun } from "../../core/rejects_export.ts";
 import { describeReasonCount } from "../../core/reject_summary.ts";
 import { findRunLog, readLogExcerpt } from "../../core/run_logs.ts";
 import { readRunHistory } from "../../core/store/run_history.ts";
@@ -261,8 +261,13 @@ export function registerRunPages(app: Hono, gui: Gui): void {
         ${rejectRows.length > 0
           ? html`
             <h2>Rejected rows</h2>
-            <p><a class="button quiet" href="/runs/${run
-              .id}/rejects.csv">Download rejected rows (CSV)</a></p>
+            <p><a class="button quiet" id="download-rejects" href="/runs/${run
+              .id}/rejects">Download rejected rows (${rejects.length > 1
+              ? "ZIP of CSV files"
+              : "CSV"})</a></p>
+            <p class="hint">Fix the values in a spreadsheet, keep the _reason, _location and
+              _source columns, save as CSV, and upload the file again: it is read with its
+              source. Delete a row to leave it out.</p>
             ${rejectRows.length < rejectedInAll
               ? html`
                 <p
@@ -322,25 +327,31 @@ export function registerRunPages(app: Hono, gui: Gui): void {
     });
   });
 
-  app.get("/runs/:id{[0-9]+}/rejects.csv", async (c) => {
+  // The rejects files of a run, as `plutus rejects --csv` writes them: one CSV, or a ZIP
+  // of one CSV per file when the run rejected rows of several.
+  app.get("/runs/:id{[0-9]+}/rejects", async (c) => {
     const runId = Number(c.req.param("id"));
     const project = await gui.project();
     const steps = readRunHistory(project.paths.database, (history) =>
       rejectsOfRun(history, runId)) ?? [];
-    let text = csvLine(["file", "location", "reasons", "values"]);
-    for (const step of steps) {
-      for (const row of step.rows) {
-        text += csvLine([
-          step.input,
-          row.location,
-          describeProblems(row),
-          JSON.stringify(row.record),
-        ]);
-      }
+    const files = rejectsFiles(steps, runId, {
+      sources: project.config.sources,
+      tables: project.tables,
+    });
+    if (files.length === 0) return c.text(`Run ${runId} rejected no rows.`, 404);
+    if (files.length === 1) {
+      return c.body(files[0]!.text, 200, {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": attachment(files[0]!.name),
+      });
     }
-    return c.body(text, 200, {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="rejects-run-${runId}.csv"`,
+    const zip = zipFiles(files.map((file) => ({
+      name: file.name,
+      data: new TextEncoder().encode(file.text),
+    })));
+    return c.body(zip, 200, {
+      "Content-Type": "application/zip",
+      "Content-Disposition": attachment(`rejects-run-${runId}.zip`),
     });
   });
 
@@ -458,4 +469,10 @@ function problemsSection({ problems, waiting }: OpenProblems, csrf: string): Htm
       )}</ul>${waitingLine}
     </section>
   `;
+}
+
+/** A download's Content-Disposition: an ASCII name, and the UTF-8 one for browsers that read it. */
+function attachment(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
