@@ -1,2 +1,2 @@
 /** The version of Plutus: the one place it is written. Keep CHANGELOG.md in step. */
-export const VERSION = "0.1.0";
+export const VERSION = "0.2.0";
