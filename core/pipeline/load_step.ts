@@ -29,6 +29,8 @@ export interface StepContext {
   /** The archive folder of this run: YYYY-MM-DD in local time. */
   day: string;
   dryRun: boolean;
+  /** A dry run's files that would have loaded, by checksum: the real run skips them. */
+  dryLoaded: Map<string, string>;
   force: boolean;
   /** Ignore incremental state once (plutus run --full). */
   full: boolean;
@@ -167,7 +169,8 @@ export async function loadStep(
     }
     if (result.rowsRead === 0) result.notes.push(spec.emptyNote);
     if (context.dryRun) {
-      store.rollback();
+      // kept for the dry run's later steps; the whole dry run is rolled back at its end
+      store.commit();
       result.status = "succeeded";
       return true;
     }

@@ -141,6 +141,8 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
         run: (c: StepContext) => runFileStep(c, file),
       })),
     ];
+    if (dryRun) store.beginDryRun();
+    const dryLoaded = new Map<string, string>();
     for (const [index, item] of work.entries()) {
       const context: StepContext = {
         project,
@@ -149,6 +151,7 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
         runId,
         day: localStamp(startedAt).slice(0, 10),
         dryRun,
+        dryLoaded,
         force: options.force === true,
         full: options.full === true,
         onStarted: (stepId) =>
@@ -176,6 +179,7 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
       steps.push(step);
       emit({ type: "step_finished", runId, step });
     }
+    if (dryRun) store.endDryRun();
 
     const status = steps.some((step) => step.status === "failed") ? "failed" : "succeeded";
     if (!dryRun) store.finishRun(runId, status);

@@ -333,17 +333,41 @@ export class SqliteStore {
     return new TableLoader(this.db, schema, stamp);
   }
 
+  #dryRun = false;
+  #inStep = false;
+
+  /**
+   * Holds a dry run in one transaction that is never committed; its steps become
+   * savepoints, so each step sees what the steps before it would have done, as in the real
+   * run. endDryRun() rolls it all back.
+   */
+  beginDryRun(): void {
+    this.db.exec("BEGIN IMMEDIATE");
+    this.#dryRun = true;
+  }
+
+  /** Undoes everything a dry run did. */
+  endDryRun(): void {
+    this.#dryRun = this.#inStep = false;
+    if (this.db.isTransaction) this.db.exec("ROLLBACK");
+  }
+
   /** Starts the step's one transaction, taking the write lock at once. */
   begin(): void {
-    this.db.exec("BEGIN IMMEDIATE");
+    this.db.exec(this.#dryRun ? "SAVEPOINT step" : "BEGIN IMMEDIATE");
+    this.#inStep = true;
   }
 
   commit(): void {
-    this.db.exec("COMMIT");
+    this.db.exec(this.#dryRun ? "RELEASE step" : "COMMIT");
+    this.#inStep = false;
   }
 
   rollback(): void {
-    if (this.db.isTransaction) this.db.exec("ROLLBACK");
+    if (this.#dryRun) {
+      if (this.#inStep) this.db.exec("ROLLBACK TO step; RELEASE step");
+    } else if (this.db.isTransaction) this.db.exec("ROLLBACK");
+    this.#inStep = false;
   }
 
   /** Names of the data tables (not Plutus's own). */
