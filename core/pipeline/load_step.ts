@@ -293,6 +293,14 @@ function noteEnd(
           : ""),
     );
   }
+  if (message.footer) {
+    const { line, rows, text } = message.footer;
+    result.notes.push(
+      `the ${rows === 1 ? `${unit}` : `${rows} ${unit}s`} from ${unit} ${line} on (${
+        JSON.stringify(text)
+      }) look like the report's footer and were not read; if that is data, fix those ${unit}s`,
+    );
+  }
   if (message.blankRows > 0) result.notes.push(`${message.blankRows} blank row(s) skipped`);
   if (message.ignoredCells) {
     result.notes.push(

@@ -10,6 +10,7 @@ import type { ColumnMapping } from "../../config/plutus_config.ts";
 import { loadRuleLibraries } from "../transform/clean/rule_libraries.ts";
 import type { TableSchema } from "../../schema/table_schema.ts";
 import { openTableFile } from "../read/open_table.ts";
+import { type FooterInfo, withoutFooter } from "../read/footer_rows.ts";
 import type { ReadInfo, RowBatch, StopInfo, TableReader } from "../read/table_reader.ts";
 import type { Cell } from "../transform/cell.ts";
 import { mapColumns } from "../transform/map_columns.ts";
@@ -51,17 +52,37 @@ export type PrepareMessage =
     unusedHeaders: string[];
   }
   | { type: "batch"; values: Stored[]; rows: number; read: number; rejects: PreparedReject[] }
-  | { type: "end"; stopped?: StopInfo; blankRows: number; ignoredCells?: number };
+  | {
+    type: "end";
+    stopped?: StopInfo;
+    blankRows: number;
+    ignoredCells?: number;
+    footer?: FooterInfo;
+  };
+
+/** A file opened for loading: its rows come without the footer that ends it, if any. */
+export interface LoadReader extends TableReader {
+  /** Set once rows() is done, if the file ends in a footer. */
+  readonly footer: FooterInfo | undefined;
+}
 
 /** Opens the file a plan names, with the reader its format needs. */
-export function openTable(plan: FilePlan): Promise<TableReader> {
-  return openTableFile(plan.path, plan.fileName, {
+export async function openTable(plan: FilePlan): Promise<LoadReader> {
+  const reader = await openTableFile(plan.path, plan.fileName, {
     delimiter: plan.csv?.delimiter,
     encoding: plan.csv?.encoding,
     quote: plan.csv?.quote,
     skipLines: plan.skipLines ?? plan.csv?.skip_lines,
     sheet: plan.sheet,
     stopAt: plan.stopAt === undefined ? undefined : new RegExp(plan.stopAt, "u"),
+  });
+  let footer: FooterInfo | undefined;
+  // a reader with the file reader as its prototype: stopped and blankRows stay live getters
+  return Object.assign(Object.create(reader) as TableReader, {
+    rows: () => withoutFooter(reader.rows(), (found) => (footer = found)),
+    get footer() {
+      return footer;
+    },
   });
 }
 
@@ -166,6 +187,7 @@ export async function* prepareFile(plan: FilePlan): AsyncGenerator<PrepareMessag
       stopped: reader.stopped,
       blankRows: reader.blankRows,
       ignoredCells: reader.ignoredCells,
+      footer: reader.footer,
     };
   } finally {
     reader.close();
