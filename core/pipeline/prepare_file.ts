@@ -77,13 +77,11 @@ export async function openTable(plan: FilePlan): Promise<LoadReader> {
     stopAt: plan.stopAt === undefined ? undefined : new RegExp(plan.stopAt, "u"),
   });
   let footer: FooterInfo | undefined;
-  // a reader with the file reader as its prototype: stopped and blankRows stay live getters
-  return Object.assign(Object.create(reader) as TableReader, {
-    rows: () => withoutFooter(reader.rows(), (found) => (footer = found)),
-    get footer() {
-      return footer;
-    },
-  });
+  // the file reader as prototype: its stopped and blankRows stay live getters
+  return Object.create(reader, {
+    rows: { value: () => withoutFooter(reader.rows(), (found) => (footer = found)) },
+    footer: { get: () => footer },
+  }) as LoadReader;
 }
 
 /** Turns rows read from a file into stored values and rejects. */

@@ -122,6 +122,7 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
           hint: file.hint,
           archived_to: null,
           top_reasons: "[]",
+          warnings: null,
         });
       }
       log.warn(`${file.reason}. ${file.hint}`);
@@ -178,6 +179,9 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
       log.context = "";
       steps.push(step);
       emit({ type: "step_finished", runId, step });
+      for (const message of step.warnings ?? []) {
+        emit({ type: "warning", runId, message: `${step.source} ${step.input}: ${message}` });
+      }
     }
     if (dryRun) store.endDryRun();
 

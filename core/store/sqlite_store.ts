@@ -49,6 +49,8 @@ export interface StepRecord {
    * rows; null for steps recorded by versions before it was kept.
    */
   top_reasons: string | null;
+  /** Warnings about a step that succeeded (string[] as JSON), or null. */
+  warnings: string | null;
   started_at: string;
   finished_at: string | null;
 }
@@ -78,6 +80,7 @@ export type StepOutcome = Pick<
   | "archived_to"
   | "table_name"
   | "top_reasons"
+  | "warnings"
 >;
 
 const BOOKKEEPING = `
@@ -109,6 +112,7 @@ CREATE TABLE IF NOT EXISTS _plutus_steps (
   hint TEXT,
   archived_to TEXT,
   top_reasons TEXT,
+  warnings TEXT,
   started_at TEXT NOT NULL,
   finished_at TEXT
 ) STRICT;
@@ -143,6 +147,7 @@ function addColumnsOfLaterVersions(db: DatabaseSync): void {
   if (!columns.includes("top_reasons")) {
     db.exec("ALTER TABLE _plutus_steps ADD COLUMN top_reasons TEXT");
   }
+  if (!columns.includes("warnings")) db.exec("ALTER TABLE _plutus_steps ADD COLUMN warnings TEXT");
 }
 
 /** The project database, opened for writing by a run. */
@@ -247,7 +252,7 @@ export class SqliteStore {
     this.db.prepare(
       `UPDATE _plutus_steps SET status = ?, table_name = ?, rows_read = ?, rows_inserted = ?,
          rows_updated = ?, rows_duplicate = ?, rows_rejected = ?, error = ?, hint = ?,
-         archived_to = ?, top_reasons = ?, finished_at = ? WHERE id = ?`,
+         archived_to = ?, top_reasons = ?, warnings = ?, finished_at = ? WHERE id = ?`,
     ).run(
       outcome.status,
       outcome.table_name,
@@ -260,6 +265,7 @@ export class SqliteStore {
       outcome.hint,
       outcome.archived_to,
       outcome.top_reasons,
+      outcome.warnings,
       nowIso(),
       id,
     );

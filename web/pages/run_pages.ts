@@ -147,7 +147,11 @@ export function registerRunPages(app: Hono, gui: Gui): void {
       return run &&
         {
           run,
-          steps: history.steps(runId).map((s) => ({ ...s, reasons: history.topReasons(s.id) })),
+          steps: history.steps(runId).map((s) => ({
+            ...s,
+            reasons: history.topReasons(s.id),
+            warnings: s.warnings ? JSON.parse(s.warnings) as string[] : [],
+          })),
           rejects: rejectsOfRun(history, runId, REJECTS_SHOWN),
         };
     });
@@ -200,13 +204,17 @@ export function registerRunPages(app: Hono, gui: Gui): void {
                   <td><span class="badge ${step.status}">${step.status}</span></td>
                   ${countCells(step)}
                 </tr>
-                ${step.error || step.reasons.length > 0
+                ${step.error || step.reasons.length > 0 || step.warnings.length > 0
                   ? html`
                     <tr>
                       <td></td>
-                      <td colspan="7">${step.error
+                      <td colspan="7">${step.warnings.map((w) =>
+                        html`<div class="warning"><strong>Warning:</strong> ${w}</div>`
+                      )}${step.error
                         ? html`<div><strong>${step.error}</strong></div>`
-                        : ""}${step.hint ? html`<div class="hint">${step.hint}</div>` : ""}${step
+                        : ""}${step.hint
+                        ? html`<div class="hint">${step.hint}</div>`
+                        : ""}${step
                         .reasons.map((r) =>
                           html`<div class="mono">${describeReasonCount(r).trim()}</div>`
                         )}</td>
