@@ -63,27 +63,30 @@ export function repeatedKeyWarning(
   return undefined;
 }
 
-// Up to this many distinct keys a step's repeats are counted exactly (a few MB); beyond,
-// estimated with a HyperLogLog sketch (16 KB, about 1% off), so memory stays flat.
+// Up to this many distinct keys a step's repeats are counted exactly, by 53-bit hashes (a
+// collision among 100,000 keys has a chance below one in a million; the keys themselves are
+// not kept, as they would hold their batches' text alive); beyond, they are estimated with
+// a HyperLogLog sketch (16 KB, about 1% off), so memory stays flat.
 const EXACT_KEYS = 100_000;
 const REGISTER_BITS = 14;
 
 /** Counts a step's rows and how many of them repeat the key of an earlier row of the step. */
 export class KeyRepeatCounter {
   rows = 0;
-  #exact: Set<string> | undefined = new Set();
+  #exact: Set<number> | undefined = new Set();
   readonly #registers = new Uint8Array(1 << REGISTER_BITS);
 
   /** Counts one row by its key, given as one string. */
   add(key: string): void {
     this.rows++;
+    const a = fnv1a(key, 0x811c9dc5);
     if (this.#exact) {
-      this.#exact.add(key);
+      // a second hash with another offset makes 53 bits
+      this.#exact.add(a * 0x200000 + (fnv1a(key, 0x050c5d1f) >>> 11));
       if (this.#exact.size > EXACT_KEYS) this.#exact = undefined;
     }
-    const hash = hash32(key);
-    const index = hash >>> (32 - REGISTER_BITS);
-    const rest = (hash << REGISTER_BITS) >>> 0;
+    const index = a >>> (32 - REGISTER_BITS);
+    const rest = (a << REGISTER_BITS) >>> 0;
     const rank = rest === 0 ? 32 - REGISTER_BITS + 1 : Math.clz32(rest) + 1;
     if (rank > this.#registers[index]!) this.#registers[index] = rank;
   }
@@ -107,9 +110,9 @@ export class KeyRepeatCounter {
   }
 }
 
-/** FNV-1a over UTF-16 code units, then mixed (murmur3's finaliser) so every bit counts. */
-function hash32(text: string): number {
-  let h = 0x811c9dc5;
+/** FNV-1a over UTF-16 code units, mixed by murmur3's finaliser so that every bit counts. */
+function fnv1a(text: string, offset: number): number {
+  let h = offset;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
