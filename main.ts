@@ -6,10 +6,11 @@
  */
 import { runCli } from "./cli/main.ts";
 
-// `deno task plutus` runs in the repository and passes the folder it was called from
-// (INIT_CWD) as PLUTUS_CWD, so relative paths mean what the analyst expects, as they do
-// for the compiled binary.
+// Plutus may write only in the folder it starts in (runtime_flags.ts). When it runs itself
+// again in a project folder (cli/relaunch.ts), PLUTUS_CWD is the folder the analyst called
+// it from, so relative paths on the command line mean what they meant.
+const startedIn = Deno.cwd();
 const calledFrom = Deno.env.get("PLUTUS_CWD");
 if (calledFrom) Deno.chdir(calledFrom);
 
-Deno.exit(await runCli(Deno.args));
+Deno.exit(await runCli(Deno.args, { startedIn }));

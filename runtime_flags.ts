@@ -8,11 +8,20 @@
  */
 
 /**
- * Files anywhere (the project folder is the analyst's choice), the environment (.env and
- * ${VAR}), the network (API sources; the GUI on 127.0.0.1). A subprocess only for
- * `serve --open` (see web/open_browser.ts), granted per platform. No FFI.
+ * Reads anywhere (the analyst names the files to upload), writes only inside the folder the
+ * program runs in — `.` resolves when it starts, and Plutus runs itself again in the project
+ * folder when `--project` names another (cli/relaunch.ts) —, the environment (.env and
+ * ${VAR}), the network (API sources; the GUI on 127.0.0.1). No FFI. Subprocesses: see
+ * SELF_FROM_SOURCE and tools/compile.ts.
  */
-export const PERMISSIONS = ["--allow-read", "--allow-write", "--allow-env", "--allow-net"];
+export const PERMISSIONS = ["--allow-read", "--allow-write=.", "--allow-env", "--allow-net"];
+
+/**
+ * From source (`deno task plutus`), the only programs it may run: deno, to run itself in
+ * another project folder, and the browser opener for `serve --open` (web/open_browser.ts).
+ * The executable is allowed itself (by its name on the PATH) and the opener instead.
+ */
+export const SELF_FROM_SOURCE = "--allow-run=deno,/usr/bin/xdg-open,/usr/bin/open";
 
 /**
  * A young generation of at most 8 MB per semi-space (V8 lets it grow larger): on a
@@ -23,5 +32,8 @@ export const PERMISSIONS = ["--allow-read", "--allow-write", "--allow-env", "--a
 
 export const V8_FLAGS = ["--v8-flags=--max-semi-space-size=8,--expose-gc"];
 
-/** `deno run` arguments before the script, as the executable runs. */
-export const RUN_FLAGS = [...PERMISSIONS, ...V8_FLAGS];
+/**
+ * `deno run` arguments before the script, as the executable runs — but for the programs it
+ * may start (SELF_FROM_SOURCE here; the executable's own in tools/compile.ts).
+ */
+export const RUN_FLAGS = [...PERMISSIONS, ...V8_FLAGS, SELF_FROM_SOURCE];

@@ -32,8 +32,12 @@ export async function measureCommand(
   timeoutMs?: number,
 ): Promise<Measured> {
   const started = performance.now();
+  const project = argv.indexOf("--project");
   const child = new Deno.Command(argv[0]!, {
     args: argv.slice(1),
+    // in the project folder, as an analyst runs it: from elsewhere Plutus would run itself
+    // again there, and the memory measured would be the first process's
+    cwd: project >= 0 ? existingFolder(argv[project + 1]!) : undefined,
     stdout: "piped",
     stderr: "piped",
     env: { NO_COLOR: "1", ...env },
@@ -60,6 +64,14 @@ export async function measureCommand(
     stdout: decoder.decode(output.stdout),
     stderr: decoder.decode(output.stderr) + (timedOut ? `\n(killed after ${timeoutMs} ms)` : ""),
   };
+}
+
+function existingFolder(path: string): string | undefined {
+  try {
+    return Deno.statSync(path).isDirectory ? path : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** VmHWM — the process's own high-water mark of resident memory — in KB. */

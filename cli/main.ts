@@ -9,6 +9,7 @@ import { ConfigError, PlutusError, UsageError } from "../config/errors.ts";
 import { VERSION } from "../version.ts";
 import { type GlobalOptions, splitGlobalOptions } from "./args.ts";
 import { bold, dim, print, printErr, red, setupColor, yellow } from "./output.ts";
+import { relaunchIfConfined, writeRoot } from "./relaunch.ts";
 
 /** What a command module exports. */
 export interface Command {
@@ -35,6 +36,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
   upload: {
     summary: "copy files into inbox/ and load them",
     load: () => import("./commands/upload.ts"),
+  },
+  discard: {
+    summary: "set waiting files aside in archive/discarded/, unloaded",
+    load: () => import("./commands/discard.ts"),
   },
   rerun: {
     summary: "rerun the failed steps of the last (or a given) run",
@@ -85,8 +90,17 @@ export const COMMANDS: Record<string, CommandEntry> = {
 
 const EXIT_USAGE = 2;
 
+/** How the process was started, where it matters. */
+export interface CliOptions {
+  /**
+   * The folder the process started in, where a confined Plutus may write (`--allow-write=.`);
+   * a command for a project elsewhere runs Plutus again there. Absent in-process (tests).
+   */
+  startedIn?: string;
+}
+
 /** Runs the CLI with `argv`; returns the exit code. */
-export async function runCli(argv: readonly string[]): Promise<number> {
+export async function runCli(argv: readonly string[], options: CliOptions = {}): Promise<number> {
   let command: string | undefined;
   try {
     const split = splitGlobalOptions(argv);
@@ -121,6 +135,11 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       print(module.help);
       return 0;
     }
+    if (options.startedIn !== undefined) {
+      const root = writeRoot(command, split.rest, split.globals.project);
+      const code = await relaunchIfConfined(argv, root, options.startedIn);
+      if (code !== undefined) return code;
+    }
     return await module.run(split.rest, split.globals);
   } catch (error) {
     return reportError(error);
@@ -143,6 +162,23 @@ export function reportError(error: unknown): number {
     if (error.hint) printErr(`${yellow("hint:", true)} ${error.hint}`);
     if (debug && error.stack) printErr(dim(error.stack, true));
     return error instanceof ConfigError || error instanceof UsageError ? EXIT_USAGE : 1;
+  }
+  if (error instanceof Deno.errors.NotCapable) {
+    // Plutus may write only inside the folder it runs in (runtime_flags.ts); Deno's own
+    // words ("run again with the --allow-write flag") are no advice for the analyst.
+    const path = /access to "([^"]*)"/.exec(error.message)?.[1];
+    printErr(
+      `${red("error:", true)} Plutus may not write ${
+        path ? `to ${path}` : "there"
+      }: it writes only inside the project folder`,
+    );
+    printErr(
+      `${
+        yellow("hint:", true)
+      } Keep database:, exports and files inside the project folder, or run Plutus in the folder you mean.`,
+    );
+    if (debug) printErr(dim(String((error as Error).stack), true));
+    return 1;
   }
   if (error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotFound) {
     printErr(`${red("error:", true)} ${(error as Error).message}`);

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { escapeControls } from "../core/control_text.ts";
 import { formatCount } from "../core/list_text.ts";
 
 /** Whether stderr/stdout get colour: a terminal, and NO_COLOR not set. */
@@ -29,14 +30,31 @@ export const green = paint("32", "39");
 export const yellow = paint("33", "39");
 export const cyan = paint("36", "39");
 
-/** Writes a line to stdout. */
-export function print(line = ""): void {
-  writeAll(Deno.stdout, `${line}\n`);
+// The colour codes paint() writes: the only ESC sequences that reach the terminal.
+const OWN_CODES = ["1", "2", "22", "31", "32", "33", "36", "39"].map((code) => `\x1b[${code}m`);
+const ownCode = (text: string, at: number) => OWN_CODES.some((code) => text.startsWith(code, at));
+
+/**
+ * Text safe for the terminal: control characters in it (from a value, a file name, an
+ * error message) are escaped, except line breaks and tabs when `keepLines`, and the
+ * colour codes Plutus itself writes while colour is on. CSV and JSON output bypass this.
+ */
+export function terminalText(text: string, keepLines = true, err = false): string {
+  return escapeControls(
+    text,
+    keepLines ? "\n\t" : "",
+    (err ? colorErr : colorOut) ? ownCode : undefined,
+  );
 }
 
-/** Writes a line to stderr. */
+/** Writes a line to stdout, its control characters escaped. */
+export function print(line = ""): void {
+  writeAll(Deno.stdout, `${terminalText(line)}\n`);
+}
+
+/** Writes a line to stderr, its control characters escaped. */
 export function printErr(line = ""): void {
-  writeAll(Deno.stderr, `${line}\n`);
+  writeAll(Deno.stderr, `${terminalText(line, true, true)}\n`);
 }
 
 /** Writes text without a newline to a stream. */
@@ -81,7 +99,9 @@ export function table(
   const cut = (
     text: string,
   ) => (width(text) > max ? `${[...text].slice(0, max - 1).join("")}…` : text);
-  const cells = rows.map((row) => row.map((cell) => cut(cell.replace(/\s*\n\s*/g, " "))));
+  const cells = rows.map((row) =>
+    row.map((cell) => cut(terminalText(cell.replace(/\s*\n\s*/g, " "), false)))
+  );
   const widths = headers.map((header, i) =>
     Math.max(width(header), ...cells.map((row) => width(row[i] ?? "")))
   );

@@ -18,6 +18,7 @@ import {
   printErr,
   red,
   table,
+  terminalText,
   writeAll,
   yellow,
 } from "./output.ts";
@@ -34,7 +35,7 @@ export function progressListener(): RunListener {
     if (!live) return;
     if (event.type === "step_started") {
       clear();
-      writeAll(Deno.stderr, dim(`  ${event.source}  ${event.input} …`, true));
+      writeAll(Deno.stderr, dim(terminalText(`  ${event.source}  ${event.input} …`, false), true));
       shown = true;
     } else if (event.type === "step_progress") {
       clear();
@@ -42,9 +43,12 @@ export function progressListener(): RunListener {
       writeAll(
         Deno.stderr,
         dim(
-          `  ${event.source}  ${event.input}  ${count(event.rowsRead)} rows  ${
-            count(Math.round(rate))
-          } rows/s`,
+          terminalText(
+            `  ${event.source}  ${event.input}  ${count(event.rowsRead)} rows  ${
+              count(Math.round(rate))
+            } rows/s`,
+            false,
+          ),
           true,
         ),
       );
@@ -134,16 +138,18 @@ export function printRunSummary(result: RunResult, project: Project): void {
 
 function stepDetails(step: StepResult): string[] {
   const lines: string[] = [];
-  const name = `${step.source ? `${step.source} ` : ""}${step.input}`;
+  // one line each: a line break in a file name is shown escaped, not followed
+  const input = terminalText(step.input, false);
+  const name = `${step.source ? `${step.source} ` : ""}${input}`;
   if (step.status === "failed" || (step.status === "skipped" && step.error)) {
     const label = step.status === "failed" ? red("error:") : yellow("skipped:");
-    lines.push("", `${label} ${name}: ${step.error}`);
+    lines.push("", `${label} ${name}: ${terminalText(step.error ?? "", false)}`);
     if (step.hint) lines.push(`${yellow("hint:")} ${step.hint}`);
   }
   if (step.topReasons.length > 0) {
     if (lines.length === 0) lines.push("");
     lines.push(
-      `${bold(`Rejected in ${step.input}`)} (${count(step.rejected)} row(s); top reasons):`,
+      `${bold(`Rejected in ${input}`)} (${count(step.rejected)} row(s); top reasons):`,
     );
     for (const group of step.topReasons) lines.push(describeReasonCount(group));
   }
@@ -153,7 +159,7 @@ function stepDetails(step: StepResult): string[] {
   }
   if (step.notes.length > 0) {
     if (lines.length === 0) lines.push("");
-    for (const note of step.notes) lines.push(dim(`note: ${step.input}: ${note}`));
+    for (const note of step.notes) lines.push(dim(`note: ${input}: ${note}`));
   }
   return lines;
 }

@@ -70,6 +70,9 @@ export const apiSourceModel = strictObject({
   kind: z.literal("api"),
   url: z.string().url({
     message: "expected a web address such as https://api.example.com/v1/contacts",
+  }).refine((url) => /^https?:\/\//i.test(url), {
+    message:
+      "expected an http:// or https:// address such as https://api.example.com/v1/contacts; Plutus reads APIs only over http(s)",
   }),
   table: text,
   auth: authModel.optional(),

@@ -47,31 +47,125 @@ export function resolveVars(
   });
 }
 
+/** The `${NAME}`s one source uses, and those of them without a value. */
+export interface SourceVars {
+  used: string[];
+  missing: string[];
+}
+
+/**
+ * For each source as written in plutus.yaml (`sources` unresolved), the variables it
+ * refers to and which of them have no value — so one missing key marks its own source
+ * and no other.
+ */
+export function varsBySource(
+  sources: unknown,
+  lookup: (name: string) => string | undefined,
+): Record<string, SourceVars> {
+  const out: Record<string, SourceVars> = {};
+  if (sources === null || typeof sources !== "object") return out;
+  for (const [name, source] of Object.entries(sources)) {
+    const used = [...new Set(referencedVars(JSON.stringify(source ?? null)))];
+    out[name] = { used, missing: used.filter((variable) => lookup(variable) === undefined) };
+  }
+  return out;
+}
+
 /**
  * Hides secret values in any text about to be shown or written. Values shorter than 4
  * characters are not masked: they would turn ordinary words and numbers into stars.
+ *
+ * A key reaches text in many spellings — raw, percent-encoded by encodeURIComponent or by
+ * URLSearchParams (`%7E`, `%28`, `+` for a space, in either case of hex), JSON-escaped,
+ * as an HTML character reference — and in mixtures of them. Each secret becomes one
+ * pattern that accepts every spelling of every character, so all of them are caught.
  */
 export class SecretMask {
-  #secrets = new Set<string>();
+  /** Longest first: a secret that contains another is masked whole. */
+  #patterns: { secret: string; pattern: RegExp }[] = [];
 
   /** Adds a value to hide. */
   add(secret: string | undefined): void {
-    if (secret && secret.length >= 4) this.#secrets.add(secret);
+    if (!secret || secret.length < 4 || this.#patterns.some((p) => p.secret === secret)) return;
+    this.#patterns.push({ secret, pattern: secretPattern(secret) });
+    this.#patterns.sort((a, b) => b.secret.length - a.secret.length);
   }
 
-  /** The text with every known secret (and its URL-encoded form) replaced by `***`. */
+  /** The text with every known secret, in any of its spellings, replaced by `***`. */
   mask(text: string): string {
     let out = text;
-    for (const secret of this.#secrets) {
-      out = out.replaceAll(secret, "***");
-      const encoded = encodeURIComponent(secret);
-      if (encoded !== secret) out = out.replaceAll(encoded, "***");
-    }
+    for (const { pattern } of this.#patterns) out = out.replace(pattern, "***");
     return out;
+  }
+
+  /**
+   * A URL as text, its secrets masked part by part (user, password, each query name and
+   * value as decoded) before it is written out, then as a whole.
+   */
+  maskUrl(url: string | URL): string {
+    let parsed: URL;
+    try {
+      parsed = new URL(String(url));
+    } catch {
+      return this.mask(String(url));
+    }
+    if (parsed.username) parsed.username = this.mask(safeDecode(parsed.username));
+    if (parsed.password) parsed.password = this.mask(safeDecode(parsed.password));
+    const params = [...parsed.searchParams];
+    const masked = params.map(([name, value]) => [this.mask(name), this.mask(value)]);
+    if (masked.some(([name, value], i) => name !== params[i]![0] || value !== params[i]![1])) {
+      parsed.search = new URLSearchParams(masked).toString();
+    }
+    return this.mask(parsed.href);
   }
 
   /** How a key is shown in forms: the last four characters only. */
   static preview(secret: string): string {
     return secret.length <= 8 ? "****" : `****${secret.slice(-4)}`;
+  }
+}
+
+const HTML_ENTITIES: Record<string, string> = {
+  '"': "&quot;",
+  "&": "&amp;",
+  "'": "&apos;",
+  "<": "&lt;",
+  ">": "&gt;",
+};
+
+/** One secret as a pattern matching each of its characters in any spelling. */
+function secretPattern(secret: string): RegExp {
+  let source = "";
+  for (const char of secret) {
+    const code = char.codePointAt(0)!;
+    const spellings = [char.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")];
+    spellings.push(
+      [...new TextEncoder().encode(char)].map((byte) => `%${hexPattern(byte, 2)}`).join(""),
+    );
+    if (char === " ") spellings.push("\\+");
+    // JSON: \uXXXX (a surrogate pair above U+FFFF), and the short escapes
+    spellings.push(
+      char.split("").map((unit) => `\\\\u${hexPattern(unit.charCodeAt(0), 4)}`).join(""),
+    );
+    if (char === '"' || char === "\\" || char === "/") spellings.push(`\\\\\\${char}`);
+    // HTML character references: &#39; &#x27; &quot;
+    spellings.push(`&#0*${code};`, `&#[xX]0*${hexPattern(code, 0)};`);
+    const entity = HTML_ENTITIES[char];
+    if (entity) spellings.push(entity);
+    source += `(?:${spellings.join("|")})`;
+  }
+  return new RegExp(source, "g");
+}
+
+/** `n` in hex, either case, padded to `width` digits. */
+function hexPattern(n: number, width: number): string {
+  return n.toString(16).padStart(width, "0").replace(/[a-f]/g, (d) => `[${d}${d.toUpperCase()}]`);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }

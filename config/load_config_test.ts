@@ -55,7 +55,7 @@ Deno.test("parseConfig() suggests the key that was meant", () => {
     'plutus.yaml:6 sources.ads.tabel: unknown key (did you mean "table"?); expected one of kind, files, table, csv, sheet, skip_lines, stop_at, columns, reject_limit, description',
   ]);
   assert.deepEqual(problems("databse: x.db\n"), [
-    'plutus.yaml:1 databse: unknown key (did you mean "database"?); expected one of database, reject_limit, upload_limit_mb, sources',
+    'plutus.yaml:1 databse: unknown key (did you mean "database"?); expected one of database, reject_limit, timezone, upload_limit_mb, sources',
   ]);
 });
 
@@ -125,4 +125,67 @@ Deno.test("parseConfig() resolves ${VAR} and reports the ones without a value at
       "plutus.yaml:2 database: ${NOPE} has no value; add NOPE=… to the project's .env file, or set it in the environment",
     );
   }
+});
+
+Deno.test("parseConfig() reads timezone: as an IANA zone, naming the one meant on a typo", () => {
+  assert.equal(parseConfig("timezone: europe/berlin\n").config.timezone, "Europe/Berlin");
+  assert.equal(
+    parseConfig("").config.timezone,
+    Intl.DateTimeFormat().resolvedOptions().timeZone,
+  );
+  assert.deepEqual(problems("database: data/plutus.db\ntimezone: Europe/Berln\n"), [
+    'plutus.yaml:2 timezone: unknown time zone "Europe/Berln" (did you mean "Europe/Berlin"?); use an IANA name such as Europe/Berlin, America/New_York or UTC',
+  ]);
+  assert.deepEqual(problems("timezone: Mars/Base\n"), [
+    'plutus.yaml:1 timezone: unknown time zone "Mars/Base"; use an IANA name such as Europe/Berlin, America/New_York or UTC',
+  ]);
+});
+
+Deno.test("parseConfig({ perSource }) sets aside a source with its own problems and loads the others", () => {
+  const text = `sources:
+  ads:
+    kind: file
+    files: "ads_*.csv"
+    table: ad_spend
+  crm:
+    kind: api
+    url: https://api.example.com/v1/contacts
+    auth: { type: bearer, token: "\${CRM_TOKEN}" }
+    table: leads
+  shop:
+    kind: api
+    url: "not a url"
+    table: orders
+  Bad.Name:
+    kind: file
+    files: x.csv
+    table: t
+`;
+  const { config, sourceProblems } = parseConfig(text, "plutus.yaml", () => undefined, {
+    perSource: true,
+  });
+  assert.deepEqual(Object.keys(config.sources), ["ads"]);
+  assert.deepEqual([...sourceProblems.keys()], ["crm", "shop", "Bad.Name"]);
+  const crm = sourceProblems.get("crm")!;
+  assert.equal(
+    crm.message,
+    "plutus.yaml:9 sources.crm.auth.token: ${CRM_TOKEN} has no value; add CRM_TOKEN=… to the project's .env file, or set it in the environment",
+  );
+  assert.match(crm.hint!, /^Add CRM_TOKEN=… to the project's \.env file/);
+  assert.match(
+    sourceProblems.get("shop")!.message,
+    /^plutus\.yaml:13 sources\.shop\.url: expected a web address/,
+  );
+  assert.match(sourceProblems.get("shop")!.hint!, /^Fix sources\.shop in plutus\.yaml/);
+  assert.match(sourceProblems.get("Bad.Name")!.message, /a source name uses letters/);
+  // without perSource, as editors validate a whole file: every problem throws
+  assert.throws(() => parseConfig(text), ConfigError);
+  // a variable outside sources is the whole project's problem
+  assert.throws(
+    () =>
+      parseConfig('database: "${NOPE}/x.db"\n', "plutus.yaml", () => undefined, {
+        perSource: true,
+      }),
+    /plutus\.yaml:1 database: \$\{NOPE\} has no value/,
+  );
 });

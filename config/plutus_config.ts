@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { apiSourceModel } from "./api_source_model.ts";
+import { closestMatch } from "./closest_match.ts";
 import { columnMapping } from "./column_mapping.ts";
 import { oneOrMany, regexText, shareOfRows, strictObject } from "./zod_helpers.ts";
 
@@ -57,6 +58,35 @@ const csvOptions = strictObject({
 
 const rejectLimit = shareOfRows;
 
+/** The time zone of this machine (IANA name): the default of `timezone:`. */
+export function machineTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+/** An IANA time zone name as this runtime spells it ("europe/berlin" → "Europe/Berlin"), or undefined. */
+export function canonicalTimeZone(name: string): string | undefined {
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+// How datetimes without an offset are read; checked here so a typo stops at plutus.yaml:LINE.
+const timeZone = z.string().transform((name, context) => {
+  const canonical = canonicalTimeZone(name.trim());
+  if (canonical) return canonical;
+  const guess = closestMatch(name, [...Intl.supportedValuesOf("timeZone"), "UTC"]);
+  context.issues.push({
+    code: "custom",
+    message: `unknown time zone ${JSON.stringify(name)}${
+      guess ? ` (did you mean "${guess}"?)` : ""
+    }; use an IANA name such as Europe/Berlin, America/New_York or UTC`,
+    input: name,
+  });
+  return z.NEVER;
+});
+
 /** A source that reads files the analyst drops into inbox/. */
 export const fileSourceModel = strictObject({
   kind: z.literal("file"),
@@ -102,6 +132,10 @@ export type SourceConfig = z.output<typeof sourceModel>;
 export const plutusConfigModel = strictObject({
   database: z.string().min(1).default("data/plutus.db"),
   reject_limit: rejectLimit.default(0.05),
+  /** How datetimes without an offset are read (IANA name); the machine's zone when absent. */
+  timezone: timeZone.default(machineTimeZone).describe(
+    "how datetimes without an offset are read: an IANA zone name such as Europe/Berlin or UTC",
+  ),
   /** The largest file the GUI accepts, in MB. */
   upload_limit_mb: z.number().positive().default(2048),
   // `sources:` with nothing under it yet is a project without sources, not a mistake

@@ -7,23 +7,35 @@
 import { errorMessage, PlutusError } from "../config/errors.ts";
 import type { ApiSource } from "../config/plutus_config.ts";
 import type { CheckItem } from "./check_project.ts";
-import { authHeaders, authSecrets, fetchPages } from "./read/api_pages.ts";
+import { authSecrets, fetchPages, requestAuth } from "./read/api_pages.ts";
 import { getPath, leafPaths } from "./read/dot_path.ts";
 import { HttpClient } from "./read/http_client.ts";
 import type { Project } from "./project.ts";
+import type { SecretMask } from "../config/env.ts";
+import type { TableSchema } from "../schema/table_schema.ts";
 
 /** Asks each API source for its first page. */
 export async function checkApiSources(project: Project): Promise<CheckItem[]> {
   const items: CheckItem[] = [];
   for (const [name, source] of Object.entries(project.config.sources)) {
     if (source.kind !== "api") continue;
-    items.push(await checkOne(project, name, source));
+    const table = project.tables.get(source.table);
+    items.push(await checkApiSource(name, source, { mask: project.secrets, table }));
   }
   return items;
 }
 
-async function checkOne(project: Project, name: string, source: ApiSource): Promise<CheckItem> {
-  const mask = project.secrets;
+/**
+ * Asks one API source for its first page: what `check --online` shows for it, and what
+ * the GUI's Test connection shows. Every text is masked with `mask`; with its `table`, a
+ * required column no record fills is a finding too.
+ */
+export async function checkApiSource(
+  name: string,
+  source: ApiSource,
+  options: { mask: SecretMask; table?: TableSchema },
+): Promise<CheckItem> {
+  const { mask, table } = options;
   for (const secret of authSecrets(source.auth)) mask.add(secret);
   let status = 0;
   const client = new HttpClient({
@@ -31,7 +43,7 @@ async function checkOne(project: Project, name: string, source: ApiSource): Prom
     timeoutSeconds: source.timeout,
     retries: Math.min(source.retries, 1),
     rateLimit: source.rate_limit,
-    headers: authHeaders(source),
+    ...requestAuth(source),
     mask,
   });
   const subject = `source ${name}`;
@@ -49,6 +61,14 @@ async function checkOne(project: Project, name: string, source: ApiSource): Prom
         !records.some((record) => m.from!.some((path) => getPath(record, path) !== undefined))
       )
       .map(([column, m]) => `${column} ← ${m.from!.join(" or ")}`);
+    // a required column left unmapped reads the record's field of its own name
+    for (const [column, schema] of Object.entries(table?.columns ?? {})) {
+      if (!schema.required || mapping[column] !== undefined || records.length === 0) continue;
+      if (records.some((record) => getPath(record, column) !== undefined)) continue;
+      missing.push(
+        `${column} (unmapped, so read from the field "${column}"; table ${source.table} requires it)`,
+      );
+    }
     const detail = `HTTP ${status}, ${records.length} record(s) on the first page` +
       (fields.length > 0
         ? `; fields: ${fields.slice(0, 40).join(", ")}${fields.length > 40 ? ", …" : ""}`
@@ -59,7 +79,7 @@ async function checkOne(project: Project, name: string, source: ApiSource): Prom
         ok: false,
         detail: `${detail}; no record has ${missing.join(", ")}`,
         hint:
-          `Fix those paths under sources.${name}.columns (the fields above are what the API sends).`,
+          `Fix those paths under sources.${name}.columns, or map the required column to its field, e.g. email: properties.email (the fields above are what the API sends); every record without a required value is rejected.`,
       };
     }
     return { subject, ok: true, detail };

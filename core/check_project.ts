@@ -14,7 +14,10 @@ import { openTable } from "./pipeline/prepare_file.ts";
 import type { Project } from "./project.ts";
 import { planTableChanges } from "./store/table_sync.ts";
 import { mapColumns } from "./transform/map_columns.ts";
-import type { ReadInfo } from "./read/table_reader.ts";
+import type { ReadInfo, TableReader } from "./read/table_reader.ts";
+import type { MappingPlan } from "./transform/map_columns.ts";
+import type { TableSchema } from "../schema/table_schema.ts";
+import { formatCount } from "./list_text.ts";
 
 /** One thing checked, and how it went. */
 export interface CheckItem {
@@ -27,14 +30,27 @@ export interface CheckItem {
 /** Checks waiting files and tables; the configuration itself was checked by openProject. */
 export async function checkProject(project: Project): Promise<CheckItem[]> {
   const items: CheckItem[] = [];
+  const valid = Object.keys(project.config.sources).length;
+  const broken = project.brokenSources.size;
   items.push({
     subject: "plutus.yaml",
     ok: true,
-    detail: `${
-      Object.keys(project.config.sources).length
-    } source(s), ${project.tables.size} table(s): valid`,
+    detail: broken === 0
+      ? `${valid} source(s), ${project.tables.size} table(s): valid`
+      : `${project.tables.size} table(s); ${valid} of ${
+        valid + broken
+      } source(s) valid, ${broken} cannot run as written (below)`,
   });
-  if (Object.keys(project.config.sources).length === 0) {
+  for (const [name, source] of project.brokenSources) {
+    items.push({
+      subject: `source ${name}`,
+      ok: false,
+      detail: project.secrets.mask(source.error.message.split("\n").join("; ")),
+      hint: source.error.hint,
+    });
+  }
+  items.push(...requiredColumnProblems(project));
+  if (valid + broken === 0) {
     items.push({
       subject: "sources",
       ok: false,
@@ -54,6 +70,17 @@ export async function checkProject(project: Project): Promise<CheckItem[]> {
     });
   }
   for (const file of planned) {
+    const broken = project.brokenSources.get(file.source);
+    if (broken) {
+      items.push({
+        subject: `inbox/${file.fileName}`,
+        ok: false,
+        detail:
+          `source ${file.source} would read it, but cannot run as written (see source ${file.source} above); it stays in inbox/`,
+        hint: broken.error.hint,
+      });
+      continue;
+    }
     const source = project.config.sources[file.source]!;
     if (source.kind !== "file") continue;
     const table = project.tables.get(source.table)!;
@@ -77,6 +104,19 @@ export async function checkProject(project: Project): Promise<CheckItem[]> {
         const mapped = mapping.columns.filter((c) =>
           c.header !== undefined || c.constant !== undefined
         ).length;
+        const empty = await emptyRequiredColumns(reader, table, mapping);
+        if (empty.length > 0) {
+          items.push({
+            subject: `inbox/${file.fileName}`,
+            ok: false,
+            detail: `source ${file.source} → table ${table.name}: ${
+              empty.join("; ")
+            }; every row would be rejected`,
+            hint:
+              `Is this the right export? Map the column to the header that holds the value under sources.${file.source}.columns in plutus.yaml, or export the file again with it filled.`,
+          });
+          continue;
+        }
         items.push({
           subject: `inbox/${file.fileName}`,
           ok: true,
@@ -103,6 +143,81 @@ export async function checkProject(project: Project): Promise<CheckItem[]> {
   }
   if (names.length === 0) items.push({ subject: "inbox/", ok: true, detail: "no files waiting" });
   return items;
+}
+
+/**
+ * A required column that a source's mapping fills with a constant that is empty: every
+ * row would be rejected. (A header or an API field left empty is found where the file or
+ * the first page is read: below, and by `check --online`.)
+ */
+function requiredColumnProblems(project: Project): CheckItem[] {
+  const items: CheckItem[] = [];
+  for (const [name, source] of Object.entries(project.config.sources)) {
+    const table = project.tables.get(source.table);
+    if (!table) continue;
+    for (const [column, schema] of Object.entries(table.columns)) {
+      const written = source.columns?.[column];
+      if (!schema.required || written === undefined || written.from !== undefined) continue;
+      if (written.value !== null && written.value !== undefined && String(written.value).trim()) {
+        continue;
+      }
+      if (hasDefault(written.clean) || hasDefault(schema.clean)) continue;
+      items.push({
+        subject: `source ${name}`,
+        ok: false,
+        detail:
+          `fills no value for column ${column}, which table ${table.name} requires (${table.file}): its mapping at plutus.yaml:${
+            project.configFile.lineOf(["sources", name, "columns", column])
+          } is an empty constant; every row would be rejected`,
+        hint:
+          `Map it to where the value is under sources.${name}.columns (e.g. ${column}: "Header In The File"), or give a constant with { value: … }.`,
+      });
+    }
+  }
+  return items;
+}
+
+/**
+ * The required columns whose header is empty in every row of the file's first rows (an
+ * export that left the column blank): every row would be rejected.
+ */
+async function emptyRequiredColumns(
+  reader: TableReader,
+  table: TableSchema,
+  mapping: MappingPlan,
+): Promise<string[]> {
+  const watched = mapping.columns.filter((c) =>
+    c.index !== undefined && table.columns[c.column]?.required &&
+    !hasDefault(c.clean) && !hasDefault(table.columns[c.column]!.clean)
+  );
+  if (watched.length === 0) return [];
+  const filled = new Set<string>();
+  let seen = 0;
+  for await (const batch of reader.rows()) {
+    for (const row of batch.rows) {
+      for (const column of watched) {
+        const value = row[column.index!];
+        if (value !== null && value !== undefined && String(value).trim() !== "") {
+          filled.add(column.column);
+        }
+      }
+      if (++seen >= EMPTY_SAMPLE_ROWS || filled.size === watched.length) break;
+    }
+    if (seen >= EMPTY_SAMPLE_ROWS || filled.size === watched.length) break;
+  }
+  if (seen === 0) return [];
+  return watched.filter((c) => !filled.has(c.column)).map((c) =>
+    `column ${c.column} (from "${c.header}") is empty in all of the first ${
+      formatCount(seen)
+    } row(s), and table ${table.name} requires it`
+  );
+}
+
+/** Rows `check` reads of each waiting file to find a required column left empty. */
+const EMPTY_SAMPLE_ROWS = 1000;
+
+function hasDefault(rules: readonly { name: string }[] | undefined): boolean {
+  return rules?.some((rule) => rule.name === "default") ?? false;
 }
 
 function describeRead(info: ReadInfo): string {

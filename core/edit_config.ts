@@ -14,6 +14,15 @@ import { parseConfig } from "../config/load_config.ts";
 import { NAME_PATTERN } from "../config/plutus_config.ts";
 import { parseTableSchema } from "../schema/load_schemas.ts";
 import { checkSources, type Project, projectPaths, readEnv } from "./project.ts";
+import { resolveApiSource } from "./sources_as_written.ts";
+import {
+  applySplices,
+  insertEntry,
+  replaceValue,
+  setMapEntries,
+  type TextSplice,
+  yamlScalar,
+} from "./yaml_text_edit.ts";
 import { loadSchemas } from "../schema/load_schemas.ts";
 import { DatabaseSync } from "node:sqlite";
 import { existsSync } from "node:fs";
@@ -52,28 +61,57 @@ export async function savePlutusYaml(root: string, text: string): Promise<void> 
   await writeAtomically(paths.config, text);
 }
 
-/** Changes an API source's URL, params and key. */
-export async function editApiSource(
-  project: Project,
-  name: string,
-  edit: ApiSourceEdit,
-): Promise<void> {
-  const source = project.config.sources[name];
-  if (!source || source.kind !== "api") {
+/** An edit applied to the text of plutus.yaml, and the key it puts in .env. */
+export interface AppliedEdit {
+  text: string;
+  /** [variable, value] for .env, when a key was typed. */
+  env?: [string, string];
+}
+
+/**
+ * Applies an edit of API source `name` to the text of plutus.yaml, touching only the
+ * values that change: the rest of the file stays byte for byte as written. Values are
+ * compared with what is written (`${NAME}` unresolved), so an unchanged field is never
+ * rewritten and a key's value never lands in plutus.yaml.
+ */
+export function applyApiSourceEdit(text: string, name: string, edit: ApiSourceEdit): AppliedEdit {
+  const document = parseDocument(text);
+  const source = document.getIn(["sources", name], true);
+  if (!isMap(source) || source.get("kind") !== "api") {
     throw new PlutusError(`there is no API source "${name}"`, {
       code: "no_source",
       hint: "Reload the page.",
     });
   }
-  const text = await Deno.readTextFile(project.paths.config);
-  const document = parseDocument(text);
-  if (edit.url !== undefined) document.setIn(["sources", name, "url"], edit.url);
-  if (edit.params !== undefined) {
-    document.setIn(["sources", name, "params"], document.createNode(edit.params));
+  const splices: TextSplice[] = [];
+  let fallback = false;
+  const url = source.get("url", true);
+  if (edit.url !== undefined && !(isScalar(url) && String(url.value) === edit.url)) {
+    if (isScalar(url)) splices.push(replaceValue(url, yamlScalar(edit.url, source.flow)));
+    else {
+      const insert = insertEntry(text, source, "url", yamlScalar(edit.url), "kind");
+      if (insert) splices.push(insert);
+      else fallback = true;
+    }
   }
-  let envUpdate: [string, string] | undefined;
+  if (edit.params !== undefined) {
+    const params = source.get("params", true);
+    if (isMap(params)) splices.push(...setMapEntries(text, params, edit.params));
+    else if (Object.keys(edit.params).length > 0) {
+      const flow = `{ ${
+        Object.entries(edit.params).map(([k, v]) =>
+          `${yamlScalar(k, true)}: ${yamlScalar(v, true)}`
+        )
+          .join(", ")
+      } }`;
+      const insert = insertEntry(text, source, "params", flow, "url");
+      if (insert) splices.push(insert);
+      else fallback = true;
+    }
+  }
+  let env: [string, string] | undefined;
   if (edit.key) {
-    const auth = document.getIn(["sources", name, "auth"], true);
+    const auth = source.get("auth", true);
     if (!isMap(auth)) {
       throw new PlutusError(`source ${name} has no auth to put a key in`, {
         code: "no_auth",
@@ -83,23 +121,55 @@ export async function editApiSource(
           }}" }`,
       });
     }
-    const field = ["token", "value", "password"].find((key) => auth.has(key))!;
+    const field = ["token", "value", "password"].find((key) => auth.has(key)) ?? "token";
     const written = auth.get(field, true);
     const reference = isScalar(written)
       ? /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(String(written.value))
       : null;
     const variable = reference?.[1] ?? envName(name);
-    if (!reference) auth.set(field, `\${${variable}}`); // a key typed into plutus.yaml moves to .env
-    envUpdate = [variable, edit.key];
+    if (!reference) { // a key typed into plutus.yaml moves to .env
+      if (isScalar(written)) splices.push(replaceValue(written, `"\${${variable}}"`));
+      else fallback = true;
+    }
+    env = [variable, edit.key];
   }
-  const updated = document.toString();
-  const lookup = (
-    variable: string,
-  ) => (envUpdate?.[0] === variable ? envUpdate[1] : project.env(variable));
-  const { config, file } = parseConfig(updated, "plutus.yaml", lookup);
-  checkSources(config, file, project.tables);
-  if (envUpdate) await setEnvValue(project.paths.env, envUpdate[0], envUpdate[1]);
-  await writeAtomically(project.paths.config, updated);
+  if (!fallback) return { text: applySplices(text, splices), env };
+  // a shape the splices do not cover (a source written as one flow map): let the YAML
+  // library write it, which may restyle the file
+  if (edit.url !== undefined) document.setIn(["sources", name, "url"], edit.url);
+  if (edit.params !== undefined) {
+    document.setIn(["sources", name, "params"], document.createNode(edit.params));
+  }
+  if (env) {
+    const auth = document.getIn(["sources", name, "auth"], true);
+    if (isMap(auth)) {
+      const field = ["token", "value", "password"].find((key) => auth.has(key)) ?? "token";
+      auth.set(field, `\${${env[0]}}`);
+    }
+  }
+  return { text: document.toString(), env };
+}
+
+/**
+ * Changes an API source's URL, params and key in the project at `root`. Only this source
+ * is validated (with the typed key), so a missing key or a broken source elsewhere does
+ * not block fixing this one; nothing else in plutus.yaml changes.
+ */
+export async function editApiSource(
+  root: string,
+  name: string,
+  edit: ApiSourceEdit,
+): Promise<void> {
+  const paths = projectPaths(root);
+  const text = await Deno.readTextFile(paths.config);
+  const applied = applyApiSourceEdit(text, name, edit);
+  const envFile = await readEnv(paths.env);
+  const lookup = (variable: string) =>
+    applied.env?.[0] === variable ? applied.env[1] : Deno.env.get(variable) ?? envFile[variable];
+  // a variable still without a value is shown on the source's card; it does not block saving
+  resolveApiSource(applied.text, name, lookup, "missing-value");
+  if (applied.env) await setEnvValue(paths.env, applied.env[0], applied.env[1]);
+  if (applied.text !== text) await writeAtomically(paths.config, applied.text);
 }
 
 /** The variable a source's key goes to: HUBSPOT_KEY for source hubspot. */

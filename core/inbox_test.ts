@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { copyIntoInbox, listInbox, removeStaleParts, sha256File } from "./inbox.ts";
+import {
+  archiveFile,
+  copyIntoInbox,
+  fitName,
+  isPlainName,
+  listInbox,
+  receiveIntoInbox,
+  removeStaleParts,
+  scanInbox,
+  sha256File,
+} from "./inbox.ts";
 
 Deno.test("stale unfinished copies are removed; input files, even named .part, never", async () => {
   const inbox = await Deno.makeTempDir();
@@ -35,5 +45,111 @@ Deno.test("copyIntoInbox() copies whole, keeps the original, and never leaves a 
     assert.equal(await Deno.readTextFile(original), "email\nb@x.com\n");
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** A stream of `text`, in two chunks with a pause between, like a slow browser upload. */
+function slowBody(text: string): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  const half = Math.floor(bytes.length / 2);
+  return new ReadableStream({
+    async start(controller) {
+      controller.enqueue(bytes.slice(0, half));
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      controller.enqueue(bytes.slice(half));
+      controller.close();
+    },
+  });
+}
+
+Deno.test("receiveIntoInbox() claims names atomically: 5 concurrent uploads of one name keep 5 files", async () => {
+  const inbox = await Deno.makeTempDir();
+  try {
+    const texts = Array.from({ length: 5 }, (_, i) => `email\nuser${i}@x.com\n`);
+    const received = await Promise.all(
+      texts.map((text) => receiveIntoInbox(slowBody(text), "leads.csv", inbox, 1 << 20)),
+    );
+    const names = received.map((r) => r.name).sort();
+    assert.deepEqual(names, [
+      "leads (2).csv",
+      "leads (3).csv",
+      "leads (4).csv",
+      "leads (5).csv",
+      "leads.csv",
+    ]);
+    const contents = await Promise.all(names.map((n) => Deno.readTextFile(join(inbox, n))));
+    assert.deepEqual(contents.sort(), [...texts].sort(), "every upload's content is kept");
+    assert.deepEqual(await listInbox(inbox), names);
+  } finally {
+    await Deno.remove(inbox, { recursive: true });
+  }
+});
+
+Deno.test("a 251-byte name is uploaded, copied and archived twice a day; names stay ≤ 255 bytes", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const long = `${"é".repeat(100)}${"x".repeat(47)}.csv`; // 251 bytes
+    assert.equal(new TextEncoder().encode(long).length, 251);
+    const inbox = join(dir, "inbox");
+    const archive = join(dir, "archive");
+    const original = join(dir, long);
+    await Deno.writeTextFile(original, "email\na@x.com\n");
+    const copied = await copyIntoInbox(original, inbox);
+    assert.equal(copied.name, long);
+    const uploaded = await receiveIntoInbox(slowBody("email\nb@x.com\n"), long, inbox, 1 << 20);
+    assert.equal(uploaded.name, fitName(long, " (2)"));
+    assert.ok(uploaded.name.endsWith(" (2).csv"));
+    const first = await archiveFile(join(inbox, copied.name), archive, "2026-11-30");
+    await Deno.writeTextFile(join(inbox, long), "email\nc@x.com\n");
+    const second = await archiveFile(join(inbox, long), archive, "2026-11-30");
+    assert.equal(first, `archive/2026-11-30/${long}`);
+    assert.ok(second.endsWith(" (2).csv"), second);
+    for (const name of [uploaded.name, second.split("/").pop()!]) {
+      assert.ok(new TextEncoder().encode(name).length <= 255, name);
+    }
+    assert.deepEqual(await listInbox(inbox), [uploaded.name]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("scanInbox() names the links and pipes it will not read, with what to do", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const inbox = join(dir, "inbox");
+    await Deno.mkdir(inbox);
+    await Deno.writeTextFile(join(dir, "secret.csv"), "email\na@x.com\n");
+    await Deno.writeTextFile(join(inbox, "leads.csv"), "email\nb@x.com\n");
+    await Deno.symlink(join(dir, "secret.csv"), join(inbox, "link.csv"));
+    await new Deno.Command("mkfifo", { args: [join(inbox, "pipe.csv")] }).output();
+    await Deno.writeTextFile(join(inbox, "leads.csv.crdownload"), "email\n");
+    const { files, refused } = await scanInbox(inbox);
+    assert.deepEqual(files, ["leads.csv"]);
+    assert.deepEqual(refused.map((r) => r.name), ["link.csv", "pipe.csv"]);
+    assert.match(refused[0]!.reason, /inbox\/link\.csv is a symbolic link/);
+    assert.match(refused[0]!.hint, /Copy the file itself into inbox\//);
+    assert.match(refused[1]!.reason, /not a regular file \(a named pipe/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("isPlainName() accepts a file name and nothing that leads out of inbox/", () => {
+  for (const name of ["leads.csv", "leads (2).csv", "..leads.csv", "a\\b.csv"]) {
+    assert.ok(isPlainName(name), name);
+  }
+  for (
+    const name of [
+      "",
+      ".",
+      "..",
+      "../x.csv",
+      "../../outside/t_secret.csv",
+      "/etc/passwd",
+      "a/b",
+      "x\0",
+    ]
+  ) {
+    assert.ok(!isPlainName(name), name);
   }
 });

@@ -38,6 +38,13 @@ const KNOWN: Known[] = [
       "Check the disk (and that it is still connected), then run again. What was being loaded was rolled back.",
   },
   {
+    code: "name_too_long",
+    test: /File name too long|os error 36\b|ENAMETOOLONG/i,
+    what: "a file name is too long for the file system",
+    hint:
+      "Rename the file to a shorter name (at most 255 bytes; fewer with accents or emoji), then try again.",
+  },
+  {
     code: "db_damaged",
     test: /database disk image is malformed|file is not a database|SQLITE_CORRUPT|SQLITE_NOTADB/i,
     what: "the database file is damaged",

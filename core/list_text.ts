@@ -16,6 +16,17 @@ export function formatCount(value: number): string {
   return `${value < 0 ? "-" : ""}${grouped}${fraction === undefined ? "" : `.${fraction}`}`;
 }
 
+/**
+ * A size as people read it: `512 B`, `41.9 KB`, `42.0 MB`, `1,536.2 MB` — KB only below
+ * 1 MB, thousands separated.
+ */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const [value, unit] = bytes < 1 << 20 ? [bytes / 1024, "KB"] : [bytes / (1 << 20), "MB"];
+  const [whole, tenth] = value.toFixed(1).split(".");
+  return `${formatCount(Number(whole))}.${tenth} ${unit}`;
+}
+
 /** `a, b, c, … and 1,234 more` — at most `max` items, joined by `separator`. */
 export function listSome(items: readonly string[], max = 30, separator = ", "): string {
   if (items.length <= max) return items.join(separator);

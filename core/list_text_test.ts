@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatCount, listSome } from "./list_text.ts";
+import { formatBytes, formatCount, listSome } from "./list_text.ts";
 
 Deno.test("formatCount() groups thousands as en-US does", () => {
   for (const n of [0, 7, 999, 1000, 1234567, -1234.5, 12.25, 975000, -42]) {
@@ -12,4 +12,11 @@ Deno.test("listSome() names the first items and counts the rest", () => {
   const many = Array.from({ length: 1234 }, (_, i) => `h${i}`);
   assert.equal(listSome(many, 3), "h0, h1, h2, … and 1,231 more");
   assert.equal(listSome(many, 2, " | "), "h0 | h1 | … and 1,232 more");
+});
+
+Deno.test("formatBytes() says KB below 1 MB, then MB, thousands separated", () => {
+  assert.equal(formatBytes(512), "512 B");
+  assert.equal(formatBytes(42_923), "41.9 KB");
+  assert.equal(formatBytes(43_953_152), "41.9 MB");
+  assert.equal(formatBytes(2_147_483_648), "2,048.0 MB");
 });

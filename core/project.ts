@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { closestMatch } from "../config/closest_match.ts";
 import { ConfigError, type ConfigProblem } from "../config/errors.ts";
 import { parseEnvFile, SecretMask } from "../config/env.ts";
-import { loadConfig } from "../config/load_config.ts";
+import { loadConfig, sourceConfigError } from "../config/load_config.ts";
 import type { PlutusConfig } from "../config/plutus_config.ts";
 import type { YamlFile } from "../config/yaml_file.ts";
 import { loadSchemas } from "../schema/load_schemas.ts";
@@ -26,23 +26,69 @@ export interface Project {
   /** A variable from the environment, else from .env. */
   env: (name: string) => string | undefined;
   secrets: SecretMask;
+  /**
+   * Sources plutus.yaml names that cannot run as written (a `${VAR}` without a value, a bad
+   * URL, an unknown table…): not in `config.sources`; a run fails their steps with the hint.
+   */
+  brokenSources: Map<string, BrokenSource>;
+}
+
+/** A source set aside because of its own configuration problems. */
+export interface BrokenSource {
+  error: ConfigError;
+  /** `kind:` as written, when it is text. */
+  kind?: string;
+  /** Its `files:` patterns as written: the waiting files it would read fail with its hint. */
+  files: string[];
+  /** Its `url:` as written (`${VAR}` references resolved where they have a value). */
+  url?: string;
 }
 
 /** Loads plutus.yaml, schema/*.yaml and .env from `root`, and checks them together. */
 export async function openProject(root: string): Promise<Project> {
   const envFile = await readEnv(join(resolve(root), ".env"));
   const env = (name: string) => Deno.env.get(name) ?? envFile[name];
-  const { config, file, secrets: resolved } = await loadConfig(
+  const { config, file, secrets: resolved, sourceProblems } = await loadConfig(
     join(resolve(root), "plutus.yaml"),
     "plutus.yaml",
     env,
+    { perSource: true },
   );
   const paths = projectPaths(root, config.database);
   const tables = await loadSchemas(paths.schema);
   const secrets = new SecretMask();
   for (const value of [...Object.values(envFile), ...resolved]) secrets.add(value);
-  checkSources(config, file, tables);
-  return { paths, config, configFile: file, tables, env, secrets };
+  for (const [name, problems] of sourceTableProblems(config, file, tables)) {
+    sourceProblems.set(name, sourceConfigError(name, problems));
+    delete config.sources[name];
+  }
+  const brokenSources = new Map<string, BrokenSource>();
+  for (const [name, error] of sourceProblems) {
+    brokenSources.set(name, describeBroken(file, name, error));
+  }
+  return { paths, config, configFile: file, tables, env, secrets, brokenSources };
+}
+
+/** Whether a broken source reads files from inbox/ (else a run asks it like an API source). */
+export function brokenReadsFiles(source: BrokenSource): boolean {
+  return source.kind === "file" || (source.kind !== "api" && source.files.length > 0);
+}
+
+function describeBroken(file: YamlFile, name: string, error: ConfigError): BrokenSource {
+  const written = (file.value as { sources?: Record<string, Record<string, unknown> | null> })
+    .sources?.[name];
+  const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+  const files = written?.files;
+  return {
+    error,
+    kind: text(written?.kind),
+    files: typeof files === "string"
+      ? [files]
+      : Array.isArray(files)
+      ? files.filter((f): f is string => typeof f === "string")
+      : [],
+    url: text(written?.url),
+  };
 }
 
 /**
@@ -89,9 +135,20 @@ export function checkSources(
   file: YamlFile,
   tables: Map<string, TableSchema>,
 ): void {
-  const problems: ConfigProblem[] = [];
+  const problems = [...sourceTableProblems(config, file, tables).values()].flat();
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/** The sources that feed no existing table or map columns their table lacks, by name. */
+export function sourceTableProblems(
+  config: PlutusConfig,
+  file: YamlFile,
+  tables: Map<string, TableSchema>,
+): Map<string, ConfigProblem[]> {
+  const bySource = new Map<string, ConfigProblem[]>();
   const tableNames = [...tables.keys()];
   for (const [name, source] of Object.entries(config.sources)) {
+    const problems: ConfigProblem[] = [];
     const table = tables.get(source.table);
     if (!table) {
       const guess = closestMatch(source.table, tableNames);
@@ -103,6 +160,7 @@ export function checkSources(
             ? `tables: ${tableNames.join(", ")}`
             : "there are no tables yet: add a file such as schema/leads.yaml"),
       });
+      bySource.set(name, problems);
       continue;
     }
     const columnNames = Object.keys(table.columns);
@@ -117,6 +175,7 @@ export function checkSources(
         }; columns: ${columnNames.join(", ")} (${table.file})`,
       });
     }
+    if (problems.length > 0) bySource.set(name, problems);
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  return bySource;
 }

@@ -2,24 +2,32 @@
  * A new source in seconds: from a sample file and a table, propose the source block —
  * a name and files pattern from the file name, each table column mapped to the header
  * that names it best, and the parse rules its values need — and add it to plutus.yaml
- * keeping the file's comments.
+ * keeping the file's comments. It never guesses silently: what the sample cannot decide
+ * (day/month order, a pattern another source's files also match, a sheet without a
+ * table) comes back as a question or a warning. The parts live in propose/.
  *
  * @module
  */
-import { basename, extname } from "node:path";
+import { basename } from "node:path";
 import { Document, isMap, isScalar, parseDocument } from "yaml";
-import { closestMatch, editDistance, normalizeName } from "../config/closest_match.ts";
-import { ConfigError, PlutusError } from "../config/errors.ts";
+import { closestMatch, normalizeName } from "../config/closest_match.ts";
+import { ConfigError, PlutusError, UsageError } from "../config/errors.ts";
 import { parseConfig } from "../config/load_config.ts";
 import type { ColumnSchema } from "../schema/table_schema.ts";
 import { previewFile } from "./preview_file.ts";
+import { type DateOrder, fitDateFormat, provenOrder } from "./propose/dates.ts";
+import { filesPattern, patternsOverlap, sourceName } from "./propose/file_pattern.ts";
+import { alternativesNote, constantKeyWarning, matchHeaders } from "./propose/headers.ts";
+import { sheetWithTable } from "./propose/sheet_choice.ts";
 import { FOOTER_MAX_ROWS, footerLike, TOTALS } from "./read/footer_rows.ts";
 import { repeatedKeyWarning } from "./repeated_keys.ts";
 import { checkSources, type Project } from "./project.ts";
 import { type Cell, CellError, emptyToNull } from "./transform/cell.ts";
-import { compileDateFormat, parseDate } from "./transform/clean/parse_date.ts";
 import { compileParseNumber } from "./transform/clean/parse_number.ts";
 import { parseBool } from "./transform/clean/parse_bool.ts";
+
+export { filesPattern, sourceName };
+export type { DateOrder };
 
 /** One proposed column mapping. */
 export interface ProposedColumn {
@@ -29,6 +37,15 @@ export interface ProposedColumn {
   clean: unknown[];
   /** Something the analyst should check. */
   note?: string;
+}
+
+/** A date column whose values fit day/month and month/day alike: the analyst decides. */
+export interface DateQuestion {
+  column: string;
+  header: string;
+  /** The first and last distinct values of the sample. */
+  examples: string[];
+  orders: DateOrder[];
 }
 
 /** A proposed source, and its YAML. */
@@ -41,98 +58,32 @@ export interface SourceProposal {
   unmapped: string[];
   /** What the sample rows suggest the analyst check before loading. */
   warnings: string[];
+  /** Date columns whose day/month order the sample does not prove (see `dateOrder`). */
+  questions: DateQuestion[];
+  /** Sources whose files pattern a file could match along with this one's. */
+  overlaps: { source: string; files: string[] }[];
   /** The source block as it would stand under `sources:`. */
   yaml: string;
   /** plutus.yaml with the source added (comments kept). */
   configText: string;
 }
 
-// Headers marketing tools use for common columns (compared without case, spaces or signs),
-// in English and as German, French and Spanish interfaces export them.
-const SYNONYMS: Record<string, string[]> = {
-  date: [
-    ...["day", "reportdate", "reportingstarts", "segmentsdate", "startdate"],
-    ...["datum", "tag", "berichtsbeginn", "jour", "débutdurapport", "fecha", "día", "dia"],
-  ],
-  spend: [
-    ...[
-      "cost",
-      "amountspent",
-      "spent",
-      "costusd",
-      "amountspentusd",
-      "amountspenteur",
-      "totalspent",
-    ],
-    ...["kosten", "ausgegebenerbetrag", "coût", "cout", "montantdépensé", "costo", "coste"],
-    "importegastado",
-  ],
-  cost: ["spend", "amountspent", "kosten", "coût", "costo", "coste"],
-  impressions: ["impr", "impression", "impressionen", "impresiones"],
-  clicks: [
-    ...["linkclicks", "click", "klicks", "linkklicks", "clics", "clicsurunlien"],
-    ...["clicsenelenlace"],
-  ],
-  conversions: [
-    ...["results", "conv", "allconv", "purchases", "konversionen", "ergebnisse"],
-    ...["résultats", "resultats", "conversiones", "resultados"],
-  ],
-  campaign: [
-    ...["campaignname", "kampagne", "kampagnenname", "campagne", "nomdelacampagne"],
-    ...["campaña", "campana", "nombredelacampaña"],
-  ],
-  email: ["emailaddress", "mail", "emailadresse", "courriel", "adresseemail", "correo"],
-  first_name: ["firstname", "givenname", "vorname", "prénom", "prenom", "nombre"],
-  last_name: ["lastname", "surname", "familyname", "nachname", "nom", "apellido", "apellidos"],
-  created_at: [
-    ...["createdate", "createdat", "created", "createddate", "datecreated"],
-    ...["erstelltam", "erstellungsdatum", "datedecréation", "fechadecreación"],
-  ],
-  updated_at: ["lastmodifieddate", "updatedat", "modified", "lastmodified"],
-  order_id: ["name", "orderid", "ordernumber", "order", "orderno", "bestellnummer"],
-  ordered_at: ["createdat", "orderdate", "date", "bestelldatum"],
-  total: ["totalprice", "amount", "ordertotal", "grandtotal", "gesamtbetrag", "summe"],
-  amount: ["total", "value", "dealamount", "revenue", "betrag", "montant", "importe"],
-  deal_name: ["opportunityname", "dealname", "name"],
-  close_date: ["closedate", "expectedclosedate", "abschlussdatum"],
-  country: [
-    ...["countryregion", "billingcountry", "shippingcountry", "land", "pays", "país", "pais"],
-  ],
-  stage: ["lifecyclestage", "dealstage", "status"],
-  status: ["financialstatus", "state"],
-  source: ["originalsource", "leadsource", "utmsource", "quelle"],
-  phone: [
-    ...["phonenumber", "mobile", "mobilephone", "tel", "telefon", "telefonnummer"],
-    ...["téléphone", "telephone", "teléfono", "telefono"],
-  ],
-};
-
-const DATE_FORMATS = [
-  "YYYY-MM-DD",
-  "MM/DD/YYYY",
-  "DD/MM/YYYY",
-  "DD.MM.YYYY",
-  "M/D/YYYY",
-  "D/M/YYYY",
-  "D.M.YYYY",
-  "YYYY/MM/DD",
-  "MM/DD/YYYY HH:mm",
-  "DD/MM/YYYY HH:mm",
-  "DD.MM.YYYY HH:mm",
-  "M/D/YYYY H:mm",
-  "MM/DD/YYYY h:mm A",
-  "MM/DD/YY",
-  "DD/MM/YY",
-  "MMM D, YYYY",
-  "D MMM YYYY",
-];
+/** What the analyst decided beforehand. */
+export interface ProposeOptions {
+  name?: string;
+  sheet?: string | number;
+  /** The files pattern, instead of the one made from the file name. */
+  files?: string;
+  /** Day/month order for date columns whose values leave it open. */
+  dateOrder?: DateOrder;
+}
 
 /** Proposes a source reading files like `path` into `tableName`. */
 export async function proposeSource(
   project: Project,
   path: string,
   tableName: string,
-  options: { name?: string; sheet?: string | number } = {},
+  options: ProposeOptions = {},
 ): Promise<SourceProposal> {
   const table = project.tables.get(tableName);
   if (!table) {
@@ -145,6 +96,20 @@ export async function proposeSource(
   }
   const preview = await previewFile(path, SAMPLE_ROWS, { sheet: options.sheet });
   const fileName = basename(path);
+  if (options.sheet === undefined) {
+    const better = await sheetWithTable(path, preview);
+    if (better) {
+      throw new UsageError(
+        `${fileName}: its first sheet, "${preview.info.sheet}", holds no table (only ${better.instead}); ` +
+          `sheet ${better.number}, "${better.name}", has one`,
+        {
+          code: "sheet_without_table",
+          hint:
+            `Run again with --sheet ${better.number} (plutus preview ${fileName} --sheet ${better.number} shows it).`,
+        },
+      );
+    }
+  }
   const name = options.name ?? sourceName(fileName);
   if (project.config.sources[name]) {
     throw new PlutusError(`plutus.yaml already has a source named "${name}"`, {
@@ -158,26 +123,73 @@ export async function proposeSource(
     .filter((row) => row.broken === undefined);
   const samples = (index: number) =>
     rows.map((row) => row.cells[index] ?? null).filter((cell) => cell !== null && cell !== "");
-  const matches = matchHeaders(Object.keys(table.columns), preview.header);
+  const texts = (index: number) =>
+    samples(index).filter((v): v is string => typeof v === "string").map((v) => v.trim());
+  // a date column may read any header that holds dates: shown as alternatives
+  const holdsDates = preview.header.map((_, index) => {
+    const values = texts(index);
+    return values.length > 0 && values.length === samples(index).length &&
+      !/^\d+(\.\d+)?$/.test(values[0]!) &&
+      fitDateFormat(values.slice(0, 3)).note === undefined && // cheap first
+      fitDateFormat(values).note === undefined;
+  });
+  const { chosen, alternatives } = matchHeaders(
+    Object.keys(table.columns),
+    preview.header,
+    samples,
+    (column) => {
+      const type = table.columns[column]!.type;
+      return type === "date" || type === "datetime"
+        ? holdsDates.flatMap((dates, index) => (dates ? [index] : []))
+        : [];
+    },
+  );
+  // one export writes all its dates alike: a value past the 12th in any column decides
+  const proofs = holdsDates.flatMap((dates, index) => {
+    const proof = dates ? provenOrder(texts(index)) : undefined;
+    return proof ? [{ ...proof, header: preview.header[index]! }] : [];
+  });
+  const fileOrder = new Set(proofs.map((proof) => proof.order)).size === 1 ? proofs[0] : undefined;
+  const dateOrder = options.dateOrder !== undefined ? { order: options.dateOrder } : fileOrder && {
+    order: fileOrder.order,
+    why: `"${fileOrder.header}" has ${fileOrder.value}`,
+  };
   const style = numberStyle(
-    [...matches].filter(([column]) => NUMERIC.has(table.columns[column]!.type))
+    [...chosen].filter(([column]) => NUMERIC.has(table.columns[column]!.type))
       .flatMap(([, index]) => samples(index)),
   );
   const columns: ProposedColumn[] = [];
   const unmapped: string[] = [];
+  const questions: DateQuestion[] = [];
   for (const [column, schema] of Object.entries(table.columns)) {
-    const index = matches.get(column);
+    const index = chosen.get(column);
     if (index === undefined) {
       unmapped.push(column);
       continue;
     }
+    const header = preview.header[index]!;
+    const { clean, note, undecided } = suggestClean(schema, samples(index), { style, dateOrder });
+    if (undecided) {
+      const distinct = [...new Set(texts(index))];
+      const examples = distinct.length > 1 ? [distinct[0]!, distinct.at(-1)!] : distinct;
+      questions.push({ column, header, examples, orders: undecided });
+    }
+    const others = alternatives.get(column);
+    const notes = [note, others && alternativesNote(preview.header, others, samples)]
+      .filter(Boolean);
     columns.push({
       column,
-      header: preview.header[index]!,
-      ...suggestClean(schema, samples(index), style),
+      header,
+      clean,
+      note: notes.length > 0 ? notes.join("; ") : undefined,
     });
   }
-  const files = filesPattern(fileName);
+  const files = options.files ?? filesPattern(fileName);
+  const overlaps = Object.entries(project.config.sources).flatMap(([source, config]) =>
+    config.kind === "file" && patternsOverlap(files, config.files, fileName)
+      ? [{ source, files: config.files }]
+      : []
+  );
   const block: Record<string, unknown> = { kind: "file", files, table: tableName };
   if (options.sheet !== undefined) block.sheet = options.sheet;
   if (preview.info.skippedLines > 0) block.skip_lines = preview.info.skippedLines;
@@ -189,9 +201,23 @@ export async function proposeSource(
   );
   const configText = await addToConfig(project, name, block, columns, unmapped);
   const yaml = sourceYaml(name, block, columns, unmapped);
-  const warnings = [repeatedKeyWarning(table, matches, rows), otherSheets(preview, columns)]
-    .filter((w) => w !== undefined);
-  return { name, files, table: tableName, columns, unmapped, warnings, yaml, configText };
+  const warnings = [
+    constantKeyWarning(table, chosen, preview.header, rows),
+    repeatedKeyWarning(table, chosen, rows),
+    otherSheets(preview, columns),
+  ].filter((w) => w !== undefined);
+  return {
+    name,
+    files,
+    table: tableName,
+    columns,
+    unmapped,
+    warnings,
+    questions,
+    overlaps,
+    yaml,
+    configText,
+  };
 }
 
 /** When nothing matched on a workbook's sheet, the other sheets may hold the data. */
@@ -207,7 +233,8 @@ function otherSheets(
   }: try --sheet with one of them (plutus preview FILE --sheet N shows it)`;
 }
 
-const SAMPLE_ROWS = 200;
+// Enough rows to see a date past the 12th in a daily report of many campaigns.
+const SAMPLE_ROWS = 2_000;
 
 /**
  * The footer of a report, to stop reading at: totals (Google Ads' "Total: Account",
@@ -239,61 +266,6 @@ export function findFooter(
   return { index, pattern: `^${words.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}` };
 }
 
-/** "google_ads_campaigns_2026-11-01.csv" → "google_ads_campaigns". */
-export function sourceName(fileName: string): string {
-  const stem = basename(fileName, extname(fileName)).toLowerCase();
-  // dates and ids vary between exports: "report1764151200000" is a "report"
-  const words = stem.replace(/\d+/g, "_").replace(/[^a-z]+/g, "_").split("_").filter((word) =>
-    word.length > 1
-  );
-  const name = words.join("_");
-  return /^[a-z]/.test(name) ? name : `source_${name || "file"}`;
-}
-
-/** "google_ads_2026-11-01.csv" → "google_ads_*.csv": dates and numbers vary between exports. */
-export function filesPattern(fileName: string): string {
-  const extension = extname(fileName);
-  const stem = basename(fileName, extension);
-  const pattern = stem.replace(/[\d][\d._\-]*[\d]|\d/g, "*").replace(/\*[^a-zA-Z]*\*/g, "*");
-  // a name of digits alone ("2026-11.csv") would make a pattern that reads every file
-  if (!/[a-zA-Z]/.test(pattern)) return fileName;
-  return `${pattern === stem ? `${stem}*` : pattern}${extension.toLowerCase()}`;
-}
-
-function simplify(text: string): string {
-  return normalizeName(text).replace(/[^\p{L}\p{N}]/gu, "");
-}
-
-/** Pairs each column with the header that names it best (each header at most once). */
-function matchHeaders(columns: string[], header: string[]): Map<string, number> {
-  const pairs: { column: string; index: number; score: number }[] = [];
-  for (const column of columns) {
-    const wanted = simplify(column);
-    const synonyms = (SYNONYMS[column] ?? []).map(simplify);
-    header.forEach((name, index) => {
-      const found = simplify(name.replace(/\s*\([^)]*\)\s*$/, "")); // "Amount spent (EUR)" → "amountspent"
-      if (found === "") return;
-      let score = 0;
-      if (found === wanted) score = 1;
-      else if (synonyms.includes(found)) score = 0.9;
-      else if (found.includes(wanted) || (wanted.length > 3 && wanted.includes(found))) score = 0.6;
-      else if (editDistance(found, wanted) <= Math.max(1, Math.floor(wanted.length / 4))) {
-        score = 0.5;
-      }
-      if (score > 0) pairs.push({ column, index, score });
-    });
-  }
-  pairs.sort((a, b) => b.score - a.score || a.index - b.index);
-  const chosen = new Map<string, number>();
-  const used = new Set<number>();
-  for (const pair of pairs) {
-    if (chosen.has(pair.column) || used.has(pair.index)) continue;
-    chosen.set(pair.column, pair.index);
-    used.add(pair.index);
-  }
-  return chosen;
-}
-
 const NUMERIC = new Set(["integer", "decimal"]);
 
 /**
@@ -320,8 +292,13 @@ export function numberStyle(values: readonly Cell[]): "plain" | "grouped" | "com
 export function suggestClean(
   column: ColumnSchema,
   values: Cell[],
-  style: "plain" | "grouped" | "comma",
-): { clean: unknown[]; note?: string } {
+  options: {
+    style?: "plain" | "grouped" | "comma";
+    /** The day/month order where the values leave it open, and why. */
+    dateOrder?: { order: DateOrder; why?: string };
+  } = {},
+): { clean: unknown[]; note?: string; undecided?: DateOrder[] } {
+  const style = options.style ?? "plain";
   const texts = values.filter((v): v is string => typeof v === "string").map((v) => v.trim());
   if (texts.length === 0) return { clean: [] };
   const nulls = [
@@ -365,21 +342,12 @@ export function suggestClean(
         return { clean: [...clean, { parse_date: "excel" }] };
       }
 
-      const fitting = DATE_FORMATS.filter((format) => {
-        const parser = compileDateFormat(format);
-        return all((t) => typeof parseDate(t, [parser]) === "string");
-      });
-      if (fitting.length === 0) {
-        return { clean, note: "no date format fits every value: check them" };
-      }
-      const [first, second] = fitting;
-      const ambiguous = second !== undefined &&
-        first!.replace(/D/g, "M") === second.replace(/D/g, "M");
+      const fit = fitDateFormat(real, options.dateOrder);
       return {
-        clean: [...clean, { parse_date: first }],
-        note: ambiguous
-          ? `the values fit both ${first} and ${second}: check which one the export uses`
-          : undefined,
+        clean: fit.format === undefined ? clean : [...clean, { parse_date: fit.format }],
+        note: fit.note ??
+          (fit.undecided ? "day and month order unknown: give it with --date-order" : undefined),
+        undecided: fit.undecided,
       };
     }
     case "boolean": {

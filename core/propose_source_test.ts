@@ -77,7 +77,7 @@ Deno.test("a source's name and files pattern come from the file name, without it
 
 Deno.test("dates written as numbers get the rule that reads them", () => {
   const dates = (values: string[]) =>
-    suggestClean({ type: "datetime", clean: [] } as never, values, "plain").clean;
+    suggestClean({ type: "datetime", clean: [] } as never, values).clean;
   assert.deepEqual(dates(["1762000000", "1762086400"]), [{ parse_date: "unix" }]);
   assert.deepEqual(dates(["1762000000000"]), [{ parse_date: "unix_ms" }]);
   assert.deepEqual(dates(["45962", "45963.5"]), [{ parse_date: "excel" }]);

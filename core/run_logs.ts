@@ -21,6 +21,34 @@ export function errorLogPath(logsDir: string, day = localStamp(new Date()).slice
   return join(logsDir, `errors-${day}.log`);
 }
 
+/**
+ * The day's error log with the newest run first: its lines are grouped by their run
+ * (`[run 12]`), the groups put newest first, each group's lines kept in the order they
+ * happened so that a run still reads as it went. A note that lines were left out (see
+ * readLogExcerpt) moves to the end, where the older lines were.
+ */
+export function newestRunsFirst(text: string): string {
+  const groups: string[][] = [];
+  let cutNote: string | undefined;
+  let label: string | undefined;
+  for (const line of text.split("\n")) {
+    if (line === "") continue;
+    if (line.startsWith("… ") && cutNote === undefined && groups.length === 0) {
+      cutNote = line;
+      continue;
+    }
+    const run = /^\S+ \S+ (\[run \d+\])/.exec(line)?.[1];
+    if (groups.length === 0 || (run !== undefined && run !== label)) {
+      groups.push([]);
+      label = run ?? label;
+    }
+    groups.at(-1)!.push(line);
+  }
+  const lines = groups.reverse().flat();
+  if (cutNote !== undefined) lines.push(cutNote);
+  return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
+}
+
 /** What a page shows of a log: its text, and how many lines were left out of it. */
 export interface LogExcerpt {
   text: string;

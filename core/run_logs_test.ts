@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { readLogExcerpt } from "./run_logs.ts";
+import { newestRunsFirst, readLogExcerpt } from "./run_logs.ts";
 
 Deno.test("a long log shows whole lines from its start and its end, and counts the rest", async () => {
   const dir = await Deno.makeTempDir();
@@ -30,4 +30,25 @@ Deno.test("a long log shows whole lines from its start and its end, and counts t
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("newestRunsFirst() puts the newest run first and keeps each run's lines in order", () => {
+  const log = [
+    "… 12 lines left out: download the log for all of it …",
+    "2026-11-26 10:00:00 [run 3] REJECT a.csv:2 email: bad",
+    "2026-11-26 10:00:00 [run 3] ERROR  crm a.csv: failed",
+    "2026-11-26 11:00:00 [run 4] REJECT b.csv:2 email: bad",
+    "2026-11-26 11:00:01 [run 4] REJECT b.csv:3 email: bad",
+  ].join("\n") + "\n";
+  assert.equal(
+    newestRunsFirst(log),
+    [
+      "2026-11-26 11:00:00 [run 4] REJECT b.csv:2 email: bad",
+      "2026-11-26 11:00:01 [run 4] REJECT b.csv:3 email: bad",
+      "2026-11-26 10:00:00 [run 3] REJECT a.csv:2 email: bad",
+      "2026-11-26 10:00:00 [run 3] ERROR  crm a.csv: failed",
+      "… 12 lines left out: download the log for all of it …",
+    ].join("\n") + "\n",
+  );
+  assert.equal(newestRunsFirst(""), "");
 });

@@ -83,7 +83,7 @@ Deno.test("HubSpot-style cursor paging with a bearer key loads every page", () =
             id: "c000001",
             email: "contact1@example.com",
             stage: "subscriber",
-            created_at: "2026-10-01T00:00:00Z",
+            created_at: "2026-10-01T00:00:00.000Z",
           },
         ],
       );
@@ -353,3 +353,113 @@ Deno.test("check --online asks each API source once and names the fields and mis
       assert.ok(!online.stdout.includes(TOKEN));
     },
   ));
+
+Deno.test("a next link, Link header or redirect to another origin fails the step, naming the origin; the key never goes there", async () => {
+  const cases: [string, string][] = [
+    [
+      `    url: "{API}/next-away"\n    records: results\n    paginate: { type: next_url, next: next }\n`,
+      "a next page points to another origin",
+    ],
+    [
+      `    url: "{API}/link-away"\n    paginate: { type: link_header }\n`,
+      "a next page points to another origin",
+    ],
+    [
+      `    url: "{API}/redirect-away"\n    records: results\n`,
+      "a redirect points to another origin",
+    ],
+  ];
+  for (const [body, message] of cases) {
+    await withApi(
+      `${body}    auth: { type: bearer, token: "\${CRM_TOKEN}" }\n`,
+      async (dir, api, run) => {
+        const result = expectCode(await run(), 1);
+        const other = new URL(api.url).port;
+        assert.match(
+          result.stdout,
+          new RegExp(`${message}, http://127\\.0\\.0\\.1:(?!${other})\\d+; Plutus sends`),
+        );
+        assert.deepEqual(api.stray, [], "nothing reached the other origin");
+        assert.deepEqual(query(dir, "SELECT name FROM sqlite_schema WHERE name = 'contacts'"), []);
+        const [step] = query(dir, "SELECT status, error FROM _plutus_steps");
+        assert.equal(step!.status, "failed");
+        assert.match(String(step!.error), /another origin/);
+      },
+    );
+  }
+});
+
+Deno.test("a file:// next link is refused, not read", () =>
+  withApi(
+    `    url: "{API}/next-file"\n    records: results\n    paginate: { type: next_url, next: next }\n`,
+    async (dir, _api, run) => {
+      const result = expectCode(await run(), 1);
+      assert.match(
+        result.stdout,
+        /a next page points to a file:\/\/ address; Plutus reads APIs only over http and https/,
+      );
+      const passwd = await Deno.readTextFile("/etc/passwd").catch(() => "root:x:0:0");
+      const firstLine = passwd.split("\n")[0]!;
+      const [step] = query(dir, "SELECT error FROM _plutus_steps");
+      for (const text of [result.stdout, result.stderr, String(step!.error)]) {
+        assert.ok(!text.includes(firstLine.slice(0, 12)), text);
+      }
+    },
+  ));
+
+Deno.test("a same-origin redirect is followed with the key; a redirect loop stops after 5", async () => {
+  await withApi(
+    `    url: "{API}/redirect-home"
+    auth: { type: bearer, token: "\${CRM_TOKEN}" }
+    params: { limit: 100 }
+    records: results
+    paginate: { type: cursor, cursor: paging.next.after, param: after }
+`,
+    async (dir, api, run) => {
+      expectCode(await run(), 0);
+      assert.equal(count(dir), 250);
+      assert.deepEqual(api.requests.slice(0, 2), [
+        "/redirect-home?limit=100",
+        "/crm/v3/objects/contacts?limit=100",
+      ]);
+    },
+  );
+  await withApi(
+    `    url: "{API}/redirect-loop"\n    records: results\n    retries: 0\n`,
+    async (_dir, api, run) => {
+      const result = expectCode(await run(), 1);
+      assert.match(
+        result.stdout,
+        /more than 5 redirects: GET http:\/\/127\.0\.0\.1:\d+\/redirect-loop/,
+      );
+      assert.equal(api.requests.length, 6);
+    },
+  );
+});
+
+Deno.test("auth: query is sent on every next_url page, not only the first", () =>
+  withApi(
+    `    url: "{API}/next-keyed"
+    auth: { type: query, name: api_key, value: "\${CRM_TOKEN}" }
+    params: { limit: 100 }
+    records: records
+    paginate: { type: next_url, next: links.next }
+`,
+    async (dir, api, run) => {
+      expectCode(await run(), 0);
+      assert.equal(count(dir), 250);
+      assert.equal(api.requests.length, 3);
+      for (const request of api.requests) {
+        assert.equal(new URL(request, api.url).searchParams.get("api_key"), TOKEN, request);
+      }
+    },
+  ));
+
+Deno.test("check refuses a url that is not http(s), at its line", () =>
+  withApi(`    url: "file:///etc/passwd"\n`, async (dir) => {
+    const result = expectCode(await plutus(["check", "--project", dir]), 2);
+    assert.match(
+      result.stderr,
+      /plutus\.yaml:5 sources\.crm\.url: expected an http:\/\/ or https:\/\/ address/,
+    );
+  }));

@@ -41,15 +41,21 @@ Deno.test("usage errors exit 2 with error and hint, no stack trace", async () =>
 Deno.test("configuration errors exit 2 and name file, line and key", () =>
   withTempDir(async (dir) => {
     await writeFiles(dir, {
-      "plutus.yaml": "sources:\n  crm:\n    kind: file\n    files: x.csv\n    tabel: leads\n",
+      "plutus.yaml":
+        "reject_limt: 0.1\nsources:\n  crm:\n    kind: file\n    files: x.csv\n    tabel: leads\n",
       "schema/leads.yaml": "columns:\n  email: { type: email }\n",
     });
+    // a problem of the whole file exits 2, and lists the sources' problems too
     const result = expectCode(await plutus(["run", "--project", dir]), 2);
     assert.match(
       result.stderr,
-      /plutus\.yaml:5 sources\.crm\.tabel: unknown key \(did you mean "table"\?\)/,
+      /plutus\.yaml:1 reject_limt: unknown key \(did you mean "reject_limit"\?\)/,
     );
-    assert.match(result.stderr, /plutus\.yaml:3 sources\.crm\.table: is required/);
+    assert.match(
+      result.stderr,
+      /plutus\.yaml:6 sources\.crm\.tabel: unknown key \(did you mean "table"\?\)/,
+    );
+    assert.match(result.stderr, /plutus\.yaml:4 sources\.crm\.table: is required/);
     const outside = expectCode(await plutus(["status"], { cwd: dir + "/schema" }), 2);
     assert.match(
       outside.stderr,

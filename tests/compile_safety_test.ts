@@ -1,28 +1,35 @@
 /**
- * The executable `deno compile` makes carries its modules, not the source tree. These
- * tests prove Plutus never reads its own files at run time: the whole demo — init, run,
- * status, query, export, rejects, check, a workbook preview, the GUI — works with read and
- * write permission for the project folder only; and no module but the worker launcher
- * uses import.meta to find a file.
+ * The executable `deno compile` makes carries its modules, not the source tree, and may
+ * write only in the folder it runs in (`--allow-write=.`, runtime_flags.ts). These tests
+ * prove Plutus never reads its own files at run time: the whole demo — init, run, status,
+ * query, export, rejects, check, a workbook preview, the GUI — works with read permission
+ * for the project's parent folder only and write permission for the folder it runs in;
+ * that it writes nothing outside the project; that `--project` from elsewhere runs it
+ * again in the project folder; and that no module but the worker launcher uses
+ * import.meta to find a file.
  */
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
-import { MAIN, ROOT, withTempDir } from "./helpers.ts";
+import { PERMISSIONS, RUN_FLAGS } from "../runtime_flags.ts";
+import { MAIN, plutus, ROOT, withTempDir, writeFiles } from "./helpers.ts";
 
 const PRODUCT_FOLDERS = ["cli", "config", "core", "schema", "web"];
 
-/** `deno run` of plutus allowed to read and write `dir` only (and env, net). */
+/** `deno run` of plutus as the executable runs, but allowed to read `dir` only. */
 function confinedArgs(dir: string, args: string[]): string[] {
-  return ["run", `--allow-read=${dir}`, `--allow-write=${dir}`, "--allow-env", "--allow-net"]
-    .concat(MAIN, args);
+  const permissions = PERMISSIONS.map((flag) =>
+    flag === "--allow-read" ? `--allow-read=${dir}` : flag
+  );
+  assert.ok(permissions.includes("--allow-write=."));
+  return ["run", ...permissions, MAIN, ...args];
 }
 
-/** Runs plutus allowed to read and write `dir` only (and env, net), as a compiled binary would. */
-async function confined(dir: string, args: string[]) {
+/** Runs plutus in `cwd`, allowed to read `dir` only and write in `cwd`, as the executable would. */
+async function confined(dir: string, args: string[], cwd = dir) {
   const output = await new Deno.Command(Deno.execPath(), {
     args: confinedArgs(dir, args),
-    cwd: dir,
-    env: { NO_COLOR: "1", PLUTUS_CWD: dir },
+    cwd,
+    env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -34,8 +41,8 @@ async function confined(dir: string, args: string[]) {
 Deno.test("the demo works with read and write permission for its folder only", () =>
   withTempDir(async (dir) => {
     const project = join(dir, "demo");
+    assert.equal((await confined(dir, ["init", "demo", "--demo"])).code, 0);
     const steps: [string[], number][] = [
-      [["init", "demo", "--demo"], 0],
       [["run", "--project", project], 0],
       [["status", "--project", project], 0],
       [["query", "SELECT count(*) AS n FROM leads", "--project", project], 0],
@@ -45,7 +52,7 @@ Deno.test("the demo works with read and write permission for its folder only", (
       [["schema-json", "--project", project], 0],
     ];
     for (const [args, code] of steps) {
-      const result = await confined(dir, args);
+      const result = await confined(dir, args, project);
       assert.equal(result.code, code, `plutus ${args.join(" ")}\n${result.text}`);
     }
     // the spreadsheet reader loads only when needed: it must be inside the program too
@@ -53,7 +60,11 @@ Deno.test("the demo works with read and write permission for its folder only", (
       join(ROOT, "tests", "fixtures", "office", "report.xlsx"),
       join(dir, "r.xlsx"),
     );
-    const preview = await confined(dir, ["preview", join(dir, "r.xlsx"), "--project", project]);
+    const preview = await confined(
+      dir,
+      ["preview", join(dir, "r.xlsx"), "--project", project],
+      project,
+    );
     assert.equal(preview.code, 0, preview.text);
     assert.match(preview.text, /xlsx/);
   }));
@@ -66,6 +77,7 @@ Deno.test({
       assert.equal((await confined(dir, ["init", "demo", "--demo"])).code, 0);
       const child = new Deno.Command(Deno.execPath(), {
         args: confinedArgs(dir, ["serve", "--port", "0", "--project", join(dir, "demo")]),
+        cwd: join(dir, "demo"),
         env: { NO_COLOR: "1" },
         stdout: "piped",
         stderr: "null",
@@ -91,6 +103,52 @@ Deno.test({
       }
     }),
 });
+
+Deno.test("Plutus writes nothing outside the project folder it runs in", () =>
+  withTempDir(async (dir) => {
+    const project = join(dir, "acme");
+    assert.equal((await confined(dir, ["init", "acme", "--demo"])).code, 0);
+    const yaml = await Deno.readTextFile(join(project, "plutus.yaml"));
+    await Deno.writeTextFile(
+      join(project, "plutus.yaml"),
+      yaml.replace(/^database:.*$/m, "") + "\ndatabase: ../outside.db\n",
+    );
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: confinedArgs(dir, ["run"]),
+      cwd: project,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(output.stderr);
+    assert.equal(output.code, 1, text);
+    assert.match(text, /may not write to .*: it writes only inside the project folder/);
+    assert.doesNotMatch(text, /bug in Plutus/);
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(dir), (entry) => entry.name), ["acme"]);
+  }));
+
+Deno.test("--project from another folder runs Plutus again in the project folder", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(join(dir, "downloads"), {
+      "leads_1.csv": "Email,Stage,Amount\na@x.com,lead,1\n",
+    });
+    const from = { cwd: join(dir, "downloads") };
+    // relative paths mean what they meant where the analyst typed them
+    const init = await plutus(["init", "../acme"], from);
+    assert.equal(init.code, 0, init.stderr);
+    await writeFiles(join(dir, "acme"), {
+      "plutus.yaml": 'sources:\n  crm: { kind: file, files: "leads*.csv", table: leads }\n',
+      "schema/leads.yaml":
+        "columns:\n  email: { type: email }\n  stage: { type: text }\n  amount: { type: decimal }\n",
+    });
+    const upload = await plutus(["upload", "leads_1.csv", "--project", "../acme"], from);
+    assert.equal(upload.code, 0, upload.stderr + upload.stdout);
+    assert.match(upload.stdout, /1 loaded|succeeded/);
+    assert.ok(RUN_FLAGS.includes("--allow-write=."));
+    const status = await plutus(["status", "--project", join(dir, "acme")], { cwd: ROOT });
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /leads_1\.csv/);
+  }));
 
 Deno.test("no module finds files through import.meta, but the worker launcher", async () => {
   const uses: string[] = [];

@@ -58,6 +58,7 @@ Deno.test("during a run, query and status answer and never see half a file", () 
 
     const run = new Deno.Command(Deno.execPath(), {
       args: ["run", ...RUN_FLAGS, MAIN, "run", "--project", dir],
+      cwd: dir,
       env: { NO_COLOR: "1" },
       stdout: "null",
       stderr: "piped",

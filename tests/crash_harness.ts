@@ -154,6 +154,7 @@ export async function killAndCheck(
   await scenario.setUp(dir);
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", ...RUN_FLAGS, MAIN, ...scenario.args(dir)],
+    cwd: dir, // the project folder: a kill hits Plutus itself, not a parent that ran it there
     env: { NO_COLOR: "1" },
     stdout: "null",
     stderr: "null",

@@ -2,8 +2,10 @@
  * A local HTTP server that behaves like the APIs analysts pull from — HubSpot's
  * paging.next.after, Stripe's has_more + starting_after, GitHub's Link headers, offset and
  * limit with a total, page numbers, a next URL — and like them on a bad day: 429 with
- * Retry-After, flaky 500s, slow answers, a refused key, an HTML error page, cut-off JSON.
- * Tests and the API benchmark start it on 127.0.0.1 with a random port.
+ * Retry-After, flaky 500s, slow answers, a refused key, an HTML error page, cut-off JSON —
+ * and like a hostile one: next links, Link headers and redirects to another origin (a
+ * second server, `stray`, records what reaches it), a file:// next link, errors that echo
+ * the request URL. Tests and the API benchmark start it on 127.0.0.1 with a random port.
  *
  * @module
  */
@@ -22,6 +24,8 @@ export interface FakeApi {
   /** Requests seen, path with query, in order. */
   requests: string[];
   records: FakeRecord[];
+  /** Another origin (another port): requests that reached it, with their key headers. */
+  stray: { url: string; authorization: string | null; apiKey: string | null }[];
   close(): Promise<void>;
 }
 
@@ -48,6 +52,19 @@ export function startFakeApi(count = 250): FakeApi {
   const records = makeRecords(count);
   const requests: string[] = [];
   const attempts = new Map<string, number>();
+  const stray: FakeApi["stray"] = [];
+  const elsewhere = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    (request) => {
+      stray.push({
+        url: request.url,
+        authorization: request.headers.get("authorization"),
+        apiKey: request.headers.get("x-api-key"),
+      });
+      return json({ results: [] });
+    },
+  );
+  const away = `http://127.0.0.1:${(elsewhere.addr as Deno.NetAddr).port}`;
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     async (request) => {
@@ -155,6 +172,50 @@ export function startFakeApi(count = 250): FakeApi {
           );
         case "/wrong-path":
           return json({ contacts: visible.slice(0, 2), total: 2 });
+        case "/next-keyed": { // a next URL without the query key; every page needs it
+          if (!q.get("api_key")) return json({ message: "api_key missing" }, 401);
+          const from = Number(q.get("from") ?? 0);
+          return json({
+            records: visible.slice(from, from + limit),
+            links: {
+              next: from + limit < visible.length ? `/next-keyed?from=${from + limit}` : null,
+            },
+          });
+        }
+        case "/next-away": // page 1, then a next URL on another origin
+          return json({ results: visible.slice(0, 2), next: `${away}/steal?page=2` });
+        case "/link-away":
+          return json(visible.slice(0, 2), 200, { link: `<${away}/steal?page=2>; rel="next"` });
+        case "/next-file":
+          return json({ results: visible.slice(0, 2), next: "file:///etc/passwd" });
+        case "/redirect-away":
+          return new Response(null, { status: 302, headers: { location: `${away}/steal` } });
+        case "/redirect-home": // a same-origin redirect, kept query and all
+          return new Response(null, {
+            status: 301,
+            headers: { location: `/crm/v3/objects/contacts${url.search}` },
+          });
+        case "/redirect-loop":
+          return new Response(null, { status: 302, headers: { location: "/redirect-loop" } });
+        case "/echo-500": // an error page that quotes the request after 180 characters
+        case "/echo-401":
+        case "/echo-html":
+        case "/echo-json": {
+          const said = `${"x".repeat(180)} ${request.url} ${decodeURIComponent(request.url)} ${
+            JSON.stringify(request.url)
+          } auth=${request.headers.get("authorization")} key=${request.headers.get("x-api-key")}`;
+          const status = url.pathname === "/echo-500"
+            ? 500
+            : url.pathname === "/echo-401"
+            ? 401
+            : 200;
+          return url.pathname === "/echo-json"
+            ? new Response(`{"cut": "${said}`, { headers: { "content-type": "application/json" } })
+            : new Response(`<html><body><p>${said}</p></body></html>`, {
+              status,
+              headers: { "content-type": "text/html" },
+            });
+        }
         default:
           return json({ error: "not found" }, 404);
       }
@@ -165,7 +226,11 @@ export function startFakeApi(count = 250): FakeApi {
     url: `http://127.0.0.1:${address.port}`,
     requests,
     records,
-    close: () => server.shutdown(),
+    stray,
+    close: async () => {
+      await server.shutdown();
+      await elsewhere.shutdown();
+    },
   };
 }
 

@@ -42,6 +42,7 @@ async function serve(project: string): Promise<{ url: string; process: Deno.Chil
       "--project",
       project,
     ],
+    cwd: project,
     env: { NO_COLOR: "1", PLUTUS_BACKOFF_MS: "10" },
     stdout: "piped",
     stderr: "inherit",
@@ -217,6 +218,40 @@ Deno.test({
         assert.match(selected, /email:.*type: e-mail/);
         assert.equal(await Deno.readTextFile(join(project, "schema", "leads.yaml")), text);
         await screenshot(page, "8-schema-error");
+
+        // 9. What is wrong now: a file fails, the Run page leads with it; fixed and rerun,
+        // the view goes green and the failed run shows resolved.
+        const header =
+          '"Record ID","First Name","Last Name","Email","Lifecycle Stage","Create Date","Original Source","Country/Region"';
+        const row =
+          '"9001","Ada","Lovelace","ada@example.com","Lead","11/30/2026 09:00","Direct","UK"';
+        const late = join(project, "inbox", "hubspot_contacts_2026-12-01.csv");
+        await Deno.writeTextFile(late, `${header.replace('"Email"', '"Mail"')}\n${row}\n`);
+        await page.click("nav >> text=Run");
+        await page.selectOption("#source", "hubspot_leads");
+        await page.click("#run-button");
+        await page.waitForSelector('#open-problems[data-count="1"]', { timeout: 30_000 });
+        const problems = await page.textContent("#open-problems") ?? "";
+        assert.match(problems, /inbox\/hubspot_contacts_2026-12-01\.csv\s+failed in run 3/);
+        assert.match(problems, /no header "Email" for column email/);
+        await screenshot(page, "9-open-problems");
+        await Deno.writeTextFile(late, `${header}\n${row}\n`);
+        await page.click("#open-problems >> text=Rerun run 3");
+        await page.waitForSelector('#open-problems[data-count="0"]', { timeout: 30_000 });
+        await page.waitForSelector('tr:has(a[href="/runs/4"]) .badge.succeeded', {
+          timeout: 10_000,
+        });
+        assert.match(
+          await page.textContent('tr:has(a[href="/runs/3"])') ?? "",
+          /failed\s+resolved by run 4/,
+        );
+        await screenshot(page, "10-problems-resolved");
+        await Promise.all([page.waitForURL("**/runs/3"), page.click('table a[href="/runs/3"]')]);
+        assert.match(
+          await page.textContent("body") ?? "",
+          /Resolved by run 4, which loaded it since/,
+        );
+        assert.equal(await page.locator("text=Rerun failed steps").count(), 0);
       } finally {
         await browser?.close();
         server.process.kill("SIGINT");

@@ -21,15 +21,20 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `plutus ARGS` in `cwd` and waits for it. */
+/**
+ * Runs `plutus ARGS` in `cwd` and waits for it. Without a `cwd`, it runs in the `--project`
+ * folder, as an analyst would: from elsewhere it would run itself again there.
+ */
 export async function plutus(
   args: string[],
   options: { cwd?: string; env?: Record<string, string> } = {},
 ): Promise<CliResult> {
+  const project = args.indexOf("--project");
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", ...RUN_FLAGS, MAIN, ...args],
-    cwd: options.cwd,
-    env: { NO_COLOR: "1", ...options.env },
+    cwd: options.cwd ?? (project >= 0 ? existingFolder(args[project + 1]!) : undefined),
+    // files written by a test a moment ago are complete: no wait for a writer (SETTLE_MS)
+    env: { NO_COLOR: "1", PLUTUS_SETTLE_MS: "0", ...options.env },
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -39,6 +44,14 @@ export async function plutus(
     stdout: decoder.decode(output.stdout),
     stderr: decoder.decode(output.stderr),
   };
+}
+
+function existingFolder(path: string): string | undefined {
+  try {
+    return Deno.statSync(path).isDirectory ? path : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Fails with the CLI's output when the exit code is not the expected one. */

@@ -185,14 +185,14 @@ Deno.test("rejects exported to CSV, fixed and uploaded again, load the missing r
     const shown = expectCode(await plutus(["rejects", "--project", dir]), 0).stdout;
     assert.match(
       shown,
-      /crm_export\.csv:3\s+phone: phone: "555-12" is not a valid phone number \(read as US\)/,
+      /crm_export\.csv:3\s+phone: "555-12" is not a valid phone number \(read as US\)/,
     );
     expectCode(await plutus(["rejects", "1", "--csv", "--project", dir]), 0);
     const file = join(dir, "exports", "rejects-run-1", "crm_export.csv");
     const text = await Deno.readTextFile(file);
     assert.equal(
       text,
-      'Email,Phone,Country,reject_reason,reject_location\r\nb@x.com,555-12,Deutschland,"phone: phone: ""555-12"" is not a valid phone number (read as US)",crm_export.csv:3\r\n' +
+      'Email,Phone,Country,reject_reason,reject_location\r\nb@x.com,555-12,Deutschland,"phone: ""555-12"" is not a valid phone number (read as US)",crm_export.csv:3\r\n' +
         'c@x,+44 20 7946 0958,UK,"email: ""c@x"" is not an email address",crm_export.csv:4\r\n',
     );
     // the analyst fixes both rows in a spreadsheet and saves the file
@@ -401,10 +401,14 @@ Deno.test("add-source on a report whose data is not on the first sheet says whic
 <tr><td>Grand Totals (2 records)</td><td>20500</td></tr></table></body></html>`,
     });
     const file = join(dir, "pipeline_report.xls");
-    const first = await addSource(dir, file, "deals");
+    // the first sheet holds a title, not a table: the sheet that has one is proposed
+    const first = expectCode(
+      await plutus(["add-source", file, "--table", "deals", "--project", dir]),
+      2,
+    );
     assert.match(
-      first,
-      /Check: no header of sheet "Sheet1" names a column .*2\. Sheet2: try --sheet/,
+      first.stderr,
+      /error: pipeline_report\.xls: its first sheet, "Sheet1", holds no table \(only text \("Pipeline Report"\)\); sheet 2, "Sheet2", has one\nhint: Run again with --sheet 2/,
     );
     const added = await addSource(dir, file, "deals", "--sheet", "2", "--yes");
     assert.match(added, /sheet: 2\n\s+stop_at: \^Grand Totals\n/);

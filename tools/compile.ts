@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { browserOpener } from "../web/open_browser.ts";
-import { RUN_FLAGS } from "../runtime_flags.ts";
+import { PERMISSIONS, V8_FLAGS } from "../runtime_flags.ts";
 import { VERSION } from "../version.ts";
 
 const TARGETS = [
@@ -26,8 +26,13 @@ for (const target of only) {
   const { code } = await new Deno.Command(Deno.execPath(), {
     args: [
       "compile",
-      ...RUN_FLAGS,
-      `--allow-run=${browserOpener(target)}`,
+      ...PERMISSIONS,
+      ...V8_FLAGS,
+      // itself, found on the PATH, to run again in a project folder (cli/relaunch.ts), and
+      // the browser opener for serve --open
+      `--allow-run=${target.includes("windows") ? "plutus.exe" : "plutus"},${
+        browserOpener(target)
+      }`,
       "--include",
       "core/pipeline/prepare_worker.ts",
       "--target",

@@ -24,6 +24,11 @@ export interface Gui {
   root: string;
   secrets: Secrets;
   broadcaster: RunBroadcaster;
+  /**
+   * Files this GUI received into inbox/, by name, with their SHA-256: a run started for
+   * them knows they are whole (no wait for a writer) and that they are still what came in.
+   */
+  uploaded: Map<string, string>;
   /** The project as its files say now (they may have been edited since the last request). */
   project(): Promise<Project>;
   /** Starts a run in the background; resolves once it started, or with why it could not. */
@@ -39,6 +44,7 @@ export function createApp(root: string, secrets: Secrets): { app: Hono; gui: Gui
     root,
     secrets,
     broadcaster,
+    uploaded: new Map(),
     project: cachedProject(root),
     async startRun(options) {
       let project: Project;

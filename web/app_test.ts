@@ -4,6 +4,7 @@ import { initProject } from "../core/init/init_project.ts";
 import { SqliteStore } from "../core/store/sqlite_store.ts";
 import { createApp } from "./app.ts";
 import type { Secrets } from "./security.ts";
+import { startFakeApi, TOKEN } from "../tests/fake_api.ts";
 
 const secrets: Secrets = { token: "t0ken", csrf: "csrf-123", port: 4321 };
 const HOST = "127.0.0.1:4321";
@@ -152,7 +153,8 @@ Deno.test("uploads stream into inbox/ under a safe name and respect the size lim
       });
     const response = await upload("../../evil/.hidden leads.csv", "Email\na@x.com\n");
     assert.equal(response.status, 200);
-    assert.deepEqual(await response.json(), { name: "hidden leads.csv", bytes: 14 });
+    const { sha256: _, ...answer } = await response.json();
+    assert.deepEqual(answer, { name: "hidden leads.csv", bytes: 14, replaced: [] });
     assert.ok((await Deno.stat(join(dir, "inbox", "hidden leads.csv"))).isFile);
     const yaml = join(dir, "plutus.yaml");
     await Deno.writeTextFile(
@@ -277,4 +279,183 @@ Deno.test("the query page runs read-only SQL and refuses writes", () =>
     const refused = await request("/query", form({ sql: "DROP TABLE _plutus_runs" }));
     assert.equal(refused.status, 400);
     assert.match(await refused.text(), /queries are read-only|returns no rows/);
+  }));
+
+Deno.test("the Sources page shows ${NAME} as written, never its value, and Save keeps it unresolved", () =>
+  withGui(async (request, dir) => {
+    const path = join(dir, "plutus.yaml");
+    await Deno.writeTextFile(
+      path,
+      `${await Deno.readTextFile(path)}  crm:
+    kind: api
+    url: "https://api.example.com/v1/contacts?hapikey=\${CRM_TOKEN}"
+    params: { limit: 100, token: "\${CRM_TOKEN}" }   # both refer to the key
+    table: leads
+`,
+    );
+    await Deno.writeTextFile(join(dir, ".env"), "CRM_TOKEN=sk-Live~9f8e7d6c5b4a(x)Z\n");
+    const page = await (await request("/sources")).text();
+    assert.ok(!page.includes("9f8e7d6c5b4a"), "the key's value is not in the page");
+    assert.match(
+      page,
+      /value="https:\/\/api\.example\.com\/v1\/contacts\?hapikey=\$\{CRM_TOKEN\}"/,
+    );
+    assert.match(page, /token=\$\{CRM_TOKEN\}/);
+    const before = await Deno.readTextFile(path);
+    const saved = await request(
+      "/sources/crm",
+      form({
+        url: "https://api.example.com/v2/contacts?hapikey=${CRM_TOKEN}",
+        params: "limit=100\ntoken=${CRM_TOKEN}",
+      }),
+    );
+    assert.equal(saved.status, 303);
+    assert.equal(
+      await Deno.readTextFile(path),
+      before.replace("/v1/contacts?hapikey", "/v2/contacts?hapikey"),
+    );
+  }));
+
+Deno.test("saving one source changes only what was edited: the rest of plutus.yaml stays byte-identical", () =>
+  withGui(async (request, dir) => {
+    await addApiSource(dir);
+    const path = join(dir, "plutus.yaml");
+    const before = await Deno.readTextFile(path);
+    const saved = await request(
+      "/sources/crm",
+      form({ url: "https://api.example.com/v1/contacts", params: "", key: "" }),
+    );
+    assert.equal(saved.status, 303);
+    assert.equal(await Deno.readTextFile(path), before, "nothing edited, nothing changed");
+    await request(
+      "/sources/crm",
+      form({ url: "https://api.example.com/v1/contacts", params: "limit=50", key: "" }),
+    );
+    assert.equal(
+      await Deno.readTextFile(path),
+      before.replace(
+        "url: https://api.example.com/v1/contacts\n",
+        "url: https://api.example.com/v1/contacts\n    params: { limit: 50 }\n",
+      ),
+    );
+  }));
+
+Deno.test("a missing key marks its own source; every source still shows, and typing the key fixes it", () =>
+  withGui(async (request, dir) => {
+    await addApiSource(dir);
+    const path = join(dir, "plutus.yaml");
+    await Deno.writeTextFile(
+      path,
+      `${await Deno.readTextFile(path)}  hubspot:
+    kind: api
+    url: https://api.hubapi.com/crm/v3/objects/contacts
+    auth: { type: bearer, token: "\${HUBSPOT_TOKEN}" }
+    table: leads
+`,
+    );
+    const page = await (await request("/sources")).text();
+    for (const id of ["key-crm", "key-hubspot", "url-crm", "url-hubspot"]) {
+      assert.match(page, new RegExp(`id="${id}"`), id);
+    }
+    assert.match(page, /HUBSPOT_TOKEN has no value in \.env: type the key below/);
+    assert.match(page, /placeholder="HUBSPOT_TOKEN has no value in \.env — type the key here"/);
+    assert.match(page, /placeholder="\*\*\*\*1111 — type a new key to replace it"/);
+    assert.match(page, /Reads <span class="mono">google_ads_\*\.csv<\/span>/);
+    const saved = await request(
+      "/sources/hubspot",
+      form({
+        url: "https://api.hubapi.com/crm/v3/objects/contacts",
+        params: "",
+        key: "pat-na1-typed-2222",
+      }),
+    );
+    assert.equal(saved.status, 303);
+    assert.match(await Deno.readTextFile(join(dir, ".env")), /^HUBSPOT_TOKEN=pat-na1-typed-2222$/m);
+    const after = await (await request("/sources")).text();
+    assert.doesNotMatch(after, /has no value/);
+    assert.match(after, /placeholder="\*\*\*\*2222 — type a new key to replace it"/);
+  }));
+
+Deno.test("Test connection fetches the first page: status and record count, or the masked error", async () => {
+  const api = startFakeApi(30);
+  try {
+    await withGui(async (request, dir) => {
+      const path = join(dir, "plutus.yaml");
+      await Deno.writeTextFile(
+        path,
+        `${await Deno.readTextFile(path)}  crm:
+    kind: api
+    url: ${api.url}/crm/v3/objects/contacts
+    auth: { type: bearer, token: "\${CRM_TOKEN}" }
+    records: results
+    table: leads
+`,
+      );
+      await Deno.writeTextFile(join(dir, ".env"), "CRM_TOKEN=wrong-token-3333\n");
+      const url = `${api.url}/crm/v3/objects/contacts`;
+      const refused = await (await request("/sources/crm/test", form({ url, params: "" }))).text();
+      assert.match(refused, /the API refused the key \(HTTP 401 Unauthorized\)/);
+      assert.ok(!refused.includes("wrong-token-3333"));
+      // a key typed but not saved is tried, and not written anywhere
+      const works = await (
+        await request("/sources/crm/test", form({ url, params: "limit=10", key: TOKEN }))
+      ).text();
+      assert.match(works, /Connection works: HTTP 200, 10 record\(s\) on the first page/);
+      assert.match(works, /Not saved yet: Save crm to keep what you typed/);
+      assert.ok(!works.includes(TOKEN));
+      assert.equal(await Deno.readTextFile(join(dir, ".env")), "CRM_TOKEN=wrong-token-3333\n");
+      assert.equal(api.requests.at(-1), "/crm/v3/objects/contacts?limit=10");
+    });
+  } finally {
+    await api.close();
+  }
+});
+Deno.test("POST /run takes file names only: a path out of inbox/ is refused and nothing moves", () =>
+  withGui(async (request, dir) => {
+    const outside = join(dir, "outside");
+    await Deno.mkdir(outside);
+    await Deno.writeTextFile(join(outside, "t_secret.csv"), "Email\nsecret@x.com\n");
+    for (const name of ["../outside/t_secret.csv", "../../outside/t_secret.csv", "/etc/passwd"]) {
+      const response = await request("/run", {
+        method: "POST",
+        headers: { origin: ORIGIN, "x-csrf-token": secrets.csrf },
+        body: new URLSearchParams({ files: name, source: "crm_leads" }),
+      });
+      assert.equal(response.status, 400, name);
+      assert.match((await response.json()).error, /is not the name of a file in inbox\//);
+    }
+    assert.ok((await Deno.stat(join(outside, "t_secret.csv"))).isFile);
+    assert.deepEqual([...Deno.readDirSync(join(dir, "archive"))], []);
+  }));
+
+Deno.test("uploads of one name at once keep every file; Discard sets a waiting file aside", () =>
+  withGui(async (request, dir) => {
+    const upload = (body: string) =>
+      request("/upload?name=leads.csv", {
+        method: "POST",
+        headers: { origin: ORIGIN, "x-csrf-token": secrets.csrf },
+        body,
+      });
+    const bodies = Array.from({ length: 5 }, (_, i) => `Email\nu${i}@x.com\n`);
+    const answers = await Promise.all(bodies.map(async (b) => (await upload(b)).json()));
+    const names = answers.map((a) => a.name).sort();
+    assert.equal(new Set(names).size, 5, names.join(", "));
+    const kept = names.map((n) => Deno.readTextFileSync(join(dir, "inbox", n))).sort();
+    assert.deepEqual(kept, bodies.sort());
+
+    const page = await (await request("/upload")).text();
+    assert.match(page, /Waiting in inbox\//);
+    assert.match(page, /leads \(5\)\.csv/);
+    const discarded = await request("/inbox/discard", form({ name: "leads (5).csv" }));
+    assert.equal(discarded.status, 303);
+    assert.match(
+      decodeURIComponent(discarded.headers.get("location") ?? ""),
+      /notice=Set aside leads \(5\)\.csv in archive\/discarded\/\d{4}-\d{2}-\d{2}\/leads \(5\)\.csv/,
+    );
+    const left = [...Deno.readDirSync(join(dir, "inbox"))].map((e) => e.name);
+    assert.ok(!left.includes("leads (5).csv") && left.includes("leads (4).csv"), left.join(", "));
+    assert.ok((await Deno.stat(join(dir, "archive", "discarded"))).isDirectory);
+    const escape = await request("/inbox/discard", form({ name: "../plutus.yaml" }));
+    assert.match(decodeURIComponent(escape.headers.get("location") ?? ""), /error=.*not the name/);
+    assert.ok((await Deno.stat(join(dir, "plutus.yaml"))).isFile);
   }));

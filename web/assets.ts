@@ -46,6 +46,10 @@ pre { background: #0f1720; color: #dbe2ea; padding: 12px; border-radius: 8px; ov
 .drop.over { border-color: var(--accent); background: #eef3ff; }
 .row { display: flex; gap: 16px; align-items: end; flex-wrap: wrap; } .grow { flex: 1; }
 .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; }
+code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.92em; background: #eef1f6; color: var(--ink); padding: 0 4px; border-radius: 4px; }
+.problems { border-left: 6px solid var(--bad); } .problems[data-count="0"] { border-left-color: var(--ok); }
+.problems h2 { margin-top: 0; } .problems ul { margin: 0; padding-left: 18px; } .problems li { margin-bottom: 12px; }
+.problems form { margin-top: 6px; } .ok-line, .resolved { color: var(--ok); font-weight: 600; }
 `;
 
 /** The script: live status over server-sent events, uploads, and the schema editor's error line. */
@@ -82,7 +86,11 @@ if (form) {
   const drop = document.getElementById("drop");
   const chosen = document.getElementById("chosen");
   let files = [];
-  const show = () => { chosen.textContent = files.length ? files.map((f) => f.name + " (" + Math.ceil(f.size / 1024) + " KB)").join(", ") : "No file chosen."; };
+  // KB below 1 MB, then MB; thousands separated, as the Logs & exports page shows sizes
+  const size = (bytes) => bytes < 1024 ? bytes + " B" : bytes < 1048576
+    ? (bytes / 1024).toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + " KB"
+    : (bytes / 1048576).toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + " MB";
+  const show = () => { chosen.textContent = files.length ? files.map((f) => f.name + " (" + size(f.size) + ")").join(", ") : "No file chosen."; };
   input.addEventListener("change", () => { files = [...input.files]; show(); });
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));

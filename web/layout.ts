@@ -48,8 +48,10 @@ export function page(
           html`<a href="${href}" class="${isHere(options.path, href) ? "here" : ""}">${name}</a>`
         )}</nav></header>
         <main>
-    ${options.error ? html`<div class="error" role="alert">${options.error}</div>` : ""}
-    ${options.notice ? html`<div class="notice" role="status">${options.notice}</div>` : ""}
+    ${options.error ? html`<div class="error" role="alert">${withCode(options.error)}</div>` : ""}
+    ${options.notice
+      ? html`<div class="notice" role="status">${withCode(options.notice)}</div>`
+      : ""}
     ${options.body}
         </main>
       </body>
@@ -90,6 +92,73 @@ export function count(value: number): string {
 /** An ISO time in the analyst's local time, as the CLI shows it. */
 export function local(iso: string | null): string {
   return iso ? localStamp(new Date(iso)) : "—";
+}
+
+const COMMANDS = new Set([
+  "init",
+  "run",
+  "upload",
+  "rerun",
+  "status",
+  "rejects",
+  "logs",
+  "query",
+  "export",
+  "preview",
+  "add-source",
+  "serve",
+  "check",
+  "schema-json",
+]);
+
+/**
+ * Text from core (an error, a hint) with the CLI commands (`plutus rerun 12`) and doc paths
+ * (`docs/configuration.md`) in it set as code, so they stand out from the sentence around
+ * them; everything escaped.
+ */
+export function withCode(text: string): Html {
+  const parts: (string | { code: string })[] = [];
+  const words = text.split(/( +)/);
+  let plain = "";
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    const doc = /^(\(?)(docs\/[\w-]+\.md(?:#[\w-]+)?)(.*)$/.exec(word);
+    if (doc) {
+      parts.push(plain + doc[1], { code: doc[2]! });
+      plain = doc[3]!;
+      continue;
+    }
+    const start = /^(\(?)plutus$/.exec(word);
+    const command = words[i + 2]?.replace(/[.,;:)…]+$/, "");
+    if (!start || command === undefined || !COMMANDS.has(command)) {
+      plain += word;
+      continue;
+    }
+    // the command, then its arguments: options, their values, paths, names in capitals, numbers
+    let code = `plutus ${command}`;
+    let rest = words[i + 2]!.slice(command.length);
+    let j = i + 2;
+    let afterOption = false;
+    while (rest === "" && j + 2 < words.length) {
+      const next = words[j + 2]!;
+      const core = next.replace(/[.,;:)…]+$/, "");
+      const argument = core.startsWith("-") || (afterOption && core !== "") ||
+        /^[A-Z][A-Z_]*$/.test(core) || /^\d+$/.test(core) ||
+        (/[/.*]/.test(core) && /^[\w./*~@-]+$/.test(core));
+      if (!argument || core === "") break;
+      code += ` ${core}`;
+      afterOption = core.startsWith("--") && !core.includes("=");
+      rest = next.slice(core.length);
+      j += 2;
+    }
+    parts.push(plain + start[1], { code });
+    plain = rest;
+    i = j;
+  }
+  parts.push(plain);
+  return html`${
+    parts.map((part) => typeof part === "string" ? part : html`<code>${part.code}</code>`)
+  }`;
 }
 
 export type { Html };

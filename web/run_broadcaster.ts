@@ -70,7 +70,9 @@ export class RunBroadcaster {
           `${step.source || "—"} ${step.input}: ${step.status}, ${
             formatCount(step.rowsRead)
           } read, ` +
-          `${step.inserted} inserted, ${step.updated} updated, ${step.duplicate} duplicate, ${step.rejected} rejected` +
+          `${formatCount(step.inserted)} inserted, ${formatCount(step.updated)} updated, ${
+            formatCount(step.duplicate)
+          } duplicate, ${formatCount(step.rejected)} rejected` +
           (step.error ? ` — ${step.error}` : "");
         const index = s.lines.findIndex((l) =>
           l.startsWith(`${step.source} ${step.input}:`) && !l.includes(" inserted,")

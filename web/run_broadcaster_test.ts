@@ -34,3 +34,23 @@ Deno.test("the status box warns when a file was left in inbox/ for want of a sou
   assert.deepEqual(states, ["succeeded", "succeeded", "warning"]);
   assert.equal(broadcaster.status.message, "Run 7 succeeded: 1 loaded, 0 failed, 1 skipped");
 });
+
+Deno.test("the status box formats every count of a step's line the same way", () => {
+  const broadcaster = new RunBroadcaster();
+  broadcaster.handle({
+    type: "step_finished",
+    runId: 7,
+    step: {
+      ...step("ads", "succeeded"),
+      rowsRead: 657_000,
+      inserted: 657_000,
+      updated: 1_200,
+      duplicate: 0,
+      rejected: 3_400,
+    },
+  });
+  assert.equal(
+    broadcaster.status.lines.at(-1),
+    "ads file.csv: succeeded, 657,000 read, 657,000 inserted, 1,200 updated, 0 duplicate, 3,400 rejected",
+  );
+});

@@ -4,14 +4,15 @@
  * @module
  */
 import { resolve } from "node:path";
-import { PlutusError, UsageError } from "../../config/errors.ts";
+import { ConfigError, PlutusError, UsageError } from "../../config/errors.ts";
 import { closestMatch } from "../../config/closest_match.ts";
 import { exportCsv } from "../../core/export/export_csv.ts";
 import { locateProject } from "../../core/project_paths.ts";
 import { runQuery } from "../../core/query/run_query.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
-import { count, print } from "../output.ts";
+import { loadSchemas } from "../../schema/load_schemas.ts";
+import { count, dim, print } from "../output.ts";
 import { relativePath } from "../run_report.ts";
 
 export const help = `Usage: plutus export TABLE [-o FILE]
@@ -22,7 +23,9 @@ separated, with a header line). By default the file goes into exports/ with the 
 its name, e.g. exports/leads-2026-11-26T15-30-02.csv.
 
 Text starting with = + - @ gets a leading ' so that a spreadsheet does not run it as a
-formula; numbers are left alone. --raw turns that off.
+formula. Values that passed a typed rule are written as they are: numbers (-12.5), dates,
+emails, URLs, and phone numbers in a text column whose schema clean rules include phone
+(+14155555874). --raw turns the protection off for all text.
 
 Options:
       --sql SQL     export the rows of this query instead of a table
@@ -67,8 +70,17 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
       );
     }
   }
+  // the schema says which columns hold typed values; without it every text is protected
+  let tables;
+  try {
+    tables = values.raw ? undefined : await loadSchemas(paths.schema);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    print(dim("schema/ has errors (plutus check shows them): every text value is protected"));
+  }
   const result = await exportCsv(paths.database, paths.exports, {
     table,
+    tables,
     sql: values.sql,
     output: values.output === undefined ? undefined : resolve(values.output),
     raw: values.raw,

@@ -5,18 +5,19 @@
  */
 import { PlutusError, UsageError } from "../../config/errors.ts";
 import { locateProject } from "../../core/project_paths.ts";
-import { errorLogPath, findRunLog } from "../../core/run_logs.ts";
+import { errorLogPath, findRunLog, newestRunsFirst } from "../../core/run_logs.ts";
 import { readRunHistory } from "../../core/store/run_history.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs, parseRunId } from "../args.ts";
-import { print, writeBytes } from "../output.ts";
+import { print, terminalText, writeAll } from "../output.ts";
 import { relativePath } from "../run_report.ts";
 
 export const help = `Usage: plutus logs [RUN] [--errors [--day YYYY-MM-DD]]
 
 Prints the log of the last run, or of run RUN: every step, its counts, every error and
 every rejected row with its file and line. With --errors, prints the day's error log,
-which collects the errors and rejects of all runs of that day.
+which collects the errors and rejects of all runs of that day: the newest run first, each
+run's lines in the order they happened.
 
 Options:
       --errors        the error log of today (or of --day)
@@ -89,11 +90,19 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     print(path);
     return 0;
   }
+  if (values.errors) {
+    // A log written by an older version may hold raw control characters: escaped here.
+    writeAll(Deno.stdout, terminalText(newestRunsFirst(await Deno.readTextFile(path))));
+    return 0;
+  }
   using file = await Deno.open(path);
   const buffer = new Uint8Array(1 << 16);
+  // A log written by an older version may hold raw control characters: escaped here.
+  const decoder = new TextDecoder();
   for (let read = await file.read(buffer); read !== null; read = await file.read(buffer)) {
-    writeBytes(Deno.stdout, buffer.subarray(0, read));
+    writeAll(Deno.stdout, terminalText(decoder.decode(buffer.subarray(0, read), { stream: true })));
   }
+  writeAll(Deno.stdout, terminalText(decoder.decode()));
   return 0;
 }
 

@@ -4,6 +4,7 @@
  * @module
  */
 import { previewFile } from "../../core/preview_file.ts";
+import { sheetWithTable } from "../../core/propose/sheet_choice.ts";
 import { cellText } from "../../core/read/sheet_reader.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
@@ -88,6 +89,15 @@ export async function run(args: string[], _globals: GlobalOptions): Promise<numb
       print(`  ${unit} ${row.line}: ${text.length > 80 ? `${text.slice(0, 79)}…` : text}`);
       print(dim(`    ${row.broken}`));
     }
+  }
+  // the first sheet of a workbook may be a "Read me": say where the table is
+  const better = sheet === undefined ? await sheetWithTable(positionals[0]!, preview) : undefined;
+  if (better) {
+    print("");
+    print(yellow(
+      `Sheet "${info.sheet}" holds no table (only ${better.instead}); sheet ${better.number}, ` +
+        `"${better.name}", has one: plutus preview FILE --sheet ${better.number}`,
+    ));
   }
   return 0;
 }

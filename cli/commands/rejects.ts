@@ -11,7 +11,7 @@ import { describeProblems, rejectsOfRun, writeRejectFiles } from "../../core/rej
 import { readRunHistory } from "../../core/store/run_history.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs, parseRunId } from "../args.ts";
-import { bold, count, dim, print, table } from "../output.ts";
+import { bold, count, dim, print, table, terminalText } from "../output.ts";
 import { relativePath } from "../run_report.ts";
 
 export const help = `Usage: plutus rejects [RUN] [--csv] [--limit N]
@@ -72,7 +72,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   for (const step of steps) {
     print(
       bold(
-        `${step.input} (source ${step.source}, ${step.status}): ${
+        `${terminalText(step.input, false)} (source ${step.source}, ${step.status}): ${
           count(step.rowsRejected)
         } row(s) rejected`,
       ),

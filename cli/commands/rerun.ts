@@ -4,7 +4,7 @@
  * @module
  */
 import { runPipeline } from "../../core/pipeline/run_pipeline.ts";
-import { planRerun } from "../../core/pipeline/rerun_plan.ts";
+import { canRerun, planRerun } from "../../core/pipeline/rerun_plan.ts";
 import { openProject } from "../../core/project.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs, parseRunId } from "../args.ts";
@@ -17,7 +17,9 @@ export const help = `Usage: plutus rerun [RUN]
 
 Runs again only the steps that failed in the last run (or in run RUN): typically after you
 fixed a rejected file in inbox/ or corrected plutus.yaml or a schema file. Files that
-loaded are not touched again; API sources that failed are asked again.
+loaded are not touched again; API sources that failed are asked again, in the same mode
+(a failed run --full is rerun in full). A failure that a later run already put right is
+not rerun.
 
 Examples:
   plutus rerun
@@ -32,7 +34,15 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   for (const name of plan.gone) {
     printWarning(`${name} failed in run ${plan.runId} but is no longer in inbox/; it is not rerun`);
   }
-  if (plan.files.length === 0 && plan.apis.length === 0) {
+  for (const name of plan.removed) {
+    printWarning(
+      `source ${name} failed in run ${plan.runId} but is no longer in plutus.yaml; it is not rerun`,
+    );
+  }
+  for (const { input, byRun } of plan.resolved) {
+    print(`${input} failed in run ${plan.runId} and was loaded by run ${byRun} since.`);
+  }
+  if (!canRerun(plan)) {
     print(
       `Run ${plan.runId} has no failed steps to rerun${
         plan.gone.length > 0 ? " whose files are still in inbox/" : ""
@@ -54,6 +64,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     command: `rerun ${plan.runId}`,
     files: plan.files,
     apis: plan.apis,
+    full: plan.full,
     rerunOf: plan.runId,
     onEvent: progressListener(),
   });

@@ -40,9 +40,13 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   }, { max: 0 });
   const project = await openProject(globals.project);
   for (const name of values.source ?? []) {
-    if (!project.config.sources[name]) {
+    // a source with a problem of its own is named all the same: its step fails with the hint
+    if (!project.config.sources[name] && !project.brokenSources.has(name)) {
       throw new UsageError(`no source named "${name}" in plutus.yaml`, {
-        hint: `Sources: ${Object.keys(project.config.sources).join(", ") || "(none yet)"}`,
+        hint: `Sources: ${
+          [...Object.keys(project.config.sources), ...project.brokenSources.keys()].join(", ") ||
+          "(none yet)"
+        }`,
       });
     }
   }

@@ -5,12 +5,14 @@
  */
 import { resolve } from "node:path";
 import { UsageError } from "../../config/errors.ts";
+import { type DiscardedFile, replaceFailedFile } from "../../core/discard_file.ts";
 import { copyIntoInbox } from "../../core/inbox.ts";
 import type { FileRequest } from "../../core/pipeline/plan_files.ts";
 import { runPipeline } from "../../core/pipeline/run_pipeline.ts";
-import { openProject } from "../../core/project.ts";
+import { brokenReadsFiles, openProject } from "../../core/project.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
+import { dim, print } from "../output.ts";
 import { printRunSummary, progressListener } from "../run_report.ts";
 
 export const help = `Usage: plutus upload FILE... [--source NAME] [--force] [--dry-run]
@@ -18,6 +20,10 @@ export const help = `Usage: plutus upload FILE... [--source NAME] [--force] [--d
 Copies each FILE into the project's inbox/ and loads it, exactly as plutus run would.
 Your original file is never changed or moved. Each file is read by the source whose
 files pattern matches its name, or by --source.
+
+A file waiting in inbox/ under the same name that failed to load is replaced (it is kept
+in archive/discarded/); one that never failed stays, and the upload gets the name
+"NAME (2)". Upload an unchanged file twice and it is used once.
 
 Options:
   -s, --source NAME   read every file with this source, whatever its name
@@ -41,7 +47,9 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   const source = values.source;
   if (source !== undefined) {
     const config = project.config.sources[source];
-    if (!config || config.kind !== "file") {
+    const broken = project.brokenSources.get(source);
+    // a file source with a problem of its own takes the file, whose step fails with the hint
+    if ((!config || config.kind !== "file") && !(broken && brokenReadsFiles(broken))) {
       throw new UsageError(`no file source named "${source}" in plutus.yaml`, {
         hint: `File sources: ${
           Object.entries(project.config.sources).filter(([, s]) => s.kind === "file").map(([n]) =>
@@ -53,18 +61,28 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   }
   const dryRun = values["dry-run"] === true;
   const files: FileRequest[] = [];
+  const replaced: DiscardedFile[] = [];
+  const makeRoom = replaceFailedFile(project.paths, "cli", replaced);
   for (const path of positionals) {
     if (dryRun) {
-      await Deno.stat(path).catch(() => {
+      const info = await Deno.stat(path).catch(() => {
         throw new UsageError(`${path}: no such file`, {
           hint: "Check the path; relative paths start from the folder you are in.",
         });
       });
+      if (!info.isFile) {
+        throw new UsageError(`${path} is not a regular file`, {
+          hint: "Give the path of a CSV or spreadsheet file.",
+        });
+      }
       files.push({ name: path.split(/[\\/]/).pop()!, source, path: resolve(path) });
     } else {
-      const copied = await copyIntoInbox(path, project.paths.inbox);
+      const copied = await copyIntoInbox(path, project.paths.inbox, makeRoom);
       files.push({ name: copied.name, sha256: copied.sha256, source });
     }
+  }
+  for (const file of replaced) {
+    print(dim(`Replaced inbox/${file.name}, which had failed; it is kept in ${file.to}`));
   }
   const result = await runPipeline(project, {
     trigger: "cli",

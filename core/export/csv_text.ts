@@ -1,9 +1,11 @@
 /**
  * Writing values as RFC 4180 CSV, safe to open in a spreadsheet: text that a spreadsheet
- * would run as a formula (=, +, -, @, tab, carriage return first) gets a leading `'`.
+ * would run as a formula (=, +, -, @, tab, carriage return first) gets a leading `'` —
+ * unless it is a value that passed a typed rule (see typed_columns.ts).
  *
  * @module
  */
+import { type ColumnKind, isTypedValue } from "./typed_columns.ts";
 
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -26,5 +28,21 @@ export function csvField(value: unknown, raw = false): string {
 export function csvLine(values: readonly unknown[], raw = false): string {
   let line = "";
   for (let i = 0; i < values.length; i++) line += (i === 0 ? "" : ",") + csvField(values[i], raw);
+  return `${line}\r\n`;
+}
+
+/**
+ * One line where `kinds[i]` says what column i holds: a value with the shape of its typed
+ * column is written as it is (`+14155555874`), any other text is neutralised.
+ */
+export function csvTypedLine(
+  values: readonly unknown[],
+  kinds: readonly (ColumnKind | undefined)[],
+): string {
+  let line = "";
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    line += (i === 0 ? "" : ",") + csvField(value, isTypedValue(kinds[i], value));
+  }
   return `${line}\r\n`;
 }

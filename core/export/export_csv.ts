@@ -8,7 +8,9 @@ import { basename, dirname, join } from "node:path";
 import { PlutusError } from "../../config/errors.ts";
 import { localStamp } from "../pipeline/run_log.ts";
 import { openQuery, openTableScan } from "../query/run_query.ts";
-import { csvLine } from "./csv_text.ts";
+import type { TableSchema } from "../../schema/table_schema.ts";
+import { csvLine, csvTypedLine } from "./csv_text.ts";
+import { typedColumnKinds } from "./typed_columns.ts";
 
 /** What to export and how. */
 export interface ExportOptions {
@@ -19,6 +21,11 @@ export interface ExportOptions {
   output?: string;
   /** Keep text that starts with = + - @ as it is (no leading '). */
   raw?: boolean;
+  /**
+   * The project's tables: values of their typed columns (phone numbers, negative numbers,
+   * emails) are written as they are. Without them every text value is protected.
+   */
+  tables?: ReadonlyMap<string, TableSchema>;
   /** Start with a UTF-8 byte order mark, so Excel reads accents right. */
   bom?: boolean;
 }
@@ -47,6 +54,10 @@ export async function exportCsv(
   let rows = 0;
   const columns = options.table ? cursor.columns.filter((c) => !INTERNAL.has(c)) : cursor.columns;
   const keep = cursor.columns.map((c) => columns.includes(c));
+  const kinds = options.raw || !options.tables
+    ? undefined
+    : typedColumnKinds(cursor.origins.filter((_, i) => keep[i]), options.tables);
+  const typed = kinds?.some((kind) => kind !== undefined) ? kinds : undefined;
   try {
     using file = await Deno.open(part, { write: true, create: true, truncate: true });
     const out = new LineWriter(file);
@@ -54,7 +65,8 @@ export async function exportCsv(
     const all = keep.every(Boolean);
     for (const page of cursor.pages()) {
       for (const row of page) {
-        const line = csvLine(all ? row : row.filter((_, i) => keep[i]), options.raw);
+        const values = all ? row : row.filter((_, i) => keep[i]);
+        const line = typed ? csvTypedLine(values, typed) : csvLine(values, options.raw);
         if (!out.add(line)) await out.write(line);
       }
       rows += page.length;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
+import { parseTableSchema } from "../../schema/load_schemas.ts";
 import { exportCsv } from "./export_csv.ts";
 
 Deno.test("an export writes every row exactly, long and multi-byte text included", async () => {
@@ -47,6 +48,69 @@ Deno.test("an export whose query fails part way throws and leaves no file", asyn
       (error: Error) => /integer overflow/.test(error.message),
     );
     assert.deepEqual([...Deno.readDirSync(`${dir}/exports`)], [], "no file, not even a .part");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("an export writes typed values as they are and still protects free text", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/t.db`;
+    const db = new DatabaseSync(path);
+    db.exec(
+      "CREATE TABLE leads (email TEXT, phone TEXT, note TEXT, amount REAL, mobile TEXT) STRICT",
+    );
+    db.prepare("INSERT INTO leads VALUES (?, ?, ?, ?, ?)").run(
+      "+tag@x.com",
+      "+14155555874",
+      "+1 555 call me",
+      -12.5,
+      "+14155555874",
+    );
+    db.prepare("INSERT INTO leads VALUES (?, ?, ?, ?, ?)").run(
+      "-a@x.com",
+      null,
+      '=HYPERLINK("http://x")',
+      3,
+      "-5",
+    );
+    db.close();
+    const tables = new Map([[
+      "leads",
+      parseTableSchema(
+        "columns:\n  email: { type: email }\n  phone: { type: text, clean: [trim, phone] }\n" +
+          "  note: { type: text }\n  amount: { type: decimal }\n  mobile: { type: text }\n",
+        "schema/leads.yaml",
+        "leads",
+      ),
+    ]]);
+    const exported = async (options: { table?: string; sql?: string }) =>
+      await Deno.readTextFile(
+        (await exportCsv(path, `${dir}/exports`, { ...options, tables })).path,
+      );
+
+    assert.equal(
+      await exported({ table: "leads" }),
+      "email,phone,note,amount,mobile\r\n" +
+        "+tag@x.com,+14155555874,'+1 555 call me,-12.5,'+14155555874\r\n" +
+        `-a@x.com,,"'=HYPERLINK(""http://x"")",3,'-5\r\n`,
+    );
+    // a query: columns straight from a typed column keep their type, expressions do not,
+    // and a typed name with text of another shape under it (a UNION) is protected
+    assert.equal(
+      await exported({
+        sql:
+          "SELECT phone AS p, '' || phone AS e, -amount AS n FROM leads WHERE phone IS NOT NULL " +
+          "UNION ALL SELECT '=1+1', '+1', -0.5",
+      }),
+      "p,e,n\r\n+14155555874,'+14155555874,12.5\r\n'=1+1,'+1,-0.5\r\n",
+    );
+    // without the schema, every text is protected as before
+    const plain = await Deno.readTextFile(
+      (await exportCsv(path, `${dir}/exports`, { table: "leads" })).path,
+    );
+    assert.match(plain, /^email,phone,note,amount,mobile\r\n'\+tag@x\.com,'\+14155555874,/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -16,7 +16,15 @@ import {
   demoFiles,
   demoFollowUpFile,
 } from "./demo_project.ts";
-import { ENV_FILE, FOLDERS, GITIGNORE, LEADS_SCHEMA, PLUTUS_YAML } from "./templates.ts";
+import {
+  ENV_FILE,
+  FOLDERS,
+  GITIGNORE,
+  LEADS_SCHEMA,
+  PLUTUS_YAML,
+  withTimeZone,
+} from "./templates.ts";
+import { machineTimeZone } from "../../config/plutus_config.ts";
 
 /** What init made. */
 export interface InitResult {
@@ -43,6 +51,7 @@ export async function initProject(
       [`samples/${demoFollowUpFile()[0]}`]: demoFollowUpFile()[1],
     }
     : { "plutus.yaml": PLUTUS_YAML, "schema/leads.yaml": LEADS_SCHEMA };
+  files["plutus.yaml"] = withTimeZone(files["plutus.yaml"]!, machineTimeZone());
   // Editors complete and check the YAML files against .schemas/ (docs/setup.md).
   for (const name of Object.keys(files)) {
     if (name.endsWith(".yaml")) files[name] = schemaLine(name) + files[name];

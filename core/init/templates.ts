@@ -30,6 +30,20 @@ sources:
       # Columns not listed are read from a header with the same name, if there is one.
 `;
 
+/**
+ * Puts the `timezone:` setting, with this machine's zone, after the `database:` line of a
+ * new plutus.yaml: a project keeps reading times the same way when it moves machines.
+ */
+export function withTimeZone(yaml: string, timeZone: string): string {
+  return yaml.replace(
+    /^database: .*\n/m,
+    (line) =>
+      `${line}\n# How dates and times written without an offset (no Z, no +02:00) are read: an IANA\n` +
+      `# zone name. The database stores every datetime in UTC. Set from this machine's zone.\n` +
+      `timezone: ${timeZone}\n`,
+  );
+}
+
 /** An example table definition. */
 export const LEADS_SCHEMA = `# The leads table. Reference: docs/configuration.md#schema-files
 columns:

@@ -36,6 +36,10 @@ export interface StepContext {
   force: boolean;
   /** Ignore incremental state once (plutus run --full). */
   full: boolean;
+  /** How long a file must have been left alone before it is read (see SETTLE_MS). */
+  settleMs: number;
+  /** Waits that long; tests pass a writer instead of a clock. */
+  settleWait: (ms: number) => Promise<void>;
   onProgress: (stepId: number, rowsRead: number, elapsedMs: number) => void;
   onStarted: (stepId: number) => void;
 }
@@ -50,8 +54,11 @@ export interface LoadSpec {
   rejectLimit: number;
   /** A note when no rows came. */
   emptyNote: string;
-  /** Writes that must commit with the rows (an API source's incremental state). */
-  beforeCommit?: () => void;
+  /**
+   * Runs just before the commit: writes that must commit with the rows (an API source's
+   * incremental state), or a last check that throws to load nothing (a file that changed).
+   */
+  beforeCommit?: () => void | Promise<void>;
   started: number;
 }
 
@@ -182,7 +189,7 @@ export async function loadStep(
       return true;
     }
     result.status = "succeeded";
-    spec.beforeCommit?.();
+    await spec.beforeCommit?.();
     store.finishStep(result.id, stepOutcome(result));
     store.commit();
     timing.committing = performance.now() - commitStart;
@@ -249,7 +256,11 @@ function noteOpened(
     `read as ${info.format}` + (info.sheet ? `, sheet "${info.sheet}"` : "") +
       (info.encoding ? `, ${info.encoding}` : "") +
       (info.delimiter ? `, delimiter ${JSON.stringify(info.delimiter)}` : "") +
-      `, header on line ${message.headerLine}: ${listSome(message.header, 100, " | ")}`,
+      (message.header.length === 0
+        ? ""
+        : `, header on ${unitOf(info)} ${message.headerLine}: ${
+          listSome(message.header, 100, " | ")
+        }`),
   );
   log.info(
     `columns: ${

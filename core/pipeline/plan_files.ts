@@ -6,8 +6,8 @@
  */
 import { join } from "node:path";
 import type { FileSourceConfig } from "../../config/plutus_config.ts";
-import { matchesFiles } from "../inbox.ts";
-import type { Project } from "../project.ts";
+import { isPlainName, matchesFiles } from "../inbox.ts";
+import { brokenReadsFiles, type Project } from "../project.ts";
 
 /** A file with the source that will read it. */
 export interface PlannedFile {
@@ -35,6 +35,23 @@ export interface FileRequest {
   sha256?: string;
 }
 
+/**
+ * The file sources' patterns by name, with those of file sources set aside for a problem
+ * of their own: a file one of them would read fails with that source's hint.
+ */
+function filePatterns(project: Project): [string, string[]][] {
+  const broken = [...project.brokenSources].filter(([, source]) => brokenReadsFiles(source)).map((
+    [name, source],
+  ): [string, string[]] => [name, source.files]);
+  return [
+    ...fileSources(project).map(([name, source]): [string, string[]] => [
+      name,
+      source.files,
+    ]),
+    ...broken,
+  ];
+}
+
 /** The file sources of a project, by name. */
 export function fileSources(project: Project): [string, FileSourceConfig][] {
   return Object.entries(project.config.sources).filter((
@@ -52,10 +69,19 @@ export function planFiles(
   files: readonly FileRequest[],
   only?: readonly string[],
 ): { planned: PlannedFile[]; unplanned: UnplannedFile[] } {
-  const sources = fileSources(project);
+  const sources = filePatterns(project);
   const planned: PlannedFile[] = [];
   const unplanned: UnplannedFile[] = [];
   for (const file of files) {
+    if (file.path === undefined && !isPlainName(file.name)) {
+      // a name from the GUI or the history must mean a file inside inbox/, nothing else
+      unplanned.push({
+        fileName: file.name,
+        reason: `"${file.name}" is not the name of a file in inbox/`,
+        hint: "Name a waiting file by its name alone, without folders.",
+      });
+      continue;
+    }
     const path = file.path ?? join(project.paths.inbox, file.name);
     if (file.source !== undefined) {
       if (sources.some(([name]) => name === file.source)) {
@@ -70,7 +96,7 @@ export function planFiles(
       }
       continue;
     }
-    const matching = sources.filter(([, source]) => matchesFiles(file.name, source.files)).map((
+    const matching = sources.filter(([, files]) => matchesFiles(file.name, files)).map((
       [name],
     ) => name);
     const wanted = only ? matching.filter((name) => only.includes(name)) : matching;
@@ -90,7 +116,7 @@ export function planFiles(
         reason: `no source reads ${file.name}: it matches no files pattern in plutus.yaml`,
         hint: sources.length > 0
           ? `Add its name pattern to a source's files (patterns now: ${
-            sources.map(([name, source]) => `${name}: ${source.files.join(", ")}`).join("; ")
+            sources.map(([name, files]) => `${name}: ${files.join(", ")}`).join("; ")
           }), or upload it with --source NAME (in the GUI: "Read them with"). A new kind of file? Propose a source for it: plutus add-source inbox/${file.name} --table TABLE. It stays in inbox/.`
           : `Propose a source for it: plutus add-source inbox/${file.name} --table TABLE (or see docs/configuration.md). It stays in inbox/.`,
       });

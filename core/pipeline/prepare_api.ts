@@ -26,6 +26,8 @@ export interface ApiPlan {
   client: HttpClient;
   mask: SecretMask;
   since?: string | number;
+  /** How datetimes without an offset are read: the project's `timezone:`. */
+  timeZone: string;
 }
 
 /** What the step learns while reading, besides rows: pages, and the newest incremental value. */
@@ -72,7 +74,7 @@ export async function* prepareApi(
       }
       return null;
     };
-  });
+  }, { timeZone: plan.timeZone });
   yield {
     type: "opened",
     header: [],

@@ -30,6 +30,8 @@ export interface FilePlan {
   /** Lines (or sheet rows) above the header; found when absent. */
   skipLines?: number;
   stopAt?: string;
+  /** How datetimes without an offset are read: the project's `timezone:` (IANA name). */
+  timeZone: string;
 }
 
 /** A rejected row: where it was, what was wrong, and the row as read. */
@@ -67,7 +69,7 @@ export interface LoadReader extends TableReader {
 }
 
 /** Opens the file a plan names, with the reader its format needs. */
-export async function openTable(plan: FilePlan): Promise<LoadReader> {
+export async function openTable(plan: Omit<FilePlan, "timeZone">): Promise<LoadReader> {
   const reader = await openTableFile(plan.path, plan.fileName, {
     delimiter: plan.csv?.delimiter,
     encoding: plan.csv?.encoding,
@@ -113,7 +115,7 @@ export function compileBatchPreparer(
     if (source.index === undefined) return () => null;
     const index = source.index;
     return (row) => (row as Cell[])[index] ?? null;
-  });
+  }, { timeZone: plan.timeZone });
   // A reject's place: leads.csv:2031, or orders.xlsx:Campaigns!7 (sheet and row number).
   const at = sheet === undefined ? `${plan.fileName}:` : `${plan.fileName}:${sheet}!`;
   const locate = (line: number) => `${at}${line}`;

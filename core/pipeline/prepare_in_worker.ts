@@ -6,6 +6,7 @@
  * @module
  */
 import type { RowBatch } from "../read/table_reader.ts";
+import { reviveCells } from "../transform/cell.ts";
 import {
   type BatchPreparer,
   compileBatchPreparer,
@@ -96,6 +97,7 @@ export async function* prepareInWorker(plan: FilePlan): AsyncGenerator<PrepareMe
           break;
         case "raw":
           post({ type: "ack", idleMs });
+          reviveCells(message.batch.rows);
           yield prepare!(message.batch);
           break;
       }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { parseTableSchema } from "../../schema/load_schemas.ts";
 import { type FilePlan, prepareFile, type PrepareMessage } from "./prepare_file.ts";
 import { prepareInWorker } from "./prepare_in_worker.ts";
@@ -61,7 +62,13 @@ Deno.test("a worker prepares exactly what the loader's thread would, idle or bus
     await Deno.writeTextFile(`${dir}/data.csv`, csv);
     await writeWorkbook(`${dir}/data.xlsx`, 9_000);
     for (const name of ["data.csv", "data.xlsx"]) {
-      const plan: FilePlan = { source: "s", path: `${dir}/${name}`, fileName: name, table };
+      const plan: FilePlan = {
+        source: "s",
+        path: `${dir}/${name}`,
+        fileName: name,
+        table,
+        timeZone: "UTC",
+      };
       // the worker first: this thread must load what the rules need by itself
       const idle = await collect(prepareInWorker(plan));
       const busy = await collect(prepareInWorker(plan), 3);
@@ -74,4 +81,25 @@ Deno.test("a worker prepares exactly what the loader's thread would, idle or bus
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("a percentage cell handed raw to the loader's thread is still a percentage", async () => {
+  const path = fileURLToPath(
+    new URL("../../tests/fixtures/office/cell_formats.xlsx", import.meta.url),
+  );
+  const plan: FilePlan = {
+    source: "s",
+    path,
+    fileName: "cell_formats.xlsx",
+    table: parseTableSchema(
+      "columns:\n  campaign: { type: text }\n  ctr: { type: decimal, clean: [parse_percent] }\n",
+      "schema/t.yaml",
+      "t",
+    ),
+    columns: { ctr: { from: ["CTR"], value: undefined, clean: [] } },
+    timeZone: "UTC",
+  };
+  // two rows are one batch, and the first batch always goes raw (structured clone)
+  const { values } = await collect(prepareInWorker(plan));
+  assert.deepEqual(values.filter((v) => typeof v === "number"), [0.0123, 0.5]);
 });

@@ -1,23 +1,38 @@
 /**
  * What `plutus rerun` runs again: the failed (or interrupted) steps of a run whose files
- * still wait in inbox/ — after the analyst fixed the file or the configuration.
+ * still wait in inbox/ — after the analyst fixed the file or the configuration — in the
+ * mode the run had (a failed `run --full` is rerun in full). A step that a later run
+ * already put right is not run again.
  *
  * @module
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { PlutusError } from "../../config/errors.ts";
+import { isApiStep, stepResolutions } from "../history/open_problems.ts";
 import type { Project } from "../project.ts";
 import { readRunHistory } from "../store/run_history.ts";
 import type { FileRequest } from "./plan_files.ts";
 
-/** The steps to rerun, and the failed files that are no longer in inbox/. */
+/** The steps to rerun, and the failed ones that cannot or need not be. */
 export interface RerunPlan {
   runId: number;
   files: FileRequest[];
   /** API sources whose steps failed: they are asked again. */
   apis: string[];
+  /** Whether the run ignored incremental state (run --full): its rerun does too. */
+  full: boolean;
+  /** Failed files that are no longer in inbox/ and were not loaded since. */
   gone: string[];
+  /** Failed API sources that plutus.yaml no longer has. */
+  removed: string[];
+  /** Failed files or sources a later run loaded, with that run's id. */
+  resolved: { input: string; byRun: number }[];
+}
+
+/** Whether a rerun of the plan would run anything. */
+export function canRerun(plan: RerunPlan): boolean {
+  return plan.files.length > 0 || plan.apis.length > 0;
 }
 
 /** Plans a rerun of `runId`, or of the last run when absent. */
@@ -28,12 +43,24 @@ export function planRerun(project: Project, runId?: number): RerunPlan {
     const failed = history.steps(run.id).filter((step) =>
       (step.status === "failed" || step.status === "interrupted") && step.source !== ""
     );
+    const resolutions = stepResolutions(history, failed, project);
     const files: FileRequest[] = [];
     const apis: string[] = [];
     const gone: string[] = [];
+    const removed: string[] = [];
+    const resolved: RerunPlan["resolved"] = [];
     for (const step of failed) {
-      if (project.config.sources[step.source]?.kind === "api") {
-        if (!apis.includes(step.source)) apis.push(step.source);
+      const byRun = resolutions.get(step.id);
+      const api = isApiStep(step, project);
+      if (byRun !== undefined) {
+        resolved.push({ input: api ? `source ${step.source}` : step.input, byRun });
+        continue;
+      }
+      if (api) {
+        const known = project.config.sources[step.source] !== undefined ||
+          project.brokenSources.has(step.source);
+        const list = known ? apis : removed;
+        if (!list.includes(step.source)) list.push(step.source);
         continue;
       }
       if (files.some((file) => file.name === step.input)) continue;
@@ -41,7 +68,7 @@ export function planRerun(project: Project, runId?: number): RerunPlan {
         files.push({ name: step.input, source: step.source });
       } else gone.push(step.input);
     }
-    return { runId: run.id, files, apis, gone };
+    return { runId: run.id, files, apis, full: run.mode === "full", gone, removed, resolved };
   });
   if (!plan) {
     throw new PlutusError(

@@ -7,8 +7,7 @@
  */
 import type { ApiSource } from "../../config/plutus_config.ts";
 import type { StepResult } from "../events.ts";
-import { authSecrets } from "../read/api_pages.ts";
-import { authHeaders } from "../read/api_pages.ts";
+import { authSecrets, requestAuth } from "../read/api_pages.ts";
 import { HttpClient } from "../read/http_client.ts";
 import { loadStep, newStepResult, type StepContext } from "./load_step.ts";
 import { type ApiProgress, prepareApi } from "./prepare_api.ts";
@@ -23,7 +22,7 @@ export async function runApiStep(context: StepContext, name: string): Promise<St
   const table = project.tables.get(source.table)!;
   const mask = project.secrets;
   for (const secret of authSecrets(source.auth)) mask.add(secret);
-  const input = mask.mask(source.url);
+  const input = mask.maskUrl(source.url);
   const result = newStepResult(name, input, table.name);
   log.context = name;
 
@@ -48,7 +47,7 @@ export async function runApiStep(context: StepContext, name: string): Promise<St
     timeoutSeconds: source.timeout,
     retries: source.retries,
     rateLimit: source.rate_limit,
-    headers: authHeaders(source),
+    ...requestAuth(source),
     mask,
     onRequest: () => requests++,
     onRetry: (message) => {
@@ -61,7 +60,11 @@ export async function runApiStep(context: StepContext, name: string): Promise<St
     source: name,
     table,
     kind: "response",
-    messages: () => prepareApi({ name, source, table, client, mask, since }, progress),
+    messages: () =>
+      prepareApi(
+        { name, source, table, client, mask, since, timeZone: project.config.timezone },
+        progress,
+      ),
     rejectLimit: source.reject_limit ?? project.config.reject_limit,
     emptyNote: "the API returned no records",
     beforeCommit: () => {

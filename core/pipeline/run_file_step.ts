@@ -1,18 +1,29 @@
 /**
- * One file step: fingerprint the file, skip it if its content was loaded before, load its
- * rows (one transaction, see load_step.ts), and only after the commit move the file to
- * archive/.
+ * One file step: make sure the file is a finished regular file, fingerprint it, skip it if
+ * its content was loaded before, load its rows (one transaction, see load_step.ts) — and
+ * commit only if the file is still exactly what was fingerprinted — and only after the
+ * commit move the file to archive/.
  *
  * @module
  */
-import { errorMessage } from "../../config/errors.ts";
+import { dirname } from "node:path";
+import { errorMessage, PlutusError } from "../../config/errors.ts";
 import type { FileSourceConfig } from "../../config/plutus_config.ts";
 import type { StepResult } from "../events.ts";
-import { archiveFile, sha256File } from "../inbox.ts";
+import { archiveFile, refusedEntry, sha256File } from "../inbox.ts";
+import { formatBytes } from "../list_text.ts";
 import { loadStep, newStepResult, type StepContext, stepOutcome } from "./load_step.ts";
 import type { PlannedFile } from "./plan_files.ts";
 import type { FilePlan } from "./prepare_file.ts";
 import { prepareRows } from "./prepare_in_worker.ts";
+
+/**
+ * A file found in inbox/ that was modified less than this long ago may still be being
+ * written (a download, a copy, a script): the run waits until it has been left alone this
+ * long, and refuses it if it changed meanwhile. PLUTUS_SETTLE_MS (or RunOptions.settleMs)
+ * sets another value; files Plutus copied in itself are complete and never wait.
+ */
+export const SETTLE_MS = 2_000;
 
 /** Runs one file step and reports how it ended; never throws for a bad file. */
 export async function runFileStep(context: StepContext, file: PlannedFile): Promise<StepResult> {
@@ -25,15 +36,33 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
   log.context = `${file.source} ${file.fileName}`;
 
   let checksum: string;
-  let size: number;
+  let before: Deno.FileInfo;
   try {
-    size = (await Deno.stat(file.path)).size;
+    // in inbox/ a link is refused, not followed; a file named on the command line is read
+    const inInbox = dirname(file.path) === project.paths.inbox;
+    before = await (inInbox ? Deno.lstat(file.path) : Deno.stat(file.path));
+    if (!before.isFile) {
+      const refused = refusedEntry(file.fileName, before.isSymlink);
+      throw new PlutusError(refused.reason, { code: "not_a_file", hint: refused.hint });
+    }
+    // A file Plutus copied in (its checksum known) is whole; any other may be growing.
+    if (file.sha256 === undefined) before = await waitUntilQuiet(context, file, before);
     checksum = file.sha256 ?? await sha256File(file.path);
   } catch (error) {
     result.status = "failed";
-    result.error = `cannot read ${file.fileName}: ${errorMessage(error)}`;
-    result.hint = "Check that the file is still in inbox/ and readable.";
-    log.error(result.error);
+    if (error instanceof PlutusError) {
+      result.error = error.message;
+      result.hint = error.hint;
+    } else {
+      result.error = `cannot read ${file.fileName}: ${errorMessage(error)}`;
+      result.hint = "Check that the file is still in inbox/ and readable.";
+    }
+    log.error(`${result.error} (${result.hint})`);
+    if (!context.dryRun) {
+      // recorded, so that the history shows it and plutus rerun can try it again
+      result.id = store.startStep(context.runId, file.source, file.fileName, null);
+      store.finishStep(result.id, stepOutcome(result));
+    }
     return finish();
   }
 
@@ -48,7 +77,12 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
     log.info(result.error);
     if (!context.dryRun) {
       result.id = store.startStep(context.runId, file.source, file.fileName, checksum);
-      await moveToArchive(context, file, result);
+      const problem = await moveToArchive(context, file, result);
+      if (problem) {
+        result.status = "failed";
+        result.error = `already loaded, but ${problem}`;
+        result.hint = ARCHIVE_HINT;
+      }
       store.finishStep(result.id, stepOutcome(result));
     }
     return finish();
@@ -59,7 +93,9 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
   }
   context.onStarted(result.id);
   log.info(
-    `started (${formatBytes(size)}, sha256 ${checksum.slice(0, 12)}…) into table ${table.name}`,
+    `started (${formatBytes(before.size)}, sha256 ${
+      checksum.slice(0, 12)
+    }…) into table ${table.name}`,
   );
   const plan: FilePlan = {
     source: file.source,
@@ -71,41 +107,129 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
     sheet: source.sheet,
     skipLines: source.skip_lines,
     stopAt: source.stop_at,
+    timeZone: project.config.timezone,
   };
   const committed = await loadStep(context, {
     source: file.source,
     table,
     kind: "file",
-    messages: () => prepareRows(plan, size),
+    messages: () => prepareRows(plan, before.size),
     rejectLimit: source.reject_limit ?? project.config.reject_limit,
     emptyNote: "the file has a header but no data rows",
+    beforeCommit: () => assertUnchanged(file, before, checksum),
     started,
   }, result);
-  if (committed && !context.dryRun) await moveToArchive(context, file, result);
+  if (committed && !context.dryRun) {
+    const problem = await moveToArchive(context, file, result);
+    if (problem) {
+      // The rows are committed (and the step that loaded them stays "succeeded", so the
+      // file is never loaded twice); the move gets a failed step of its own, which makes
+      // the run fail and plutus rerun try the move again.
+      result.status = "failed";
+      result.error = `loaded, but ${problem}`;
+      result.hint = ARCHIVE_HINT;
+      const id = store.startStep(context.runId, file.source, file.fileName, checksum);
+      store.finishStep(id, {
+        ...stepOutcome(result),
+        rows_read: 0,
+        rows_inserted: 0,
+        rows_updated: 0,
+        rows_duplicate: 0,
+        rows_rejected: 0,
+        top_reasons: "[]",
+      });
+    }
+  }
   if (committed && context.dryRun) context.dryLoaded.set(checksum, file.fileName);
   return finish();
 }
 
+const ARCHIVE_HINT =
+  "The rows are in the database; only the move failed. Make archive/ writable (and check the disk has space), then run plutus rerun: the file is not loaded twice.";
+
+/**
+ * Waits until `file` has been left alone for the settle time: a file modified a moment
+ * ago is watched that long, and refused when its size or modification time changed.
+ */
+async function waitUntilQuiet(
+  context: StepContext,
+  file: PlannedFile,
+  info: Deno.FileInfo,
+): Promise<Deno.FileInfo> {
+  const age = Date.now() - (info.mtime?.getTime() ?? 0);
+  if (age >= context.settleMs) return info;
+  // a modification time in the future (a clock that differs) counts as "just now"
+  await context.settleWait(age < 0 ? context.settleMs : context.settleMs - age);
+  const now = await Deno.stat(file.path);
+  const change = changeBetween(info, now);
+  if (change) throw stillWritten(file.fileName, `it changed a moment ago: ${change}`);
+  return now;
+}
+
+/**
+ * The last check before the commit: the file must be exactly what was fingerprinted
+ * before it was read — same size, same modification time, same SHA-256. A file that
+ * grew meanwhile was read half; nothing of it is loaded.
+ */
+async function assertUnchanged(
+  file: PlannedFile,
+  before: Deno.FileInfo,
+  checksum: string,
+): Promise<void> {
+  let after: Deno.FileInfo;
+  try {
+    after = await Deno.stat(file.path);
+  } catch (error) {
+    throw new PlutusError(
+      `${file.fileName} was moved or deleted while it was read: ${errorMessage(error)}`,
+      {
+        code: "file_changed",
+        hint: "Nothing was loaded from it. Put the file back into inbox/ and run again.",
+        cause: error,
+      },
+    );
+  }
+  const change = changeBetween(before, after) ??
+    (await sha256File(file.path) !== checksum ? "its content is different" : undefined);
+  if (change) throw stillWritten(file.fileName, `it changed while it was read: ${change}`);
+}
+
+/** How two looks at one file differ, or undefined when they agree. */
+function changeBetween(before: Deno.FileInfo, after: Deno.FileInfo): string | undefined {
+  if (after.size !== before.size) {
+    return `its size went from ${formatBytes(before.size)} to ${formatBytes(after.size)}`;
+  }
+  if (after.mtime?.getTime() !== before.mtime?.getTime()) return "it was written to";
+  return undefined;
+}
+
+function stillWritten(fileName: string, detail: string): PlutusError {
+  return new PlutusError(
+    `${fileName} is still being written (${detail}) — run again when the download has finished`,
+    {
+      code: "file_changing",
+      hint:
+        "Nothing was loaded from it; it stays in inbox/. When the program writing it is done, run plutus rerun (or plutus run).",
+    },
+  );
+}
+
+/**
+ * Moves a loaded file to archive/. Returns what went wrong, or undefined when it moved.
+ */
 async function moveToArchive(
   context: StepContext,
   file: PlannedFile,
   result: StepResult,
-): Promise<void> {
+): Promise<string | undefined> {
   try {
     result.archivedTo = await archiveFile(file.path, context.project.paths.archive, context.day);
     context.store.setArchivedTo(result.id, result.archivedTo);
     context.log.info(`moved to ${result.archivedTo}`);
+    return undefined;
   } catch (error) {
-    // The rows are committed; the file only stays in inbox/, where its checksum makes the
-    // next run skip it.
-    const message = `loaded, but could not be moved to archive/: ${errorMessage(error)}`;
-    result.notes.push(message);
-    context.log.warn(message);
+    const message = `could not be moved to archive/: ${errorMessage(error)}`;
+    context.log.error(`${message} (${ARCHIVE_HINT})`);
+    return message;
   }
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1 << 20) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1 << 20)).toFixed(1)} MB`;
 }

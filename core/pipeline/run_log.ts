@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { PlutusError } from "../../config/errors.ts";
 import type { SecretMask } from "../../config/env.ts";
+import { escapeControls } from "../control_text.ts";
 
 type Level = "INFO" | "WARN" | "ERROR" | "REJECT";
 
@@ -134,8 +135,9 @@ export class RunLog implements RunLogger {
 
   #write(level: Level, message: string, isError = false, prefixed = true): void {
     const prefix = prefixed ? this.#prefix : "";
+    // one line per event: a line break or an ESC in a file name or a value is escaped
     const line = this.#mask.mask(
-      `${localStamp(new Date())} ${level.padEnd(6)} ${prefix}${message}\n`,
+      `${localStamp(new Date())} ${level.padEnd(6)} ${escapeControls(prefix + message, "\t")}\n`,
     );
     this.#runBuffer += line;
     if (isError) this.#errorBuffer += line.replace(/^(\S+ \S+) /, `$1 ${this.#runLabel()} `);

@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import { RunLockedError } from "../../config/errors.ts";
 import type { RunListener, RunResult, StepResult } from "../events.ts";
-import { listInbox, removeStaleParts } from "../inbox.ts";
+import { matchesFiles, type RefusedEntry, removeStaleParts, scanInbox } from "../inbox.ts";
 import type { Project } from "../project.ts";
 import { readRunHistory } from "../store/run_history.ts";
 import { SqliteStore } from "../store/sqlite_store.ts";
@@ -16,9 +16,10 @@ import { nowIso } from "../store/sql.ts";
 import { explainIoError } from "../io_errors.ts";
 import { readLockHolder, tryRunLock } from "../run_lock.ts";
 import { type FileRequest, planFiles } from "./plan_files.ts";
-import { runFileStep } from "./run_file_step.ts";
+import { runFileStep, SETTLE_MS } from "./run_file_step.ts";
 import { runApiStep } from "./run_api_step.ts";
-import type { StepContext } from "./load_step.ts";
+import { brokenApiNames, runBrokenSourceStep } from "./broken_source_step.ts";
+import { type StepContext, stepOutcome } from "./load_step.ts";
 import { localStamp, NullLog, RunLog, type RunLogger } from "./run_log.ts";
 
 /** What to run and how. */
@@ -39,6 +40,10 @@ export interface RunOptions {
   apis?: string[];
   /** Ignore API sources' incremental state this once. */
   full?: boolean;
+  /** How long a waiting file must have been left alone before it is read; SETTLE_MS. */
+  settleMs?: number;
+  /** How the run waits for that (tests drive a writer here instead of a clock). */
+  settleWait?: (ms: number) => Promise<void>;
   onEvent?: RunListener;
 }
 
@@ -71,17 +76,37 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
         `run ${id} was interrupted (its process stopped); its unfinished step loaded nothing`,
       );
     }
-    const requests = options.files ??
-      (await listInbox(project.paths.inbox)).map((name) => ({ name }));
+    const scanned = options.files ? undefined : await scanInbox(project.paths.inbox);
+    const requests = options.files ?? scanned!.files.map((name) => ({ name }));
     const { planned, unplanned } = planFiles(project, requests, options.sources);
+    const refused = (scanned?.refused ?? []).filter((entry) =>
+      wantedBy(project, entry, options.sources)
+    );
     const apis = options.apis ??
       (options.files
         ? []
-        : apiSourceNames(project).filter((name) =>
+        : [...apiSourceNames(project), ...brokenApiNames(project)].filter((name) =>
           !options.sources || options.sources.includes(name)
         ));
+    // a broken source that has no step in this run is still said, once, with its fix
+    for (const [name, broken] of project.brokenSources) {
+      if (options.files || (options.sources && !options.sources.includes(name))) continue;
+      if (apis.includes(name) || planned.some((file) => file.source === name)) continue;
+      warnings.push(
+        project.secrets.mask(
+          `source ${name} cannot run as configured: ${
+            broken.error.message.split("\n").join("; ")
+          }. ${broken.error.hint ?? ""}`.trimEnd(),
+        ),
+      );
+    }
     if (!dryRun) {
-      runId = store.startRun(options.trigger, options.command, options.rerunOf);
+      runId = store.startRun(
+        options.trigger,
+        options.command,
+        options.rerunOf,
+        options.full ? "full" : undefined,
+      );
       try {
         log = RunLog.open(project.paths.logs, runId, startedAt, project.secrets);
       } catch (error) {
@@ -94,6 +119,17 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
         dryRun ? " (dry run)" : ""
       }`,
     );
+    log.info(`datetimes without an offset are read in time zone ${project.config.timezone}`);
+    if (!dryRun) {
+      const converted = store.convertDatetimes(project.tables.values(), project.config.timezone);
+      if (converted.length > 0) {
+        warnings.push(
+          `converted datetimes stored by an earlier version to UTC (once; see docs/upgrading.md): ${
+            converted.map((c) => `${c.table}.${c.column} ${c.values}`).join(", ")
+          }`,
+        );
+      }
+    }
     for (const warning of warnings) log.warn(warning);
     emit({
       type: "run_started",
@@ -122,24 +158,41 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
           hint: file.hint,
           archived_to: null,
           top_reasons: "[]",
-          warnings: null,
         });
       }
       log.warn(`${file.reason}. ${file.hint}`);
       emit({ type: "warning", runId, message: `${file.reason}. ${file.hint}` });
       steps.push(step);
     }
+    for (const entry of refused) {
+      const step = unplannedStep(entry.name, entry.reason, entry.hint);
+      step.status = "failed";
+      if (!dryRun) {
+        step.id = store.startStep(runId, "", entry.name, null);
+        store.finishStep(step.id, stepOutcome(step));
+      }
+      log.error(`${entry.reason}. ${entry.hint}`);
+      steps.push(step);
+    }
     // API sources first (they pull), then the files waiting in inbox/.
+    // A source set aside for its own configuration problem fails its step; the rest run.
+    const broken = project.brokenSources;
     const work = [
       ...apis.map((name) => ({
         source: name,
         input: maskedUrl(project, name),
-        run: (c: StepContext) => runApiStep(c, name),
+        run: (c: StepContext) =>
+          broken.has(name)
+            ? Promise.resolve(runBrokenSourceStep(c, name, maskedUrl(project, name)))
+            : runApiStep(c, name),
       })),
       ...planned.map((file) => ({
         source: file.source,
         input: file.fileName,
-        run: (c: StepContext) => runFileStep(c, file),
+        run: (c: StepContext) =>
+          broken.has(file.source)
+            ? Promise.resolve(runBrokenSourceStep(c, file.source, file.fileName))
+            : runFileStep(c, file),
       })),
     ];
     if (dryRun) store.beginDryRun();
@@ -155,6 +208,8 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
         dryLoaded,
         force: options.force === true,
         full: options.full === true,
+        settleMs: options.settleMs ?? settleFromEnv(),
+        settleWait: options.settleWait ?? ((ms) => new Promise((done) => setTimeout(done, ms))),
         onStarted: (stepId) =>
           emit({
             type: "step_started",
@@ -231,6 +286,23 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
   }
 }
 
+/** Whether a refused inbox entry concerns the sources asked for (all, when none was). */
+function wantedBy(project: Project, entry: RefusedEntry, only?: readonly string[]): boolean {
+  if (!only) return true;
+  return only.some((name) => {
+    const source = project.config.sources[name];
+    return source?.kind === "file" && matchesFiles(entry.name, source.files);
+  });
+}
+
+/** SETTLE_MS, or PLUTUS_SETTLE_MS when set (tests that write files and run at once). */
+function settleFromEnv(): number {
+  const value = Number(Deno.env.get("PLUTUS_SETTLE_MS"));
+  return Number.isFinite(value) && value >= 0 && Deno.env.get("PLUTUS_SETTLE_MS") !== ""
+    ? value
+    : SETTLE_MS;
+}
+
 /** The names of the project's API sources. */
 export function apiSourceNames(project: Project): string[] {
   return Object.entries(project.config.sources).filter(([, source]) => source.kind === "api").map((
@@ -239,8 +311,9 @@ export function apiSourceNames(project: Project): string[] {
 }
 
 function maskedUrl(project: Project, name: string): string {
-  const source = project.config.sources[name]!;
-  return source.kind === "api" ? project.secrets.mask(source.url) : name;
+  const source = project.config.sources[name];
+  const url = source?.kind === "api" ? source.url : project.brokenSources.get(name)?.url;
+  return url ? project.secrets.maskUrl(url) : name;
 }
 
 function unplannedStep(input: string, error: string, hint: string): StepResult {

@@ -26,6 +26,8 @@ export type SqlValue = string | number | bigint | Uint8Array | null;
 /** An open query: its column names, and its rows page by page. */
 export interface QueryCursor {
   columns: string[];
+  /** Each column's table and column of origin (both null for an expression). */
+  origins: { table: string | null; column: string | null }[];
   pages(): Generator<SqlValue[][]>;
   close(): void;
 }
@@ -36,7 +38,19 @@ const PAGE_ROWS = 20_000;
 interface ArrayStatement {
   all(...params: (string | number)[]): SqlValue[][];
   iterate(...params: (string | number)[]): IterableIterator<SqlValue[]>;
-  columns(): { name: string }[];
+  columns(): {
+    name: string;
+    table: string | null;
+    column: string | null;
+    database: string | null;
+  }[];
+}
+
+/** Where each result column comes from; only this database's tables count. */
+function originsOf(statement: ArrayStatement): QueryCursor["origins"] {
+  return statement.columns().map(({ table, column, database }) =>
+    database === "main" ? { table, column } : { table: null, column: null }
+  );
 }
 
 function prepareArrays(db: DatabaseSync, sql: string): ArrayStatement {
@@ -60,6 +74,7 @@ export function openQuery(
     const text = withoutTerminator(sql);
     const statement = prepareArrays(db, text);
     const columns = statement.columns().map((column) => column.name);
+    const origins = originsOf(statement);
     if (columns.length === 0) {
       throw new UsageError(
         "the statement returns no rows: only queries (SELECT, WITH …) can run here",
@@ -74,6 +89,7 @@ export function openQuery(
     if (/^\s*pragma\b/i.test(text)) {
       return {
         columns,
+        origins,
         pages: () => inSnapshot(db, sql, () => [statement.all()]),
         close: () => db.close(),
       };
@@ -86,6 +102,7 @@ export function openQuery(
     );
     return {
       columns,
+      origins,
       pages: () =>
         inSnapshot(db, sql, function* () {
           let rows: SqlValue[][] = [];
@@ -131,6 +148,7 @@ export function openTableScan(
     let last = Number.MIN_SAFE_INTEGER;
     return {
       columns,
+      origins: columns.map((column) => ({ table, column })),
       pages: () =>
         inSnapshot(db, table, function* () {
           while (true) {

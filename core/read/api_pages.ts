@@ -41,6 +41,21 @@ export function authHeaders(source: ApiSource): Record<string, string> {
   return headers;
 }
 
+/**
+ * Where and how a source's requests carry its key: its headers, the one origin they may
+ * go to (its url's), and a query key to set on every page, next links included.
+ */
+export function requestAuth(
+  source: ApiSource,
+): { headers: Record<string, string>; origin: string; query?: { name: string; value: string } } {
+  const auth = source.auth;
+  return {
+    headers: authHeaders(source),
+    origin: new URL(source.url).origin,
+    query: auth?.type === "query" ? { name: auth.name, value: auth.value } : undefined,
+  };
+}
+
 /** The secret parts of a source's auth, to add to the mask. */
 export function authSecrets(auth: AuthConfig | undefined): string[] {
   if (!auth) return [];
@@ -76,7 +91,7 @@ export async function* fetchPages(
           } twice (page ${number}): it would never end`,
           {
             code: "api_loop",
-            location: mask.mask(request),
+            location: mask.maskUrl(request),
             hint: `Check paginate under sources.${name} in plutus.yaml.`,
           },
         );
@@ -87,7 +102,7 @@ export async function* fetchPages(
           `source ${name}: more than max_pages (${source.max_pages}) pages; nothing was loaded`,
           {
             code: "api_max_pages",
-            location: mask.mask(request),
+            location: mask.maskUrl(request),
             hint:
               `Raise max_pages under sources.${name} if the API really has this many, or narrow params.`,
           },
@@ -217,10 +232,10 @@ function recordsOf(
   throw new SourceError(
     `source ${name}: ${where} is ${
       records === undefined ? "missing" : `not a list of records (it is ${describe(records)})`
-    }: GET ${mask.mask(url)}`,
+    }: GET ${mask.maskUrl(url)}`,
     {
       code: "api_records",
-      location: mask.mask(url),
+      location: mask.maskUrl(url),
       hint: keys.length > 0
         ? `Set records under sources.${name} to the path of the list; the response's top-level keys are: ${
           keys.join(", ")

@@ -86,6 +86,7 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
     newline,
     quoteChar: options.quote ?? '"',
   });
+  const quoteCode = (options.quote ?? '"').charCodeAt(0);
   const parse = (input: string, last: boolean) => parser.parse(input, 0, !last) as ParseResult;
 
   const afterSkip = sampleText.slice(layout.headerOffset);
@@ -133,7 +134,7 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
           carry += decode(bytes, !done, line);
         }
         if (done) carry += decode(new Uint8Array(), false, line);
-        const input = carry;
+        const input = layout.newline === "\r\n" ? splitLoneCr(carry, quoteCode, done) : carry;
         const result = parse(input, done);
         carry = done ? "" : input.slice(result.meta.cursor);
         if (carry.length > MAX_ROW_CHARS) throw unclosedQuote(fileName, line);
@@ -221,6 +222,31 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
       }
     },
   } satisfies TableReader;
+}
+
+/**
+ * In a CRLF file, a CR alone outside quotes is a line break that lost its LF (files joined
+ * by hand, a broken export): it becomes an LF, so that the two rows it separates stay two
+ * rows, as a text editor shows them. A CR inside a quoted value is data and stays. The
+ * text keeps its length, so offsets into it hold. `text` starts at a row's start; a CR at
+ * its end waits for the next chunk (its LF may be there) unless `final`.
+ */
+function splitLoneCr(text: string, quote: number, final: boolean): string {
+  if (!/\r(?!\n)/.test(text)) return text;
+  let out = "";
+  let from = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === quote) quoted = !quoted; // "" inside a value flips twice
+    else if (
+      code === 13 && !quoted && text.charCodeAt(i + 1) !== 10 && (i + 1 < text.length || final)
+    ) {
+      out += `${text.slice(from, i)}\n`;
+      from = i + 1;
+    }
+  }
+  return out + text.slice(from);
 }
 
 /** The CR of a CRLF line end, left on the row's last value by splitting at LF. */

@@ -197,3 +197,22 @@ Deno.test("openCsv() reads a header-only file as no rows", async () => {
   const { rows, reader } = await read("a,b,c\n");
   assert.deepEqual([rows, reader.header], [[], ["a", "b", "c"]]);
 });
+
+Deno.test("openCsv() reads a lone CR outside quotes in a CRLF file as a line break; inside quotes it is data", async () => {
+  const { rows, lines, broken } = await read(
+    'email,name\r\na@x.com,Ann\rb@x.com,Bob\r\n"c@x.com","Cy\rSecond"\r\nd@x.com,Dan\r\n',
+  );
+  assert.deepEqual(rows, [
+    ["a@x.com", "Ann"],
+    ["b@x.com", "Bob"],
+    ["c@x.com", "Cy\rSecond"],
+    ["d@x.com", "Dan"],
+  ]);
+  assert.deepEqual(broken, []);
+  assert.equal(lines[1], 3, "the row after the lone CR starts on the next line");
+  // a CRLF cut between two chunks is still one line end, not a lone CR
+  const many = "v,1\r\n".repeat(40_000);
+  const chunked = await read(`a,b\r\n${many}`);
+  assert.equal(chunked.rows.length, 40_000);
+  assert.deepEqual(chunked.broken, []);
+});

@@ -25,6 +25,7 @@ export async function openTableFile(
   fileName: string,
   options: TableReadOptions = {},
 ): Promise<TableReader> {
+  await assertRegularFile(path, fileName);
   const kind = await detectKind(path, fileName);
   switch (kind) {
     case "xlsx":
@@ -37,6 +38,25 @@ export async function openTableFile(
     default:
       return openCsv(path, fileName, options);
   }
+}
+
+/**
+ * Refuses a path that is not a regular file before it is opened: opening a named pipe
+ * blocks until something writes to it, and a device never ends.
+ */
+export async function assertRegularFile(path: string, shownAs: string): Promise<void> {
+  const info = await Deno.stat(path);
+  if (info.isFile) return;
+  throw new SourceError(
+    `${shownAs} is ${
+      info.isDirectory ? "a folder" : "not a regular file (a named pipe, socket or device)"
+    }: Plutus reads only files`,
+    {
+      code: "not_a_file",
+      location: shownAs,
+      hint: "Give the path of a CSV or spreadsheet file saved on disk.",
+    },
+  );
 }
 
 /** Decides the reader from the file's signature, then its extension. */

@@ -6,7 +6,7 @@
  * @module
  */
 import { SourceError } from "../../config/errors.ts";
-import type { Cell } from "../transform/cell.ts";
+import { type Cell, PercentCell } from "../transform/cell.ts";
 import type { ReadInfo, ReadOptions, RowBatch, StopInfo, TableReader } from "./table_reader.ts";
 
 /** One row of a sheet as read: its number and its cells by column (A = 0). */
@@ -151,6 +151,7 @@ function trimEnd(header: string[]): string[] {
 /** A cell as text, for headers and stop_at. */
 export function cellText(cell: Cell): string {
   if (cell === null) return "";
+  if (cell instanceof PercentCell) return cell.shown(); // 1.23%, as the sheet shows it
   if (cell instanceof Date) {
     // as a sheet shows it: the date, and the time when there is one
     return cell.toISOString().replace(/T00:00:00\.000Z$/, "").replace(

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { SourceError } from "../../config/errors.ts";
 import { openTableFile, type TableReadOptions } from "./open_table.ts";
 import { entryStream, readZipDirectory } from "./zip_archive.ts";
+import { isPercentFormat } from "./xlsx_parts.ts";
 import { zipOf } from "../../tests/zip_fixture.ts";
 
 const OFFICE = fileURLToPath(new URL("../../tests/fixtures/office/", import.meta.url));
@@ -147,4 +148,12 @@ Deno.test("an entry that inflates past the limit is refused (zip bomb)", async (
   assert.ok(error instanceof SourceError);
   assert.match(error.message, /bomb\.zip inflates to more than 4 MB: it is not a normal workbook/);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a number format shows a percentage when a % stands outside quotes", () => {
+  assert.ok(isPercentFormat("0.00%"));
+  assert.ok(isPercentFormat("#,##0%;[Red]-#,##0%"));
+  assert.ok(!isPercentFormat('0.00" %"'));
+  assert.ok(!isPercentFormat("0.00\\%"));
+  assert.ok(!isPercentFormat("#,##0.00"));
 });

@@ -7,7 +7,7 @@
  * @module
  */
 import { SourceError } from "../../config/errors.ts";
-import type { Cell } from "../transform/cell.ts";
+import { type Cell, PercentCell } from "../transform/cell.ts";
 import { type SheetRow, sheetTableReader } from "./sheet_reader.ts";
 import type { TableReader } from "./table_reader.ts";
 import { chooseSheet, type SheetReadOptions } from "./xlsx_reader.ts";
@@ -41,10 +41,11 @@ export async function openWorkbook(
     hidden: (workbook.Workbook?.Sheets?.[i]?.Hidden ?? 0) !== 0,
   }));
   const sheet = chooseSheet(sheets, options.sheet, fileName);
-  const data =
-    (workbook.Sheets[sheet.name] as { "!data"?: ({ t: string; v: unknown } | undefined)[][] })[
-      "!data"
-    ] ?? [];
+  const data = (workbook.Sheets[sheet.name] as {
+    "!data"?: ({ t: string; v: unknown; w?: string } | undefined)[][];
+  })[
+    "!data"
+  ] ?? [];
   async function* rows(): AsyncGenerator<SheetRow> {
     for (let r = 0; r < data.length; r++) {
       const row = data[r];
@@ -64,9 +65,12 @@ export async function openWorkbook(
   );
 }
 
-function cellOf(cell: { t: string; v: unknown } | undefined): Cell {
+function cellOf(cell: { t: string; v: unknown; w?: string } | undefined): Cell {
   if (!cell || cell.v === undefined || cell.t === "z") return null;
   if (cell.v instanceof Date) return cell.v;
+  // A number shown as a percentage holds the fraction (1.23% is 0.0123). SheetJS keeps the
+  // shown text for every format it reads (.ods gives no format code), so that tells.
+  if (typeof cell.v === "number" && cell.w?.trimEnd().endsWith("%")) return new PercentCell(cell.v);
   if (typeof cell.v === "number" || typeof cell.v === "boolean" || typeof cell.v === "string") {
     return cell.v;
   }

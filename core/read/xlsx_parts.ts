@@ -96,6 +96,25 @@ const DATE_FORMAT_IDS = new Set([
 
 /** For each cell style (the `s` of a cell), whether it formats numbers as dates. */
 export function readDateStyles(stylesXml: string): boolean[] {
+  return styleFormats(stylesXml).map(({ id, code }) =>
+    DATE_FORMAT_IDS.has(id) || (code !== undefined && isDateFormat(code))
+  );
+}
+
+/** For each cell style (the `s` of a cell), whether it shows numbers as percentages. */
+export function readPercentStyles(stylesXml: string): boolean[] {
+  return styleFormats(stylesXml).map(({ id, code }) =>
+    id === 9 || id === 10 || (code !== undefined && isPercentFormat(code))
+  );
+}
+
+/** Whether a number format code shows a percentage: a % outside quotes, in its first part. */
+export function isPercentFormat(code: string): boolean {
+  return code.replace(/"[^"]*"/g, "").replace(/\\./g, "").split(";")[0]!.includes("%");
+}
+
+/** Each cell style's number format: its id, and its code when the workbook defines it. */
+function styleFormats(stylesXml: string): { id: number; code?: string }[] {
   const custom = new Map<number, string>();
   for (const format of tags(stylesXml, "numFmt")) {
     custom.set(
@@ -108,9 +127,7 @@ export function readDateStyles(stylesXml: string): boolean[] {
   if (start === -1 || end === -1) return [];
   return tags(stylesXml.slice(start, end), "xf").map((xf) => {
     const id = Number(attribute(xf, "numFmtId") ?? 0);
-    if (DATE_FORMAT_IDS.has(id)) return true;
-    const code = custom.get(id);
-    return code !== undefined && isDateFormat(code);
+    return { id, code: custom.get(id) };
   });
 }
 

@@ -1,12 +1,13 @@
 /**
  * Streams the rows of an .xlsx (or .xlsm) worksheet: the sheet's XML is inflated and
  * scanned as it arrives, so a 100,000-row sheet never sits whole in memory. Numbers stay
- * numbers, cells formatted as dates become dates, formulas give their last computed value.
+ * numbers, cells formatted as dates become dates, cells formatted as percentages say so
+ * (PercentCell), formulas give their last computed value.
  *
  * @module
  */
 import { SourceError } from "../../config/errors.ts";
-import type { Cell } from "../transform/cell.ts";
+import { type Cell, PercentCell } from "../transform/cell.ts";
 import { type SheetRow, sheetTableReader } from "./sheet_reader.ts";
 import type { ReadOptions, TableReader } from "./table_reader.ts";
 import {
@@ -14,6 +15,7 @@ import {
   decodeXml,
   itemText,
   readDateStyles,
+  readPercentStyles,
   readSharedStrings,
   readWorkbook,
 } from "./xlsx_parts.ts";
@@ -64,10 +66,12 @@ export async function openXlsx(
     const sheetEntry = part(sheet.path);
     if (!sheetEntry) throw missingPart(fileName, sheet.path);
     const strings = readSharedStrings(await textOf(file, part("xl/sharedStrings.xml"), fileName));
-    const dateStyles = readDateStyles(await textOf(file, part("xl/styles.xml"), fileName));
+    const styles = await textOf(file, part("xl/styles.xml"), fileName);
+    const dateStyles = readDateStyles(styles);
+    const percentStyles = readPercentStyles(styles);
     const rows = scanRows(
       await entryStream(file, sheetEntry, fileName),
-      { strings, dateStyles, date1904 },
+      { strings, dateStyles, percentStyles, date1904 },
       fileName,
       sheetEntry,
     );
@@ -121,6 +125,7 @@ export function chooseSheet<T extends { name: string; hidden?: boolean }>(
 interface CellContext {
   strings: string[];
   dateStyles: boolean[];
+  percentStyles: boolean[];
   date1904: boolean;
 }
 
@@ -243,6 +248,10 @@ function cellValue(tag: string, inner: string, context: CellContext): Cell {
       const style = attribute(tag, "s");
       if (style !== undefined && context.dateStyles[Number(style)] && Number.isFinite(number)) {
         return serialToDate(number, context.date1904);
+      }
+      // 1.23% is stored as 0.0123: say so, or parse_percent would divide it again
+      if (style !== undefined && context.percentStyles[Number(style)] && Number.isFinite(number)) {
+        return new PercentCell(number);
       }
       return number;
     }

@@ -68,10 +68,44 @@ export class RunHistory {
       | undefined;
   }
 
+  /** The newest step that read an input of this name (a file name in inbox/), if any. */
+  lastStepOf(input: string): StepRecord | undefined {
+    return this.#db.prepare(
+      "SELECT * FROM _plutus_steps WHERE input = ? ORDER BY id DESC LIMIT 1",
+    ).get(input) as StepRecord | undefined;
+  }
+
   steps(runId: number): StepRecord[] {
     return this.#db.prepare("SELECT * FROM _plutus_steps WHERE run_id = ? ORDER BY id").all(
       runId,
     ) as unknown as StepRecord[];
+  }
+
+  /**
+   * The first step after `afterStepId` that loaded the file `input` (or found its content
+   * loaded already), or, with `source`, that succeeded for that API source.
+   */
+  laterLoad(
+    afterStepId: number,
+    match: { input: string } | { source: string },
+  ): StepRecord | undefined {
+    return "source" in match
+      ? this.#db.prepare(
+        "SELECT * FROM _plutus_steps WHERE id > ? AND source = ? AND status = 'succeeded' ORDER BY id LIMIT 1",
+      ).get(afterStepId, match.source) as StepRecord | undefined
+      : this.#db.prepare(
+        `SELECT * FROM _plutus_steps WHERE id > ? AND input = ?
+           AND (status = 'succeeded' OR (status = 'skipped' AND archived_to IS NOT NULL))
+         ORDER BY id LIMIT 1`,
+      ).get(afterStepId, match.input) as StepRecord | undefined;
+  }
+
+  /** The newest step that read the file `input`, or (with `source`) of that source. */
+  lastStep(match: { input: string } | { source: string }): StepRecord | undefined {
+    const [column, value] = "source" in match ? ["source", match.source] : ["input", match.input];
+    return this.#db.prepare(
+      `SELECT * FROM _plutus_steps WHERE ${column} = ? AND status <> 'running' ORDER BY id DESC LIMIT 1`,
+    ).get(value) as StepRecord | undefined;
   }
 
   /** Rejects of a run (or of one step), in file order. */

@@ -12,6 +12,7 @@ import type { TableSchema } from "../../schema/table_schema.ts";
 import { ident, nowIso } from "./sql.ts";
 import { applyTableChanges, planTableChanges, type TableChanges } from "./table_sync.ts";
 import { type LoadStamp, TableLoader } from "./table_loader.ts";
+import { convertStoredDatetimes, type DatetimeConversion } from "./datetime_migration.ts";
 
 /** The state of a run or a step. */
 export type Status = "running" | "succeeded" | "failed" | "skipped" | "interrupted";
@@ -25,6 +26,11 @@ export interface RunRecord {
   trigger: string;
   command: string | null;
   rerun_of: number | null;
+  /**
+   * "full" for a run that ignored API sources' incremental state (run --full), so that its
+   * rerun does the same; null for an ordinary run (and runs of earlier versions).
+   */
+  mode: string | null;
 }
 
 /** A row of _plutus_steps. */
@@ -50,7 +56,7 @@ export interface StepRecord {
    */
   top_reasons: string | null;
   /** Warnings about a step that succeeded (string[] as JSON), or null. */
-  warnings: string | null;
+  warnings?: string | null;
   started_at: string;
   finished_at: string | null;
 }
@@ -93,7 +99,8 @@ CREATE TABLE IF NOT EXISTS _plutus_runs (
   trigger TEXT NOT NULL,
   command TEXT,
   pid INTEGER,
-  rerun_of INTEGER
+  rerun_of INTEGER,
+  mode TEXT
 ) STRICT;
 CREATE TABLE IF NOT EXISTS _plutus_steps (
   id INTEGER PRIMARY KEY,
@@ -118,6 +125,9 @@ CREATE TABLE IF NOT EXISTS _plutus_steps (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS _plutus_steps_run ON _plutus_steps (run_id);
 CREATE INDEX IF NOT EXISTS _plutus_steps_checksum ON _plutus_steps (checksum);
+-- what is wrong now: the last step of each waiting file and of each source
+CREATE INDEX IF NOT EXISTS _plutus_steps_input ON _plutus_steps (input);
+CREATE INDEX IF NOT EXISTS _plutus_steps_source ON _plutus_steps (source);
 CREATE TABLE IF NOT EXISTS _plutus_rejects (
   id INTEGER PRIMARY KEY,
   run_id INTEGER NOT NULL,
@@ -148,6 +158,9 @@ function addColumnsOfLaterVersions(db: DatabaseSync): void {
     db.exec("ALTER TABLE _plutus_steps ADD COLUMN top_reasons TEXT");
   }
   if (!columns.includes("warnings")) db.exec("ALTER TABLE _plutus_steps ADD COLUMN warnings TEXT");
+  const runColumns = db.prepare("SELECT name FROM pragma_table_info('_plutus_runs')").all()
+    .map((row) => row.name);
+  if (!runColumns.includes("mode")) db.exec("ALTER TABLE _plutus_runs ADD COLUMN mode TEXT");
 }
 
 /** The project database, opened for writing by a run. */
@@ -197,11 +210,14 @@ export class SqliteStore {
 
   // ---- runs ------------------------------------------------------------------------
 
-  /** Records a new run as running; committed at once so a crash leaves a trace. */
-  startRun(trigger: string, command: string, rerunOf?: number): number {
+  /**
+   * Records a new run as running; committed at once so a crash leaves a trace. `mode` is
+   * "full" for a run that ignores incremental state.
+   */
+  startRun(trigger: string, command: string, rerunOf?: number, mode?: "full"): number {
     const result = this.db.prepare(
-      "INSERT INTO _plutus_runs (started_at, status, trigger, command, pid, rerun_of) VALUES (?, 'running', ?, ?, ?, ?)",
-    ).run(nowIso(), trigger, command, Deno.pid, rerunOf ?? null);
+      "INSERT INTO _plutus_runs (started_at, status, trigger, command, pid, rerun_of, mode) VALUES (?, 'running', ?, ?, ?, ?, ?)",
+    ).run(nowIso(), trigger, command, Deno.pid, rerunOf ?? null, mode ?? null);
     return Number(result.lastInsertRowid);
   }
 
@@ -265,7 +281,7 @@ export class SqliteStore {
       outcome.hint,
       outcome.archived_to,
       outcome.top_reasons,
-      outcome.warnings,
+      outcome.warnings ?? null,
       nowIso(),
       id,
     );
@@ -382,6 +398,14 @@ export class SqliteStore {
       "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%' ORDER BY name",
     ).all() as unknown as { name: string }[];
     return rows.map((row) => row.name);
+  }
+
+  /**
+   * Converts datetimes stored by earlier versions to UTC, once per database, in one
+   * transaction (datetime_migration.ts); returns what changed.
+   */
+  convertDatetimes(tables: Iterable<TableSchema>, timeZone: string): DatetimeConversion[] {
+    return convertStoredDatetimes(this.db, tables, timeZone);
   }
 
   /** Rows in a table. */

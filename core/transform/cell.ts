@@ -6,16 +6,58 @@
  */
 
 /** A cell value: text from CSV, typed values from spreadsheets and JSON, or nothing. */
-export type Cell = string | number | boolean | Date | null;
+export type Cell = string | number | boolean | Date | PercentCell | null;
+
+/**
+ * A number a spreadsheet formats as a percentage: the cell shows 1.23% and holds 0.0123.
+ * It is that number to every rule and type, except that parse_percent leaves it as it is
+ * instead of dividing by 100 again.
+ */
+export class PercentCell {
+  constructor(readonly fraction: number) {}
+
+  /** The number, as a plain number cell would show. */
+  toString(): string {
+    return String(this.fraction);
+  }
+
+  /** The number, in a reject's record. */
+  toJSON(): number {
+    return this.fraction;
+  }
+
+  /** As the spreadsheet shows it: 1.23%. */
+  shown(): string {
+    return `${Number((this.fraction * 100).toPrecision(15))}%`;
+  }
+}
+
+/**
+ * Cells that crossed to another thread lost their class (structured clone keeps plain
+ * data and Dates only): gives percentages theirs back.
+ */
+export function reviveCells(rows: Cell[][]): void {
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) {
+      const cell = row[i];
+      if (typeof cell === "object" && cell !== null && !(cell instanceof Date)) {
+        row[i] = new PercentCell((cell as { fraction: number }).fraction);
+      }
+    }
+  }
+}
 
 /** A value a rule or a type check refused, with the reason the analyst will read. */
 export class CellError {
   constructor(readonly reason: string) {}
 }
 
-/** Returns `value`, with empty or blank text turned into null (an empty cell is "no value"). */
-export function emptyToNull(value: Cell): Cell {
-  if (typeof value !== "string") return value;
+/**
+ * Returns `value`, with empty or blank text turned into null (an empty cell is "no value"),
+ * and a percentage cell as its number (what every rule but parse_percent sees).
+ */
+export function emptyToNull(value: Cell): Exclude<Cell, PercentCell> {
+  if (typeof value !== "string") return value instanceof PercentCell ? value.fraction : value;
   // Only text that starts with white space can be blank: skip trim() for the rest.
   if (value.length === 0) return null;
   const first = value.charCodeAt(0);
@@ -26,6 +68,7 @@ export function emptyToNull(value: Cell): Cell {
 export function showCell(value: unknown): string {
   if (value === null || value === undefined) return "(empty)";
   if (value instanceof Date) return value.toISOString();
+  if (value instanceof PercentCell) return value.shown();
   if (typeof value === "string") {
     const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
     return JSON.stringify(shown);

@@ -13,6 +13,7 @@ import type { CleanRuleSpec } from "../../config/clean_rule_model.ts";
 import type { ColumnMapping } from "../../config/plutus_config.ts";
 import type { TableSchema } from "../../schema/table_schema.ts";
 import type { Cell } from "./cell.ts";
+import { headerUnit, unitsDiffer } from "./header_unit.ts";
 
 /** Where one table column takes its value from. */
 export interface ColumnSource {
@@ -81,13 +82,27 @@ export function mapColumns(
     const explicit = written?.from !== undefined;
     const keyColumn = table.key?.includes(column) ?? false;
     if (explicit || schema.required || keyColumn) {
-      const guess = closestMatch(spellings[0]!, header.filter((h) => h !== ""));
+      // "Amount spent (EUR)" is no new spelling of "Amount spent (USD)": other money
+      const named = header.filter((h) => h !== "");
+      const sameUnit = named.filter((h) => !spellings.some((s) => unitsDiffer(s, h)));
+      const guess = closestMatch(spellings[0]!, sameUnit);
+      const otherUnit = guess ? undefined : closestMatch(spellings[0]!, named);
       problems.push(
         `no header ${spellings.map((s) => `"${s}"`).join(" or ")} for column ${column}` +
-          (guess ? ` (closest: "${guess}")` : ""),
+          (guess ? ` (closest: "${guess}")` : "") +
+          (otherUnit
+            ? ` ("${otherUnit}" counts in ${headerUnit(otherUnit)}, not ${
+              spellings.map(headerUnit).find(Boolean)
+            }: a different column, not a new spelling of it)`
+            : ""),
       );
+      const units = [headerUnit(otherUnit ?? ""), spellings.map(headerUnit).find(Boolean)];
       hints.push(
-        explicit
+        otherUnit
+          ? `the export now has ${column} in ${units[0]}: export it in ${units[1]} again, or ` +
+            `map ${column} from "${otherUnit}" only where the table may hold ${units[0]} ` +
+            `amounts (with a column that says the currency)`
+          : explicit
           ? `list the new spelling: ${column}: {from: [${
             [...spellings, guess ?? "New Header"].join(", ")
           }]}`

@@ -84,3 +84,36 @@ Deno.test("mapColumns() refuses a header that appears twice", () => {
   // an exact spelling wins over loose ones
   assert.equal(mapColumns(table, undefined, ["email", "Email"], context).columns[0]?.index, 0);
 });
+
+Deno.test("mapColumns() never proposes a header in another currency as a new spelling", () => {
+  const error = (() => {
+    try {
+      mapColumns(
+        table,
+        mappingOf("      spend: Amount spent (USD)\n"),
+        ["email", "Amount spent (EUR)", "Clicks"],
+        context,
+      );
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.ok(error instanceof SourceError);
+  assert.equal(
+    error.message,
+    'f.csv:3: no header "Amount spent (USD)" for column spend ("Amount spent (EUR)" counts in ' +
+      "EUR, not USD: a different column, not a new spelling of it). Headers found: email, " +
+      "Amount spent (EUR), Clicks",
+  );
+  assert.doesNotMatch(error.hint!, /from: \[Amount spent \(USD\), Amount spent \(EUR\)\]/);
+  assert.match(error.hint!, /the export now has spend in EUR: export it in USD again/);
+  // the same unit, or none named, is still a new spelling
+  assert.throws(
+    () =>
+      mapColumns(table, mappingOf("      spend: Amount spent (USD)\n"), [
+        "email",
+        "Amount spent ($)",
+      ], context),
+    (e: SourceError) => /from: \[Amount spent \(USD\), Amount spent \(\$\)\]/.test(e.hint!),
+  );
+});

@@ -7,10 +7,10 @@
 import { createHash } from "node:crypto";
 import type { CleanRuleSpec } from "../../config/clean_rule_model.ts";
 import type { ColumnSchema, TableSchema } from "../../schema/table_schema.ts";
-import { type Cell, CellError, emptyToNull } from "./cell.ts";
+import { type Cell, CellError, emptyToNull, PercentCell } from "./cell.ts";
 import { compileCleanRules } from "./clean/compile_rules.ts";
 import type { ColumnSource } from "./map_columns.ts";
-import { compileColumnValidator, type Stored } from "./validate_column.ts";
+import { compileColumnValidator, type Stored, type ValidatorOptions } from "./validate_column.ts";
 
 /** One thing wrong with a row. */
 export interface CellProblem {
@@ -34,9 +34,9 @@ interface CompiledColumn {
 function compileConvert(
   rules: readonly CleanRuleSpec[],
   column: ColumnSchema,
-  required: boolean,
+  options: ValidatorOptions,
 ): (value: Cell) => Stored | CellError {
-  const validate = compileColumnValidator(column, { required });
+  const validate = compileColumnValidator(column, options);
   const plainText = rules.length === 0 && column.type === "text" && column.values === undefined &&
     column.pattern === undefined && column.max_length === undefined;
   if (plainText) {
@@ -58,11 +58,13 @@ function compileConvert(
  * Compiles the table's columns into a function that writes a row's stored values into
  * `out` (at `offset`) and returns the problems found, or undefined when there are none.
  * For a table without a key it also writes the row hash that de-duplicates whole rows.
+ * Datetimes without an offset are read in `options.timeZone`.
  */
 export function compileRowPreparer(
   table: TableSchema,
   sources: readonly ColumnSource[],
   getterFor: (source: ColumnSource) => CellGetter,
+  options: { timeZone: string },
 ): {
   width: number;
   prepare: (row: unknown, out: Stored[], offset: number) => CellProblem[] | undefined;
@@ -76,7 +78,7 @@ export function compileRowPreparer(
       convert: compileConvert(
         [...source.clean, ...schema.clean],
         schema,
-        table.key?.includes(source.column) === true,
+        { required: table.key?.includes(source.column) === true, timeZone: options.timeZone },
       ),
     };
   });
@@ -89,7 +91,11 @@ export function compileRowPreparer(
       const raw = column.get(row);
       const stored = column.convert(raw);
       if (stored instanceof CellError) {
-        (problems ??= []).push({ column: column.name, value: rawText(raw), reason: stored.reason });
+        // a rule named like its column (phone: [phone]) would read "phone: phone: …"
+        const reason = stored.reason.startsWith(`${column.name}: `)
+          ? stored.reason.slice(column.name.length + 2)
+          : stored.reason;
+        (problems ??= []).push({ column: column.name, value: rawText(raw), reason });
       } else out[offset + i] = stored;
     }
     if (hashed && !problems) out[offset + columns.length] = rowHash(columns, out, offset);
@@ -102,6 +108,7 @@ export function compileRowPreparer(
 export function rawText(value: Cell): string | null {
   if (value === null) return null;
   if (value instanceof Date) return value.toISOString();
+  if (value instanceof PercentCell) return value.shown();
   return String(value);
 }
 
@@ -115,5 +122,22 @@ function rowHash(columns: readonly CompiledColumn[], out: Stored[], offset: numb
     const value = out[offset + i];
     if (value !== null && value !== undefined) named.push(columns[i]!.name, value);
   }
+  return hashNamed(named);
+}
+
+/**
+ * The row hash of stored values by column, in the schema's column order (the order rows
+ * are prepared in): for rewriting hashes of rows already stored.
+ */
+export function storedRowHash(names: readonly string[], values: readonly Stored[]): string {
+  const named: (string | number)[] = [];
+  for (let i = 0; i < names.length; i++) {
+    const value = values[i];
+    if (value !== null && value !== undefined) named.push(names[i]!, value);
+  }
+  return hashNamed(named);
+}
+
+function hashNamed(named: (string | number)[]): string {
   return createHash("sha256").update(JSON.stringify(named)).digest("base64").slice(0, 24);
 }

@@ -1,13 +1,16 @@
 /**
  * Checks a cleaned value against its column in schema/<table>.yaml and turns it into what
- * SQLite stores: TEXT, INTEGER (booleans as 0/1), REAL, ISO dates as TEXT.
+ * SQLite stores: TEXT, INTEGER (booleans as 0/1), REAL, ISO dates as TEXT, datetimes as
+ * UTC TEXT in one fixed-width form (utc_datetime.ts).
  *
  * @module
  */
 import { closestMatch } from "../../config/closest_match.ts";
+import { machineTimeZone } from "../../config/plutus_config.ts";
 import type { ColumnSchema } from "../../schema/table_schema.ts";
 import { type Cell, CellError, showCell } from "./cell.ts";
-import { formatParts, isValid, parseDate, parseIso } from "./clean/parse_date.ts";
+import { type DateParts, formatParts, isValid, parseDate, parseIso } from "./clean/parse_date.ts";
+import { compileToUtc } from "./utc_datetime.ts";
 
 /** A value as stored in SQLite. */
 export type Stored = string | number | null;
@@ -30,7 +33,7 @@ const NUMBER_HINT =
 
 type TypeCheck = (value: Exclude<Cell, null>) => Stored | CellError;
 
-const TYPE_CHECKS: Record<ColumnSchema["type"], TypeCheck> = {
+const TYPE_CHECKS: Record<Exclude<ColumnSchema["type"], "datetime">, TypeCheck> = {
   text: (value) => {
     if (value instanceof Date) return parseDate(value) as string;
     const text = String(value);
@@ -77,14 +80,10 @@ const TYPE_CHECKS: Record<ColumnSchema["type"], TypeCheck> = {
     );
   },
   date: (value) => {
-    const iso = isoDateTime(value);
-    if (iso instanceof CellError) return iso;
-    return iso.slice(0, 10);
-  },
-  datetime: (value) => {
-    const iso = isoDateTime(value);
-    if (iso instanceof CellError) return iso;
-    return iso.length === 10 ? `${iso}T00:00:00` : iso;
+    if (typeof value === "string" && value.length === 10 && isPlainIsoDate(value)) return value;
+    const parts = dateParts(value);
+    if (parts instanceof CellError) return parts;
+    return formatParts({ year: parts.year, month: parts.month, day: parts.day });
   },
   email: (value) => {
     const text = String(value);
@@ -104,16 +103,35 @@ const TYPE_CHECKS: Record<ColumnSchema["type"], TypeCheck> = {
   },
 };
 
+/**
+ * The check of a datetime column: any ISO form in, the stored UTC form out; values without
+ * an offset are wall-clock times in `timeZone`.
+ */
+function datetimeCheck(timeZone: string): TypeCheck {
+  const toUtc = compileToUtc(timeZone);
+  return (value) => {
+    const parts = dateParts(value);
+    if (parts instanceof CellError) return parts;
+    return toUtc(parts) ??
+      new CellError(`${showCell(value)} is outside the years 0000 to 9999 (in UTC)`);
+  };
+}
+
 /** Dates reach type checks as ISO text from parse_date, or as Date objects from sheets. */
-function isoDateTime(value: Exclude<Cell, null>): string | CellError {
-  if (value instanceof Date) return parseDate(value) as string;
-  if (typeof value === "string") {
-    if (value.length === 10 && isPlainIsoDate(value)) return value;
-    const parts = parseIso(value.trim());
+function dateParts(value: Exclude<Cell, null>): DateParts | CellError {
+  const text = value instanceof Date ? parseDate(value) : value;
+  if (text instanceof CellError) return text;
+  if (typeof text === "string") {
+    if (text.length === 10 && isPlainIsoDate(text)) {
+      return {
+        year: Number(text.slice(0, 4)),
+        month: Number(text.slice(5, 7)),
+        day: Number(text.slice(8)),
+      };
+    }
+    const parts = parseIso(text.trim());
     if (parts) {
-      return isValid(parts)
-        ? formatParts(parts)
-        : new CellError(`${showCell(value)} is not a real date`);
+      return isValid(parts) ? parts : new CellError(`${showCell(value)} is not a real date`);
     }
   }
   return new CellError(`${showCell(value)} is not a date in YYYY-MM-DD form (${dateHint(value)})`);
@@ -147,14 +165,24 @@ function isPlainIsoDate(text: string): boolean {
   return !Number.isNaN(year + month + day) && isValid({ year, month, day });
 }
 
+/** How a column is checked besides its schema. */
+export interface ValidatorOptions {
+  /** Required even if the schema does not say so (a key column). */
+  required?: boolean;
+  /** The zone datetimes without an offset are read in (IANA); the machine's when absent. */
+  timeZone?: string;
+}
+
 /** Compiles the checks of one column: required, type, values, min/max, pattern, length. */
 export function compileColumnValidator(
   column: ColumnSchema,
-  options: { required?: boolean } = {},
+  options: ValidatorOptions = {},
 ): ColumnValidator {
   const required = column.required || options.required === true;
-  const check = TYPE_CHECKS[column.type];
-  const constraints = compileConstraints(column);
+  const check = column.type === "datetime"
+    ? datetimeCheck(options.timeZone ?? machineTimeZone())
+    : TYPE_CHECKS[column.type];
+  const constraints = compileConstraints(column, check);
   if (constraints.length === 0) {
     return (value) =>
       value === null ? (required ? new CellError("a value is required") : null) : check(value);
@@ -173,6 +201,7 @@ export function compileColumnValidator(
 
 function compileConstraints(
   column: ColumnSchema,
+  check: TypeCheck,
 ): ((value: string | number) => string | undefined)[] {
   const checks: ((value: string | number) => string | undefined)[] = [];
   if (column.values) {
@@ -187,7 +216,12 @@ function compileConstraints(
     });
   }
   const isNumber = column.type === "integer" || column.type === "decimal";
-  const bound = (limit: number | string) => isNumber ? Number(limit) : String(limit);
+  const bound = (limit: number | string) => {
+    if (isNumber) return Number(limit);
+    // a datetime bound is read like the column's values: `min: 2024-01-01` is midnight there
+    const stored = column.type === "datetime" ? check(limit) : undefined;
+    return typeof stored === "string" ? stored : String(limit);
+  };
   if (column.min !== undefined) {
     const min = bound(column.min);
     checks.push((

@@ -11,7 +11,7 @@ const column = (spec: Partial<ColumnSchema> & Pick<ColumnSchema, "type">): Colum
 const check = (
   spec: Partial<ColumnSchema> & Pick<ColumnSchema, "type">,
   value: Parameters<ReturnType<typeof compileColumnValidator>>[0],
-) => compileColumnValidator(column(spec))(value);
+) => compileColumnValidator(column(spec), { timeZone: "UTC" })(value);
 const reason = (
   value: unknown,
 ) => (value instanceof CellError ? value.reason : `no error: ${value}`);
@@ -25,8 +25,8 @@ Deno.test("types turn values into what SQLite stores", () => {
   assert.equal(check({ type: "boolean" }, true), 1);
   assert.equal(check({ type: "boolean" }, "No"), 0);
   assert.equal(check({ type: "date" }, "2026-11-05T10:00:00Z"), "2026-11-05");
-  assert.equal(check({ type: "datetime" }, "2026-11-05"), "2026-11-05T00:00:00");
-  assert.equal(check({ type: "datetime" }, "2026-11-05 10:20"), "2026-11-05T10:20:00");
+  assert.equal(check({ type: "datetime" }, "2026-11-05"), "2026-11-05T00:00:00.000Z");
+  assert.equal(check({ type: "datetime" }, "2026-11-05 10:20"), "2026-11-05T10:20:00.000Z");
   assert.equal(check({ type: "email" }, "jane@example.com"), "jane@example.com");
   assert.equal(check({ type: "url" }, "https://example.com/x?y=1"), "https://example.com/x?y=1");
 });

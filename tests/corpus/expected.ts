@@ -194,6 +194,11 @@ export const EXPECTED: Record<string, Expected> = {
     status: "failed",
     message: /^34_empty_workbook\.xlsx has no header row in sheet "Contacts"$/,
   },
+  "40_lone_cr_in_crlf.csv": {
+    status: "succeeded",
+    rows: [...GOOD_ROWS, ["c3", "cy@example.com", "Cy\rSecond", 3, "2026-11-03"]],
+  },
+  [`41_long_name_${"x".repeat(234)}.csv`]: { status: "succeeded", inserted: 2 },
   // written by the test, too big to commit
   "35_long_cell.csv": { status: "succeeded", inserted: 1 },
   "36_one_20mb_line.csv": {

@@ -195,6 +195,11 @@ export async function corpus(): Promise<Record<string, Uint8Array | string>> {
       ["v1", "v1@example.com", "Vera", 1.25, new Date(Date.UTC(2026, 10, 7))],
     ], "xls"),
     "34_empty_workbook.xlsx": workbook([], "xlsx"),
+    // a CR that lost its LF between two rows; a CR inside quotes is data
+    "40_lone_cr_in_crlf.csv": `${HEADER}\r\n${GOOD[0]}\r${GOOD[1]}\r\n` +
+      `c3,cy@example.com,"Cy\rSecond",3,2026-11-03\r\n`,
+    // 251 bytes: its upload copy and its archived name must still fit in 255
+    [`41_long_name_${"x".repeat(234)}.csv`]: text([HEADER, ...GOOD]),
   };
 }
 

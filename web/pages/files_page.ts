@@ -9,7 +9,8 @@ import type { Hono } from "hono";
 import { html } from "hono/html";
 import { join } from "node:path";
 import { projectPaths } from "../../core/project.ts";
-import { errorLogPath, readLogExcerpt } from "../../core/run_logs.ts";
+import { errorLogPath, newestRunsFirst, readLogExcerpt } from "../../core/run_logs.ts";
+import { formatBytes } from "../../core/list_text.ts";
 import type { Gui } from "../app.ts";
 import { page } from "../layout.ts";
 import { localStamp } from "../../core/pipeline/run_log.ts";
@@ -37,12 +38,6 @@ async function list(dir: string): Promise<Listed[]> {
   return files.sort((a, b) => (b.modified?.getTime() ?? 0) - (a.modified?.getTime() ?? 0));
 }
 
-function size(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1 << 20) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1 << 20)).toFixed(1)} MB`;
-}
-
 export function registerFilesPage(app: Hono, gui: Gui): void {
   app.get("/files", async (c) => {
     const paths = projectPaths(gui.root);
@@ -65,7 +60,7 @@ export function registerFilesPage(app: Hono, gui: Gui): void {
                 <tr>
                   <td><a href="/download/${folder}/${encodeURIComponent(file.name)}">${file
                     .name}</a></td>
-                  <td class="n">${size(file.size)}</td>
+                  <td class="n">${formatBytes(file.size)}</td>
                   <td>${file.modified ? localStamp(file.modified) : "—"}</td>
                 </tr>
               `
@@ -80,9 +75,11 @@ export function registerFilesPage(app: Hono, gui: Gui): void {
       body: html`<h1>Logs & exports</h1>
 <h2>Today's errors</h2>
 ${
-        errors.text === ""
-          ? html`<p class="hint">No errors logged today.</p>`
-          : html`<pre id="errors">${errors.text.trimEnd()}</pre>`
+        errors.text === "" ? html`<p class="hint">No errors logged today.</p>` : html`
+          <p class="hint">Newest run first.</p>
+          <pre id="errors">${newestRunsFirst(errors.text)
+            .trimEnd()}</pre>
+        `
       }
 <h2>Exports</h2>${table("exports", exports)}
 <h2>Logs</h2>${table("logs", logs)}`,

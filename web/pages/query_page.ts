@@ -98,7 +98,10 @@ export function registerQueryPage(app: Hono, gui: Gui): void {
     const sql = typeof body.sql === "string" ? body.sql : "";
     try {
       const project = await gui.project();
-      const result = await exportCsv(project.paths.database, project.paths.exports, { sql });
+      const result = await exportCsv(project.paths.database, project.paths.exports, {
+        sql,
+        tables: project.tables,
+      });
       return c.redirect(
         `/download/exports/${encodeURIComponent(result.path.split(/[\\/]/).pop()!)}`,
         303,

@@ -7,14 +7,22 @@
 import type { Hono } from "hono";
 import { html } from "hono/html";
 import { csvLine } from "../../core/export/csv_text.ts";
-import { planRerun } from "../../core/pipeline/rerun_plan.ts";
+import { isPlainName } from "../../core/inbox.ts";
+import { canRerun, planRerun } from "../../core/pipeline/rerun_plan.ts";
 import { recoverInterruptedRuns } from "../../core/recover_runs.ts";
+import {
+  type OpenProblems,
+  openProblems,
+  stepResolutions,
+} from "../../core/history/open_problems.ts";
+import type { Project } from "../../core/project.ts";
+import { locateProject, type ProjectPaths, projectPaths } from "../../core/project_paths.ts";
 import { describeProblems, rejectsOfRun } from "../../core/rejects_export.ts";
 import { describeReasonCount } from "../../core/reject_summary.ts";
 import { findRunLog, readLogExcerpt } from "../../core/run_logs.ts";
 import { readRunHistory } from "../../core/store/run_history.ts";
 import { described, type Gui } from "../app.ts";
-import { count, csrfField, local, page, statusBox } from "../layout.ts";
+import { count, csrfField, type Html, local, page, statusBox, withCode } from "../layout.ts";
 
 /** A long log shows its start and its end inline (whole lines); the download has it all. */
 const LOG_HEAD_BYTES = 50_000;
@@ -52,25 +60,23 @@ function countCells(counts: RowCounts) {
 export function registerRunPages(app: Hono, gui: Gui): void {
   app.get("/", async (c) => {
     const csrf = gui.secrets.csrf;
-    let sources: string[] = [];
-    let runs: ReturnType<typeof listRuns> = [];
-    let error: string | undefined;
-    try {
-      const project = await gui.project();
-      sources = Object.keys(project.config.sources);
-      if (gui.broadcaster.status.state !== "running") recoverInterruptedRuns(project.paths);
-      runs = listRuns(project.paths.database);
-    } catch (e) {
-      error = described(e).error;
-    }
+    // A project that does not open still has its runs: the page shows them, and why.
+    const { project, configError, paths } = await projectOrPaths(gui);
+    const sources = project
+      ? [...Object.keys(project.config.sources), ...project.brokenSources.keys()]
+      : [];
+    if (gui.broadcaster.status.state !== "running") recoverInterruptedRuns(paths);
+    const runs = listRuns(paths.database, project);
+    const problems = await openProblems(paths, { project, configError });
     const flash = c.req.query("error");
     return c.html(page({
       title: "Run",
       path: "/",
       csrf,
-      error: flash ?? error,
+      error: flash,
       body: html`
         <h1>Run</h1>
+        ${problemsSection(problems, csrf)}
         <section>
           <form method="post" action="/run" class="row">${csrfField(csrf)}
         <div><label for="source">What to load</label>
@@ -99,7 +105,12 @@ export function registerRunPages(app: Hono, gui: Gui): void {
                   <tr>
                     <td><a href="/runs/${run.id}">${run.id}</a></td>
                     <td>${local(run.started_at)}</td>
-                    <td><span class="badge ${run.status}">${run.status}</span></td>
+                    <td><span class="badge ${run.status}">${run.status}</span>${run.resolvedBy
+                      ? html`
+                        <span class="muted">resolved by <a href="/runs/${run
+                          .resolvedBy}">run ${run.resolvedBy}</a></span>
+                      `
+                      : ""}</td>
                     <td>${run.trigger}</td>
                     <td class="n">${run.steps}</td>
                     ${countCells(run)}
@@ -120,13 +131,23 @@ export function registerRunPages(app: Hono, gui: Gui): void {
       typeof f === "string"
     );
     const wantsJson = c.req.header("x-csrf-token") !== undefined;
+    // A file is named by its name in inbox/, never by a path.
+    const bad = files.find((name) => !isPlainName(name));
+    if (bad !== undefined) {
+      const error = `"${bad}" is not the name of a file in inbox/.`;
+      return wantsJson
+        ? c.json({ error }, 400)
+        : c.redirect(`/?error=${encodeURIComponent(error)}`, 303);
+    }
     const result = await gui.startRun({
       command: files.length > 0
         ? `upload ${files.join(" ")}`
         : source
         ? `run --source ${source}`
         : "run",
-      files: files.length > 0 ? files.map((name) => ({ name, source })) : undefined,
+      files: files.length > 0
+        ? files.map((name) => ({ name, source, sha256: takeUploaded(gui, name) }))
+        : undefined,
       sources: files.length === 0 && source ? [source] : undefined,
     });
     if (wantsJson) return c.json(result, result.error ? 409 : 200);
@@ -141,27 +162,36 @@ export function registerRunPages(app: Hono, gui: Gui): void {
 
   app.get("/runs/:id{[0-9]+}", async (c) => {
     const runId = Number(c.req.param("id"));
-    const project = await gui.project();
-    const found = readRunHistory(project.paths.database, (history) => {
+    const { project, paths } = await projectOrPaths(gui);
+    const found = readRunHistory(paths.database, (history) => {
       const run = history.run(runId);
-      return run &&
-        {
-          run,
-          steps: history.steps(runId).map((s) => ({
-            ...s,
-            reasons: history.topReasons(s.id),
-            warnings: s.warnings ? JSON.parse(s.warnings) as string[] : [],
-          })),
-          rejects: rejectsOfRun(history, runId, REJECTS_SHOWN),
-        };
+      if (!run) return undefined;
+      const recorded = history.steps(runId);
+      const resolutions = stepResolutions(history, recorded, project);
+      return {
+        run,
+        steps: recorded.map((s) => ({
+          ...s,
+          reasons: history.topReasons(s.id),
+          resolvedBy: resolutions.get(s.id),
+          warnings: s.warnings ? JSON.parse(s.warnings) as string[] : [],
+        })),
+        rejects: rejectsOfRun(history, runId, REJECTS_SHOWN),
+      };
     });
     if (!found) return c.text(`There is no run ${runId}.`, 404);
     const { run, steps, rejects } = found;
-    const logPath = await findRunLog(project.paths.logs, runId);
+    const logPath = await findRunLog(paths.logs, runId);
     const { text: log, cutLines } = logPath
       ? await readLogExcerpt(logPath, LOG_HEAD_BYTES, LOG_TAIL_BYTES)
       : { text: "", cutLines: 0 };
-    const failed = steps.some((s) => s.status === "failed" || s.status === "interrupted");
+    // the button only where a rerun has something to do (not once a later run loaded it all)
+    let failed = false;
+    try {
+      failed = project !== undefined && canRerun(planRerun(project, runId));
+    } catch {
+      // no rerun to offer
+    }
     const csrf = gui.secrets.csrf;
     const rejectRows = rejects.flatMap((step) => step.rows.map((row) => ({ step, row })));
     const rejectedInAll = rejects.reduce((sum, step) => sum + step.rowsRejected, 0);
@@ -172,7 +202,7 @@ export function registerRunPages(app: Hono, gui: Gui): void {
       error: c.req.query("error"),
       body: html`
         <h1>Run ${run.id} <span class="badge ${run.status}">${run.status}</span></h1>
-        <p class="hint">plutus ${run.command ?? "run"} from the ${run.trigger === "gui"
+        <p class="hint"><code>plutus ${run.command ?? "run"}</code> from the ${run.trigger === "gui"
           ? "GUI"
           : "command line"}, ${local(run.started_at)} to ${local(run.finished_at)}</p>
         ${failed
@@ -211,9 +241,15 @@ export function registerRunPages(app: Hono, gui: Gui): void {
                       <td colspan="7">${step.warnings.map((w) =>
                         html`<div class="warning"><strong>Warning:</strong> ${w}</div>`
                       )}${step.error
-                        ? html`<div><strong>${step.error}</strong></div>`
-                        : ""}${step.hint
-                        ? html`<div class="hint">${step.hint}</div>`
+                        ? html`<div><strong>${withCode(step.error)}</strong></div>`
+                        : ""}${step.resolvedBy !== undefined
+                        ? html`
+                          <div
+                            class="resolved">Resolved by <a href="/runs/${step
+                              .resolvedBy}">run ${step.resolvedBy}</a>, which loaded it since.</div>
+                        `
+                        : step.hint
+                        ? html`<div class="hint">${withCode(step.hint)}</div>`
                         : ""}${step
                         .reasons.map((r) =>
                           html`<div class="mono">${describeReasonCount(r).trim()}</div>`
@@ -316,12 +352,19 @@ export function registerRunPages(app: Hono, gui: Gui): void {
     let result: { error?: string; hint?: string };
     try {
       const plan = planRerun(await gui.project(), runId);
-      result = plan.files.length === 0 && plan.apis.length === 0
-        ? { error: `Run ${runId} has no failed steps whose files are still in inbox/.` }
+      result = !canRerun(plan)
+        ? {
+          error: plan.resolved.length > 0 && plan.gone.length === 0
+            ? `Run ${runId}'s failed steps were put right by run ${
+              Math.max(...plan.resolved.map((r) => r.byRun))
+            } since: nothing to rerun.`
+            : `Run ${runId} has no failed steps whose files are still in inbox/.`,
+        }
         : await gui.startRun({
           command: `rerun ${runId}`,
           files: plan.files,
           apis: plan.apis,
+          full: plan.full,
           rerunOf: runId,
         });
     } catch (error) {
@@ -334,6 +377,88 @@ export function registerRunPages(app: Hono, gui: Gui): void {
   });
 }
 
-function listRuns(database: string) {
-  return readRunHistory(database, (history) => history.listRuns(20)) ?? [];
+/** The checksum of a file this GUI just received, once: a later run reads it afresh. */
+function takeUploaded(gui: Gui, name: string): string | undefined {
+  const sha256 = gui.uploaded.get(name);
+  gui.uploaded.delete(name);
+  return sha256;
+}
+
+/** The runs, each failed one with the run that put all its failures right, if any. */
+function listRuns(database: string, project?: Project) {
+  return readRunHistory(database, (history) =>
+    history.listRuns(20).map((run) => {
+      if (run.failed_steps === 0) return { ...run, resolvedBy: undefined };
+      const failed = history.steps(run.id).filter((step) =>
+        step.status === "failed" || step.status === "interrupted"
+      );
+      const resolutions = stepResolutions(history, failed, project);
+      const all = failed.length > 0 && failed.every((step) => resolutions.has(step.id));
+      return { ...run, resolvedBy: all ? Math.max(...resolutions.values()) : undefined };
+    })) ?? [];
+}
+
+/** The project, or — when it does not open — the error and where its files are all the same. */
+async function projectOrPaths(
+  gui: Gui,
+): Promise<{ project?: Project; configError?: unknown; paths: ProjectPaths }> {
+  try {
+    const project = await gui.project();
+    return { project, paths: project.paths };
+  } catch (error) {
+    const paths = await locateProject(gui.root).catch(() => projectPaths(gui.root));
+    return { configError: error, paths };
+  }
+}
+
+/** "What is wrong now": each open problem with its hint and what retries it. */
+function problemsSection({ problems, waiting }: OpenProblems, csrf: string): Html {
+  const waitingLine = waiting.length > 0
+    ? html`
+      <p
+        class="hint">${count(waiting.length)} file(s) wait in inbox/ (${waiting.slice(0, 3)
+          .join(", ")}${waiting.length > 3 ? ", …" : ""}): Run pipeline loads them.</p>
+    `
+    : "";
+  if (problems.length === 0) {
+    return html`
+      <section class="problems" id="open-problems" data-count="0">
+        <div class="ok-line">Nothing is wrong now: no open problems.</div>${waitingLine}
+      </section>
+    `;
+  }
+  return html`
+    <section class="problems" id="open-problems" data-count="${problems.length}">
+      <h2>What is wrong now (${problems.length})</h2>
+      <ul>${problems.map((problem) =>
+        html`
+          <li>
+            <strong>${problem.subject}</strong>${problem.runId !== undefined
+              ? html`
+                <span class="muted">failed in <a href="/runs/${problem.runId}">run ${problem
+                  .runId}</a></span>
+              `
+              : ""}
+            <div>${withCode(problem.error)}</div>
+            ${problem.hint ? html`<div class="hint">${withCode(problem.hint)}</div>` : ""}
+            ${problem.rerunOf !== undefined
+              ? html`
+                <form method="post"
+                  action="/runs/${problem.rerunOf}/rerun">${csrfField(
+                    csrf,
+                  )}<button type="submit" class="quiet">Rerun run ${problem.rerunOf}</button></form>
+              `
+              : problem.subject.startsWith("inbox/")
+              ? html`<div class="muted">Once fixed: Run pipeline (or <code>${problem.retry}</code>).</div>`
+              : html`
+                <div
+                  class="muted">Once fixed: <a href="/sources">Sources &amp; keys</a> or plutus.yaml, then ${withCode(
+                    problem.retry,
+                  )}.</div>
+              `}
+          </li>
+        `
+      )}</ul>${waitingLine}
+    </section>
+  `;
 }

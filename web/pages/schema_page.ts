@@ -68,7 +68,7 @@ export function registerSchemaPage(app: Hono, gui: Gui): void {
 <textarea id="text" name="text" rows="26" spellcheck="false" ${
         options.line ? html`data-error-line="${options.line}"` : ""
       }>${text}</textarea>
-<p><button type="submit">Check and save</button> <span class="hint">Types, rules and keys: docs/configuration.md</span></p>
+<p><button type="submit">Check and save</button> <span class="hint">Types, rules and keys: <code>docs/configuration.md</code></span></p>
 </form>`,
     });
   };

@@ -4,7 +4,7 @@
  * @module
  */
 import type { CleanRuleName, CleanRuleSpec } from "../../../config/clean_rule_model.ts";
-import { type Cell, CellError, emptyToNull } from "../cell.ts";
+import { type Cell, CellError, emptyToNull, PercentCell } from "../cell.ts";
 import { compileDateFormat, parseDate } from "./parse_date.ts";
 import { compileParseNumber, compileParsePercent, type NumberFormat } from "./parse_number.ts";
 import { type BoolWords, parseBool } from "./parse_bool.ts";
@@ -61,9 +61,14 @@ export function compileCleanRules(rules: readonly CleanRuleSpec[]): CleanFn {
   const steps = rules.map((rule) => ({ name: rule.name, fn: BUILDERS[rule.name](rule.arg) }));
   if (steps.length === 0) return emptyToNull;
   return (input) => {
-    let value = emptyToNull(input);
+    // A spreadsheet's percentage holds the fraction already: parse_percent keeps it as long
+    // as no earlier rule changed it.
+    let fraction = input instanceof PercentCell;
+    let value: Cell = emptyToNull(input);
     for (const step of steps) {
+      if (fraction && step.name === "parse_percent") continue;
       const out = step.fn(value);
+      fraction &&= out === value;
       if (out instanceof CellError) return new CellError(`${step.name}: ${out.reason}`);
       value = emptyToNull(out);
     }

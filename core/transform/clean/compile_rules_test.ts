@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { cleanRules } from "../../../config/clean_rule_model.ts";
-import { CellError } from "../cell.ts";
+import { CellError, PercentCell } from "../cell.ts";
 import { compileCleanRules } from "./compile_rules.ts";
 
 /** Rules as an analyst writes them in YAML, compiled. */
@@ -61,4 +61,17 @@ Deno.test("a refused value names the rule that refused it", () => {
   const result = rules("trim", "parse_number")("12 apples");
   assert.ok(result instanceof CellError);
   assert.equal(result.reason, 'parse_number: "12 apples" is not a number');
+});
+
+Deno.test("a spreadsheet percentage is the fraction it holds, to parse_percent too", () => {
+  const shown = new PercentCell(0.0123); // the cell shows 1.23%
+  assert.equal(rules("parse_percent")(shown), 0.0123);
+  assert.equal(rules({ null_if: ["n/a"] }, "parse_percent")(shown), 0.0123);
+  assert.equal(rules("parse_number")(shown), 0.0123);
+  assert.equal(rules()(shown), 0.0123);
+  // a plain number in a percent column, and typed text, are percent points
+  assert.equal(rules("parse_percent")(12.5), 0.125);
+  assert.equal(rules("parse_percent")("1.23%"), 0.0123);
+  // once a rule made another value of it, that value is what parse_percent reads
+  assert.equal(rules({ map: { "0.0123": "5%" } }, "parse_percent")(shown), 0.05);
 });

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Cell, CellError, showCell } from "../cell.ts";
+import { type Cell, CellError, PercentCell, showCell } from "../cell.ts";
 
 /** Which characters separate decimals and thousands. */
 export interface NumberFormat {
@@ -98,6 +98,7 @@ function parseAnyNumber(
   if (typeof value === "boolean" || value instanceof Date) {
     return new CellError(`${showCell(value)} is not a number`);
   }
+  if (value instanceof PercentCell) return value.fraction; // a number, as the sheet holds it
   let text = value.trim();
 
   if (text === "") return null;
@@ -144,6 +145,7 @@ export function compileParsePercent(format: NumberFormat = {}): (value: Cell) =>
 }
 
 function percentOf(value: Cell, parse: (value: Cell) => Cell | CellError): Cell | CellError {
+  if (value instanceof PercentCell) return value.fraction; // the sheet holds the fraction
   if (
     value === null ||
     typeof value === "number"

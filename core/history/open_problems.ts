@@ -1,0 +1,143 @@
+/**
+ * What is wrong now: the problems a later run has not put right yet — sources that cannot
+ * run as configured, files failing in inbox/, API sources whose last step failed — and, for
+ * any past failure, the later run that resolved it. `plutus status` and the GUI's Run page
+ * both ask here, so they always agree.
+ *
+ * @module
+ */
+import { errorMessage, PlutusError } from "../../config/errors.ts";
+import { listInbox } from "../inbox.ts";
+import { brokenReadsFiles, type Project } from "../project.ts";
+import type { ProjectPaths } from "../project_paths.ts";
+import { readRunHistory, type RunHistory } from "../store/run_history.ts";
+import type { StepRecord } from "../store/sqlite_store.ts";
+
+/** One thing that needs the analyst, with what to do about it. */
+export interface OpenProblem {
+  /** `plutus.yaml`, `source hubspot` or `inbox/leads.csv`. */
+  subject: string;
+  error: string;
+  hint?: string;
+  /** The run in which it last failed, when a run saw it. */
+  runId?: number;
+  /** Once fixed, this retries it: `plutus rerun 12`, `plutus run`, `plutus check`. */
+  retry: string;
+  /** The run a rerun would repeat, when `retry` is a rerun. */
+  rerunOf?: number;
+}
+
+/** The open problems, and the files that wait in inbox/ without having failed. */
+export interface OpenProblems {
+  problems: OpenProblem[];
+  waiting: string[];
+}
+
+/** A step that did not load what it was given. */
+export function stepFailed(step: Pick<StepRecord, "status" | "error" | "archived_to">): boolean {
+  return step.status === "failed" || step.status === "interrupted" ||
+    (step.status === "skipped" && step.error !== null && step.archived_to === null);
+}
+
+/**
+ * Whether a step pulled an API source (else it read a file): by the source's kind in the
+ * configuration, or — for a source no longer configured — by its input being a URL.
+ */
+export function isApiStep(step: Pick<StepRecord, "source" | "input">, project?: Project): boolean {
+  const source = project?.config.sources[step.source];
+  if (source) return source.kind === "api";
+  const broken = project?.brokenSources.get(step.source);
+  if (broken) return !brokenReadsFiles(broken);
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(step.input);
+}
+
+/**
+ * For each failed step of `steps`, the id of the later run that put it right: the first
+ * later step that loaded the same file (by name), or — for an API source — that succeeded
+ * for the same source.
+ */
+export function stepResolutions(
+  history: RunHistory,
+  steps: readonly StepRecord[],
+  project?: Project,
+): Map<number, number> {
+  const resolved = new Map<number, number>();
+  for (const step of steps) {
+    if (!stepFailed(step)) continue;
+    const later = isApiStep(step, project)
+      ? history.laterLoad(step.id, { source: step.source })
+      : history.laterLoad(step.id, { input: step.input });
+    if (later) resolved.set(step.id, later.run_id);
+  }
+  return resolved;
+}
+
+/**
+ * The problems that are open now. Give the project when it opened; when it did not, give
+ * the error it threw: that is the first problem, and the runs' records still tell the rest.
+ */
+export async function openProblems(
+  paths: ProjectPaths,
+  options: { project?: Project; configError?: unknown } = {},
+): Promise<OpenProblems> {
+  const { project } = options;
+  const problems: OpenProblem[] = [];
+  if (options.configError !== undefined) {
+    const error = options.configError;
+    problems.push({
+      subject: "plutus.yaml",
+      error: errorMessage(error).split("\n").join("; "),
+      hint: error instanceof PlutusError ? error.hint : undefined,
+      retry: "plutus check",
+    });
+  }
+  for (const [name, broken] of project?.brokenSources ?? []) {
+    problems.push({
+      subject: `source ${name}`,
+      error: project!.secrets.mask(
+        `cannot run as configured: ${broken.error.message.split("\n").join("; ")}`,
+      ),
+      hint: broken.error.hint,
+      retry: `plutus check, then plutus run --source ${name}`,
+    });
+  }
+  const inbox = await listInbox(paths.inbox);
+  const apiSources = Object.entries(project?.config.sources ?? {})
+    .filter(([, source]) => source.kind === "api").map(([name]) => name);
+  const found = readRunHistory(paths.database, (history) => {
+    const waiting: string[] = [];
+    const failing: OpenProblem[] = [];
+    for (const name of inbox) {
+      const step = history.lastStep({ input: name });
+      if (!step || !stepFailed(step)) {
+        waiting.push(name);
+        continue;
+      }
+      // a step with a source can be rerun; one no source took needs plutus run
+      const rerun = step.source !== "" && step.status !== "skipped";
+      failing.push({
+        subject: `inbox/${name}`,
+        error: step.error ?? step.status,
+        hint: step.hint ?? undefined,
+        runId: step.run_id,
+        retry: rerun ? `plutus rerun ${step.run_id}` : "plutus run",
+        rerunOf: rerun ? step.run_id : undefined,
+      });
+    }
+    for (const name of apiSources) {
+      const step = history.lastStep({ source: name });
+      if (!step || !stepFailed(step)) continue;
+      failing.push({
+        subject: `source ${name}`,
+        error: step.error ?? step.status,
+        hint: step.hint ?? undefined,
+        runId: step.run_id,
+        retry: `plutus rerun ${step.run_id}`,
+        rerunOf: step.run_id,
+      });
+    }
+    return { waiting, failing };
+  });
+  problems.push(...found?.failing ?? []);
+  return { problems, waiting: found?.waiting ?? inbox };
+}

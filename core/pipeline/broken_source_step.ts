@@ -1,0 +1,41 @@
+/**
+ * The step of a source set aside for a problem of its own configuration (a `${VAR}`
+ * without a value, a bad URL, an unknown table): it fails with that problem and its hint,
+ * reads nothing, and leaves its file in inbox/, while the other sources run.
+ *
+ * @module
+ */
+import type { StepResult } from "../events.ts";
+import { brokenReadsFiles, type Project } from "../project.ts";
+import { newStepResult, type StepContext, stepOutcome } from "./load_step.ts";
+
+/** Records the failed step of broken source `name` for `input` (its URL, or a file). */
+export function runBrokenSourceStep(
+  context: StepContext,
+  name: string,
+  input: string,
+): StepResult {
+  const { store, log } = context;
+  const broken = context.project.brokenSources.get(name)!;
+  const result = newStepResult(name, input);
+  result.status = "failed";
+  result.error = context.project.secrets.mask(
+    `source ${name} cannot run as configured: ${broken.error.message.split("\n").join("; ")}`,
+  );
+  result.hint = broken.error.hint;
+  if (!context.dryRun) {
+    result.id = store.startStep(context.runId, name, input, null);
+    store.finishStep(result.id, stepOutcome(result));
+  }
+  context.onStarted(result.id);
+  log.context = input === name ? name : `${name} ${input}`;
+  log.error(`failed: ${result.error}${result.hint ? ` (${result.hint})` : ""}`);
+  return result;
+}
+
+/** The broken sources a run asks like API sources: all but those that read files. */
+export function brokenApiNames(project: Project): string[] {
+  return [...project.brokenSources].filter(([, source]) => !brokenReadsFiles(source)).map((
+    [name],
+  ) => name);
+}

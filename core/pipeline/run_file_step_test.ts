@@ -1,0 +1,178 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { basename, join } from "node:path";
+import { LEADS_PROJECT, writeFiles } from "../../tests/helpers.ts";
+import { openProject, type Project } from "../project.ts";
+import { type RunOptions, runPipeline } from "./run_pipeline.ts";
+
+const HEADER = "Email,Stage,Amount\n";
+const rows = (from: number, count: number) =>
+  Array.from({ length: count }, (_, i) => `u${from + i}@x.com,lead,${i}\n`).join("");
+
+async function withProject(test: (project: Project, dir: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir({ prefix: "plutus-step-" });
+  try {
+    await writeFiles(dir, LEADS_PROJECT);
+    await Deno.mkdir(join(dir, "inbox"));
+    await test(await openProject(dir), dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+function run(project: Project, options: Partial<RunOptions> = {}) {
+  return runPipeline(project, { trigger: "cli", command: "run", settleMs: 0, ...options });
+}
+
+/** Rows in leads (0 when the table was never created). */
+function leadCount(dir: string): number {
+  const db = new DatabaseSync(join(dir, "data", "plutus.db"), { readOnly: true });
+  try {
+    const exists = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'leads'").get();
+    return exists ? Number(db.prepare("SELECT count(*) AS n FROM leads").get()!.n) : 0;
+  } finally {
+    db.close();
+  }
+}
+
+const inbox = (dir: string) => [...Deno.readDirSync(join(dir, "inbox"))].map((e) => e.name);
+
+Deno.test("a file that grows while it is read loads nothing and stays in inbox/; once whole it loads", () =>
+  withProject(async (project, dir) => {
+    const path = join(dir, "inbox", "leads.csv");
+    await Deno.writeTextFile(path, HEADER + rows(0, 3000));
+    // the writer appends its next part as soon as the step starts reading
+    const writer = (event: { type: string }) => {
+      if (event.type === "step_started") {
+        Deno.writeTextFileSync(path, rows(3000, 3000), { append: true });
+      }
+    };
+    const first = await run(project, { onEvent: writer });
+    assert.equal(first.status, "failed");
+    const [step] = first.steps;
+    assert.equal(step?.status, "failed");
+    assert.match(
+      step?.error ?? "",
+      /^leads\.csv is still being written \(it changed while it was read: its size went from .+ to .+\) — run again when the download has finished$/,
+    );
+    assert.match(step?.hint ?? "", /Nothing was loaded from it; it stays in inbox\//);
+    assert.equal(leadCount(dir), 0);
+    assert.deepEqual(inbox(dir), ["leads.csv"]);
+
+    const second = await run(project);
+    assert.equal(second.status, "succeeded");
+    assert.equal(second.steps[0]?.inserted, 6000);
+    assert.equal(leadCount(dir), 6000);
+    assert.deepEqual(inbox(dir), []);
+  }));
+
+Deno.test("a file written a moment ago is watched for the settle time and refused if it changes", () =>
+  withProject(async (project, dir) => {
+    const path = join(dir, "inbox", "leads.csv");
+    await Deno.writeTextFile(path, HEADER + rows(0, 10));
+    const waits: number[] = [];
+    // the settle wait, driven by a writer instead of a clock
+    const writing = async (ms: number) => {
+      waits.push(ms);
+      await Deno.writeTextFile(path, rows(10, 10), { append: true });
+    };
+    const first = await run(project, { settleMs: 60_000, settleWait: writing });
+    assert.equal(first.steps[0]?.status, "failed");
+    assert.match(
+      first.steps[0]?.error ?? "",
+      /^leads\.csv is still being written \(it changed a moment ago: .+\) — run again when the download has finished$/,
+    );
+    assert.equal(waits.length, 1);
+    assert.ok(waits[0]! > 0 && waits[0]! <= 60_000, String(waits[0]));
+    assert.equal(leadCount(dir), 0);
+
+    const quiet = await run(project, { settleMs: 60_000, settleWait: async () => {} });
+    assert.equal(quiet.steps[0]?.status, "succeeded");
+    assert.equal(leadCount(dir), 20);
+
+    // a file left alone for longer than the settle time is read at once
+    await Deno.writeTextFile(join(dir, "inbox", "leads_old.csv"), HEADER + rows(100, 5));
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await Deno.utime(join(dir, "inbox", "leads_old.csv"), hourAgo, hourAgo);
+    const old = await run(project, {
+      settleMs: 60_000,
+      settleWait: () => Promise.reject(new Error("no wait expected")),
+    });
+    assert.equal(old.steps[0]?.status, "succeeded");
+  }));
+
+Deno.test("a loaded file that cannot be archived fails the run; the next run moves it, loading nothing twice", () =>
+  withProject(async (project, dir) => {
+    await Deno.writeTextFile(join(dir, "inbox", "leads.csv"), HEADER + rows(0, 5));
+    await Deno.writeTextFile(join(dir, "archive"), "a file where the folder should be");
+    const first = await run(project);
+    assert.equal(first.status, "failed");
+    const [step] = first.steps;
+    assert.equal(step?.status, "failed");
+    assert.equal(step?.inserted, 5);
+    assert.match(step?.error ?? "", /^loaded, but could not be moved to archive\/: /);
+    assert.match(step?.hint ?? "", /The rows are in the database; only the move failed/);
+    assert.equal(leadCount(dir), 5);
+    assert.deepEqual(inbox(dir), ["leads.csv"]);
+
+    const still = await run(project);
+    assert.equal(still.status, "failed", "a file that cannot be archived never passes as done");
+    assert.match(still.steps[0]?.error ?? "", /^already loaded, but could not be moved/);
+
+    await Deno.remove(join(dir, "archive"));
+    const second = await run(project);
+    assert.equal(second.status, "succeeded");
+    assert.equal(second.steps[0]?.status, "skipped");
+    assert.match(second.steps[0]?.archivedTo ?? "", /^archive\/\d{4}-\d{2}-\d{2}\/leads\.csv$/);
+    assert.equal(leadCount(dir), 5);
+    assert.deepEqual(inbox(dir), []);
+  }));
+
+Deno.test("links and pipes in inbox/ fail their step with what to do; the run never blocks", () =>
+  withProject(async (project, dir) => {
+    const outside = join(dir, "leads_secret.csv");
+    await Deno.writeTextFile(outside, HEADER + rows(0, 3));
+    await Deno.symlink(outside, join(dir, "inbox", "leads_link.csv"));
+    await new Deno.Command("mkfifo", { args: [join(dir, "inbox", "leads_pipe.csv")] }).output();
+    const result = await run(project);
+    assert.equal(result.status, "failed");
+    assert.deepEqual(
+      result.steps.map((s) => [s.input, s.status]),
+      [["leads_link.csv", "failed"], ["leads_pipe.csv", "failed"]],
+    );
+    assert.match(result.steps[0]!.error!, /inbox\/leads_link\.csv is a symbolic link/);
+    assert.match(result.steps[0]!.hint!, /Copy the file itself into inbox\//);
+    assert.match(result.steps[1]!.error!, /not a regular file \(a named pipe/);
+    assert.equal(leadCount(dir), 0);
+    assert.deepEqual(inbox(dir).sort(), ["leads_link.csv", "leads_pipe.csv"]);
+
+    // named explicitly (as the GUI and rerun do), a link is refused all the same
+    const named = await run(project, { files: [{ name: "leads_link.csv" }] });
+    assert.equal(named.steps[0]?.status, "failed");
+    assert.match(named.steps[0]!.error!, /is a symbolic link/);
+    assert.equal(leadCount(dir), 0);
+  }));
+
+Deno.test("a requested name with a folder in it is refused: nothing outside inbox/ is read or moved", () =>
+  withProject(async (project, dir) => {
+    const outside = `outside-${basename(dir)}`;
+    await Deno.mkdir(join(dir, "..", outside), { recursive: true });
+    const secret = join(dir, "..", outside, "t_secret.csv");
+    await Deno.writeTextFile(secret, HEADER + rows(0, 2));
+    try {
+      const result = await run(project, {
+        // as POST /run?files=…&source=crm asked for it
+        files: [{ name: `../../${outside}/t_secret.csv`, source: "crm" }, {
+          name: `../../${outside}/t_secret.csv`,
+        }],
+      });
+      assert.ok((await Deno.stat(secret)).isFile, "the outside file stays where it is");
+      assert.equal(leadCount(dir), 0);
+      for (const step of result.steps) {
+        assert.notEqual(step.status, "succeeded");
+        assert.match(step.error ?? "", /is not the name of a file in inbox\//);
+      }
+    } finally {
+      await Deno.remove(join(dir, "..", outside), { recursive: true });
+    }
+  }));

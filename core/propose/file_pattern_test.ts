@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { matchesGlob } from "node:path";
+import { filesPattern, patternsOverlap, sourceName } from "./file_pattern.ts";
+
+Deno.test("filesPattern() turns dates, month names and timestamps into *, keeping names", () => {
+  const cases: [string, string, string][] = [
+    [
+      "Meta-Ads-Campaigns-Nov-1-2026-Nov-30-2026.csv",
+      "meta_ads_campaigns",
+      "Meta-Ads-Campaigns-*.csv",
+    ],
+    ["Facebook Ads 01.11.2026 bis 30.11.2026.csv", "facebook_ads", "Facebook Ads *.csv"],
+    ["Meta Ads November 2026.csv", "meta_ads", "Meta Ads *.csv"],
+    ["ga4_sessions_2026-11.csv", "ga4_sessions", "ga4_sessions_*.csv"],
+    ["deals_20261130_101500.csv", "deals", "deals_*.csv"],
+    ["Campaigns Report Q3 2026.xlsx", "campaigns_report", "Campaigns Report *.xlsx"],
+    ["leads.csv", "leads", "leads*.csv"],
+  ];
+  for (const [file, name, pattern] of cases) {
+    assert.equal(sourceName(file), name, file);
+    assert.equal(filesPattern(file), pattern, file);
+    assert.ok(matchesGlob(file, pattern), `${pattern} matches ${file}`);
+  }
+  // next month's export matches the pattern made from this month's
+  assert.ok(
+    matchesGlob(
+      "Meta-Ads-Campaigns-Dec-1-2026-Dec-31-2026.csv",
+      filesPattern("Meta-Ads-Campaigns-Nov-1-2026-Nov-30-2026.csv"),
+    ),
+  );
+  assert.ok(matchesGlob("a[1].csv", filesPattern("a[1].csv")), "glob syntax in a name is literal");
+});
+
+Deno.test("patternsOverlap() finds patterns a file could match both of", () => {
+  assert.equal(patternsOverlap("meta_ads_*.csv", ["meta_ads_*.csv"]), true, "identical");
+  assert.equal(patternsOverlap("META_ADS_*.CSV", ["meta_ads_*.csv"]), true, "case aside");
+  assert.equal(patternsOverlap("meta_*.csv", ["meta_ads_*.csv"]), true, "one contains the other");
+  assert.equal(patternsOverlap("meta_ads_*.csv", ["meta_*.csv"]), true);
+  assert.equal(patternsOverlap("meta_ads_*.csv", ["x.csv", "*.csv"]), true, "any of a list");
+  assert.equal(patternsOverlap("x_*.csv", ["*_2026*.csv"]), true, "a date fills both");
+  assert.equal(patternsOverlap("report_*.csv", ["*_leads.csv"], "report_leads.csv"), true);
+  assert.equal(patternsOverlap("google_ads_*.csv", ["meta_ads_*.csv"]), false);
+  assert.equal(patternsOverlap("Meta-Ads-Campaigns-*.csv", ["meta_ads_*.csv"]), false);
+  assert.equal(patternsOverlap("leads*.csv", ["deals*.csv"], "leads.csv"), false);
+});
