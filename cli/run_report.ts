@@ -153,6 +153,10 @@ function stepDetails(step: StepResult): string[] {
     );
     for (const group of step.topReasons) lines.push(describeReasonCount(group));
   }
+  for (const warning of step.warnings ?? []) {
+    if (lines.length === 0) lines.push("");
+    lines.push(`${yellow("warning:")} ${name}: ${warning}`);
+  }
   if (step.notes.length > 0) {
     if (lines.length === 0) lines.push("");
     for (const note of step.notes) lines.push(dim(`note: ${input}: ${note}`));

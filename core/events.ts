@@ -26,6 +26,8 @@ export interface StepResult {
   topReasons: ReasonCount[];
   /** Things the analyst should know that are not errors: skipped title lines, a footer. */
   notes: string[];
+  /** Things about a step that loaded that the analyst must not miss: a key that merged most rows. */
+  warnings?: string[];
   archivedTo?: string;
   durationMs: number;
 }

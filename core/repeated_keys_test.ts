@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseTableSchema } from "../schema/load_schemas.ts";
-import { repeatedKeyWarning } from "./repeated_keys.ts";
+import { KeyRepeatCounter, mergedKeysWarning, repeatedKeyWarning } from "./repeated_keys.ts";
 
 const ORDERS = `columns:
   order_name: { type: text }
@@ -44,4 +44,34 @@ Deno.test("keep: latest is flagged only when the later row has an order_by value
   assert.match(repeatedKeyWarning(latest, columns, lineItems)!, /keep: latest/);
   const undated = [lineItems[0]!, { line: 3, cells: ["#1001", "", "", ""] }];
   assert.equal(repeatedKeyWarning(latest, columns, undated), undefined);
+});
+
+Deno.test("KeyRepeatCounter counts repeats exactly for small steps and within 2% for large ones", () => {
+  const small = new KeyRepeatCounter();
+  for (const key of ["a", "b", "a", "a", "c", "b"]) small.add(key);
+  assert.deepEqual(small.repeats(), { repeats: 3, exact: true });
+  // 600,000 rows over 200,000 keys: past the exact count, estimated
+  const large = new KeyRepeatCounter();
+  for (let i = 0; i < 600_000; i++) large.add(`order-${(i * 7919) % 200_000}`);
+  const { repeats, exact } = large.repeats();
+  assert.equal(exact, false);
+  assert.ok(Math.abs(repeats - 400_000) < 0.02 * 600_000, `estimated ${repeats}`);
+});
+
+Deno.test("mergedKeysWarning() speaks when more than half of the rows repeat a key, naming it", () => {
+  const orders = table();
+  assert.equal(mergedKeysWarning(orders, 4, { repeats: 2, exact: true }), undefined);
+  assert.equal(
+    mergedKeysWarning(orders, 3000, { repeats: 2000, exact: true }),
+    "2,000 of 3,000 rows (67%) repeat the key [order_name] of an earlier row of this file and " +
+      "were merged into one row per key (keep: last). If those rows are records of their own " +
+      "(one per day, per line item), the key in schema/orders.yaml needs the column that tells " +
+      "them apart.",
+  );
+  assert.match(
+    mergedKeysWarning(orders, 1_000_000, { repeats: 600_000, exact: false })!,
+    /^about 600,000 of 1,000,000 rows \(60%\)/,
+  );
+  const keyless = parseTableSchema("columns:\n  a: { type: text }\n", "schema/t.yaml", "t");
+  assert.equal(mergedKeysWarning(keyless, 3, { repeats: 2, exact: true }), undefined);
 });

@@ -81,7 +81,9 @@ export async function run(args: string[], _globals: GlobalOptions): Promise<numb
   const broken = preview.rows.filter((row) => row.broken !== undefined);
   if (broken.length > 0) {
     print("");
-    print(yellow(`Not rows (a load rejects them, unless stop_at ends reading before):`));
+    print(
+      yellow(`Not rows (a load rejects them, unless they end the file or stop_at stops before):`),
+    );
     for (const row of broken) {
       const text = row.cells.map((cell) => cellText(cell)).join(info.delimiter ?? " | ");
       print(`  ${unit} ${row.line}: ${text.length > 80 ? `${text.slice(0, 79)}…` : text}`);

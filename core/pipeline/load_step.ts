@@ -16,7 +16,9 @@ import type { Project } from "../project.ts";
 import { ReasonCounter } from "../reject_summary.ts";
 import type { RejectRecord, SqliteStore } from "../store/sqlite_store.ts";
 import { nowIso } from "../store/sql.ts";
-import type { TableLoader } from "../store/table_loader.ts";
+import { insertColumns, type TableLoader } from "../store/table_loader.ts";
+import { KeyRepeatCounter, mergedKeysWarning } from "../repeated_keys.ts";
+import type { Stored } from "../transform/validate_column.ts";
 import type { PreparedReject, PrepareMessage } from "./prepare_file.ts";
 import type { RunLogger } from "./run_log.ts";
 
@@ -29,6 +31,8 @@ export interface StepContext {
   /** The archive folder of this run: YYYY-MM-DD in local time. */
   day: string;
   dryRun: boolean;
+  /** A dry run's files that would have loaded, by checksum: the real run skips them. */
+  dryLoaded: Map<string, string>;
   force: boolean;
   /** Ignore incremental state once (plutus run --full). */
   full: boolean;
@@ -78,6 +82,7 @@ export function newStepResult(source: string, input: string, table?: string): St
     rejected: 0,
     topReasons: [],
     notes: [],
+    warnings: [],
     durationMs: 0,
   };
 }
@@ -112,6 +117,7 @@ export async function loadStep(
       );
     }
     loader = store.loader(table, { source: spec.source, runId: context.runId, loadedAt: nowIso() });
+    const keys = keyRepeatCounter(table);
     let valid = 0;
     let lastProgress = performance.now();
     const collector = new RowCollector(); // memory stays flat on large files
@@ -128,6 +134,7 @@ export async function loadStep(
         const insertStart = performance.now();
         loader.insert(message.values);
         timing.inserting += performance.now() - insertStart;
+        keys?.(message.values, message.rows);
         valid += message.rows;
         result.rowsRead += message.read;
         collector.count(message.read);
@@ -173,8 +180,11 @@ export async function loadStep(
       );
     }
     if (result.rowsRead === 0) result.notes.push(spec.emptyNote);
+    const merged = keys && mergedKeysWarning(table, result.rowsRead, keys.counter.repeats());
+    if (merged) result.warnings!.push(merged);
     if (context.dryRun) {
-      store.rollback();
+      // kept for the dry run's later steps; the whole dry run is rolled back at its end
+      store.commit();
       result.status = "succeeded";
       return true;
     }
@@ -211,6 +221,7 @@ export async function loadStep(
     return false;
   }
   for (const note of result.notes) log.info(note);
+  for (const warning of result.warnings ?? []) log.warn(warning);
   log.info(
     `succeeded: ${result.rowsRead} read, ${result.inserted} inserted, ${result.updated} updated, ` +
       `${result.duplicate} duplicate, ${result.rejected} rejected`,
@@ -301,6 +312,15 @@ function noteEnd(
           : ""),
     );
   }
+  if (message.footer) {
+    const { line, rows, text } = message.footer;
+    const what = rows === 1
+      ? `${unit} ${line} (${JSON.stringify(text)}) looks`
+      : `the ${rows} ${unit}s from ${unit} ${line} on (${JSON.stringify(text)}) look`;
+    result.notes.push(
+      `${what} like the report's footer: not read, not counted (if that is data, fix the file)`,
+    );
+  }
   if (message.blankRows > 0) result.notes.push(`${message.blankRows} blank row(s) skipped`);
   if (message.ignoredCells) {
     result.notes.push(
@@ -336,7 +356,25 @@ export function stepOutcome(result: StepResult) {
     hint: result.hint ?? null,
     archived_to: result.archivedTo ?? null,
     top_reasons: JSON.stringify(result.topReasons),
+    warnings: result.warnings?.length ? JSON.stringify(result.warnings) : null,
   };
+}
+
+/** Counts the keys of prepared rows (flat values, as the loader takes them) as they pass. */
+function keyRepeatCounter(table: TableSchema) {
+  if (!table.key) return undefined;
+  const columns = insertColumns(table);
+  const width = columns.length;
+  const [first, ...more] = table.key.map((name) => columns.indexOf(name));
+  const counter = new KeyRepeatCounter();
+  const count = (values: readonly Stored[], rows: number) => {
+    for (let at = 0; at < rows * width; at += width) {
+      let key = String(values[at + first!]);
+      for (const index of more) key += `\u0000${values[at + index]}`;
+      counter.add(key);
+    }
+  };
+  return Object.assign(count, { counter });
 }
 
 function percent(ratio: number): string {

@@ -12,6 +12,7 @@ import { loadRuleLibraries } from "../transform/clean/rule_libraries.ts";
 import type { TableSchema } from "../../schema/table_schema.ts";
 import { openTableFile } from "../read/open_table.ts";
 import { openRejectsFile } from "../read/rejects_reader.ts";
+import { type FooterInfo, withoutFooter } from "../read/footer_rows.ts";
 import type { ReadInfo, RowBatch, StopInfo, TableReader } from "../read/table_reader.ts";
 import type { Cell } from "../transform/cell.ts";
 import { mapColumns } from "../transform/map_columns.ts";
@@ -58,12 +59,29 @@ export type PrepareMessage =
     unusedHeaders: string[];
   }
   | { type: "batch"; values: Stored[]; rows: number; read: number; rejects: PreparedReject[] }
-  | { type: "end"; stopped?: StopInfo; blankRows: number; ignoredCells?: number };
+  | {
+    type: "end";
+    stopped?: StopInfo;
+    blankRows: number;
+    ignoredCells?: number;
+    footer?: FooterInfo;
+  };
+
+/** A file opened for loading: its rows come without the footer that ends it, if any. */
+export interface LoadReader extends TableReader {
+  /** Set once rows() is done, if the file ends in a footer. */
+  readonly footer: FooterInfo | undefined;
+}
 
 /** Opens the file a plan names, with the reader its format needs. */
-export function openTable(plan: Omit<FilePlan, "timeZone">): Promise<TableReader> {
-  if (plan.rejectsFile) return openRejectsFile(plan.path, plan.fileName);
-  return openTableFile(plan.path, plan.fileName, {
+export async function openTable(plan: Omit<FilePlan, "timeZone">): Promise<LoadReader> {
+  // a rejects file is read as Plutus wrote it: no title lines, no footer
+  if (plan.rejectsFile) {
+    return Object.create(await openRejectsFile(plan.path, plan.fileName), {
+      footer: { value: undefined },
+    }) as LoadReader;
+  }
+  const reader = await openTableFile(plan.path, plan.fileName, {
     delimiter: plan.csv?.delimiter,
     encoding: plan.csv?.encoding,
     quote: plan.csv?.quote,
@@ -71,6 +89,12 @@ export function openTable(plan: Omit<FilePlan, "timeZone">): Promise<TableReader
     sheet: plan.sheet,
     stopAt: plan.stopAt === undefined ? undefined : compileLinearRegex(plan.stopAt),
   });
+  let footer: FooterInfo | undefined;
+  // the file reader as prototype: its stopped and blankRows stay live getters
+  return Object.create(reader, {
+    rows: { value: () => withoutFooter(reader.rows(), (found) => (footer = found)) },
+    footer: { get: () => footer },
+  }) as LoadReader;
 }
 
 /** Turns rows read from a file into stored values and rejects. */
@@ -191,6 +215,7 @@ export async function* prepareFile(plan: FilePlan): AsyncGenerator<PrepareMessag
       stopped: reader.stopped,
       blankRows: reader.blankRows,
       ignoredCells: reader.ignoredCells,
+      footer: reader.footer,
     };
   } finally {
     reader.close();

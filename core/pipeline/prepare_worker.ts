@@ -81,6 +81,7 @@ async function run(plan: FilePlan): Promise<void> {
         stopped: reader.stopped,
         blankRows: reader.blankRows,
         ignoredCells: reader.ignoredCells,
+        footer: reader.footer,
       });
     } finally {
       reader.close();

@@ -69,10 +69,12 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
   }
 
   const loaded = context.force ? undefined : store.findLoaded(checksum);
-  if (loaded) {
+  const loadedBefore = context.force ? undefined : context.dryLoaded.get(checksum);
+  if (loaded || loadedBefore) {
     result.status = "skipped";
-    result.error =
-      `already loaded: the same content was loaded as ${loaded.input} in run ${loaded.run_id}`;
+    result.error = loaded
+      ? `already loaded: the same content was loaded as ${loaded.input} in run ${loaded.run_id}`
+      : `already loaded: the same content would be loaded as ${loadedBefore} earlier in this run`;
     result.hint = "Nothing to do. To load it again anyway, use --force.";
     log.info(result.error);
     if (!context.dryRun) {
@@ -130,6 +132,7 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
       });
     }
   }
+  if (committed && context.dryRun) context.dryLoaded.set(checksum, file.fileName);
   return finish();
 }
 

@@ -199,6 +199,8 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
             : runFileStep(c, file),
       })),
     ];
+    if (dryRun) store.beginDryRun();
+    const dryLoaded = new Map<string, string>();
     for (const [index, item] of work.entries()) {
       const context: StepContext = {
         project,
@@ -207,6 +209,7 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
         runId,
         day: localStamp(startedAt).slice(0, 10),
         dryRun,
+        dryLoaded,
         force: options.force === true,
         full: options.full === true,
         settleMs: options.settleMs ?? settleFromEnv(),
@@ -235,7 +238,11 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
       log.context = "";
       steps.push(step);
       emit({ type: "step_finished", runId, step });
+      for (const message of step.warnings ?? []) {
+        emit({ type: "warning", runId, message: `${step.source} ${step.input}: ${message}` });
+      }
     }
+    if (dryRun) store.endDryRun();
 
     const status = steps.some((step) => step.status === "failed") ? "failed" : "succeeded";
     if (!dryRun) store.finishRun(runId, status);

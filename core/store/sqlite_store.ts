@@ -55,6 +55,8 @@ export interface StepRecord {
    * rows; null for steps recorded by versions before it was kept.
    */
   top_reasons: string | null;
+  /** Warnings about a step that succeeded (string[] as JSON), or null. */
+  warnings?: string | null;
   started_at: string;
   finished_at: string | null;
 }
@@ -84,6 +86,7 @@ export type StepOutcome = Pick<
   | "archived_to"
   | "table_name"
   | "top_reasons"
+  | "warnings"
 >;
 
 const BOOKKEEPING = `
@@ -116,6 +119,7 @@ CREATE TABLE IF NOT EXISTS _plutus_steps (
   hint TEXT,
   archived_to TEXT,
   top_reasons TEXT,
+  warnings TEXT,
   started_at TEXT NOT NULL,
   finished_at TEXT
 ) STRICT;
@@ -153,6 +157,7 @@ function addColumnsOfLaterVersions(db: DatabaseSync): void {
   if (!columns.includes("top_reasons")) {
     db.exec("ALTER TABLE _plutus_steps ADD COLUMN top_reasons TEXT");
   }
+  if (!columns.includes("warnings")) db.exec("ALTER TABLE _plutus_steps ADD COLUMN warnings TEXT");
   const runColumns = db.prepare("SELECT name FROM pragma_table_info('_plutus_runs')").all()
     .map((row) => row.name);
   if (!runColumns.includes("mode")) db.exec("ALTER TABLE _plutus_runs ADD COLUMN mode TEXT");
@@ -263,7 +268,7 @@ export class SqliteStore {
     this.db.prepare(
       `UPDATE _plutus_steps SET status = ?, table_name = ?, rows_read = ?, rows_inserted = ?,
          rows_updated = ?, rows_duplicate = ?, rows_rejected = ?, error = ?, hint = ?,
-         archived_to = ?, top_reasons = ?, finished_at = ? WHERE id = ?`,
+         archived_to = ?, top_reasons = ?, warnings = ?, finished_at = ? WHERE id = ?`,
     ).run(
       outcome.status,
       outcome.table_name,
@@ -276,6 +281,7 @@ export class SqliteStore {
       outcome.hint,
       outcome.archived_to,
       outcome.top_reasons,
+      outcome.warnings ?? null,
       nowIso(),
       id,
     );
@@ -349,17 +355,41 @@ export class SqliteStore {
     return new TableLoader(this.db, schema, stamp);
   }
 
+  #dryRun = false;
+  #inStep = false;
+
+  /**
+   * Holds a dry run in one transaction that is never committed; its steps become
+   * savepoints, so each step sees what the steps before it would have done, as in the real
+   * run. endDryRun() rolls it all back.
+   */
+  beginDryRun(): void {
+    this.db.exec("BEGIN IMMEDIATE");
+    this.#dryRun = true;
+  }
+
+  /** Undoes everything a dry run did. */
+  endDryRun(): void {
+    this.#dryRun = this.#inStep = false;
+    if (this.db.isTransaction) this.db.exec("ROLLBACK");
+  }
+
   /** Starts the step's one transaction, taking the write lock at once. */
   begin(): void {
-    this.db.exec("BEGIN IMMEDIATE");
+    this.db.exec(this.#dryRun ? "SAVEPOINT step" : "BEGIN IMMEDIATE");
+    this.#inStep = true;
   }
 
   commit(): void {
-    this.db.exec("COMMIT");
+    this.db.exec(this.#dryRun ? "RELEASE step" : "COMMIT");
+    this.#inStep = false;
   }
 
   rollback(): void {
-    if (this.db.isTransaction) this.db.exec("ROLLBACK");
+    if (this.#dryRun) {
+      if (this.#inStep) this.db.exec("ROLLBACK TO step; RELEASE step");
+    } else if (this.db.isTransaction) this.db.exec("ROLLBACK");
+    this.#inStep = false;
   }
 
   /** Names of the data tables (not Plutus's own). */

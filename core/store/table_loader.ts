@@ -6,7 +6,8 @@
  * Counting without a second pass: SQLite gives each new row the highest rowid plus one,
  * and an update keeps its row's rowid, so the rows inserted are the growth of the highest
  * rowid (Plutus deletes nothing during a step); rows updated are the stored rows a
- * temporary trigger saw change.
+ * temporary trigger saw change, each counted once however often it changed. The rest of
+ * the valid rows are duplicates (docs/cli.md defines each count).
  *
  * @module
  */
@@ -66,12 +67,19 @@ export class TableLoader {
     this.#maxRowidBefore = this.#maxRowid();
     this.#tracksUpdates = schema.key !== undefined && schema.keep !== "first";
     if (this.#tracksUpdates) {
+      // Not INSERT OR IGNORE: a trigger's statements run under the conflict policy of the
+      // statement that fired it (here the UPSERT's ABORT), so the second change of one row
+      // would fail the step. Rows this step inserted are not stored rows: no record.
       db.exec(
         `CREATE TEMP TABLE IF NOT EXISTS _plutus_touched (rid INTEGER PRIMARY KEY);
          DELETE FROM temp._plutus_touched;
          DROP TRIGGER IF EXISTS temp._plutus_touch;
          CREATE TEMP TRIGGER _plutus_touch AFTER UPDATE ON main.${this.#table}
-         BEGIN INSERT OR IGNORE INTO _plutus_touched VALUES (old.rowid); END;`,
+         WHEN old.rowid <= ${this.#maxRowidBefore}
+         BEGIN
+           INSERT INTO _plutus_touched SELECT old.rowid
+           WHERE NOT EXISTS (SELECT 1 FROM _plutus_touched WHERE rid = old.rowid);
+         END;`,
       );
     }
   }
@@ -99,8 +107,9 @@ export class TableLoader {
   counts(valid: number): LoadCounts {
     const inserted = this.#maxRowid() - this.#maxRowidBefore;
     const updated = this.#tracksUpdates
-      ? (this.#db.prepare("SELECT count(*) AS n FROM temp._plutus_touched WHERE rid <= ?")
-        .get(this.#maxRowidBefore) as { n: number }).n
+      ? (this.#db.prepare("SELECT count(*) AS n FROM temp._plutus_touched").get() as {
+        n: number;
+      }).n
       : 0;
     return { inserted, updated, duplicate: valid - inserted - updated };
   }

@@ -60,6 +60,32 @@ Deno.test("keep: last — within a file and against stored rows, the later row w
     ]);
   }));
 
+Deno.test("a key three or more times in one step loads (keep: last and latest), counted once", () =>
+  withStore((store) => {
+    for (const keep of ["keep: last\n", "keep: latest\norder_by: at\n"]) {
+      store.db.exec("DROP TABLE IF EXISTS t");
+      const table = schema(`${LEADS}${keep}`);
+      const at = (day: number) => `2026-01-0${day}T00:00:00`;
+      // the issue's three-line file: one key, three rows, each a change
+      const first = load(store, table, [["a@x.com", "lead", at(1)], ["a@x.com", "mql", at(2)], [
+        "a@x.com",
+        "sql",
+        at(3),
+      ]]);
+      assert.deepEqual(first.counts, { inserted: 1, updated: 0, duplicate: 2 }, keep);
+      assert.deepEqual(first.stored.map((r) => r.stage), ["sql"], keep);
+      // a stored row replaced four times in the next step: one update, three duplicates
+      const rows = ["customer", "lead", "mql", "opportunity"].map((stage, i) => [
+        "a@x.com",
+        stage,
+        at(4 + i),
+      ]);
+      const second = load(store, table, rows, 2);
+      assert.deepEqual(second.counts, { inserted: 0, updated: 1, duplicate: 3 }, keep);
+      assert.deepEqual(second.stored.map((r) => [r.stage, r._run_id]), [["opportunity", 2]], keep);
+    }
+  }));
+
 Deno.test("keep: first — stored rows beat incoming ones, earlier rows beat later ones", () =>
   withStore((store) => {
     const table = schema(`${LEADS}keep: first\n`);

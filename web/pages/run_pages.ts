@@ -174,6 +174,7 @@ export function registerRunPages(app: Hono, gui: Gui): void {
           ...s,
           reasons: history.topReasons(s.id),
           resolvedBy: resolutions.get(s.id),
+          warnings: s.warnings ? JSON.parse(s.warnings) as string[] : [],
         })),
         rejects: rejectsOfRun(history, runId, REJECTS_SHOWN),
       };
@@ -233,11 +234,13 @@ export function registerRunPages(app: Hono, gui: Gui): void {
                   <td><span class="badge ${step.status}">${step.status}</span></td>
                   ${countCells(step)}
                 </tr>
-                ${step.error || step.reasons.length > 0
+                ${step.error || step.reasons.length > 0 || step.warnings.length > 0
                   ? html`
                     <tr>
                       <td></td>
-                      <td colspan="7">${step.error
+                      <td colspan="7">${step.warnings.map((w) =>
+                        html`<div class="warning"><strong>Warning:</strong> ${w}</div>`
+                      )}${step.error
                         ? html`<div><strong>${withCode(step.error)}</strong></div>`
                         : ""}${step.resolvedBy !== undefined
                         ? html`

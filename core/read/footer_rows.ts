@@ -1,0 +1,119 @@
+/**
+ * A report's footer is not data: the totals rows and lines of text that end many exports
+ * (Google Ads' "Total: Account", Salesforce's "Grand Totals (125 records)", "Generated
+ * By: …", "Confidential Information …"). Without `stop_at` they would be read as rows and
+ * rejected, and a 3-row file would report "7 of 7 rows rejected". The rows that end a file
+ * and look like a footer are held back, not read, and said in a note.
+ *
+ * @module
+ */
+import { type Cell, emptyToNull } from "../transform/cell.ts";
+import type { RowBatch } from "./table_reader.ts";
+
+/** "Total", "Total: Account", "Grand Totals (125 records)" — but not a campaign "Total Wine". */
+export const TOTALS = /^\s*((grand\s+)?totals?|sum|summe|gesamt)(?=\s*(:|\(|$))/iu;
+
+/** At most this many rows end a file as its footer; a longer run of such rows is data. */
+export const FOOTER_MAX_ROWS = 10;
+
+/** The footer found at the end of a file. */
+export interface FooterInfo {
+  /** The line (or sheet row) it starts on. */
+  line: number;
+  /** Its non-blank rows. */
+  rows: number;
+  /** Its first text, for the note. */
+  text: string;
+}
+
+/**
+ * Whether a row may belong to a footer: a totals row, a row with nothing filled, or a line
+ * with one filled cell that does not split into the header's columns (a line of text). A
+ * well-formed data row with only its first column filled is data.
+ */
+export function footerLike(cells: readonly Cell[], broken: boolean): boolean {
+  const first = cells[0];
+  if (typeof first === "string" && TOTALS.test(first)) return true;
+  let filled = 0;
+  for (const cell of cells) if (emptyToNull(cell) !== null) filled++;
+  return filled === 0 || (broken && filled === 1 && emptyToNull(first ?? null) !== null);
+}
+
+interface Entry {
+  line: number;
+  cells: Cell[];
+  broken?: string;
+}
+
+/**
+ * Passes the batches on without the run of footer-like rows that ends the file, when data
+ * rows come before it; `found` hears of that footer once the batches are done.
+ */
+export async function* withoutFooter(
+  batches: AsyncIterable<RowBatch>,
+  found: (footer: FooterInfo) => void,
+): AsyncGenerator<RowBatch> {
+  let pending: Entry[] = [];
+  let longRun = false;
+  let dataSeen = false;
+  for await (const batch of batches) {
+    // most batches hold no footer-like row: pass them on as they are
+    if (
+      pending.length === 0 && !longRun && !batch.rows.some((cells) => footerLike(cells, false)) &&
+      !batch.broken.some((row) => footerLike(row.cells, true))
+    ) {
+      if (batch.rows.length > 0 || batch.broken.length > 0) dataSeen = true;
+      yield batch;
+      continue;
+    }
+    const out: Entry[] = [];
+    for (const entry of inLineOrder(batch)) {
+      if (!footerLike(entry.cells, entry.broken !== undefined)) {
+        out.push(...pending, entry);
+        pending = [];
+        longRun = false;
+      } else if (longRun) out.push(entry);
+      else if (pending.push(entry) > FOOTER_MAX_ROWS) {
+        out.push(...pending);
+        pending = [];
+        longRun = true;
+      }
+    }
+    if (out.length > 0) {
+      dataSeen = true;
+      yield toBatch(out);
+    }
+  }
+  if (pending.length === 0) return;
+  // nothing but footer-like rows: not a report with a footer; they are read as rows
+  if (!dataSeen) {
+    yield toBatch(pending);
+    return;
+  }
+  const first = pending[0]!;
+  found({
+    line: first.line,
+    rows: pending.length,
+    text: String(first.cells.find((cell) => emptyToNull(cell) !== null) ?? "").slice(0, 120),
+  });
+}
+
+/** A batch's rows and broken rows, merged in file order. */
+function inLineOrder(batch: RowBatch): Entry[] {
+  const entries: Entry[] = batch.rows.map((cells, i) => ({ line: batch.lines[i]!, cells }));
+  for (const broken of batch.broken) {
+    entries.push({ line: broken.line, cells: broken.cells, broken: broken.reason });
+  }
+  return batch.broken.length === 0 ? entries : entries.sort((a, b) => a.line - b.line);
+}
+
+function toBatch(entries: Entry[]): RowBatch {
+  const batch: RowBatch = { rows: [], lines: [], broken: [] };
+  for (const entry of entries) {
+    if (entry.broken === undefined) {
+      batch.rows.push(entry.cells);
+      batch.lines.push(entry.line);
+    } else batch.broken.push({ line: entry.line, reason: entry.broken, cells: entry.cells });
+  }
+  return batch;
+}
