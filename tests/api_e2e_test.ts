@@ -457,9 +457,10 @@ Deno.test("auth: query is sent on every next_url page, not only the first", () =
 
 Deno.test("check refuses a url that is not http(s), at its line", () =>
   withApi(`    url: "file:///etc/passwd"\n`, async (dir) => {
-    const result = expectCode(await plutus(["check", "--project", dir]), 2);
+    // a problem of one source: check exits 1 (the others could run), naming it at its line
+    const result = expectCode(await plutus(["check", "--project", dir]), 1);
     assert.match(
-      result.stderr,
+      result.stdout + result.stderr,
       /plutus\.yaml:5 sources\.crm\.url: expected an http:\/\/ or https:\/\/ address/,
     );
   }));

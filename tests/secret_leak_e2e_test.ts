@@ -224,9 +224,13 @@ Deno.test("a config error quotes a url with its ${NAME} masked, not resolved", (
         `sources:\n  crm:\n    kind: api\n    table: contacts\n    url: "ftp://api.example.com/?k=\${K1}"\n`,
     });
     for (const command of ["check", "run"]) {
+      // a problem of one source: its step fails (exit 1), the project still opens
       const result = await plutus([command, "--project", dir]);
-      assert.equal(result.code, 2);
-      assert.match(result.stderr, /sources\.crm\.url: expected an http:\/\/ or https:\/\/ address/);
+      assert.equal(result.code, 1);
+      assert.match(
+        result.stdout + result.stderr,
+        /sources\.crm\.url: expected an http:\/\/ or https:\/\/ address/,
+      );
       for (const spelled of spellings(K1)) {
         assert.ok(!result.stderr.includes(spelled) && !result.stdout.includes(spelled), spelled);
       }
