@@ -236,3 +236,45 @@ Deno.test("a config error quotes a url with its ${NAME} masked, not resolved", (
       }
     }
   }));
+
+Deno.test("an API answer that quotes the key (as a field name, in a path note) is masked in the step's hint, status and history", () =>
+  withTempDir(async (dir) => {
+    // the answer names its fields after the query key it got: the records hint lists them
+    const api = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => {
+      const key = new URL(request.url).searchParams.get("api_key") ?? "";
+      return Response.json({ [key]: 1, foo: [] });
+    });
+    try {
+      await writeFiles(dir, {
+        ".env": `K1=${K1}\n`,
+        "schema/contacts.yaml": "columns:\n  id: { type: text }\n",
+        "plutus.yaml": `sources:
+  crm:
+    kind: api
+    url: http://127.0.0.1:${api.addr.port}/contacts
+    auth: { type: query, name: api_key, value: "\${K1}" }
+    records: data
+    retries: 0
+    table: contacts
+    columns:
+      id: "\${K1}"
+`,
+      });
+      const outputs: string[] = [];
+      for (const args of [["run"], ["status"], ["status", "1", "--json"], ["logs", "1"]]) {
+        const result = await plutus([...args, "--project", dir]);
+        outputs.push(result.stdout + result.stderr);
+      }
+      assert.match(outputs[0]!, /top-level keys are: \*\*\*, foo/);
+      const db = new DatabaseSync(join(dir, "data", "plutus.db"), { readOnly: true });
+      outputs.push(JSON.stringify(db.prepare("SELECT * FROM _plutus_steps").all()));
+      db.close();
+      for (const spelled of spellings(K1)) {
+        for (const output of outputs) {
+          assert.ok(!output.includes(spelled), `${spelled} in ${output}`);
+        }
+      }
+    } finally {
+      await api.shutdown();
+    }
+  }));

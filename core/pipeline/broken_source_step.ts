@@ -25,7 +25,7 @@ export function runBrokenSourceStep(
   result.hint = broken.error.hint;
   if (!context.dryRun) {
     result.id = store.startStep(context.runId, name, input, null);
-    store.finishStep(result.id, stepOutcome(result));
+    store.finishStep(result.id, stepOutcome(result, context.project.secrets));
   }
   context.onStarted(result.id);
   log.context = input === name ? name : `${name} ${input}`;

@@ -10,6 +10,7 @@ import { RowCollector } from "../gc.ts";
 import { explainIoError } from "../io_errors.ts";
 import { listSome } from "../list_text.ts";
 import { errorMessage, PlutusError } from "../../config/errors.ts";
+import type { SecretMask } from "../../config/env.ts";
 import type { TableSchema } from "../../schema/table_schema.ts";
 import type { StepResult } from "../events.ts";
 import type { Project } from "../project.ts";
@@ -190,7 +191,7 @@ export async function loadStep(
     }
     result.status = "succeeded";
     await spec.beforeCommit?.();
-    store.finishStep(result.id, stepOutcome(result));
+    store.finishStep(result.id, stepOutcome(result, context.project.secrets));
     store.commit();
     timing.committing = performance.now() - commitStart;
     const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -217,7 +218,8 @@ export async function loadStep(
     }
     for (const note of result.notes) log.info(note);
     log.error(`failed: ${result.error}${result.hint ? ` (${result.hint})` : ""}`);
-    if (!context.dryRun) recordFailure(store, context.runId, result, kept);
+    if (!context.dryRun) recordFailure(context, result, kept);
+    else stepOutcome(result, context.project.secrets); // masked for the screens all the same
     return false;
   }
   for (const note of result.notes) log.info(note);
@@ -229,16 +231,12 @@ export async function loadStep(
   return true;
 }
 
-function recordFailure(
-  store: SqliteStore,
-  runId: number,
-  result: StepResult,
-  kept: RejectRecord[],
-): void {
+function recordFailure(context: StepContext, result: StepResult, kept: RejectRecord[]): void {
+  const { store, runId } = context;
   store.begin();
   try {
     store.addRejects(runId, result.id, kept);
-    store.finishStep(result.id, stepOutcome(result));
+    store.finishStep(result.id, stepOutcome(result, context.project.secrets));
     store.commit();
   } catch (error) {
     store.rollback();
@@ -343,7 +341,14 @@ function rejectRecords(rejects: readonly PreparedReject[]): RejectRecord[] {
 }
 
 /** A step result as written to _plutus_steps. */
-export function stepOutcome(result: StepResult) {
+export function stepOutcome(result: StepResult, mask: SecretMask) {
+  // An API's answer may quote the key anywhere (an error body, its field names): every text
+  // of the step is masked here, in place, so the store and every screen get it masked.
+  const clean = (text: string) => mask.mask(text);
+  if (result.error !== undefined) result.error = clean(result.error);
+  if (result.hint !== undefined) result.hint = clean(result.hint);
+  result.notes = result.notes.map(clean);
+  if (result.warnings) result.warnings = result.warnings.map(clean);
   return {
     status: result.status,
     table_name: result.table ?? null,

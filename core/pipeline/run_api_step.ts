@@ -82,10 +82,13 @@ export async function runApiStep(context: StepContext, name: string): Promise<St
   log.context = name;
   log.info(traffic);
   if (progress.missingPaths.length > 0) {
+    // a path may be written with a ${VAR} in it: masked like every text of the step
     result.notes.push(
-      `no record of the first page has ${
-        progress.missingPaths.join(", ")
-      }: check the paths in columns`,
+      mask.mask(
+        `no record of the first page has ${
+          progress.missingPaths.join(", ")
+        }: check the paths in columns`,
+      ),
     );
   }
   return { ...result, durationMs: Math.round(performance.now() - started) };

@@ -63,7 +63,7 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
     if (!context.dryRun) {
       // recorded, so that the history shows it and plutus rerun can try it again
       result.id = store.startStep(context.runId, file.source, file.fileName, null);
-      store.finishStep(result.id, stepOutcome(result));
+      store.finishStep(result.id, stepOutcome(result, context.project.secrets));
     }
     return finish();
   }
@@ -85,7 +85,7 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
         result.error = `already loaded, but ${problem}`;
         result.hint = ARCHIVE_HINT;
       }
-      store.finishStep(result.id, stepOutcome(result));
+      store.finishStep(result.id, stepOutcome(result, context.project.secrets));
     }
     return finish();
   }
@@ -122,7 +122,7 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
       result.hint = ARCHIVE_HINT;
       const id = store.startStep(context.runId, file.source, file.fileName, checksum);
       store.finishStep(id, {
-        ...stepOutcome(result),
+        ...stepOutcome(result, context.project.secrets),
         rows_read: 0,
         rows_inserted: 0,
         rows_updated: 0,

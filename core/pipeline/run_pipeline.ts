@@ -173,7 +173,7 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
       step.status = "failed";
       if (!dryRun) {
         step.id = store.startStep(runId, "", entry.name, null);
-        store.finishStep(step.id, stepOutcome(step));
+        store.finishStep(step.id, stepOutcome(step, project.secrets));
       }
       log.error(`${entry.reason}. ${entry.hint}`);
       steps.push(step);
