@@ -85,22 +85,91 @@ export function sourceName(fileName: string): string {
   return /^[a-z]/.test(name) ? name : `source_${name || "file"}`;
 }
 
-/** Names a pattern's files could have: its `*` filled as exports fill them. */
-function examples(pattern: string): string[] {
-  const fills = ["", "x", "1", "2026-12-01", "Dec-1-2026-Dec-31-2026", "20261201_120000"];
-  return fills.map((fill) => pattern.replaceAll("*", fill).replaceAll("?", "x"));
-}
-
 /**
- * Whether a file could match both patterns: they are the same, one takes the names of the
- * other, or the sample file (when given) matches both.
+ * Whether a file could match both patterns: the sample file (when given) matches both, or
+ * some name matches `pattern` and one of `other` — decided exactly, not by examples.
  */
 export function patternsOverlap(
   pattern: string,
   other: readonly string[],
   sampleName?: string,
 ): boolean {
-  const names = [pattern, ...other, ...examples(pattern), ...other.flatMap(examples)];
-  if (sampleName !== undefined) names.push(sampleName);
-  return names.some((name) => matchesFiles(name, [pattern]) && matchesFiles(name, other));
+  if (
+    sampleName !== undefined && matchesFiles(sampleName, [pattern]) &&
+    matchesFiles(sampleName, other)
+  ) {
+    return true;
+  }
+  return other.some((theirs) => globsIntersect(pattern, theirs));
+}
+
+/** One position of a glob: any run of characters, any one character, or this one. */
+type GlobToken = "*" | "?" | { char: string };
+
+/**
+ * Whether some file name matches both globs (case aside, as inbox/ matches them): a walk
+ * over both at once, where a `*` may take nothing or one more character of the other.
+ * `[…]` classes count as any one character and `{a,b}` as each choice, so a doubt is
+ * always an overlap: the warning errs on the side of asking.
+ */
+export function globsIntersect(a: string, b: string): boolean {
+  return expandBraces(a.toLowerCase()).some((x) =>
+    expandBraces(b.toLowerCase()).some((y) => tokensIntersect(globTokens(x), globTokens(y)))
+  );
+}
+
+function tokensIntersect(a: GlobToken[], b: GlobToken[]): boolean {
+  const seen = new Map<number, boolean>();
+  const walk = (i: number, j: number): boolean => {
+    const id = i * (b.length + 1) + j;
+    const known = seen.get(id);
+    if (known !== undefined) return known;
+    seen.set(id, false); // a loop through stars adds nothing new
+    let result: boolean;
+    if (i === a.length && j === b.length) result = true;
+    else if (a[i] === "*") result = walk(i + 1, j) || (j < b.length && walk(i, j + 1));
+    else if (b[j] === "*") result = walk(i, j + 1) || (i < a.length && walk(i + 1, j));
+    else if (i === a.length || j === b.length) result = false;
+    else {
+      const x = a[i]!, y = b[j]!;
+      result =
+        (x === "?" || y === "?" || (x as { char: string }).char === (y as { char: string }).char) &&
+        walk(i + 1, j + 1);
+    }
+    seen.set(id, result);
+    return result;
+  };
+  return walk(0, 0);
+}
+
+function globTokens(glob: string): GlobToken[] {
+  const out: GlobToken[] = [];
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === "\\" && i + 1 < glob.length) out.push({ char: glob[++i]! });
+    else if (c === "*") {
+      if (out.at(-1) !== "*") out.push("*");
+    } else if (c === "?") out.push("?");
+    else if (c === "[") {
+      const end = glob.indexOf("]", i + 2);
+      if (end < 0) out.push({ char: c });
+      else {
+        out.push("?");
+        i = end;
+      }
+    } else out.push({ char: c });
+  }
+  return out;
+}
+
+/** `a{b,c}d` as `abd` and `acd` (at most 64 choices; past that, a `*` stands for them). */
+function expandBraces(glob: string): string[] {
+  const open = glob.indexOf("{");
+  const close = open < 0 ? -1 : glob.indexOf("}", open);
+  if (close < 0) return [glob];
+  const head = glob.slice(0, open);
+  const rests = expandBraces(glob.slice(close + 1));
+  const choices = glob.slice(open + 1, close).split(",");
+  const all = choices.flatMap((choice) => rests.map((rest) => head + choice + rest));
+  return all.length <= 64 ? all : [`${head}*${glob.slice(close + 1)}`];
 }

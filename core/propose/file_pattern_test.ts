@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { matchesGlob } from "node:path";
-import { filesPattern, patternsOverlap, sourceName } from "./file_pattern.ts";
+import fc from "fast-check";
+import { matchesFiles } from "../inbox.ts";
+import { filesPattern, globsIntersect, patternsOverlap, sourceName } from "./file_pattern.ts";
 
 Deno.test("filesPattern() turns dates, month names and timestamps into *, keeping names", () => {
   const cases: [string, string, string][] = [
@@ -42,4 +44,28 @@ Deno.test("patternsOverlap() finds patterns a file could match both of", () => {
   assert.equal(patternsOverlap("google_ads_*.csv", ["meta_ads_*.csv"]), false);
   assert.equal(patternsOverlap("Meta-Ads-Campaigns-*.csv", ["meta_ads_*.csv"]), false);
   assert.equal(patternsOverlap("leads*.csv", ["deals*.csv"], "leads.csv"), false);
+});
+
+Deno.test("globsIntersect() is true exactly when some name matches both globs", () => {
+  // every name over {a, b} up to 6 characters: enough to find a common name of two globs of
+  // up to 3 positions each, if there is one
+  // (a file name is never empty)
+  let level = [""];
+  const names: string[] = [];
+  for (let length = 1; length <= 6; length++) {
+    level = level.flatMap((name) => [`${name}a`, `${name}b`]);
+    names.push(...level);
+  }
+  const glob = fc.string({ unit: fc.constantFrom("a", "b", "*", "?"), minLength: 1, maxLength: 3 });
+  fc.assert(
+    fc.property(glob, glob, (x, y) => {
+      const both = names.some((name) => matchesFiles(name, [x]) && matchesFiles(name, [y]));
+      assert.equal(globsIntersect(x, y), both, `${x} and ${y}`);
+    }),
+    { numRuns: 500 },
+  );
+  // the tester's case: an existing source's files also match a new wildcard pattern
+  assert.ok(globsIntersect("*2026-11.csv", "uk_ads_*.csv"));
+  assert.ok(globsIntersect("*ads_2026-1?.csv", "uk_ads_*.csv"));
+  assert.ok(!globsIntersect("google_ads_*.csv", "meta_ads_*.csv"));
 });
