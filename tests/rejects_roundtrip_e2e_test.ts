@@ -318,3 +318,21 @@ sources:
     await api.close();
   }
 });
+
+Deno.test("rejects of a file that failed as a whole say to fix the file itself, whose good rows were not loaded", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "plutus.yaml": `reject_limit: 0.3
+sources:
+  crm: { kind: file, files: "leads*.csv", table: leads }
+`,
+      "schema/leads.yaml": "columns:\n  email: { type: email, required: true }\nkey: [email]\n",
+      "inbox/leads_1.csv": "email\ngood@example.com\nbad@\nworse@\n",
+    });
+    expectCode(await plutus(["run", "--project", dir]), 1);
+    const rejects = expectCode(await plutus(["rejects", "--csv", "--project", dir]), 0);
+    assert.match(
+      rejects.stdout,
+      /warning: leads_1\.csv failed as a whole: none of its rows were loaded, the good ones neither\. Fix the rows listed in the file itself \(it waits in inbox\/\) and run: plutus rerun 1/,
+    );
+  }));

@@ -17,7 +17,7 @@ import {
 import { readRunHistory } from "../../core/store/run_history.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs, parseRunId } from "../args.ts";
-import { bold, count, dim, print, table, terminalText } from "../output.ts";
+import { bold, count, dim, print, table, terminalText, yellow } from "../output.ts";
 import { relativePath } from "../run_report.ts";
 
 export const help = `Usage: plutus rejects [RUN] [--csv] [--limit N]
@@ -80,6 +80,16 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     print(
       dim("Fix them in a spreadsheet, save as CSV (keep the _ columns), then: plutus upload FILE"),
     );
+    // A step that failed loaded nothing, its good rows neither: the fix belongs in the file.
+    const failedFiles = steps.filter((s) => s.status === "failed" && !/^https?:\/\//.test(s.input));
+    for (const step of failedFiles) {
+      print(
+        `${yellow("warning:")} ${terminalText(step.input, false)} failed as a whole: none of its ` +
+          `rows were loaded, the good ones neither. Fix the rows listed in the file itself ` +
+          `(it waits in inbox/) and run: plutus rerun ${runId} — uploading only its rejects ` +
+          `file would leave its good rows out.`,
+      );
+    }
     return 0;
   }
   for (const step of steps) {
