@@ -40,3 +40,8 @@ export class RowCollector {
 export function collectAllNow(): void {
   gc()?.({ type: "major", execution: "sync", flavor: "last-resort" });
 }
+
+/** Starts a full collection that runs alongside the program (see RowCollector for why). */
+export function collectSoon(): void {
+  gc()?.({ type: "major", execution: "async" });
+}

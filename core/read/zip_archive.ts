@@ -128,7 +128,9 @@ export async function entryStream(
   const compressed = new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (position >= end) return controller.close();
-      const chunk = await readAt(file, position, Math.min(1 << 16, end - position));
+      // 16 KB at a time: deflate grows at most ~1030 times, so each inflated chunk stays
+      // under 17 MB (64 KB inflated to 64 MB chunks, held whole before any limit saw them)
+      const chunk = await readAt(file, position, Math.min(1 << 14, end - position));
       if (chunk.length === 0) {
         return controller.error(
           new SourceError(`${fileName} ends too early: ${entry.name} is cut off`, {

@@ -108,6 +108,19 @@ const part = async (name: string, content: string | Uint8Array): Promise<ZipPart
 /** An .xlsx of one sheet "Contacts" with the given <sheetData>, and shared strings. */
 async function xlsxOf(sheetData: string, sharedStrings?: Uint8Array): Promise<Uint8Array> {
   const parts = [
+    ...await workbookParts(),
+    await part(
+      "xl/worksheets/sheet1.xml",
+      `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>email</t></is></c></row>${sheetData}</sheetData></worksheet>`,
+    ),
+  ];
+  if (sharedStrings) parts.push(await part("xl/sharedStrings.xml", sharedStrings));
+  return zipOf(parts);
+}
+
+/** The workbook and its relations: one sheet "Contacts" at xl/worksheets/sheet1.xml. */
+async function workbookParts(): Promise<ZipPart[]> {
+  return [
     await part(
       "xl/workbook.xml",
       '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Contacts" sheetId="1" r:id="rId1"/></sheets></workbook>',
@@ -116,13 +129,7 @@ async function xlsxOf(sheetData: string, sharedStrings?: Uint8Array): Promise<Ui
       "xl/_rels/workbook.xml.rels",
       '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
     ),
-    await part(
-      "xl/worksheets/sheet1.xml",
-      `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>email</t></is></c></row>${sheetData}</sheetData></worksheet>`,
-    ),
   ];
-  if (sharedStrings) parts.push(await part("xl/sharedStrings.xml", sharedStrings));
-  return zipOf(parts);
 }
 
 /** `bytes` of shared strings that deflate only ~60:1 (a little noise), passing ratio checks. */
@@ -180,6 +187,70 @@ function odsBomb(bytes: number): Uint8Array {
   return out;
 }
 
+/** Deflated pieces of text, a `[text, times]` piece repeated (made as it deflates: GBs fit). */
+async function deflatedRepeats(pieces: [string, number][]): Promise<ZipPart> {
+  let size = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = pieces.shift();
+      if (!next) return controller.close();
+      const [text, times] = next;
+      const block = encoder.encode(text.repeat(Math.max(1, Math.floor((1 << 20) / text.length))));
+      const perBlock = block.length / encoder.encode(text).length;
+      for (let left = times; left > 0; left -= perBlock) {
+        const bytes = left >= perBlock ? block : encoder.encode(text.repeat(left));
+        size += bytes.length;
+        controller.enqueue(bytes);
+        await Promise.resolve();
+      }
+    },
+  }).pipeThrough(
+    new CompressionStream("deflate-raw") as unknown as TransformStream<Uint8Array, Uint8Array>,
+  );
+  const data = new Uint8Array(await new Response(stream).arrayBuffer());
+  return { name: "", data, size };
+}
+
+/**
+ * A sheet whose second row is one inline-string cell of `megabytes` MB of one letter: it
+ * inflates ~1000 times, as much as the ratio check allows (an adversarial tester's file).
+ */
+async function oneHugeCell(megabytes: number): Promise<Uint8Array> {
+  const sheet = await deflatedRepeats([
+    [
+      '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>email</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>',
+      1,
+    ],
+    ["A", megabytes << 20],
+    ["</t></is></c></row></sheetData></worksheet>", 1],
+  ]);
+  return zipOf([
+    ...await workbookParts(),
+    { ...sheet, name: "xl/worksheets/sheet1.xml" },
+  ]);
+}
+
+/** Shared strings of `count` items of `megabytes` MB each, all one letter. */
+async function hugeSharedStrings(count: number, megabytes: number): Promise<Uint8Array> {
+  const pieces: [string, number][] = [[
+    '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>id</t></si>',
+    1,
+  ]];
+  for (let i = 0; i < count; i++) {
+    pieces.push(["<si><t>", 1], ["B", megabytes << 20], ["</t></si>", 1]);
+  }
+  pieces.push(["</sst>", 1]);
+  const strings = await deflatedRepeats(pieces);
+  return zipOf([
+    ...await workbookParts(),
+    await part(
+      "xl/worksheets/sheet1.xml",
+      '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>',
+    ),
+    { ...strings, name: "xl/sharedStrings.xml" },
+  ]);
+}
+
 /**
  * Workbooks that took gigabytes before Plutus bounded them (made by the test: MBs each).
  * bad_input_e2e_test.ts measures each one's peak memory.
@@ -191,6 +262,8 @@ export async function workbookBombs(): Promise<Record<string, Uint8Array>> {
       sharedStringsBomb(80 << 20),
     ),
     "40_ods_zip_bomb.ods": await odsOf(odsBomb(110 << 20)),
+    "42_one_huge_cell.xlsx": await oneHugeCell(400),
+    "43_huge_shared_strings.xlsx": await hugeSharedStrings(20, 12),
   };
 }
 
