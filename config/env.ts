@@ -76,7 +76,8 @@ export function varsBySource(
  * characters are not masked: they would turn ordinary words and numbers into stars.
  *
  * A key reaches text in many spellings — raw, percent-encoded by encodeURIComponent or by
- * URLSearchParams (`%7E`, `%28`, `+` for a space, in either case of hex), JSON-escaped,
+ * URLSearchParams (`%7E`, `%28`, `+` for a space, in either case of hex), encoded twice
+ * (`%257E`), by JS escape() (`%E9`, `%u20AC`), JSON-escaped,
  * as an HTML character reference — and in mixtures of them. Each secret becomes one
  * pattern that accepts every spelling of every character, so all of them are caught.
  */
@@ -143,6 +144,17 @@ function secretPattern(secret: string): RegExp {
       [...new TextEncoder().encode(char)].map((byte) => `%${hexPattern(byte, 2)}`).join(""),
     );
     if (char === " ") spellings.push("\\+");
+    // encoded twice (the % itself encoded: %2520 for a space), and JS escape(): the code
+    // point itself up to U+00FF (%E9 for é), %uXXXX above it (%u20AC for €)
+    spellings.push(
+      [...new TextEncoder().encode(char)].map((byte) => `%25${hexPattern(byte, 2)}`).join(""),
+    );
+    if (code >= 0x80 && code <= 0xff) spellings.push(`%${hexPattern(code, 2)}`);
+    if (code > 0xff) {
+      spellings.push(
+        char.split("").map((unit) => `%[uU]${hexPattern(unit.charCodeAt(0), 4)}`).join(""),
+      );
+    }
     // JSON: \uXXXX (a surrogate pair above U+FFFF), and the short escapes
     spellings.push(
       char.split("").map((unit) => `\\\\u${hexPattern(unit.charCodeAt(0), 4)}`).join(""),

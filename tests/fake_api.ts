@@ -197,6 +197,16 @@ export function startFakeApi(count = 250): FakeApi {
           });
         case "/redirect-loop":
           return new Response(null, { status: 302, headers: { location: "/redirect-loop" } });
+        case "/echo-twice": { // the query's values encoded twice and by JS escape()
+          const values = [...url.searchParams.values()];
+          const escape = (globalThis as unknown as { escape: (text: string) => string }).escape;
+          return new Response(
+            `bad key: ${values.map((v) => encodeURIComponent(encodeURIComponent(v)))} ${
+              values.map(escape)
+            }`,
+            { status: 500 },
+          );
+        }
         case "/echo-500": // an error page that quotes the request after 180 characters
         case "/echo-401":
         case "/echo-html":

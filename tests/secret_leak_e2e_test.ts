@@ -30,6 +30,8 @@ function spellings(key: string): string[] {
     key,
     encodeURIComponent(key),
     encodeURI(key),
+    encodeURIComponent(encodeURIComponent(key)),
+    jsEscape(key),
     form,
     form.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
     json,
@@ -68,6 +70,8 @@ Deno.test("no key, in any spelling, reaches any output, log, table or GUI page o
         qjson: `url: "{API}/echo-json"\n    ${query("K1")}`,
         space500: `url: "{API}/echo-500"\n    ${query("K2")}`,
         unicode500: `url: "{API}/echo-500"\n    ${query("K3")}`,
+        twice_space: `url: "{API}/echo-twice"\n    ${query("K2")}`,
+        twice_unicode: `url: "{API}/echo-twice"\n    ${query("K3")}`,
         in_url: `url: "{API}/echo-500?apikey=\${K3}&other=\${K2}"`,
         basic:
           `url: "{API}/echo-401"\n    auth: { type: basic, username: ${USER}, password: "\${K2}" }`,
@@ -278,3 +282,8 @@ Deno.test("an API answer that quotes the key (as a field name, in a path note) i
       await api.shutdown();
     }
   }));
+
+/** JS escape(), deprecated but still used by old servers: %E9 for é, %u20AC for €. */
+function jsEscape(key: string): string {
+  return (globalThis as unknown as { escape: (text: string) => string }).escape(key);
+}
