@@ -309,3 +309,32 @@ Deno.test("the run log says row, not line, for a sheet's header", () =>
     assert.match(log, /read as xlsx, sheet "Campaigns", header on row \d+: /);
     assert.doesNotMatch(log, /header on line/);
   }));
+
+Deno.test("a file two sources claim fails the run (exit 1) and stays an open problem until plutus.yaml is fixed", () =>
+  withTempDir(async (dir) => {
+    const yaml = (ads: string) =>
+      `sources:\n  crm:\n    kind: file\n    files: "leads*.csv"\n    table: leads\n` +
+      `  ads:\n    kind: file\n    files: "${ads}"\n    table: leads\n`;
+    await writeFiles(dir, {
+      "plutus.yaml": yaml("*_1.csv"),
+      "schema/leads.yaml": LEADS,
+      "inbox/leads_1.csv": "email,stage\na@x.com,lead\n",
+      "inbox/notes.txt": "not data\n",
+    });
+    const failed = expectCode(await run(dir, "run"), 1);
+    assert.match(
+      failed.stdout + failed.stderr,
+      /leads_1\.csv matches the files pattern of several sources \(crm: leads\*\.csv; ads: \*_1\.csv\)/,
+    );
+    assert.match(failed.stdout + failed.stderr, /Make the files patterns in plutus\.yaml distinct/);
+    // a file no source reads is still only skipped, with its hint
+    assert.match(failed.stdout, /notes\.txt +skipped/);
+    const open = expectCode(await run(dir, "status"), 0);
+    assert.match(open.stdout, /✗ inbox\/leads_1\.csv: failed in run 1: .*several sources/);
+
+    await Deno.writeTextFile(join(dir, "plutus.yaml"), yaml("ads_*.csv"));
+    expectCode(await run(dir, "run"), 0);
+    const fixed = expectCode(await run(dir, "status"), 0);
+    assert.doesNotMatch(fixed.stdout, /inbox\/leads_1\.csv/);
+    assert.equal(query(dir, "SELECT count(*) AS n FROM leads")[0]!.n, 1);
+  }));
