@@ -338,3 +338,36 @@ Deno.test("a file two sources claim fails the run (exit 1) and stays an open pro
     assert.doesNotMatch(fixed.stdout, /inbox\/leads_1\.csv/);
     assert.equal(query(dir, "SELECT count(*) AS n FROM leads")[0]!.n, 1);
   }));
+
+Deno.test("a link or a pipe in inbox/ is an open problem in status and on the Run page; a discard shows as set aside", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "plutus.yaml":
+        'sources:\n  crm:\n    kind: file\n    files: "leads*.csv"\n    table: leads\n',
+      "schema/leads.yaml": LEADS,
+      "elsewhere/leads.csv": "email,stage\na@x.com,lead\n",
+      "inbox/.keep": "",
+    });
+    await Deno.symlink(join(dir, "elsewhere", "leads.csv"), join(dir, "inbox", "leads_link.csv"));
+    await new Deno.Command("mkfifo", { args: [join(dir, "inbox", "leads_pipe.csv")] }).output();
+    // before any run, and after the run that refused them
+    for (const [code, args] of [[0, ["status"]], [1, ["run"]], [0, ["status"]]] as const) {
+      const result = expectCode(await run(dir, ...args), code);
+      if (args[0] !== "status") continue;
+      assert.match(result.stdout, /^Open problems \(2\):/, result.stdout);
+      assert.match(result.stdout, /✗ inbox\/leads_link\.csv: .*symbolic link/);
+      assert.match(result.stdout, /✗ inbox\/leads_pipe\.csv: .*not a regular file/);
+    }
+    const page = await guiPage(dir, "/");
+    assert.match(page, /id="open-problems" data-count="2"/);
+    assert.match(page, /leads_link\.csv/);
+
+    expectCode(await run(dir, "discard", "leads_link.csv", "leads_pipe.csv"), 0);
+    const after = expectCode(await run(dir, "status"), 0);
+    assert.match(after.stdout, /^No open problems\./);
+    const detail = expectCode(await run(dir, "status", "1"), 0);
+    assert.match(detail.stdout, /set aside by run 2 \(plutus discard\)/);
+    assert.doesNotMatch(detail.stdout, /which loaded it since/);
+    const runOne = await guiPage(dir, "/runs/1");
+    assert.match(runOne, /Set aside by <a\s+href="\/runs\/2">run 2<\/a> \(plutus discard\)\./);
+  }));
