@@ -369,5 +369,22 @@ Deno.test("a link or a pipe in inbox/ is an open problem in status and on the Ru
     assert.match(detail.stdout, /set aside by run 2 \(plutus discard\)/);
     assert.doesNotMatch(detail.stdout, /which loaded it since/);
     const runOne = await guiPage(dir, "/runs/1");
-    assert.match(runOne, /Set aside by <a\s+href="\/runs\/2">run 2<\/a> \(plutus discard\)\./);
+    assert.match(runOne, /Set aside by <a href="\/runs\/2">run 2<\/a> \(plutus discard\)\./);
+  }));
+
+Deno.test("run --source says when the files waiting in inbox/ are for other sources", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "plutus.yaml":
+        'sources:\n  crm:\n    kind: file\n    files: "leads*.csv"\n    table: leads\n' +
+        '  gads:\n    kind: file\n    files: "gads*.csv"\n    table: leads\n',
+      "schema/leads.yaml": LEADS,
+      "inbox/leads_1.csv": "email,stage\na@x.com,lead\n",
+    });
+    const result = expectCode(await run(dir, "run", "--source", "gads"), 0);
+    assert.match(
+      result.stdout,
+      /nothing to load — no files for source gads wait in inbox\/ \(1 other file\(s\) do\)/,
+    );
+    assert.doesNotMatch(result.stdout, /inbox\/ has no files waiting/);
   }));

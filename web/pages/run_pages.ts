@@ -246,12 +246,12 @@ export function registerRunPages(app: Hono, gui: Gui): void {
                         ? html`<div><strong>${withCode(step.error)}</strong></div>`
                         : ""}${step.resolvedBy !== undefined
                         ? html`
-                          <div
-                            class="resolved">${step.setAsideBy ? "Set aside by" : "Resolved by"} <a
-                              href="/runs/${step.resolvedBy}">run ${step.resolvedBy}</a>${step
-                                  .setAsideBy
-                                ? ` (${step.setAsideBy}).`
-                                : ", which loaded it since."}</div>
+                          <div class="resolved">${step.setAsideBy
+                            ? "Set aside by"
+                            : "Resolved by"} <a href="/runs/${step.resolvedBy}">run ${step
+                            .resolvedBy}</a>${step.setAsideBy
+                            ? ` (${step.setAsideBy}).`
+                            : ", which loaded it since."}</div>
                         `
                         : step.hint
                         ? html`<div class="hint">${withCode(step.hint)}</div>`
