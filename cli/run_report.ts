@@ -63,14 +63,31 @@ const STATUS_MARK: Record<string, (text: string) => string> = {
   skipped: (text) => yellow(text),
 };
 
-/** Prints the end-of-run summary to stdout. */
-export function printRunSummary(result: RunResult, project: Project): void {
+/**
+ * Prints the end-of-run summary to stdout. With `only` (run --source), `otherFiles` counts
+ * the files waiting in inbox/ that those sources do not read.
+ */
+export function printRunSummary(
+  result: RunResult,
+  project: Project,
+  options: { only?: readonly string[]; otherFiles?: number } = {},
+): void {
   const out: string[] = [];
   const title = result.dryRun ? "Dry run (nothing was changed)" : `Run ${result.id}`;
   const ok = result.steps.filter((step) => step.status === "succeeded").length;
   const failed = result.steps.filter((step) => step.status === "failed").length;
   const skipped = result.steps.filter((step) => step.status === "skipped").length;
-  if (result.steps.length === 0) {
+  const others = options.otherFiles ?? 0;
+  if (result.steps.length === 0 && options.only && others > 0) {
+    // inbox/ is not empty: the files there are for other sources
+    const names = options.only.join(", ");
+    out.push(
+      `${bold(title)}: nothing to load — no files for source${
+        options.only.length > 1 ? "s" : ""
+      } ${names} wait in inbox/ (${count(others)} other file(s) do).`,
+    );
+    out.push(dim(`Load those with: plutus run`));
+  } else if (result.steps.length === 0) {
     out.push(
       `${bold(title)}: nothing to load — inbox/ has no files${result.dryRun ? "" : " waiting"}.`,
     );

@@ -309,3 +309,82 @@ Deno.test("the run log says row, not line, for a sheet's header", () =>
     assert.match(log, /read as xlsx, sheet "Campaigns", header on row \d+: /);
     assert.doesNotMatch(log, /header on line/);
   }));
+
+Deno.test("a file two sources claim fails the run (exit 1) and stays an open problem until plutus.yaml is fixed", () =>
+  withTempDir(async (dir) => {
+    const yaml = (ads: string) =>
+      `sources:\n  crm:\n    kind: file\n    files: "leads*.csv"\n    table: leads\n` +
+      `  ads:\n    kind: file\n    files: "${ads}"\n    table: leads\n`;
+    await writeFiles(dir, {
+      "plutus.yaml": yaml("*_1.csv"),
+      "schema/leads.yaml": LEADS,
+      "inbox/leads_1.csv": "email,stage\na@x.com,lead\n",
+      "inbox/notes.txt": "not data\n",
+    });
+    const failed = expectCode(await run(dir, "run"), 1);
+    assert.match(
+      failed.stdout + failed.stderr,
+      /leads_1\.csv matches the files pattern of several sources \(crm: leads\*\.csv; ads: \*_1\.csv\)/,
+    );
+    assert.match(failed.stdout + failed.stderr, /Make the files patterns in plutus\.yaml distinct/);
+    // a file no source reads is still only skipped, with its hint
+    assert.match(failed.stdout, /notes\.txt +skipped/);
+    const open = expectCode(await run(dir, "status"), 0);
+    assert.match(open.stdout, /✗ inbox\/leads_1\.csv: failed in run 1: .*several sources/);
+
+    await Deno.writeTextFile(join(dir, "plutus.yaml"), yaml("ads_*.csv"));
+    expectCode(await run(dir, "run"), 0);
+    const fixed = expectCode(await run(dir, "status"), 0);
+    assert.doesNotMatch(fixed.stdout, /inbox\/leads_1\.csv/);
+    assert.equal(query(dir, "SELECT count(*) AS n FROM leads")[0]!.n, 1);
+  }));
+
+Deno.test("a link or a pipe in inbox/ is an open problem in status and on the Run page; a discard shows as set aside", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "plutus.yaml":
+        'sources:\n  crm:\n    kind: file\n    files: "leads*.csv"\n    table: leads\n',
+      "schema/leads.yaml": LEADS,
+      "elsewhere/leads.csv": "email,stage\na@x.com,lead\n",
+      "inbox/.keep": "",
+    });
+    await Deno.symlink(join(dir, "elsewhere", "leads.csv"), join(dir, "inbox", "leads_link.csv"));
+    await new Deno.Command("mkfifo", { args: [join(dir, "inbox", "leads_pipe.csv")] }).output();
+    // before any run, and after the run that refused them
+    for (const [code, args] of [[0, ["status"]], [1, ["run"]], [0, ["status"]]] as const) {
+      const result = expectCode(await run(dir, ...args), code);
+      if (args[0] !== "status") continue;
+      assert.match(result.stdout, /^Open problems \(2\):/, result.stdout);
+      assert.match(result.stdout, /✗ inbox\/leads_link\.csv: .*symbolic link/);
+      assert.match(result.stdout, /✗ inbox\/leads_pipe\.csv: .*not a regular file/);
+    }
+    const page = await guiPage(dir, "/");
+    assert.match(page, /id="open-problems" data-count="2"/);
+    assert.match(page, /leads_link\.csv/);
+
+    expectCode(await run(dir, "discard", "leads_link.csv", "leads_pipe.csv"), 0);
+    const after = expectCode(await run(dir, "status"), 0);
+    assert.match(after.stdout, /^No open problems\./);
+    const detail = expectCode(await run(dir, "status", "1"), 0);
+    assert.match(detail.stdout, /set aside by run 2 \(plutus discard\)/);
+    assert.doesNotMatch(detail.stdout, /which loaded it since/);
+    const runOne = await guiPage(dir, "/runs/1");
+    assert.match(runOne, /Set aside by <a href="\/runs\/2">run 2<\/a> \(plutus discard\)\./);
+  }));
+
+Deno.test("run --source says when the files waiting in inbox/ are for other sources", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "plutus.yaml":
+        'sources:\n  crm:\n    kind: file\n    files: "leads*.csv"\n    table: leads\n' +
+        '  gads:\n    kind: file\n    files: "gads*.csv"\n    table: leads\n',
+      "schema/leads.yaml": LEADS,
+      "inbox/leads_1.csv": "email,stage\na@x.com,lead\n",
+    });
+    const result = expectCode(await run(dir, "run", "--source", "gads"), 0);
+    assert.match(
+      result.stdout,
+      /nothing to load — no files for source gads wait in inbox\/ \(1 other file\(s\) do\)/,
+    );
+    assert.doesNotMatch(result.stdout, /inbox\/ has no files waiting/);
+  }));

@@ -4,6 +4,7 @@
  * @module
  */
 import { UsageError } from "../../config/errors.ts";
+import { listInbox } from "../../core/inbox.ts";
 import { runPipeline } from "../../core/pipeline/run_pipeline.ts";
 import { openProject } from "../../core/project.ts";
 import type { GlobalOptions } from "../args.ts";
@@ -59,6 +60,9 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     dryRun: values["dry-run"],
     onEvent: progressListener(),
   });
-  printRunSummary(result, project);
+  printRunSummary(result, project, {
+    only: values.source,
+    otherFiles: values.source ? (await listInbox(project.paths.inbox)).length : 0,
+  });
   return result.status === "failed" ? 1 : 0;
 }

@@ -8,6 +8,7 @@ import { PlutusError } from "../../config/errors.ts";
 import {
   type OpenProblems,
   openProblems,
+  stepResolutionDetails,
   stepResolutions,
 } from "../../core/history/open_problems.ts";
 import { canRerun, planRerun } from "../../core/pipeline/rerun_plan.ts";
@@ -188,11 +189,12 @@ function showRun(history: RunHistory, runId: number, json: boolean, project?: Pr
   const run = history.run(runId);
   if (!run) throw noRun(runId);
   const recorded = history.steps(runId);
-  const resolutions = stepResolutions(history, recorded, project);
+  const resolutions = stepResolutionDetails(history, recorded, project);
   const steps = recorded.map((step) => ({
     ...step,
     top_reasons: history.topReasons(step.id),
-    resolved_by_run: resolutions.get(step.id) ?? null,
+    resolved_by_run: resolutions.get(step.id)?.runId ?? null,
+    set_aside_by: resolutions.get(step.id)?.setAsideBy ?? null,
   }));
   if (json) return JSON.stringify({ run, steps }, null, 2);
   const lines = [
@@ -231,7 +233,11 @@ function showRun(history: RunHistory, runId: number, json: boolean, project?: Pr
         }`,
       );
       if (step.resolved_by_run !== null) {
-        lines.push(green(`resolved by run ${step.resolved_by_run}, which loaded it since`));
+        lines.push(green(
+          step.set_aside_by
+            ? `set aside by run ${step.resolved_by_run} (${step.set_aside_by})`
+            : `resolved by run ${step.resolved_by_run}, which loaded it since`,
+        ));
       } else if (step.hint) lines.push(`${yellow("hint:")} ${step.hint}`);
     }
     if (step.top_reasons.length > 0) {

@@ -7,7 +7,7 @@
  * @module
  */
 import { errorMessage, PlutusError } from "../../config/errors.ts";
-import { listInbox } from "../inbox.ts";
+import { scanInbox } from "../inbox.ts";
 import { brokenReadsFiles, type Project } from "../project.ts";
 import type { ProjectPaths } from "../project_paths.ts";
 import { readRunHistory, type RunHistory } from "../store/run_history.ts";
@@ -51,6 +51,16 @@ export function isApiStep(step: Pick<StepRecord, "source" | "input">, project?: 
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(step.input);
 }
 
+/** How a later run put a failed file or API step right. */
+export interface Resolution {
+  runId: number;
+  /**
+   * Set when the file was set aside, not loaded: the command that did it, "plutus discard"
+   * (or "plutus upload", which replaced it).
+   */
+  setAsideBy?: string;
+}
+
 /**
  * For each failed step of `steps`, the id of the later run that put it right: the first
  * later step that loaded the same file (by name), or — for an API source — that succeeded
@@ -61,13 +71,31 @@ export function stepResolutions(
   steps: readonly StepRecord[],
   project?: Project,
 ): Map<number, number> {
-  const resolved = new Map<number, number>();
+  const runs = new Map<number, number>();
+  for (const [id, { runId }] of stepResolutionDetails(history, steps, project)) runs.set(id, runId);
+  return runs;
+}
+
+/** Like stepResolutions(), and whether each resolution set the file aside instead. */
+export function stepResolutionDetails(
+  history: RunHistory,
+  steps: readonly StepRecord[],
+  project?: Project,
+): Map<number, Resolution> {
+  const resolved = new Map<number, Resolution>();
   for (const step of steps) {
     if (!stepFailed(step)) continue;
     const later = isApiStep(step, project)
       ? history.laterLoad(step.id, { source: step.source })
       : history.laterLoad(step.id, { input: step.input });
-    if (later) resolved.set(step.id, later.run_id);
+    if (later) {
+      const setAside = later.status === "skipped" && later.archived_to !== null;
+      const command = setAside ? history.run(later.run_id)?.command?.split(" ")[0] : undefined;
+      resolved.set(step.id, {
+        runId: later.run_id,
+        setAsideBy: setAside ? `plutus ${command ?? "discard"}` : undefined,
+      });
+    }
   }
   return resolved;
 }
@@ -101,7 +129,7 @@ export async function openProblems(
       retry: `plutus check, then plutus run --source ${name}`,
     });
   }
-  const inbox = await listInbox(paths.inbox);
+  const { files: inbox, refused } = await scanInbox(paths.inbox);
   const apiSources = Object.entries(project?.config.sources ?? {})
     .filter(([, source]) => source.kind === "api").map(([name]) => name);
   const found = readRunHistory(paths.database, (history) => {
@@ -124,6 +152,17 @@ export async function openProblems(
         rerunOf: rerun ? step.run_id : undefined,
       });
     }
+    // a link or a pipe is never read: a problem whether or not a run has refused it yet
+    for (const entry of refused) {
+      const step = history.lastStep({ input: entry.name });
+      failing.push({
+        subject: `inbox/${entry.name}`,
+        error: entry.reason,
+        hint: entry.hint,
+        runId: step && stepFailed(step) ? step.run_id : undefined,
+        retry: "plutus run",
+      });
+    }
     for (const name of apiSources) {
       const step = history.lastStep({ source: name });
       if (!step || !stepFailed(step)) continue;
@@ -138,6 +177,14 @@ export async function openProblems(
     }
     return { waiting, failing };
   });
-  problems.push(...found?.failing ?? []);
+  problems.push(
+    ...found?.failing ??
+      refused.map((entry) => ({
+        subject: `inbox/${entry.name}`,
+        error: entry.reason,
+        hint: entry.hint,
+        retry: "plutus run",
+      })),
+  );
   return { problems, waiting: found?.waiting ?? inbox };
 }

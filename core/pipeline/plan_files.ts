@@ -25,6 +25,11 @@ export interface UnplannedFile {
   fileName: string;
   reason: string;
   hint: string;
+  /**
+   * Set when plutus.yaml is at fault (several sources claim the file): the step fails,
+   * unlike a file no source reads, which may simply be unrelated.
+   */
+  conflict?: boolean;
 }
 
 /** A file to ingest, optionally with the source that must read it. */
@@ -150,10 +155,15 @@ export function planFiles(
     } else if (wanted.length > 1) {
       unplanned.push({
         fileName: file.name,
-        reason: `${file.name} matches the files pattern of several sources: ${wanted.join(", ")}`,
-        hint: `Make the files patterns in plutus.yaml distinct, or upload it with --source ${
-          wanted[0]
-        }.`,
+        reason: `${file.name} matches the files pattern of several sources (${
+          wanted.map((name) => `${name}: ${sources.find(([n]) => n === name)![1].join(", ")}`)
+            .join("; ")
+        }): Plutus will not guess which one reads it`,
+        hint:
+          `Make the files patterns in plutus.yaml distinct so that one source matches it, then plutus run; or load it now with one of them: plutus upload inbox/${file.name} --source ${
+            wanted[0]
+          }. It stays in inbox/.`,
+        conflict: true,
       });
     } else if (!only) {
       unplanned.push({

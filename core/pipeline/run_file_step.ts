@@ -13,7 +13,7 @@ import type { TableSchema } from "../../schema/table_schema.ts";
 import type { Project } from "../project.ts";
 import type { StepResult } from "../events.ts";
 import { archiveFile, refusedEntry, sha256File } from "../inbox.ts";
-import { formatBytes } from "../list_text.ts";
+import { formatBytes, formatCount } from "../list_text.ts";
 import { loadStep, newStepResult, type StepContext, stepOutcome } from "./load_step.ts";
 import type { PlannedFile } from "./plan_files.ts";
 import type { FilePlan } from "./prepare_file.ts";
@@ -236,7 +236,11 @@ async function assertUnchanged(
 /** How two looks at one file differ, or undefined when they agree. */
 function changeBetween(before: Deno.FileInfo, after: Deno.FileInfo): string | undefined {
   if (after.size !== before.size) {
-    return `its size went from ${formatBytes(before.size)} to ${formatBytes(after.size)}`;
+    const [from, to] = [formatBytes(before.size), formatBytes(after.size)];
+    // "5.9 MB to 5.9 MB" would read as no change at all: then say the bytes
+    return from === to
+      ? `its size went from ${formatCount(before.size)} to ${formatCount(after.size)} bytes`
+      : `its size went from ${from} to ${to}`;
   }
   if (after.mtime?.getTime() !== before.mtime?.getTime()) return "it was written to";
   return undefined;

@@ -101,6 +101,24 @@ Deno.test("a file written a moment ago is watched for the settle time and refuse
     assert.equal(old.steps[0]?.status, "succeeded");
   }));
 
+Deno.test("a file that grows by a few bytes says its exact sizes, not '5.9 MB to 5.9 MB'", () =>
+  withProject(async (project, dir) => {
+    const path = join(dir, "inbox", "leads.csv");
+    const body = HEADER + rows(0, 400_000);
+    await Deno.writeTextFile(path, body);
+    const size = (await Deno.stat(path)).size;
+    assert.ok(size > 5_000_000, String(size));
+    const appending = async () => {
+      await Deno.writeTextFile(path, "z@x.com,lead,1\n", { append: true });
+    };
+    const first = await run(project, { settleMs: 60_000, settleWait: appending });
+    const bytes = (n: number) => n.toLocaleString("en-US");
+    assert.match(
+      first.steps[0]?.error ?? "",
+      new RegExp(`its size went from ${bytes(size)} to ${bytes(size + 15)} bytes\\)`),
+    );
+  }));
+
 Deno.test("a loaded file that cannot be archived fails the run; the next run moves it, loading nothing twice", () =>
   withProject(async (project, dir) => {
     await Deno.writeTextFile(join(dir, "inbox", "leads.csv"), HEADER + rows(0, 5));

@@ -148,6 +148,17 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
     const steps: StepResult[] = [];
     for (const file of unplanned) {
       const step = unplannedStep(file.fileName, file.reason, file.hint);
+      if (file.conflict) {
+        // plutus.yaml is at fault, not the file: a failed step, an open problem until fixed
+        step.status = "failed";
+        if (!dryRun) {
+          step.id = store.startStep(runId, "", file.fileName, null);
+          store.finishStep(step.id, stepOutcome(step, project.secrets));
+        }
+        log.error(`${file.reason}. ${file.hint}`);
+        steps.push(step);
+        continue;
+      }
       if (!dryRun) {
         step.id = store.startStep(runId, "", file.fileName, null);
         store.finishStep(step.id, {

@@ -14,6 +14,10 @@ const MONTH =
 const WEEKDAY = /^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/i;
 // words between two dates: "Nov-1-2026-to-Nov-30-2026", "01.11.2026 bis 30.11.2026"
 const BETWEEN = /^(to|till|until|through|thru|bis|au|al|a)$/i;
+// a week number: "w47", "wk47", "KW47" (Kalenderwoche), "week47"
+const WEEK = /^(w|wk|kw|cw|week)$/i;
+// a browser's mark on a second download of the same name: "report (1).csv", "report(2).csv"
+const DOWNLOAD_COPY = /\s?\(\d{1,3}\)$/;
 
 interface Token {
   text: string;
@@ -31,9 +35,17 @@ function tokens(stem: string): Token[] {
   list.forEach((token, i) => {
     const before = list[i - 1];
     if (token.kind === "letters") {
+      const next = list[i + 1]?.text ?? "";
       // Q3 is a quarter
-      const quarter = /^q$/i.test(token.text) && /^[1-4]$/.test(list[i + 1]?.text ?? "");
-      token.varies = MONTH.test(token.text) || WEEKDAY.test(token.text) || quarter;
+      const quarter = /^q$/i.test(token.text) && /^[1-4]$/.test(next);
+      const week = WEEK.test(token.text) && /^\d{1,2}$/.test(next) && Number(next) >= 1 &&
+        Number(next) <= 53;
+      // after a date, "T10_22_33" is its time of day and a final "Z" its time zone (UTC)
+      const afterDate = before?.kind === "digits" && before.varies === true;
+      const time = afterDate && /^t$/i.test(token.text) && /^\d/.test(next);
+      const zone = afterDate && /^z$/i.test(token.text);
+      token.varies = MONTH.test(token.text) || WEEKDAY.test(token.text) || quarter || week ||
+        time || zone;
     } else if (token.kind === "digits") {
       // "ga4", "v2", "top10" name the export; a number after a separator, a month or a
       // long one (report1764151200000) is a date, a time or an id
@@ -64,7 +76,7 @@ const GLOB_SYNTAX = /[[\]?*(){}+@!\\]/g;
  */
 export function filesPattern(fileName: string): string {
   const extension = extname(fileName);
-  const stem = basename(fileName, extension);
+  const { stem, copy } = stemOf(fileName);
   let pattern = "";
   for (const token of tokens(stem)) {
     if (!token.varies) pattern += token.text.replace(GLOB_SYNTAX, "?");
@@ -72,12 +84,21 @@ export function filesPattern(fileName: string): string {
   }
   // a name of dates alone ("2026-11.csv") would make a pattern that reads every file
   if (!/\p{L}/u.test(pattern)) return fileName.replace(GLOB_SYNTAX, "?");
-  return `${pattern.includes("*") ? pattern : `${pattern}*`}${extension.toLowerCase()}`;
+  // a dropped " (1)" must still match: the pattern then ends with "*"
+  const open = copy ? !pattern.endsWith("*") : !pattern.includes("*");
+  return `${open ? `${pattern}*` : pattern}${extension.toLowerCase()}`;
+}
+
+/** The name without its extension and without a browser's " (1)", and whether it had one. */
+function stemOf(fileName: string): { stem: string; copy: boolean } {
+  const stem = basename(fileName, extname(fileName));
+  const bare = stem.replace(DOWNLOAD_COPY, "");
+  return bare === "" || bare === stem ? { stem, copy: false } : { stem: bare, copy: true };
 }
 
 /** "google_ads_campaigns_2026-11-01.csv" → "google_ads_campaigns". */
 export function sourceName(fileName: string): string {
-  const stem = basename(fileName, extname(fileName));
+  const { stem } = stemOf(fileName);
   const kept = tokens(stem).map((token) => (token.varies ? " " : token.text)).join("");
   const words = kept.toLowerCase().normalize("NFD").replace(/[^a-z\d]+/g, "_").split("_")
     .filter((word) => word.length > 1);

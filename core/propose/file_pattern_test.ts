@@ -17,6 +17,22 @@ Deno.test("filesPattern() turns dates, month names and timestamps into *, keepin
     ["deals_20261130_101500.csv", "deals", "deals_*.csv"],
     ["Campaigns Report Q3 2026.xlsx", "campaigns_report", "Campaigns Report *.xlsx"],
     ["leads.csv", "leads", "leads*.csv"],
+    // a time of day after a date is part of the timestamp, with its zone
+    ["hubspot-contacts-2026-11-30T10_22_33.csv", "hubspot_contacts", "hubspot-contacts-*.csv"],
+    ["contacts_2026-11-30T10-22-33.csv", "contacts", "contacts_*.csv"],
+    ["contacts-2026-11-30T10:22:33.csv", "contacts", "contacts-*.csv"],
+    ["contacts_2026-11-30T102233Z.csv", "contacts", "contacts_*.csv"],
+    ["contacts 2026-11-30 10-22-33.csv", "contacts", "contacts *.csv"],
+    // week numbers
+    ["ads_2026_w47.csv", "ads", "ads_*.csv"],
+    ["ads_2026_W47.csv", "ads", "ads_*.csv"],
+    ["ads_wk47.csv", "ads", "ads_*.csv"],
+    ["Umsatz KW47 2026.csv", "umsatz", "Umsatz *.csv"],
+    // a browser's " (1)" on a second download is no part of the export's name
+    ["report (1).csv", "report", "report*.csv"],
+    ["report(2).csv", "report", "report*.csv"],
+    ["Spend Report - Dec 2026 (3).csv", "spend_report", "Spend Report - *.csv"],
+    ["leads final (1).csv", "leads_final", "leads final*.csv"],
   ];
   for (const [file, name, pattern] of cases) {
     assert.equal(sourceName(file), name, file);
@@ -31,6 +47,18 @@ Deno.test("filesPattern() turns dates, month names and timestamps into *, keepin
     ),
   );
   assert.ok(matchesGlob("a[1].csv", filesPattern("a[1].csv")), "glob syntax in a name is literal");
+  // the next export, and the first download, match the pattern made from a later one
+  assert.ok(matchesGlob("ads_2026_w48.csv", filesPattern("ads_2026_w47.csv")));
+  assert.ok(matchesGlob("report.csv", filesPattern("report (1).csv")));
+  assert.ok(
+    matchesGlob(
+      "hubspot-contacts-2026-12-01T08_05_09.csv",
+      filesPattern("hubspot-contacts-2026-11-30T10_22_33.csv"),
+    ),
+  );
+  // a letter that names the export stays: "T" only after a date, "w" only before a week
+  assert.equal(filesPattern("report_T1.csv"), "report_T1*.csv");
+  assert.equal(filesPattern("ads_w60.csv"), "ads_w60*.csv");
 });
 
 Deno.test("patternsOverlap() finds patterns a file could match both of", () => {

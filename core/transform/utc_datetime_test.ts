@@ -70,7 +70,8 @@ const ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Aust
 
 Deno.test("stored datetimes sort as their instants, and storing a stored value keeps it", () => {
   const instant = fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(2100, 0, 1) });
-  const offset = fc.integer({ min: -14 * 60, max: 14 * 60 });
+  // the offsets clocks use: -12:00 to +14:00 (others are rejects, see parse_date_test.ts)
+  const offset = fc.integer({ min: -12 * 60, max: 14 * 60 });
   const written = fc.tuple(instant, offset, fc.boolean()).map(([ms, minutes, withMs]) => {
     // the instant as a source writes it at that offset
     const local = new Date(ms + minutes * 60_000).toISOString().slice(0, withMs ? 23 : 19);

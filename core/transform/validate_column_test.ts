@@ -27,6 +27,10 @@ Deno.test("types turn values into what SQLite stores", () => {
   assert.equal(check({ type: "date" }, "2026-11-05T10:00:00Z"), "2026-11-05");
   assert.equal(check({ type: "datetime" }, "2026-11-05"), "2026-11-05T00:00:00.000Z");
   assert.equal(check({ type: "datetime" }, "2026-11-05 10:20"), "2026-11-05T10:20:00.000Z");
+  assert.equal(
+    reason(check({ type: "datetime" }, "2026-11-05T10:20:00+25:00")),
+    '"2026-11-05T10:20:00+25:00" is not a real date',
+  );
   assert.equal(check({ type: "email" }, "jane@example.com"), "jane@example.com");
   assert.equal(check({ type: "url" }, "https://example.com/x?y=1"), "https://example.com/x?y=1");
 });

@@ -13,6 +13,7 @@ import { recoverInterruptedRuns } from "../../core/recover_runs.ts";
 import {
   type OpenProblems,
   openProblems,
+  stepResolutionDetails,
   stepResolutions,
 } from "../../core/history/open_problems.ts";
 import type { Project } from "../../core/project.ts";
@@ -167,13 +168,14 @@ export function registerRunPages(app: Hono, gui: Gui): void {
       const run = history.run(runId);
       if (!run) return undefined;
       const recorded = history.steps(runId);
-      const resolutions = stepResolutions(history, recorded, project);
+      const resolutions = stepResolutionDetails(history, recorded, project);
       return {
         run,
         steps: recorded.map((s) => ({
           ...s,
           reasons: history.topReasons(s.id),
-          resolvedBy: resolutions.get(s.id),
+          resolvedBy: resolutions.get(s.id)?.runId,
+          setAsideBy: resolutions.get(s.id)?.setAsideBy,
           warnings: s.warnings ? JSON.parse(s.warnings) as string[] : [],
         })),
         rejects: rejectsOfRun(history, runId, REJECTS_SHOWN),
@@ -244,9 +246,12 @@ export function registerRunPages(app: Hono, gui: Gui): void {
                         ? html`<div><strong>${withCode(step.error)}</strong></div>`
                         : ""}${step.resolvedBy !== undefined
                         ? html`
-                          <div
-                            class="resolved">Resolved by <a href="/runs/${step
-                              .resolvedBy}">run ${step.resolvedBy}</a>, which loaded it since.</div>
+                          <div class="resolved">${step.setAsideBy
+                            ? "Set aside by"
+                            : "Resolved by"} <a href="/runs/${step.resolvedBy}">run ${step
+                            .resolvedBy}</a>${step.setAsideBy
+                            ? ` (${step.setAsideBy}).`
+                            : ", which loaded it since."}</div>
                         `
                         : step.hint
                         ? html`<div class="hint">${withCode(step.hint)}</div>`

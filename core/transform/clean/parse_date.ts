@@ -246,9 +246,12 @@ export function parseDate(value: Cell, parsers: readonly Parser[] = []): string 
   for (const parser of parsers.length > 0 ? parsers : AUTO) {
     const parts = parser(text);
     if (parts === undefined) continue;
-    return isValid(parts)
-      ? formatParts(parts)
-      : new CellError(`${showCell(value)} is not a real date`);
+    if (isValid(parts)) return formatParts(parts);
+    return new CellError(
+      isValid({ ...parts, offset: undefined })
+        ? `${showCell(value)} has UTC offset ${parts.offset}, outside -12:00 to +14:00`
+        : `${showCell(value)} is not a real date`,
+    );
   }
   if (parsers.length > 0) {
     return new CellError(`${showCell(value)} does not match the date format`);
@@ -270,12 +273,25 @@ export function formatParts(parts: DateParts): string {
   }`;
 }
 
-/** Whether the parts name a real calendar day and time (no February 30th, no 25:00). */
+/**
+ * Whether the parts name a real calendar day and time (no February 30th, no 25:00) and a
+ * real UTC offset (-12:00 to +14:00).
+ */
 export function isValid(parts: DateParts): boolean {
   const { year, month, day } = parts;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
   if (parts.hour === undefined) return true;
-  return parts.hour <= 23 && (parts.minute ?? 0) <= 59 && (parts.second ?? 0) <= 59;
+  return parts.hour <= 23 && (parts.minute ?? 0) <= 59 && (parts.second ?? 0) <= 59 &&
+    realOffset(parts.offset);
+}
+
+/** "Z", or an offset the world's clocks use: -12:00 to +14:00, minutes below 60. */
+function realOffset(offset: string | undefined): boolean {
+  if (offset === undefined || offset === "Z") return true;
+  const hours = Number(offset.slice(1, 3));
+  const minutes = Number(offset.slice(4, 6));
+  const total = hours * 60 + minutes;
+  return minutes <= 59 && (offset.startsWith("-") ? total <= 12 * 60 : total <= 14 * 60);
 }
 
 /** Reads ISO text (what parse_date writes) back into parts; used by type checks. */

@@ -60,6 +60,16 @@ Deno.test("parseDate() refuses days that do not exist", () => {
   assert.equal(parse("02/29/2028", "MM/DD/YYYY"), "2028-02-29");
   assert.equal(reason(parse("2026-11-05 25:00")), '"2026-11-05 25:00" is not a real date');
   assert.equal(reason(parse("13/13/2026", "MM/DD/YYYY")), '"13/13/2026" is not a real date');
+  // UTC offsets run from -12:00 to +14:00
+  assert.equal(
+    reason(parse("2026-11-05T10:00:00+25:00")),
+    '"2026-11-05T10:00:00+25:00" has UTC offset +25:00, outside -12:00 to +14:00',
+  );
+  assert.match(reason(parse("2026-11-05T10:00:00-13:00")), /UTC offset -13:00/);
+  assert.match(reason(parse("2026-11-05T10:00:00+05:60")), /UTC offset \+05:60/);
+  assert.equal(parse("2026-11-05T10:00:00+14:00"), "2026-11-05T10:00:00+14:00");
+  assert.equal(parse("2026-11-05T10:00:00-12:00"), "2026-11-05T10:00:00-12:00");
+  assert.equal(parse("2026-11-05T10:00:00+05:45"), "2026-11-05T10:00:00+05:45");
 });
 
 Deno.test("parseDate() says when a value does not match", () => {
