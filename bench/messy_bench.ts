@@ -75,17 +75,20 @@ export async function benchMessy(rows: number, workDir: string): Promise<MessyBe
     ]);
     await Deno.remove(out).catch(() => {});
   }
-  const exportFile = join(workDir, "messy_plutus_export.csv");
+  // -o takes a name: the file goes into the project's exports/
   result.exported = await measureCommand([
     ...PLUTUS,
     "export",
     "orders",
     "-o",
-    exportFile,
+    "bench.csv",
     "--project",
     project,
   ]);
-  await Deno.remove(exportFile).catch(() => {});
+  if (result.exported.code !== 0) {
+    throw new Error(`plutus export failed (${result.exported.code}):\n${result.exported.stderr}`);
+  }
+  await Deno.remove(join(project, "exports", "bench.csv"));
   const python = await pandasPython();
   if (python) {
     const target = join(workDir, "messy_pandas.db");
