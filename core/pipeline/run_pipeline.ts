@@ -148,35 +148,18 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
     const steps: StepResult[] = [];
     for (const file of unplanned) {
       const step = unplannedStep(file.fileName, file.reason, file.hint);
-      if (file.conflict) {
-        // plutus.yaml is at fault, not the file: a failed step, an open problem until fixed
-        step.status = "failed";
-        if (!dryRun) {
-          step.id = store.startStep(runId, "", file.fileName, null);
-          store.finishStep(step.id, stepOutcome(step, project.secrets));
-        }
-        log.error(`${file.reason}. ${file.hint}`);
-        steps.push(step);
-        continue;
-      }
+      // a file two sources claim: plutus.yaml is at fault, not the file — a failed step, an
+      // open problem until fixed; a file no source reads is only skipped
+      if (file.conflict) step.status = "failed";
       if (!dryRun) {
         step.id = store.startStep(runId, "", file.fileName, null);
-        store.finishStep(step.id, {
-          status: "skipped",
-          table_name: null,
-          rows_read: 0,
-          rows_inserted: 0,
-          rows_updated: 0,
-          rows_duplicate: 0,
-          rows_rejected: 0,
-          error: file.reason,
-          hint: file.hint,
-          archived_to: null,
-          top_reasons: "[]",
-        });
+        store.finishStep(step.id, stepOutcome(step, project.secrets));
       }
-      log.warn(`${file.reason}. ${file.hint}`);
-      emit({ type: "warning", runId, message: `${file.reason}. ${file.hint}` });
+      if (file.conflict) log.error(`${file.reason}. ${file.hint}`);
+      else {
+        log.warn(`${file.reason}. ${file.hint}`);
+        emit({ type: "warning", runId, message: `${file.reason}. ${file.hint}` });
+      }
       steps.push(step);
     }
     for (const entry of refused) {
