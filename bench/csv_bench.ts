@@ -13,7 +13,13 @@ import {
   ORDERS_SCHEMA,
   writeOrdersCsv,
 } from "./marketing_csv.ts";
-import { commandExists, measureCommand, type Measured, PLUTUS } from "./measure.ts";
+import {
+  commandExists,
+  measureCommand,
+  type Measured,
+  measureSqliteImport,
+  PLUTUS,
+} from "./measure.ts";
 
 /** One benchmark result line. */
 export interface CsvBenchResult {
@@ -48,18 +54,7 @@ export async function benchCsv(rows: number, workDir: string): Promise<CsvBenchR
   const expectedRows = counts.rows - counts.duplicates - counts.bad;
 
   let sqliteImport: Measured | undefined;
-  if (await commandExists("sqlite3")) {
-    const target = join(workDir, "sqlite3_import.db");
-    await Deno.remove(target).catch(() => {});
-    sqliteImport = await measureCommand([
-      "sqlite3",
-      target,
-      "-cmd",
-      ".mode csv",
-      `.import ${file} orders`,
-    ]);
-    await Deno.remove(target).catch(() => {});
-  }
+  if (await commandExists("sqlite3")) sqliteImport = await measureSqliteImport(file, workDir);
   await Deno.remove(project, { recursive: true });
   return {
     rows,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { join } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { RUN_FLAGS } from "../runtime_flags.ts";
 
@@ -83,6 +84,21 @@ function peakOf(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** `sqlite3 .import` of `file` into a fresh database in `workDir`: the yardstick for loads. */
+export async function measureSqliteImport(file: string, workDir: string): Promise<Measured> {
+  const target = join(workDir, "sqlite3_import.db");
+  await Deno.remove(target).catch(() => {});
+  const measured = await measureCommand([
+    "sqlite3",
+    target,
+    "-cmd",
+    ".mode csv",
+    `.import ${file} orders`,
+  ]);
+  await Deno.remove(target).catch(() => {});
+  return measured;
 }
 
 /** Whether a program is on the PATH. */

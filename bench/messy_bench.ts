@@ -16,7 +16,13 @@ import {
   PANDAS_SCRIPT,
   writeMessyCsv,
 } from "./messy_csv.ts";
-import { commandExists, measureCommand, type Measured, PLUTUS } from "./measure.ts";
+import {
+  commandExists,
+  measureCommand,
+  type Measured,
+  measureSqliteImport,
+  PLUTUS,
+} from "./measure.ts";
 
 /** Everything one run measured. */
 export interface MessyBenchResult {
@@ -57,16 +63,7 @@ export async function benchMessy(rows: number, workDir: string): Promise<MessyBe
     loadedRows,
   };
   if (await commandExists("sqlite3")) {
-    const target = join(workDir, "messy_import.db");
-    await Deno.remove(target).catch(() => {});
-    result.sqliteImport = await measureCommand([
-      "sqlite3",
-      target,
-      "-cmd",
-      ".mode csv",
-      `.import ${file} orders`,
-    ]);
-    await Deno.remove(target).catch(() => {});
+    result.sqliteImport = await measureSqliteImport(file, workDir);
     const out = join(workDir, "messy_sqlite_export.csv");
     result.sqliteExport = await measureCommand([
       "sh",
