@@ -27,7 +27,7 @@ export const SELF_FROM_SOURCE = "--allow-run=deno,/usr/bin/xdg-open,/usr/bin/ope
  * A young generation of at most 8 MB per semi-space (V8 lets it grow larger): on a
  * 1M-row CSV the same speed with ~30% less peak memory (160 MB, not 225), and a GUI that
  * keeps ~15% less after use. Smaller (2, 4 MB) was 15-20% slower. Measured with bench/.
- * `gc()` exposed: loads and the idle GUI ask for collections V8 would put off (core/gc.ts).
+ * `gc()` exposed: loads and the idle GUI ask for collections V8 would put off (util/gc.ts).
  */
 
 export const V8_FLAGS = ["--v8-flags=--max-semi-space-size=8,--expose-gc"];

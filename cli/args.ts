@@ -5,7 +5,7 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { UsageError } from "../config/errors.ts";
+import { UsageError } from "../util/errors.ts";
 
 /** Options every command understands. */
 export interface GlobalOptions {

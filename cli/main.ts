@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { explainIoError } from "../core/io_errors.ts";
-import { ConfigError, PlutusError, UsageError } from "../config/errors.ts";
+import { explainIoError } from "../util/io_errors.ts";
+import { ConfigError, PlutusError, UsageError } from "../util/errors.ts";
 import { VERSION } from "../version.ts";
 import { type GlobalOptions, splitGlobalOptions } from "./args.ts";
 import { bold, dim, print, printErr, red, setupColor, yellow } from "./output.ts";
@@ -121,7 +121,7 @@ export async function runCli(argv: readonly string[], options: CliOptions = {}):
     }
     const entry = COMMANDS[command];
     if (!entry) {
-      const { closestMatch } = await import("../config/closest_match.ts");
+      const { closestMatch } = await import("../util/closest_match.ts");
       const guess = closestMatch(command, Object.keys(COMMANDS));
       throw new UsageError(
         `unknown command "${command}"${guess ? ` (did you mean "${guess}"?)` : ""}`,

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { escapeControls } from "../core/control_text.ts";
-import { formatCount } from "../core/list_text.ts";
+import { escapeControls } from "../util/control_text.ts";
+import { formatCount } from "../util/list_text.ts";
 
 /** Whether stderr/stdout get colour: a terminal, and NO_COLOR not set. */
 export const useColor = (stream: { isTerminal(): boolean }) =>

@@ -9,7 +9,7 @@
  */
 import { basename, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UsageError } from "../config/errors.ts";
+import { UsageError } from "../util/errors.ts";
 import { RUN_FLAGS } from "../runtime_flags.ts";
 
 /** The folder a command writes in: the project, or the folder `init` creates. */

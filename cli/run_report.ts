@@ -5,9 +5,9 @@
  * @module
  */
 import { relative } from "node:path";
-import type { RunEvent, RunListener, RunResult, StepResult } from "../core/events.ts";
-import type { Project } from "../core/project.ts";
-import { describeReasonCount } from "../core/reject_summary.ts";
+import type { RunEvent, RunListener, RunResult, StepResult } from "../core/run/events.ts";
+import type { Project } from "../core/project/project.ts";
+import { describeReasonCount } from "../core/history/reject_summary.ts";
 import {
   bold,
   count,

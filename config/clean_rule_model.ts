@@ -9,7 +9,7 @@
  * @module
  */
 import { z } from "zod";
-import { closestMatch } from "./closest_match.ts";
+import { closestMatch } from "../util/closest_match.ts";
 import { regexText, strictObject } from "./zod_helpers.ts";
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()], {

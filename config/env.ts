@@ -5,7 +5,7 @@
  * @module
  */
 import { parseEnv } from "node:util";
-import { ConfigError } from "./errors.ts";
+import { ConfigError } from "../util/errors.ts";
 
 /** Values from .env, over which the process environment wins. */
 export type EnvValues = Readonly<Record<string, string>>;

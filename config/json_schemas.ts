@@ -12,7 +12,7 @@ import { CLEAN_RULES } from "./clean_rule_model.ts";
 import { cleanRule } from "./clean_rule_model.ts";
 import { columnMapping } from "./column_mapping.ts";
 import { plutusConfigModel } from "./plutus_config.ts";
-import { tableSchemaModel } from "../schema/table_schema.ts";
+import { tableSchemaModel } from "./table_schema.ts";
 
 /** The file names Plutus writes them under, in a project's `.schemas/` folder. */
 export const SCHEMA_FILES = {

@@ -21,8 +21,8 @@ function problems(check: typeof checkConfig, yaml: string): string[] {
   return check(parse(yaml)) ? [] : check.errors!.map((e) => `${e.instancePath} ${e.message}`);
 }
 
-Deno.test("the schemas in schemas/ are the ones the zod models give (deno task schemas)", async () => {
-  const dir = fileURLToPath(new URL("../schemas/", import.meta.url));
+Deno.test("the schemas in json_schemas/ are the ones the zod models give (deno task schemas)", async () => {
+  const dir = fileURLToPath(new URL("../json_schemas/", import.meta.url));
   for (const [name, text] of Object.entries(schemaFiles())) {
     assert.equal(await Deno.readTextFile(join(dir, name)), text, `${name}: run deno task schemas`);
   }

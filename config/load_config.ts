@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ConfigError, type ConfigProblem } from "./errors.ts";
+import { ConfigError, type ConfigProblem } from "../util/errors.ts";
 import { resolveVars, SecretMask } from "./env.ts";
 import { type PlutusConfig, plutusConfigModel } from "./plutus_config.ts";
 import { dotted, issueProblems, parseYamlFile, validateYaml, type YamlFile } from "./yaml_file.ts";

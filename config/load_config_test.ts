@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError } from "./errors.ts";
+import { ConfigError } from "../util/errors.ts";
 import { parseConfig } from "./load_config.ts";
 
 /** The problems a config text produces, as the analyst reads them. */

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { apiSourceModel } from "./api_source_model.ts";
-import { closestMatch } from "./closest_match.ts";
+import { closestMatch } from "../util/closest_match.ts";
 import { columnMapping } from "./column_mapping.ts";
 import { oneOrMany, regexText, shareOfRows, strictObject } from "./zod_helpers.ts";
 

@@ -8,8 +8,8 @@
 import { isMap, isNode, isScalar, LineCounter, parseDocument, visit } from "yaml";
 import type { Document } from "yaml";
 import type { z } from "zod";
-import { ConfigError, type ConfigProblem } from "./errors.ts";
-import { closestMatch } from "./closest_match.ts";
+import { ConfigError, type ConfigProblem } from "../util/errors.ts";
+import { closestMatch } from "../util/closest_match.ts";
 
 /** A parsed YAML file that remembers where each key stands. */
 export interface YamlFile {

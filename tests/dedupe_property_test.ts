@@ -13,8 +13,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import fc from "fast-check";
-import { openProject } from "../core/project.ts";
-import type { StepResult } from "../core/events.ts";
+import { openProject } from "../core/project/project.ts";
+import type { StepResult } from "../core/run/events.ts";
 import { runPipeline } from "../core/pipeline/run_pipeline.ts";
 import { DedupeModel, type ModelTable, type ModelValue, naturalOrder } from "./dedupe_model.ts";
 

@@ -11,7 +11,7 @@ import { parse } from "yaml";
 import Ajv2020 from "ajv/dist/2020.js";
 import { jsonSchemas } from "../config/json_schemas.ts";
 import { plutusConfigModel } from "../config/plutus_config.ts";
-import { tableSchemaModel } from "../schema/table_schema.ts";
+import { tableSchemaModel } from "../config/table_schema.ts";
 import { demoFiles } from "../core/init/demo_project.ts";
 import { type CliResult, plutus, ROOT, withTempDir } from "./helpers.ts";
 

@@ -6,8 +6,8 @@
  */
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import { errorMessage, PlutusError } from "../config/errors.ts";
-import { openProject, type Project, projectFingerprint } from "../core/project.ts";
+import { errorMessage, PlutusError } from "../util/errors.ts";
+import { openProject, type Project, projectFingerprint } from "../core/project/project.ts";
 import { type RunOptions, runPipeline } from "../core/pipeline/run_pipeline.ts";
 import { CSS, JS } from "./assets.ts";
 import { RunBroadcaster } from "./run_broadcaster.ts";

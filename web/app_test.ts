@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { initProject } from "../core/init/init_project.ts";
-import { SqliteStore } from "../core/store/sqlite_store.ts";
+import { SqliteStore } from "../core/store/sqlite/sqlite_store.ts";
 import { createApp } from "./app.ts";
 import type { Secrets } from "./security.ts";
 import { startFakeApi, TOKEN } from "../tests/fake_api.ts";
@@ -498,7 +498,7 @@ Deno.test("a query runs off the server: pages answer meanwhile, it stops at the 
 
 Deno.test("the rejected rows download is the rejects files: one CSV, or a ZIP of several", () =>
   withGui(async (request, dir) => {
-    const { openProject } = await import("../core/project.ts");
+    const { openProject } = await import("../core/project/project.ts");
     const { runPipeline } = await import("../core/pipeline/run_pipeline.ts");
     const { entryText, readZipDirectory } = await import("../core/read/zip_archive.ts");
     await runPipeline(await openProject(dir), { trigger: "gui", command: "run" });

@@ -6,8 +6,8 @@
  */
 import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
-import { formatCount } from "../core/list_text.ts";
-import { localStamp } from "../core/pipeline/run_log.ts";
+import { formatCount } from "../util/list_text.ts";
+import { localStamp } from "../util/time.ts";
 import type { LiveStatus } from "./run_broadcaster.ts";
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;

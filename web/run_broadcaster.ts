@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { RunEvent } from "../core/events.ts";
-import { formatCount } from "../core/list_text.ts";
+import type { RunEvent } from "../core/run/events.ts";
+import { formatCount } from "../util/list_text.ts";
 
 /** What the status box shows. */
 export interface LiveStatus {

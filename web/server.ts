@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { collectAllNow } from "../core/gc.ts";
+import { collectAllNow } from "../util/gc.ts";
 import { createApp } from "./app.ts";
 import { randomToken, type Secrets } from "./security.ts";
 

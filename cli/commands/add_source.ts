@@ -5,14 +5,14 @@
  *
  * @module
  */
-import { UsageError } from "../../config/errors.ts";
+import { UsageError } from "../../util/errors.ts";
 import { DATE_ORDERS, type DateOrder, ORDER_WORDS, readAs } from "../../core/propose/dates.ts";
 import {
   type DateQuestion,
   proposeSource,
   type SourceProposal,
-} from "../../core/propose_source.ts";
-import { openProject } from "../../core/project.ts";
+} from "../../core/propose/propose_source.ts";
+import { openProject } from "../../core/project/project.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
 import { bold, dim, print, yellow } from "../output.ts";

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { checkApiSources } from "../../core/check_api.ts";
-import { checkProject } from "../../core/check_project.ts";
-import { openProject } from "../../core/project.ts";
+import { checkApiSources } from "../../core/check/check_api.ts";
+import { checkProject } from "../../core/check/check_project.ts";
+import { openProject } from "../../core/project/project.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
 import { dim, green, print, red, yellow } from "../output.ts";

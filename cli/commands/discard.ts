@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { discardWaiting, inboxNameOf } from "../../core/discard_file.ts";
-import { locateProject } from "../../core/project_paths.ts";
+import { discardWaiting, inboxNameOf } from "../../core/project/discard_file.ts";
+import { locateProject } from "../../core/project/project_paths.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
 import { dim, print } from "../output.ts";

@@ -3,15 +3,15 @@
  *
  * @module
  */
-import { ConfigError, PlutusError, UsageError } from "../../config/errors.ts";
-import { closestMatch } from "../../config/closest_match.ts";
+import { ConfigError, PlutusError, UsageError } from "../../util/errors.ts";
+import { closestMatch } from "../../util/closest_match.ts";
 import { exportCsv } from "../../core/export/export_csv.ts";
 import { exportPath } from "../../core/export/export_path.ts";
-import { locateProject } from "../../core/project_paths.ts";
+import { locateProject } from "../../core/project/project_paths.ts";
 import { runQuery } from "../../core/query/run_query.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
-import { loadSchemas } from "../../schema/load_schemas.ts";
+import { loadSchemas } from "../../config/load_table_schemas.ts";
 import { count, dim, print } from "../output.ts";
 import { relativePath } from "../run_report.ts";
 

@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { PlutusError, UsageError } from "../../config/errors.ts";
-import { locateProject } from "../../core/project_paths.ts";
-import { errorLogPath, findRunLog, newestRunsFirst } from "../../core/run_logs.ts";
-import { readRunHistory } from "../../core/store/run_history.ts";
+import { PlutusError, UsageError } from "../../util/errors.ts";
+import { locateProject } from "../../core/project/project_paths.ts";
+import { errorLogPath, findRunLog, newestRunsFirst } from "../../core/run/log_reader.ts";
+import { readRunHistory } from "../../core/store/sqlite/run_history.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs, parseRunId } from "../args.ts";
 import { print, terminalText, writeAll } from "../output.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { previewFile } from "../../core/preview_file.ts";
+import { previewFile } from "../../core/propose/preview_file.ts";
 import { sheetWithTable } from "../../core/propose/sheet_choice.ts";
 import { cellText } from "../../core/read/sheet_reader.ts";
 import type { GlobalOptions } from "../args.ts";

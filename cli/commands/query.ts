@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { UsageError } from "../../config/errors.ts";
+import { UsageError } from "../../util/errors.ts";
 import { csvLine } from "../../core/export/csv_text.ts";
 import {
   openQueryOffThread,
@@ -11,7 +11,7 @@ import {
   runQueryOffThread,
 } from "../../core/query/query_off_thread.ts";
 import type { SqlValue } from "../../core/query/run_query.ts";
-import { locateProject } from "../../core/project_paths.ts";
+import { locateProject } from "../../core/project/project_paths.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
 import { count, dim, print, table, writeAll } from "../output.ts";

@@ -5,16 +5,16 @@
  * @module
  */
 import { join } from "node:path";
-import { PlutusError } from "../../config/errors.ts";
-import { locateProject } from "../../core/project_paths.ts";
-import { openProject } from "../../core/project.ts";
+import { PlutusError } from "../../util/errors.ts";
+import { locateProject } from "../../core/project/project_paths.ts";
+import { openProject } from "../../core/project/project.ts";
 import {
   describeProblems,
   rejectsFiles,
   rejectsOfRun,
   writeRejectFiles,
-} from "../../core/rejects_export.ts";
-import { readRunHistory } from "../../core/store/run_history.ts";
+} from "../../core/history/rejects_export.ts";
+import { readRunHistory } from "../../core/store/sqlite/run_history.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs, parseRunId } from "../args.ts";
 import { bold, count, dim, print, table, terminalText, yellow } from "../output.ts";

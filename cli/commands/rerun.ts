@@ -5,12 +5,12 @@
  */
 import { runPipeline } from "../../core/pipeline/run_pipeline.ts";
 import { canRerun, planRerun } from "../../core/pipeline/rerun_plan.ts";
-import { openProject } from "../../core/project.ts";
+import { openProject } from "../../core/project/project.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs, parseRunId } from "../args.ts";
 import { print } from "../output.ts";
-import { listInbox } from "../../core/inbox.ts";
-import { listSome } from "../../core/list_text.ts";
+import { listInbox } from "../../core/project/inbox.ts";
+import { listSome } from "../../util/list_text.ts";
 import { printRunSummary, printWarning, progressListener } from "../run_report.ts";
 
 export const help = `Usage: plutus rerun [RUN]

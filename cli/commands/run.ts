@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { UsageError } from "../../config/errors.ts";
-import { listInbox } from "../../core/inbox.ts";
+import { UsageError } from "../../util/errors.ts";
+import { listInbox } from "../../core/project/inbox.ts";
 import { runPipeline } from "../../core/pipeline/run_pipeline.ts";
-import { openProject } from "../../core/project.ts";
+import { openProject } from "../../core/project/project.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
 import { printRunSummary, progressListener } from "../run_report.ts";

@@ -6,7 +6,7 @@
  */
 import { join, resolve } from "node:path";
 import { schemaFiles } from "../../config/json_schemas.ts";
-import { projectPaths } from "../../core/project.ts";
+import { projectPaths } from "../../core/project/project.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
 import { dim, print } from "../output.ts";

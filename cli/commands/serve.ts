@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { PlutusError, UsageError } from "../../config/errors.ts";
-import { projectPaths } from "../../core/project.ts";
+import { PlutusError, UsageError } from "../../util/errors.ts";
+import { projectPaths } from "../../core/project/project.ts";
 import { openBrowser } from "../../web/open_browser.ts";
 import { startGui } from "../../web/server.ts";
 import type { GlobalOptions } from "../args.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { PlutusError } from "../../config/errors.ts";
+import { PlutusError } from "../../util/errors.ts";
 import {
   type OpenProblems,
   openProblems,
@@ -12,12 +12,12 @@ import {
   stepResolutions,
 } from "../../core/history/open_problems.ts";
 import { canRerun, planRerun } from "../../core/pipeline/rerun_plan.ts";
-import { openProject, type Project } from "../../core/project.ts";
-import { locateProject, type ProjectPaths } from "../../core/project_paths.ts";
-import { recoverInterruptedRuns } from "../../core/recover_runs.ts";
-import { readRunHistory, type RunHistory } from "../../core/store/run_history.ts";
-import { localStamp } from "../../core/pipeline/run_log.ts";
-import { describeReasonCount } from "../../core/reject_summary.ts";
+import { openProject, type Project } from "../../core/project/project.ts";
+import { locateProject, type ProjectPaths } from "../../core/project/project_paths.ts";
+import { recoverInterruptedRuns } from "../../core/run/recover_runs.ts";
+import { readRunHistory, type RunHistory } from "../../core/store/sqlite/run_history.ts";
+import { localStamp } from "../../util/time.ts";
+import { describeReasonCount } from "../../core/history/reject_summary.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs, parseRunId } from "../args.ts";
 import { bold, count, dim, green, print, red, table, terminalText, yellow } from "../output.ts";

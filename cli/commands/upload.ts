@@ -4,12 +4,12 @@
  * @module
  */
 import { resolve } from "node:path";
-import { UsageError } from "../../config/errors.ts";
-import { type DiscardedFile, replaceFailedFile } from "../../core/discard_file.ts";
-import { copyIntoInbox } from "../../core/inbox.ts";
+import { UsageError } from "../../util/errors.ts";
+import { type DiscardedFile, replaceFailedFile } from "../../core/project/discard_file.ts";
+import { copyIntoInbox } from "../../core/project/inbox.ts";
 import type { FileRequest } from "../../core/pipeline/plan_files.ts";
 import { runPipeline } from "../../core/pipeline/run_pipeline.ts";
-import { brokenReadsFiles, openProject } from "../../core/project.ts";
+import { brokenReadsFiles, openProject } from "../../core/project/project.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
 import { dim, print } from "../output.ts";

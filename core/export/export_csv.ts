@@ -5,10 +5,10 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import { PlutusError } from "../../config/errors.ts";
-import { localStamp } from "../pipeline/run_log.ts";
+import { PlutusError } from "../../util/errors.ts";
+import { localStamp } from "../../util/time.ts";
 import { openQuery, openTableScan } from "../query/run_query.ts";
-import type { TableSchema } from "../../schema/table_schema.ts";
+import type { TableSchema } from "../../config/table_schema.ts";
 import { csvLine, csvTypedLine } from "./csv_text.ts";
 import { typedColumnKinds } from "./typed_columns.ts";
 

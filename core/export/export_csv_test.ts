@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { parseTableSchema } from "../../schema/load_schemas.ts";
+import { parseTableSchema } from "../../config/load_table_schemas.ts";
 import { exportCsv } from "./export_csv.ts";
 
 Deno.test("an export writes every row exactly, long and multi-byte text included", async () => {

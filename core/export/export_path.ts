@@ -7,7 +7,7 @@
  * @module
  */
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
-import { UsageError } from "../../config/errors.ts";
+import { UsageError } from "../../util/errors.ts";
 
 /** The path `output` (as typed, relative to the current folder) is written to. */
 export function exportPath(exportsDir: string, output: string): string {

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import type { TableSchema } from "../../schema/table_schema.ts";
+import type { TableSchema } from "../../config/table_schema.ts";
 
 /** What a typed column holds. */
 export type ColumnKind = "number" | "boolean" | "date" | "datetime" | "email" | "url" | "phone";

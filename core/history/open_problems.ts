@@ -6,12 +6,12 @@
  *
  * @module
  */
-import { errorMessage, PlutusError } from "../../config/errors.ts";
-import { scanInbox } from "../inbox.ts";
-import { brokenReadsFiles, type Project } from "../project.ts";
-import type { ProjectPaths } from "../project_paths.ts";
-import { readRunHistory, type RunHistory } from "../store/run_history.ts";
-import type { StepRecord } from "../store/sqlite_store.ts";
+import { errorMessage, PlutusError } from "../../util/errors.ts";
+import { scanInbox } from "../project/inbox.ts";
+import { brokenReadsFiles, type Project } from "../project/project.ts";
+import type { ProjectPaths } from "../project/project_paths.ts";
+import { readRunHistory, type RunHistory } from "../store/sqlite/run_history.ts";
+import type { StepRecord } from "../store/sqlite/sqlite_store.ts";
 
 /** One thing that needs the analyst, with what to do about it. */
 export interface OpenProblem {

@@ -6,7 +6,7 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { PlutusError } from "../../config/errors.ts";
+import { PlutusError } from "../../util/errors.ts";
 import { schemaFiles, schemaLine } from "../../config/json_schemas.ts";
 import {
   DEMO_AD_SPEND,

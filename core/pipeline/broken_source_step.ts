@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { StepResult } from "../events.ts";
-import { brokenReadsFiles, type Project } from "../project.ts";
+import type { StepResult } from "../run/events.ts";
+import { brokenReadsFiles, type Project } from "../project/project.ts";
 import { newStepResult, type StepContext, stepOutcome } from "./load_step.ts";
 
 /** Records the failed step of broken source `name` for `input` (its URL, or a file). */

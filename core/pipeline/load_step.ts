@@ -6,22 +6,22 @@
  *
  * @module
  */
-import { RowCollector } from "../gc.ts";
-import { explainIoError } from "../io_errors.ts";
-import { listSome } from "../list_text.ts";
-import { errorMessage, PlutusError } from "../../config/errors.ts";
+import { RowCollector } from "../../util/gc.ts";
+import { explainIoError } from "../../util/io_errors.ts";
+import { listSome } from "../../util/list_text.ts";
+import { errorMessage, PlutusError } from "../../util/errors.ts";
 import type { SecretMask } from "../../config/env.ts";
-import type { TableSchema } from "../../schema/table_schema.ts";
-import type { StepResult } from "../events.ts";
-import type { Project } from "../project.ts";
-import { ReasonCounter } from "../reject_summary.ts";
-import type { RejectRecord, SqliteStore } from "../store/sqlite_store.ts";
-import { nowIso } from "../store/sql.ts";
-import { insertColumns, type TableLoader } from "../store/table_loader.ts";
-import { KeyRepeatCounter, mergedKeysWarning } from "../repeated_keys.ts";
+import type { TableSchema } from "../../config/table_schema.ts";
+import type { StepResult } from "../run/events.ts";
+import type { Project } from "../project/project.ts";
+import { ReasonCounter } from "../history/reject_summary.ts";
+import type { RejectRecord, SqliteStore } from "../store/sqlite/sqlite_store.ts";
+import { nowIso } from "../../util/time.ts";
+import { insertColumns, type TableLoader } from "../store/sqlite/table_loader.ts";
+import { KeyRepeatCounter, mergedKeysWarning } from "./repeated_keys.ts";
 import type { Stored } from "../transform/validate_column.ts";
 import type { PreparedReject, PrepareMessage } from "./prepare_file.ts";
-import type { RunLogger } from "./run_log.ts";
+import type { RunLogger } from "../run/log_writer.ts";
 
 /** What every step of a run shares. */
 export interface StepContext {

@@ -6,8 +6,8 @@
  */
 import { join } from "node:path";
 import type { FileSourceConfig } from "../../config/plutus_config.ts";
-import { isPlainName, matchesFiles } from "../inbox.ts";
-import { brokenReadsFiles, type Project } from "../project.ts";
+import { isPlainName, matchesFiles } from "../project/inbox.ts";
+import { brokenReadsFiles, type Project } from "../project/project.ts";
 import { probeRejectsFile, type RejectsProbe } from "../read/rejects_reader.ts";
 
 /** A file with the source that will read it. */

@@ -7,7 +7,7 @@
  */
 import type { ApiSource } from "../../config/plutus_config.ts";
 import type { SecretMask } from "../../config/env.ts";
-import type { TableSchema } from "../../schema/table_schema.ts";
+import type { TableSchema } from "../../config/table_schema.ts";
 import { fetchPages } from "../read/api_pages.ts";
 import { compilePath, getPath } from "../read/dot_path.ts";
 import type { HttpClient } from "../read/http_client.ts";

@@ -9,7 +9,7 @@ import type { CleanRuleSpec } from "../../config/clean_rule_model.ts";
 import type { ColumnMapping } from "../../config/plutus_config.ts";
 import { compileLinearRegex } from "../../config/linear_regex.ts";
 import { loadRuleLibraries } from "../transform/clean/rule_libraries.ts";
-import type { TableSchema } from "../../schema/table_schema.ts";
+import type { TableSchema } from "../../config/table_schema.ts";
 import { openTableFile } from "../read/open_table.ts";
 import { openRejectsFile } from "../read/rejects_reader.ts";
 import { type FooterInfo, withoutFooter } from "../read/footer_rows.ts";
@@ -35,7 +35,7 @@ export interface FilePlan {
   stopAt?: string;
   /** How datetimes without an offset are read: the project's `timezone:` (IANA name). */
   timeZone: string;
-  /** A rejects file Plutus wrote: read as written (see core/rejects_format.ts). */
+  /** A rejects file Plutus wrote: read as written (see core/history/rejects_format.ts). */
   rejectsFile?: boolean;
 }
 

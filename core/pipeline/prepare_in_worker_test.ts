@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { parseTableSchema } from "../../schema/load_schemas.ts";
+import { parseTableSchema } from "../../config/load_table_schemas.ts";
 import { type FilePlan, prepareFile, type PrepareMessage } from "./prepare_file.ts";
 import { prepareInWorker } from "./prepare_in_worker.ts";
 

@@ -8,7 +8,7 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import { RowCollector } from "../gc.ts";
+import { RowCollector } from "../../util/gc.ts";
 import { loadRuleLibraries } from "../transform/clean/rule_libraries.ts";
 import { compileBatchPreparer, type FilePlan, openTable, rulesOfPlan } from "./prepare_file.ts";
 import type { ToLoader } from "./prepare_in_worker.ts";

@@ -8,10 +8,10 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { PlutusError } from "../../config/errors.ts";
+import { PlutusError } from "../../util/errors.ts";
 import { isApiStep, stepResolutions } from "../history/open_problems.ts";
-import type { Project } from "../project.ts";
-import { readRunHistory } from "../store/run_history.ts";
+import type { Project } from "../project/project.ts";
+import { readRunHistory } from "../store/sqlite/run_history.ts";
 import type { FileRequest } from "./plan_files.ts";
 
 /** The steps to rerun, and the failed ones that cannot or need not be. */

@@ -6,7 +6,7 @@
  * @module
  */
 import type { ApiSource } from "../../config/plutus_config.ts";
-import type { StepResult } from "../events.ts";
+import type { StepResult } from "../run/events.ts";
 import { authSecrets, requestAuth } from "../read/api_pages.ts";
 import { HttpClient } from "../read/http_client.ts";
 import { loadStep, newStepResult, type StepContext } from "./load_step.ts";

@@ -7,13 +7,13 @@
  * @module
  */
 import { dirname } from "node:path";
-import { errorMessage, PlutusError } from "../../config/errors.ts";
+import { errorMessage, PlutusError } from "../../util/errors.ts";
 import type { ColumnMapping, FileSourceConfig, SourceConfig } from "../../config/plutus_config.ts";
-import type { TableSchema } from "../../schema/table_schema.ts";
-import type { Project } from "../project.ts";
-import type { StepResult } from "../events.ts";
-import { archiveFile, refusedEntry, sha256File } from "../inbox.ts";
-import { formatBytes, formatCount } from "../list_text.ts";
+import type { TableSchema } from "../../config/table_schema.ts";
+import type { Project } from "../project/project.ts";
+import type { StepResult } from "../run/events.ts";
+import { archiveFile, refusedEntry, sha256File } from "../project/inbox.ts";
+import { formatBytes, formatCount } from "../../util/list_text.ts";
 import { loadStep, newStepResult, type StepContext, stepOutcome } from "./load_step.ts";
 import type { PlannedFile } from "./plan_files.ts";
 import type { FilePlan } from "./prepare_file.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { basename, join } from "node:path";
 import { LEADS_PROJECT, writeFiles } from "../../tests/helpers.ts";
-import { openProject, type Project } from "../project.ts";
+import { openProject, type Project } from "../project/project.ts";
 import { type RunOptions, runPipeline } from "./run_pipeline.ts";
 
 const HEADER = "Email,Stage,Amount\n";

@@ -6,21 +6,22 @@
  * @module
  */
 import { existsSync } from "node:fs";
-import { RunLockedError } from "../../config/errors.ts";
-import type { RunListener, RunResult, StepResult } from "../events.ts";
-import { matchesFiles, type RefusedEntry, removeStaleParts, scanInbox } from "../inbox.ts";
-import type { Project } from "../project.ts";
-import { readRunHistory } from "../store/run_history.ts";
-import { SqliteStore } from "../store/sqlite_store.ts";
-import { nowIso } from "../store/sql.ts";
-import { explainIoError } from "../io_errors.ts";
-import { readLockHolder, tryRunLock } from "../run_lock.ts";
+import { RunLockedError } from "../../util/errors.ts";
+import type { RunListener, RunResult, StepResult } from "../run/events.ts";
+import { matchesFiles, type RefusedEntry, removeStaleParts, scanInbox } from "../project/inbox.ts";
+import type { Project } from "../project/project.ts";
+import { readRunHistory } from "../store/sqlite/run_history.ts";
+import { SqliteStore } from "../store/sqlite/sqlite_store.ts";
+import { nowIso } from "../../util/time.ts";
+import { explainIoError } from "../../util/io_errors.ts";
+import { readLockHolder, tryRunLock } from "../run/run_lock.ts";
 import { type FileRequest, planFiles, recognizeRejectsFiles } from "./plan_files.ts";
 import { runFileStep, SETTLE_MS } from "./run_file_step.ts";
 import { runApiStep } from "./run_api_step.ts";
 import { brokenApiNames, runBrokenSourceStep } from "./broken_source_step.ts";
 import { type StepContext, stepOutcome } from "./load_step.ts";
-import { localStamp, NullLog, RunLog, type RunLogger } from "./run_log.ts";
+import { NullLog, RunLog, type RunLogger } from "../run/log_writer.ts";
+import { localStamp } from "../../util/time.ts";
 
 /** What to run and how. */
 export interface RunOptions {

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { PlutusError, SourceError, UsageError } from "../../config/errors.ts";
+import { PlutusError, SourceError, UsageError } from "../../util/errors.ts";
 
 /** An error as posted between threads. */
 export interface SerializedError {

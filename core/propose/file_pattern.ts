@@ -7,7 +7,7 @@
  * @module
  */
 import { basename, extname } from "node:path";
-import { matchesFiles } from "../inbox.ts";
+import { matchesFiles } from "../project/inbox.ts";
 
 const MONTH =
   /^(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?|januar|februar|märz|maerz|mai|juni|juli|oktober|dezember)$/i;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { matchesGlob } from "node:path";
 import fc from "fast-check";
-import { matchesFiles } from "../inbox.ts";
+import { matchesFiles } from "../project/inbox.ts";
 import { filesPattern, globsIntersect, patternsOverlap, sourceName } from "./file_pattern.ts";
 
 Deno.test("filesPattern() turns dates, month names and timestamps into *, keeping names", () => {

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { editDistance, normalizeName } from "../../config/closest_match.ts";
-import type { TableSchema } from "../../schema/table_schema.ts";
+import { editDistance, normalizeName } from "../../util/closest_match.ts";
+import type { TableSchema } from "../../config/table_schema.ts";
 import { type Cell, emptyToNull } from "../transform/cell.ts";
 import { withoutUnit } from "../transform/header_unit.ts";
 

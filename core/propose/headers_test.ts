@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseTableSchema } from "../../schema/load_schemas.ts";
+import { parseTableSchema } from "../../config/load_table_schemas.ts";
 import type { Cell } from "../transform/cell.ts";
 import { constantKeyWarning, matchHeaders } from "./headers.ts";
 

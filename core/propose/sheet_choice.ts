@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type FilePreview, previewFile } from "../preview_file.ts";
+import { type FilePreview, previewFile } from "./preview_file.ts";
 import { emptyToNull } from "../transform/cell.ts";
 
 const filled = (cells: readonly unknown[]) =>

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { PlutusError } from "../../config/errors.ts";
+import { PlutusError } from "../../util/errors.ts";
 import { deserializeError, type SerializedError } from "../pipeline/worker_errors.ts";
 import type { SqlValue } from "./run_query.ts";
 

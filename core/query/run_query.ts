@@ -11,8 +11,8 @@
  * @module
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { PlutusError, UsageError } from "../../config/errors.ts";
-import { ident } from "../store/sql.ts";
+import { PlutusError, UsageError } from "../../util/errors.ts";
+import { ident } from "../store/sqlite/sql.ts";
 import {
   assertSingleStatement,
   openReadOnly,

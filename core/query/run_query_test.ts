@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { PlutusError } from "../../config/errors.ts";
+import { PlutusError } from "../../util/errors.ts";
 import { openQuery, type SqlValue } from "./run_query.ts";
 
 async function withNumbers(count: number, test: (path: string) => void) {

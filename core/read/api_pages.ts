@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { SourceError } from "../../config/errors.ts";
+import { SourceError } from "../../util/errors.ts";
 import type { SecretMask } from "../../config/env.ts";
 import type { AuthConfig, PaginateConfig } from "../../config/api_source_model.ts";
 import type { ApiSource } from "../../config/plutus_config.ts";

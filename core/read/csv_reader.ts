@@ -6,7 +6,7 @@
  * @module
  */
 import Papa from "papaparse";
-import { SourceError } from "../../config/errors.ts";
+import { SourceError } from "../../util/errors.ts";
 import type { Cell } from "../transform/cell.ts";
 import { assertText, sniffEncoding } from "./sniff_encoding.ts";
 import { sniffCsvLayout } from "./sniff_csv_layout.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { SourceError } from "../../config/errors.ts";
+import { SourceError } from "../../util/errors.ts";
 import { type CsvReadOptions, openCsv } from "./csv_reader.ts";
 
 /** Writes bytes to a temporary file and reads it all back through the reader. */

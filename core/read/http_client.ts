@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { SourceError } from "../../config/errors.ts";
+import { SourceError } from "../../util/errors.ts";
 import type { SecretMask } from "../../config/env.ts";
 import { VERSION } from "../../version.ts";
 

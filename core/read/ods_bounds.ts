@@ -8,8 +8,8 @@
  *
  * @module
  */
-import { SourceError } from "../../config/errors.ts";
-import { cutText, formatCount } from "../list_text.ts";
+import { SourceError } from "../../util/errors.ts";
+import { cutText, formatCount } from "../../util/list_text.ts";
 import { MAX_COLUMNS, MAX_ROWS } from "./xlsx_reader.ts";
 import { attribute, decodeXml } from "./xlsx_parts.ts";
 import { asSourceError, entryStream, readZipDirectory } from "./zip_archive.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import { extname } from "node:path";
-import { SourceError } from "../../config/errors.ts";
+import { SourceError } from "../../util/errors.ts";
 import { type CsvReadOptions, openCsv } from "./csv_reader.ts";
 import type { TableReader } from "./table_reader.ts";
 import { openWorkbook } from "./workbook_reader.ts";

@@ -1,5 +1,5 @@
 /**
- * Reads a rejects file that comes back fixed (see core/rejects_format.ts): header on the
+ * Reads a rejects file that comes back fixed (see core/history/rejects_format.ts): header on the
  * first line, encoding and delimiter sniffed (a spreadsheet may save it with `;` or in
  * windows-1252), the marker columns left out, and the formula escape undone.
  *
@@ -11,7 +11,7 @@ import {
   MARKER_COLUMNS,
   restoreFormula,
   SOURCE_COLUMN,
-} from "../rejects_format.ts";
+} from "../history/rejects_format.ts";
 import { detectKind, openTableFile } from "./open_table.ts";
 import type { RowBatch, TableReader } from "./table_reader.ts";
 

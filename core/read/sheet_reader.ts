@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { SourceError } from "../../config/errors.ts";
+import { SourceError } from "../../util/errors.ts";
 import { type Cell, PercentCell } from "../transform/cell.ts";
 import type { ReadInfo, ReadOptions, RowBatch, StopInfo, TableReader } from "./table_reader.ts";
 

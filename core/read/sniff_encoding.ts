@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { SourceError } from "../../config/errors.ts";
+import { SourceError } from "../../util/errors.ts";
 
 /** The encoding found and how many bytes of byte order mark to skip. */
 export interface EncodingGuess {

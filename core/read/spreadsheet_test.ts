@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { SourceError } from "../../config/errors.ts";
+import { SourceError } from "../../util/errors.ts";
 import { openTableFile, type TableReadOptions } from "./open_table.ts";
 import { entryStream, readZipDirectory } from "./zip_archive.ts";
 import { isPercentFormat } from "./xlsx_parts.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { SourceError } from "../../config/errors.ts";
+import { SourceError } from "../../util/errors.ts";
 import { type Cell, PercentCell } from "../transform/cell.ts";
 import { checkOdsBounds } from "./ods_bounds.ts";
 import { type SheetRow, sheetTableReader } from "./sheet_reader.ts";

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { SourceError } from "../../config/errors.ts";
-import { cutText, listSome } from "../list_text.ts";
+import { SourceError } from "../../util/errors.ts";
+import { cutText, listSome } from "../../util/list_text.ts";
 import { type Cell, PercentCell } from "../transform/cell.ts";
 import { type SheetRow, sheetTableReader } from "./sheet_reader.ts";
 import type { ReadOptions, TableReader } from "./table_reader.ts";
@@ -29,7 +29,7 @@ import {
   type ZipEntry,
 } from "./zip_archive.ts";
 import { piecesEndingWith } from "./xml_pieces.ts";
-import { collectSoon } from "../gc.ts";
+import { collectSoon } from "../../util/gc.ts";
 
 /** Options for spreadsheets: which sheet (a name, or a number from 1). */
 export interface SheetReadOptions extends ReadOptions {

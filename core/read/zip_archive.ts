@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { SourceError } from "../../config/errors.ts";
+import { SourceError } from "../../util/errors.ts";
 
 /** One file inside the archive. */
 export interface ZipEntry {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { formatCount, MAX_SHOWN_CHARS } from "../list_text.ts";
+import { formatCount, MAX_SHOWN_CHARS } from "../../util/list_text.ts";
 
 /** A cell value: text from CSV, typed values from spreadsheets and JSON, or nothing. */
 export type Cell = string | number | boolean | Date | PercentCell | null;

@@ -6,12 +6,12 @@
  *
  * @module
  */
-import { cutText, listSome } from "../list_text.ts";
-import { SourceError } from "../../config/errors.ts";
-import { closestMatch, normalizeName } from "../../config/closest_match.ts";
+import { cutText, listSome } from "../../util/list_text.ts";
+import { SourceError } from "../../util/errors.ts";
+import { closestMatch, normalizeName } from "../../util/closest_match.ts";
 import type { CleanRuleSpec } from "../../config/clean_rule_model.ts";
 import type { ColumnMapping } from "../../config/plutus_config.ts";
-import type { TableSchema } from "../../schema/table_schema.ts";
+import type { TableSchema } from "../../config/table_schema.ts";
 import type { Cell } from "./cell.ts";
 import { headerUnit, unitsDiffer } from "./header_unit.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parseConfig } from "../../config/load_config.ts";
-import { SourceError } from "../../config/errors.ts";
-import { parseTableSchema } from "../../schema/load_schemas.ts";
+import { SourceError } from "../../util/errors.ts";
+import { parseTableSchema } from "../../config/load_table_schemas.ts";
 import { mapColumns } from "./map_columns.ts";
 
 const table = parseTableSchema(

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type { CleanRuleSpec } from "../../config/clean_rule_model.ts";
-import type { ColumnSchema, TableSchema } from "../../schema/table_schema.ts";
+import type { ColumnSchema, TableSchema } from "../../config/table_schema.ts";
 import { type Cell, CellError, emptyToNull, PercentCell } from "./cell.ts";
 import { compileCleanRules } from "./clean/compile_rules.ts";
 import type { ColumnSource } from "./map_columns.ts";

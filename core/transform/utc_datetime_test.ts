@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { ColumnSchema } from "../../schema/table_schema.ts";
+import type { ColumnSchema } from "../../config/table_schema.ts";
 import { CellError } from "./cell.ts";
 import { compileColumnValidator } from "./validate_column.ts";
 import { CANONICAL_DATETIME } from "./utc_datetime.ts";

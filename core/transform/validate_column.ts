@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { closestMatch } from "../../config/closest_match.ts";
+import { closestMatch } from "../../util/closest_match.ts";
 import { machineTimeZone } from "../../config/plutus_config.ts";
 import { compileLinearRegex } from "../../config/linear_regex.ts";
-import type { ColumnSchema } from "../../schema/table_schema.ts";
+import type { ColumnSchema } from "../../config/table_schema.ts";
 import { type Cell, CellError, showCell } from "./cell.ts";
 import { type DateParts, formatParts, isValid, parseDate, parseIso } from "./clean/parse_date.ts";
 import { compileToUtc } from "./utc_datetime.ts";

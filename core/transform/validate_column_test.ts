@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { ColumnSchema } from "../../schema/table_schema.ts";
+import type { ColumnSchema } from "../../config/table_schema.ts";
 import { CellError } from "./cell.ts";
 import { compileColumnValidator } from "./validate_column.ts";
 

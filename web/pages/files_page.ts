@@ -8,12 +8,12 @@
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
 import { join } from "node:path";
-import { projectPaths } from "../../core/project.ts";
-import { errorLogPath, newestRunsFirst, readLogExcerpt } from "../../core/run_logs.ts";
-import { formatBytes } from "../../core/list_text.ts";
+import { projectPaths } from "../../core/project/project.ts";
+import { errorLogPath, newestRunsFirst, readLogExcerpt } from "../../core/run/log_reader.ts";
+import { formatBytes } from "../../util/list_text.ts";
 import type { Gui } from "../app.ts";
 import { page } from "../layout.ts";
-import { localStamp } from "../../core/pipeline/run_log.ts";
+import { localStamp } from "../../util/time.ts";
 
 const FOLDERS = ["logs", "exports"] as const;
 // The one kind of folder inside exports/ that is listed: what `plutus rejects --csv` writes.

@@ -7,21 +7,25 @@
 import type { Hono } from "hono";
 import { html } from "hono/html";
 import { zipFiles } from "../../core/export/zip_writer.ts";
-import { isPlainName } from "../../core/inbox.ts";
+import { isPlainName } from "../../core/project/inbox.ts";
 import { canRerun, planRerun } from "../../core/pipeline/rerun_plan.ts";
-import { recoverInterruptedRuns } from "../../core/recover_runs.ts";
+import { recoverInterruptedRuns } from "../../core/run/recover_runs.ts";
 import {
   type OpenProblems,
   openProblems,
   stepResolutionDetails,
   stepResolutions,
 } from "../../core/history/open_problems.ts";
-import type { Project } from "../../core/project.ts";
-import { locateProject, type ProjectPaths, projectPaths } from "../../core/project_paths.ts";
-import { describeProblems, rejectsFiles, rejectsOfRun } from "../../core/rejects_export.ts";
-import { describeReasonCount } from "../../core/reject_summary.ts";
-import { findRunLog, readLogExcerpt } from "../../core/run_logs.ts";
-import { readRunHistory } from "../../core/store/run_history.ts";
+import type { Project } from "../../core/project/project.ts";
+import {
+  locateProject,
+  type ProjectPaths,
+  projectPaths,
+} from "../../core/project/project_paths.ts";
+import { describeProblems, rejectsFiles, rejectsOfRun } from "../../core/history/rejects_export.ts";
+import { describeReasonCount } from "../../core/history/reject_summary.ts";
+import { findRunLog, readLogExcerpt } from "../../core/run/log_reader.ts";
+import { readRunHistory } from "../../core/store/sqlite/run_history.ts";
 import { described, type Gui } from "../app.ts";
 import { count, csrfField, type Html, local, page, statusBox, withCode } from "../layout.ts";
 

@@ -8,10 +8,10 @@
 import type { Hono } from "hono";
 import { html } from "hono/html";
 import { join } from "node:path";
-import { ConfigError } from "../../config/errors.ts";
+import { ConfigError } from "../../util/errors.ts";
 import { schemaLine } from "../../config/json_schemas.ts";
-import { saveSchema } from "../../core/edit_config.ts";
-import { projectPaths } from "../../core/project.ts";
+import { saveSchema } from "../../core/project/edit_config.ts";
+import { projectPaths } from "../../core/project/project.ts";
 import { described, type Gui } from "../app.ts";
 import { csrfField, page } from "../layout.ts";
 

@@ -11,21 +11,21 @@
 import type { Hono } from "hono";
 import { html } from "hono/html";
 import { SecretMask } from "../../config/env.ts";
-import { ConfigError, type ConfigProblem, formatProblem } from "../../config/errors.ts";
-import { checkApiSource } from "../../core/check_api.ts";
-import type { CheckItem } from "../../core/check_project.ts";
+import { ConfigError, type ConfigProblem, formatProblem } from "../../util/errors.ts";
+import { checkApiSource } from "../../core/check/check_api.ts";
+import type { CheckItem } from "../../core/check/check_project.ts";
 import {
   type ApiSourceEdit,
   applyApiSourceEdit,
   editApiSource,
   savePlutusYaml,
-} from "../../core/edit_config.ts";
-import { projectPaths, readEnv } from "../../core/project.ts";
+} from "../../core/project/edit_config.ts";
+import { projectPaths, readEnv } from "../../core/project/project.ts";
 import {
   resolveApiSource,
   type SourceAsWritten,
   sourcesAsWritten,
-} from "../../core/sources_as_written.ts";
+} from "../../core/project/sources_as_written.ts";
 import { described, type Gui } from "../app.ts";
 import { csrfField, type Html, page } from "../layout.ts";
 

@@ -14,11 +14,15 @@ import {
   discardWaiting,
   hasFailed,
   replaceFailedFile,
-} from "../../core/discard_file.ts";
-import { isPlainName, receiveIntoInbox, scanInbox } from "../../core/inbox.ts";
+} from "../../core/project/discard_file.ts";
+import { isPlainName, receiveIntoInbox, scanInbox } from "../../core/project/inbox.ts";
 import { fileSources } from "../../core/pipeline/plan_files.ts";
-import { localStamp } from "../../core/pipeline/run_log.ts";
-import { locateProject, type ProjectPaths, projectPaths } from "../../core/project_paths.ts";
+import { localStamp } from "../../util/time.ts";
+import {
+  locateProject,
+  type ProjectPaths,
+  projectPaths,
+} from "../../core/project/project_paths.ts";
 import { described, type Gui } from "../app.ts";
 import { csrfField, page, statusBox } from "../layout.ts";
 

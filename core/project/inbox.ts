@@ -1,0 +1,392 @@
+/**
+ * The files of a project's inbox/ and archive/: listing what waits, fingerprinting it,
+ * copying uploads in, and moving loaded files out. Plutus never deletes an input file
+ * (only the unfinished `.part` copies of one that a killed upload left behind).
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { basename, extname, join, matchesGlob } from "node:path";
+import { PlutusError } from "../../util/errors.ts";
+
+/**
+ * Files Plutus leaves alone in inbox/: hidden files, Office lock files, unfinished copies
+ * and browser downloads still in progress (Chrome's .crdownload, Safari's .download).
+ */
+export function isIgnoredName(name: string): boolean {
+  return name.startsWith(".") || name.startsWith("~$") ||
+    /\.(part|crdownload|download|partial)$/i.test(name) ||
+    name === "Thumbs.db" || name === "desktop.ini";
+}
+
+/** The most bytes a file name may have on the file systems Plutus runs on. */
+export const MAX_NAME_BYTES = 255;
+
+/** An entry of inbox/ that is not a regular file, so Plutus will not read it. */
+export interface RefusedEntry {
+  name: string;
+  reason: string;
+  hint: string;
+}
+
+/** The names of the files waiting in `inbox`, sorted. */
+export async function listInbox(inbox: string): Promise<string[]> {
+  return (await scanInbox(inbox)).files;
+}
+
+/**
+ * What waits in `inbox`: the regular files (sorted), and the entries Plutus refuses to
+ * read (symbolic links, named pipes, devices), each with why. Folders are left alone.
+ */
+export async function scanInbox(
+  inbox: string,
+): Promise<{ files: string[]; refused: RefusedEntry[] }> {
+  const files: string[] = [];
+  const refused: RefusedEntry[] = [];
+  try {
+    for await (const entry of Deno.readDir(inbox)) {
+      if (entry.isDirectory || isIgnoredName(entry.name)) continue;
+      if (entry.isFile) files.push(entry.name);
+      else refused.push(refusedEntry(entry.name, entry.isSymlink));
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  // by code point: the same everywhere, and no locale data to load
+  return { files: files.sort(), refused: refused.sort((a, b) => (a.name < b.name ? -1 : 1)) };
+}
+
+/**
+ * Why Plutus will not read a waiting entry that is not a regular file. A link could lead
+ * anywhere on the machine (and is moved to archive/ as a link, not as the data loaded);
+ * a named pipe or a device would block the run or never end.
+ */
+export function refusedEntry(name: string, isSymlink: boolean): RefusedEntry {
+  return isSymlink
+    ? {
+      name,
+      reason: `inbox/${name} is a symbolic link, not a file: Plutus does not follow links`,
+      hint:
+        `Copy the file itself into inbox/ (or use plutus upload FILE), then remove the link: plutus discard "${name}".`,
+    }
+    : {
+      name,
+      reason:
+        `inbox/${name} is not a regular file (a named pipe, socket or device): Plutus reads only files`,
+      hint: `Save the data as a file in inbox/, and set this aside: plutus discard "${name}".`,
+    };
+}
+
+/**
+ * Whether `name` is a plain file name: no folder part, not "." or "..". Every name that
+ * comes from the GUI or the command line for a waiting file must be one, so that it can
+ * only ever mean a file inside inbox/.
+ */
+export function isPlainName(name: string): boolean {
+  return name !== "" && name !== "." && name !== ".." && !name.includes("/") &&
+    !name.includes("\0") && !(Deno.build.os === "windows" && /[\\:]/.test(name)) &&
+    byteLength(name) <= MAX_NAME_BYTES;
+}
+
+/** Whether a file name matches one of a source's patterns (case-insensitively). */
+export function matchesFiles(name: string, patterns: readonly string[]): boolean {
+  const lower = name.toLowerCase();
+  return patterns.some((pattern) => matchesGlob(lower, pattern.toLowerCase()));
+}
+
+/** The SHA-256 of a file, read in chunks. */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  using file = await Deno.open(path);
+  const buffer = new Uint8Array(1 << 20);
+  while (true) {
+    const read = await file.read(buffer);
+    if (read === null) break;
+    hash.update(buffer.subarray(0, read));
+  }
+  return hash.digest("hex");
+}
+
+/**
+ * `name` with `suffix` put before its extension, shortened in the middle part when the
+ * whole would be longer than a file name may be: `fitName("a.csv", " (2)")` is
+ * "a (2).csv"; a 255-byte name keeps its extension and loses the end of its stem.
+ */
+export function fitName(name: string, suffix = ""): string {
+  let extension = extname(name);
+  if (byteLength(extension) > 32) extension = "";
+  const stem = name.slice(0, name.length - extension.length);
+  const whole = `${stem}${suffix}${extension}`;
+  if (byteLength(whole) <= MAX_NAME_BYTES) return whole;
+  const room = MAX_NAME_BYTES - byteLength(suffix) - byteLength(extension);
+  return `${cutToBytes(stem, room)}${suffix}${extension}`;
+}
+
+/** The first characters of `text` that fit in `max` bytes of UTF-8 (never half a character). */
+function cutToBytes(text: string, max: number): string {
+  let bytes = 0;
+  let end = 0;
+  for (const char of text) {
+    const size = byteLength(char);
+    if (bytes + size > max) break;
+    bytes += size;
+    end += char.length;
+  }
+  return text.slice(0, end);
+}
+
+const encoder = new TextEncoder();
+
+function byteLength(text: string): number {
+  return encoder.encode(text).length;
+}
+
+/**
+ * A name not yet taken in `dir`: "orders.csv", then "orders (2).csv", "orders (3).csv"…
+ * (shortened to fit, see fitName). Only a hint: claim it with claimName, which never
+ * overwrites.
+ */
+export async function freeName(dir: string, name: string): Promise<string> {
+  for (let n = 1;; n++) {
+    const candidate = fitName(name, n === 1 ? "" : ` (${n})`);
+    try {
+      await Deno.lstat(join(dir, candidate));
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return candidate;
+      throw error;
+    }
+  }
+}
+
+/**
+ * Gives the file at `path` the name `name` in `dir` — or, when that is taken, the next
+ * free one ("name (2).csv") — and never over another file, even when two processes claim
+ * one name at once: a hard link fails when its name exists, where rename would replace.
+ * The file leaves `path`. Returns the name it got.
+ */
+export async function claimName(path: string, dir: string, name: string): Promise<string> {
+  for (let n = 1;; n++) {
+    const candidate = fitName(name, n === 1 ? "" : ` (${n})`);
+    const target = join(dir, candidate);
+    try {
+      await Deno.link(path, target);
+    } catch (error) {
+      if (error instanceof Deno.errors.AlreadyExists) continue;
+      if (
+        !(error instanceof Error) ||
+        !/cross-device|EXDEV|os error 18|not permitted|os error 1\b|not supported|os error 95/i
+          .test(error.message)
+      ) {
+        throw error;
+      }
+      await moveWithoutLink(path, target);
+      return candidate;
+    }
+    await Deno.remove(path);
+    return candidate;
+  }
+}
+
+/**
+ * For file systems without hard links (FAT, some network drives) or across them: the
+ * target is created exclusively (the claim), then filled by rename or by a copy.
+ */
+async function moveWithoutLink(path: string, target: string): Promise<void> {
+  (await Deno.open(target, { write: true, createNew: true })).close();
+  try {
+    await Deno.rename(path, target);
+  } catch (error) {
+    if (!(error instanceof Error) || !/cross-device|EXDEV|os error 18/i.test(error.message)) {
+      await Deno.remove(target).catch(() => {});
+      throw error;
+    }
+    await Deno.copyFile(path, target);
+    await Deno.remove(path);
+  }
+}
+
+/**
+ * Moves a loaded file from inbox/ to archive/YYYY-MM-DD/, never over another file.
+ * Returns the path it now has, relative to `archiveRoot`'s parent.
+ */
+export async function archiveFile(path: string, archiveRoot: string, day: string): Promise<string> {
+  const dir = join(archiveRoot, day);
+  await Deno.mkdir(dir, { recursive: true });
+  const name = await claimName(path, dir, basename(path));
+  return `archive/${day}/${name}`;
+}
+
+/**
+ * Sets a waiting file aside in archive/discarded/YYYY-MM-DD/ (never deleted), whatever it
+ * is: a file, a link or a pipe moves as it is. Returns its new path, relative to the project.
+ */
+export async function discardIntoArchive(
+  path: string,
+  archiveRoot: string,
+  day: string,
+): Promise<string> {
+  const dir = join(archiveRoot, "discarded", day);
+  await Deno.mkdir(dir, { recursive: true });
+  const name = await claimName(path, dir, basename(path));
+  return `archive/discarded/${day}/${name}`;
+}
+
+/** A file copied into inbox/: its name there and the SHA-256 of its content. */
+export interface InboxFile {
+  name: string;
+  sha256: string;
+}
+
+/** Called with the name an upload wants, before it claims it (to set aside a failed file). */
+export type MakeRoom = (name: string) => Promise<void>;
+
+/**
+ * Copies a file into inbox/ through a temporary `.part` name, so a half-copied file is
+ * never mistaken for a complete one. A file with the same content already waiting there
+ * is reused. The copy is fingerprinted while it is synced to disk, so that the run need
+ * not read it once more for that.
+ */
+export async function copyIntoInbox(
+  source: string,
+  inbox: string,
+  makeRoom?: MakeRoom,
+): Promise<InboxFile> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(source);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new PlutusError(`${source}: no such file`, {
+        code: "upload_missing",
+        hint: "Check the path; relative paths start from the folder you ran the command in.",
+      });
+    }
+    throw error;
+  }
+  if (!info.isFile) {
+    throw new PlutusError(
+      `${source} is ${
+        info.isDirectory ? "a folder" : "not a regular file (a named pipe, socket or device)"
+      }`,
+      {
+        code: "upload_not_file",
+        hint: "Give the path of a CSV or spreadsheet file.",
+      },
+    );
+  }
+  await Deno.mkdir(inbox, { recursive: true });
+  const name = fitName(basename(source));
+  const same = await sameContent(source, join(inbox, name));
+  if (same) return { name, sha256: same };
+  const part = partName(inbox, name);
+  let sha256: string;
+  try {
+    await Deno.copyFile(source, part);
+    // on disk before it gets its real name: after a power cut, a file in inbox/ is whole
+    using copy = await Deno.open(part, { read: true, write: true });
+    [sha256] = await Promise.all([sha256File(part), copy.sync()]);
+    await makeRoom?.(name);
+    return { name: await claimName(part, inbox, name), sha256 };
+  } finally {
+    await Deno.remove(part).catch(() => {});
+  }
+}
+
+/**
+ * A temporary name beside `target`, unique so that two uploads never share one, and short
+ * enough for any target name.
+ */
+function partName(inbox: string, target: string): string {
+  return join(inbox, `.${cutToBytes(target, 200)}.${crypto.randomUUID().slice(0, 8)}.part`);
+}
+
+/**
+ * Removes unfinished copies (`.*.part`) that a killed process left in inbox/ more than
+ * `olderThanMs` ago: they are never input files, only their incomplete shadows.
+ */
+export async function removeStaleParts(inbox: string, olderThanMs = 3_600_000): Promise<void> {
+  try {
+    for await (const entry of Deno.readDir(inbox)) {
+      if (!entry.isFile || !entry.name.startsWith(".") || !entry.name.endsWith(".part")) continue;
+      const path = join(inbox, entry.name);
+      const { mtime } = await Deno.stat(path);
+      if (mtime && Date.now() - mtime.getTime() > olderThanMs) await Deno.remove(path);
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
+
+/** The SHA-256 both files share, or undefined when their contents differ. */
+async function sameContent(a: string, b: string): Promise<string | undefined> {
+  try {
+    const [sa, sb] = await Promise.all([Deno.stat(a), Deno.lstat(b)]);
+    if (!sb.isFile || sa.size !== sb.size) return undefined;
+    const hash = await sha256File(b);
+    return (await sha256File(a)) === hash ? hash : undefined;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Receives an upload into inbox/ as it streams in: never whole in memory, written under
+ * a `.part` name and given its real name only when complete (never over another file),
+ * refused (and removed) past `maxBytes`. Returns the name it got in inbox/ and the
+ * SHA-256 of what was written.
+ */
+export async function receiveIntoInbox(
+  body: ReadableStream<Uint8Array>,
+  name: string,
+  inbox: string,
+  maxBytes: number,
+  makeRoom?: MakeRoom,
+): Promise<{ name: string; bytes: number; sha256: string }> {
+  const clean = safeFileName(name);
+  await Deno.mkdir(inbox, { recursive: true });
+  const part = partName(inbox, clean);
+  const hash = createHash("sha256");
+  let bytes = 0;
+  try {
+    {
+      using file = await Deno.open(part, { write: true, createNew: true });
+      for await (const chunk of body) {
+        bytes += chunk.length;
+        if (bytes > maxBytes) {
+          throw new PlutusError(
+            `${clean} is larger than the upload limit of ${
+              Number((maxBytes / (1 << 20)).toPrecision(3))
+            } MB`,
+            {
+              code: "upload_too_large",
+              hint:
+                "Raise upload_limit_mb in plutus.yaml, or copy the file into inbox/ and click Run.",
+            },
+          );
+        }
+        hash.update(chunk);
+        let written = 0;
+        while (written < chunk.length) written += await file.write(chunk.subarray(written));
+      }
+      await file.sync();
+    }
+    await makeRoom?.(clean);
+    return { name: await claimName(part, inbox, clean), bytes, sha256: hash.digest("hex") };
+  } finally {
+    await Deno.remove(part).catch(() => {});
+  }
+}
+
+/**
+ * A file name that is safe in inbox/: no folders, no control characters, not hidden, not
+ * reserved on Windows, short enough to be archived. "../../etc/passwd" becomes "passwd".
+ */
+export function safeFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? "";
+  // deno-lint-ignore no-control-regex
+  let clean = base.replace(/[\u0000-\u001f\u007f-\u009f<>:"|?*]/g, "_").replace(/^[.\s]+/, "")
+    .trim();
+  if (/^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i.test(clean)) clean = `_${clean}`;
+  return clean === "" ? "upload" : fitName(clean);
+}

@@ -1,0 +1,84 @@
+/**
+ * Where a project's parts live, and finding them without loading the configuration: the
+ * commands that only read the database (status, logs, query, export, rejects) start fast
+ * and keep working while plutus.yaml has a mistake the analyst is fixing.
+ *
+ * @module
+ */
+import { isAbsolute, join, resolve } from "node:path";
+import { parseEnv } from "node:util";
+import { ConfigError } from "../../util/errors.ts";
+
+/** Where a project's parts live. */
+export interface ProjectPaths {
+  root: string;
+  config: string;
+  schema: string;
+  env: string;
+  inbox: string;
+  archive: string;
+  logs: string;
+  exports: string;
+  /** The run lock, next to the database. */
+  lock: string;
+  database: string;
+}
+
+export const DEFAULT_DATABASE = "data/plutus.db";
+
+/** The paths of a project in `root`; the database path comes from plutus.yaml. */
+export function projectPaths(root: string, database = DEFAULT_DATABASE): ProjectPaths {
+  const dir = resolve(root);
+  const db = isAbsolute(database) ? database : join(dir, database);
+  return {
+    root: dir,
+    config: join(dir, "plutus.yaml"),
+    schema: join(dir, "schema"),
+    env: join(dir, ".env"),
+    inbox: join(dir, "inbox"),
+    archive: join(dir, "archive"),
+    logs: join(dir, "logs"),
+    exports: join(dir, "exports"),
+    lock: `${db}.lock`,
+    database: db,
+  };
+}
+
+/**
+ * The paths of the project in `root`, reading only the `database:` line of plutus.yaml (a
+ * top-level key holding one value, quoted or not, `${VAR}` allowed), not validating the rest.
+ */
+export async function locateProject(root: string): Promise<ProjectPaths> {
+  const paths = projectPaths(root);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(paths.config);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new ConfigError([{
+        location: "plutus.yaml",
+        path: "",
+        message: `not found at ${paths.config}`,
+      }], {
+        code: "no_project",
+        hint:
+          "Run Plutus inside a project folder, pass --project DIR, or create one with: plutus init DIR",
+      });
+    }
+    throw error;
+  }
+  const line = /^database:[ \t]*("[^"]*"|'[^']*'|[^#\r\n]*?)[ \t]*(?:#.*)?\r?$/m.exec(text);
+  let database = line?.[1]?.replace(/^(["'])(.*)\1$/, "$2") ?? "";
+  if (database.includes("${")) database = await withVariables(database, paths.env);
+  return database === "" ? paths : projectPaths(root, database);
+}
+
+async function withVariables(text: string, envFile: string): Promise<string> {
+  let fromFile: Record<string, string> = {};
+  try {
+    fromFile = parseEnv(await Deno.readTextFile(envFile)) as Record<string, string>;
+  } catch {
+    // no .env: the environment alone
+  }
+  return text.replace(/\$\{(\w+)\}/g, (_, name) => Deno.env.get(name) ?? fromFile[name] ?? "");
+}
