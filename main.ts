@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { runCli } from "./cli/main.ts";
 
 // Plutus may write only in the folder it starts in (runtime_flags.ts). When it runs itself
 // again in a project folder (cli/relaunch.ts), PLUTUS_CWD is the folder the analyst called
@@ -13,4 +12,11 @@ const startedIn = Deno.cwd();
 const calledFrom = Deno.env.get("PLUTUS_CWD");
 if (calledFrom) Deno.chdir(calledFrom);
 
-Deno.exit(await runCli(Deno.args, { startedIn }));
+if (Deno.args[0] === "__query") {
+  // A GUI query's own process (core/query/query_channel.ts): only the query code loads.
+  const { serveQueryChild } = await import("./core/query/query_child.ts");
+  await serveQueryChild();
+} else {
+  const { runCli } = await import("./cli/main.ts");
+  Deno.exit(await runCli(Deno.args, { startedIn }));
+}

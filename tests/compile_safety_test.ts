@@ -90,6 +90,8 @@ Deno.test({
   fn: () =>
     withTempDir(async (dir) => {
       assert.equal((await confined(dir, ["init", "demo", "--demo"])).code, 0);
+      const demo = join(dir, "demo");
+      assert.equal((await confined(dir, ["run", "--project", demo], demo)).code, 0);
       const child = new Deno.Command(Deno.execPath(), {
         args: confinedArgs(dir, ["serve", "--port", "0", "--project", join(dir, "demo")]),
         cwd: join(dir, "demo"),
@@ -111,6 +113,21 @@ Deno.test({
         }
         const css = await fetch(new URL("/assets/app.css", url), { headers: { cookie } });
         assert.match(await css.text(), /body/);
+        // A query runs in a process of its own (core/query/query_channel.ts), allowed too.
+        const form = await (await fetch(new URL("/query", url), { headers: { cookie } })).text();
+        const csrf = /name="_csrf" value="([^"]+)"/.exec(form)![1]!;
+        const query = await fetch(new URL("/query", url), {
+          method: "POST",
+          headers: {
+            cookie,
+            origin: url.origin,
+            "content-type": "application/x-www-form-urlencoded",
+          },
+          body: new URLSearchParams({ _csrf: csrf, sql: "SELECT count(*) AS n FROM leads" }),
+        });
+        const answer = await query.text();
+        assert.equal(query.status, 200, answer);
+        assert.match(answer, /<td[^>]*>\d+<\/td>/);
       } finally {
         child.kill("SIGINT");
         await child.status;
@@ -165,7 +182,7 @@ Deno.test("--project from another folder runs Plutus again in the project folder
     assert.match(status.stdout, /leads_1\.csv/);
   }));
 
-Deno.test("no module finds files through import.meta, but the worker launchers", async () => {
+Deno.test("no module finds files through import.meta, but the worker and query-process launchers", async () => {
   const uses: string[] = [];
   const files = ["main.ts", "version.ts", "runtime_flags.ts"].map((name) => join(ROOT, name));
   for (const folder of PRODUCT_FOLDERS) {
@@ -181,7 +198,8 @@ Deno.test("no module finds files through import.meta, but the worker launchers",
   }
   assert.deepEqual(uses, [
     'core/pipeline/prepare_in_worker.ts: const worker = new Worker(new URL("./prepare_worker.ts", import.meta.url).href, {',
-    'core/query/query_off_thread.ts: const worker = new Worker(new URL("./query_worker.ts", import.meta.url).href, {',
+    'core/query/query_channel.ts: const worker = new Worker(new URL("./query_worker.ts", import.meta.url).href, {',
+    'core/query/query_channel.ts: const main = fileURLToPath(new URL("../../main.ts", import.meta.url));',
   ]);
 });
 

@@ -372,6 +372,24 @@ Deno.test("a link or a pipe in inbox/ is an open problem in status and on the Ru
     assert.match(runOne, /Set aside by <a href="\/runs\/2">run 2<\/a> \(plutus discard\)\./);
   }));
 
+Deno.test("rerun of a run whose failed file was discarded says it was set aside, not loaded", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "plutus.yaml":
+        'sources:\n  crm:\n    kind: file\n    files: "leads*.csv"\n    table: leads\n',
+      "schema/leads.yaml": LEADS,
+      "inbox/leads_1.csv": "Mail,Stage\na@x.com,lead\n",
+    });
+    expectCode(await run(dir, "run"), 1);
+    expectCode(await run(dir, "discard", "leads_1.csv"), 0);
+    const rerun = expectCode(await run(dir, "rerun", "1"), 0);
+    assert.match(
+      rerun.stdout,
+      /leads_1\.csv failed in run 1 and was set aside by run 2 \(plutus discard\) since\./,
+    );
+    assert.doesNotMatch(rerun.stdout, /loaded by run 2/);
+  }));
+
 Deno.test("run --source says when the files waiting in inbox/ are for other sources", () =>
   withTempDir(async (dir) => {
     await writeFiles(dir, {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { useQueryProcesses } from "../core/query/query_channel.ts";
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { errorMessage, PlutusError } from "../util/errors.ts";
@@ -39,6 +40,8 @@ export interface Gui {
 
 /** Builds the app for the project in `root`. */
 export function createApp(root: string, secrets: Secrets): { app: Hono; gui: Gui } {
+  // The server lives on: a query it stops must not keep a core busy (query_channel.ts).
+  useQueryProcesses();
   const broadcaster = new RunBroadcaster();
   const gui: Gui = {
     root,

@@ -496,6 +496,33 @@ Deno.test("a query runs off the server: pages answer meanwhile, it stops at the 
     assert.match(await answer.text(), /the query was cancelled/);
   }));
 
+Deno.test("Export CSV of a query runs off the server and stops at the time limit", () =>
+  withGui(async (request, dir) => {
+    SqliteStore.open(join(dir, "data", "plutus.db")).close();
+    await Deno.writeTextFile(join(dir, "plutus.yaml"), "query_timeout_seconds: 2\n", {
+      append: true,
+    });
+    const endless =
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+    const running = request("/query/export", form({ sql: endless }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const asked = performance.now();
+    assert.equal((await request("/")).status, 200);
+    assert.ok(
+      performance.now() - asked < 1000,
+      `the home page took ${performance.now() - asked} ms`,
+    );
+    const stopped = await running;
+    assert.equal(stopped.status, 400);
+    assert.match(await stopped.text(), /the query was stopped after 2 s/);
+    const exports = [...Deno.readDirSync(join(dir, "exports"))].map((entry) => entry.name);
+    assert.deepEqual(exports, [], "no half-written export is left");
+
+    const done = await request("/query/export", form({ sql: "SELECT 1 AS one" }));
+    assert.equal(done.status, 303, await done.clone().text());
+    assert.match(done.headers.get("location") ?? "", /^\/download\/exports\/query-.*\.csv$/);
+  }));
+
 Deno.test("the rejected rows download is the rejects files: one CSV, or a ZIP of several", () =>
   withGui(async (request, dir) => {
     const { openProject } = await import("../core/project/project.ts");

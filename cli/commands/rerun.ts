@@ -39,8 +39,12 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
       `source ${name} failed in run ${plan.runId} but is no longer in plutus.yaml; it is not rerun`,
     );
   }
-  for (const { input, byRun } of plan.resolved) {
-    print(`${input} failed in run ${plan.runId} and was loaded by run ${byRun} since.`);
+  for (const { input, byRun, setAsideBy } of plan.resolved) {
+    print(
+      `${input} failed in run ${plan.runId} and was ${
+        setAsideBy ? `set aside by run ${byRun} (${setAsideBy})` : `loaded by run ${byRun}`
+      } since.`,
+    );
   }
   if (!canRerun(plan)) {
     print(

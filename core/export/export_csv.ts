@@ -8,6 +8,7 @@ import { basename, dirname, join } from "node:path";
 import { PlutusError } from "../../util/errors.ts";
 import { localStamp } from "../../util/time.ts";
 import { openQuery, openTableScan } from "../query/run_query.ts";
+import { openQueryOffThread, type QueryLimits } from "../query/query_off_thread.ts";
 import type { TableSchema } from "../../config/table_schema.ts";
 import { csvLine, csvTypedLine } from "./csv_text.ts";
 import { typedColumnKinds } from "./typed_columns.ts";
@@ -28,6 +29,11 @@ export interface ExportOptions {
   tables?: ReadonlyMap<string, TableSchema>;
   /** Start with a UTF-8 byte order mark, so Excel reads accents right. */
   bom?: boolean;
+  /**
+   * Run `sql` off this thread within these limits (the GUI: a runaway query must not hold
+   * the server); without them it runs here, and Ctrl-C stops it.
+   */
+  limits?: QueryLimits;
 }
 
 /** The result of an export. */
@@ -45,6 +51,8 @@ export async function exportCsv(
 ): Promise<ExportResult> {
   const cursor = options.table !== undefined
     ? openTableScan(databasePath, options.table)
+    : options.limits
+    ? await openQueryOffThread(databasePath, options.sql!, options.limits)
     : openQuery(databasePath, options.sql!);
   const name = options.table ?? "query";
   const path = options.output ??
@@ -63,7 +71,7 @@ export async function exportCsv(
     const out = new LineWriter(file);
     await out.write((options.bom ? "\ufeff" : "") + csvLine(columns));
     const all = keep.every(Boolean);
-    for (const page of cursor.pages()) {
+    for await (const page of cursor.pages()) {
       for (const row of page) {
         const values = all ? row : row.filter((_, i) => keep[i]);
         const line = typed ? csvTypedLine(values, typed) : csvLine(values, options.raw);

@@ -9,7 +9,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { PlutusError } from "../../util/errors.ts";
-import { isApiStep, stepResolutions } from "../history/open_problems.ts";
+import { isApiStep, stepResolutionDetails } from "../history/open_problems.ts";
 import type { Project } from "../project/project.ts";
 import { readRunHistory } from "../store/sqlite/run_history.ts";
 import type { FileRequest } from "./plan_files.ts";
@@ -26,8 +26,11 @@ export interface RerunPlan {
   gone: string[];
   /** Failed API sources that plutus.yaml no longer has. */
   removed: string[];
-  /** Failed files or sources a later run loaded, with that run's id. */
-  resolved: { input: string; byRun: number }[];
+  /**
+   * Failed files or sources a later run loaded — or set aside, with the command that did
+   * (`plutus discard`) — with that run's id.
+   */
+  resolved: { input: string; byRun: number; setAsideBy?: string }[];
 }
 
 /** Whether a rerun of the plan would run anything. */
@@ -43,17 +46,18 @@ export function planRerun(project: Project, runId?: number): RerunPlan {
     const failed = history.steps(run.id).filter((step) =>
       (step.status === "failed" || step.status === "interrupted") && step.source !== ""
     );
-    const resolutions = stepResolutions(history, failed, project);
+    const resolutions = stepResolutionDetails(history, failed, project);
     const files: FileRequest[] = [];
     const apis: string[] = [];
     const gone: string[] = [];
     const removed: string[] = [];
     const resolved: RerunPlan["resolved"] = [];
     for (const step of failed) {
-      const byRun = resolutions.get(step.id);
+      const resolution = resolutions.get(step.id);
       const api = isApiStep(step, project);
-      if (byRun !== undefined) {
-        resolved.push({ input: api ? `source ${step.source}` : step.input, byRun });
+      if (resolution !== undefined) {
+        const input = api ? `source ${step.source}` : step.input;
+        resolved.push({ input, byRun: resolution.runId, setAsideBy: resolution.setAsideBy });
         continue;
       }
       if (api) {

@@ -1,17 +1,18 @@
 /**
- * Ad hoc SQL on a worker thread, within a time limit and cancellable: the GUI's pages and
+ * Ad hoc SQL off the main thread, within a time limit and cancellable: the GUI's pages and
  * a run's live status keep answering while a query works, and a query that runs too long
  * (a recursive CTE without end) is stopped with a message instead of holding the server.
- *
- * SQLite cannot be interrupted from outside its thread (node:sqlite has no interrupt nor
- * progress handler): a stopped query's thread is ended, and no answer of it is waited for,
- * but a statement that never ends keeps that thread busy until the process exits.
+ * Where it runs — a worker thread, or a child process the GUI can kill — is
+ * query_channel.ts's choice.
  *
  * @module
  */
 import { PlutusError } from "../../util/errors.ts";
 import { deserializeError, type SerializedError } from "../pipeline/worker_errors.ts";
-import type { SqlValue } from "./run_query.ts";
+import { openQueryChannel } from "./query_channel.ts";
+import type { QueryCursor, SqlValue } from "./run_query.ts";
+
+type ColumnOrigin = QueryCursor["origins"][number];
 
 /** The default of `query_timeout_seconds:` in plutus.yaml. */
 export const DEFAULT_QUERY_TIMEOUT_SECONDS = 30;
@@ -23,7 +24,7 @@ export type ToQueryWorker =
 
 /** What the query's thread answers. */
 export type FromQueryWorker =
-  | { type: "columns"; columns: string[] }
+  | { type: "columns"; columns: string[]; origins: ColumnOrigin[] }
   | { type: "page"; rows: SqlValue[][] }
   | { type: "end" }
   | { type: "failed"; error: SerializedError };
@@ -39,6 +40,8 @@ export interface QueryLimits {
 /** An open query on its own thread: its columns, then its rows page by page. */
 export interface OffThreadCursor {
   columns: string[];
+  /** Each column's table and column of origin (both null for an expression). */
+  origins: ColumnOrigin[];
   pages(): AsyncGenerator<SqlValue[][]>;
   close(): void;
 }
@@ -50,14 +53,12 @@ export async function openQueryOffThread(
   limits: QueryLimits,
   options: { pageRows?: number; limit?: number } = {},
 ): Promise<OffThreadCursor> {
-  const worker = new Worker(new URL("./query_worker.ts", import.meta.url).href, {
-    type: "module",
-  });
+  const channel = openQueryChannel();
   let closed = false;
   const close = () => {
     if (closed) return;
     closed = true;
-    worker.terminate();
+    channel.close();
   };
   const ask = (message: ToQueryWorker): Promise<FromQueryWorker> =>
     new Promise((resolve, reject) => {
@@ -65,8 +66,8 @@ export async function openQueryOffThread(
       const done = (settle: () => void) => {
         clearTimeout(timer);
         limits.signal?.removeEventListener("abort", cancelled);
-        worker.onmessage = null;
-        worker.onerror = null;
+        channel.onReply = null;
+        channel.onFailure = null;
         settle();
       };
       const cancelled = () => {
@@ -86,13 +87,12 @@ export async function openQueryOffThread(
       }, seconds * 1000);
       if (limits.signal?.aborted) return cancelled();
       limits.signal?.addEventListener("abort", cancelled, { once: true });
-      worker.onmessage = (event: MessageEvent<FromQueryWorker>) => done(() => resolve(event.data));
-      worker.onerror = (event) => {
-        event.preventDefault();
+      channel.onReply = (reply) => done(() => resolve(reply));
+      channel.onFailure = (failure) => {
         close();
-        done(() => reject(new Error(`the query's thread failed: ${event.message}`)));
+        done(() => reject(new Error(failure)));
       };
-      worker.postMessage(message);
+      channel.send(message);
     });
   const answer = async (message: ToQueryWorker) => {
     const reply = await ask(message);
@@ -105,8 +105,10 @@ export async function openQueryOffThread(
   try {
     const opened = await answer({ type: "open", databasePath, sql, ...options });
     const columns = opened.type === "columns" ? opened.columns : [];
+    const origins = opened.type === "columns" ? opened.origins : [];
     return {
       columns,
+      origins,
       async *pages() {
         try {
           while (true) {

@@ -98,6 +98,16 @@ export async function detectKind(path: string, fileName: string): Promise<FileKi
   ) {
     return "html";
   }
+  if (extension === ".fods" || (text.startsWith("<?xml") && text.includes("<office:document"))) {
+    throw new SourceError(
+      `${fileName} is a flat OpenDocument spreadsheet (.fods), which Plutus does not read`,
+      {
+        code: "unsupported_format",
+        location: fileName,
+        hint: "Open it in LibreOffice and save it as .ods, .xlsx or CSV.",
+      },
+    );
+  }
   if (extension === ".numbers") {
     throw new SourceError(`${fileName} is an Apple Numbers file, which Plutus does not read`, {
       code: "unsupported_format",

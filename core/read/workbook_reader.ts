@@ -9,6 +9,7 @@
 import { SourceError } from "../../util/errors.ts";
 import { type Cell, PercentCell } from "../transform/cell.ts";
 import { checkOdsBounds } from "./ods_bounds.ts";
+import { checkXlsBounds } from "./xls_bounds.ts";
 import { type SheetRow, sheetTableReader } from "./sheet_reader.ts";
 import type { TableReader } from "./table_reader.ts";
 import { chooseSheet, type SheetReadOptions } from "./xlsx_reader.ts";
@@ -22,8 +23,9 @@ export async function openWorkbook(
   format: Format,
   options: SheetReadOptions = {},
 ): Promise<TableReader> {
-  // SheetJS reads a file whole and expands repeated cells: check an .ods's size first.
+  // SheetJS reads a file whole (and expands repeated cells): check its size first.
   if (format === "ods") await checkOdsBounds(path, fileName);
+  if (format === "xls") await checkXlsBounds(path, fileName);
   const XLSX = await import("@e965/xlsx");
   const bytes = await Deno.readFile(path);
   let workbook;

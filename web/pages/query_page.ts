@@ -122,6 +122,11 @@ export function registerQueryPage(app: Hono, gui: Gui): void {
       const result = await exportCsv(project.paths.database, project.paths.exports, {
         sql,
         tables: project.tables,
+        // Off the server's thread, so pages and a run's live status keep answering.
+        limits: {
+          timeoutSeconds: project.config.query_timeout_seconds,
+          signal: c.req.raw.signal,
+        },
       });
       return c.redirect(
         `/download/exports/${encodeURIComponent(result.path.split(/[\\/]/).pop()!)}`,

@@ -1,0 +1,37 @@
+/**
+ * One query's conversation, the same on a worker thread (query_worker.ts) and in a child
+ * process (query_child.ts): opens the query when asked, then gives one page per request.
+ *
+ * @module
+ */
+import { serializeError } from "../pipeline/worker_errors.ts";
+import { openQuery, type QueryCursor, type SqlValue } from "./run_query.ts";
+import type { FromQueryWorker, ToQueryWorker } from "./query_off_thread.ts";
+
+/** Answers the messages of one query, in order. */
+export function querySession(): (message: ToQueryWorker) => FromQueryWorker {
+  let cursor: QueryCursor | undefined;
+  let pages: Iterator<SqlValue[][]> | undefined;
+  return (message) => {
+    try {
+      if (message.type === "open") {
+        cursor = openQuery(message.databasePath, message.sql, message.pageRows, message.limit);
+        pages = cursor.pages();
+        return { type: "columns", columns: cursor.columns, origins: cursor.origins };
+      }
+      const next = pages!.next();
+      if (next.done) {
+        cursor?.close();
+        return { type: "end" };
+      }
+      return { type: "page", rows: next.value };
+    } catch (error) {
+      try {
+        cursor?.close();
+      } catch {
+        // closed already
+      }
+      return { type: "failed", error: serializeError(error) };
+    }
+  };
+}
