@@ -26,7 +26,7 @@ import { describeProblems, rejectsFiles, rejectsOfRun } from "../../core/history
 import { describeReasonCount } from "../../core/history/reject_summary.ts";
 import { findRunLog, readLogExcerpt } from "../../core/run/log_reader.ts";
 import { readRunHistory } from "../../core/store/sqlite/run_history.ts";
-import { described, type Gui } from "../app.ts";
+import { described, type Gui, type GuiEnv, pageApp } from "../gui_context.ts";
 import { count, csrfField, type Html, local, page, statusBox, withCode } from "../layout.ts";
 
 /** A long log shows its start and its end inline (whole lines); the download has it all. */
@@ -62,8 +62,11 @@ function countCells(counts: RowCounts) {
   `;
 }
 
-export function registerRunPages(app: Hono, gui: Gui): void {
+/** GET / and POST /run, and the pages of one run: its log, its rejects, its rerun. */
+export function runPages(): Hono<GuiEnv> {
+  const app = pageApp();
   app.get("/", async (c) => {
+    const gui = c.var.gui;
     const csrf = gui.secrets.csrf;
     // A project that does not open still has its runs: the page shows them, and why.
     const { project, configError, paths } = await projectOrPaths(gui);
@@ -130,6 +133,7 @@ export function registerRunPages(app: Hono, gui: Gui): void {
   });
 
   app.post("/run", async (c) => {
+    const gui = c.var.gui;
     const body = await c.req.parseBody({ all: true });
     const source = typeof body.source === "string" && body.source !== "" ? body.source : undefined;
     const files = ([] as unknown[]).concat(body.files ?? []).filter((f): f is string =>
@@ -166,6 +170,7 @@ export function registerRunPages(app: Hono, gui: Gui): void {
   });
 
   app.get("/runs/:id{[0-9]+}", async (c) => {
+    const gui = c.var.gui;
     const runId = Number(c.req.param("id"));
     const { project, paths } = await projectOrPaths(gui);
     const found = readRunHistory(paths.database, (history) => {
@@ -329,6 +334,7 @@ export function registerRunPages(app: Hono, gui: Gui): void {
   });
 
   app.get("/runs/:id{[0-9]+}/log", async (c) => {
+    const gui = c.var.gui;
     const project = await gui.project();
     const path = await findRunLog(project.paths.logs, Number(c.req.param("id")));
     if (!path) return c.text("This run has no log file.", 404);
@@ -342,6 +348,7 @@ export function registerRunPages(app: Hono, gui: Gui): void {
   // The rejects files of a run, as `plutus rejects --csv` writes them: one CSV, or a ZIP
   // of one CSV per file when the run rejected rows of several.
   app.get("/runs/:id{[0-9]+}/rejects", async (c) => {
+    const gui = c.var.gui;
     const runId = Number(c.req.param("id"));
     const project = await gui.project();
     const steps = readRunHistory(project.paths.database, (history) =>
@@ -368,6 +375,7 @@ export function registerRunPages(app: Hono, gui: Gui): void {
   });
 
   app.post("/runs/:id{[0-9]+}/rerun", async (c) => {
+    const gui = c.var.gui;
     const runId = Number(c.req.param("id"));
     let result: { error?: string; hint?: string };
     try {
@@ -395,6 +403,7 @@ export function registerRunPages(app: Hono, gui: Gui): void {
     }
     return c.redirect("/", 303);
   });
+  return app;
 }
 
 /** The checksum of a file this GUI just received, once: a later run reads it afresh. */
