@@ -17,6 +17,7 @@ import {
   stepResolutions,
 } from "../../core/history/open_problems.ts";
 import type { Project } from "../../core/project/project.ts";
+import { checkFileSourceName, checkSourceNames } from "../../core/project/source_names.ts";
 import {
   locateProject,
   type ProjectPaths,
@@ -147,6 +148,14 @@ export function runPages(): Hono<GuiEnv> {
       return wantsJson
         ? c.json({ error }, 400)
         : c.redirect(`/?error=${encodeURIComponent(error)}`, 303);
+    }
+    // a source named that plutus.yaml does not have is refused as the CLI refuses it
+    const unknown = await unknownSource(gui, source, files.length > 0);
+    if (unknown) {
+      return wantsJson ? c.json(unknown, 400) : c.redirect(
+        `/?error=${encodeURIComponent(`${unknown.error} — ${unknown.hint}`)}`,
+        303,
+      );
     }
     const result = await gui.startRun({
       command: files.length > 0
@@ -411,6 +420,26 @@ function takeUploaded(gui: Gui, name: string): string | undefined {
   const sha256 = gui.uploaded.get(name);
   gui.uploaded.delete(name);
   return sha256;
+}
+
+/**
+ * Why `source` cannot be asked for (as `run --source`, or `upload --source` with `files`),
+ * or undefined. A project that does not open is left to the run, which reports it.
+ */
+async function unknownSource(
+  gui: Gui,
+  source: string | undefined,
+  files: boolean,
+): Promise<{ error: string; hint?: string } | undefined> {
+  if (source === undefined) return undefined;
+  const project = await gui.project().catch(() => undefined);
+  try {
+    if (project && files) checkFileSourceName(project, source);
+    else if (project) checkSourceNames(project, [source]);
+    return undefined;
+  } catch (error) {
+    return described(error);
+  }
 }
 
 /** The runs, each failed one with the run that put all its failures right, if any. */
