@@ -29,6 +29,7 @@ import { findRunLog, readLogExcerpt } from "../../core/run/log_reader.ts";
 import { readRunHistory } from "../../core/store/sqlite/run_history.ts";
 import { described, type Gui, type GuiEnv, pageApp } from "../gui_context.ts";
 import { count, csrfField, type Html, local, page, statusBox, withCode } from "../layout.ts";
+import { statusBadge } from "../status_colors.ts";
 
 /** A long log shows its start and its end inline (whole lines); the download has it all. */
 const LOG_HEAD_BYTES = 50_000;
@@ -114,7 +115,7 @@ export function runPages(): Hono<GuiEnv> {
                   <tr>
                     <td><a href="/runs/${run.id}">${run.id}</a></td>
                     <td>${local(run.started_at)}</td>
-                    <td><span class="badge ${run.status}">${run.status}</span>${run.resolvedBy
+                    <td>${statusBadge(run.status)}${run.resolvedBy
                       ? html`
                         <span class="muted">resolved by <a href="/runs/${run
                           .resolvedBy}">run ${run.resolvedBy}</a></span>
@@ -221,7 +222,7 @@ export function runPages(): Hono<GuiEnv> {
       csrf,
       error: c.req.query("error"),
       body: html`
-        <h1>Run ${run.id} <span class="badge ${run.status}">${run.status}</span></h1>
+        <h1>Run ${run.id} ${statusBadge(run.status)}</h1>
         <p class="hint"><code>plutus ${run.command ?? "run"}</code> from the ${run.trigger === "gui"
           ? "GUI"
           : "command line"}, ${local(run.started_at)} to ${local(run.finished_at)}</p>
@@ -251,7 +252,7 @@ export function runPages(): Hono<GuiEnv> {
                   <td>${step.input}${step.archived_to
                     ? html`<div class="muted">→ ${step.archived_to}</div>`
                     : ""}</td>
-                  <td><span class="badge ${step.status}">${step.status}</span></td>
+                  <td>${statusBadge(step.status)}</td>
                   ${countCells(step)}
                 </tr>
                 ${step.error || step.reasons.length > 0 || step.warnings.length > 0
