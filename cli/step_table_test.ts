@@ -25,7 +25,7 @@ Deno.test("stepTable() draws run's summary and status RUN alike: counts right-al
   );
   assert.match(
     stepTable(steps, { dryRun: true, indent: "  " }).split("\n")[0]!,
-    /^  source .* would insert  would update  duplicate/,
+    /^ {2}source .* would insert {2}would update {2}duplicate/,
   );
 });
 
