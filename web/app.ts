@@ -16,6 +16,9 @@ import { schemaPage } from "./pages/schema_page.ts";
 import { queryPage } from "./pages/query_page.ts";
 import { filesPage } from "./pages/files_page.ts";
 
+/** Every page, a sub-app each; the stylesheet, the script and the live status first. */
+const PAGES = [liveEvents, runPages, uploadPage, sourcesPage, schemaPage, queryPage, filesPage];
+
 /** Builds the app for the project in `root`. */
 export function createApp(root: string, secrets: Secrets): { app: Hono<GuiEnv>; gui: Gui } {
   const gui = createGui(root, secrets);
@@ -28,11 +31,7 @@ export function createApp(root: string, secrets: Secrets): { app: Hono<GuiEnv>; 
     c.set("gui", gui);
     await next();
   });
-  for (
-    const pages of [liveEvents, runPages, uploadPage, sourcesPage, schemaPage, queryPage, filesPage]
-  ) {
-    app.route("/", pages());
-  }
+  for (const pages of PAGES) app.route("/", pages());
   app.notFound((c) => c.text("No such page.", 404));
   app.onError((error, c) => {
     console.error(error);
