@@ -7,21 +7,19 @@
 import { relative } from "node:path";
 import type { RunEvent, RunListener, RunResult, StepResult } from "../core/run/events.ts";
 import type { Project } from "../core/project/project.ts";
-import { describeReasonCount } from "../core/history/reject_summary.ts";
 import {
   bold,
   count,
   dim,
   duration,
-  green,
   print,
   printErr,
   red,
-  table,
   terminalText,
   writeAll,
   yellow,
 } from "./output.ts";
+import { paintStatus, rejectedReasons, stepTable } from "./step_table.ts";
 
 /** A listener that draws a live counter on stderr when it is a terminal. */
 export function progressListener(): RunListener {
@@ -57,12 +55,6 @@ export function progressListener(): RunListener {
   };
 }
 
-const STATUS_MARK: Record<string, (text: string) => string> = {
-  succeeded: (text) => green(text),
-  failed: (text) => red(text),
-  skipped: (text) => yellow(text),
-};
-
 /**
  * Prints the end-of-run summary to stdout. With `only` (run --source), `otherFiles` counts
  * the files waiting in inbox/ that those sources do not read.
@@ -95,7 +87,7 @@ export function printRunSummary(
       dim(`Put exports in ${relativePath(project.paths.inbox)}/ or use: plutus upload FILE`),
     );
   } else {
-    const status = result.status === "failed" ? red("failed") : green("succeeded");
+    const status = paintStatus(result.status === "failed" ? "failed" : "succeeded");
     const counts = result.dryRun
       ? `${ok} would load, ${failed} would fail, ${skipped} skipped`
       : `${ok} loaded, ${failed} failed, ${skipped} skipped`;
@@ -106,41 +98,7 @@ export function printRunSummary(
     );
 
     out.push("");
-    out.push(table(
-      [
-        "source",
-        "file",
-        "status",
-        "read",
-        result.dryRun ? "would insert" : "inserted",
-        result.dryRun ? "would update" : "updated",
-        "duplicate",
-        "rejected",
-      ],
-      result.steps.map((step) => [
-        step.source || "—",
-        step.input,
-        (STATUS_MARK[step.status] ?? ((text: string) => text))(step.status),
-        count(step.rowsRead),
-        count(step.inserted),
-        count(step.updated),
-        count(step.duplicate),
-        count(step.rejected),
-      ]),
-      {
-        right: [
-          "read",
-          "inserted",
-          "updated",
-          "duplicate",
-          "rejected",
-          "would insert",
-          "would update",
-        ],
-        indent: "  ",
-        maxWidth: 52,
-      },
-    ));
+    out.push(stepTable(result.steps, { dryRun: result.dryRun, indent: "  ", maxWidth: 52 }));
     for (const step of result.steps) out.push(...stepDetails(step));
   }
   for (const warning of result.warnings) out.push("", `${yellow("warning:")} ${warning}`);
@@ -163,13 +121,9 @@ function stepDetails(step: StepResult): string[] {
     lines.push("", `${label} ${name}: ${terminalText(step.error ?? "", false)}`);
     if (step.hint) lines.push(`${yellow("hint:")} ${step.hint}`);
   }
-  if (step.topReasons.length > 0) {
-    if (lines.length === 0) lines.push("");
-    lines.push(
-      `${bold(`Rejected in ${input}`)} (${count(step.rejected)} row(s); top reasons):`,
-    );
-    for (const group of step.topReasons) lines.push(describeReasonCount(group));
-  }
+  const reasons = rejectedReasons(input, step);
+  if (reasons.length > 0 && lines.length === 0) lines.push("");
+  lines.push(...reasons);
   for (const warning of step.warnings ?? []) {
     if (lines.length === 0) lines.push("");
     lines.push(`${yellow("warning:")} ${name}: ${warning}`);

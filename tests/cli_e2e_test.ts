@@ -4,8 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { initProject } from "../core/init/init_project.ts";
 import { VERSION } from "../version.ts";
-import { expectCode, plutus, ROOT, withTempDir, writeFiles } from "./helpers.ts";
+import { expectCode, filesIn, plutus, ROOT, withTempDir, writeFiles } from "./helpers.ts";
 
 const COMMANDS = ["init", "run", "upload", "rerun", "status", "logs", "query", "export", "check"];
 
@@ -37,6 +38,29 @@ Deno.test("usage errors exit 2 with error and hint, no stack trace", async () =>
   assert.match(missing.stderr, /error: plutus query needs the SQL to run, in quotes/);
   assert.doesNotMatch(unknown.stderr + option.stderr + missing.stderr, /\bat .*\.ts:\d+/);
 });
+
+Deno.test("run --source and upload --source with a typo exit 2 naming the closest source, loading nothing", () =>
+  withTempDir(async (dir) => {
+    await initProject(dir, { demo: true });
+    const waiting = await filesIn(join(dir, "inbox"));
+    const run = expectCode(await plutus(["run", "--source", "google_ad", "--project", dir]), 2);
+    assert.equal(
+      run.stderr,
+      'error: no source named "google_ad" in plutus.yaml (did you mean "google_ads"?)\n' +
+        "hint: Sources: google_ads, meta_ads, hubspot_leads, shopify_orders\n",
+    );
+    await writeFiles(dir, { "leads.csv": "Email\na@x.com\n" });
+    const upload = expectCode(
+      await plutus(["upload", join(dir, "leads.csv"), "-s", "hubspot", "--project", dir]),
+      2,
+    );
+    assert.match(
+      upload.stderr,
+      /^error: no file source named "hubspot" in plutus\.yaml \(did you mean "hubspot_leads"\?\)\n/,
+    );
+    assert.deepEqual(await filesIn(join(dir, "inbox")), waiting);
+    assert.deepEqual(await filesIn(join(dir, "archive")), []);
+  }));
 
 Deno.test("configuration errors exit 2 and name file, line and key", () =>
   withTempDir(async (dir) => {

@@ -429,6 +429,42 @@ Deno.test("POST /run takes file names only: a path out of inbox/ is refused and 
     assert.deepEqual([...Deno.readDirSync(join(dir, "archive"))], []);
   }));
 
+Deno.test("POST /run with a source plutus.yaml does not have answers as the CLI does: 400, the closest name, no run", () =>
+  withGui(async (request, dir) => {
+    const run = (fields: Record<string, string>) =>
+      request("/run", {
+        method: "POST",
+        headers: { origin: ORIGIN, "x-csrf-token": secrets.csrf },
+        body: new URLSearchParams(fields),
+      });
+    const typo = await run({ source: "google_ad" });
+    assert.equal(typo.status, 400);
+    const answer = await typo.json();
+    assert.equal(
+      answer.error,
+      'no source named "google_ad" in plutus.yaml (did you mean "google_ads"?)',
+    );
+    assert.equal(answer.hint, "Sources: google_ads, meta_ads, hubspot_leads, shopify_orders");
+    // the Upload page's run: the files wait in inbox/, read by no source that does not exist
+    await Deno.writeTextFile(join(dir, "inbox", "leads.csv"), "Email\na@x.com\n");
+    const upload = await run({ files: "leads.csv", source: "hubspot_lead" });
+    assert.equal(upload.status, 400);
+    assert.match(
+      (await upload.json()).error,
+      /^no file source named "hubspot_lead" in plutus\.yaml \(did you mean "hubspot_leads"\?\)$/,
+    );
+    // the form without the script: back to the Run page, the message on it
+    const plain = await request("/run", form({ source: "meta" }));
+    assert.equal(plain.status, 303);
+    const back = await (await request(plain.headers.get("location")!)).text();
+    assert.match(
+      back,
+      /no source named &quot;meta&quot; in plutus\.yaml \(did you mean &quot;meta_ads&quot;\?\)/,
+    );
+    assert.match(back, /No runs yet\./);
+    assert.ok((await Deno.stat(join(dir, "inbox", "leads.csv"))).isFile);
+  }));
+
 Deno.test("uploads of one name at once keep every file; Discard sets a waiting file aside", () =>
   withGui(async (request, dir) => {
     const upload = (body: string) =>

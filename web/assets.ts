@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { STATUS_CSS } from "./status_colors.ts";
 
 /** The stylesheet. */
 export const CSS = `
@@ -31,14 +32,9 @@ textarea { width: 100%; font-family: ui-monospace, SFMono-Regular, Menlo, Consol
 label { display: block; margin: 10px 0 4px; color: var(--muted); }
 pre { background: #0f1720; color: #dbe2ea; padding: 12px; border-radius: 8px; overflow: auto; max-height: 520px; font-size: 12.5px; }
 .status { border-left: 6px solid var(--line); }
-.status[data-state=running] { border-left-color: var(--accent); }
-.status[data-state=succeeded] { border-left-color: var(--ok); }
-.status[data-state=failed] { border-left-color: var(--bad); }
-.status[data-state=warning] { border-left-color: var(--warn); }
 .status .message { font-weight: 600; } .status ul { margin: 8px 0 0; padding-left: 18px; color: var(--muted); }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px; background: #eef1f6; }
-.badge.succeeded { background: #dcf5e3; color: var(--ok); } .badge.failed, .badge.interrupted { background: #fde2e2; color: var(--bad); }
-.badge.skipped, .badge.running { background: #fff4d6; color: var(--warn); }
+${STATUS_CSS}
 .error { background: #fde2e2; color: #7a1313; border-radius: 8px; padding: 10px 14px; margin-bottom: 16px; white-space: pre-wrap; }
 .notice { background: #dcf5e3; color: #0d4b22; border-radius: 8px; padding: 10px 14px; margin-bottom: 16px; }
 .hint { color: var(--muted); } .muted { color: var(--muted); font-size: 13px; }

@@ -6,12 +6,16 @@
  * @module
  */
 import type { RunEvent } from "../core/run/events.ts";
+import type { Status } from "../core/store/mod.ts";
 import { formatCount } from "../util/list_text.ts";
 
 /** What the status box shows. */
 export interface LiveStatus {
-  /** warning: the run succeeded, but a file was left in inbox/ because no source reads it */
-  state: "idle" | "running" | "succeeded" | "warning" | "failed";
+  /**
+   * A run's status (core/store/mod.ts), or idle before the first run, or warning: the run
+   * succeeded, but a file was left in inbox/ because no source reads it.
+   */
+  state: "idle" | "warning" | Extract<Status, "running" | "succeeded" | "failed">;
   runId?: number;
   /** One line per step: "google_ads file.csv: 1,234 rows read". */
   lines: string[];

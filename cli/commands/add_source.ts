@@ -12,6 +12,7 @@ import {
   proposeSource,
   type SourceProposal,
 } from "../../core/propose/propose_source.ts";
+import { addProposedSource } from "../../core/propose/add_proposed_source.ts";
 import { openProject } from "../../core/project/project.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
@@ -107,9 +108,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     print("Nothing was changed.");
     return 0;
   }
-  const temporary = `${project.paths.config}.part`;
-  await Deno.writeTextFile(temporary, proposal.configText);
-  await Deno.rename(temporary, project.paths.config);
+  await addProposedSource(project, proposal);
   print(`Added source ${proposal.name} to plutus.yaml. Check it with: plutus check`);
   return 0;
 }

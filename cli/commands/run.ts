@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { UsageError } from "../../util/errors.ts";
 import { listInbox } from "../../core/project/inbox.ts";
 import { runPipeline } from "../../core/pipeline/run_pipeline.ts";
 import { openProject } from "../../core/project/project.ts";
+import { checkSourceNames } from "../../core/project/source_names.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
 import { printRunSummary, progressListener } from "../run_report.ts";
@@ -40,17 +40,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     "dry-run": { type: "boolean" },
   }, { max: 0 });
   const project = await openProject(globals.project);
-  for (const name of values.source ?? []) {
-    // a source with a problem of its own is named all the same: its step fails with the hint
-    if (!project.config.sources[name] && !project.brokenSources.has(name)) {
-      throw new UsageError(`no source named "${name}" in plutus.yaml`, {
-        hint: `Sources: ${
-          [...Object.keys(project.config.sources), ...project.brokenSources.keys()].join(", ") ||
-          "(none yet)"
-        }`,
-      });
-    }
-  }
+  checkSourceNames(project, values.source ?? []);
   const result = await runPipeline(project, {
     trigger: "cli",
     command: ["run", ...args].join(" "),

@@ -17,10 +17,10 @@ import { locateProject, type ProjectPaths } from "../../core/project/project_pat
 import { recoverInterruptedRuns } from "../../core/run/recover_runs.ts";
 import { readRunHistory, type RunHistory } from "../../core/store/sqlite/run_history.ts";
 import { localStamp } from "../../util/time.ts";
-import { describeReasonCount } from "../../core/history/reject_summary.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs, parseRunId } from "../args.ts";
 import { bold, count, dim, green, print, red, table, terminalText, yellow } from "../output.ts";
+import { paintStatus as paint, rejectedReasons, stepTable } from "../step_table.ts";
 
 export const help = `Usage: plutus status [RUN] [--json]
 
@@ -40,14 +40,6 @@ Examples:
   plutus status 12
   plutus status --json`;
 
-const COLORS: Record<string, (text: string) => string> = {
-  succeeded: (t) => green(t),
-  failed: (t) => red(t),
-  interrupted: (t) => red(t),
-  skipped: (t) => yellow(t),
-  running: (t) => yellow(t),
-};
-const paint = (status: string) => (COLORS[status] ?? ((t: string) => t))(status);
 const local = (iso: string | null) => (iso ? localStamp(new Date(iso)) : "—");
 
 export async function run(args: string[], globals: GlobalOptions): Promise<number> {
@@ -205,20 +197,16 @@ function showRun(history: RunHistory, runId: number, json: boolean, project?: Pr
   if (steps.length === 0) return [...lines, "", "It had no steps: inbox/ was empty."].join("\n");
   lines.push(
     "",
-    table(
-      ["step", "source", "file", "status", "read", "inserted", "updated", "duplicate", "rejected"],
-      steps.map((step) => [
-        String(step.id),
-        step.source || "—",
-        step.input,
-        paint(step.status),
-        count(step.rows_read),
-        count(step.rows_inserted),
-        count(step.rows_updated),
-        count(step.rows_duplicate),
-        count(step.rows_rejected),
-      ]),
-      { right: ["step", "read", "inserted", "updated", "duplicate", "rejected"], maxWidth: 40 },
+    stepTable(
+      steps.map((step) => ({
+        ...step,
+        rowsRead: step.rows_read,
+        inserted: step.rows_inserted,
+        updated: step.rows_updated,
+        duplicate: step.rows_duplicate,
+        rejected: step.rows_rejected,
+      })),
+      { ids: true, maxWidth: 40 },
     ),
   );
   for (const step of steps) {
@@ -240,13 +228,11 @@ function showRun(history: RunHistory, runId: number, json: boolean, project?: Pr
         ));
       } else if (step.hint) lines.push(`${yellow("hint:")} ${step.hint}`);
     }
-    if (step.top_reasons.length > 0) {
-      lines.push(
-        "",
-        `${bold(`Rejected in ${input}`)} (${count(step.rows_rejected)} row(s); top reasons):`,
-      );
-      for (const group of step.top_reasons) lines.push(describeReasonCount(group));
-    }
+    const reasons = rejectedReasons(input, {
+      rejected: step.rows_rejected,
+      topReasons: step.top_reasons,
+    });
+    if (reasons.length > 0) lines.push("", ...reasons);
     if (step.archived_to) {
       lines.push(dim(`${input} → ${terminalText(step.archived_to, false)}`));
     }

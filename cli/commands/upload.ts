@@ -9,7 +9,8 @@ import { type DiscardedFile, replaceFailedFile } from "../../core/project/discar
 import { copyIntoInbox } from "../../core/project/inbox.ts";
 import type { FileRequest } from "../../core/pipeline/plan_files.ts";
 import { runPipeline } from "../../core/pipeline/run_pipeline.ts";
-import { brokenReadsFiles, openProject } from "../../core/project/project.ts";
+import { openProject } from "../../core/project/project.ts";
+import { checkFileSourceName } from "../../core/project/source_names.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
 import { dim, print } from "../output.ts";
@@ -45,21 +46,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   }, { min: 1, names: "at least one FILE" });
   const project = await openProject(globals.project);
   const source = values.source;
-  if (source !== undefined) {
-    const config = project.config.sources[source];
-    const broken = project.brokenSources.get(source);
-    // a file source with a problem of its own takes the file, whose step fails with the hint;
-    // an API source takes only its rejects files (the planner checks which file is one)
-    if (!config && !(broken && brokenReadsFiles(broken))) {
-      throw new UsageError(`no file source named "${source}" in plutus.yaml`, {
-        hint: `File sources: ${
-          Object.entries(project.config.sources).filter(([, s]) => s.kind === "file").map(([n]) =>
-            n
-          ).join(", ") || "(none yet)"
-        }`,
-      });
-    }
-  }
+  if (source !== undefined) checkFileSourceName(project, source);
   const dryRun = values["dry-run"] === true;
   const files: FileRequest[] = [];
   const replaced: DiscardedFile[] = [];

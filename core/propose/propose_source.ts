@@ -66,6 +66,8 @@ export interface SourceProposal {
   yaml: string;
   /** plutus.yaml with the source added (comments kept). */
   configText: string;
+  /** plutus.yaml as the proposal read it: the source is added only to that (addProposedSource). */
+  configBefore: string;
 }
 
 /** What the analyst decided beforehand. */
@@ -199,7 +201,7 @@ export async function proposeSource(
       c,
     ) => [c.column, c.clean.length === 0 ? c.header : { from: c.header, clean: c.clean }]),
   );
-  const configText = await addToConfig(project, name, block, columns, unmapped);
+  const { configText, configBefore } = await addToConfig(project, name, block, columns, unmapped);
   const yaml = sourceYaml(name, block, columns, unmapped);
   const warnings = [
     constantKeyWarning(table, chosen, preview.header, rows),
@@ -217,6 +219,7 @@ export async function proposeSource(
     overlaps,
     yaml,
     configText,
+    configBefore,
   };
 }
 
@@ -401,7 +404,7 @@ async function addToConfig(
   block: Record<string, unknown>,
   columns: ProposedColumn[],
   unmapped: string[],
-): Promise<string> {
+): Promise<{ configText: string; configBefore: string }> {
   const text = await Deno.readTextFile(project.paths.config);
   const document = parseDocument(text);
   const sources = document.get("sources", true);
@@ -425,7 +428,7 @@ async function addToConfig(
     }
     throw error;
   }
-  return updated;
+  return { configText: updated, configBefore: text };
 }
 
 /**

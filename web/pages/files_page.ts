@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { projectPaths } from "../../core/project/project.ts";
 import { errorLogPath, newestRunsFirst, readLogExcerpt } from "../../core/run/log_reader.ts";
 import { formatBytes } from "../../util/list_text.ts";
-import type { Gui } from "../app.ts";
+import { type GuiEnv, pageApp } from "../gui_context.ts";
 import { page } from "../layout.ts";
 import { localStamp } from "../../util/time.ts";
 
@@ -47,8 +47,11 @@ async function list(dir: string, rejects = false): Promise<Listed[]> {
   return files.sort((a, b) => (b.modified?.getTime() ?? 0) - (a.modified?.getTime() ?? 0));
 }
 
-export function registerFilesPage(app: Hono, gui: Gui): void {
+/** GET /files, and the downloads of what it lists. */
+export function filesPage(): Hono<GuiEnv> {
+  const app = pageApp();
   app.get("/files", async (c) => {
+    const gui = c.var.gui;
     const paths = projectPaths(gui.root);
     const [logs, exports] = await Promise.all([list(paths.logs), list(paths.exports, true)]);
     // The latest errors matter: the end of the day's log, whole lines.
@@ -97,12 +100,12 @@ ${
   });
 
   const download = async (
-    c: Context,
+    c: Context<GuiEnv>,
     folder: string,
     name: string,
   ): Promise<Response> => {
     if (!(FOLDERS as readonly string[]).includes(folder)) return c.text("No such folder.", 404);
-    const dir = projectPaths(gui.root)[folder as (typeof FOLDERS)[number]];
+    const dir = projectPaths(c.var.gui.root)[folder as (typeof FOLDERS)[number]];
     // Only a name that is listed in the folder: no "..", no links elsewhere; a slash only
     // as listed, inside a rejects-run-N/ folder of exports/.
     const listed = (await list(dir, folder === "exports")).some((file) => file.name === name);
@@ -123,4 +126,5 @@ ${
     "/download/:folder/:sub/:name",
     (c) => download(c, c.req.param("folder"), `${c.req.param("sub")}/${c.req.param("name")}`),
   );
+  return app;
 }

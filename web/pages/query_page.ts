@@ -8,7 +8,7 @@ import { html } from "hono/html";
 import { exportCsv } from "../../core/export/export_csv.ts";
 import { runQueryOffThread } from "../../core/query/query_off_thread.ts";
 import { runQuery } from "../../core/query/run_query.ts";
-import { described, type Gui } from "../app.ts";
+import { described, type Gui, type GuiEnv, pageApp } from "../gui_context.ts";
 import { count, csrfField, page } from "../layout.ts";
 
 const LIMIT = 500;
@@ -28,8 +28,11 @@ function queryForm(gui: Gui, sql: string) {
 /** Queries working now, by the id their form carried: POST /query/stop aborts one. */
 const running = new Map<string, AbortController>();
 
-export function registerQueryPage(app: Hono, gui: Gui): void {
+/** GET and POST /query, its Stop and its Export CSV. */
+export function queryPage(): Hono<GuiEnv> {
+  const app = pageApp();
   app.get("/query", async (c) => {
+    const gui = c.var.gui;
     let tables: string[] = [];
     try {
       const project = await gui.project();
@@ -53,6 +56,7 @@ export function registerQueryPage(app: Hono, gui: Gui): void {
   });
 
   app.post("/query", async (c) => {
+    const gui = c.var.gui;
     const body = await c.req.parseBody();
     const sql = typeof body.sql === "string" ? body.sql : "";
     try {
@@ -115,6 +119,7 @@ export function registerQueryPage(app: Hono, gui: Gui): void {
   });
 
   app.post("/query/export", async (c) => {
+    const gui = c.var.gui;
     const body = await c.req.parseBody();
     const sql = typeof body.sql === "string" ? body.sql : "";
     try {
@@ -136,6 +141,7 @@ export function registerQueryPage(app: Hono, gui: Gui): void {
       return c.html(failedQueryPage(gui, sql, error), 400);
     }
   });
+  return app;
 }
 
 /** The query form again, with what went wrong above it. */

@@ -17,6 +17,7 @@ import {
   stepResolutions,
 } from "../../core/history/open_problems.ts";
 import type { Project } from "../../core/project/project.ts";
+import { checkFileSourceName, checkSourceNames } from "../../core/project/source_names.ts";
 import {
   locateProject,
   type ProjectPaths,
@@ -26,8 +27,9 @@ import { describeProblems, rejectsFiles, rejectsOfRun } from "../../core/history
 import { describeReasonCount } from "../../core/history/reject_summary.ts";
 import { findRunLog, readLogExcerpt } from "../../core/run/log_reader.ts";
 import { readRunHistory } from "../../core/store/sqlite/run_history.ts";
-import { described, type Gui } from "../app.ts";
+import { described, type Gui, type GuiEnv, pageApp } from "../gui_context.ts";
 import { count, csrfField, type Html, local, page, statusBox, withCode } from "../layout.ts";
+import { statusBadge } from "../status_colors.ts";
 
 /** A long log shows its start and its end inline (whole lines); the download has it all. */
 const LOG_HEAD_BYTES = 50_000;
@@ -62,8 +64,11 @@ function countCells(counts: RowCounts) {
   `;
 }
 
-export function registerRunPages(app: Hono, gui: Gui): void {
+/** GET / and POST /run, and the pages of one run: its log, its rejects, its rerun. */
+export function runPages(): Hono<GuiEnv> {
+  const app = pageApp();
   app.get("/", async (c) => {
+    const gui = c.var.gui;
     const csrf = gui.secrets.csrf;
     // A project that does not open still has its runs: the page shows them, and why.
     const { project, configError, paths } = await projectOrPaths(gui);
@@ -110,7 +115,7 @@ export function registerRunPages(app: Hono, gui: Gui): void {
                   <tr>
                     <td><a href="/runs/${run.id}">${run.id}</a></td>
                     <td>${local(run.started_at)}</td>
-                    <td><span class="badge ${run.status}">${run.status}</span>${run.resolvedBy
+                    <td>${statusBadge(run.status)}${run.resolvedBy
                       ? html`
                         <span class="muted">resolved by <a href="/runs/${run
                           .resolvedBy}">run ${run.resolvedBy}</a></span>
@@ -130,6 +135,7 @@ export function registerRunPages(app: Hono, gui: Gui): void {
   });
 
   app.post("/run", async (c) => {
+    const gui = c.var.gui;
     const body = await c.req.parseBody({ all: true });
     const source = typeof body.source === "string" && body.source !== "" ? body.source : undefined;
     const files = ([] as unknown[]).concat(body.files ?? []).filter((f): f is string =>
@@ -143,6 +149,14 @@ export function registerRunPages(app: Hono, gui: Gui): void {
       return wantsJson
         ? c.json({ error }, 400)
         : c.redirect(`/?error=${encodeURIComponent(error)}`, 303);
+    }
+    // a source named that plutus.yaml does not have is refused as the CLI refuses it
+    const unknown = await unknownSource(gui, source, files.length > 0);
+    if (unknown) {
+      return wantsJson ? c.json(unknown, 400) : c.redirect(
+        `/?error=${encodeURIComponent(`${unknown.error} — ${unknown.hint}`)}`,
+        303,
+      );
     }
     const result = await gui.startRun({
       command: files.length > 0
@@ -166,6 +180,7 @@ export function registerRunPages(app: Hono, gui: Gui): void {
   });
 
   app.get("/runs/:id{[0-9]+}", async (c) => {
+    const gui = c.var.gui;
     const runId = Number(c.req.param("id"));
     const { project, paths } = await projectOrPaths(gui);
     const found = readRunHistory(paths.database, (history) => {
@@ -207,7 +222,7 @@ export function registerRunPages(app: Hono, gui: Gui): void {
       csrf,
       error: c.req.query("error"),
       body: html`
-        <h1>Run ${run.id} <span class="badge ${run.status}">${run.status}</span></h1>
+        <h1>Run ${run.id} ${statusBadge(run.status)}</h1>
         <p class="hint"><code>plutus ${run.command ?? "run"}</code> from the ${run.trigger === "gui"
           ? "GUI"
           : "command line"}, ${local(run.started_at)} to ${local(run.finished_at)}</p>
@@ -237,7 +252,7 @@ export function registerRunPages(app: Hono, gui: Gui): void {
                   <td>${step.input}${step.archived_to
                     ? html`<div class="muted">→ ${step.archived_to}</div>`
                     : ""}</td>
-                  <td><span class="badge ${step.status}">${step.status}</span></td>
+                  <td>${statusBadge(step.status)}</td>
                   ${countCells(step)}
                 </tr>
                 ${step.error || step.reasons.length > 0 || step.warnings.length > 0
@@ -329,6 +344,7 @@ export function registerRunPages(app: Hono, gui: Gui): void {
   });
 
   app.get("/runs/:id{[0-9]+}/log", async (c) => {
+    const gui = c.var.gui;
     const project = await gui.project();
     const path = await findRunLog(project.paths.logs, Number(c.req.param("id")));
     if (!path) return c.text("This run has no log file.", 404);
@@ -342,6 +358,7 @@ export function registerRunPages(app: Hono, gui: Gui): void {
   // The rejects files of a run, as `plutus rejects --csv` writes them: one CSV, or a ZIP
   // of one CSV per file when the run rejected rows of several.
   app.get("/runs/:id{[0-9]+}/rejects", async (c) => {
+    const gui = c.var.gui;
     const runId = Number(c.req.param("id"));
     const project = await gui.project();
     const steps = readRunHistory(project.paths.database, (history) =>
@@ -368,6 +385,7 @@ export function registerRunPages(app: Hono, gui: Gui): void {
   });
 
   app.post("/runs/:id{[0-9]+}/rerun", async (c) => {
+    const gui = c.var.gui;
     const runId = Number(c.req.param("id"));
     let result: { error?: string; hint?: string };
     try {
@@ -395,6 +413,7 @@ export function registerRunPages(app: Hono, gui: Gui): void {
     }
     return c.redirect("/", 303);
   });
+  return app;
 }
 
 /** The checksum of a file this GUI just received, once: a later run reads it afresh. */
@@ -402,6 +421,26 @@ function takeUploaded(gui: Gui, name: string): string | undefined {
   const sha256 = gui.uploaded.get(name);
   gui.uploaded.delete(name);
   return sha256;
+}
+
+/**
+ * Why `source` cannot be asked for (as `run --source`, or `upload --source` with `files`),
+ * or undefined. A project that does not open is left to the run, which reports it.
+ */
+async function unknownSource(
+  gui: Gui,
+  source: string | undefined,
+  files: boolean,
+): Promise<{ error: string; hint?: string } | undefined> {
+  if (source === undefined) return undefined;
+  const project = await gui.project().catch(() => undefined);
+  try {
+    if (project && files) checkFileSourceName(project, source);
+    else if (project) checkSourceNames(project, [source]);
+    return undefined;
+  } catch (error) {
+    return described(error);
+  }
 }
 
 /** The runs, each failed one with the run that put all its failures right, if any. */

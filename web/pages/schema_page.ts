@@ -12,7 +12,7 @@ import { ConfigError } from "../../util/errors.ts";
 import { schemaLine } from "../../config/json_schemas.ts";
 import { saveSchema } from "../../core/project/edit_config.ts";
 import { projectPaths } from "../../core/project/project.ts";
-import { described, type Gui } from "../app.ts";
+import { described, type Gui, type GuiEnv, pageApp } from "../gui_context.ts";
 import { csrfField, page } from "../layout.ts";
 
 const NEW_TABLE = `${
@@ -24,8 +24,11 @@ columns:
 key: [id]
 `;
 
-export function registerSchemaPage(app: Hono, gui: Gui): void {
+/** GET and POST /schema. */
+export function schemaPage(): Hono<GuiEnv> {
+  const app = pageApp();
   const render = async (
+    gui: Gui,
     table: string | undefined,
     options: { text?: string; error?: string; line?: number; notice?: string },
   ) => {
@@ -76,13 +79,14 @@ export function registerSchemaPage(app: Hono, gui: Gui): void {
   app.get("/schema", async (c) => {
     const table = c.req.query("table");
     return c.html(
-      await render(table === "" ? "" : table, {
+      await render(c.var.gui, table === "" ? "" : table, {
         notice: c.req.query("saved") ? `Saved schema/${table}.yaml.` : undefined,
       }),
     );
   });
 
   app.post("/schema", async (c) => {
+    const gui = c.var.gui;
     const body = await c.req.parseBody();
     const name = typeof body.name === "string" ? body.name.trim() : "";
     const text = typeof body.text === "string" ? body.text.replace(/\r\n/g, "\n") : "";
@@ -95,7 +99,7 @@ export function registerSchemaPage(app: Hono, gui: Gui): void {
         : undefined;
       const { error: message, hint } = described(error);
       return c.html(
-        await render(name, {
+        await render(gui, name, {
           text,
           error: `Not saved. ${message}${hint ? `\n${hint}` : ""}`,
           line: line || undefined,
@@ -104,4 +108,5 @@ export function registerSchemaPage(app: Hono, gui: Gui): void {
       );
     }
   });
+  return app;
 }

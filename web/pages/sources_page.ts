@@ -26,7 +26,7 @@ import {
   type SourceAsWritten,
   sourcesAsWritten,
 } from "../../core/project/sources_as_written.ts";
-import { described, type Gui } from "../app.ts";
+import { described, type Gui, type GuiEnv, pageApp } from "../gui_context.ts";
 import { csrfField, type Html, page } from "../layout.ts";
 
 /** What the analyst typed into a source's card (never the key), shown again after a test. */
@@ -38,8 +38,11 @@ interface Typed {
   result?: CheckItem;
 }
 
-export function registerSourcesPage(app: Hono, gui: Gui): void {
+/** GET /sources, Save and Test connection of a source, and Save plutus.yaml. */
+export function sourcesPage(): Hono<GuiEnv> {
+  const app = pageApp();
   const render = async (
+    gui: Gui,
     options: { error?: string; notice?: string; yaml?: string; typed?: Typed },
   ) => {
     const csrf = gui.secrets.csrf;
@@ -116,10 +119,12 @@ ${cards}
 
   app.get(
     "/sources",
-    async (c) => c.html(await render({ notice: c.req.query("saved") ? "Saved." : undefined })),
+    async (c) =>
+      c.html(await render(c.var.gui, { notice: c.req.query("saved") ? "Saved." : undefined })),
   );
 
   app.post("/sources/:name", async (c) => {
+    const gui = c.var.gui;
     const name = c.req.param("name");
     const { edit, typed } = await readForm(c.req.parseBody(), name);
     try {
@@ -128,7 +133,7 @@ ${cards}
     } catch (error) {
       const { error: message, hint } = described(error);
       return c.html(
-        await render({
+        await render(gui, {
           error: `${name} was not saved: see its card below.`,
           typed: { ...typed, result: { subject: name, ok: false, detail: message, hint } },
         }),
@@ -139,6 +144,7 @@ ${cards}
 
   // Test connection: the first page, with what the card holds now (saved or not)
   app.post("/sources/:name/test", async (c) => {
+    const gui = c.var.gui;
     const name = c.req.param("name");
     const { edit, typed } = await readForm(c.req.parseBody(), name);
     const paths = projectPaths(gui.root);
@@ -167,19 +173,21 @@ ${cards}
         hint: hint && mask.mask(hint),
       };
     }
-    return c.html(await render({ typed: { ...typed, result } }));
+    return c.html(await render(gui, { typed: { ...typed, result } }));
   });
 
   app.post("/sources-yaml", async (c) => {
+    const gui = c.var.gui;
     const body = await c.req.parseBody();
     const yaml = typeof body.yaml === "string" ? body.yaml.replace(/\r\n/g, "\n") : "";
     try {
       await savePlutusYaml(gui.root, yaml);
       return c.redirect("/sources?saved=1", 303);
     } catch (error) {
-      return c.html(await render({ error: described(error).error, yaml }), 400);
+      return c.html(await render(gui, { error: described(error).error, yaml }), 400);
     }
   });
+  return app;
 }
 
 /** A source's form: what it says, as written, and what the analyst may change. */

@@ -23,7 +23,7 @@ import {
   type ProjectPaths,
   projectPaths,
 } from "../../core/project/project_paths.ts";
-import { described, type Gui } from "../app.ts";
+import { described, type GuiEnv, pageApp } from "../gui_context.ts";
 import { csrfField, page, statusBox } from "../layout.ts";
 
 /** A file waiting in inbox/, as the page lists it. */
@@ -57,8 +57,11 @@ function size(bytes: number): string {
   return `${(bytes / (1 << 20)).toFixed(1)} MB`;
 }
 
-export function registerUploadPage(app: Hono, gui: Gui): void {
+/** GET /upload, the upload of one file, and Discard. */
+export function uploadPage(): Hono<GuiEnv> {
+  const app = pageApp();
   app.get("/upload", async (c) => {
+    const gui = c.var.gui;
     let sources: [string, string[]][] = [];
     let error: string | undefined;
     let limit = 2048;
@@ -134,6 +137,7 @@ export function registerUploadPage(app: Hono, gui: Gui): void {
   });
 
   app.post("/upload", async (c) => {
+    const gui = c.var.gui;
     const name = c.req.query("name");
     if (!name) return c.json({ error: "The upload has no file name." }, 400);
     const body = c.req.raw.body;
@@ -166,6 +170,7 @@ export function registerUploadPage(app: Hono, gui: Gui): void {
   });
 
   app.post("/inbox/discard", async (c) => {
+    const gui = c.var.gui;
     const body = await c.req.parseBody();
     const name = typeof body.name === "string" ? body.name : "";
     const back = (key: "error" | "notice", text: string) =>
@@ -183,4 +188,5 @@ export function registerUploadPage(app: Hono, gui: Gui): void {
       return back("error", hint ? `${message}. ${hint}` : message);
     }
   });
+  return app;
 }

@@ -1,0 +1,99 @@
+/**
+ * What every page of the GUI shares: the `Gui` (the project, its secrets, the live run) that
+ * app.ts puts on each request's context, the sub-app type pages are built as, and how an
+ * error is shown. Pages import this module, never app.ts.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { errorMessage, PlutusError } from "../util/errors.ts";
+import { openProject, type Project, projectFingerprint } from "../core/project/project.ts";
+import { type RunOptions, runPipeline } from "../core/pipeline/run_pipeline.ts";
+import { RunBroadcaster } from "./run_broadcaster.ts";
+import type { Secrets } from "./security.ts";
+
+/** What every page handler shares. */
+export interface Gui {
+  root: string;
+  secrets: Secrets;
+  broadcaster: RunBroadcaster;
+  /**
+   * Files this GUI received into inbox/, by name, with their SHA-256: a run started for
+   * them knows they are whole (no wait for a writer) and that they are still what came in.
+   */
+  uploaded: Map<string, string>;
+  /** The project as its files say now (they may have been edited since the last request). */
+  project(): Promise<Project>;
+  /** Starts a run in the background; resolves once it started, or with why it could not. */
+  startRun(
+    options: Omit<RunOptions, "trigger" | "onEvent">,
+  ): Promise<{ error?: string; hint?: string }>;
+}
+
+/** The context of every GUI request: `c.var.gui`. */
+export type GuiEnv = { Variables: { gui: Gui } };
+
+/** A page (or a group of pages) of the GUI: a Hono sub-app that app.ts mounts. */
+export function pageApp(): Hono<GuiEnv> {
+  return new Hono<GuiEnv>();
+}
+
+/** The `Gui` of the project in `root`. */
+export function createGui(root: string, secrets: Secrets): Gui {
+  const broadcaster = new RunBroadcaster();
+  return {
+    root,
+    secrets,
+    broadcaster,
+    uploaded: new Map(),
+    project: cachedProject(root),
+    async startRun(options) {
+      let project: Project;
+      try {
+        project = await openProject(root);
+      } catch (error) {
+        return described(error);
+      }
+      let started!: () => void;
+      const begun = new Promise<void>((resolve) => (started = resolve));
+      const run = runPipeline(project, {
+        ...options,
+        trigger: "gui",
+        onEvent: (event) => {
+          broadcaster.handle(event);
+          if (event.type === "run_started") started();
+        },
+      });
+      run.catch((error) => broadcaster.refused(errorMessage(error)));
+      try {
+        await Promise.race([begun, run]);
+        return {};
+      } catch (error) {
+        return described(error);
+      }
+    },
+  };
+}
+
+/** openProject, opened again only when one of its files changed since the last call. */
+function cachedProject(root: string): () => Promise<Project> {
+  let cached: { fingerprint: string; project: Promise<Project> } | undefined;
+  return async () => {
+    const fingerprint = await projectFingerprint(root);
+    if (cached?.fingerprint !== fingerprint) {
+      const project = openProject(root);
+      cached = { fingerprint, project };
+      // a project that failed to open is tried again next time
+      project.catch(() => cached?.project === project && (cached = undefined));
+    }
+    return cached.project;
+  };
+}
+
+/** An error as the pages show it: the message and, when known, the hint. */
+export function described(error: unknown): { error: string; hint?: string } {
+  return {
+    error: errorMessage(error),
+    hint: error instanceof PlutusError ? error.hint : undefined,
+  };
+}
