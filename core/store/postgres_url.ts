@@ -225,13 +225,7 @@ export function buildPostgresUrl(parts: PostgresParts, passwordRef?: string): st
  */
 export function moveInlinePassword(written: string): { url: string; password?: string } {
   const text = written.trim();
-  if (!isPostgresUrl(text) || /:\$\{[A-Za-z_][A-Za-z0-9_]*\}@/.test(text)) return { url: text };
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return { url: text };
-  }
+  if (!isPostgresUrl(text)) return { url: text };
   const password = inlineUrlPassword(text);
   if (password === undefined) return { url: text };
   // Rebuild the authority by hand: URL.password would percent-encode `${` `}`.
