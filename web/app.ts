@@ -18,6 +18,7 @@ import { registerSourcesPage } from "./pages/sources_page.ts";
 import { registerSchemaPage } from "./pages/schema_page.ts";
 import { registerQueryPage } from "./pages/query_page.ts";
 import { registerFilesPage } from "./pages/files_page.ts";
+import { registerDatabasePage } from "./pages/database_page.ts";
 
 /** What every page handler shares. */
 export interface Gui {
@@ -104,6 +105,7 @@ export function createApp(root: string, secrets: Secrets): { app: Hono; gui: Gui
   registerSchemaPage(app, gui);
   registerQueryPage(app, gui);
   registerFilesPage(app, gui);
+  registerDatabasePage(app, gui);
   app.notFound((c) => c.text("No such page.", 404));
   app.onError((error, c) => {
     console.error(error);
