@@ -174,3 +174,17 @@ export function databaseFormValues(
     schema: target.schema,
   };
 }
+
+/**
+ * Points the project at `root` to another database: `database:` (and `database_schema:`)
+ * in plutus.yaml, and a password given inline into .env as PG_PASSWORD (mode 600).
+ */
+export async function switchDatabase(root: string, setting: DatabaseSetting): Promise<void> {
+  const paths = projectPaths(root);
+  const text = await Deno.readTextFile(paths.config);
+  const updated = applyDatabaseSetting(text, setting);
+  if (setting.password !== undefined) {
+    await setEnvValue(paths.env, PASSWORD_VARIABLE, setting.password);
+  }
+  if (updated !== text) await writeAtomically(paths.config, updated);
+}
