@@ -129,3 +129,25 @@ Deno.test({
       }
     }),
 });
+
+Deno.test("plutus check masks a password written inline in plutus.yaml and says to move it to .env", () =>
+  withTempDir(async (dir) => {
+    const project = join(dir, "acme");
+    expectCode(await plutus(["init", project]), 0);
+    const yamlPath = join(project, "plutus.yaml");
+    const inline = `postgres://plutus:${
+      encodeURIComponent(PASSWORD)
+    }@no-such-host.invalid/marketing`;
+    await Deno.writeTextFile(
+      yamlPath,
+      (await Deno.readTextFile(yamlPath)).replace(/^database: .*$/m, `database: "${inline}"`),
+    );
+    const result = expectCode(await plutus(["check", "--project", project]), 1);
+    assert.match(result.stdout, /problem database: no host named "no-such-host\.invalid"/);
+    assert.match(
+      result.stdout,
+      /ok {6}database password: plutus\.yaml holds the password itself \(masked in all output\)\n\s+hint: Move it to \.env/,
+    );
+    assert.ok(!(result.stdout + result.stderr).includes("Pa55"), result.stdout);
+    assert.ok(!(result.stdout + result.stderr).includes("Pa55%20"), result.stdout);
+  }));

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { inlineUrlPassword } from "../../config/env.ts";
 import type { Project } from "../project/project.ts";
 import { projectPostgresTarget } from "../store/postgres_url.ts";
 import type { CheckItem } from "./check_project.ts";
@@ -21,6 +22,17 @@ export async function checkDatabase(project: Project): Promise<CheckItem[]> {
   });
   if (!target) return [];
   const mask = (text: string) => project.secrets.mask(text);
+  const passwordNote: CheckItem[] = [];
+  const written = project.configFile.document.get("database");
+  if (typeof written === "string" && inlineUrlPassword(written) !== undefined) {
+    passwordNote.push({
+      subject: "database password",
+      ok: true,
+      detail: "plutus.yaml holds the password itself (masked in all output)",
+      hint:
+        "Move it to .env: write :${PG_PASSWORD}@ in the URL and PG_PASSWORD=… in .env (the GUI's Database page does it when you Save).",
+    });
+  }
   // the PostgreSQL client loads only for a project that uses it: SQLite checks start fast
   const { ConnectionError, testConnection } = await import("./test_connection.ts");
   let report: ConnectionReport;
@@ -33,7 +45,7 @@ export async function checkDatabase(project: Project): Promise<CheckItem[]> {
       ok: false,
       detail: mask(error.message),
       hint: error.hint && mask(error.hint),
-    }];
+    }, ...passwordNote];
   }
   const local = ["localhost", "127.0.0.1", "::1", "[::1]"].includes(target.host);
   const items: CheckItem[] = [{
@@ -52,6 +64,7 @@ export async function checkDatabase(project: Project): Promise<CheckItem[]> {
       ? "The connection to this server is not encrypted: add ?sslmode=require to the URL in database: (docs/postgres.md)."
       : undefined,
   }];
+  items.push(...passwordNote);
   if (!report.schemaExists) {
     items.push({
       subject: `database schema ${report.schema}`,

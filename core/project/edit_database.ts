@@ -9,6 +9,7 @@
 import { isMap, isScalar, parseDocument } from "yaml";
 import { ConfigError, UsageError } from "../../util/errors.ts";
 import { parseConfig } from "../../config/load_config.ts";
+import { inlineUrlPassword } from "../../config/env.ts";
 import {
   buildPostgresUrl,
   DEFAULT_SCHEMA,
@@ -136,13 +137,17 @@ export function applyDatabaseSetting(text: string, setting: DatabaseSetting): st
 export async function saveDatabaseForm(root: string, form: DatabaseForm): Promise<void> {
   const paths = projectPaths(root);
   const envFile = await readEnv(paths.env);
-  const typed = form.password ? form.password : undefined;
+  const text = await Deno.readTextFile(paths.config);
+  // a password written inline in plutus.yaml moves to .env when none is typed or kept there
+  const written = parseDocument(text).get("database");
+  const inline = typeof written === "string" ? inlineUrlPassword(written) : undefined;
+  const kept = Deno.env.get(PASSWORD_VARIABLE) ?? envFile[PASSWORD_VARIABLE];
+  const typed = form.password ? form.password : kept === undefined ? inline : undefined;
   const lookup = (name: string) =>
     name === PASSWORD_VARIABLE && typed !== undefined ? typed : Deno.env.get(name) ?? envFile[name];
   const hasPassword = lookup(PASSWORD_VARIABLE) !== undefined;
   const setting = { database: formDatabaseUrl(form, hasPassword), schema: form.schema };
   parsePostgresUrl(setting.database, { where: "Database", lookup, schema: form.schema });
-  const text = await Deno.readTextFile(paths.config);
   const updated = applyDatabaseSetting(text, setting);
   try {
     parseConfig(updated, "plutus.yaml", lookup, { perSource: true });

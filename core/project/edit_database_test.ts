@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { applyDatabaseSetting, databaseSetting } from "./edit_database.ts";
+import { join } from "node:path";
+import { applyDatabaseSetting, databaseSetting, saveDatabaseForm } from "./edit_database.ts";
 import { UsageError } from "../../util/errors.ts";
 
 const YAML = `# my project
@@ -49,4 +50,30 @@ Deno.test("databaseSetting() moves an inline password out and refuses other URL 
     () => databaseSetting("postgres://u:s%3Acret@h/db?sslmode=nope"),
     (error: Error) => error instanceof UsageError && !error.message.includes("s:cret"),
   );
+});
+
+Deno.test("saveDatabaseForm() moves a password written inline in plutus.yaml to .env when none is typed", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      join(dir, "plutus.yaml"),
+      'database: "postgres://plutus:In%40line-Secret@db.example.com/marketing"\nsources: {}\n',
+    );
+    await saveDatabaseForm(dir, {
+      host: "db.example.com",
+      port: 5432,
+      database: "marketing",
+      user: "plutus",
+      sslmode: "require",
+      schema: "public",
+    });
+    assert.equal(
+      await Deno.readTextFile(join(dir, "plutus.yaml")),
+      'database: "postgres://plutus:${PG_PASSWORD}@db.example.com/marketing?sslmode=require"\nsources: {}\n',
+    );
+    assert.equal(await Deno.readTextFile(join(dir, ".env")), "PG_PASSWORD=In@line-Secret\n");
+    assert.equal((await Deno.stat(join(dir, ".env"))).mode! & 0o777, 0o600);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
