@@ -9,7 +9,7 @@
  */
 import type { Hono } from "hono";
 import { html } from "hono/html";
-import { SecretMask } from "../../config/env.ts";
+import { inlineUrlPassword, SecretMask } from "../../config/env.ts";
 import { parseYamlFile } from "../../config/yaml_file.ts";
 import { PlutusError } from "../../util/errors.ts";
 import type { CheckItem } from "../../core/check/check_project.ts";
@@ -152,6 +152,7 @@ async function render(gui: Gui, shown: Shown): Promise<Html> {
   }
   const form = shown.form ?? databaseFormValues(target, schema);
   const passwordSet = lookup(PASSWORD_VARIABLE) !== undefined;
+  const inline = postgres && inlineUrlPassword(written) !== undefined;
   const mask = await secretMask(gui);
   const result = shown.result;
   return page({
@@ -186,6 +187,8 @@ ${
 <label for="db-password">Password</label><input type="password" id="db-password" name="password" autocomplete="new-password" placeholder="${
       passwordSet
         ? `set (${PASSWORD_VARIABLE} in .env) — type a new one to replace it`
+        : inline
+        ? `written in plutus.yaml — Save moves it to .env as ${PASSWORD_VARIABLE}`
         : `not set — type it here; it is kept in .env as ${PASSWORD_VARIABLE}`
     }">
 <label for="db-sslmode">SSL mode</label><select id="db-sslmode" name="sslmode">${
