@@ -19,7 +19,7 @@ start_test_postgres() {
   if [ -n "$sudo" ]; then as_postgres="sudo -u postgres"; else as_postgres="runuser -u postgres --"; fi
 
   local bin
-  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
   if [ -z "$bin" ]; then
     $sudo apt-get update -qq
     # policy-rc.d-less containers may fail to start the package's own cluster; ours is separate
