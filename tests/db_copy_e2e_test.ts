@@ -67,6 +67,22 @@ Deno.test("plutus db copy needs --to with a PostgreSQL URL (exit 2)", () =>
     assert.match(mysql.stderr, /error: --to takes a PostgreSQL URL/);
     const verb = expectCode(await plutus(["db", "move", "--project", project]), 2);
     assert.match(verb.stderr, /plutus db knows one action, copy; got "move"/);
+    // a project on PostgreSQL already: refused, its URL's password in no output
+    const yamlPath = join(project, "plutus.yaml");
+    await Deno.writeTextFile(
+      yamlPath,
+      (await Deno.readTextFile(yamlPath)).replace(
+        /^database: .*$/m,
+        'database: "postgres://plutus:${PG_PASSWORD}@db.example.com/m"',
+      ),
+    );
+    await Deno.writeTextFile(join(project, ".env"), "PG_PASSWORD=Copy-Secret-77\n");
+    const twice = expectCode(
+      await plutus(["db", "copy", "--to", "postgres://u@h/db", "--project", project]),
+      2,
+    );
+    assert.match(twice.stderr, /error: this project keeps its tables in PostgreSQL already/);
+    assert.ok(!(twice.stdout + twice.stderr).includes("Copy-Secret"));
   }));
 
 Deno.test({

@@ -58,11 +58,16 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     });
   }
   const project = await openProject(globals.project);
-  print(`Copying ${project.config.database} into PostgreSQL…`);
+  let started = false;
   const { report, setting } = await copyProjectToPostgres(project, values.to, {
     schema: values.schema,
     replace: values.replace,
-    onTable: (name, rows) => print(`  ${name.padEnd(24)} ${formatCount(rows).padStart(10)} rows`),
+    onTable: (name, rows) => {
+      // said once the copy runs: a refused project's database: (a URL) is never printed
+      if (!started) print(`Copying ${project.config.database} into PostgreSQL…`);
+      started = true;
+      print(`  ${name.padEnd(24)} ${formatCount(rows).padStart(10)} rows`);
+    },
   });
   const total = report.tables.reduce((sum, table) => sum + table.rows, 0);
   print(
