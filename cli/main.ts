@@ -82,6 +82,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: "check the configuration, schemas and waiting files; load nothing",
     load: () => import("./commands/check.ts"),
   },
+  db: {
+    summary: "copy the project's SQLite tables into PostgreSQL (db copy --to URL)",
+    load: () => import("./commands/db.ts"),
+  },
   "schema-json": {
     summary: "write the JSON Schemas editors use to check plutus.yaml and schema/",
     load: () => import("./commands/schema_json.ts"),

@@ -72,6 +72,23 @@ export function varsBySource(
 }
 
 /**
+ * The password written inline in a URL (`scheme://user:password@host/…`), decoded; none
+ * when the URL has no password or holds a `${VAR}` there. Such a password is a secret.
+ */
+export function inlineUrlPassword(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    return undefined;
+  }
+  if (url.password === "" || /^\$(?:\{|%7B)/i.test(url.password)) return undefined;
+  return safeDecode(url.password);
+}
+
+/**
  * Hides secret values in any text about to be shown or written. Values shorter than 4
  * characters are not masked: they would turn ordinary words and numbers into stars.
  *

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { SecretMask } from "./env.ts";
+import { inlineUrlPassword, SecretMask } from "./env.ts";
 
 const KEYS = ["sk-Live~9f8e7d6c5b4a(x)Z", "key with space+/=!'()*", "clé-ünïcødé-🔑-42"];
 
@@ -82,3 +82,10 @@ Deno.test("SecretMask.mask() masks a longer key whole when a shorter one is part
 function jsEscape(key: string): string {
   return (globalThis as unknown as { escape: (text: string) => string }).escape(key);
 }
+
+Deno.test("inlineUrlPassword() finds a password written in a URL, not a ${VAR} reference", () => {
+  assert.equal(inlineUrlPassword("postgres://u:p%40ss%2Fw@h/db"), "p@ss/w");
+  assert.equal(inlineUrlPassword("postgres://u:${PG_PASSWORD}@h/db"), undefined);
+  assert.equal(inlineUrlPassword("postgres://u@h/db"), undefined);
+  assert.equal(inlineUrlPassword("data/plutus.db"), undefined);
+});

@@ -5,7 +5,7 @@
  * @module
  */
 import { ConfigError, type ConfigProblem } from "../util/errors.ts";
-import { resolveVars, SecretMask } from "./env.ts";
+import { inlineUrlPassword, resolveVars, SecretMask } from "./env.ts";
 import { type PlutusConfig, plutusConfigModel } from "./plutus_config.ts";
 import { dotted, issueProblems, parseYamlFile, validateYaml, type YamlFile } from "./yaml_file.ts";
 
@@ -49,6 +49,10 @@ export function parseConfig(
   const file = parseYamlFile(text, name);
   if (file.value === null) file.value = {};
   const secrets: string[] = [];
+  // A password written inline in `database:` is as secret as one in .env.
+  const database = (file.value as { database?: unknown }).database;
+  const inline = typeof database === "string" ? inlineUrlPassword(database) : undefined;
+  if (inline !== undefined) secrets.push(inline);
   const problems: ConfigProblem[] = [];
   const bySource = new Map<string, { problems: ConfigProblem[]; missing: string[] }>();
   const sourceOf = (path: readonly (string | number)[]) =>

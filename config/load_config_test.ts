@@ -55,7 +55,7 @@ Deno.test("parseConfig() suggests the key that was meant", () => {
     'plutus.yaml:6 sources.ads.tabel: unknown key (did you mean "table"?); expected one of kind, files, table, csv, sheet, skip_lines, stop_at, columns, reject_limit, description',
   ]);
   assert.deepEqual(problems("databse: x.db\n"), [
-    'plutus.yaml:1 databse: unknown key (did you mean "database"?); expected one of database, reject_limit, timezone, upload_limit_mb, query_timeout_seconds, sources',
+    'plutus.yaml:1 databse: unknown key (did you mean "database"?); expected one of database, database_schema, reject_limit, timezone, upload_limit_mb, query_timeout_seconds, sources',
   ]);
 });
 
@@ -210,5 +210,35 @@ Deno.test("parseConfig({ perSource }) sets aside a source with its own problems 
         perSource: true,
       }),
     /plutus\.yaml:1 database: \$\{NOPE\} has no value/,
+  );
+});
+
+Deno.test("parseConfig() never prints a database password, inline or from .env", () => {
+  const inline = "database: postgres://plutus:Inl1ne-Secret@db.example.com/m\n" +
+    "reject_limit: 2\nsources:\n  x:\n    kind: fil\n";
+  const message = problems(inline).join("\n");
+  assert.match(message, /reject_limit/);
+  const loaded = parseConfig("database: postgres://plutus:Inl1ne-Secret@db.example.com/m\n");
+  assert.deepEqual(loaded.secrets, ["Inl1ne-Secret"]);
+  try {
+    parseConfig(
+      'database: postgres://plutus:${PG_PASSWORD}@db.example.com/m\nreject_limit: "${PG_PASSWORD}"\n',
+      "plutus.yaml",
+      (name) => name === "PG_PASSWORD" ? "From-Env-Secret" : undefined,
+    );
+    assert.fail("expected a ConfigError");
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    assert.match(error.message, /reject_limit/);
+    assert.ok(!error.message.includes("From-Env-Secret"), error.message);
+  }
+});
+
+Deno.test("parseConfig() reads database_schema:, public when absent, and refuses a name SQL must quote", () => {
+  assert.equal(parseConfig("").config.database_schema, "public");
+  assert.equal(parseConfig("database_schema: marketing\n").config.database_schema, "marketing");
+  assert.match(
+    problems("database_schema: Marketing Data\n")[0]!,
+    /^plutus\.yaml:1 database_schema: a schema name uses lowercase letters/,
   );
 });

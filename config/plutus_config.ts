@@ -130,7 +130,14 @@ export type SourceConfig = z.output<typeof sourceModel>;
 
 /** The whole of plutus.yaml. */
 export const plutusConfigModel = strictObject({
-  database: z.string().min(1).default("data/plutus.db"),
+  database: z.string().min(1).default("data/plutus.db").describe(
+    "a SQLite file (data/plutus.db) or a PostgreSQL URL: postgres://USER:${PG_PASSWORD}@HOST:5432/DATABASE?sslmode=require",
+  ),
+  /** PostgreSQL only: the schema Plutus's tables live in. */
+  database_schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, {
+    message:
+      "a schema name uses lowercase letters, digits and _ (at most 63), starting with a letter or _",
+  }).default("public").describe("PostgreSQL only: the schema Plutus's tables live in"),
   reject_limit: rejectLimit.default(0.05),
   /** How datetimes without an offset are read (IANA name); the machine's zone when absent. */
   timezone: timeZone.default(machineTimeZone).describe(

@@ -16,9 +16,19 @@ import { sourcesPage } from "./pages/sources_page.ts";
 import { schemaPage } from "./pages/schema_page.ts";
 import { queryPage } from "./pages/query_page.ts";
 import { filesPage } from "./pages/files_page.ts";
+import { databasePage } from "./pages/database_page.ts";
 
 /** Every page, a sub-app each; the stylesheet, the script and the live status first. */
-const PAGES = [liveEvents, runPages, uploadPage, sourcesPage, schemaPage, queryPage, filesPage];
+const PAGES = [
+  liveEvents,
+  runPages,
+  uploadPage,
+  sourcesPage,
+  schemaPage,
+  queryPage,
+  filesPage,
+  databasePage,
+];
 
 /** Builds the app for the project in `root`. */
 export function createApp(root: string, secrets: Secrets): { app: Hono<GuiEnv>; gui: Gui } {

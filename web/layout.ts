@@ -19,6 +19,7 @@ const PAGES: [string, string][] = [
   ["/schema", "Schema"],
   ["/query", "Query"],
   ["/files", "Logs & exports"],
+  ["/database", "Database"],
 ];
 
 /** A whole page. */

@@ -4,6 +4,7 @@
  * @module
  */
 import { checkApiSources } from "../../core/check/check_api.ts";
+import { checkDatabase } from "../../core/check/check_database.ts";
 import { checkProject } from "../../core/check/check_project.ts";
 import { openProject } from "../../core/project/project.ts";
 import type { GlobalOptions } from "../args.ts";
@@ -14,7 +15,9 @@ export const help = `Usage: plutus check [--online]
 
 Checks plutus.yaml and every schema/*.yaml (each error with its file and line), compares
 each schema with its table in the database, and reads the header of every file waiting in
-inbox/ to check its source's column mapping. Nothing is loaded or moved.
+inbox/ to check its source's column mapping. Nothing is loaded or moved. When database:
+is a PostgreSQL URL, it connects once and reports the server's version, whether TLS is in
+use and whether the user may create tables in the schema.
 
 With --online, also asks each API source for its first page: the answer (status, or the
 error), how many records came, the fields they have, and mapped paths none of them has.
@@ -30,6 +33,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   const { values } = parseCommandArgs("check", args, { online: { type: "boolean" } }, { max: 0 });
   const project = await openProject(globals.project);
   const items = await checkProject(project);
+  items.splice(1, 0, ...await checkDatabase(project)); // a PostgreSQL project's connection
   if (values.online) items.push(...await checkApiSources(project));
   else if (Object.values(project.config.sources).some((source) => source.kind === "api")) {
     items.push({

@@ -10,7 +10,7 @@ import { parseCommandArgs } from "../args.ts";
 import { bold, dim, print } from "../output.ts";
 import { relativePath } from "../run_report.ts";
 
-export const help = `Usage: plutus init [DIR] [--demo]
+export const help = `Usage: plutus init [DIR] [--demo] [--database PATH|URL]
 
 Creates a Plutus project in DIR (default: the current folder, or --project): plutus.yaml,
 a schema/ folder with an example table, .env for API keys, and the folders inbox/,
@@ -20,16 +20,25 @@ With --demo, the project gets four sources (Google Ads, Meta Ads, HubSpot, Shopi
 three tables (ad_spend, leads, orders), and sample exports waiting in inbox/ — with the
 mess real exports have — ready for: plutus run
 
+With --database, the project keeps its tables in that SQLite file, or in a PostgreSQL
+server: postgres://USER@HOST:5432/DATABASE?sslmode=require. A password written in the URL
+is moved to .env as PG_PASSWORD (the URL keeps \${PG_PASSWORD}); or add it there yourself.
+Test the connection with: plutus check (docs/postgres.md)
+
 Examples:
   plutus init acme
-  plutus init acme-demo --demo`;
+  plutus init acme-demo --demo
+  plutus init acme --database "postgres://plutus@db.example.com/marketing?sslmode=require"`;
 
 export async function run(args: string[], globals: GlobalOptions): Promise<number> {
-  const { values, positionals } = parseCommandArgs("init", args, { demo: { type: "boolean" } }, {
+  const { values, positionals } = parseCommandArgs("init", args, {
+    demo: { type: "boolean" },
+    database: { type: "string" },
+  }, {
     max: 1,
   });
   const dir = positionals[0] ?? globals.project;
-  const result = await initProject(dir, { demo: values.demo });
+  const result = await initProject(dir, { demo: values.demo, database: values.database });
   const where = relativePath(result.root);
   print(`${bold("Created")} a Plutus ${values.demo ? "demo " : ""}project in ${where}/`);
   print("");
@@ -37,7 +46,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     print(`  ${`${folder}/`.padEnd(10)} ${dim(purpose)}`);
   }
   print(`  ${"plutus.yaml".padEnd(10)} ${dim("sources, database and options")}`);
-  print(`  ${".env".padEnd(10)} ${dim("API keys (private: mode 600)")}`);
+  print(`  ${".env".padEnd(10)} ${dim("API keys and passwords (private: mode 600)")}`);
   print(`  ${".schemas/".padEnd(10)} ${dim("lets your editor complete and check the YAML files")}`);
   print("");
   const project = where === "." ? "" : ` --project ${where}`;
@@ -47,6 +56,12 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     print(`  plutus run${project}               load them`);
     print(`  plutus status${project}            see what happened`);
     print(`  plutus query "SELECT * FROM ad_spend LIMIT 5"${project}`);
+  } else if (result.postgres) {
+    print(`The tables will live in PostgreSQL: ${result.postgres}`);
+    if (!result.passwordSaved) {
+      print("Put the password in .env as PG_PASSWORD=… (if the server asks for one), then:");
+    } else print("The password is in .env as PG_PASSWORD. Next:");
+    print(`  plutus check${project}            tests the connection`);
   } else {
     print("Next: describe your tables in schema/, your sources in plutus.yaml, then:");
     print(`  plutus check${project}`);

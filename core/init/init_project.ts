@@ -22,8 +22,12 @@ import {
   GITIGNORE,
   LEADS_SCHEMA,
   PLUTUS_YAML,
+  withDatabase,
   withTimeZone,
 } from "./templates.ts";
+import { databaseSetting } from "../project/edit_database.ts";
+import { setEnvValue } from "../project/edit_config.ts";
+import { PASSWORD_VARIABLE } from "../store/postgres_url.ts";
 import { machineTimeZone } from "../../config/plutus_config.ts";
 
 /** What init made. */
@@ -31,14 +35,19 @@ export interface InitResult {
   root: string;
   /** Paths relative to root, in the order they were written. */
   created: string[];
+  /** The PostgreSQL server the project names (password left out), when it names one. */
+  postgres?: string;
+  /** Whether a password from --database went into .env. */
+  passwordSaved: boolean;
 }
 
 /** Creates a project in `dir` (made if missing). Refuses if any file it writes exists. */
 export async function initProject(
   dir: string,
-  options: { demo?: boolean } = {},
+  options: { demo?: boolean; database?: string } = {},
 ): Promise<InitResult> {
   const root = resolve(dir);
+  const database = options.database === undefined ? undefined : databaseSetting(options.database);
   const files: Record<string, string> = options.demo
     ? {
       "plutus.yaml": DEMO_PLUTUS_YAML,
@@ -51,6 +60,7 @@ export async function initProject(
       [`samples/${demoFollowUpFile()[0]}`]: demoFollowUpFile()[1],
     }
     : { "plutus.yaml": PLUTUS_YAML, "schema/leads.yaml": LEADS_SCHEMA };
+  if (database) files["plutus.yaml"] = withDatabase(files["plutus.yaml"]!, database.database);
   files["plutus.yaml"] = withTimeZone(files["plutus.yaml"]!, machineTimeZone());
   // Editors complete and check the YAML files against .schemas/ (docs/setup.md).
   for (const name of Object.keys(files)) {
@@ -88,7 +98,16 @@ export async function initProject(
     });
     created.push(name);
   }
-  return { root, created };
+  // a password given inline in --database goes where every secret goes
+  if (database?.password !== undefined) {
+    await setEnvValue(join(root, ".env"), PASSWORD_VARIABLE, database.password);
+  }
+  return {
+    root,
+    created,
+    postgres: database?.label,
+    passwordSaved: database?.password !== undefined,
+  };
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { yamlScalar } from "../project/yaml_text_edit.ts";
 
 /** plutus.yaml of a new project: one example source, explained line by line. */
 export const PLUTUS_YAML = `# Plutus project configuration. Reference: docs/configuration.md
@@ -29,6 +30,23 @@ sources:
       created_at: { from: Created, clean: [{ parse_date: "MM/DD/YYYY" }] }
       # Columns not listed are read from a header with the same name, if there is one.
 `;
+
+/**
+ * Points a new plutus.yaml at the database `plutus init --database` named: a SQLite path,
+ * or a PostgreSQL URL (its password already a `${PG_PASSWORD}` reference).
+ */
+export function withDatabase(yaml: string, database: string): string {
+  const postgres = /^postgres(?:ql)?:\/\//i.test(database);
+  return yaml.replace(
+    /^(# Where the unified SQLite database lives.*\n)?database: .*\n/m,
+    (_, comment: string | undefined) =>
+      (postgres
+        ? "# The PostgreSQL server the unified tables live in; the password is PG_PASSWORD in .env.\n" +
+          "# Reference: docs/postgres.md\n"
+        : comment ?? "") +
+      `database: ${yamlScalar(database)}\n`,
+  );
+}
 
 /**
  * Puts the `timezone:` setting, with this machine's zone, after the `database:` line of a

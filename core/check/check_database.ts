@@ -1,0 +1,92 @@
+/**
+ * `plutus check` for a project whose tables live in PostgreSQL: one connection test, told
+ * as check items (the server and what the user may do there, or why it cannot connect).
+ *
+ * @module
+ */
+import { inlineUrlPassword } from "../../config/env.ts";
+import type { Project } from "../project/project.ts";
+import { projectPostgresTarget } from "../store/postgres_url.ts";
+import type { CheckItem } from "./check_project.ts";
+import type { ConnectionReport } from "./test_connection.ts";
+
+/**
+ * The connection test as check items; none for a SQLite project. A `database:` URL that
+ * is wrong as written throws its ConfigError (plutus.yaml:LINE).
+ */
+export async function checkDatabase(project: Project): Promise<CheckItem[]> {
+  const target = projectPostgresTarget({
+    configFile: project.configFile,
+    config: project.config,
+    env: project.env,
+  });
+  if (!target) return [];
+  const mask = (text: string) => project.secrets.mask(text);
+  const passwordNote: CheckItem[] = [];
+  const written = project.configFile.document.get("database");
+  if (typeof written === "string" && inlineUrlPassword(written) !== undefined) {
+    passwordNote.push({
+      subject: "database password",
+      ok: true,
+      detail: "plutus.yaml holds the password itself (masked in all output)",
+      hint:
+        "Move it to .env: write :${PG_PASSWORD}@ in the URL and PG_PASSWORD=… in .env (the GUI's Database page does it when you Save).",
+    });
+  }
+  // the PostgreSQL client loads only for a project that uses it: SQLite checks start fast
+  const { ConnectionError, testConnection } = await import("./test_connection.ts");
+  let report: ConnectionReport;
+  try {
+    report = await testConnection(target);
+  } catch (error) {
+    if (!(error instanceof ConnectionError)) throw error;
+    return [{
+      subject: "database",
+      ok: false,
+      detail: mask(error.message),
+      hint: error.hint && mask(error.hint),
+    }, ...passwordNote];
+  }
+  const local = ["localhost", "127.0.0.1", "::1", "[::1]"].includes(target.host);
+  const items: CheckItem[] = [{
+    subject: "database",
+    ok: true,
+    detail: mask(
+      `${report.serverVersion} at ${report.label}, ${
+        report.tls === true
+          ? "encrypted (TLS)"
+          : report.tls === false
+          ? "not encrypted"
+          : "encryption unknown"
+      }`,
+    ),
+    hint: report.tls === false && !local
+      ? "The connection to this server is not encrypted: add ?sslmode=require to the URL in database: (docs/postgres.md)."
+      : undefined,
+  }];
+  items.push(...passwordNote);
+  if (!report.schemaExists) {
+    items.push({
+      subject: `database schema ${report.schema}`,
+      ok: false,
+      detail: `there is no schema "${report.schema}" in database "${report.database}"`,
+      hint:
+        `Create it (CREATE SCHEMA ${report.schema} AUTHORIZATION ${report.user};), or set database_schema: to one that exists.`,
+    });
+  } else if (!report.canCreate) {
+    items.push({
+      subject: `database schema ${report.schema}`,
+      ok: false,
+      detail: `user "${report.user}" may not create tables in schema ${report.schema}`,
+      hint:
+        `Ask the server's administrator for: GRANT USAGE, CREATE ON SCHEMA ${report.schema} TO ${report.user}; (docs/postgres.md lists the least privileges Plutus needs).`,
+    });
+  } else {
+    items.push({
+      subject: `database schema ${report.schema}`,
+      ok: true,
+      detail: `user "${report.user}" may create tables there`,
+    });
+  }
+  return items;
+}
