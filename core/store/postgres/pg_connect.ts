@@ -163,6 +163,14 @@ export function connectPg(
   } as unknown as postgres.Options<typeof READ_TYPES>) as unknown as Sql;
 }
 
+/** A connection of its own, for a session (transactions, temporary tables, locks). */
+export async function reserveConnection(sql: Sql): Promise<Awaited<ReturnType<Sql["reserve"]>>> {
+  // Postgres.js 3.4.9 (fetch_types off) never hands out a reserved connection that is its
+  // first: open one with a query before reserving it
+  await sql.unsafe("SELECT 1");
+  return await sql.reserve();
+}
+
 /**
  * A TCP connection with Nagle's algorithm off: COPY ends with two small messages in a row,
  * and with it on, each COPY waited ~40 ms for the server's delayed acknowledgement
@@ -252,17 +260,17 @@ export function explainPgError(error: unknown, url: string): StoreError {
     case "57014":
       return make(
         /statement timeout/i.test(raw)
-          ? `the query ran longer than its time limit and was stopped`
-          : `PostgreSQL stopped the statement: ${raw}`,
-        "Make the query cheaper (filter, LIMIT), or raise the time limit.",
+          ? `PostgreSQL at ${where} stopped a statement that ran longer than its statement_timeout`
+          : `PostgreSQL at ${where} stopped the statement: ${raw}`,
+        "The server or this user limits how long a statement may run: raise it for this user (ALTER ROLE <user> SET statement_timeout = 0), then run again; nothing of the stopped step was kept.",
         "db_timeout",
       );
     case "57P01":
     case "57P02":
     case "57P03":
       return make(
-        `PostgreSQL at ${where} is shutting down or restarting: ${raw}`,
-        "Wait until the server is up again, then run again; nothing of the interrupted step was kept.",
+        `PostgreSQL at ${where} ended the connection: ${raw}`,
+        "The server was stopped or restarted, or an administrator ended the session: run again once it is up; nothing of the interrupted step was kept.",
         "db_connection_lost",
       );
     case "53100":
@@ -319,6 +327,49 @@ export function explainPgError(error: unknown, url: string): StoreError {
     `cannot talk to PostgreSQL at ${where}: ${raw}`,
     "Check the database: URL in plutus.yaml and that the server is reachable.",
   );
+}
+
+/**
+ * Like explainPgError, but when a connection that requires TLS failed without a word from
+ * PostgreSQL, asks the server whether it offers TLS at all (an SSLRequest, answered with
+ * one byte), so that the message names the cause instead of "connection lost".
+ */
+export async function explainPgConnectError(error: unknown, url: string): Promise<StoreError> {
+  const target = safeTarget(url);
+  const requires = target && ["require", "verify-ca", "verify-full"].includes(target.sslmode);
+  if (requires && !(error instanceof postgres.PostgresError) && !(error instanceof StoreError)) {
+    const offered = await offersTls(target.host, target.port).catch(() => undefined);
+    if (offered === false) {
+      return new StoreError(
+        `PostgreSQL at ${target.host}:${target.port} does not offer encrypted connections (TLS), but the database URL asks for sslmode=${target.sslmode}`,
+        {
+          code: "db_tls",
+          hint:
+            "Turn on ssl in the server's postgresql.conf, or (on a trusted network only) use sslmode=prefer in the database: URL.",
+          cause: error,
+        },
+      );
+    }
+  }
+  return explainPgError(error, url);
+}
+
+/** Whether the server answers an SSLRequest with "S" (yes) or "N" (no). */
+function offersTls(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const socket = netConnect({ host, port });
+    const timer = setTimeout(() => socket.destroy(new Error("no answer")), 5000);
+    socket.once("connect", () => socket.write(new Uint8Array([0, 0, 0, 8, 4, 210, 22, 47])));
+    socket.once("data", (data: Uint8Array) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(data[0] === 83); // "S"
+    });
+    socket.once("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
 }
 
 function safeTarget(url: string): PgTarget | undefined {

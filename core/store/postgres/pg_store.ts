@@ -19,7 +19,13 @@ import type {
   TableLoader,
 } from "../mod.ts";
 import { bookkeepingSql, LOCK_CLASS, setupLockObject } from "./pg_bookkeeping.ts";
-import { connectPg, explainPgError, type Sql } from "./pg_connect.ts";
+import {
+  connectPg,
+  explainPgConnectError,
+  explainPgError,
+  reserveConnection,
+  type Sql,
+} from "./pg_connect.ts";
 import { type StepRow, stepSummary } from "./pg_rows.ts";
 import { ident } from "./pg_sql.ts";
 import { PgTableLoader } from "./pg_table_loader.ts";
@@ -33,6 +39,7 @@ export class PgStore implements Store {
   readonly #client: Sql;
   readonly #sql: Reserved;
   readonly #t: (name: string) => string;
+  readonly #link: Link;
   #dryRun = false;
   #inTransaction = false;
 
@@ -40,27 +47,34 @@ export class PgStore implements Store {
     location: DatabaseLocation & { kind: "postgres" },
     client: Sql,
     sql: Reserved,
+    link: Link,
   ) {
     this.location = location;
     this.#client = client;
-    this.#sql = sql;
+    this.#link = link;
+    this.#sql = guarded(sql, link, location.url);
     this.#t = (name) => `${ident(location.schema)}.${ident(name)}`;
   }
 
   /** Connects and creates the schema and the bookkeeping tables when missing. */
   static async open(location: DatabaseLocation & { kind: "postgres" }): Promise<PgStore> {
-    const client = connectPg(location.url, { applicationName: "plutus run" });
+    // Once the connection closes, the session's transaction and temporary tables are
+    // gone: nothing may run on it again (a new session would run the rest of a step
+    // outside its transaction), and Postgres.js 3.4.9 crashes the process on a write to a
+    // closed reserved connection. So every later call fails with "connection lost".
+    const link = newLink();
+    const client = connectPg(location.url, {
+      applicationName: "plutus run",
+      onClose: () => link.lose(),
+    });
     try {
-      // Postgres.js (3.4.9, fetch_types off) never hands out a reserved connection that
-      // is its first: open one with a query before reserving it
-      await client.unsafe("SELECT 1");
-      const sql = await client.reserve();
-      const store = new PgStore(location, client, sql);
+      const sql = await reserveConnection(client);
+      const store = new PgStore(location, client, sql, link);
       await store.#setUp();
       return store;
     } catch (error) {
       await client.end({ timeout: 1 }).catch(() => {});
-      throw explainPgError(error, location.url);
+      throw await explainPgConnectError(error, location.url);
     }
   }
 
@@ -233,8 +247,10 @@ export class PgStore implements Store {
       await this.#do(() => this.#sql.unsafe(commit));
     } catch (error) {
       // on a lost connection there is nothing to roll back: the server already did
-      await this.#sql.unsafe(rollback).catch(() => {});
-      if (this.#dryRun) await this.#sql.unsafe("RELEASE SAVEPOINT step").catch(() => {});
+      if (!this.#link.lost) {
+        await this.#sql.unsafe(rollback).catch(() => {});
+        if (this.#dryRun) await this.#sql.unsafe("RELEASE SAVEPOINT step").catch(() => {});
+      }
       throw explainPgError(error, this.location.url);
     } finally {
       this.#inTransaction = false;
@@ -292,15 +308,100 @@ export class PgStore implements Store {
       return await work();
     } finally {
       this.#dryRun = false;
-      await this.#sql.unsafe("ROLLBACK").catch(() => {});
+      if (!this.#link.lost) await this.#sql.unsafe("ROLLBACK").catch(() => {});
     }
   }
 
   async close(): Promise<void> {
     try {
-      this.#sql.release();
+      if (!this.#link.lost) this.#sql.release();
     } finally {
-      await this.#client.end({ timeout: 5 }).catch(() => {});
+      // a lost connection has nothing to finish: do not wait for it
+      await this.#client.end({ timeout: this.#link.lost ? 0 : 5 }).catch(() => {});
     }
   }
+}
+
+/**
+ * Whether the writer's connection is gone. `whenLost` rejects when it goes: a statement
+ * in flight when the server ends the session is not always told (Postgres.js 3.4.9 on
+ * Deno), so every statement races it.
+ */
+interface Link {
+  lost: boolean;
+  whenLost: Promise<never>;
+  lose(): void;
+}
+
+function newLink(): Link {
+  let lose = () => {};
+  const whenLost = new Promise<never>((_, reject) => {
+    lose = () =>
+      reject(Object.assign(new Error("connection closed"), { code: "CONNECTION_CLOSED" }));
+  });
+  whenLost.catch(() => {}); // rejected on purpose; each waiter handles it
+  const link: Link = {
+    lost: false,
+    whenLost,
+    lose: () => {
+      link.lost = true;
+      lose();
+    },
+  };
+  return link;
+}
+
+/** A statement that also fails when the connection goes (see Link). */
+function raced<T extends object>(query: T, link: Link): T {
+  return new Proxy(query, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target);
+      if (property === "then" || property === "catch" || property === "finally") {
+        const race = Promise.race([target as unknown as Promise<unknown>, link.whenLost]);
+        return (race[property] as (...a: unknown[]) => unknown).bind(race);
+      }
+      if (property === "writable" || property === "readable") {
+        return () => Promise.race([(value as () => Promise<unknown>).call(target), link.whenLost]);
+      }
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * The reserved connection, refusing every call once the connection has closed, and
+ * failing a statement in flight when it closes. `whenLost` is there for the COPY stream.
+ */
+function guarded(sql: Reserved, link: Link, url: string): Reserved {
+  // a thenable, not a rejected Promise: a call chained on it (.writable()) fails alike,
+  // and nothing is left rejected unhandled
+  const refusal = () => {
+    const error = () =>
+      explainPgError(
+        Object.assign(new Error("connection closed"), { code: "CONNECTION_CLOSED" }),
+        url,
+      );
+    const failed = {
+      then: (_: unknown, reject: (error: unknown) => void) => reject(error()),
+      writable: () => failed,
+      readable: () => failed,
+      values: () => failed,
+      describe: () => failed,
+    };
+    return failed;
+  };
+  return new Proxy(sql, {
+    apply(target, self, args) {
+      return link.lost ? refusal() : raced(Reflect.apply(target, self, args), link);
+    },
+    get(target, property, receiver) {
+      if (property === "whenLost") return link.whenLost;
+      const value = Reflect.get(target, property, receiver);
+      if (property !== "unsafe" || typeof value !== "function") return value;
+      return (...args: unknown[]) =>
+        link.lost
+          ? refusal()
+          : raced((value as (...a: unknown[]) => object).apply(target, args), link);
+    },
+  });
 }

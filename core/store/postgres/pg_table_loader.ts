@@ -72,12 +72,15 @@ export class PgTableLoader implements TableLoader {
     const columns = ["_ord", ...this.#columns].map(ident).join(", ");
     const writable = await this.#sql.unsafe(`COPY pg_temp.${STAGE} (${columns}) FROM STDIN`)
       .writable();
-    await new Promise<void>((resolve, reject) => {
+    const done = new Promise<void>((resolve, reject) => {
       writable.on("error", reject);
       // "finish" comes when the server has confirmed the COPY (Postgres.js waits for it)
       writable.on("finish", resolve);
       writable.end(new TextEncoder().encode(text));
     });
+    // the writer's connection says when it is gone (pg_store.ts); other clients never do
+    const lost = (this.#sql as unknown as { whenLost?: Promise<never> }).whenLost;
+    await (lost ? Promise.race([done, lost]) : done);
   }
 
   /** Merges the staged rows into the table and counts; `valid` rows were given to insert(). */
