@@ -124,12 +124,23 @@ export interface TestDatabase {
 
 let databaseNumber = 0;
 
-/** Creates an empty database for one test (undefined where no server can be had). */
-export async function freshDatabase(): Promise<TestDatabase | undefined> {
+/**
+ * Creates an empty database for one test (undefined where no server can be had). With
+ * `naturalLanguageOrder`, text sorts as people read it (ICU en-US: "a" before "B"), as on
+ * most servers, rather than by code point as the test cluster's C locale does: a test of
+ * ordering then sees what a real server would do (PostgreSQL 15+ with ICU).
+ */
+export async function freshDatabase(
+  options: { naturalLanguageOrder?: boolean } = {},
+): Promise<TestDatabase | undefined> {
   const adminUrl = await testPgUrl();
   if (!adminUrl) return undefined;
   const name = `plutus_t${Deno.pid}_${++databaseNumber}_${Date.now() % 100000}`;
-  await adminSql(adminUrl, [`CREATE DATABASE ${name}`]);
+  await adminSql(adminUrl, [
+    options.naturalLanguageOrder
+      ? `CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`
+      : `CREATE DATABASE ${name}`,
+  ]);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {

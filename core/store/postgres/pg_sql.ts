@@ -6,6 +6,7 @@
  */
 import type { ColumnType } from "../../../config/table_schema.ts";
 import type { Stored } from "../../transform/validate_column.ts";
+import { StoreError } from "../../../util/errors.ts";
 
 /** How PostgreSQL stores each column type (docs/configuration.md, "Types"). */
 export const PG_TYPES: Record<ColumnType, string> = {
@@ -54,12 +55,22 @@ export function copyValue(value: Stored | bigint): string {
   if (value === null) return "\\N";
   if (typeof value === "number") {
     // COPY cannot read NaN into bigint, nor Infinity into a numeric of PostgreSQL < 14
-    if (!Number.isFinite(value)) throw new RangeError(`cannot store ${value}`);
+    if (!Number.isFinite(value)) {
+      throw new StoreError(`PostgreSQL cannot store the number ${value} in this column`, {
+        code: "db_value",
+        hint: "Check the source's number columns and their clean rules.",
+      });
+    }
     return String(value);
   }
   if (typeof value === "bigint") return String(value);
   // a NUL byte cannot be stored in PostgreSQL text at all
-  if (value.includes("\0")) throw new RangeError("text contains a NUL character (\\0)");
+  if (value.includes("\0")) {
+    throw new StoreError("a value contains a NUL character (\\0), which PostgreSQL cannot store", {
+      code: "db_value",
+      hint: "Remove the character in the source, or with a replace clean rule on that column.",
+    });
+  }
   return SPECIAL.test(value) ? value.replace(SPECIALS, (c) => ESCAPES[c]!) : value;
 }
 
