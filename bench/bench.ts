@@ -86,7 +86,9 @@ if (only.has("pg")) {
   console.log(
     `  plutus   ${(pg.plutus.ms / 1000).toFixed(1)} s, ${
       Math.round(pg.rows / (pg.plutus.ms / 1000)).toLocaleString("en-US")
-    } rows/s, peak ${peak.toFixed(0)} MB, ${pg.loadedRows} rows (expected ${pg.expectedRows})`,
+    } rows/s, peak ${
+      peak.toFixed(0)
+    } MB, ${pg.loadedRows} rows (expected ${pg.expectedRows}); ${pg.plutus.stderr.trim()}`,
   );
   console.log(
     `  psql     ${(pg.psqlCopy.ms / 1000).toFixed(1)} s \\copy into an all-text table: ` +

@@ -31,6 +31,17 @@ export interface PgLockHolder {
 }
 
 const LOCK_PREFIX = "plutus lock: ";
+const PIECE = 256 * 1024;
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
 
 /** The backend of a project whose `database:` is a PostgreSQL URL. */
 export class PgDriver implements StoreDriver {
@@ -122,7 +133,20 @@ export class PgDriver implements StoreDriver {
         [],
         { simple: false } as never, // one statement only
       ).readable();
-      for await (const chunk of readable) yield chunk as Uint8Array;
+      // PostgreSQL sends one message per row: handed on one by one, 1M rows took 24x
+      // psql's time (bench pg); in pieces of 256 KB the reader pays per piece
+      let parts: Uint8Array[] = [];
+      let size = 0;
+      for await (const chunk of readable) {
+        parts.push(chunk as Uint8Array);
+        size += (chunk as Uint8Array).length;
+        if (size >= PIECE) {
+          yield concat(parts, size);
+          parts = [];
+          size = 0;
+        }
+      }
+      if (size > 0) yield concat(parts, size);
     } catch (error) {
       throw explainPgError(error, this.location.url);
     } finally {
