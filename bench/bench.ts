@@ -8,6 +8,8 @@
  *   deno task bench xlsx          XLSX only (likewise csv, api, gui, startup)
  *   deno task bench messy         a 1M-row export with ids in random order and ~37% repeats,
  *                                 against sqlite3 .import, the same rows sorted, and pandas
+ *   deno task bench pg            the 1M-row export into PostgreSQL against psql \copy, and
+ *                                 its export against psql \copy (SELECT …) TO (not in "all")
  *
  * Files go to .out/bench/ (git-ignored) and are reused between runs.
  *
@@ -21,6 +23,7 @@ import { benchApi } from "./api_bench.ts";
 import { benchGui } from "./gui_bench.ts";
 import { benchStartup } from "./startup_bench.ts";
 import { benchMessy, type MessyBenchResult } from "./messy_bench.ts";
+import { benchPg } from "./pg_bench.ts";
 
 const TARGET_ROWS_PER_SECOND = 100_000;
 const TARGET_PEAK_MB = 250;
@@ -36,6 +39,9 @@ const TARGET_MESSY_VS_PANDAS = 1.5;
 const TARGET_MESSY_PEAK_MB = 200;
 const TARGET_UNSORTED_VS_SORTED = 1.25;
 const TARGET_EXPORT_VS_SQLITE = 0.6;
+// PostgreSQL: shares of psql \copy's rows/s (load, export), in the same run.
+const TARGET_PG_VS_PSQL = 0.4;
+const TARGET_PG_EXPORT_VS_PSQL = 0.5;
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
@@ -70,6 +76,33 @@ if (only.has("messy")) {
     `\nMessy CSV: order ids in random order, ~37% repeats (keep: last), "$2,755.69", URLs, bad rows`,
   );
   reportMessy(await benchMessy(1_000_000, workDir));
+}
+if (only.has("pg")) {
+  console.log(`\nPostgreSQL: the 1M-row export loaded by Plutus's store vs psql \\copy`);
+  const pg = await benchPg(1_000_000, workDir);
+  const share = pg.psqlCopy.ms / pg.plutus.ms;
+  const exportShare = pg.exportPsql.ms / pg.exportPlutus.ms;
+  const peak = pg.plutus.peakMb ?? 0;
+  console.log(
+    `  plutus   ${(pg.plutus.ms / 1000).toFixed(1)} s, ${
+      Math.round(pg.rows / (pg.plutus.ms / 1000)).toLocaleString("en-US")
+    } rows/s, peak ${
+      peak.toFixed(0)
+    } MB, ${pg.loadedRows} rows (expected ${pg.expectedRows}); ${pg.plutus.stderr.trim()}`,
+  );
+  console.log(
+    `  psql     ${(pg.psqlCopy.ms / 1000).toFixed(1)} s \\copy into an all-text table: ` +
+      `Plutus ${share.toFixed(2)}x (target >= ${TARGET_PG_VS_PSQL})`,
+  );
+  console.log(
+    `  export   ${(pg.exportPlutus.ms / 1000).toFixed(1)} s vs psql ${
+      (pg.exportPsql.ms / 1000).toFixed(1)
+    } s: ${exportShare.toFixed(2)}x (target >= ${TARGET_PG_EXPORT_VS_PSQL})`,
+  );
+  if (
+    share < TARGET_PG_VS_PSQL || peak > TARGET_PEAK_MB || exportShare < TARGET_PG_EXPORT_VS_PSQL ||
+    pg.loadedRows !== pg.expectedRows
+  ) missed.push("PostgreSQL");
 }
 if (only.has("xlsx")) {
   console.log(

@@ -1,0 +1,145 @@
+/**
+ * Keeps a data table in step with its schema file, in PostgreSQL: creates it with real
+ * types, adds new columns, and refuses changes that would need existing rows rewritten (a
+ * type or key change), with the same messages as the SQLite backend.
+ *
+ * @module
+ */
+import type { TableSchema } from "../../../config/table_schema.ts";
+import { StoreError } from "../../../util/errors.ts";
+import type { TableChanges } from "../mod.ts";
+import type { Sql } from "./pg_connect.ts";
+import { ident, PG_TYPE_NAMES, PG_TYPES, qualified } from "./pg_sql.ts";
+
+/** For a table without a key: a hash of the row's values, unique, so whole-row duplicates drop. */
+export const ROW_HASH = "_row_hash";
+
+/** The columns the key index covers. */
+export function keyColumns(schema: TableSchema): string[] {
+  return schema.key ?? [ROW_HASH];
+}
+
+/** The columns an insert fills, in the order prepared rows carry them. */
+export function insertColumns(schema: TableSchema): string[] {
+  const columns = Object.keys(schema.columns);
+  return schema.key ? columns : [...columns, ROW_HASH];
+}
+
+/** The unique index that enforces a table's key (or its row hash). */
+export function keyIndexName(table: string): string {
+  return `${table}__key`;
+}
+
+async function storedColumns(sql: Sql, dbSchema: string, table: string) {
+  return await sql<{ name: string; type: string }[]>`
+    SELECT column_name AS name, data_type AS type FROM information_schema.columns
+    WHERE table_schema = ${dbSchema} AND table_name = ${table} ORDER BY ordinal_position`;
+}
+
+async function indexColumns(sql: Sql, dbSchema: string, index: string): Promise<string[]> {
+  const rows = await sql<{ name: string }[]>`
+    SELECT a.attname AS name
+    FROM pg_index i
+      JOIN pg_class c ON c.oid = i.indexrelid
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k (attnum, ord)
+      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+    WHERE n.nspname = ${dbSchema} AND c.relname = ${index}
+    ORDER BY k.ord`;
+  return rows.map((row) => row.name);
+}
+
+/**
+ * Compares the table with its schema and says what to change; throws a StoreError,
+ * changing nothing, when the difference is not a plain addition.
+ */
+export async function planPgTable(
+  sql: Sql,
+  dbSchema: string,
+  schema: TableSchema,
+): Promise<TableChanges> {
+  const existing = await storedColumns(sql, dbSchema, schema.name);
+  if (existing.length === 0) return { create: true, addColumns: [], problems: [] };
+  const stored = new Map(existing.map((column) => [column.name, column.type]));
+  const problems: string[] = [];
+  for (const [name, column] of Object.entries(schema.columns)) {
+    const type = stored.get(name);
+    const wanted = PG_TYPE_NAMES[PG_TYPES[column.type]];
+    if (type !== undefined && type !== wanted) {
+      problems.push(`column ${name} is now ${column.type}, but the table stores it as ${type}`);
+    }
+  }
+  const wantedKey = keyColumns(schema);
+  const storedKey = await indexColumns(sql, dbSchema, keyIndexName(schema.name));
+  if (storedKey.join(",") !== wantedKey.join(",")) {
+    const [{ any }] = await sql.unsafe<[{ any: boolean }]>(
+      `SELECT EXISTS (SELECT 1 FROM ${qualified(dbSchema, schema.name)}) AS any`,
+    );
+    if (any) {
+      problems.push(
+        `the key is now [${wantedKey.join(", ")}], but the table's rows were de-duplicated by [${
+          storedKey.join(", ")
+        }]`,
+      );
+    }
+  }
+  if (problems.length > 0) {
+    throw new StoreError(
+      `${schema.file} no longer matches table ${schema.name} in the database: ${
+        problems.join("; ")
+      }`,
+      {
+        code: "schema_incompatible",
+        location: schema.file,
+        hint: `Undo that change in ${schema.file}, or give the new definition a new table name ` +
+          `(a new schema file); the existing rows stay as they are.`,
+      },
+    );
+  }
+  return {
+    create: false,
+    addColumns: Object.keys(schema.columns).filter((name) => !stored.has(name)),
+    problems,
+  };
+}
+
+/** Applies planned changes; run it inside the step's transaction so a failure undoes it. */
+export async function applyPgTable(
+  sql: Sql,
+  dbSchema: string,
+  schema: TableSchema,
+  changes: TableChanges,
+): Promise<void> {
+  const table = qualified(dbSchema, schema.name);
+  if (changes.create) {
+    const columns = Object.entries(schema.columns).map(([name, column]) =>
+      `${ident(name)} ${PG_TYPES[column.type]}`
+    );
+    if (!schema.key) columns.push(`${ROW_HASH} text NOT NULL`);
+    columns.push(
+      "_source text NOT NULL",
+      "_run_id bigint NOT NULL",
+      "_loaded_at timestamptz NOT NULL",
+    );
+    await sql.unsafe(`CREATE TABLE ${table} (${columns.join(", ")})`);
+  }
+  for (const name of changes.addColumns) {
+    await sql.unsafe(
+      `ALTER TABLE ${table} ADD COLUMN ${ident(name)} ${PG_TYPES[schema.columns[name]!.type]}`,
+    );
+  }
+  const wanted = keyColumns(schema);
+  const index = keyIndexName(schema.name);
+  if ((await indexColumns(sql, dbSchema, index)).join(",") !== wanted.join(",")) {
+    if (!schema.key && !changes.create) {
+      // a table that had a key and is now keyless (and empty) needs the hash column first
+      await sql.unsafe(
+        `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${ROW_HASH} text NOT NULL DEFAULT ''`,
+      );
+    }
+    await sql.unsafe(`DROP INDEX IF EXISTS ${qualified(dbSchema, index)}`);
+    await sql.unsafe(
+      `CREATE UNIQUE INDEX ${ident(index)} ON ${table} (${wanted.map(ident).join(", ")})`,
+    );
+  }
+}
