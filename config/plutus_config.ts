@@ -16,6 +16,9 @@ export type { ColumnMapping } from "./column_mapping.ts";
 /** Names of sources and table columns: what SQL and file names can carry safely. */
 export const NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
 
+/** Where the data goes when plutus.yaml names no `database:` (a SQLite file). */
+export const DEFAULT_DATABASE = "data/plutus.db";
+
 const sourceName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, {
   message: "a source name uses letters, digits, _ and -, starting with a letter",
 });
@@ -130,7 +133,7 @@ export type SourceConfig = z.output<typeof sourceModel>;
 
 /** The whole of plutus.yaml. */
 export const plutusConfigModel = strictObject({
-  database: z.string().min(1).default("data/plutus.db"),
+  database: z.string().min(1).default(DEFAULT_DATABASE),
   reject_limit: rejectLimit.default(0.05),
   /** How datetimes without an offset are read (IANA name); the machine's zone when absent. */
   timezone: timeZone.default(machineTimeZone).describe(

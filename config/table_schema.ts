@@ -9,17 +9,23 @@ import { cleanRules } from "./clean_rule_model.ts";
 import { NAME_PATTERN } from "./plutus_config.ts";
 import { regexText, strictObject } from "./zod_helpers.ts";
 
-/** Column types, each with how SQLite stores it. */
+/**
+ * What a column holds, whatever the database: each backend's dialect maps it to a type of
+ * its own (core/store/sqlite/dialect.ts).
+ */
+export type LogicalType = "text" | "integer" | "decimal" | "boolean" | "date" | "datetime";
+
+/** Column types, each with the logical type it is stored as. */
 export const COLUMN_TYPES = {
-  text: "TEXT",
-  integer: "INTEGER",
-  decimal: "REAL",
-  boolean: "INTEGER",
-  date: "TEXT",
-  datetime: "TEXT",
-  email: "TEXT",
-  url: "TEXT",
-} as const;
+  text: "text",
+  integer: "integer",
+  decimal: "decimal",
+  boolean: "boolean",
+  date: "date",
+  datetime: "datetime",
+  email: "text",
+  url: "text",
+} as const satisfies Record<string, LogicalType>;
 
 /** A column type name. */
 export type ColumnType = keyof typeof COLUMN_TYPES;

@@ -7,7 +7,7 @@
 import { basename, dirname, join } from "node:path";
 import { PlutusError } from "../../util/errors.ts";
 import { localStamp } from "../../util/time.ts";
-import { openQuery, openTableScan } from "../query/run_query.ts";
+import type { StoreDriver } from "../store/mod.ts";
 import type { TableSchema } from "../../config/table_schema.ts";
 import { csvLine, csvTypedLine } from "./csv_text.ts";
 import { typedColumnKinds } from "./typed_columns.ts";
@@ -39,13 +39,13 @@ export interface ExportResult {
 
 /** Writes the CSV; returns where and how many rows. */
 export async function exportCsv(
-  databasePath: string,
+  driver: StoreDriver,
   exportsDir: string,
   options: ExportOptions,
 ): Promise<ExportResult> {
-  const cursor = options.table !== undefined
-    ? openTableScan(databasePath, options.table)
-    : openQuery(databasePath, options.sql!);
+  const cursor = await driver.openExport(
+    options.table !== undefined ? { table: options.table } : { sql: options.sql! },
+  );
   const name = options.table ?? "query";
   const path = options.output ??
     join(exportsDir, `${name}-${localStamp(new Date()).replace(" ", "T").replace(/:/g, "-")}.csv`);
@@ -56,14 +56,14 @@ export async function exportCsv(
   const keep = cursor.columns.map((c) => columns.includes(c));
   const kinds = options.raw || !options.tables
     ? undefined
-    : typedColumnKinds(cursor.origins.filter((_, i) => keep[i]), options.tables);
+    : typedColumnKinds((cursor.origins ?? []).filter((_, i) => keep[i]), options.tables);
   const typed = kinds?.some((kind) => kind !== undefined) ? kinds : undefined;
   try {
     using file = await Deno.open(part, { write: true, create: true, truncate: true });
     const out = new LineWriter(file);
     await out.write((options.bom ? "\ufeff" : "") + csvLine(columns));
     const all = keep.every(Boolean);
-    for (const page of cursor.pages()) {
+    for await (const page of cursor.pages()) {
       for (const row of page) {
         const values = all ? row : row.filter((_, i) => keep[i]);
         const line = typed ? csvTypedLine(values, typed) : csvLine(values, options.raw);
@@ -83,7 +83,7 @@ export async function exportCsv(
         cause: error,
       });
   } finally {
-    cursor.close();
+    await cursor.close();
   }
   await Deno.rename(part, path);
   return { path, rows, columns };

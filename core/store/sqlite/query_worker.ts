@@ -6,11 +6,12 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import { serializeError } from "../pipeline/worker_errors.ts";
-import { openQuery, type QueryCursor, type SqlValue } from "./run_query.ts";
-import type { ToQueryWorker } from "./query_off_thread.ts";
+import { serializeError } from "../../pipeline/worker_errors.ts";
+import type { SqlValue } from "../mod.ts";
+import { openQuery, type RowCursor } from "./run_query.ts";
+import type { ToQueryWorker } from "../../query/query_off_thread.ts";
 
-let cursor: QueryCursor | undefined;
+let cursor: RowCursor | undefined;
 let pages: Iterator<SqlValue[][]> | undefined;
 
 self.onmessage = (event: MessageEvent<ToQueryWorker>) => {
