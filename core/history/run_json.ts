@@ -15,6 +15,7 @@ export function runJson(run: RunSummary | RunTotals): Record<string, unknown> {
     status: run.status,
     trigger: run.trigger,
     command: run.command ?? null,
+    pid: run.pid ?? null,
     rerun_of: run.rerunOf ?? null,
     mode: run.mode ?? null,
   };

@@ -33,6 +33,8 @@ export interface RunSummary {
   status: Status;
   trigger: string;
   command?: string;
+  /** The process that ran it (on the machine that ran it). */
+  pid?: number;
   rerunOf?: number;
   /** "full" for `run --full`, so that its rerun does the same. */
   mode?: "full";

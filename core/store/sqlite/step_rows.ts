@@ -15,6 +15,7 @@ export interface RunRecord {
   status: Status;
   trigger: string;
   command: string | null;
+  pid: number | null;
   rerun_of: number | null;
   /**
    * "full" for a run that ignored API sources' incremental state (run --full), so that its
@@ -88,6 +89,7 @@ export function runSummaryOf(row: RunRecord): RunSummary {
     status: row.status,
     trigger: row.trigger,
     command: row.command ?? undefined,
+    pid: row.pid ?? undefined,
     rerunOf: row.rerun_of ?? undefined,
     mode: row.mode === "full" ? "full" : undefined,
   };
