@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { DEFAULT_DATABASE } from "./database_default.ts";
 import { apiSourceModel } from "./api_source_model.ts";
 import { closestMatch } from "../util/closest_match.ts";
 import { columnMapping } from "./column_mapping.ts";
@@ -15,9 +16,6 @@ export type { ColumnMapping } from "./column_mapping.ts";
 
 /** Names of sources and table columns: what SQL and file names can carry safely. */
 export const NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
-
-/** Where the data goes when plutus.yaml names no `database:` (a SQLite file). */
-export const DEFAULT_DATABASE = "data/plutus.db";
 
 const sourceName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, {
   message: "a source name uses letters, digits, _ and -, starting with a letter",

@@ -8,27 +8,9 @@ import { z } from "zod";
 import { cleanRules } from "./clean_rule_model.ts";
 import { NAME_PATTERN } from "./plutus_config.ts";
 import { regexText, strictObject } from "./zod_helpers.ts";
+import { COLUMN_TYPES, type ColumnType } from "./column_types.ts";
 
-/**
- * What a column holds, whatever the database: each backend's dialect maps it to a type of
- * its own (core/store/sqlite/dialect.ts).
- */
-export type LogicalType = "text" | "integer" | "decimal" | "boolean" | "date" | "datetime";
-
-/** Column types, each with the logical type it is stored as. */
-export const COLUMN_TYPES = {
-  text: "text",
-  integer: "integer",
-  decimal: "decimal",
-  boolean: "boolean",
-  date: "date",
-  datetime: "datetime",
-  email: "text",
-  url: "text",
-} as const satisfies Record<string, LogicalType>;
-
-/** A column type name. */
-export type ColumnType = keyof typeof COLUMN_TYPES;
+export { COLUMN_TYPES, type ColumnType, type LogicalType } from "./column_types.ts";
 
 const TEXT_LIKE: readonly ColumnType[] = ["text", "email", "url"];
 const ORDERED: readonly ColumnType[] = ["integer", "decimal", "date", "datetime"];

@@ -8,6 +8,7 @@ import { basename, dirname, join } from "node:path";
 import { PlutusError } from "../../util/errors.ts";
 import { localStamp } from "../../util/time.ts";
 import type { StoreDriver } from "../store/mod.ts";
+import { ROW_HASH } from "../store/row_layout.ts";
 import type { TableSchema } from "../../config/table_schema.ts";
 import { csvLine, csvTypedLine } from "./csv_text.ts";
 import { typedColumnKinds } from "./typed_columns.ts";
@@ -90,7 +91,7 @@ export async function exportCsv(
 }
 
 // A table export leaves out the row hash Plutus uses for tables without a key.
-const INTERNAL = new Set(["_row_hash"]);
+const INTERNAL = new Set([ROW_HASH]);
 
 /**
  * Lines encoded straight into one reused buffer, written when it fills: building a page of

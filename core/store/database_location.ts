@@ -6,7 +6,7 @@
  * @module
  */
 import { isAbsolute, join, resolve } from "node:path";
-import { DEFAULT_DATABASE } from "../../config/plutus_config.ts";
+import { DEFAULT_DATABASE } from "../../config/database_default.ts";
 import type { DatabaseLocation } from "./mod.ts";
 
 /** The PostgreSQL schema Plutus's tables go into unless `database_schema:` says. */

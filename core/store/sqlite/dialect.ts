@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { ColumnSchema, LogicalType, TableSchema } from "../../../config/table_schema.ts";
-import { COLUMN_TYPES } from "../../../config/table_schema.ts";
+import type { ColumnSchema, TableSchema } from "../../../config/table_schema.ts";
+import { COLUMN_TYPES, type LogicalType } from "../../../config/column_types.ts";
 import { keyColumns } from "../row_layout.ts";
 
 /** Quotes an identifier for SQLite: `"order id"`, with inner quotes doubled. */

@@ -22,8 +22,6 @@ import type {
 import { readRunHistory } from "./run_history.ts";
 import { readLockHolder, tryRunLock } from "./run_lock.ts";
 import { openQuery, openTableScan } from "./run_query.ts";
-import { SqliteStore } from "./sqlite_store.ts";
-import { SqliteWriter } from "./sqlite_writer.ts";
 import { planTableChanges } from "./table_sync.ts";
 
 /** A project's SQLite database. */
@@ -40,15 +38,16 @@ export class SqliteDriver implements StoreDriver {
     this.#lockPath = `${path}.lock`;
   }
 
-  openWriter(options: { dryRun?: boolean } = {}): Promise<Store> {
+  async openWriter(options: { dryRun?: boolean } = {}): Promise<Store> {
     // A dry run of a project without a database works on an empty one in memory: it must
     // not create files.
     const path = options.dryRun && !existsSync(this.#path) ? ":memory:" : this.#path;
-    try {
-      return Promise.resolve(new SqliteWriter(SqliteStore.open(path), this.location));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    // loaded when a run needs it: the commands that only read start without the loader
+    const [{ SqliteStore }, { SqliteWriter }] = await Promise.all([
+      import("./sqlite_store.ts"),
+      import("./sqlite_writer.ts"),
+    ]);
+    return new SqliteWriter(SqliteStore.open(path), this.location);
   }
 
   readHistory<T>(read: (history: RunHistory) => Promise<T>): Promise<T | undefined> {

@@ -17,7 +17,7 @@ interface ColumnInfo {
 }
 
 /** The unique index that enforces a table's key (or its row hash). */
-export function keyIndexName(table: string): string {
+function keyIndexName(table: string): string {
   return `${table}__key`;
 }
 
