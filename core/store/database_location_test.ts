@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
-import { StoreError } from "../../util/errors.ts";
 import { databaseLocation } from "./database_location.ts";
-import { openDriver } from "./open_driver.ts";
 
 Deno.test("databaseLocation() reads a path as a SQLite file of the project, the default when empty", () => {
   const root = resolve("/srv/acme");
@@ -19,14 +17,5 @@ Deno.test("databaseLocation() reads a postgres:// or postgresql:// URL as a serv
   assert.deepEqual(
     databaseLocation("postgresql://h/db", "/srv/acme", { schema: "marketing" }),
     { kind: "postgres", url: "postgresql://h/db", schema: "marketing" },
-  );
-});
-
-Deno.test("openDriver() refuses a PostgreSQL location in this version, saying what to do", () => {
-  assert.throws(
-    () => openDriver(databaseLocation("postgres://h/db", "/srv/acme")),
-    (error: unknown) =>
-      error instanceof StoreError && /PostgreSQL databases are not available/.test(error.message) &&
-      /database:/.test(error.hint ?? ""),
   );
 });
