@@ -6,6 +6,7 @@
  */
 import { relative } from "node:path";
 import type { RunEvent, RunListener, RunResult, StepResult } from "../core/run/events.ts";
+import type { DatabaseLocation } from "../core/store/mod.ts";
 import type { Project } from "../core/project/project.ts";
 import {
   bold,
@@ -104,7 +105,7 @@ export function printRunSummary(
   for (const warning of result.warnings) out.push("", `${yellow("warning:")} ${warning}`);
   out.push("");
   out.push(dim(
-    `Database: ${relativePath(project.paths.database)}` +
+    `Database: ${databaseText(project.paths.database)}` +
       (result.logFile ? `   Log: ${relativePath(`${project.paths.root}/${result.logFile}`)}` : "") +
       `   Exports: ${relativePath(project.paths.exports)}/`,
   ));
@@ -144,4 +145,11 @@ export function relativePath(path: string): string {
 /** Prints the events of a run that does not print its own summary, e.g. for scripts. */
 export function printWarning(message: string): void {
   printErr(`${yellow("warning:", true)} ${message}`);
+}
+
+/** Where the data went: a file relative to here, or a server's URL without its password. */
+function databaseText(location: DatabaseLocation): string {
+  return location.kind === "sqlite"
+    ? relativePath(location.path)
+    : location.url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { DEFAULT_DATABASE } from "./database_default.ts";
 import { apiSourceModel } from "./api_source_model.ts";
 import { closestMatch } from "../util/closest_match.ts";
 import { columnMapping } from "./column_mapping.ts";
@@ -130,7 +131,7 @@ export type SourceConfig = z.output<typeof sourceModel>;
 
 /** The whole of plutus.yaml. */
 export const plutusConfigModel = strictObject({
-  database: z.string().min(1).default("data/plutus.db").describe(
+  database: z.string().min(1).default(DEFAULT_DATABASE).describe(
     "a SQLite file (data/plutus.db) or a PostgreSQL URL: postgres://USER:${PG_PASSWORD}@HOST:5432/DATABASE?sslmode=require",
   ),
   /** PostgreSQL only: the schema Plutus's tables live in. */

@@ -8,21 +8,9 @@ import { z } from "zod";
 import { cleanRules } from "./clean_rule_model.ts";
 import { NAME_PATTERN } from "./plutus_config.ts";
 import { regexText, strictObject } from "./zod_helpers.ts";
+import { COLUMN_TYPES, type ColumnType } from "./column_types.ts";
 
-/** Column types, each with how SQLite stores it. */
-export const COLUMN_TYPES = {
-  text: "TEXT",
-  integer: "INTEGER",
-  decimal: "REAL",
-  boolean: "INTEGER",
-  date: "TEXT",
-  datetime: "TEXT",
-  email: "TEXT",
-  url: "TEXT",
-} as const;
-
-/** A column type name. */
-export type ColumnType = keyof typeof COLUMN_TYPES;
+export { COLUMN_TYPES, type ColumnType, type LogicalType } from "./column_types.ts";
 
 const TEXT_LIKE: readonly ColumnType[] = ["text", "email", "url"];
 const ORDERED: readonly ColumnType[] = ["integer", "decimal", "date", "datetime"];

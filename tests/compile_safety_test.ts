@@ -19,7 +19,7 @@ const PRODUCT_FOLDERS = ["cli", "config", "core", "util", "web"];
  * The modules of the workers, which the executable embeds (tools/compile.ts --include):
  * `deno run` asks read permission to load a worker's modules, the executable does not.
  */
-const WORKER_MODULES = ["core/pipeline/prepare_worker.ts", "core/query/query_worker.ts"]
+const WORKER_MODULES = ["core/pipeline/prepare_worker.ts", "core/store/sqlite/query_worker.ts"]
   .flatMap((worker) => {
     const info = new Deno.Command(Deno.execPath(), {
       args: ["info", "--json", join(ROOT, worker)],
@@ -198,7 +198,7 @@ Deno.test("no module finds files through import.meta, but the worker and query-p
   }
   assert.deepEqual(uses, [
     'core/pipeline/prepare_in_worker.ts: const worker = new Worker(new URL("./prepare_worker.ts", import.meta.url).href, {',
-    'core/query/query_channel.ts: const worker = new Worker(new URL("./query_worker.ts", import.meta.url).href, {',
+    'core/query/query_channel.ts: const worker = new Worker(new URL("../store/sqlite/query_worker.ts", import.meta.url).href, {',
     'core/query/query_channel.ts: const main = fileURLToPath(new URL("../../main.ts", import.meta.url));',
   ]);
 });

@@ -15,6 +15,7 @@ import { DatabaseSync } from "node:sqlite";
 import fc from "fast-check";
 import { openProject } from "../core/project/project.ts";
 import type { StepResult } from "../core/run/events.ts";
+import type { DatabaseLocation } from "../core/store/mod.ts";
 import { runPipeline } from "../core/pipeline/run_pipeline.ts";
 import { DedupeModel, type ModelTable, type ModelValue, naturalOrder } from "./dedupe_model.ts";
 
@@ -197,8 +198,8 @@ function stepCounts(steps: StepResult[]): StepCounts[] {
 }
 
 /** The table's rows in rowid order, as the model holds them. */
-function stored(database: string, orderType: OrderType) {
-  const db = new DatabaseSync(database, { readOnly: true });
+function stored(database: DatabaseLocation, orderType: OrderType) {
+  const db = new DatabaseSync((database as { path: string }).path, { readOnly: true });
   try {
     const exists = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 't'").get();
     if (!exists) return [];

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { readLockHolder, tryRunLock } from "../core/run/run_lock.ts";
+import { readLockHolder, tryRunLock } from "../core/store/sqlite/run_lock.ts";
 import { RUN_FLAGS } from "../runtime_flags.ts";
 import { startGui } from "../web/server.ts";
 import { startFakeApi, TOKEN } from "./fake_api.ts";

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { tryRunLock } from "../core/run/run_lock.ts";
+import { tryRunLock } from "../core/store/sqlite/run_lock.ts";
 import {
   expectCode,
   filesIn,

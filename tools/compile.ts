@@ -36,7 +36,7 @@ for (const target of only) {
       "--include",
       "core/pipeline/prepare_worker.ts",
       "--include",
-      "core/query/query_worker.ts",
+      "core/store/sqlite/query_worker.ts",
       "--target",
       target,
       "--output",

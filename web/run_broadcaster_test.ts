@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { newStepResult } from "../core/pipeline/load_step.ts";
-import type { RunResult, StepResult } from "../core/run/events.ts";
+import { newStepResult, type RunResult, type StepResult } from "../core/run/events.ts";
 import { RunBroadcaster } from "./run_broadcaster.ts";
 
 function finished(steps: StepResult[]): RunResult {

@@ -8,7 +8,7 @@ import { closestMatch } from "../../util/closest_match.ts";
 import { exportCsv } from "../../core/export/export_csv.ts";
 import { exportPath } from "../../core/export/export_path.ts";
 import { locateProject } from "../../core/project/project_paths.ts";
-import { runQuery } from "../../core/query/run_query.ts";
+import { openDriver } from "../../core/store/open_driver.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
 import { loadSchemas } from "../../config/load_table_schemas.ts";
@@ -53,11 +53,10 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     });
   }
   const paths = await locateProject(globals.project);
+  const driver = openDriver(paths.database);
   if (table !== undefined) {
-    const tables = runQuery(
-      paths.database,
-      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%'",
-    ).rows.map((row) => String(row[0]));
+    // no database yet: no tables, and the hint says to load some data first
+    const tables = await driver.readHistory((history) => history.dataTables()) ?? [];
     if (!tables.includes(table)) {
       const guess = closestMatch(table, tables);
       throw new PlutusError(
@@ -79,7 +78,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     if (!(error instanceof ConfigError)) throw error;
     print(dim("schema/ has errors (plutus check shows them): every text value is protected"));
   }
-  const result = await exportCsv(paths.database, paths.exports, {
+  const result = await exportCsv(driver, paths.exports, {
     table,
     tables,
     sql: values.sql,

@@ -6,7 +6,7 @@
 import { PlutusError, UsageError } from "../../util/errors.ts";
 import { locateProject } from "../../core/project/project_paths.ts";
 import { errorLogPath, findRunLog, newestRunsFirst } from "../../core/run/log_reader.ts";
-import { readRunHistory } from "../../core/store/sqlite/run_history.ts";
+import { openDriver } from "../../core/store/open_driver.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs, parseRunId } from "../args.ts";
 import { print, terminalText, writeAll } from "../output.ts";
@@ -56,15 +56,15 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
       return 0;
     }
   } else {
+    const driver = openDriver(paths.database);
     const runId = parseRunId(positionals[0], "logs") ??
-      readRunHistory(paths.database, (history) => history.lastRun()?.id);
+      await driver.readHistory(async (history) => (await history.lastRun())?.id);
     if (runId === undefined) {
       print("No runs yet, so no logs. Load files with: plutus run");
       return 0;
     }
-    const known = readRunHistory(
-      paths.database,
-      (history) => history.run(runId) !== undefined,
+    const known = await driver.readHistory(
+      async (history) => (await history.run(runId)) !== undefined,
     );
     if (!known) {
       throw new PlutusError(`there is no run ${runId}`, {

@@ -5,12 +5,10 @@
  */
 import { UsageError } from "../../util/errors.ts";
 import { csvLine } from "../../core/export/csv_text.ts";
-import {
-  openQueryOffThread,
-  readQueryTimeout,
-  runQueryOffThread,
-} from "../../core/query/query_off_thread.ts";
-import type { SqlValue } from "../../core/query/run_query.ts";
+import { readQueryTimeout } from "../../core/query/query_off_thread.ts";
+import { firstRows } from "../../core/query/first_rows.ts";
+import type { SqlValue } from "../../core/store/mod.ts";
+import { openDriver } from "../../core/store/open_driver.ts";
 import { locateProject } from "../../core/project/project_paths.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
@@ -48,8 +46,9 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   const sql = positionals[0]!;
   // On a worker, so that a query without end is stopped after the project's time limit.
   const limits = { timeoutSeconds: await readQueryTimeout(paths.config) };
+  const driver = openDriver(paths.database);
   if (values.csv || values.json) {
-    const cursor = await openQueryOffThread(paths.database, sql, limits);
+    const cursor = await driver.openQuery(sql, limits);
     try {
       if (values.csv) {
         writeAll(Deno.stdout, csvLine(cursor.columns, true));
@@ -68,11 +67,11 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
         writeAll(Deno.stdout, first ? "]\n" : "\n]\n");
       }
     } finally {
-      cursor.close();
+      await cursor.close();
     }
     return 0;
   }
-  const result = await runQueryOffThread(paths.database, sql, limit, limits);
+  const result = await firstRows(driver, sql, limit, limits);
   print(table(result.columns, result.rows.map((row) => row.map(show)), {
     right: result.columns.filter((_, i) =>
       result.rows.every((row) => typeof row[i] === "number" || row[i] === null)

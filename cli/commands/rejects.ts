@@ -14,7 +14,7 @@ import {
   rejectsOfRun,
   writeRejectFiles,
 } from "../../core/history/rejects_export.ts";
-import { readRunHistory } from "../../core/store/sqlite/run_history.ts";
+import { openDriver } from "../../core/store/open_driver.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs, parseRunId } from "../args.ts";
 import { bold, count, dim, print, table, terminalText, yellow } from "../output.ts";
@@ -48,10 +48,10 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   }, { max: 1 });
   const paths = await locateProject(globals.project);
   const limit = values.limit === undefined ? 50 : parseRunId(values.limit, "rejects --limit")!;
-  const found = readRunHistory(paths.database, (history) => {
-    const runId = parseRunId(positionals[0], "rejects") ?? history.lastRun()?.id;
-    if (runId === undefined || !history.run(runId)) return undefined;
-    return { runId, steps: rejectsOfRun(history, runId) };
+  const found = await openDriver(paths.database).readHistory(async (history) => {
+    const runId = parseRunId(positionals[0], "rejects") ?? (await history.lastRun())?.id;
+    if (runId === undefined || !(await history.run(runId))) return undefined;
+    return { runId, steps: await rejectsOfRun(history, runId) };
   });
   if (!found) {
     throw new PlutusError(

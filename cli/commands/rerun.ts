@@ -30,7 +30,7 @@ Exit code 1 when a step fails again.`;
 export async function run(args: string[], globals: GlobalOptions): Promise<number> {
   const { positionals } = parseCommandArgs("rerun", args, {}, { max: 1 });
   const project = await openProject(globals.project);
-  const plan = planRerun(project, parseRunId(positionals[0], "rerun"));
+  const plan = await planRerun(project, parseRunId(positionals[0], "rerun"));
   for (const name of plan.gone) {
     printWarning(`${name} failed in run ${plan.runId} but is no longer in inbox/; it is not rerun`);
   }

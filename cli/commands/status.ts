@@ -15,7 +15,9 @@ import { canRerun, planRerun } from "../../core/pipeline/rerun_plan.ts";
 import { openProject, type Project } from "../../core/project/project.ts";
 import { locateProject, type ProjectPaths } from "../../core/project/project_paths.ts";
 import { recoverInterruptedRuns } from "../../core/run/recover_runs.ts";
-import { readRunHistory, type RunHistory } from "../../core/store/sqlite/run_history.ts";
+import { runJson, stepJson } from "../../core/history/run_json.ts";
+import type { RunHistory } from "../../core/store/mod.ts";
+import { openDriver } from "../../core/store/open_driver.ts";
 import { localStamp } from "../../util/time.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs, parseRunId } from "../args.ts";
@@ -40,7 +42,7 @@ Examples:
   plutus status 12
   plutus status --json`;
 
-const local = (iso: string | null) => (iso ? localStamp(new Date(iso)) : "—");
+const local = (iso?: string) => (iso ? localStamp(new Date(iso)) : "—");
 
 export async function run(args: string[], globals: GlobalOptions): Promise<number> {
   const { values, positionals } = parseCommandArgs("status", args, {
@@ -50,17 +52,13 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   const paths = await locateProject(globals.project);
   const runId = parseRunId(positionals[0], "status");
   const limit = values.last === undefined ? 10 : parseRunId(values.last, "status --last")!;
-  const hasRunning = readRunHistory(
-    paths.database,
-    (history) => history.runningRun() !== undefined,
-  );
-  if (hasRunning) recoverInterruptedRuns(paths);
+  const driver = openDriver(paths.database);
+  await recoverInterruptedRuns(paths);
   const { project, configError } = await tryOpenProject(paths);
   const problems = runId === undefined
     ? await openProblems(paths, { project, configError })
     : undefined;
-  const output = readRunHistory(
-    paths.database,
+  const output = await driver.readHistory(
     (history) =>
       runId === undefined
         ? listRuns(history, limit, values.json === true, problems!, project)
@@ -120,23 +118,36 @@ function describeOpenProblems({ problems, waiting }: OpenProblems): string[] {
   return lines;
 }
 
-function listRuns(
+async function listRuns(
   history: RunHistory,
   limit: number,
   json: boolean,
   problems: OpenProblems,
   project?: Project,
-): string {
-  const runs = history.listRuns(limit).map((run) => {
-    if (run.failed_steps === 0) return { ...run, resolved_by_run: null };
-    const failed = history.steps(run.id).filter((step) =>
+): Promise<string> {
+  const runs = [];
+  for (const run of await history.listRuns(limit)) {
+    if (run.failedSteps === 0) {
+      runs.push({ ...run, resolvedByRun: null });
+      continue;
+    }
+    const failed = (await history.steps(run.id)).filter((step) =>
       step.status === "failed" || step.status === "interrupted"
     );
-    const resolutions = stepResolutions(history, failed, project);
+    const resolutions = await stepResolutions(history, failed, project);
     const all = failed.length > 0 && failed.every((step) => resolutions.has(step.id));
-    return { ...run, resolved_by_run: all ? Math.max(...resolutions.values()) : null };
-  });
-  if (json) return JSON.stringify({ open_problems: problems.problems, runs }, null, 2);
+    runs.push({ ...run, resolvedByRun: all ? Math.max(...resolutions.values()) : null });
+  }
+  if (json) {
+    return JSON.stringify(
+      {
+        open_problems: problems.problems,
+        runs: runs.map((run) => ({ ...runJson(run), resolved_by_run: run.resolvedByRun })),
+      },
+      null,
+      2,
+    );
+  }
   const head = describeOpenProblems(problems);
   if (runs.length === 0) return [...head, "No runs yet. Load files with: plutus run"].join("\n");
   return [
@@ -157,17 +168,17 @@ function listRuns(
       ],
       runs.map((run) => [
         String(run.id),
-        local(run.started_at),
-        run.resolved_by_run !== null
-          ? `${paint(run.status)} (resolved by ${run.resolved_by_run})`
+        local(run.startedAt),
+        run.resolvedByRun !== null
+          ? `${paint(run.status)} (resolved by ${run.resolvedByRun})`
           : paint(run.status),
         run.trigger,
-        run.failed_steps > 0 ? `${run.steps} (${run.failed_steps} failed)` : String(run.steps),
-        count(run.rows_read),
-        count(run.rows_inserted),
-        count(run.rows_updated),
-        count(run.rows_duplicate),
-        count(run.rows_rejected),
+        run.failedSteps > 0 ? `${run.steps} (${run.failedSteps} failed)` : String(run.steps),
+        count(run.rowsRead),
+        count(run.inserted),
+        count(run.updated),
+        count(run.duplicate),
+        count(run.rejected),
         run.command ?? "",
       ]),
       { right: ["run", "read", "inserted", "updated", "duplicate", "rejected"], maxWidth: 40 },
@@ -177,37 +188,48 @@ function listRuns(
   ].join("\n");
 }
 
-function showRun(history: RunHistory, runId: number, json: boolean, project?: Project): string {
-  const run = history.run(runId);
+async function showRun(
+  history: RunHistory,
+  runId: number,
+  json: boolean,
+  project?: Project,
+): Promise<string> {
+  const run = await history.run(runId);
   if (!run) throw noRun(runId);
-  const recorded = history.steps(runId);
-  const resolutions = stepResolutionDetails(history, recorded, project);
-  const steps = recorded.map((step) => ({
-    ...step,
-    top_reasons: history.topReasons(step.id),
-    resolved_by_run: resolutions.get(step.id)?.runId ?? null,
-    set_aside_by: resolutions.get(step.id)?.setAsideBy ?? null,
-  }));
-  if (json) return JSON.stringify({ run, steps }, null, 2);
+  const recorded = await history.steps(runId);
+  const resolutions = await stepResolutionDetails(history, recorded, project);
+  const steps = [];
+  for (const step of recorded) {
+    steps.push({
+      ...step,
+      topReasons: await history.topReasons(step.id),
+      resolvedByRun: resolutions.get(step.id)?.runId ?? null,
+      setAsideBy: resolutions.get(step.id)?.setAsideBy ?? null,
+    });
+  }
+  if (json) {
+    return JSON.stringify(
+      {
+        run: runJson(run),
+        steps: steps.map((step) => ({
+          ...stepJson(step),
+          resolved_by_run: step.resolvedByRun,
+          set_aside_by: step.setAsideBy,
+        })),
+      },
+      null,
+      2,
+    );
+  }
   const lines = [
     `${bold(`Run ${run.id}`)} ${paint(run.status)} — plutus ${run.command ?? "run"} from the ${
       run.trigger === "gui" ? "GUI" : "command line"
-    }, ${local(run.started_at)} to ${local(run.finished_at)}`,
+    }, ${local(run.startedAt)} to ${local(run.finishedAt)}`,
   ];
   if (steps.length === 0) return [...lines, "", "It had no steps: inbox/ was empty."].join("\n");
   lines.push(
     "",
-    stepTable(
-      steps.map((step) => ({
-        ...step,
-        rowsRead: step.rows_read,
-        inserted: step.rows_inserted,
-        updated: step.rows_updated,
-        duplicate: step.rows_duplicate,
-        rejected: step.rows_rejected,
-      })),
-      { ids: true, maxWidth: 40 },
-    ),
+    stepTable(steps, { ids: true, maxWidth: 40 }),
   );
   for (const step of steps) {
     // one line each: a line break in a file name is shown escaped, not followed
@@ -216,31 +238,28 @@ function showRun(history: RunHistory, runId: number, json: boolean, project?: Pr
       const failed = step.status === "failed" || step.status === "interrupted";
       lines.push(
         "",
-        `${failed && step.resolved_by_run === null ? red("error:") : yellow("note:")} ${input}: ${
+        `${failed && step.resolvedByRun === null ? red("error:") : yellow("note:")} ${input}: ${
           terminalText(step.error, false)
         }`,
       );
-      if (step.resolved_by_run !== null) {
+      if (step.resolvedByRun !== null) {
         lines.push(green(
-          step.set_aside_by
-            ? `set aside by run ${step.resolved_by_run} (${step.set_aside_by})`
-            : `resolved by run ${step.resolved_by_run}, which loaded it since`,
+          step.setAsideBy
+            ? `set aside by run ${step.resolvedByRun} (${step.setAsideBy})`
+            : `resolved by run ${step.resolvedByRun}, which loaded it since`,
         ));
       } else if (step.hint) lines.push(`${yellow("hint:")} ${step.hint}`);
     }
-    const reasons = rejectedReasons(input, {
-      rejected: step.rows_rejected,
-      topReasons: step.top_reasons,
-    });
+    const reasons = rejectedReasons(input, step);
     if (reasons.length > 0) lines.push("", ...reasons);
-    if (step.archived_to) {
-      lines.push(dim(`${input} → ${terminalText(step.archived_to, false)}`));
+    if (step.archivedTo) {
+      lines.push(dim(`${input} → ${terminalText(step.archivedTo, false)}`));
     }
   }
   // the rerun hint only where a rerun has something to do
   let rerun = false;
   try {
-    rerun = project !== undefined && canRerun(planRerun(project, run.id));
+    rerun = project !== undefined && canRerun(await planRerun(project, run.id));
   } catch {
     // no rerun to offer
   }

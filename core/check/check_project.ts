@@ -4,8 +4,6 @@
  *
  * @module
  */
-import { DatabaseSync } from "node:sqlite";
-import { existsSync } from "node:fs";
 import { errorMessage, PlutusError } from "../../util/errors.ts";
 import { listInbox } from "../project/inbox.ts";
 import { listSome } from "../../util/list_text.ts";
@@ -13,7 +11,8 @@ import { planFiles, recognizeRejectsFiles } from "../pipeline/plan_files.ts";
 import { filePlan } from "../pipeline/run_file_step.ts";
 import { openTable } from "../pipeline/prepare_file.ts";
 import type { Project } from "../project/project.ts";
-import { planTableChanges } from "../store/sqlite/table_sync.ts";
+import { openDriver } from "../store/open_driver.ts";
+import { assertCompatible } from "../store/table_changes.ts";
 import { mapColumns } from "../transform/map_columns.ts";
 import type { ReadInfo, TableReader } from "../read/table_reader.ts";
 import type { MappingPlan } from "../transform/map_columns.ts";
@@ -59,7 +58,7 @@ export async function checkProject(project: Project): Promise<CheckItem[]> {
       hint: "Add one to plutus.yaml (see docs/configuration.md).",
     });
   }
-  items.push(...checkTables(project));
+  items.push(...await checkTables(project));
   const names = await listInbox(project.paths.inbox);
   const { planned, unplanned } = planFiles(
     project,
@@ -222,29 +221,28 @@ function describeRead(info: ReadInfo): string {
     : `${info.encoding}, delimiter ${JSON.stringify(info.delimiter)}`;
 }
 
-function checkTables(project: Project): CheckItem[] {
-  if (!existsSync(project.paths.database)) return [];
-  const db = new DatabaseSync(project.paths.database, { readOnly: true, timeout: 5000 });
-  try {
-    return [...project.tables.values()].map((table) => {
-      try {
-        const changes = planTableChanges(db, table);
+async function checkTables(project: Project): Promise<CheckItem[]> {
+  const driver = openDriver(project.paths.database);
+  // no database yet: nothing to compare with
+  if (!await driver.readHistory(() => Promise.resolve(true))) return [];
+  const items: CheckItem[] = [];
+  for (const table of project.tables.values()) {
+    items.push(
+      await driver.planTable(table).then((changes): CheckItem => {
+        assertCompatible(table, changes);
         const detail = changes.create
           ? "not created yet (the first run creates it)"
           : changes.addColumns.length > 0
           ? `matches; the next run adds column(s) ${changes.addColumns.join(", ")}`
           : "matches the database";
         return { subject: `table ${table.name}`, ok: true, detail };
-      } catch (error) {
-        return {
-          subject: `table ${table.name}`,
-          ok: false,
-          detail: errorMessage(error),
-          hint: error instanceof PlutusError ? error.hint : undefined,
-        };
-      }
-    });
-  } finally {
-    db.close();
+      }).catch((error): CheckItem => ({
+        subject: `table ${table.name}`,
+        ok: false,
+        detail: errorMessage(error),
+        hint: error instanceof PlutusError ? error.hint : undefined,
+      })),
+    );
   }
+  return items;
 }

@@ -7,8 +7,8 @@
 import { basename, dirname, join } from "node:path";
 import { PlutusError } from "../../util/errors.ts";
 import { localStamp } from "../../util/time.ts";
-import { openQuery, openTableScan } from "../query/run_query.ts";
-import { openQueryOffThread, type QueryLimits } from "../query/query_off_thread.ts";
+import type { QueryLimits, StoreDriver } from "../store/mod.ts";
+import { ROW_HASH } from "../store/row_layout.ts";
 import type { TableSchema } from "../../config/table_schema.ts";
 import { csvLine, csvTypedLine } from "./csv_text.ts";
 import { typedColumnKinds } from "./typed_columns.ts";
@@ -45,15 +45,15 @@ export interface ExportResult {
 
 /** Writes the CSV; returns where and how many rows. */
 export async function exportCsv(
-  databasePath: string,
+  driver: StoreDriver,
   exportsDir: string,
   options: ExportOptions,
 ): Promise<ExportResult> {
-  const cursor = options.table !== undefined
-    ? openTableScan(databasePath, options.table)
-    : options.limits
-    ? await openQueryOffThread(databasePath, options.sql!, options.limits)
-    : openQuery(databasePath, options.sql!);
+  const cursor = options.table === undefined && options.limits
+    ? await driver.openQuery(options.sql!, options.limits)
+    : await driver.openExport(
+      options.table !== undefined ? { table: options.table } : { sql: options.sql! },
+    );
   const name = options.table ?? "query";
   const path = options.output ??
     join(exportsDir, `${name}-${localStamp(new Date()).replace(" ", "T").replace(/:/g, "-")}.csv`);
@@ -64,7 +64,7 @@ export async function exportCsv(
   const keep = cursor.columns.map((c) => columns.includes(c));
   const kinds = options.raw || !options.tables
     ? undefined
-    : typedColumnKinds(cursor.origins.filter((_, i) => keep[i]), options.tables);
+    : typedColumnKinds((cursor.origins ?? []).filter((_, i) => keep[i]), options.tables);
   const typed = kinds?.some((kind) => kind !== undefined) ? kinds : undefined;
   try {
     using file = await Deno.open(part, { write: true, create: true, truncate: true });
@@ -91,14 +91,14 @@ export async function exportCsv(
         cause: error,
       });
   } finally {
-    cursor.close();
+    await cursor.close();
   }
   await Deno.rename(part, path);
   return { path, rows, columns };
 }
 
 // A table export leaves out the row hash Plutus uses for tables without a key.
-const INTERNAL = new Set(["_row_hash"]);
+const INTERNAL = new Set([ROW_HASH]);
 
 /**
  * Lines encoded straight into one reused buffer, written when it fills: building a page of

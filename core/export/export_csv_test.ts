@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { parseTableSchema } from "../../config/load_table_schemas.ts";
+import { SqliteDriver } from "../store/sqlite/sqlite_driver.ts";
 import { exportCsv } from "./export_csv.ts";
 
 Deno.test("an export writes every row exactly, long and multi-byte text included", async () => {
@@ -21,7 +22,7 @@ Deno.test("an export writes every row exactly, long and multi-byte text included
     db.exec("COMMIT");
     db.close();
 
-    const result = await exportCsv(path, `${dir}/exports`, { table: "notes" });
+    const result = await exportCsv(new SqliteDriver(path), `${dir}/exports`, { table: "notes" });
     assert.equal(result.rows, rows.length);
     const text = await Deno.readTextFile(result.path);
     const field = (note: string) => note.includes(",") ? `"${note.replaceAll('"', '""')}"` : note;
@@ -44,7 +45,7 @@ Deno.test("an export whose query fails part way throws and leaves no file", asyn
     db.close();
     const sql = "SELECT n, CASE WHEN n = 7 THEN abs(-9223372036854775808) ELSE n END FROM t";
     await assert.rejects(
-      exportCsv(path, `${dir}/exports`, { sql }),
+      exportCsv(new SqliteDriver(path), `${dir}/exports`, { sql }),
       (error: Error) => /integer overflow/.test(error.message),
     );
     assert.deepEqual([...Deno.readDirSync(`${dir}/exports`)], [], "no file, not even a .part");
@@ -87,7 +88,7 @@ Deno.test("an export writes typed values as they are and still protects free tex
     ]]);
     const exported = async (options: { table?: string; sql?: string }) =>
       await Deno.readTextFile(
-        (await exportCsv(path, `${dir}/exports`, { ...options, tables })).path,
+        (await exportCsv(new SqliteDriver(path), `${dir}/exports`, { ...options, tables })).path,
       );
 
     assert.equal(
@@ -108,7 +109,7 @@ Deno.test("an export writes typed values as they are and still protects free tex
     );
     // without the schema, every text is protected as before
     const plain = await Deno.readTextFile(
-      (await exportCsv(path, `${dir}/exports`, { table: "leads" })).path,
+      (await exportCsv(new SqliteDriver(path), `${dir}/exports`, { table: "leads" })).path,
     );
     assert.match(plain, /^email,phone,note,amount,mobile\r\n'\+tag@x\.com,'\+14155555874,/);
   } finally {

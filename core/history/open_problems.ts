@@ -10,8 +10,8 @@ import { errorMessage, PlutusError } from "../../util/errors.ts";
 import { scanInbox } from "../project/inbox.ts";
 import { brokenReadsFiles, type Project } from "../project/project.ts";
 import type { ProjectPaths } from "../project/project_paths.ts";
-import { readRunHistory, type RunHistory } from "../store/sqlite/run_history.ts";
-import type { StepRecord } from "../store/sqlite/sqlite_store.ts";
+import type { RunHistory, StepSummary } from "../store/mod.ts";
+import { openDriver } from "../store/open_driver.ts";
 
 /** One thing that needs the analyst, with what to do about it. */
 export interface OpenProblem {
@@ -34,16 +34,19 @@ export interface OpenProblems {
 }
 
 /** A step that did not load what it was given. */
-export function stepFailed(step: Pick<StepRecord, "status" | "error" | "archived_to">): boolean {
+export function stepFailed(step: Pick<StepSummary, "status" | "error" | "archivedTo">): boolean {
   return step.status === "failed" || step.status === "interrupted" ||
-    (step.status === "skipped" && step.error !== null && step.archived_to === null);
+    (step.status === "skipped" && step.error !== undefined && step.archivedTo === undefined);
 }
 
 /**
  * Whether a step pulled an API source (else it read a file): by the source's kind in the
  * configuration, or — for a source no longer configured — by its input being a URL.
  */
-export function isApiStep(step: Pick<StepRecord, "source" | "input">, project?: Project): boolean {
+export function isApiStep(
+  step: Pick<StepSummary, "source" | "input">,
+  project?: Project,
+): boolean {
   const source = project?.config.sources[step.source];
   if (source) return source.kind === "api";
   const broken = project?.brokenSources.get(step.source);
@@ -66,33 +69,37 @@ export interface Resolution {
  * later step that loaded the same file (by name), or — for an API source — that succeeded
  * for the same source.
  */
-export function stepResolutions(
+export async function stepResolutions(
   history: RunHistory,
-  steps: readonly StepRecord[],
+  steps: readonly StepSummary[],
   project?: Project,
-): Map<number, number> {
+): Promise<Map<number, number>> {
   const runs = new Map<number, number>();
-  for (const [id, { runId }] of stepResolutionDetails(history, steps, project)) runs.set(id, runId);
+  for (const [id, { runId }] of await stepResolutionDetails(history, steps, project)) {
+    runs.set(id, runId);
+  }
   return runs;
 }
 
 /** Like stepResolutions(), and whether each resolution set the file aside instead. */
-export function stepResolutionDetails(
+export async function stepResolutionDetails(
   history: RunHistory,
-  steps: readonly StepRecord[],
+  steps: readonly StepSummary[],
   project?: Project,
-): Map<number, Resolution> {
+): Promise<Map<number, Resolution>> {
   const resolved = new Map<number, Resolution>();
   for (const step of steps) {
     if (!stepFailed(step)) continue;
     const later = isApiStep(step, project)
-      ? history.laterLoad(step.id, { source: step.source })
-      : history.laterLoad(step.id, { input: step.input });
+      ? await history.laterLoad(step.id, { source: step.source })
+      : await history.laterLoad(step.id, { input: step.input });
     if (later) {
-      const setAside = later.status === "skipped" && later.archived_to !== null;
-      const command = setAside ? history.run(later.run_id)?.command?.split(" ")[0] : undefined;
+      const setAside = later.status === "skipped" && later.archivedTo !== undefined;
+      const command = setAside
+        ? (await history.run(later.runId))?.command?.split(" ")[0]
+        : undefined;
       resolved.set(step.id, {
-        runId: later.run_id,
+        runId: later.runId,
         setAsideBy: setAside ? `plutus ${command ?? "discard"}` : undefined,
       });
     }
@@ -132,11 +139,11 @@ export async function openProblems(
   const { files: inbox, refused } = await scanInbox(paths.inbox);
   const apiSources = Object.entries(project?.config.sources ?? {})
     .filter(([, source]) => source.kind === "api").map(([name]) => name);
-  const found = readRunHistory(paths.database, (history) => {
+  const found = await openDriver(paths.database).readHistory(async (history) => {
     const waiting: string[] = [];
     const failing: OpenProblem[] = [];
     for (const name of inbox) {
-      const step = history.lastStep({ input: name });
+      const step = await history.lastStep({ input: name });
       if (!step || !stepFailed(step)) {
         waiting.push(name);
         continue;
@@ -146,33 +153,33 @@ export async function openProblems(
       failing.push({
         subject: `inbox/${name}`,
         error: step.error ?? step.status,
-        hint: step.hint ?? undefined,
-        runId: step.run_id,
-        retry: rerun ? `plutus rerun ${step.run_id}` : "plutus run",
-        rerunOf: rerun ? step.run_id : undefined,
+        hint: step.hint,
+        runId: step.runId,
+        retry: rerun ? `plutus rerun ${step.runId}` : "plutus run",
+        rerunOf: rerun ? step.runId : undefined,
       });
     }
     // a link or a pipe is never read: a problem whether or not a run has refused it yet
     for (const entry of refused) {
-      const step = history.lastStep({ input: entry.name });
+      const step = await history.lastStep({ input: entry.name });
       failing.push({
         subject: `inbox/${entry.name}`,
         error: entry.reason,
         hint: entry.hint,
-        runId: step && stepFailed(step) ? step.run_id : undefined,
+        runId: step && stepFailed(step) ? step.runId : undefined,
         retry: "plutus run",
       });
     }
     for (const name of apiSources) {
-      const step = history.lastStep({ source: name });
+      const step = await history.lastStep({ source: name });
       if (!step || !stepFailed(step)) continue;
       failing.push({
         subject: `source ${name}`,
         error: step.error ?? step.status,
-        hint: step.hint ?? undefined,
-        runId: step.run_id,
-        retry: `plutus rerun ${step.run_id}`,
-        rerunOf: step.run_id,
+        hint: step.hint,
+        runId: step.runId,
+        retry: `plutus rerun ${step.runId}`,
+        rerunOf: step.runId,
       });
     }
     return { waiting, failing };

@@ -12,7 +12,7 @@ import type { TableSchema } from "../../config/table_schema.ts";
 import { csvLine } from "../export/csv_text.ts";
 import { getPath } from "../read/dot_path.ts";
 import { MARKER_COLUMNS, neutralizeFormula, rejectsFileName } from "./rejects_format.ts";
-import type { RunHistory, StoredReject } from "../store/sqlite/run_history.ts";
+import type { RunHistory, StoredReject } from "../store/mod.ts";
 
 /** The rejected rows of one step: one entry per row, with all its problems. */
 export interface RejectedRow {
@@ -34,20 +34,24 @@ export interface StepRejects {
 }
 
 /** Groups a run's stored rejects by step and by row: all, or the first `rows` of each step. */
-export function rejectsOfRun(history: RunHistory, runId: number, rows?: number): StepRejects[] {
+export async function rejectsOfRun(
+  history: RunHistory,
+  runId: number,
+  rows?: number,
+): Promise<StepRejects[]> {
   const out: StepRejects[] = [];
-  for (const step of history.steps(runId)) {
-    if (step.rows_rejected === 0) continue;
+  for (const step of await history.steps(runId)) {
+    if (step.rejected === 0) continue;
     out.push({
       stepId: step.id,
       source: step.source,
       input: step.input,
       status: step.status,
-      rowsRejected: step.rows_rejected,
+      rowsRejected: step.rejected,
       rows: groupRows(
         rows === undefined
-          ? history.rejects(runId, { stepId: step.id })
-          : history.firstRejects(step.id, rows),
+          ? await history.rejects(runId, { stepId: step.id })
+          : await history.firstRejects(step.id, rows),
       ),
     });
   }

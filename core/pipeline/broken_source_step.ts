@@ -5,27 +5,26 @@
  *
  * @module
  */
-import type { StepResult } from "../run/events.ts";
+import { newStepResult, type StepResult } from "../run/events.ts";
 import { brokenReadsFiles, type Project } from "../project/project.ts";
-import { newStepResult, type StepContext, stepOutcome } from "./load_step.ts";
+import { maskStep, type StepContext } from "./load_step.ts";
 
 /** Records the failed step of broken source `name` for `input` (its URL, or a file). */
-export function runBrokenSourceStep(
+export async function runBrokenSourceStep(
   context: StepContext,
   name: string,
   input: string,
-): StepResult {
+): Promise<StepResult> {
   const { store, log } = context;
   const broken = context.project.brokenSources.get(name)!;
-  const result = newStepResult(name, input);
-  result.status = "failed";
+  const result = newStepResult(name, input, { runId: context.runId, status: "failed" });
   result.error = context.project.secrets.mask(
     `source ${name} cannot run as configured: ${broken.error.message.split("\n").join("; ")}`,
   );
   result.hint = broken.error.hint;
   if (!context.dryRun) {
-    result.id = store.startStep(context.runId, name, input, null);
-    store.finishStep(result.id, stepOutcome(result, context.project.secrets));
+    result.id = await store.startStep(context.runId, name, input, null);
+    await store.finishStep(maskStep(result, context.project.secrets));
   }
   context.onStarted(result.id);
   log.context = input === name ? name : `${name} ${input}`;

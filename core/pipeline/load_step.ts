@@ -15,9 +15,10 @@ import type { TableSchema } from "../../config/table_schema.ts";
 import type { StepResult } from "../run/events.ts";
 import type { Project } from "../project/project.ts";
 import { ReasonCounter } from "../history/reject_summary.ts";
-import type { RejectRecord, SqliteStore } from "../store/sqlite/sqlite_store.ts";
+import type { RejectRecord, StepWork, Store } from "../store/mod.ts";
 import { nowIso } from "../../util/time.ts";
-import { insertColumns, type TableLoader } from "../store/sqlite/table_loader.ts";
+import { insertColumns } from "../store/row_layout.ts";
+import { assertCompatible } from "../store/table_changes.ts";
 import { KeyRepeatCounter, mergedKeysWarning } from "./repeated_keys.ts";
 import type { Stored } from "../transform/validate_column.ts";
 import type { PreparedReject, PrepareMessage } from "./prepare_file.ts";
@@ -26,7 +27,7 @@ import type { RunLogger } from "../run/log_writer.ts";
 /** What every step of a run shares. */
 export interface StepContext {
   project: Project;
-  store: SqliteStore;
+  store: Store;
   log: RunLogger;
   runId: number;
   /** The archive folder of this run: YYYY-MM-DD in local time. */
@@ -59,7 +60,7 @@ export interface LoadSpec {
    * Runs just before the commit: writes that must commit with the rows (an API source's
    * incremental state), or a last check that throws to load nothing (a file that changed).
    */
-  beforeCommit?: () => void | Promise<void>;
+  beforeCommit?: (work: StepWork) => void | Promise<void>;
   started: number;
 }
 
@@ -67,26 +68,6 @@ export interface LoadSpec {
 // also kept in memory, so that a step that fails still records why.
 const KEPT_REJECTS = 10_000;
 const PROGRESS_EVERY_MS = 250;
-
-/** A new, running step result. */
-export function newStepResult(source: string, input: string, table?: string): StepResult {
-  return {
-    id: 0,
-    source,
-    input,
-    table,
-    status: "running",
-    rowsRead: 0,
-    inserted: 0,
-    updated: 0,
-    duplicate: 0,
-    rejected: 0,
-    topReasons: [],
-    notes: [],
-    warnings: [],
-    durationMs: 0,
-  };
-}
 
 /**
  * Loads the rows of one step into its table and records how it went in `result`.
@@ -101,110 +82,110 @@ export async function loadStep(
   const table = spec.table;
   const kept: RejectRecord[] = [];
   const reasons = new ReasonCounter();
-  let loader: TableLoader | undefined;
+  // Where the time goes, for the log: a slow step shows which side to look at.
+  const timing = { waiting: 0, inserting: 0, committing: 0 };
+  let commitStart = 0;
   try {
-    const changes = store.planTable(table);
-    store.begin();
-    store.applyTable(table, changes);
-    if (changes.create) log.info(`created table ${table.name}`);
-    if (changes.addColumns.length > 0) {
-      log.info(`added column(s) ${changes.addColumns.join(", ")} to ${table.name}`);
-    }
-    if (changes.orphanColumns.length > 0) {
-      result.notes.push(
-        `table ${table.name} keeps column(s) ${
-          changes.orphanColumns.join(", ")
-        } that ${table.file} no longer lists; new rows leave them empty`,
-      );
-    }
-    loader = store.loader(table, { source: spec.source, runId: context.runId, loadedAt: nowIso() });
-    const keys = keyRepeatCounter(table);
-    let valid = 0;
-    let lastProgress = performance.now();
-    const collector = new RowCollector(); // memory stays flat on large files
-    // Where the time goes, for the log: a slow step shows which side to look at.
-    const timing = { waiting: 0, inserting: 0, committing: 0 };
-    let mark = performance.now();
-    let unit = "line";
-    for await (const message of spec.messages()) {
-      timing.waiting += performance.now() - mark;
-      if (message.type === "opened") {
-        unit = unitOf(message.info);
-        noteOpened(result, message, log);
-      } else if (message.type === "batch") {
-        const insertStart = performance.now();
-        loader.insert(message.values);
-        timing.inserting += performance.now() - insertStart;
-        keys?.(message.values, message.rows);
-        valid += message.rows;
-        result.rowsRead += message.read;
-        collector.count(message.read);
-        if (message.rejects.length > 0) {
-          result.rejected += message.rejects.length;
-          const records = rejectRecords(message.rejects);
-          if (!context.dryRun) store.addRejects(context.runId, result.id, records);
-          for (const record of records) {
-            if (kept.length < KEPT_REJECTS) kept.push(record);
-            log.reject(record.location, record.column_name, record.value, record.reason);
-            reasons.add(record.column_name, record.reason, record.location);
-          }
-        }
-        const now = performance.now();
-        if (now - lastProgress >= PROGRESS_EVERY_MS) {
-          lastProgress = now;
-          context.onProgress(result.id, result.rowsRead, now - spec.started);
-          log.flush();
-        }
-      } else {
-        noteEnd(result, message, unit);
+    const changes = await store.planTable(table);
+    assertCompatible(table, changes);
+    await store.transaction(async (work) => {
+      await work.applyTable(table, changes);
+      if (changes.create) log.info(`created table ${table.name}`);
+      if (changes.addColumns.length > 0) {
+        log.info(`added column(s) ${changes.addColumns.join(", ")} to ${table.name}`);
       }
-      mark = performance.now();
-    }
-    const commitStart = performance.now();
-    Object.assign(result, loader.counts(valid));
-    loader.close();
-    loader = undefined;
-    result.topReasons = reasons.top();
-    const limit = spec.rejectLimit;
-    if (result.rowsRead > 0 && result.rejected / result.rowsRead > limit) {
-      throw new PlutusError(
-        `${result.rejected} of ${result.rowsRead} rows rejected (${
-          percent(result.rejected / result.rowsRead)
-        }), ` +
-          `over the reject limit of ${percent(limit)}: nothing was loaded`,
-        {
-          code: "reject_limit",
-          hint:
-            `See the reasons with: plutus rejects ${context.runId}. Fix the ${spec.kind} (or the source's mapping and clean rules), ` +
-            "then run: plutus rerun. To accept more rejects, raise reject_limit in plutus.yaml.",
-        },
+      if (changes.orphanColumns.length > 0) {
+        result.notes.push(
+          `table ${table.name} keeps column(s) ${
+            changes.orphanColumns.join(", ")
+          } that ${table.file} no longer lists; new rows leave them empty`,
+        );
+      }
+      const loader = await work.loader(table, {
+        source: spec.source,
+        runId: context.runId,
+        loadedAt: nowIso(),
+      });
+      const keys = keyRepeatCounter(table);
+      let valid = 0;
+      let lastProgress = performance.now();
+      const collector = new RowCollector(); // memory stays flat on large files
+      let mark = performance.now();
+      let unit = "line";
+      for await (const message of spec.messages()) {
+        timing.waiting += performance.now() - mark;
+        if (message.type === "opened") {
+          unit = unitOf(message.info);
+          noteOpened(result, message, log);
+        } else if (message.type === "batch") {
+          const insertStart = performance.now();
+          await loader.insert(message.values);
+          timing.inserting += performance.now() - insertStart;
+          keys?.(message.values, message.rows);
+          valid += message.rows;
+          result.rowsRead += message.read;
+          collector.count(message.read);
+          if (message.rejects.length > 0) {
+            result.rejected += message.rejects.length;
+            const records = rejectRecords(message.rejects);
+            if (!context.dryRun) await work.addRejects(context.runId, result.id, records);
+            for (const record of records) {
+              if (kept.length < KEPT_REJECTS) kept.push(record);
+              log.reject(record.location, record.column_name, record.value, record.reason);
+              reasons.add(record.column_name, record.reason, record.location);
+            }
+          }
+          const now = performance.now();
+          if (now - lastProgress >= PROGRESS_EVERY_MS) {
+            lastProgress = now;
+            context.onProgress(result.id, result.rowsRead, now - spec.started);
+            log.flush();
+          }
+        } else {
+          noteEnd(result, message, unit);
+        }
+        mark = performance.now();
+      }
+      commitStart = performance.now();
+      Object.assign(result, await loader.counts(valid));
+      result.topReasons = reasons.top();
+      const limit = spec.rejectLimit;
+      if (result.rowsRead > 0 && result.rejected / result.rowsRead > limit) {
+        throw new PlutusError(
+          `${result.rejected} of ${result.rowsRead} rows rejected (${
+            percent(result.rejected / result.rowsRead)
+          }), ` +
+            `over the reject limit of ${percent(limit)}: nothing was loaded`,
+          {
+            code: "reject_limit",
+            hint:
+              `See the reasons with: plutus rejects ${context.runId}. Fix the ${spec.kind} (or the source's mapping and clean rules), ` +
+              "then run: plutus rerun. To accept more rejects, raise reject_limit in plutus.yaml.",
+          },
+        );
+      }
+      if (result.rowsRead === 0) result.notes.push(spec.emptyNote);
+      const merged = keys && mergedKeysWarning(table, result.rowsRead, keys.counter.repeats());
+      if (merged) result.warnings.push(merged);
+      result.status = "succeeded";
+      // a dry run keeps its rows for its later steps; the whole dry run is rolled back at its end
+      if (context.dryRun) return;
+      await spec.beforeCommit?.(work);
+      maskStep(result, context.project.secrets);
+      await work.finishStep(result);
+    });
+    if (!context.dryRun) {
+      timing.committing = performance.now() - commitStart;
+      const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+      log.info(
+        `timing: ${seconds(timing.waiting)} waiting for prepared rows, ${
+          seconds(timing.inserting)
+        } inserting, ` +
+          `${seconds(timing.committing)} counting and committing`,
       );
     }
-    if (result.rowsRead === 0) result.notes.push(spec.emptyNote);
-    const merged = keys && mergedKeysWarning(table, result.rowsRead, keys.counter.repeats());
-    if (merged) result.warnings!.push(merged);
-    if (context.dryRun) {
-      // kept for the dry run's later steps; the whole dry run is rolled back at its end
-      store.commit();
-      result.status = "succeeded";
-      return true;
-    }
-    result.status = "succeeded";
-    await spec.beforeCommit?.();
-    store.finishStep(result.id, stepOutcome(result, context.project.secrets));
-    store.commit();
-    timing.committing = performance.now() - commitStart;
-    const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-    log.info(
-      `timing: ${seconds(timing.waiting)} waiting for prepared rows, ${
-        seconds(timing.inserting)
-      } inserting, ` +
-        `${seconds(timing.committing)} counting and committing`,
-    );
   } catch (thrown) {
     const error = explainIoError(thrown) ?? thrown;
-    loader?.close();
-    store.rollback();
     result.status = "failed";
     result.inserted = result.updated = result.duplicate = 0;
     result.topReasons = reasons.top();
@@ -218,12 +199,12 @@ export async function loadStep(
     }
     for (const note of result.notes) log.info(note);
     log.error(`failed: ${result.error}${result.hint ? ` (${result.hint})` : ""}`);
-    if (!context.dryRun) recordFailure(context, result, kept);
-    else stepOutcome(result, context.project.secrets); // masked for the screens all the same
+    if (!context.dryRun) await recordFailure(context, result, kept);
+    else maskStep(result, context.project.secrets); // masked for the screens all the same
     return false;
   }
   for (const note of result.notes) log.info(note);
-  for (const warning of result.warnings ?? []) log.warn(warning);
+  for (const warning of result.warnings) log.warn(warning);
   log.info(
     `succeeded: ${result.rowsRead} read, ${result.inserted} inserted, ${result.updated} updated, ` +
       `${result.duplicate} duplicate, ${result.rejected} rejected`,
@@ -231,15 +212,19 @@ export async function loadStep(
   return true;
 }
 
-function recordFailure(context: StepContext, result: StepResult, kept: RejectRecord[]): void {
+async function recordFailure(
+  context: StepContext,
+  result: StepResult,
+  kept: RejectRecord[],
+): Promise<void> {
   const { store, runId } = context;
-  store.begin();
+  maskStep(result, context.project.secrets);
   try {
-    store.addRejects(runId, result.id, kept);
-    store.finishStep(result.id, stepOutcome(result, context.project.secrets));
-    store.commit();
+    await store.transaction(async (work) => {
+      await work.addRejects(runId, result.id, kept);
+      await work.finishStep(result);
+    });
   } catch (error) {
-    store.rollback();
     throw explainIoError(error) ?? error;
   }
 }
@@ -340,29 +325,17 @@ function rejectRecords(rejects: readonly PreparedReject[]): RejectRecord[] {
   );
 }
 
-/** A step result as written to _plutus_steps. */
-export function stepOutcome(result: StepResult, mask: SecretMask) {
-  // An API's answer may quote the key anywhere (an error body, its field names): every text
-  // of the step is masked here, in place, so the store and every screen get it masked.
+/**
+ * Masks every text of a step in place, before the store and the screens get it: an API's
+ * answer may quote the key anywhere (an error body, its field names). Returns the step.
+ */
+export function maskStep(result: StepResult, mask: SecretMask): StepResult {
   const clean = (text: string) => mask.mask(text);
   if (result.error !== undefined) result.error = clean(result.error);
   if (result.hint !== undefined) result.hint = clean(result.hint);
   result.notes = result.notes.map(clean);
-  if (result.warnings) result.warnings = result.warnings.map(clean);
-  return {
-    status: result.status,
-    table_name: result.table ?? null,
-    rows_read: result.rowsRead,
-    rows_inserted: result.inserted,
-    rows_updated: result.updated,
-    rows_duplicate: result.duplicate,
-    rows_rejected: result.rejected,
-    error: result.error ?? null,
-    hint: result.hint ?? null,
-    archived_to: result.archivedTo ?? null,
-    top_reasons: JSON.stringify(result.topReasons),
-    warnings: result.warnings?.length ? JSON.stringify(result.warnings) : null,
-  };
+  result.warnings = result.warnings.map(clean);
+  return result;
 }
 
 /** Counts the keys of prepared rows (flat values, as the loader takes them) as they pass. */

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { PlutusError } from "../../util/errors.ts";
 import { isApiStep, stepResolutionDetails } from "../history/open_problems.ts";
 import type { Project } from "../project/project.ts";
-import { readRunHistory } from "../store/sqlite/run_history.ts";
+import { openDriver } from "../store/open_driver.ts";
 import type { FileRequest } from "./plan_files.ts";
 
 /** The steps to rerun, and the failed ones that cannot or need not be. */
@@ -39,14 +39,14 @@ export function canRerun(plan: RerunPlan): boolean {
 }
 
 /** Plans a rerun of `runId`, or of the last run when absent. */
-export function planRerun(project: Project, runId?: number): RerunPlan {
-  const plan = readRunHistory(project.paths.database, (history) => {
-    const run = runId === undefined ? history.lastRun() : history.run(runId);
+export async function planRerun(project: Project, runId?: number): Promise<RerunPlan> {
+  const plan = await openDriver(project.paths.database).readHistory(async (history) => {
+    const run = runId === undefined ? await history.lastRun() : await history.run(runId);
     if (!run) return undefined;
-    const failed = history.steps(run.id).filter((step) =>
+    const failed = (await history.steps(run.id)).filter((step) =>
       (step.status === "failed" || step.status === "interrupted") && step.source !== ""
     );
-    const resolutions = stepResolutionDetails(history, failed, project);
+    const resolutions = await stepResolutionDetails(history, failed, project);
     const files: FileRequest[] = [];
     const apis: string[] = [];
     const gone: string[] = [];

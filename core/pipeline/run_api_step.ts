@@ -6,10 +6,10 @@
  * @module
  */
 import type { ApiSource } from "../../config/plutus_config.ts";
-import type { StepResult } from "../run/events.ts";
+import { newStepResult, type StepResult } from "../run/events.ts";
 import { authSecrets, requestAuth } from "../read/api_pages.ts";
 import { HttpClient } from "../read/http_client.ts";
-import { loadStep, newStepResult, type StepContext } from "./load_step.ts";
+import { loadStep, type StepContext } from "./load_step.ts";
 import { type ApiProgress, prepareApi } from "./prepare_api.ts";
 
 const INCREMENTAL = "incremental";
@@ -23,16 +23,16 @@ export async function runApiStep(context: StepContext, name: string): Promise<St
   const mask = project.secrets;
   for (const secret of authSecrets(source.auth)) mask.add(secret);
   const input = mask.maskUrl(source.url);
-  const result = newStepResult(name, input, table.name);
+  const result = newStepResult(name, input, { table: table.name, runId: context.runId });
   log.context = name;
 
-  const stored = store.getState(name, INCREMENTAL);
+  const stored = await store.getState(name, INCREMENTAL);
   const since = !source.incremental
     ? undefined
     : context.full || stored === undefined
     ? source.incremental.initial
     : JSON.parse(stored) as string | number;
-  if (!context.dryRun) result.id = store.startStep(context.runId, name, input, null);
+  if (!context.dryRun) result.id = await store.startStep(context.runId, name, input, null);
   context.onStarted(result.id);
   log.info(
     `started: GET ${input} into table ${table.name}` +
@@ -67,9 +67,9 @@ export async function runApiStep(context: StepContext, name: string): Promise<St
       ),
     rejectLimit: source.reject_limit ?? project.config.reject_limit,
     emptyNote: "the API returned no records",
-    beforeCommit: () => {
+    beforeCommit: async (work) => {
       if (source.incremental && progress.newest !== undefined) {
-        store.setState(name, INCREMENTAL, JSON.stringify(progress.newest));
+        await work.setState(name, INCREMENTAL, JSON.stringify(progress.newest));
         log.info(`next run asks for ${source.incremental.param}=${progress.newest}`);
       }
     },

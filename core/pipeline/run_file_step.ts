@@ -11,10 +11,10 @@ import { errorMessage, PlutusError } from "../../util/errors.ts";
 import type { ColumnMapping, FileSourceConfig, SourceConfig } from "../../config/plutus_config.ts";
 import type { TableSchema } from "../../config/table_schema.ts";
 import type { Project } from "../project/project.ts";
-import type { StepResult } from "../run/events.ts";
+import { newStepResult, type StepResult } from "../run/events.ts";
 import { archiveFile, refusedEntry, sha256File } from "../project/inbox.ts";
 import { formatBytes, formatCount } from "../../util/list_text.ts";
-import { loadStep, newStepResult, type StepContext, stepOutcome } from "./load_step.ts";
+import { loadStep, maskStep, type StepContext } from "./load_step.ts";
 import type { PlannedFile } from "./plan_files.ts";
 import type { FilePlan } from "./prepare_file.ts";
 import { prepareRows } from "./prepare_in_worker.ts";
@@ -33,7 +33,10 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
   const started = performance.now();
   const source = project.config.sources[file.source]!;
   const table = project.tables.get(source.table)!;
-  const result = newStepResult(file.source, file.fileName, table.name);
+  const result = newStepResult(file.source, file.fileName, {
+    table: table.name,
+    runId: context.runId,
+  });
   const finish = () => ({ ...result, durationMs: Math.round(performance.now() - started) });
   log.context = `${file.source} ${file.fileName}`;
 
@@ -62,36 +65,36 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
     log.error(`${result.error} (${result.hint})`);
     if (!context.dryRun) {
       // recorded, so that the history shows it and plutus rerun can try it again
-      result.id = store.startStep(context.runId, file.source, file.fileName, null);
-      store.finishStep(result.id, stepOutcome(result, context.project.secrets));
+      result.id = await store.startStep(context.runId, file.source, file.fileName, null);
+      await store.finishStep(maskStep(result, context.project.secrets));
     }
     return finish();
   }
 
-  const loaded = context.force ? undefined : store.findLoaded(checksum);
+  const loaded = context.force ? undefined : await store.findLoaded(checksum);
   const loadedBefore = context.force ? undefined : context.dryLoaded.get(checksum);
   if (loaded || loadedBefore) {
     result.status = "skipped";
     result.error = loaded
-      ? `already loaded: the same content was loaded as ${loaded.input} in run ${loaded.run_id}`
+      ? `already loaded: the same content was loaded as ${loaded.input} in run ${loaded.runId}`
       : `already loaded: the same content would be loaded as ${loadedBefore} earlier in this run`;
     result.hint = "Nothing to do. To load it again anyway, use --force.";
     log.info(result.error);
     if (!context.dryRun) {
-      result.id = store.startStep(context.runId, file.source, file.fileName, checksum);
+      result.id = await store.startStep(context.runId, file.source, file.fileName, checksum);
       const problem = await moveToArchive(context, file, result);
       if (problem) {
         result.status = "failed";
         result.error = `already loaded, but ${problem}`;
         result.hint = ARCHIVE_HINT;
       }
-      store.finishStep(result.id, stepOutcome(result, context.project.secrets));
+      await store.finishStep(maskStep(result, context.project.secrets));
     }
     return finish();
   }
 
   if (!context.dryRun) {
-    result.id = store.startStep(context.runId, file.source, file.fileName, checksum);
+    result.id = await store.startStep(context.runId, file.source, file.fileName, checksum);
   }
   context.onStarted(result.id);
   log.info(
@@ -120,15 +123,16 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
       result.status = "failed";
       result.error = `loaded, but ${problem}`;
       result.hint = ARCHIVE_HINT;
-      const id = store.startStep(context.runId, file.source, file.fileName, checksum);
-      store.finishStep(id, {
-        ...stepOutcome(result, context.project.secrets),
-        rows_read: 0,
-        rows_inserted: 0,
-        rows_updated: 0,
-        rows_duplicate: 0,
-        rows_rejected: 0,
-        top_reasons: "[]",
+      const id = await store.startStep(context.runId, file.source, file.fileName, checksum);
+      await store.finishStep({
+        ...maskStep(result, context.project.secrets),
+        id,
+        rowsRead: 0,
+        inserted: 0,
+        updated: 0,
+        duplicate: 0,
+        rejected: 0,
+        topReasons: [],
       });
     }
   }
@@ -267,7 +271,7 @@ async function moveToArchive(
 ): Promise<string | undefined> {
   try {
     result.archivedTo = await archiveFile(file.path, context.project.paths.archive, context.day);
-    context.store.setArchivedTo(result.id, result.archivedTo);
+    await context.store.setArchivedTo(result.id, result.archivedTo);
     context.log.info(`moved to ${result.archivedTo}`);
     return undefined;
   } catch (error) {

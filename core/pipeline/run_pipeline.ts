@@ -5,21 +5,19 @@
  *
  * @module
  */
-import { existsSync } from "node:fs";
 import { RunLockedError } from "../../util/errors.ts";
-import type { RunListener, RunResult, StepResult } from "../run/events.ts";
+import { newStepResult, type RunListener, type RunResult, type StepResult } from "../run/events.ts";
 import { matchesFiles, type RefusedEntry, removeStaleParts, scanInbox } from "../project/inbox.ts";
 import type { Project } from "../project/project.ts";
-import { readRunHistory } from "../store/sqlite/run_history.ts";
-import { SqliteStore } from "../store/sqlite/sqlite_store.ts";
+import type { StoreDriver } from "../store/mod.ts";
+import { openDriver } from "../store/open_driver.ts";
 import { nowIso } from "../../util/time.ts";
 import { explainIoError } from "../../util/io_errors.ts";
-import { readLockHolder, tryRunLock } from "../run/run_lock.ts";
 import { type FileRequest, planFiles, recognizeRejectsFiles } from "./plan_files.ts";
 import { runFileStep, SETTLE_MS } from "./run_file_step.ts";
 import { runApiStep } from "./run_api_step.ts";
 import { brokenApiNames, runBrokenSourceStep } from "./broken_source_step.ts";
-import { type StepContext, stepOutcome } from "./load_step.ts";
+import { maskStep, type StepContext } from "./load_step.ts";
 import { NullLog, RunLog, type RunLogger } from "../run/log_writer.ts";
 import { localStamp } from "../../util/time.ts";
 
@@ -50,26 +48,28 @@ export interface RunOptions {
 
 /** Runs the pipeline once; throws RunLockedError when another run holds the lock. */
 export async function runPipeline(project: Project, options: RunOptions): Promise<RunResult> {
-  const lock = tryRunLock(
-    project.paths.lock,
+  const driver = openDriver(project.paths.database);
+  const lock = await driver.tryLock(
     `${options.trigger === "gui" ? "the GUI" : "the command line"} (plutus ${
       options.command ?? "run"
     })`,
   );
-  if (!lock) throw lockedError(project);
+  if (!lock) throw await lockedError(driver);
   const emit: RunListener = options.onEvent ?? (() => {});
   const dryRun = options.dryRun === true;
-  // A dry run of a project without a database works on an empty one in memory: it must
-  // not create files.
-  const store = SqliteStore.open(
-    dryRun && !existsSync(project.paths.database) ? ":memory:" : project.paths.database,
-  );
+  let store;
+  try {
+    store = await driver.openWriter({ dryRun });
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
   const startedAt = new Date();
   const warnings: string[] = [];
   let runId = 0;
   let log: RunLogger = new NullLog();
   try {
-    const interrupted = dryRun ? [] : store.markInterrupted();
+    const interrupted = dryRun ? [] : await store.markInterrupted();
     if (!dryRun) await removeStaleParts(project.paths.inbox);
 
     for (const id of interrupted) {
@@ -106,7 +106,7 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
       );
     }
     if (!dryRun) {
-      runId = store.startRun(
+      runId = await store.startRun(
         options.trigger,
         options.command,
         options.rerunOf,
@@ -115,7 +115,7 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
       try {
         log = RunLog.open(project.paths.logs, runId, startedAt, project.secrets);
       } catch (error) {
-        store.finishRun(runId, "failed");
+        await store.finishRun(runId, "failed");
         throw error;
       }
     }
@@ -126,7 +126,10 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
     );
     log.info(`datetimes without an offset are read in time zone ${project.config.timezone}`);
     if (!dryRun) {
-      const converted = store.convertDatetimes(project.tables.values(), project.config.timezone);
+      const converted = await store.convertDatetimes(
+        project.tables.values(),
+        project.config.timezone,
+      );
       if (converted.length > 0) {
         warnings.push(
           `converted datetimes stored by an earlier version to UTC (once; see docs/upgrading.md): ${
@@ -148,13 +151,12 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
 
     const steps: StepResult[] = [];
     for (const file of unplanned) {
-      const step = unplannedStep(file.fileName, file.reason, file.hint);
       // a file two sources claim: plutus.yaml is at fault, not the file — a failed step, an
       // open problem until fixed; a file no source reads is only skipped
-      if (file.conflict) step.status = "failed";
+      const step = unplannedStep(runId, file.fileName, file.reason, file.hint, file.conflict);
       if (!dryRun) {
-        step.id = store.startStep(runId, "", file.fileName, null);
-        store.finishStep(step.id, stepOutcome(step, project.secrets));
+        step.id = await store.startStep(runId, "", file.fileName, null);
+        await store.finishStep(maskStep(step, project.secrets));
       }
       if (file.conflict) log.error(`${file.reason}. ${file.hint}`);
       else {
@@ -164,11 +166,10 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
       steps.push(step);
     }
     for (const entry of refused) {
-      const step = unplannedStep(entry.name, entry.reason, entry.hint);
-      step.status = "failed";
+      const step = unplannedStep(runId, entry.name, entry.reason, entry.hint, true);
       if (!dryRun) {
-        step.id = store.startStep(runId, "", entry.name, null);
-        store.finishStep(step.id, stepOutcome(step, project.secrets));
+        step.id = await store.startStep(runId, "", entry.name, null);
+        await store.finishStep(maskStep(step, project.secrets));
       }
       log.error(`${entry.reason}. ${entry.hint}`);
       steps.push(step);
@@ -182,7 +183,7 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
         input: maskedUrl(project, name),
         run: (c: StepContext) =>
           broken.has(name)
-            ? Promise.resolve(runBrokenSourceStep(c, name, maskedUrl(project, name)))
+            ? runBrokenSourceStep(c, name, maskedUrl(project, name))
             : runApiStep(c, name),
       })),
       ...planned.map((file) => ({
@@ -190,57 +191,60 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
         input: file.fileName,
         run: (c: StepContext) =>
           broken.has(file.source)
-            ? Promise.resolve(runBrokenSourceStep(c, file.source, file.fileName))
+            ? runBrokenSourceStep(c, file.source, file.fileName)
             : runFileStep(c, file),
       })),
     ];
-    if (dryRun) store.beginDryRun();
     const dryLoaded = new Map<string, string>();
-    for (const [index, item] of work.entries()) {
-      const context: StepContext = {
-        project,
-        store,
-        log,
-        runId,
-        day: localStamp(startedAt).slice(0, 10),
-        dryRun,
-        dryLoaded,
-        force: options.force === true,
-        full: options.full === true,
-        settleMs: options.settleMs ?? settleFromEnv(),
-        settleWait: options.settleWait ?? ((ms) => new Promise((done) => setTimeout(done, ms))),
-        onStarted: (stepId) =>
-          emit({
-            type: "step_started",
-            runId,
-            stepId,
-            source: item.source,
-            input: item.input,
-            index,
-          }),
-        onProgress: (stepId, rowsRead, elapsedMs) =>
-          emit({
-            type: "step_progress",
-            runId,
-            stepId,
-            source: item.source,
-            input: item.input,
-            rowsRead,
-            elapsedMs,
-          }),
-      };
-      const step = await item.run(context);
-      log.context = "";
-      steps.push(step);
-      emit({ type: "step_finished", runId, step });
-      for (const message of step.warnings ?? []) {
-        emit({ type: "warning", runId, message: `${step.source} ${step.input}: ${message}` });
+    const runSteps = async () => {
+      for (const [index, item] of work.entries()) {
+        const context: StepContext = {
+          project,
+          store,
+          log,
+          runId,
+          day: localStamp(startedAt).slice(0, 10),
+          dryRun,
+          dryLoaded,
+          force: options.force === true,
+          full: options.full === true,
+          settleMs: options.settleMs ?? settleFromEnv(),
+          settleWait: options.settleWait ?? ((ms) => new Promise((done) => setTimeout(done, ms))),
+          onStarted: (stepId) =>
+            emit({
+              type: "step_started",
+              runId,
+              stepId,
+              source: item.source,
+              input: item.input,
+              index,
+            }),
+          onProgress: (stepId, rowsRead, elapsedMs) =>
+            emit({
+              type: "step_progress",
+              runId,
+              stepId,
+              source: item.source,
+              input: item.input,
+              rowsRead,
+              elapsedMs,
+            }),
+        };
+        const step = await item.run(context);
+        log.context = "";
+        steps.push(step);
+        emit({ type: "step_finished", runId, step });
+        for (const message of step.warnings) {
+          emit({ type: "warning", runId, message: `${step.source} ${step.input}: ${message}` });
+        }
       }
-    }
-    if (dryRun) store.endDryRun();
+    };
+    // a dry run's steps see what the steps before them would have done; nothing is kept
+    if (dryRun) await store.dryRun(runSteps);
+    else await runSteps();
 
     const status = steps.some((step) => step.status === "failed") ? "failed" : "succeeded";
-    if (!dryRun) store.finishRun(runId, status);
+    if (!dryRun) await store.finishRun(runId, status);
     const result: RunResult = {
       id: runId,
       status,
@@ -266,8 +270,7 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
     const error = explainIoError(thrown) ?? thrown;
     if (runId > 0) {
       try {
-        store.rollback();
-        store.finishRun(runId, "failed");
+        await store.finishRun(runId, "failed");
       } catch {
         // A full or failing disk may refuse even this; the next run marks it interrupted.
       }
@@ -280,8 +283,8 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
     } catch {
       // the log's last lines could not be written (disk full): the error above says why
     }
-    store.close();
-    lock.release();
+    await store.close();
+    await lock.release();
   }
 }
 
@@ -315,42 +318,33 @@ function maskedUrl(project: Project, name: string): string {
   return url ? project.secrets.maskUrl(url) : name;
 }
 
-function unplannedStep(input: string, error: string, hint: string): StepResult {
-  return {
-    id: 0,
-    source: "",
-    input,
-    status: "skipped",
-    rowsRead: 0,
-    inserted: 0,
-    updated: 0,
-    duplicate: 0,
-    rejected: 0,
-    error,
-    hint,
-    topReasons: [],
-    notes: [],
-    durationMs: 0,
-  };
+/** The step of a file no source reads (skipped), or that no source can (failed). */
+function unplannedStep(
+  runId: number,
+  input: string,
+  error: string,
+  hint: string,
+  failed?: boolean,
+): StepResult {
+  const step = newStepResult("", input, { runId, status: failed ? "failed" : "skipped" });
+  return Object.assign(step, { error, hint, warnings: [] });
 }
 
 /** Names the run that holds the lock: from the database, or from the lock file. */
-function lockedError(project: Project): RunLockedError {
+async function lockedError(driver: StoreDriver): Promise<RunLockedError> {
   let holder = "another run is in progress";
   try {
-    const running = readRunHistory(project.paths.database, (history) => history.runningRun());
+    const running = await driver.readHistory((history) => history.runningRun());
     if (running) {
-      holder += `: run ${running.id}, started ${
-        localStamp(new Date(running.started_at))
-      } from the ${running.trigger === "gui" ? "GUI" : "command line"} (plutus ${
-        running.command ?? "run"
-      })`;
+      holder += `: run ${running.id}, started ${localStamp(new Date(running.startedAt))} from the ${
+        running.trigger === "gui" ? "GUI" : "command line"
+      } (plutus ${running.command ?? "run"})`;
     }
   } catch {
     // the database may not exist yet
   }
   // the holder writes who it is right after it takes the lock: give it a moment
-  const locker = readLockHolder(project.paths.lock, 500);
+  const locker = await driver.lockHolder(500);
   if (holder === "another run is in progress" && locker?.what) {
     // it took the lock a moment ago and has not recorded its run yet
     holder += `: started ${localStamp(new Date(locker.since))} from ${locker.what}`;

@@ -7,7 +7,7 @@
  * @module
  */
 import { RunLockedError, UsageError } from "../../util/errors.ts";
-import { readLockHolder, tryRunLock } from "../run/run_lock.ts";
+import { openDriver } from "../store/open_driver.ts";
 import { type CopyReport, copySqliteToPostgres } from "../store/copy_to_postgres.ts";
 import {
   buildPostgresUrl,
@@ -63,21 +63,31 @@ export async function copyProjectToPostgres(
   }
   setting.schema = schema;
   project.secrets.add(target.password);
-  const lock = tryRunLock(project.paths.lock, "the command line (plutus db copy)");
+  const from = project.paths.database;
+  if (from.kind !== "sqlite") {
+    throw new UsageError(
+      "plutus db copy copies a project's SQLite file, and this project uses PostgreSQL already",
+      {
+        hint: "Nothing to move: its tables are in the server plutus.yaml names.",
+      },
+    );
+  }
+  const driver = openDriver(from);
+  const lock = await driver.tryLock("the command line (plutus db copy)");
   if (!lock) {
-    const holder = readLockHolder(project.paths.lock, 500);
+    const holder = await driver.lockHolder(500);
     throw new RunLockedError(
       `${holder?.what ?? "another run"} is using the project's database; nothing was copied`,
       { hint: "Wait until it has finished, then run plutus db copy again." },
     );
   }
   try {
-    const report = await copySqliteToPostgres(project.paths.database, target, project.tables, {
+    const report = await copySqliteToPostgres(from.path, target, project.tables, {
       replace: options.replace,
       onTable: options.onTable,
     });
     return { report, setting };
   } finally {
-    lock.release();
+    await lock.release();
   }
 }

@@ -14,9 +14,8 @@ import { listSome } from "../../util/list_text.ts";
 import { RunLog } from "../run/log_writer.ts";
 import { localStamp } from "../../util/time.ts";
 import type { ProjectPaths } from "./project_paths.ts";
-import { tryRunLock } from "../run/run_lock.ts";
-import { readRunHistory } from "../store/sqlite/run_history.ts";
-import { SqliteStore } from "../store/sqlite/sqlite_store.ts";
+import { newStepResult } from "../run/events.ts";
+import { openDriver } from "../store/open_driver.ts";
 
 /** A file set aside: its name in inbox/ and where it is now, relative to the project. */
 export interface DiscardedFile {
@@ -44,8 +43,8 @@ export async function discardWaiting(
   options: DiscardOptions,
 ): Promise<{ runId: number; discarded: DiscardedFile[] }> {
   await checkWaiting(paths, names);
-  const lock = tryRunLock(
-    paths.lock,
+  const driver = openDriver(paths.database);
+  const lock = await driver.tryLock(
     `${options.trigger === "gui" ? "the GUI" : "the command line"} (plutus ${options.command})`,
   );
   if (!lock) {
@@ -55,47 +54,43 @@ export async function discardWaiting(
   }
   const started = new Date();
   const day = localStamp(started).slice(0, 10);
-  const store = SqliteStore.open(paths.database);
+  let store;
+  try {
+    store = await driver.openWriter();
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
   const discarded: DiscardedFile[] = [];
   let log: RunLog | undefined;
   try {
-    const runId = store.startRun(options.trigger, options.command);
+    const runId = await store.startRun(options.trigger, options.command);
     log = RunLog.open(paths.logs, runId, started, new SecretMask());
     log.info(`run ${runId} started by ${options.trigger}: plutus ${options.command}`);
     for (const name of names) {
-      const stepId = store.startStep(runId, "", name, null);
-      const outcome = {
-        table_name: null,
-        rows_read: 0,
-        rows_inserted: 0,
-        rows_updated: 0,
-        rows_duplicate: 0,
-        rows_rejected: 0,
-        hint: null,
-        top_reasons: "[]",
-      };
+      const step = newStepResult("", name, { runId });
+      step.id = await store.startStep(runId, "", name, null);
       try {
         const to = await discardIntoArchive(join(paths.inbox, name), paths.archive, day);
         const why = options.reason ?? "discarded by you";
-        store.finishStep(stepId, {
-          ...outcome,
+        await store.finishStep({
+          ...step,
           status: "skipped",
           error: `${why}: set aside in ${to}, not loaded`,
-          archived_to: to,
+          archivedTo: to,
         });
         log.info(`${name}: ${why}: moved to ${to}`);
         discarded.push({ name, to });
       } catch (error) {
         const message = `could not be set aside: ${(error as Error).message}`;
-        store.finishStep(stepId, {
-          ...outcome,
+        await store.finishStep({
+          ...step,
           status: "failed",
           error: message,
           hint: "Check that archive/ is writable and the disk has space, then try again.",
-          archived_to: null,
         });
         log.error(`${name}: ${message}`);
-        store.finishRun(runId, "failed");
+        await store.finishRun(runId, "failed");
         throw new PlutusError(`inbox/${name} ${message}`, {
           code: "discard_failed",
           hint: "Check that archive/ is writable and the disk has space, then try again.",
@@ -103,12 +98,12 @@ export async function discardWaiting(
         });
       }
     }
-    store.finishRun(runId, "succeeded");
+    await store.finishRun(runId, "succeeded");
     return { runId, discarded };
   } finally {
     log?.close();
-    store.close();
-    lock.release();
+    await store.close();
+    await lock.release();
   }
 }
 
@@ -152,8 +147,10 @@ export function inboxNameOf(paths: ProjectPaths, arg: string): string {
 }
 
 /** Whether the file waiting in inbox/ under `name` failed the last time a run read it. */
-export function hasFailed(paths: ProjectPaths, name: string): boolean {
-  const last = readRunHistory(paths.database, (history) => history.lastStepOf(name));
+export async function hasFailed(paths: ProjectPaths, name: string): Promise<boolean> {
+  const last = await openDriver(paths.database).readHistory((history) =>
+    history.lastStep({ input: name }, { running: true })
+  );
   return last?.status === "failed" || last?.status === "interrupted";
 }
 
@@ -171,7 +168,7 @@ export function replaceFailedFile(
 ): MakeRoom {
   return async (name) => {
     const waiting = await Deno.lstat(join(paths.inbox, name)).then(() => true, () => false);
-    if (!waiting || !hasFailed(paths, name)) return;
+    if (!waiting || !(await hasFailed(paths, name))) return;
     const { discarded } = await discardWaiting(paths, [name], {
       trigger,
       command: `upload ${name}`,

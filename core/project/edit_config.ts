@@ -24,9 +24,8 @@ import {
   yamlScalar,
 } from "./yaml_text_edit.ts";
 import { loadSchemas } from "../../config/load_table_schemas.ts";
-import { DatabaseSync } from "node:sqlite";
-import { existsSync } from "node:fs";
-import { planTableChanges } from "../store/sqlite/table_sync.ts";
+import { openDriver } from "../store/open_driver.ts";
+import { assertCompatible } from "../store/table_changes.ts";
 
 /** What the GUI may change of an API source. */
 export interface ApiSourceEdit {
@@ -220,14 +219,7 @@ export async function saveSchema(project: Project, name: string, text: string): 
     }]);
   }
   const table = parseTableSchema(text, `schema/${name}.yaml`, name);
-  if (existsSync(project.paths.database)) {
-    const db = new DatabaseSync(project.paths.database, { readOnly: true, timeout: 5000 });
-    try {
-      planTableChanges(db, table);
-    } finally {
-      db.close();
-    }
-  }
+  assertCompatible(table, await openDriver(project.paths.database).planTable(table));
   await Deno.mkdir(project.paths.schema, { recursive: true });
   await writeAtomically(join(project.paths.schema, `${name}.yaml`), text);
 }

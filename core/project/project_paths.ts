@@ -5,9 +5,11 @@
  *
  * @module
  */
-import { isAbsolute, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { ConfigError } from "../../util/errors.ts";
+import type { DatabaseLocation } from "../store/mod.ts";
+import { databaseLocation } from "../store/database_location.ts";
 
 /** Where a project's parts live. */
 export interface ProjectPaths {
@@ -19,17 +21,13 @@ export interface ProjectPaths {
   archive: string;
   logs: string;
   exports: string;
-  /** The run lock, next to the database. */
-  lock: string;
-  database: string;
+  /** Where the data lives (core/store/open_driver.ts opens it). */
+  database: DatabaseLocation;
 }
 
-export const DEFAULT_DATABASE = "data/plutus.db";
-
-/** The paths of a project in `root`; the database path comes from plutus.yaml. */
-export function projectPaths(root: string, database = DEFAULT_DATABASE): ProjectPaths {
+/** The paths of a project in `root`; `database` is the value of `database:` in plutus.yaml. */
+export function projectPaths(root: string, database?: string): ProjectPaths {
   const dir = resolve(root);
-  const db = isAbsolute(database) ? database : join(dir, database);
   return {
     root: dir,
     config: join(dir, "plutus.yaml"),
@@ -39,8 +37,7 @@ export function projectPaths(root: string, database = DEFAULT_DATABASE): Project
     archive: join(dir, "archive"),
     logs: join(dir, "logs"),
     exports: join(dir, "exports"),
-    lock: `${db}.lock`,
-    database: db,
+    database: databaseLocation(database, dir),
   };
 }
 
@@ -70,7 +67,7 @@ export async function locateProject(root: string): Promise<ProjectPaths> {
   const line = /^database:[ \t]*("[^"]*"|'[^']*'|[^#\r\n]*?)[ \t]*(?:#.*)?\r?$/m.exec(text);
   let database = line?.[1]?.replace(/^(["'])(.*)\1$/, "$2") ?? "";
   if (database.includes("${")) database = await withVariables(database, paths.env);
-  return database === "" ? paths : projectPaths(root, database);
+  return projectPaths(root, database);
 }
 
 async function withVariables(text: string, envFile: string): Promise<string> {

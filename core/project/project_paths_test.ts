@@ -8,7 +8,8 @@ Deno.test("locateProject() reads the database line alone, as YAML writes it", as
   try {
     const at = async (yaml: string) => {
       await Deno.writeTextFile(join(dir, "plutus.yaml"), yaml);
-      return (await locateProject(dir)).database;
+      const location = (await locateProject(dir)).database;
+      return location.kind === "sqlite" ? location.path : location.url;
     };
     assert.equal(await at("sources: {}\n"), join(dir, "data", "plutus.db"));
     assert.equal(await at("database: store/crm.db\n"), join(dir, "store", "crm.db"));

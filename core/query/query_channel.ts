@@ -50,7 +50,7 @@ export function openQueryChannel(): QueryChannel {
 }
 
 function workerChannel(): QueryChannel {
-  const worker = new Worker(new URL("./query_worker.ts", import.meta.url).href, {
+  const worker = new Worker(new URL("../store/sqlite/query_worker.ts", import.meta.url).href, {
     type: "module",
   });
   const channel: QueryChannel = {

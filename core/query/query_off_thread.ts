@@ -10,9 +10,9 @@
 import { PlutusError } from "../../util/errors.ts";
 import { deserializeError, type SerializedError } from "../pipeline/worker_errors.ts";
 import { openQueryChannel } from "./query_channel.ts";
-import type { QueryCursor, SqlValue } from "./run_query.ts";
+import type { SqlValue } from "../store/mod.ts";
 
-type ColumnOrigin = QueryCursor["origins"][number];
+type ColumnOrigin = { table: string | null; column: string | null };
 
 /** The default of `query_timeout_seconds:` in plutus.yaml. */
 export const DEFAULT_QUERY_TIMEOUT_SECONDS = 30;
@@ -125,31 +125,6 @@ export async function openQueryOffThread(
   } catch (error) {
     close();
     throw error;
-  }
-}
-
-/** The first `limit` rows of a query run on a worker, and whether there were more. */
-export async function runQueryOffThread(
-  databasePath: string,
-  sql: string,
-  limit: number,
-  limits: QueryLimits,
-): Promise<{ columns: string[]; rows: SqlValue[][]; truncated: boolean }> {
-  const cursor = await openQueryOffThread(databasePath, sql, limits, {
-    pageRows: limit + 1,
-    limit: limit + 1,
-  });
-  try {
-    const rows: SqlValue[][] = [];
-    for await (const page of cursor.pages()) {
-      rows.push(...page);
-      if (rows.length > limit) {
-        return { columns: cursor.columns, rows: rows.slice(0, limit), truncated: true };
-      }
-    }
-    return { columns: cursor.columns, rows, truncated: false };
-  } finally {
-    cursor.close();
   }
 }
 

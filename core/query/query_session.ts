@@ -5,12 +5,13 @@
  * @module
  */
 import { serializeError } from "../pipeline/worker_errors.ts";
-import { openQuery, type QueryCursor, type SqlValue } from "./run_query.ts";
+import type { SqlValue } from "../store/mod.ts";
+import { openQuery, type RowCursor } from "../store/sqlite/run_query.ts";
 import type { FromQueryWorker, ToQueryWorker } from "./query_off_thread.ts";
 
 /** Answers the messages of one query, in order. */
 export function querySession(): (message: ToQueryWorker) => FromQueryWorker {
-  let cursor: QueryCursor | undefined;
+  let cursor: RowCursor | undefined;
   let pages: Iterator<SqlValue[][]> | undefined;
   return (message) => {
     try {

@@ -4,32 +4,37 @@
  *
  * @module
  */
-import type { ReasonCount } from "../history/reject_summary.ts";
-import type { Status } from "../store/sqlite/sqlite_store.ts";
+import type { Status, StepSummary } from "../store/mod.ts";
 
-/** How a step ended, with its counts. */
-export interface StepResult {
-  /** 0 for steps that were never recorded (dry runs, files no source matches). */
-  id: number;
-  source: string;
-  input: string;
-  table?: string;
-  status: Status;
-  rowsRead: number;
-  inserted: number;
-  updated: number;
-  duplicate: number;
-  rejected: number;
-  error?: string;
-  hint?: string;
-  /** The most frequent reject reasons, with an example of each. */
-  topReasons: ReasonCount[];
-  /** Things the analyst should know that are not errors: skipped title lines, a footer. */
-  notes: string[];
-  /** Things about a step that loaded that the analyst must not miss: a key that merged most rows. */
-  warnings?: string[];
-  archivedTo?: string;
-  durationMs: number;
+/** How a step ended, with its counts: the one step summary of every screen. */
+export type StepResult = StepSummary;
+
+/**
+ * A new step, running, not recorded yet (id 0): a step of a run, a dry run's step, or a
+ * file no source reads.
+ */
+export function newStepResult(
+  source: string,
+  input: string,
+  options: { table?: string; runId?: number; status?: Status } = {},
+): StepResult {
+  return {
+    id: 0,
+    runId: options.runId ?? 0,
+    source,
+    input,
+    table: options.table,
+    status: options.status ?? "running",
+    rowsRead: 0,
+    inserted: 0,
+    updated: 0,
+    duplicate: 0,
+    rejected: 0,
+    topReasons: [],
+    notes: [],
+    warnings: [],
+    durationMs: 0,
+  };
 }
 
 /** How a run ended. */

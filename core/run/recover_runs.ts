@@ -4,24 +4,24 @@
  *
  * @module
  */
-import { existsSync } from "node:fs";
 import type { ProjectPaths } from "../project/project_paths.ts";
-import { tryRunLock } from "./run_lock.ts";
-import { SqliteStore } from "../store/sqlite/sqlite_store.ts";
+import { openDriver } from "../store/open_driver.ts";
 
 /** Marks dead runs as interrupted; returns their ids. Does nothing while a run is alive. */
-export function recoverInterruptedRuns(paths: ProjectPaths): number[] {
-  if (!existsSync(paths.database)) return [];
-  const lock = tryRunLock(paths.lock);
+export async function recoverInterruptedRuns(paths: ProjectPaths): Promise<number[]> {
+  const driver = openDriver(paths.database);
+  const running = await driver.readHistory((history) => history.runningRun());
+  if (!running) return [];
+  const lock = await driver.tryLock();
   if (!lock) return [];
   try {
-    const store = SqliteStore.open(paths.database);
+    const store = await driver.openWriter();
     try {
-      return store.markInterrupted();
+      return await store.markInterrupted();
     } finally {
-      store.close();
+      await store.close();
     }
   } finally {
-    lock.release();
+    await lock.release();
   }
 }

@@ -7,8 +7,9 @@
  * file's rows go in all or none; a dry run changes nothing; one run at a time per project;
  * counts as docs/cli.md defines them (read = inserted + updated + duplicate + rejected).
  *
- * DRAFT (lead, 2026-11-30): the shape every helper codes against. The store helper owns
- * this file and may refine it; say what changed in the report.
+ * Backends are picked by openDriver() (open_driver.ts) from the project's
+ * DatabaseLocation (database_location.ts). Nothing outside core/store/sqlite/ imports
+ * node:sqlite (tests/store_confinement_test.ts).
  *
  * @module
  */
@@ -32,9 +33,23 @@ export interface RunSummary {
   status: Status;
   trigger: string;
   command?: string;
+  /** The process that ran it (on the machine that ran it). */
+  pid?: number;
   rerunOf?: number;
   /** "full" for `run --full`, so that its rerun does the same. */
   mode?: "full";
+}
+
+/** A run with its steps' counts added up, as the lists of runs show it. */
+export interface RunTotals extends RunSummary {
+  steps: number;
+  /** Steps that failed or were interrupted. */
+  failedSteps: number;
+  rowsRead: number;
+  inserted: number;
+  updated: number;
+  duplicate: number;
+  rejected: number;
 }
 
 /**
@@ -80,6 +95,13 @@ export interface RejectRecord {
   record: string | null;
 }
 
+/** A stored reject, with where it belongs. */
+export interface StoredReject extends RejectRecord {
+  id: number;
+  runId: number;
+  stepId: number;
+}
+
 /** What a step did to its table (docs/cli.md defines each count). */
 export interface LoadCounts {
   inserted: number;
@@ -98,8 +120,20 @@ export interface LoadStamp {
 export interface TableChanges {
   create: boolean;
   addColumns: string[];
-  /** Incompatible differences, each a sentence; a non-empty list fails the step. */
+  /** Columns the table has but the schema no longer lists: kept, filled with NULL. */
+  orphanColumns: string[];
+  /**
+   * Incompatible differences, each a sentence; a non-empty list fails the step
+   * (assertCompatible() in table_changes.ts says so in the words every backend uses).
+   */
   problems: string[];
+}
+
+/** Datetimes an earlier version stored in local time, converted to UTC once. */
+export interface DatetimeConversion {
+  table: string;
+  column: string;
+  values: number;
 }
 
 /** Rows of one step into one table; the counts are part of the contract. */
@@ -112,7 +146,9 @@ export interface TableLoader {
 
 /** One unit of work: everything a step writes, committed together or not at all. */
 export interface StepWork {
+  /** Creates or widens the table as planned; refuses changes with problems. */
   applyTable(schema: TableSchema, changes: TableChanges): Promise<void>;
+  /** A loader for one table, closed by the transaction before it ends. */
   loader(schema: TableSchema, stamp: LoadStamp): Promise<TableLoader>;
   addRejects(runId: number, stepId: number, rejects: readonly RejectRecord[]): Promise<void>;
   finishStep(step: StepSummary): Promise<void>;
@@ -124,15 +160,25 @@ export interface Store {
   readonly location: DatabaseLocation;
   startRun(trigger: string, command: string, rerunOf?: number, mode?: "full"): Promise<number>;
   finishRun(id: number, status: Status): Promise<void>;
-  /** Marks runs left "running" by a process that died; returns their ids. */
+  /**
+   * Marks runs left "running" by a process that died; returns their ids. Call only while
+   * holding the run lock: then nothing else can be running.
+   */
   markInterrupted(): Promise<number[]>;
   startStep(runId: number, source: string, input: string, checksum: string | null): Promise<number>;
+  /** Writes a step's outcome outside a step's transaction (a step that loads nothing). */
   finishStep(step: StepSummary): Promise<void>;
   setArchivedTo(stepId: number, path: string): Promise<void>;
-  /** The step that loaded a file with this checksum, if any. */
+  /** The last step that loaded a file with this checksum, if any. */
   findLoaded(checksum: string): Promise<StepSummary | undefined>;
   getState(source: string, key: string): Promise<string | undefined>;
+  /** What loading into `schema` needs changed (problems listed, nothing changed). */
   planTable(schema: TableSchema): Promise<TableChanges>;
+  /**
+   * Converts datetimes stored by earlier versions in local time to UTC, once per database
+   * (SQLite only; other backends store instants natively and return []).
+   */
+  convertDatetimes(tables: Iterable<TableSchema>, timeZone: string): Promise<DatetimeConversion[]>;
   /** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
   transaction<T>(work: (step: StepWork) => Promise<T>): Promise<T>;
   /**
@@ -145,22 +191,39 @@ export interface Store {
 
 /** The run history, read-only: what `status`, `logs`, `rejects`, `rerun` and pages show. */
 export interface RunHistory {
-  listRuns(limit?: number): Promise<(RunSummary & { steps: number; rowsLoaded: number })[]>;
+  /** The newest runs first (10 unless said). */
+  listRuns(limit?: number): Promise<RunTotals[]>;
   run(id: number): Promise<RunSummary | undefined>;
   lastRun(): Promise<RunSummary | undefined>;
   runningRun(): Promise<RunSummary | undefined>;
+  /** A run's steps in the order they ran. */
   steps(runId: number): Promise<StepSummary[]>;
-  lastStep(match: { input: string } | { source: string }): Promise<StepSummary | undefined>;
+  /**
+   * The newest finished step that read the file `input`, or (with `source`) of that
+   * source; with `running`, a step still running counts too.
+   */
+  lastStep(
+    match: { input: string } | { source: string },
+    options?: { running?: boolean },
+  ): Promise<StepSummary | undefined>;
+  /**
+   * The first step after `stepId` that loaded the file `input` (or found its content
+   * loaded already), or, with `source`, that succeeded for that API source.
+   */
   laterLoad(
     stepId: number,
     match: { input: string } | { source: string },
   ): Promise<StepSummary | undefined>;
-  rejects(runId: number, options?: { stepId?: number; limit?: number }): Promise<
-    (RejectRecord & { stepId: number })[]
-  >;
+  /** Rejects of a run (or of one step), in file order. */
+  rejects(runId: number, options?: { stepId?: number }): Promise<StoredReject[]>;
+  /** The rejects of a step's first `rows` rejected rows (a row may have several problems). */
+  firstRejects(stepId: number, rows: number): Promise<StoredReject[]>;
+  /** The most frequent reasons of a step (5 unless said), alike ones counted together. */
   topReasons(stepId: number, limit?: number): Promise<ReasonCount[]>;
   /** The project's data tables (not the _plutus_ ones), by name. */
   dataTables(): Promise<string[]>;
+  /** Plutus's own record tables (_plutus_runs …), by name, as a query may read them. */
+  recordTables(): Promise<string[]>;
 }
 
 /** A value a query gives back. */
@@ -169,6 +232,11 @@ export type SqlValue = string | number | bigint | Uint8Array | null;
 /** An open read-only query: its columns, then its rows page by page. */
 export interface QueryCursor {
   columns: string[];
+  /**
+   * Each column's table and column of origin (both null for an expression), where the
+   * backend knows them (always for openExport()).
+   */
+  origins?: { table: string | null; column: string | null }[];
   pages(): AsyncGenerator<SqlValue[][]>;
   close(): Promise<void>;
 }
@@ -184,21 +252,53 @@ export interface RunLock {
   release(): Promise<void>;
 }
 
+/** Who holds a run lock, as its holder said when it took it. */
+export interface LockHolder {
+  pid: number;
+  since: string;
+  /** What runs: "the command line (plutus run)", "the GUI (plutus upload x.csv)". */
+  what?: string;
+}
+
 /** A backend: opens what a project needs of its database. */
 export interface StoreDriver {
   readonly location: DatabaseLocation;
   /** The location for people: a path, or a URL without its password. */
   readonly label: string;
-  /** The writer; creates the bookkeeping tables when missing. */
-  openWriter(): Promise<Store>;
-  /** Reads the history; a database not created yet reads as empty. */
-  readHistory<T>(read: (history: RunHistory) => Promise<T>): Promise<T>;
-  /** A read-only query, bounded by `limits` (single statement; writes refused). */
+  /**
+   * The writer; creates the bookkeeping tables when missing. A dry run of a project
+   * without a database works on an empty one that is never kept (nothing is created).
+   */
+  openWriter(options?: { dryRun?: boolean }): Promise<Store>;
+  /**
+   * Reads the history on a read-only connection (a run may be loading meanwhile);
+   * undefined when no run has been recorded yet (no database, or no records in it).
+   */
+  readHistory<T>(read: (history: RunHistory) => Promise<T>): Promise<T | undefined>;
+  /**
+   * What loading into `schema` would change, read-only (check, the schema editor): a
+   * database not created yet plans a new table.
+   */
+  planTable(schema: TableSchema): Promise<TableChanges>;
+  /**
+   * A read-only query off the main thread, bounded by `limits` (single statement; writes
+   * refused). `limit` caps the rows, so that the database sorts only what it returns.
+   */
   openQuery(
     sql: string,
     limits: QueryLimits,
     options?: { pageRows?: number; limit?: number },
   ): Promise<QueryCursor>;
-  /** Takes the project's run lock, or undefined with who holds it. */
-  tryLock(what: string): Promise<RunLock | undefined>;
+  /**
+   * A whole table (in the order it was loaded) or a read-only query, streamed for an
+   * export: memory stays flat however many rows.
+   */
+  openExport(what: { table: string } | { sql: string }): Promise<QueryCursor>;
+  /** Takes the project's run lock, or undefined while another process holds it. */
+  tryLock(what?: string): Promise<RunLock | undefined>;
+  /**
+   * Who holds the run lock, as its holder said when it took it; a holder that took it a
+   * moment ago may still be writing that: asked with `waitMs`, wait that long for it.
+   */
+  lockHolder(waitMs?: number): Promise<LockHolder | undefined>;
 }

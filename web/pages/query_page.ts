@@ -6,8 +6,8 @@
 import type { Hono } from "hono";
 import { html } from "hono/html";
 import { exportCsv } from "../../core/export/export_csv.ts";
-import { runQueryOffThread } from "../../core/query/query_off_thread.ts";
-import { runQuery } from "../../core/query/run_query.ts";
+import { firstRows } from "../../core/query/first_rows.ts";
+import { openDriver } from "../../core/store/open_driver.ts";
 import { described, type Gui, type GuiEnv, pageApp } from "../gui_context.ts";
 import { count, csrfField, page } from "../layout.ts";
 
@@ -36,10 +36,11 @@ export function queryPage(): Hono<GuiEnv> {
     let tables: string[] = [];
     try {
       const project = await gui.project();
-      tables = runQuery(
-        project.paths.database,
-        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name LIKE '\\_%' ESCAPE '\\', name",
-      ).rows.map((row) => String(row[0]));
+      // the data tables first, then Plutus's own records
+      tables = await openDriver(project.paths.database).readHistory(async (history) => [
+        ...await history.dataTables(),
+        ...await history.recordTables(),
+      ]) ?? [];
     } catch {
       // no database yet: the page still helps
     }
@@ -65,7 +66,7 @@ export function queryPage(): Hono<GuiEnv> {
       // On a worker, within the time limit: other pages and the run status keep answering.
       const stop = new AbortController();
       if (typeof body.query_id === "string") running.set(body.query_id, stop);
-      const result = await runQueryOffThread(project.paths.database, sql, LIMIT, {
+      const result = await firstRows(openDriver(project.paths.database), sql, LIMIT, {
         timeoutSeconds: project.config.query_timeout_seconds,
         signal: stop.signal,
       }).finally(() => running.delete(String(body.query_id)));
@@ -124,7 +125,7 @@ export function queryPage(): Hono<GuiEnv> {
     const sql = typeof body.sql === "string" ? body.sql : "";
     try {
       const project = await gui.project();
-      const result = await exportCsv(project.paths.database, project.paths.exports, {
+      const result = await exportCsv(openDriver(project.paths.database), project.paths.exports, {
         sql,
         tables: project.tables,
         // Off the server's thread, so pages and a run's live status keep answering.

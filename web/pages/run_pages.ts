@@ -26,7 +26,8 @@ import {
 import { describeProblems, rejectsFiles, rejectsOfRun } from "../../core/history/rejects_export.ts";
 import { describeReasonCount } from "../../core/history/reject_summary.ts";
 import { findRunLog, readLogExcerpt } from "../../core/run/log_reader.ts";
-import { readRunHistory } from "../../core/store/sqlite/run_history.ts";
+import type { DatabaseLocation } from "../../core/store/mod.ts";
+import { openDriver } from "../../core/store/open_driver.ts";
 import { described, type Gui, type GuiEnv, pageApp } from "../gui_context.ts";
 import { count, csrfField, type Html, local, page, statusBox, withCode } from "../layout.ts";
 import { statusBadge } from "../status_colors.ts";
@@ -47,20 +48,20 @@ const COUNT_HEADERS = html`
 `;
 
 interface RowCounts {
-  rows_read: number;
-  rows_inserted: number;
-  rows_updated: number;
-  rows_duplicate: number;
-  rows_rejected: number;
+  rowsRead: number;
+  inserted: number;
+  updated: number;
+  duplicate: number;
+  rejected: number;
 }
 
 function countCells(counts: RowCounts) {
   return html`
-    <td class="n">${count(counts.rows_read)}</td>
-    <td class="n">${count(counts.rows_inserted)}</td>
-    <td class="n">${count(counts.rows_updated)}</td>
-    <td class="n">${count(counts.rows_duplicate)}</td>
-    <td class="n">${count(counts.rows_rejected)}</td>
+    <td class="n">${count(counts.rowsRead)}</td>
+    <td class="n">${count(counts.inserted)}</td>
+    <td class="n">${count(counts.updated)}</td>
+    <td class="n">${count(counts.duplicate)}</td>
+    <td class="n">${count(counts.rejected)}</td>
   `;
 }
 
@@ -75,8 +76,8 @@ export function runPages(): Hono<GuiEnv> {
     const sources = project
       ? [...Object.keys(project.config.sources), ...project.brokenSources.keys()]
       : [];
-    if (gui.broadcaster.status.state !== "running") recoverInterruptedRuns(paths);
-    const runs = listRuns(paths.database, project);
+    if (gui.broadcaster.status.state !== "running") await recoverInterruptedRuns(paths);
+    const runs = await listRuns(paths.database, project);
     const problems = await openProblems(paths, { project, configError });
     const flash = c.req.query("error");
     return c.html(page({
@@ -114,7 +115,7 @@ export function runPages(): Hono<GuiEnv> {
                 html`
                   <tr>
                     <td><a href="/runs/${run.id}">${run.id}</a></td>
-                    <td>${local(run.started_at)}</td>
+                    <td>${local(run.startedAt)}</td>
                     <td>${statusBadge(run.status)}${run.resolvedBy
                       ? html`
                         <span class="muted">resolved by <a href="/runs/${run
@@ -183,22 +184,21 @@ export function runPages(): Hono<GuiEnv> {
     const gui = c.var.gui;
     const runId = Number(c.req.param("id"));
     const { project, paths } = await projectOrPaths(gui);
-    const found = readRunHistory(paths.database, (history) => {
-      const run = history.run(runId);
+    const found = await openDriver(paths.database).readHistory(async (history) => {
+      const run = await history.run(runId);
       if (!run) return undefined;
-      const recorded = history.steps(runId);
-      const resolutions = stepResolutionDetails(history, recorded, project);
-      return {
-        run,
-        steps: recorded.map((s) => ({
+      const recorded = await history.steps(runId);
+      const resolutions = await stepResolutionDetails(history, recorded, project);
+      const steps = [];
+      for (const s of recorded) {
+        steps.push({
           ...s,
-          reasons: history.topReasons(s.id),
+          reasons: await history.topReasons(s.id),
           resolvedBy: resolutions.get(s.id)?.runId,
           setAsideBy: resolutions.get(s.id)?.setAsideBy,
-          warnings: s.warnings ? JSON.parse(s.warnings) as string[] : [],
-        })),
-        rejects: rejectsOfRun(history, runId, REJECTS_SHOWN),
-      };
+        });
+      }
+      return { run, steps, rejects: await rejectsOfRun(history, runId, REJECTS_SHOWN) };
     });
     if (!found) return c.text(`There is no run ${runId}.`, 404);
     const { run, steps, rejects } = found;
@@ -209,7 +209,7 @@ export function runPages(): Hono<GuiEnv> {
     // the button only where a rerun has something to do (not once a later run loaded it all)
     let failed = false;
     try {
-      failed = project !== undefined && canRerun(planRerun(project, runId));
+      failed = project !== undefined && canRerun(await planRerun(project, runId));
     } catch {
       // no rerun to offer
     }
@@ -225,7 +225,7 @@ export function runPages(): Hono<GuiEnv> {
         <h1>Run ${run.id} ${statusBadge(run.status)}</h1>
         <p class="hint"><code>plutus ${run.command ?? "run"}</code> from the ${run.trigger === "gui"
           ? "GUI"
-          : "command line"}, ${local(run.started_at)} to ${local(run.finished_at)}</p>
+          : "command line"}, ${local(run.startedAt)} to ${local(run.finishedAt ?? null)}</p>
         ${failed
           ? html`
             <form method="post"
@@ -249,8 +249,8 @@ export function runPages(): Hono<GuiEnv> {
               html`
                 <tr>
                   <td>${step.source || "—"}</td>
-                  <td>${step.input}${step.archived_to
-                    ? html`<div class="muted">→ ${step.archived_to}</div>`
+                  <td>${step.input}${step.archivedTo
+                    ? html`<div class="muted">→ ${step.archivedTo}</div>`
                     : ""}</td>
                   <td>${statusBadge(step.status)}</td>
                   ${countCells(step)}
@@ -361,13 +361,16 @@ export function runPages(): Hono<GuiEnv> {
     const gui = c.var.gui;
     const runId = Number(c.req.param("id"));
     const project = await gui.project();
-    const steps = readRunHistory(project.paths.database, (history) =>
-      rejectsOfRun(history, runId)) ?? [];
+    const steps = await openDriver(project.paths.database).readHistory((history) =>
+      rejectsOfRun(history, runId)
+    ) ?? [];
     const files = rejectsFiles(steps, runId, {
       sources: project.config.sources,
       tables: project.tables,
     });
-    if (files.length === 0) return c.text(`Run ${runId} rejected no rows.`, 404);
+    if (files.length === 0) {
+      return c.text(`Run ${runId} rejected no rows.`, 404);
+    }
     if (files.length === 1) {
       return c.body(files[0]!.text, 200, {
         "Content-Type": "text/csv; charset=utf-8",
@@ -389,7 +392,7 @@ export function runPages(): Hono<GuiEnv> {
     const runId = Number(c.req.param("id"));
     let result: { error?: string; hint?: string };
     try {
-      const plan = planRerun(await gui.project(), runId);
+      const plan = await planRerun(await gui.project(), runId);
       result = !canRerun(plan)
         ? {
           error: plan.resolved.length > 0 && plan.gone.length === 0
@@ -444,17 +447,23 @@ async function unknownSource(
 }
 
 /** The runs, each failed one with the run that put all its failures right, if any. */
-function listRuns(database: string, project?: Project) {
-  return readRunHistory(database, (history) =>
-    history.listRuns(20).map((run) => {
-      if (run.failed_steps === 0) return { ...run, resolvedBy: undefined };
-      const failed = history.steps(run.id).filter((step) =>
+async function listRuns(database: DatabaseLocation, project?: Project) {
+  return await openDriver(database).readHistory(async (history) => {
+    const runs = [];
+    for (const run of await history.listRuns(20)) {
+      if (run.failedSteps === 0) {
+        runs.push({ ...run, resolvedBy: undefined });
+        continue;
+      }
+      const failed = (await history.steps(run.id)).filter((step) =>
         step.status === "failed" || step.status === "interrupted"
       );
-      const resolutions = stepResolutions(history, failed, project);
+      const resolutions = await stepResolutions(history, failed, project);
       const all = failed.length > 0 && failed.every((step) => resolutions.has(step.id));
-      return { ...run, resolvedBy: all ? Math.max(...resolutions.values()) : undefined };
-    })) ?? [];
+      runs.push({ ...run, resolvedBy: all ? Math.max(...resolutions.values()) : undefined });
+    }
+    return runs;
+  }) ?? [];
 }
 
 /** The project, or — when it does not open — the error and where its files are all the same. */

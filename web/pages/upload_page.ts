@@ -44,7 +44,7 @@ async function listWaiting(paths: ProjectPaths): Promise<Waiting[]> {
       name,
       size: info?.size,
       modified: info?.mtime,
-      problem: hasFailed(paths, name) ? "failed the last time it was loaded" : undefined,
+      problem: (await hasFailed(paths, name)) ? "failed the last time it was loaded" : undefined,
     });
   }
   for (const entry of refused) listed.push({ name: entry.name, problem: entry.reason });

@@ -14,18 +14,12 @@ import { isValid, parseIso } from "../../transform/clean/parse_date.ts";
 import { storedRowHash } from "../../transform/row_preparer.ts";
 import { compileToUtc, DATETIME_GLOB } from "../../transform/utc_datetime.ts";
 import type { Stored } from "../../transform/validate_column.ts";
-import { ident } from "./sql.ts";
-import { ROW_HASH } from "./table_sync.ts";
+import { ident } from "./dialect.ts";
+import { ROW_HASH } from "../row_layout.ts";
+import type { DatetimeConversion } from "../mod.ts";
 
 /** The _plutus_meta key that records the conversion, and its value. */
 const MARKER = { key: "datetime_form", value: "utc_ms" } as const;
-
-/** How many values of one column were rewritten. */
-export interface DatetimeConversion {
-  table: string;
-  column: string;
-  values: number;
-}
 
 /**
  * Converts the datetime columns of the tables the schema files describe, unless this

@@ -1,6 +1,7 @@
 /**
- * The project's SQLite database: the data tables and Plutus's own records of runs, steps,
- * rejected rows and API state. Everything else talks to SQLite through this class.
+ * The project's SQLite database, opened for writing: the data tables and Plutus's own
+ * records of runs, steps, rejected rows and API state. Synchronous, as node:sqlite is;
+ * the rest of Plutus reaches it through SqliteWriter (the Store of ../mod.ts).
  *
  * @module
  */
@@ -9,86 +10,19 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { errorMessage, StoreError } from "../../../util/errors.ts";
 import type { TableSchema } from "../../../config/table_schema.ts";
-import { ident } from "./sql.ts";
 import { nowIso } from "../../../util/time.ts";
-import { applyTableChanges, planTableChanges, type TableChanges } from "./table_sync.ts";
-import { type LoadStamp, TableLoader } from "./table_loader.ts";
-import { convertStoredDatetimes, type DatetimeConversion } from "./datetime_migration.ts";
-
-/** The state of a run or a step. */
-export type Status = "running" | "succeeded" | "failed" | "skipped" | "interrupted";
-
-/** A row of _plutus_runs. */
-export interface RunRecord {
-  id: number;
-  started_at: string;
-  finished_at: string | null;
-  status: Status;
-  trigger: string;
-  command: string | null;
-  rerun_of: number | null;
-  /**
-   * "full" for a run that ignored API sources' incremental state (run --full), so that its
-   * rerun does the same; null for an ordinary run (and runs of earlier versions).
-   */
-  mode: string | null;
-}
-
-/** A row of _plutus_steps. */
-export interface StepRecord {
-  id: number;
-  run_id: number;
-  source: string;
-  table_name: string | null;
-  input: string;
-  checksum: string | null;
-  status: Status;
-  rows_read: number;
-  rows_inserted: number;
-  rows_updated: number;
-  rows_duplicate: number;
-  rows_rejected: number;
-  error: string | null;
-  hint: string | null;
-  archived_to: string | null;
-  /**
-   * The step's most frequent reject reasons (ReasonCount[] as JSON), counted over all its
-   * rows; null for steps recorded by versions before it was kept.
-   */
-  top_reasons: string | null;
-  /** Warnings about a step that succeeded (string[] as JSON), or null. */
-  warnings?: string | null;
-  started_at: string;
-  finished_at: string | null;
-}
-
-/** One problem with one rejected row, as stored in _plutus_rejects. */
-export interface RejectRecord {
-  location: string;
-  line: number | null;
-  column_name: string | null;
-  value: string | null;
-  reason: string;
-  /** The row as read, as JSON: header → value. */
-  record: string | null;
-}
-
-/** A step's outcome, written when the step ends. */
-export type StepOutcome = Pick<
-  StepRecord,
-  | "status"
-  | "rows_read"
-  | "rows_inserted"
-  | "rows_updated"
-  | "rows_duplicate"
-  | "rows_rejected"
-  | "error"
-  | "hint"
-  | "archived_to"
-  | "table_name"
-  | "top_reasons"
-  | "warnings"
->;
+import type {
+  DatetimeConversion,
+  LoadStamp,
+  RejectRecord,
+  Status,
+  StepSummary,
+  TableChanges,
+} from "../mod.ts";
+import { applyTableChanges, planTableChanges } from "./table_sync.ts";
+import { SqliteTableLoader } from "./table_loader.ts";
+import { convertStoredDatetimes } from "./datetime_migration.ts";
+import { outcomeOf, type StepRecord, stepSummaryOf } from "./step_rows.ts";
 
 const BOOKKEEPING = `
 CREATE TABLE IF NOT EXISTS _plutus_meta (key TEXT PRIMARY KEY, value TEXT) STRICT;
@@ -248,12 +182,6 @@ export class SqliteStore {
     return stale.map((run) => run.id);
   }
 
-  getRun(id: number): RunRecord | undefined {
-    return this.db.prepare("SELECT * FROM _plutus_runs WHERE id = ?").get(id) as
-      | RunRecord
-      | undefined;
-  }
-
   // ---- steps -----------------------------------------------------------------------
 
   /** Records a step as running. */
@@ -265,7 +193,8 @@ export class SqliteStore {
   }
 
   /** Writes a step's outcome (inside the step's transaction when there is one). */
-  finishStep(id: number, outcome: StepOutcome): void {
+  finishStep(step: StepSummary): void {
+    const outcome = outcomeOf(step);
     this.db.prepare(
       `UPDATE _plutus_steps SET status = ?, table_name = ?, rows_read = ?, rows_inserted = ?,
          rows_updated = ?, rows_duplicate = ?, rows_rejected = ?, error = ?, hint = ?,
@@ -282,9 +211,9 @@ export class SqliteStore {
       outcome.hint,
       outcome.archived_to,
       outcome.top_reasons,
-      outcome.warnings ?? null,
+      outcome.warnings,
       nowIso(),
-      id,
+      step.id,
     );
   }
 
@@ -293,10 +222,11 @@ export class SqliteStore {
   }
 
   /** The last successful step that loaded a file with this checksum, if any. */
-  findLoaded(checksum: string): StepRecord | undefined {
-    return this.db.prepare(
+  findLoaded(checksum: string): StepSummary | undefined {
+    const row = this.db.prepare(
       "SELECT * FROM _plutus_steps WHERE checksum = ? AND status = 'succeeded' ORDER BY id DESC LIMIT 1",
     ).get(checksum) as StepRecord | undefined;
+    return row && stepSummaryOf(row);
   }
 
   /** Appends rejects of one step. */
@@ -352,8 +282,8 @@ export class SqliteStore {
   }
 
   /** A loader for one table; use inside a transaction. */
-  loader(schema: TableSchema, stamp: LoadStamp): TableLoader {
-    return new TableLoader(this.db, schema, stamp);
+  loader(schema: TableSchema, stamp: LoadStamp): SqliteTableLoader {
+    return new SqliteTableLoader(this.db, schema, stamp);
   }
 
   #dryRun = false;
@@ -393,24 +323,11 @@ export class SqliteStore {
     this.#inStep = false;
   }
 
-  /** Names of the data tables (not Plutus's own). */
-  dataTables(): string[] {
-    const rows = this.db.prepare(
-      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%' ORDER BY name",
-    ).all() as unknown as { name: string }[];
-    return rows.map((row) => row.name);
-  }
-
   /**
    * Converts datetimes stored by earlier versions to UTC, once per database, in one
    * transaction (datetime_migration.ts); returns what changed.
    */
   convertDatetimes(tables: Iterable<TableSchema>, timeZone: string): DatetimeConversion[] {
     return convertStoredDatetimes(this.db, tables, timeZone);
-  }
-
-  /** Rows in a table. */
-  count(table: string): number {
-    return (this.db.prepare(`SELECT count(*) AS n FROM ${ident(table)}`).get() as { n: number }).n;
   }
 }

@@ -14,35 +14,19 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { TableSchema } from "../../../config/table_schema.ts";
 import type { Stored } from "../../transform/validate_column.ts";
-import { ident, literal } from "./sql.ts";
-import { keyColumns, ROW_HASH } from "./table_sync.ts";
-
-/** What a step did to its table. */
-export interface LoadCounts {
-  inserted: number;
-  updated: number;
-  duplicate: number;
-}
-
-/** Who is loading: stamped on every row as `_source`, `_run_id`, `_loaded_at`. */
-export interface LoadStamp {
-  source: string;
-  runId: number;
-  loadedAt: string;
-}
+import type { LoadCounts, LoadStamp } from "../mod.ts";
+import { insertColumns } from "../row_layout.ts";
+import { conflictClause, ident, literal } from "./dialect.ts";
 
 // Ten rows per statement: node:sqlite pays per bound value, and more rows per statement
 // stopped paying off beyond this in measurements (bench/).
 const ROWS_PER_STATEMENT = 10;
 
-/** The columns an insert fills, in the order prepared rows carry them. */
-export function insertColumns(schema: TableSchema): string[] {
-  const columns = Object.keys(schema.columns);
-  return schema.key ? columns : [...columns, ROW_HASH];
-}
-
-/** Inserts rows into one table inside the caller's transaction. */
-export class TableLoader {
+/**
+ * Inserts rows into one table inside the caller's transaction; synchronous, as
+ * node:sqlite is (the writer wraps it in the TableLoader of mod.ts).
+ */
+export class SqliteTableLoader {
   readonly #db: DatabaseSync;
   readonly #table: string;
   readonly #width: number;
@@ -118,28 +102,4 @@ export class TableLoader {
   close(): void {
     if (this.#tracksUpdates) this.#db.exec("DROP TRIGGER IF EXISTS temp._plutus_touch");
   }
-}
-
-/**
- * The dedupe rule as SQL. first: the stored (or earlier) row stays. last: the incoming row
- * replaces it. latest: it replaces it when its order_by is greater or equal (ties go to the
- * incoming row; a missing order_by never wins). An update happens only when some value
- * differs, so a re-sent identical row counts as a duplicate, not an update.
- */
-function conflictClause(schema: TableSchema): string {
-  const key = keyColumns(schema);
-  const target = ` ON CONFLICT (${key.map(ident).join(", ")})`;
-  const others = Object.keys(schema.columns).filter((name) => !key.includes(name));
-  if (!schema.key || schema.keep === "first" || others.length === 0) return `${target} DO NOTHING`;
-  const table = ident(schema.name);
-  const set = [...others, "_source", "_run_id", "_loaded_at"]
-    .map((name) => `${ident(name)} = excluded.${ident(name)}`).join(", ");
-  const differs = others.map((name) => `${table}.${ident(name)} IS NOT excluded.${ident(name)}`)
-    .join(" OR ");
-  let where = `(${differs})`;
-  if (schema.keep === "latest") {
-    const order = ident(schema.order_by!);
-    where = `(excluded.${order} >= ${table}.${order} OR ${table}.${order} IS NULL) AND ${where}`;
-  }
-  return `${target} DO UPDATE SET ${set} WHERE ${where}`;
 }

@@ -5,22 +5,11 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import { StoreError } from "../../../util/errors.ts";
-import { COLUMN_TYPES, type TableSchema } from "../../../config/table_schema.ts";
-import { ident } from "./sql.ts";
-
-/** Columns every data table carries besides its own. */
-export const SYSTEM_COLUMNS = ["_source", "_run_id", "_loaded_at"] as const;
-/** For a table without a key: a hash of the row's values, unique, so whole-row duplicates drop. */
-export const ROW_HASH = "_row_hash";
-
-/** What has to happen to a table before a step can load into it. */
-export interface TableChanges {
-  create: boolean;
-  addColumns: string[];
-  /** Columns the table has but the schema no longer lists: kept, filled with NULL. */
-  orphanColumns: string[];
-}
+import type { TableSchema } from "../../../config/table_schema.ts";
+import type { TableChanges } from "../mod.ts";
+import { keyColumns, ROW_HASH } from "../row_layout.ts";
+import { assertCompatible } from "../table_changes.ts";
+import { ident, storageType } from "./dialect.ts";
 
 interface ColumnInfo {
   name: string;
@@ -28,28 +17,25 @@ interface ColumnInfo {
 }
 
 /** The unique index that enforces a table's key (or its row hash). */
-export function keyIndexName(table: string): string {
+function keyIndexName(table: string): string {
   return `${table}__key`;
 }
 
-/** The columns the key index covers. */
-export function keyColumns(schema: TableSchema): string[] {
-  return schema.key ?? [ROW_HASH];
-}
-
 /**
- * Compares the table in the database with its schema and says what to change; throws a
- * StoreError, changing nothing, when the difference is not a plain addition.
+ * Compares the table in the database with its schema and says what to change; a
+ * difference that is not a plain addition is listed in `problems`.
  */
 export function planTableChanges(db: DatabaseSync, schema: TableSchema): TableChanges {
   const existing = db.prepare(`PRAGMA table_info(${ident(schema.name)})`)
     .all() as unknown as ColumnInfo[];
-  if (existing.length === 0) return { create: true, addColumns: [], orphanColumns: [] };
+  if (existing.length === 0) {
+    return { create: true, addColumns: [], orphanColumns: [], problems: [] };
+  }
   const stored = new Map(existing.map((column) => [column.name, column.type.toUpperCase()]));
   const problems: string[] = [];
   for (const [name, column] of Object.entries(schema.columns)) {
     const type = stored.get(name);
-    if (type !== undefined && type !== COLUMN_TYPES[column.type]) {
+    if (type !== undefined && type !== storageType(column)) {
       problems.push(
         `column ${name} is now ${column.type}, but the table stores it as ${type}`,
       );
@@ -68,19 +54,6 @@ export function planTableChanges(db: DatabaseSync, schema: TableSchema): TableCh
       );
     }
   }
-  if (problems.length > 0) {
-    throw new StoreError(
-      `${schema.file} no longer matches table ${schema.name} in the database: ${
-        problems.join("; ")
-      }`,
-      {
-        code: "schema_incompatible",
-        location: schema.file,
-        hint: `Undo that change in ${schema.file}, or give the new definition a new table name ` +
-          `(a new schema file); the existing rows stay as they are.`,
-      },
-    );
-  }
   const names = new Set(Object.keys(schema.columns));
   return {
     create: false,
@@ -88,6 +61,7 @@ export function planTableChanges(db: DatabaseSync, schema: TableSchema): TableCh
     orphanColumns: existing.map((column) => column.name).filter((name) =>
       !names.has(name) && !name.startsWith("_")
     ),
+    problems,
   };
 }
 
@@ -97,10 +71,11 @@ export function applyTableChanges(
   schema: TableSchema,
   changes: TableChanges,
 ): void {
+  assertCompatible(schema, changes);
   const table = ident(schema.name);
   if (changes.create) {
     const columns = Object.entries(schema.columns).map(([name, column]) =>
-      `${ident(name)} ${COLUMN_TYPES[column.type]}`
+      `${ident(name)} ${storageType(column)}`
     );
     if (!schema.key) columns.push(`${ROW_HASH} TEXT NOT NULL`);
     columns.push("_source TEXT NOT NULL", "_run_id INTEGER NOT NULL", "_loaded_at TEXT NOT NULL");
@@ -108,7 +83,7 @@ export function applyTableChanges(
   }
   for (const name of changes.addColumns) {
     db.exec(
-      `ALTER TABLE ${table} ADD COLUMN ${ident(name)} ${COLUMN_TYPES[schema.columns[name]!.type]}`,
+      `ALTER TABLE ${table} ADD COLUMN ${ident(name)} ${storageType(schema.columns[name]!)}`,
     );
   }
   const wanted = keyColumns(schema);

@@ -1,24 +1,17 @@
 /**
- * One run at a time per database. The lock is an operating-system file lock, so it is
- * released when its process ends in any way (even killed): a stale lock cannot outlive
- * the process that took it.
+ * One run at a time per SQLite database. The lock is an operating-system file lock on a
+ * file next to the database, so it is released when its process ends in any way (even
+ * killed): a stale lock cannot outlive the process that took it.
  *
  * @module
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import type { LockHolder } from "../mod.ts";
 
-/** A held run lock. */
-export interface RunLock {
+/** A held file lock. */
+export interface FileLock {
   release(): void;
-}
-
-/** Who holds a lock, as its holder wrote it into the lock file. */
-export interface LockHolder {
-  pid: number;
-  since: string;
-  /** What runs: "the command line (plutus run)", "the GUI (plutus upload x.csv)". */
-  what?: string;
 }
 
 /**
@@ -26,7 +19,7 @@ export interface LockHolder {
  * stays in place; only the lock on it comes and goes. The holder writes who it is into
  * it, so that a run refused before the holder's run is in the database can name it.
  */
-export function tryRunLock(path: string, what?: string): RunLock | undefined {
+export function tryRunLock(path: string, what?: string): FileLock | undefined {
   mkdirSync(dirname(path), { recursive: true });
   const file = Deno.openSync(path, { read: true, write: true, create: true });
   let locked = false;

@@ -5,8 +5,8 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import { querySession } from "./query_session.ts";
-import type { ToQueryWorker } from "./query_off_thread.ts";
+import { querySession } from "../../query/query_session.ts";
+import type { ToQueryWorker } from "../../query/query_off_thread.ts";
 
 const answer = querySession();
 self.onmessage = (event: MessageEvent<ToQueryWorker>) => self.postMessage(answer(event.data));

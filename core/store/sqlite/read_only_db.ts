@@ -7,7 +7,7 @@
  */
 import { constants as sqliteConstants, DatabaseSync } from "node:sqlite";
 import { existsSync } from "node:fs";
-import { PlutusError, UsageError } from "../../util/errors.ts";
+import { PlutusError, UsageError } from "../../../util/errors.ts";
 
 // Deno's node:sqlite has these at run time; its bundled types do not list them yet.
 const constants = sqliteConstants as unknown as Record<

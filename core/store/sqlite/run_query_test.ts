@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { PlutusError } from "../../util/errors.ts";
-import { openQuery, type SqlValue } from "./run_query.ts";
+import { PlutusError } from "../../../util/errors.ts";
+import type { SqlValue } from "../mod.ts";
+import { openQuery } from "./run_query.ts";
 
 async function withNumbers(count: number, test: (path: string) => void) {
   const dir = await Deno.makeTempDir();

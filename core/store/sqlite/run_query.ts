@@ -11,8 +11,9 @@
  * @module
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { PlutusError, UsageError } from "../../util/errors.ts";
-import { ident } from "../store/sqlite/sql.ts";
+import { PlutusError, UsageError } from "../../../util/errors.ts";
+import type { SqlValue } from "../mod.ts";
+import { ident } from "./dialect.ts";
 import {
   assertSingleStatement,
   openReadOnly,
@@ -20,11 +21,8 @@ import {
   withoutTerminator,
 } from "./read_only_db.ts";
 
-/** A value as SQLite returns it. */
-export type SqlValue = string | number | bigint | Uint8Array | null;
-
-/** An open query: its column names, and its rows page by page. */
-export interface QueryCursor {
+/** An open query: its column names, and its rows page by page, on this thread. */
+export interface RowCursor {
   columns: string[];
   /** Each column's table and column of origin (both null for an expression). */
   origins: { table: string | null; column: string | null }[];
@@ -47,7 +45,7 @@ interface ArrayStatement {
 }
 
 /** Where each result column comes from; only this database's tables count. */
-function originsOf(statement: ArrayStatement): QueryCursor["origins"] {
+function originsOf(statement: ArrayStatement): RowCursor["origins"] {
   return statement.columns().map(({ table, column, database }) =>
     database === "main" ? { table, column } : { table: null, column: null }
   );
@@ -67,7 +65,7 @@ export function openQuery(
   pageRows = PAGE_ROWS,
   /** At most this many rows: lets SQLite sort only what it returns. */
   limit?: number,
-): QueryCursor {
+): RowCursor {
   assertSingleStatement(sql);
   const db = openReadOnly(databasePath);
   try {
@@ -134,7 +132,7 @@ export function openTableScan(
   databasePath: string,
   table: string,
   pageRows = PAGE_ROWS,
-): QueryCursor {
+): RowCursor {
   const db = openReadOnly(databasePath);
   try {
     const columns = prepareArrays(db, `SELECT * FROM ${ident(table)}`).columns().map((column) =>

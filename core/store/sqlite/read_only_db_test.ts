@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { PlutusError } from "../../util/errors.ts";
+import { PlutusError } from "../../../util/errors.ts";
 import { runQuery } from "./run_query.ts";
 
 async function withDatabase(test: (path: string) => void) {

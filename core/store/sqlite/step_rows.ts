@@ -1,0 +1,166 @@
+/**
+ * Rows of _plutus_runs and _plutus_steps as stored (snake_case, NULL for "none"), and the
+ * one place they become the RunSummary and StepSummary of ../mod.ts, and back.
+ *
+ * @module
+ */
+import type { ReasonCount } from "../../history/reject_summary.ts";
+import type { RunSummary, RunTotals, Status, StepSummary } from "../mod.ts";
+
+/** A row of _plutus_runs. */
+export interface RunRecord {
+  id: number;
+  started_at: string;
+  finished_at: string | null;
+  status: Status;
+  trigger: string;
+  command: string | null;
+  pid: number | null;
+  rerun_of: number | null;
+  /**
+   * "full" for a run that ignored API sources' incremental state (run --full), so that its
+   * rerun does the same; null for an ordinary run (and runs of earlier versions).
+   */
+  mode: string | null;
+}
+
+/** A row of _plutus_runs with its steps' counts added up. */
+export interface RunTotalsRecord extends RunRecord {
+  steps: number;
+  failed_steps: number;
+  rows_read: number;
+  rows_inserted: number;
+  rows_updated: number;
+  rows_duplicate: number;
+  rows_rejected: number;
+}
+
+/** A row of _plutus_steps. */
+export interface StepRecord {
+  id: number;
+  run_id: number;
+  source: string;
+  table_name: string | null;
+  input: string;
+  checksum: string | null;
+  status: Status;
+  rows_read: number;
+  rows_inserted: number;
+  rows_updated: number;
+  rows_duplicate: number;
+  rows_rejected: number;
+  error: string | null;
+  hint: string | null;
+  archived_to: string | null;
+  /**
+   * The step's most frequent reject reasons (ReasonCount[] as JSON), counted over all its
+   * rows; null for steps recorded by versions before it was kept.
+   */
+  top_reasons: string | null;
+  /** Warnings about a step that succeeded (string[] as JSON), or null. */
+  warnings: string | null;
+  started_at: string;
+  finished_at: string | null;
+}
+
+/** What finishing a step writes into its row. */
+export type StepOutcome = Pick<
+  StepRecord,
+  | "status"
+  | "rows_read"
+  | "rows_inserted"
+  | "rows_updated"
+  | "rows_duplicate"
+  | "rows_rejected"
+  | "error"
+  | "hint"
+  | "archived_to"
+  | "table_name"
+  | "top_reasons"
+  | "warnings"
+>;
+
+/** A run row as every screen shows a run. */
+export function runSummaryOf(row: RunRecord): RunSummary {
+  return {
+    id: row.id,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at ?? undefined,
+    status: row.status,
+    trigger: row.trigger,
+    command: row.command ?? undefined,
+    pid: row.pid ?? undefined,
+    rerunOf: row.rerun_of ?? undefined,
+    mode: row.mode === "full" ? "full" : undefined,
+  };
+}
+
+/** A run row with its counts, as the lists of runs show it. */
+export function runTotalsOf(row: RunTotalsRecord): RunTotals {
+  return {
+    ...runSummaryOf(row),
+    steps: row.steps,
+    failedSteps: row.failed_steps,
+    rowsRead: row.rows_read,
+    inserted: row.rows_inserted,
+    updated: row.rows_updated,
+    duplicate: row.rows_duplicate,
+    rejected: row.rows_rejected,
+  };
+}
+
+/** The one mapping of a _plutus_steps row into the StepSummary every screen shows. */
+export function stepSummaryOf(row: StepRecord): StepSummary {
+  return {
+    id: row.id,
+    runId: row.run_id,
+    source: row.source,
+    input: row.input,
+    table: row.table_name ?? undefined,
+    checksum: row.checksum ?? undefined,
+    status: row.status,
+    rowsRead: row.rows_read,
+    inserted: row.rows_inserted,
+    updated: row.rows_updated,
+    duplicate: row.rows_duplicate,
+    rejected: row.rows_rejected,
+    error: row.error ?? undefined,
+    hint: row.hint ?? undefined,
+    topReasons: parsed<ReasonCount[]>(row.top_reasons) ?? [],
+    warnings: parsed<string[]>(row.warnings) ?? [],
+    notes: [],
+    archivedTo: row.archived_to ?? undefined,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at ?? undefined,
+    durationMs: row.finished_at
+      ? Math.max(0, Date.parse(row.finished_at) - Date.parse(row.started_at))
+      : 0,
+  };
+}
+
+/** What finishing `step` writes into its row. */
+export function outcomeOf(step: StepSummary): StepOutcome {
+  return {
+    status: step.status,
+    table_name: step.table ?? null,
+    rows_read: step.rowsRead,
+    rows_inserted: step.inserted,
+    rows_updated: step.updated,
+    rows_duplicate: step.duplicate,
+    rows_rejected: step.rejected,
+    error: step.error ?? null,
+    hint: step.hint ?? null,
+    archived_to: step.archivedTo ?? null,
+    top_reasons: JSON.stringify(step.topReasons),
+    warnings: step.warnings.length > 0 ? JSON.stringify(step.warnings) : null,
+  };
+}
+
+function parsed<T>(text: string | null): T | undefined {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
+}
