@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { runQueryOffThread } from "./query_off_thread.ts";
+import { firstRows } from "./first_rows.ts";
+import { openDriver } from "../store/open_driver.ts";
 import { useQueryProcesses } from "./query_channel.ts";
 import { decodeLine, encodeLine } from "./line_messages.ts";
 
@@ -40,7 +41,7 @@ Deno.test({
       useQueryProcesses();
       try {
         await assert.rejects(
-          runQueryOffThread(path, ENDLESS, 10, { timeoutSeconds: 1 }),
+          firstRows(openDriver({ kind: "sqlite", path }), ENDLESS, 10, { timeoutSeconds: 1 }),
           /the query was stopped after 1 s/,
         );
         const before = cpuSeconds();
@@ -58,15 +59,22 @@ Deno.test("a query in its own process gives back integers, blobs and text exactl
   withDatabase(async (path) => {
     useQueryProcesses();
     try {
-      const result = await runQueryOffThread(path, "SELECT big, blob, text FROM t", 10, {
-        timeoutSeconds: 30,
-      });
+      const result = await firstRows(
+        openDriver({ kind: "sqlite", path }),
+        "SELECT big, blob, text FROM t",
+        10,
+        {
+          timeoutSeconds: 30,
+        },
+      );
       assert.deepEqual(result.columns, ["big", "blob", "text"]);
       assert.equal(result.rows[0]![0], 9007199254740991);
       assert.deepEqual([...(result.rows[0]![1] as Uint8Array)], [0, 255, 10]);
       assert.equal(result.rows[0]![2], 'line\n{"$bigint":"1"}');
       await assert.rejects(
-        runQueryOffThread(path, "DELETE FROM t", 10, { timeoutSeconds: 30 }),
+        firstRows(openDriver({ kind: "sqlite", path }), "DELETE FROM t", 10, {
+          timeoutSeconds: 30,
+        }),
         /read-only|only reads|cannot|not allowed/i,
       );
     } finally {
