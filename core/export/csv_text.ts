@@ -42,7 +42,10 @@ export function csvTypedLine(
   let line = "";
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
-    line += (i === 0 ? "" : ",") + csvField(value, isTypedValue(kinds[i], value));
+    // only text that starts like a formula needs its shape checked (most text does not)
+    const raw = typeof value === "string" && FORMULA_START.test(value) &&
+      isTypedValue(kinds[i], value);
+    line += (i === 0 ? "" : ",") + csvField(value, raw);
   }
   return `${line}\r\n`;
 }

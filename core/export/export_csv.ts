@@ -44,8 +44,8 @@ export async function exportCsv(
   options: ExportOptions,
 ): Promise<ExportResult> {
   const cursor = options.table !== undefined
-    ? openTableScan(databasePath, options.table)
-    : openQuery(databasePath, options.sql!);
+    ? openTableScan(databasePath, options.table, PAGE_ROWS)
+    : openQuery(databasePath, options.sql!, PAGE_ROWS);
   const name = options.table ?? "query";
   const path = options.output ??
     join(exportsDir, `${name}-${localStamp(new Date()).replace(" ", "T").replace(/:/g, "-")}.csv`);
@@ -88,6 +88,10 @@ export async function exportCsv(
   await Deno.rename(part, path);
   return { path, rows, columns };
 }
+
+// Pages small enough that their rows die young: pages of 20,000 rows outlived V8's young
+// generation, and collecting them cost more than reading them (1M rows: 4.4 s of 15 s).
+const PAGE_ROWS = 1_000;
 
 // A table export leaves out the row hash Plutus uses for tables without a key.
 const INTERNAL = new Set(["_row_hash"]);
