@@ -188,3 +188,20 @@ Deno.test("a rolled-back step leaves the table as it was", () =>
       stage: "lead",
     }]);
   }));
+
+Deno.test("a step loads with a 64 MiB page cache (keys in no order) and gives it back after", () =>
+  withStore((store) => {
+    const cacheSize = () =>
+      (store.db.prepare("PRAGMA cache_size").get() as { cache_size: number }).cache_size;
+    const before = cacheSize();
+    const table = schema(`${LEADS}keep: last\n`);
+    store.begin();
+    store.applyTable(table, store.planTable(table));
+    const loader = store.loader(table, { source: "test", runId: 1, loadedAt: "2026-11-26Z" });
+    assert.equal(cacheSize(), -65536);
+    loader.insert(["a@x.com", "lead", null]);
+    loader.close();
+    store.rollback();
+    assert.equal(cacheSize(), before);
+    assert.ok(before > -65536, `the store's own cache (${before}) is the smaller one`);
+  }));
