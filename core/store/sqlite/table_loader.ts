@@ -35,18 +35,6 @@ export interface LoadStamp {
 // stopped paying off beyond this in measurements (bench/).
 const ROWS_PER_STATEMENT = 10;
 
-// The page cache while a step loads, in KiB. A row that repeats an earlier key (37% of a
-// CRM or order export) rewrites that row's page: keys in no order make those pages random
-// ones, and a page that fell out of the cache is read back from the WAL and written again.
-// 1M rows into an empty table (bench messy; one transaction, ~150 MB of pages): 16 MB took
-// 2.5x the time of the same rows sorted by key, 64 MB about the same as sorted. SQLite takes
-// the pages as it needs them, so a small step never holds this much; the bound keeps memory
-// flat on larger files (where a cache miss costs more again). Keys that come in order touch
-// only the last pages and gain nothing: the cache grows only once more than one in ten of a
-// step's first 10,000 keys came below the key before them.
-const LOAD_CACHE_KIB = 64 << 10;
-const ORDER_SAMPLE_ROWS = 10_000;
-
 /** The columns an insert fills, in the order prepared rows carry them. */
 export function insertColumns(schema: TableSchema): string[] {
   const columns = Object.keys(schema.columns);
@@ -62,12 +50,6 @@ export class TableLoader {
   readonly #one: StatementSync;
   readonly #maxRowidBefore: number;
   readonly #tracksUpdates: boolean;
-  readonly #cacheSize: number;
-  /** Where the key's first column stands in a row, while its order is still being watched. */
-  #keyAt: number | undefined;
-  #previousKey: Stored = null;
-  #keysSeen = 0;
-  #keysBelow = 0;
 
   constructor(db: DatabaseSync, schema: TableSchema, stamp: LoadStamp) {
     this.#db = db;
@@ -83,9 +65,6 @@ export class TableLoader {
     this.#many = db.prepare(head + Array(ROWS_PER_STATEMENT).fill(row).join(", ") + conflict);
     this.#one = db.prepare(head + row + conflict);
     this.#maxRowidBefore = this.#maxRowid();
-    this.#cacheSize = (db.prepare("PRAGMA cache_size").get() as { cache_size: number }).cache_size;
-    // a table without a key only adds rows: its row-hash index alone, no row rewritten
-    this.#keyAt = schema.key ? columns.indexOf(schema.key[0]!) : undefined;
     this.#tracksUpdates = schema.key !== undefined && schema.keep !== "first";
     if (this.#tracksUpdates) {
       // Not INSERT OR IGNORE: a trigger's statements run under the conflict policy of the
@@ -110,29 +89,12 @@ export class TableLoader {
     const width = this.#width;
     const rows = values.length / width;
     const chunk = width * ROWS_PER_STATEMENT;
-    if (this.#keyAt !== undefined) this.#watchKeyOrder(values, rows);
     let offset = 0;
     for (; offset + chunk <= values.length; offset += chunk) {
       this.#many.run(...values.slice(offset, offset + chunk));
     }
     for (; offset < rows * width; offset += width) {
       this.#one.run(...values.slice(offset, offset + width));
-    }
-  }
-
-  /** Counts keys that come below the one before; enough of them give the step the cache. */
-  #watchKeyOrder(values: Stored[], rows: number): void {
-    const width = this.#width;
-    for (let at = this.#keyAt!; at < rows * width; at += width) {
-      const key = values[at]!;
-      if (key !== null && this.#previousKey !== null && key < this.#previousKey) this.#keysBelow++;
-      this.#previousKey = key;
-      if (++this.#keysSeen < ORDER_SAMPLE_ROWS) continue;
-      if (this.#keysBelow * 10 > this.#keysSeen) {
-        this.#db.exec(`PRAGMA cache_size = -${LOAD_CACHE_KIB}`);
-      }
-      this.#keyAt = undefined; // decided for this step
-      return;
     }
   }
 
@@ -152,10 +114,9 @@ export class TableLoader {
     return { inserted, updated, duplicate: valid - inserted - updated };
   }
 
-  /** Removes the temporary trigger and gives the cache back; call before commit or rollback. */
+  /** Removes the temporary trigger; call before commit or rollback. */
   close(): void {
     if (this.#tracksUpdates) this.#db.exec("DROP TRIGGER IF EXISTS temp._plutus_touch");
-    this.#db.exec(`PRAGMA cache_size = ${this.#cacheSize}`);
   }
 }
 

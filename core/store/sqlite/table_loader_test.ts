@@ -188,28 +188,3 @@ Deno.test("a rolled-back step leaves the table as it was", () =>
       stage: "lead",
     }]);
   }));
-
-Deno.test("keys in no order give the step a 64 MiB page cache, keys in order do not; it is given back after", () =>
-  withStore((store) => {
-    const cacheSize = () =>
-      (store.db.prepare("PRAGMA cache_size").get() as { cache_size: number }).cache_size;
-    const before = cacheSize();
-    assert.ok(before > -65536, `the store's own cache (${before}) is the smaller one`);
-    const table = schema(`${LEADS}keep: last\n`);
-    const id = (n: number) => `u${String(n).padStart(6, "0")}@x.com`;
-    for (const [order, expected] of [["in order", before], ["no order", -65536]] as const) {
-      store.begin();
-      store.applyTable(table, store.planTable(table));
-      const loader = store.loader(table, { source: "test", runId: 1, loadedAt: "2026-11-26Z" });
-      const values: Stored[] = [];
-      for (let i = 0; i < 12_000; i++) {
-        values.push(id(order === "in order" ? i : (i * 7_919) % 12_000), "lead", null);
-      }
-      loader.insert(values);
-      assert.equal(cacheSize(), expected, order);
-      assert.deepEqual(loader.counts(12_000), { inserted: 12_000, updated: 0, duplicate: 0 });
-      loader.close();
-      store.rollback();
-      assert.equal(cacheSize(), before, `${order}: given back`);
-    }
-  }));
