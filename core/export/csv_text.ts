@@ -9,6 +9,9 @@ import { type ColumnKind, isTypedValue } from "./typed_columns.ts";
 
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 const FORMULA_START = /^[=+\-@\t\r]/;
+// Text written as it is: no formula start, nothing to quote. One test instead of two for
+// most values (an export of 1M rows tests some 10M of them).
+const PLAIN = /^(?![=+\-@\s])[^",\r\n]*(?<!\s)$/;
 
 /** One field: quoted when needed; text neutralised against formula injection unless `raw`. */
 export function csvField(value: unknown, raw = false): string {
@@ -20,6 +23,7 @@ export function csvField(value: unknown, raw = false): string {
     : value instanceof Date
     ? value.toISOString()
     : String(value);
+  if (PLAIN.test(text)) return text;
   if (!raw && FORMULA_START.test(text)) text = `'${text}`;
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
@@ -42,7 +46,15 @@ export function csvTypedLine(
   let line = "";
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
-    line += (i === 0 ? "" : ",") + csvField(value, isTypedValue(kinds[i], value));
+    if (i > 0) line += ",";
+    if (typeof value === "string" && PLAIN.test(value)) {
+      line += value;
+      continue;
+    }
+    // only text that starts like a formula needs its shape checked (most text does not)
+    const raw = typeof value === "string" && FORMULA_START.test(value) &&
+      isTypedValue(kinds[i], value);
+    line += csvField(value, raw);
   }
   return `${line}\r\n`;
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { csvField, csvLine, csvTypedLine } from "./csv_text.ts";
 
 Deno.test("csvField() quotes only what RFC 4180 needs", () => {
@@ -39,5 +40,46 @@ Deno.test("csvTypedLine() writes values of typed columns as they are, other text
   assert.equal(
     csvTypedLine(["=cmd|' /C calc'!A0", "-1+1"], ["email", "number"]),
     "'=cmd|' /C calc'!A0,'-1+1\r\n",
+  );
+});
+
+Deno.test("csvField() and csvTypedLine() write any text as the two-test rule did (property)", () => {
+  // the rule before the one-test fast path: formula start, then quoting
+  const reference = (text: string, raw: boolean) => {
+    const shown = !raw && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+    return /[",\r\n]|^\s|\s$/.test(shown) ? `"${shown.replaceAll('"', '""')}"` : shown;
+  };
+  const text = fc.string({
+    unit: fc.constantFrom(
+      "a",
+      "1",
+      " ",
+      "\u00a0",
+      "\t",
+      "\r",
+      "\n",
+      '"',
+      ",",
+      "=",
+      "+",
+      "-",
+      "@",
+      "é",
+      "x@y.z",
+    ),
+    maxLength: 8,
+  });
+  fc.assert(
+    fc.property(text, fc.boolean(), (value, raw) => {
+      assert.equal(csvField(value, raw), reference(value, raw));
+      assert.equal(
+        csvTypedLine([value, value], ["email", undefined]),
+        [
+          reference(value, /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+$/.test(value)),
+          reference(value, false),
+        ].join(",") + "\r\n",
+      );
+    }),
+    { numRuns: 2000 },
   );
 });

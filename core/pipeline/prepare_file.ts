@@ -65,6 +65,8 @@ export type PrepareMessage =
     blankRows: number;
     ignoredCells?: number;
     footer?: FooterInfo;
+    /** The SHA-256 of the bytes read, when the reader hashed the whole file (CSV). */
+    sha256?: string;
   };
 
 /** A file opened for loading: its rows come without the footer that ends it, if any. */
@@ -216,6 +218,7 @@ export async function* prepareFile(plan: FilePlan): AsyncGenerator<PrepareMessag
       blankRows: reader.blankRows,
       ignoredCells: reader.ignoredCells,
       footer: reader.footer,
+      sha256: reader.sha256,
     };
   } finally {
     reader.close();

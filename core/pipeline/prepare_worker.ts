@@ -82,6 +82,7 @@ async function run(plan: FilePlan): Promise<void> {
         blankRows: reader.blankRows,
         ignoredCells: reader.ignoredCells,
         footer: reader.footer,
+        sha256: reader.sha256,
       });
     } finally {
       reader.close();

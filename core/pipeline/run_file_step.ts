@@ -16,7 +16,7 @@ import { archiveFile, refusedEntry, sha256File } from "../project/inbox.ts";
 import { formatBytes, formatCount } from "../../util/list_text.ts";
 import { loadStep, maskStep, type StepContext } from "./load_step.ts";
 import type { PlannedFile } from "./plan_files.ts";
-import type { FilePlan } from "./prepare_file.ts";
+import type { FilePlan, PrepareMessage } from "./prepare_file.ts";
 import { prepareRows } from "./prepare_in_worker.ts";
 
 /**
@@ -104,14 +104,15 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
   );
   const plan = filePlan(project, file);
   if (plan.rejectsFile) log.info("a rejects file: read as written, without its _ columns");
+  const read = { sha256: undefined as string | undefined };
   const committed = await loadStep(context, {
     source: file.source,
     table,
     kind: "file",
-    messages: () => prepareRows(plan, before.size),
+    messages: () => notingHash(prepareRows(plan, before.size), read),
     rejectLimit: source.reject_limit ?? project.config.reject_limit,
     emptyNote: "the file has a header but no data rows",
-    beforeCommit: () => assertUnchanged(file, before, checksum),
+    beforeCommit: () => assertUnchanged(file, before, checksum, read.sha256),
     started,
   }, result);
   if (committed && !context.dryRun) {
@@ -209,15 +210,28 @@ async function waitUntilQuiet(
   return now;
 }
 
+/** Passes the messages on, keeping the hash of the bytes read that the last one carries. */
+async function* notingHash(
+  messages: AsyncGenerator<PrepareMessage>,
+  read: { sha256?: string },
+): AsyncGenerator<PrepareMessage> {
+  for await (const message of messages) {
+    if (message.type === "end") read.sha256 = message.sha256;
+    yield message;
+  }
+}
+
 /**
  * The last check before the commit: the file must be exactly what was fingerprinted
  * before it was read — same size, same modification time, same SHA-256. A file that
- * grew meanwhile was read half; nothing of it is loaded.
+ * grew meanwhile was read half; nothing of it is loaded. `readSha256`, the hash of the
+ * bytes the reader parsed (CSV), spares reading the file again; without it, it is re-read.
  */
 async function assertUnchanged(
   file: PlannedFile,
   before: Deno.FileInfo,
   checksum: string,
+  readSha256?: string,
 ): Promise<void> {
   let after: Deno.FileInfo;
   try {
@@ -233,7 +247,9 @@ async function assertUnchanged(
     );
   }
   const change = changeBetween(before, after) ??
-    (await sha256File(file.path) !== checksum ? "its content is different" : undefined);
+    ((readSha256 ?? await sha256File(file.path)) !== checksum
+      ? "its content is different"
+      : undefined);
   if (change) throw stillWritten(file.fileName, `it changed while it was read: ${change}`);
 }
 

@@ -66,6 +66,27 @@ Deno.test("a file that grows while it is read loads nothing and stays in inbox/;
     assert.deepEqual(inbox(dir), []);
   }));
 
+Deno.test("a file rewritten in place while it is read (same size, same time) loads nothing", () =>
+  withProject(async (project, dir) => {
+    const path = join(dir, "inbox", "leads.csv");
+    await Deno.writeTextFile(path, HEADER + rows(0, 3000));
+    const { mtime } = await Deno.stat(path);
+    // the step fingerprinted the file; now its bytes change, and size and time look the same
+    const writer = (event: { type: string }) => {
+      if (event.type !== "step_started") return;
+      Deno.writeTextFileSync(path, HEADER + rows(0, 3000).replaceAll("@x.com", "@y.com"));
+      Deno.utimeSync(path, mtime!, mtime!);
+    };
+    const first = await run(project, { onEvent: writer });
+    assert.equal(first.status, "failed");
+    assert.equal(
+      first.steps[0]?.error,
+      "leads.csv is still being written (it changed while it was read: its content is different) — run again when the download has finished",
+    );
+    assert.equal(leadCount(dir), 0);
+    assert.deepEqual(inbox(dir), ["leads.csv"]);
+  }));
+
 Deno.test("a file written a moment ago is watched for the settle time and refused if it changes", () =>
   withProject(async (project, dir) => {
     const path = join(dir, "inbox", "leads.csv");

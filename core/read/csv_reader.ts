@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import Papa from "papaparse";
 import { SourceError } from "../../util/errors.ts";
 import type { Cell } from "../transform/cell.ts";
@@ -119,7 +120,14 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
   const header = headerCells.map((cell) => cell.trim());
   const headerLine = layout.skipLines + 1;
   let carry = afterSkip.slice(head.end);
-  const state = { stopped: undefined as StopInfo | undefined, blankRows: 0 };
+  const state = {
+    stopped: undefined as StopInfo | undefined,
+    blankRows: 0,
+    sha256: undefined as string | undefined,
+  };
+  // Every byte parsed is hashed as it is read: the step compares this with the checksum
+  // taken before reading, instead of reading the whole file a second time.
+  const hash = createHash("sha256").update(sample);
 
   async function* rows(): AsyncGenerator<RowBatch> {
     let line = headerLine + 1 + headerCells!.reduce((n, cell) => n + lineBreaks(cell), 0);
@@ -130,6 +138,7 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
       while (true) {
         if (!done) {
           const bytes = await readUpTo(file, buffer);
+          hash.update(bytes);
           done = bytes.length < buffer.length;
           carry += decode(bytes, !done, line);
           // No row ends before a line break: wait for one, so a huge row is parsed once.
@@ -195,6 +204,7 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
             batch.lines.push(at);
           }
         }
+        if (done) state.sha256 = hash.digest("hex");
         if (batch.rows.length > 0 || batch.broken.length > 0) yield batch;
         if (done) return;
       }
@@ -219,6 +229,9 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
     },
     get blankRows() {
       return state.blankRows;
+    },
+    get sha256() {
+      return state.sha256;
     },
     close: () => {
       try {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { SourceError } from "../../util/errors.ts";
 import { type CsvReadOptions, openCsv } from "./csv_reader.ts";
 
@@ -225,4 +226,20 @@ Deno.test("openCsv() reads a lone CR outside quotes in a CRLF file as a line bre
   const chunked = await read(`a,b\r\n${many}`);
   assert.equal(chunked.rows.length, 40_000);
   assert.deepEqual(chunked.broken, []);
+});
+
+Deno.test("openCsv() hashes every byte it reads: after rows() its sha256 is the file's, past stop_at too", async () => {
+  const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+  // larger than the first MiB sniffed and than many chunks; a BOM and a footer after stop_at
+  let text = "\ufeffid,note\n";
+  for (let i = 0; i < 40_000; i++) text += `${i},value ${"x".repeat(i % 50)}\n`;
+  text += "Total,40000\nprinted by the shop\n";
+  const bytes = new TextEncoder().encode(text);
+  for (const options of [{}, { stopAt: /^Total/ }]) {
+    const { reader, rows } = await read(bytes, options);
+    assert.equal(rows.length, options.stopAt ? 40_000 : 40_001);
+    assert.equal(reader.sha256, sha256(bytes));
+  }
+  const small = new TextEncoder().encode("a,b\n1,2");
+  assert.equal((await read(small)).reader.sha256, sha256(small));
 });

@@ -57,6 +57,11 @@ export interface TableReader {
   readonly blankRows: number;
   /** Spreadsheets: filled cells right of the last header, which no column can read. */
   readonly ignoredCells?: number;
+  /**
+   * CSV: the SHA-256 (hex) of all the file's bytes, set once rows() has read it to its end,
+   * so that a step can tell the bytes it parsed are the ones it fingerprinted.
+   */
+  readonly sha256?: string;
   close(): void;
 }
 

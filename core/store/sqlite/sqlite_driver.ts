@@ -24,6 +24,10 @@ import { readLockHolder, tryRunLock } from "./run_lock.ts";
 import { openQuery, openTableScan } from "./run_query.ts";
 import { planTableChanges } from "./table_sync.ts";
 
+// Export pages small enough that their rows die young: pages of 20,000 rows outlived V8's
+// young generation, and collecting them cost more than reading them (1M rows: 4.4 s of 15 s).
+const EXPORT_PAGE_ROWS = 1_000;
+
 /** A project's SQLite database. */
 export class SqliteDriver implements StoreDriver {
   readonly location: DatabaseLocation;
@@ -87,8 +91,8 @@ export class SqliteDriver implements StoreDriver {
   openExport(what: { table: string } | { sql: string }): Promise<QueryCursor> {
     try {
       const cursor = "table" in what
-        ? openTableScan(this.#path, what.table)
-        : openQuery(this.#path, what.sql);
+        ? openTableScan(this.#path, what.table, EXPORT_PAGE_ROWS)
+        : openQuery(this.#path, what.sql, EXPORT_PAGE_ROWS);
       return Promise.resolve({
         columns: cursor.columns,
         origins: cursor.origins,
