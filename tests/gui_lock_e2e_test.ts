@@ -8,12 +8,12 @@ import { readLockHolder, tryRunLock } from "../core/run/run_lock.ts";
 import { RUN_FLAGS } from "../runtime_flags.ts";
 import { startGui } from "../web/server.ts";
 import { startFakeApi, TOKEN } from "./fake_api.ts";
-import { MAIN, plutus, withTempDir } from "./helpers.ts";
+import { MAIN, runCli, withTempDir } from "./helpers.ts";
 
 /** A demo project with an API source that takes 3 seconds to answer. */
 async function slowProject(dir: string, apiUrl: string): Promise<string> {
   const project = join(dir, "acme");
-  assert.equal((await plutus(["init", project, "--demo"])).code, 0);
+  assert.equal((await runCli(["init", project, "--demo"])).code, 0);
   await Deno.writeTextFile(join(project, ".env"), `CRM_TOKEN=${TOKEN}\n`);
   await Deno.writeTextFile(
     join(project, "schema", "contacts.yaml"),
@@ -81,7 +81,7 @@ Deno.test({
         const client = await guiClient(gui.url);
         const started = await client.startRun("slow_crm");
         assert.deepEqual(started, { status: 200, body: {} });
-        const cli = await plutus(["run"], { cwd: project });
+        const cli = await runCli(["run"], { cwd: project });
         assert.equal(cli.code, 1, cli.stderr);
         assert.match(cli.stderr, /run 1, started .* from the GUI \(plutus run --source slow_crm\)/);
         assert.match(cli.stderr, /Wait for it to finish/);
