@@ -8,7 +8,16 @@ import { join } from "node:path";
 import { ORDERS_CONFIG, ORDERS_SCHEMA, writeOrdersCsv } from "../bench/marketing_csv.ts";
 import { RUN_FLAGS } from "../runtime_flags.ts";
 import { startFakeApi } from "./fake_api.ts";
-import { expectCode, MAIN, plutus, query, runCli, withTempDir, writeFiles } from "./helpers.ts";
+import {
+  expectCode,
+  MAIN,
+  plutus,
+  query,
+  runCli,
+  TEST_ENV,
+  withTempDir,
+  writeFiles,
+} from "./helpers.ts";
 
 /** An API source (after ORDERS_CONFIG's) whose answer the fake API holds (`hold()`). */
 const HELD_SOURCE = (url: string) =>
@@ -84,7 +93,7 @@ Deno.test("during a run, query and status answer and never see half a file", () 
     const run = new Deno.Command(Deno.execPath(), {
       args: ["run", ...RUN_FLAGS, MAIN, "run", "--project", dir],
       cwd: dir,
-      env: { NO_COLOR: "1" },
+      env: TEST_ENV,
       stdout: "null",
       stderr: "piped",
     }).spawn();

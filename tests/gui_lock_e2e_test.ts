@@ -8,7 +8,7 @@ import { tryRunLock } from "../core/run/run_lock.ts";
 import { RUN_FLAGS } from "../runtime_flags.ts";
 import { startGui } from "../web/server.ts";
 import { startFakeApi, TOKEN } from "./fake_api.ts";
-import { MAIN, runCli, withTempDir } from "./helpers.ts";
+import { MAIN, runCli, TEST_ENV, withTempDir } from "./helpers.ts";
 
 /** A demo project with an API source whose answer the fake API holds (`hold()`). */
 async function slowProject(dir: string, apiUrl: string): Promise<string> {
@@ -112,7 +112,7 @@ Deno.test({
       const child = new Deno.Command(Deno.execPath(), {
         args: ["run", ...RUN_FLAGS, MAIN, "run"],
         cwd: project,
-        env: { NO_COLOR: "1" },
+        env: TEST_ENV,
         stdout: "null",
         stderr: "piped",
       }).spawn();

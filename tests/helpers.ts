@@ -16,6 +16,12 @@ export const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
+/**
+ * The environment of every run a test starts: no colours; files written by a test a moment
+ * ago are complete, so no wait for a writer (SETTLE_MS).
+ */
+export const TEST_ENV: Readonly<Record<string, string>> = { NO_COLOR: "1", PLUTUS_SETTLE_MS: "0" };
+
 /** What a CLI run printed and how it exited. */
 export interface CliResult {
   code: number;
@@ -35,8 +41,7 @@ export async function plutus(
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", ...RUN_FLAGS, MAIN, ...args],
     cwd: options.cwd ?? (project >= 0 ? existingFolder(args[project + 1]!) : undefined),
-    // files written by a test a moment ago are complete: no wait for a writer (SETTLE_MS)
-    env: { NO_COLOR: "1", PLUTUS_SETTLE_MS: "0", ...options.env },
+    env: { ...TEST_ENV, ...options.env },
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -75,7 +80,7 @@ export async function runCli(args: string[], options: RunCliOptions = {}): Promi
   cliBusy = true;
   const project = args.indexOf("--project");
   const cwd = options.cwd ?? (project >= 0 ? existingFolder(args[project + 1]!) : undefined);
-  const env = { NO_COLOR: "1", PLUTUS_SETTLE_MS: "0", ...options.env };
+  const env = { ...TEST_ENV, ...options.env };
   const savedEnv = Object.keys(env).map((name) => [name, Deno.env.get(name)] as const);
   const savedCwd = Deno.cwd();
   const out = new Capture();
