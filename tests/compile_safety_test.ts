@@ -13,7 +13,7 @@ import { join, relative } from "node:path";
 import { PERMISSIONS, RUN_FLAGS } from "../runtime_flags.ts";
 import { MAIN, plutus, ROOT, TEST_ENV, withTempDir, writeFiles } from "./helpers.ts";
 
-const PRODUCT_FOLDERS = ["cli", "config", "core", "schema", "web"];
+const PRODUCT_FOLDERS = ["cli", "config", "core", "util", "web"];
 
 /**
  * The modules of the workers, which the executable embeds (tools/compile.ts --include):
