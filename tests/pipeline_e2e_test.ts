@@ -128,7 +128,7 @@ Deno.test("rerun after fixing the file loads exactly the missing rows", () =>
       "leads_2.csv": `${header}${goodRows(10, 3)}oops,lead,1\n`,
     });
     expectCode(
-      await runCli([
+      await plutus([
         "upload",
         join(dir, "leads_1.csv"),
         join(dir, "leads_2.csv"),
@@ -144,18 +144,18 @@ Deno.test("rerun after fixing the file loads exactly the missing rows", () =>
       join(dir, "inbox", "leads_2.csv"),
       `${header}${goodRows(10, 3)}oops@example.com,lead,1\n`,
     );
-    const rerun = expectCode(await runCli(["rerun", "--project", dir]), 0);
+    const rerun = expectCode(await plutus(["rerun", "--project", dir]), 0);
     assert.match(rerun.stdout, /Run 2 succeeded: 1 loaded/);
     assert.match(rerun.stdout, /crm\s+leads_2\.csv\s+succeeded\s+4\s+4\s+0\s+0\s+0/);
     assert.deepEqual(query(dir, "SELECT count(*) AS n FROM leads"), [{ n: 9 }]);
     assert.deepEqual(query(dir, "SELECT rerun_of FROM _plutus_runs WHERE id = 2"), [{
       rerun_of: 1,
     }]);
-    const nothing = expectCode(await runCli(["rerun", "--project", dir]), 0);
+    const nothing = expectCode(await plutus(["rerun", "--project", dir]), 0);
     assert.match(nothing.stdout, /Run 2 has no failed steps to rerun\.\n$/);
     // a file that waits in inbox/ from another failure is pointed out
     await Deno.writeTextFile(join(dir, "inbox", "leads_3.csv"), header);
-    const waiting = expectCode(await runCli(["rerun", "--project", dir]), 0);
+    const waiting = expectCode(await plutus(["rerun", "--project", dir]), 0);
     assert.match(
       waiting.stdout,
       /1 file\(s\) wait in inbox\/ \(leads_3\.csv\): plutus run loads them/,
