@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as XLSX from "@e965/xlsx";
-import { expectCode, plutus, query, withTempDir, writeFiles } from "./helpers.ts";
+import { expectCode, query, runCli, withTempDir, writeFiles } from "./helpers.ts";
 
 const SPEND_SCHEMA = `columns:
   date:     { type: date, required: true }
@@ -30,7 +30,7 @@ const META =
 `;
 
 const addSource = (dir: string, file: string, ...more: string[]) =>
-  plutus(["add-source", join(dir, file), "--project", dir, ...more]);
+  runCli(["add-source", join(dir, file), "--project", dir, ...more]);
 
 /** plutus.yaml with `channel: { value: meta }` where add-source listed it as unmapped. */
 async function giveChannel(dir: string, channel: string) {
@@ -69,7 +69,7 @@ Deno.test("add-source maps Meta's Day, not the report's start, and every day loa
       join(dir, december),
       META.replaceAll("11/0", "12/0").replaceAll("11/30", "12/31"),
     );
-    expectCode(await plutus(["upload", join(dir, file), join(dir, december), "--project", dir]), 0);
+    expectCode(await runCli(["upload", join(dir, file), join(dir, december), "--project", dir]), 0);
     assert.deepEqual(
       query(
         dir,
@@ -134,7 +134,7 @@ Deno.test("add-source asks for the day/month order a UK export does not prove, a
       0,
     );
     await giveChannel(dir, "google_ads");
-    expectCode(await plutus(["upload", join(dir, "uk_ads_2026-11.csv"), "--project", dir]), 0);
+    expectCode(await runCli(["upload", join(dir, "uk_ads_2026-11.csv"), "--project", dir]), 0);
     assert.deepEqual(query(dir, "SELECT date FROM ad_spend ORDER BY date"), [
       { date: "2026-11-01" },
       { date: "2026-11-02" },
@@ -233,7 +233,7 @@ Deno.test("a workbook that opens on a Read me sheet: preview and add-source prop
     );
     await writeFiles(dir, { "plutus.yaml": "sources: {}\n", "schema/ad_spend.yaml": SPEND_SCHEMA });
 
-    const preview = expectCode(await plutus(["preview", join(dir, "report.xlsx")]), 0).stdout;
+    const preview = expectCode(await runCli(["preview", join(dir, "report.xlsx")]), 0).stdout;
     assert.match(
       preview,
       /Sheet "Read me" holds no table \(only text \("Campaign performance report — November 2026"\)\); sheet 2, "Campaigns", has one: plutus preview FILE --sheet 2/,
@@ -263,7 +263,7 @@ Deno.test("a run names a header in another currency as such, never as a new spel
       "meta_eur.csv": META.replace("(USD)", "(EUR)"),
     });
     const run = expectCode(
-      await plutus(["upload", join(dir, "meta_eur.csv"), "--project", dir]),
+      await runCli(["upload", join(dir, "meta_eur.csv"), "--project", dir]),
       1,
     );
     const output = run.stdout + run.stderr;
@@ -283,9 +283,9 @@ Deno.test("export writes E.164 phones and negative numbers as they are, free tex
       "crm.csv":
         'email,phone,note,balance\na@x.com,(415) 555-5874,+1 call back,-12.5\nb@x.com,+44 20 7946 0958,"=HYPERLINK(""http://x"",""y"")",3\n',
     });
-    expectCode(await plutus(["upload", join(dir, "crm.csv"), "--project", dir]), 0);
+    expectCode(await runCli(["upload", join(dir, "crm.csv"), "--project", dir]), 0);
     expectCode(
-      await plutus(["export", "leads", "-o", "leads.csv", "--project", dir]),
+      await runCli(["export", "leads", "-o", "leads.csv", "--project", dir]),
       0,
     );
     const text = await Deno.readTextFile(join(dir, "exports", "leads.csv"));
@@ -293,7 +293,7 @@ Deno.test("export writes E.164 phones and negative numbers as they are, free tex
     assert.match(text, /\r\na@x\.com,\+14155555874,'\+1 call back,-12\.5,/);
     assert.match(text, /\r\nb@x\.com,\+442079460958,"'=HYPERLINK\(""http:\/\/x"",""y""\)",3,/);
     expectCode(
-      await plutus([
+      await runCli([
         "export",
         "--sql",
         "SELECT phone, '+' || substr(phone, 2) AS rebuilt FROM leads ORDER BY email",

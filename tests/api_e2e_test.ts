@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type FakeApi, startFakeApi, TOKEN } from "./fake_api.ts";
-import { type CliResult, expectCode, plutus, query, withTempDir, writeFiles } from "./helpers.ts";
+import { type CliResult, expectCode, query, runCli, withTempDir, writeFiles } from "./helpers.ts";
 
 const CONTACTS = `columns:
   id:         { type: text, required: true }
@@ -49,7 +49,7 @@ async function withApi(
         }`,
       });
       const run = (...args: string[]) =>
-        plutus(["run", ...args, "--project", dir], { env: { PLUTUS_BACKOFF_MS: "20" } });
+        runCli(["run", ...args, "--project", dir], { env: { PLUTUS_BACKOFF_MS: "20" } });
       await test(dir, api, run);
     });
   } finally {
@@ -144,7 +144,7 @@ Deno.test("429 with Retry-After and flaky 500s are retried; the rows load", asyn
     assert.equal(api.requests.length, 2);
     assert.equal(count(dir), 3);
     assert.match(result.stdout, /1 page\(s\), 2 request\(s\), 1 retried/);
-    const log = expectCode(await plutus(["logs", "--project", dir]), 0).stdout;
+    const log = expectCode(await runCli(["logs", "--project", dir]), 0).stdout;
     assert.match(log, /WARN\s+crm: HTTP 429; retry 1 of 5 in 1\.0 s/);
   });
   await withApi(`    url: "{API}/flaky"\n    records: results\n`, async (dir, api, run) => {
@@ -276,7 +276,7 @@ Deno.test("incremental sources ask only for what is new, advance only on success
           "/always-500",
         ),
       );
-      expectCode(await plutus(["run", "--project", dir], { env: { PLUTUS_BACKOFF_MS: "1" } }), 1);
+      expectCode(await runCli(["run", "--project", dir], { env: { PLUTUS_BACKOFF_MS: "1" } }), 1);
       assert.deepEqual(query(dir, "SELECT value FROM _plutus_state WHERE source = 'crm'"), [{
         value: JSON.stringify(newest),
       }]);
@@ -301,7 +301,7 @@ Deno.test("the key never appears in logs, status, errors or exports", () =>
           "rejects",
         ]]
       ) {
-        const out = await plutus([...args, "--project", dir]);
+        const out = await runCli([...args, "--project", dir]);
         outputs.push(out.stdout, out.stderr);
       }
       for (const entry of Deno.readDirSync(join(dir, "logs"))) {
@@ -309,7 +309,7 @@ Deno.test("the key never appears in logs, status, errors or exports", () =>
           Deno.readTextFileSync(join(dir, "logs", entry.name)),
         );
       }
-      const exported = await plutus([
+      const exported = await runCli([
         "export",
         "--sql",
         "SELECT * FROM _plutus_steps",
@@ -341,10 +341,10 @@ Deno.test("check --online asks each API source once and names the fields and mis
       stage: properties.stage
 `,
     async (dir, api) => {
-      const offline = expectCode(await plutus(["check", "--project", dir]), 0);
+      const offline = expectCode(await runCli(["check", "--project", dir]), 0);
       assert.match(offline.stdout, /API sources: not asked \(add --online/);
       assert.equal(api.requests.length, 0);
-      const online = expectCode(await plutus(["check", "--online", "--project", dir]), 1);
+      const online = expectCode(await runCli(["check", "--online", "--project", dir]), 1);
       assert.equal(api.requests.length, 1);
       assert.match(
         online.stdout,
@@ -458,7 +458,7 @@ Deno.test("auth: query is sent on every next_url page, not only the first", () =
 Deno.test("check refuses a url that is not http(s), at its line", () =>
   withApi(`    url: "file:///etc/passwd"\n`, async (dir) => {
     // a problem of one source: check exits 1 (the others could run), naming it at its line
-    const result = expectCode(await plutus(["check", "--project", dir]), 1);
+    const result = expectCode(await runCli(["check", "--project", dir]), 1);
     assert.match(
       result.stdout + result.stderr,
       /plutus\.yaml:5 sources\.crm\.url: expected an http:\/\/ or https:\/\/ address/,

@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
 import { PERMISSIONS, RUN_FLAGS } from "../runtime_flags.ts";
-import { MAIN, plutus, ROOT, withTempDir, writeFiles } from "./helpers.ts";
+import { MAIN, plutus, ROOT, TEST_ENV, withTempDir, writeFiles } from "./helpers.ts";
 
 const PRODUCT_FOLDERS = ["cli", "config", "core", "util", "web"];
 
@@ -44,7 +44,7 @@ async function confined(dir: string, args: string[], cwd = dir) {
   const output = await new Deno.Command(Deno.execPath(), {
     args: confinedArgs(dir, args),
     cwd,
-    env: { NO_COLOR: "1" },
+    env: TEST_ENV,
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -95,7 +95,7 @@ Deno.test({
       const child = new Deno.Command(Deno.execPath(), {
         args: confinedArgs(dir, ["serve", "--port", "0", "--project", join(dir, "demo")]),
         cwd: join(dir, "demo"),
-        env: { NO_COLOR: "1" },
+        env: TEST_ENV,
         stdout: "piped",
         stderr: "null",
       }).spawn();
@@ -148,7 +148,7 @@ Deno.test("Plutus writes nothing outside the project folder it runs in", () =>
     const output = await new Deno.Command(Deno.execPath(), {
       args: confinedArgs(dir, ["run"]),
       cwd: project,
-      env: { NO_COLOR: "1" },
+      env: TEST_ENV,
       stdout: "piped",
       stderr: "piped",
     }).output();

@@ -7,7 +7,26 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ORDERS_CONFIG, ORDERS_SCHEMA, writeOrdersCsv } from "../bench/marketing_csv.ts";
 import { RUN_FLAGS } from "../runtime_flags.ts";
-import { expectCode, MAIN, plutus, query, withTempDir, writeFiles } from "./helpers.ts";
+import { startFakeApi } from "./fake_api.ts";
+import {
+  expectCode,
+  MAIN,
+  plutus,
+  query,
+  runCli,
+  TEST_ENV,
+  withTempDir,
+  writeFiles,
+} from "./helpers.ts";
+
+/** An API source (after ORDERS_CONFIG's) whose answer the fake API holds (`hold()`). */
+const HELD_SOURCE = (url: string) =>
+  `  crm:
+    kind: api
+    url: "${url}/held"
+    records: results
+    table: contacts
+`;
 
 /** An orders project with one export of `rows` rows waiting in inbox/. */
 async function ordersProject(dir: string, rows: number): Promise<number> {
@@ -17,49 +36,64 @@ async function ordersProject(dir: string, rows: number): Promise<number> {
   return counts.rows - counts.duplicates - counts.bad;
 }
 
-Deno.test("two runs started at the same moment: one loads, the other is refused naming it", () =>
-  withTempDir(async (dir) => {
-    for (let round = 0; round < 3; round++) {
-      const project = join(dir, `round-${round}`);
-      // large enough that the first run still holds the lock when the second, started at
-      // the same moment on a busy machine, asks for it
-      const expected = await ordersProject(project, 80_000);
-      const [a, b] = await Promise.all([
-        plutus(["run", "--project", project]),
-        plutus(["run", "--project", project]),
-      ]);
-      const codes = [a.code, b.code].sort();
-      assert.deepEqual(codes, [0, 1], `${a.stderr}\n${b.stderr}`);
-      const refused = a.code === 1 ? a : b;
-      assert.match(
-        refused.stderr,
-        // named from the database, or from the lock file when its run is not recorded yet
-        /error: another run is in progress: (run 1, )?started .* from the command line \(plutus run\)/,
-      );
-      assert.equal(
-        (query(project, "SELECT count(*) AS n FROM orders")[0] as { n: number }).n,
-        expected,
-      );
-      assert.deepEqual(query(project, "SELECT id, status FROM _plutus_runs"), [
-        { id: 1, status: "succeeded" },
-      ]);
-      assert.deepEqual(query(project, "PRAGMA integrity_check"), [{ integrity_check: "ok" }]);
-    }
-  }));
+Deno.test("two runs started at the same moment: one loads, the other is refused naming it", async () => {
+  const api = startFakeApi(5);
+  try {
+    await withTempDir(async (dir) => {
+      for (let round = 0; round < 3; round++) {
+        const project = join(dir, `round-${round}`);
+        const expected = await ordersProject(project, 2_000);
+        await writeFiles(project, {
+          "plutus.yaml": `${ORDERS_CONFIG}${HELD_SOURCE(api.url)}`,
+          "schema/contacts.yaml": "columns:\n  id: { type: text, required: true }\nkey: [id]\n",
+        });
+        // The run that gets the lock waits at the API until the other has ended: however
+        // late the other starts on a busy machine, it meets a run in progress.
+        const held = api.hold();
+        const runs = [plutus(["run", "--project", project]), plutus(["run", "--project", project])];
+        const first = await Promise.race(runs);
+        held.release();
+        const [a, b] = await Promise.all(runs);
+        assert.equal(first.code, 1, `${first.stdout}\n${first.stderr}`);
+        const codes = [a!.code, b!.code].sort();
+        assert.deepEqual(codes, [0, 1], `${a!.stderr}\n${b!.stderr}`);
+        assert.match(
+          first.stderr,
+          // named from the database, or from the lock file when its run is not recorded yet
+          /error: another run is in progress: (run 1, )?started .* from the command line \(plutus run\)/,
+        );
+        assert.equal(
+          (query(project, "SELECT count(*) AS n FROM orders")[0] as { n: number }).n,
+          expected,
+        );
+        assert.equal(
+          (query(project, "SELECT count(*) AS n FROM contacts")[0] as { n: number }).n,
+          5,
+        );
+        assert.deepEqual(query(project, "SELECT id, status FROM _plutus_runs"), [
+          { id: 1, status: "succeeded" },
+        ]);
+        assert.deepEqual(query(project, "PRAGMA integrity_check"), [{ integrity_check: "ok" }]);
+      }
+    });
+  } finally {
+    await api.close();
+  }
+});
 
 Deno.test("during a run, query and status answer and never see half a file", () =>
   withTempDir(async (dir) => {
-    const expected = await ordersProject(dir, 150_000);
+    const expected = await ordersProject(dir, 80_000);
     // a first small load, so that the table exists before the big one starts
     const first = join(dir, "orders_first.csv");
     await writeOrdersCsv(first, 10);
-    expectCode(await plutus(["upload", first, "--project", dir]), 0);
+    expectCode(await runCli(["upload", first, "--project", dir]), 0);
     const before = (query(dir, "SELECT count(*) AS n FROM orders")[0] as { n: number }).n;
 
     const run = new Deno.Command(Deno.execPath(), {
       args: ["run", ...RUN_FLAGS, MAIN, "run", "--project", dir],
       cwd: dir,
-      env: { NO_COLOR: "1" },
+      env: TEST_ENV,
       stdout: "null",
       stderr: "piped",
     }).spawn();
@@ -71,10 +105,15 @@ Deno.test("during a run, query and status answer and never see half a file", () 
     const seen = new Set<number>();
     let readsDuringRun = 0;
     while (!done) {
-      const [counted, status] = await Promise.all([
-        plutus(["query", "SELECT count(*) AS n FROM orders", "--json", "--project", dir]),
-        plutus(["status", "--project", dir]),
+      // readers in this process: other connections than the run's, as another process has
+      const counted = await runCli([
+        "query",
+        "SELECT count(*) AS n FROM orders",
+        "--json",
+        "--project",
+        dir,
       ]);
+      const status = await runCli(["status", "--project", dir]);
       expectCode(counted, 0);
       expectCode(status, 0);
       seen.add(JSON.parse(counted.stdout)[0].n);

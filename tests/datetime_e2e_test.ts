@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { expectCode, plutus, query, withTempDir, writeFiles } from "./helpers.ts";
+import { expectCode, query, runCli, withTempDir, writeFiles } from "./helpers.ts";
 
 const PROJECT = {
   "plutus.yaml": `timezone: Europe/Berlin
@@ -46,7 +46,7 @@ Deno.test("keep: latest keeps the later instant, whatever offset each source wro
         "b@x.com,from shop,2026-11-16T10:30:00.000Z\n",
     });
     for (const file of ["crm.csv", "shop.csv"]) {
-      expectCode(await plutus(["upload", join(dir, file), "--project", dir]), 0);
+      expectCode(await runCli(["upload", join(dir, file), "--project", dir]), 0);
     }
     assert.deepEqual(query(dir, "SELECT email, stage, updated_at FROM leads ORDER BY email"), [
       { email: "a@x.com", stage: "from shop", updated_at: "2026-11-16T15:00:00.000Z" },
@@ -68,14 +68,14 @@ Deno.test("a database from an earlier version is converted to UTC on the first r
       ...PROJECT,
       "crm.csv": "email,stage,updated_at\na@x.com,lead,2026-11-16T08:00:00Z\n",
     });
-    expectCode(await plutus(["upload", join(dir, "crm.csv"), "--project", dir]), 0);
+    expectCode(await runCli(["upload", join(dir, "crm.csv"), "--project", dir]), 0);
     // what an earlier version left: text as the sources wrote it, and no record of the form
     const db = new DatabaseSync(join(dir, "data", "plutus.db"));
     db.exec(`DELETE FROM _plutus_meta WHERE key = 'datetime_form';
       UPDATE leads SET updated_at = '2026-11-16T16:00:00+02:00';
       INSERT INTO leads VALUES ('b@x.com', 'lead', '2026-11-16T11:45:00', 'crm', 1, 'x');`);
     db.close();
-    const first = expectCode(await plutus(["run", "--project", dir]), 0);
+    const first = expectCode(await runCli(["run", "--project", dir]), 0);
     assert.match(
       first.stdout + first.stderr,
       /converted datetimes stored by an earlier version to UTC .*leads\.updated_at 2/,
@@ -84,7 +84,7 @@ Deno.test("a database from an earlier version is converted to UTC on the first r
       { email: "a@x.com", updated_at: "2026-11-16T14:00:00.000Z" },
       { email: "b@x.com", updated_at: "2026-11-16T10:45:00.000Z" },
     ]);
-    const second = expectCode(await plutus(["run", "--project", dir]), 0);
+    const second = expectCode(await runCli(["run", "--project", dir]), 0);
     assert.doesNotMatch(second.stdout + second.stderr, /converted datetimes/);
   }));
 
@@ -94,13 +94,13 @@ Deno.test("a conversion that cannot finish changes nothing, and the run says why
       ...PROJECT,
       "crm.csv": "email,stage,updated_at\na@x.com,lead,2026-11-16T08:00:00Z\n",
     });
-    expectCode(await plutus(["upload", join(dir, "crm.csv"), "--project", dir]), 0);
+    expectCode(await runCli(["upload", join(dir, "crm.csv"), "--project", dir]), 0);
     const db = new DatabaseSync(join(dir, "data", "plutus.db"));
     db.exec(`DELETE FROM _plutus_meta WHERE key = 'datetime_form';
       UPDATE leads SET updated_at = '2026-11-16T16:00:00+02:00';
       INSERT INTO leads VALUES ('b@x.com', 'lead', 'soon', 'crm', 1, 'x');`);
     db.close();
-    const result = await plutus(["run", "--project", dir]);
+    const result = await runCli(["run", "--project", dir]);
     assert.notEqual(result.code, 0);
     assert.match(result.stdout + result.stderr, /row 2, column updated_at holds "soon"/);
     assert.deepEqual(query(dir, "SELECT updated_at FROM leads ORDER BY email"), [
@@ -112,7 +112,7 @@ Deno.test("a conversion that cannot finish changes nothing, and the run says why
 Deno.test("plutus init writes the machine's time zone into plutus.yaml", () =>
   withTempDir(async (dir) => {
     const project = join(dir, "p");
-    expectCode(await plutus(["init", project], { env: { TZ: "America/New_York" } }), 0);
+    expectCode(await runCli(["init", project], { env: { TZ: "America/New_York" } }), 0);
     assert.match(
       await Deno.readTextFile(join(project, "plutus.yaml")),
       /^timezone: America\/New_York$/m,

@@ -254,7 +254,8 @@ Deno.test("pipeline: runs, reruns, dry runs and repeated files equal the documen
             c.orderType,
             force,
           );
-          const options = { trigger: "cli", command: "run", force } as const;
+          // files written a moment ago are complete: no wait for a writer (SETTLE_MS)
+          const options = { trigger: "cli", command: "run", force, settleMs: 0 } as const;
           const dry = await runPipeline(project, { ...options, dryRun: true });
           const real = await runPipeline(project, options);
           const want = modelRun(model, loaded, inbox, real.id, c.orderType, force);
@@ -287,8 +288,9 @@ Deno.test("a dry run of files that share keys, or repeat a file, reports what th
     await inbox("a_1.csv", "k,v,w,o\nk1,x,1,\n");
     await inbox("a_2.csv", "k,v,w,o\nk1,y,1,\n");
     await inbox("a_3.csv", "k,v,w,o\nk1,x,1,\n");
-    const dry = await runPipeline(project, { trigger: "cli", command: "run", dryRun: true });
-    const real = await runPipeline(project, { trigger: "cli", command: "run" });
+    const options = { trigger: "cli", command: "run", settleMs: 0 } as const;
+    const dry = await runPipeline(project, { ...options, dryRun: true });
+    const real = await runPipeline(project, options);
     const summary = (steps: StepResult[]) =>
       steps.map((s) => `${s.input} ${s.status} ${s.inserted}/${s.updated}/${s.duplicate}`);
     assert.deepEqual(summary(real.steps), [

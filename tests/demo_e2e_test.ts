@@ -3,7 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { expectCode, filesIn, plutus, query, withTempDir } from "./helpers.ts";
+import { expectCode, filesIn, plutus, query, runCli, withTempDir } from "./helpers.ts";
 
 Deno.test("the demo loads four messy exports with the expected counts", () =>
   withTempDir(async (dir) => {
@@ -75,14 +75,14 @@ Deno.test("the demo loads four messy exports with the expected counts", () =>
 
 Deno.test("a second export of overlapping days updates rows and adds the new ones", () =>
   withTempDir(async (dir) => {
-    expectCode(await plutus(["init", dir, "--demo"]), 0);
-    expectCode(await plutus(["run", "--project", dir]), 0);
+    expectCode(await runCli(["init", dir, "--demo"]), 0);
+    expectCode(await runCli(["run", "--project", dir]), 0);
     const before = query(
       dir,
       "SELECT spend FROM ad_spend WHERE channel = 'google_ads' AND date = '2026-11-07' ORDER BY campaign",
     );
     const sample = join(dir, "samples", "google_ads_campaigns_2026-11-07_2026-11-08.csv");
-    const upload = expectCode(await plutus(["upload", sample, "--project", dir]), 0);
+    const upload = expectCode(await runCli(["upload", sample, "--project", dir]), 0);
     assert.match(
       upload.stdout,
       /google_ads\s+google_ads_campaigns_2026-11-07_2026-11-08\.csv\s+succeeded\s+8\s+4\s+4\s+0\s+0/,

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ORDERS_CONFIG, ORDERS_SCHEMA, writeOrdersCsv } from "../bench/marketing_csv.ts";
-import { expectCode, filesIn, plutus, query, withTempDir, writeFiles } from "./helpers.ts";
+import { expectCode, filesIn, query, runCli, withTempDir, writeFiles } from "./helpers.ts";
 
 /** Mounts a tmpfs at `dir`; returns how to unmount it, or undefined when not allowed. */
 async function tryMount(dir: string, options: string): Promise<(() => Promise<void>) | undefined> {
@@ -42,7 +42,7 @@ async function projectWithBigExport(dir: string, bigRows: number): Promise<numbe
   await writeFiles(dir, { "plutus.yaml": ORDERS_CONFIG, "schema/orders.yaml": ORDERS_SCHEMA });
   const small = join(dir, "..", "orders_small.csv");
   await writeOrdersCsv(small, 10);
-  expectCode(await plutus(["upload", small, "--project", dir]), 0);
+  expectCode(await runCli(["upload", small, "--project", dir]), 0);
   await Deno.mkdir(join(dir, "inbox"), { recursive: true });
   const counts = await writeOrdersCsv(join(dir, "inbox", "orders_big.csv"), bigRows);
   return counts.rows - counts.duplicates - counts.bad;
@@ -66,7 +66,7 @@ Deno.test({
         const expected = await projectWithBigExport(project, 10_000);
         // leave ~1.7 MB: the 10,000-row load needs more
         await Deno.writeFile(join(disk, "filler"), new Uint8Array(3 << 20));
-        const failed = expectCode(await plutus(["run", "--project", project]), 1);
+        const failed = expectCode(await runCli(["run", "--project", project]), 1);
         const output = failed.stdout + failed.stderr;
         assert.match(output, /error: shop orders_big\.csv: the disk is full/);
         assert.match(output, /hint: Free some space on the disk that holds the project folder/);
@@ -74,7 +74,7 @@ Deno.test({
         assert.deepEqual(await filesIn(join(project, "inbox")), ["orders_big.csv"]);
 
         await Deno.remove(join(disk, "filler"));
-        expectCode(await plutus(["rerun", "--project", project]), 0);
+        expectCode(await runCli(["rerun", "--project", project]), 0);
         assertIntact(project, expected, "");
         assert.deepEqual(await filesIn(join(project, "inbox")), []);
       } finally {
@@ -98,7 +98,7 @@ Deno.test({
         await filler.write(new Uint8Array(4 << 20)).catch(() => 0);
         for (let n = 1; n > 0;) n = await filler.write(new Uint8Array(4096)).catch(() => 0);
         filler.close();
-        const failed = expectCode(await plutus(["run", "--project", project]), 1);
+        const failed = expectCode(await runCli(["run", "--project", project]), 1);
         const output = failed.stdout + failed.stderr;
         // SQLite cannot even open its WAL: it says "disk I/O error"; the hint names the space
         assert.match(
@@ -125,7 +125,7 @@ Deno.test("a logs/ folder that cannot be written stops the run before it loads a
     // without mount: a plain file where the folder should be is just as unwritable
     if (!unmount) await Deno.writeTextFile(logs, "not a folder");
     try {
-      const failed = expectCode(await plutus(["run", "--project", project]), 1);
+      const failed = expectCode(await runCli(["run", "--project", project]), 1);
       const output = failed.stdout + failed.stderr;
       assert.match(output, /error: cannot write the run log in .*logs/);
       assert.match(output, /hint: Make the logs\/ folder writable .* nothing was loaded/);

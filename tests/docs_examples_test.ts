@@ -13,7 +13,7 @@ import { jsonSchemas } from "../config/json_schemas.ts";
 import { plutusConfigModel } from "../config/plutus_config.ts";
 import { tableSchemaModel } from "../config/table_schema.ts";
 import { demoFiles } from "../core/init/demo_project.ts";
-import { type CliResult, plutus, ROOT, withTempDir } from "./helpers.ts";
+import { type CliResult, ROOT, runCli, withTempDir } from "./helpers.ts";
 
 interface Block {
   file: string;
@@ -132,7 +132,7 @@ Deno.test("every plutus command in the docs runs and is understood", () =>
     // exports they name in ~/Downloads and the current folder.
     const env = { HOME: home };
     const run = (args: string[], cwd = home): Promise<CliResult> =>
-      plutus(args.map((arg) => arg.replace(/^~(?=\/|$)/, home)), { cwd, env });
+      runCli(args.map((arg) => arg.replace(/^~(?=\/|$)/, home)), { cwd, env });
     for (const project of ["acme", "demo"]) {
       assert.equal((await run(["init", project, "--demo"])).code, 0);
       assert.equal((await run(["run", "--project", project])).code, 0);

@@ -5,7 +5,8 @@
  * Retry-After, flaky 500s, slow answers, a refused key, an HTML error page, cut-off JSON —
  * and like a hostile one: next links, Link headers and redirects to another origin (a
  * second server, `stray`, records what reaches it), a file:// next link, errors that echo
- * the request URL. Tests and the API benchmark start it on 127.0.0.1 with a random port.
+ * the request URL — and, for tests of runs side by side, an answer held until the test
+ * lets it go (`/held`, `hold()`). Tests and the API benchmark start it on 127.0.0.1 with a random port.
  *
  * @module
  */
@@ -26,6 +27,11 @@ export interface FakeApi {
   records: FakeRecord[];
   /** Another origin (another port): requests that reached it, with their key headers. */
   stray: { url: string; authorization: string | null; apiKey: string | null }[];
+  /**
+   * Holds the answers to `/held` from now until `release()`: a run asking there keeps its
+   * lock as long as the test needs. `asked` settles when the first request arrives.
+   */
+  hold(): { asked: Promise<void>; release(): void };
   close(): Promise<void>;
 }
 
@@ -53,6 +59,7 @@ export function startFakeApi(count = 250): FakeApi {
   const requests: string[] = [];
   const attempts = new Map<string, number>();
   const stray: FakeApi["stray"] = [];
+  let held = { arrived: () => {}, released: Promise.resolve() };
   const elsewhere = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     (request) => {
@@ -156,6 +163,10 @@ export function startFakeApi(count = 250): FakeApi {
           return attempt(url.pathname) === 1
             ? new Response("slow down", { status: 429, headers: { "retry-after": "1" } })
             : json({ results: visible.slice(0, 3) });
+        case "/held":
+          held.arrived();
+          await held.released;
+          return json({ results: visible.slice(0, 5) });
         case "/slow":
           await new Promise((resolve) => setTimeout(resolve, 3000));
           return json({ results: [] });
@@ -237,6 +248,12 @@ export function startFakeApi(count = 250): FakeApi {
     requests,
     records,
     stray,
+    hold() {
+      const asked = Promise.withResolvers<void>();
+      const released = Promise.withResolvers<void>();
+      held = { arrived: asked.resolve, released: released.promise };
+      return { asked: asked.promise, release: released.resolve };
+    },
     close: async () => {
       await server.shutdown();
       await elsewhere.shutdown();

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { RUN_FLAGS } from "../runtime_flags.ts";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { startFakeApi, TOKEN } from "./fake_api.ts";
-import { MAIN, plutus, query, withTempDir } from "./helpers.ts";
+import { MAIN, query, runCli, withTempDir } from "./helpers.ts";
 
 const CHROMIUM = Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium";
 const SHOTS = fileURLToPath(new URL("../.out/screenshots/", import.meta.url));
@@ -66,7 +66,7 @@ Deno.test({
     withTempDir(async (dir) => {
       const api = startFakeApi(120);
       const project = join(dir, "acme");
-      assert.equal((await plutus(["init", project, "--demo"])).code, 0);
+      assert.equal((await runCli(["init", project, "--demo"])).code, 0);
       // The Google Ads export is uploaded through the page; an API source is added.
       const upload = join(dir, "google_ads_campaigns_2026-11-01_2026-11-07.csv");
       await Deno.rename(
@@ -271,13 +271,13 @@ Deno.test({
   fn: () =>
     withTempDir(async (dir) => {
       const project = join(dir, "acme");
-      assert.equal((await plutus(["init", project, "--demo"])).code, 0);
+      assert.equal((await runCli(["init", project, "--demo"])).code, 0);
       for await (const entry of Deno.readDir(join(project, "inbox"))) {
         if (!entry.name.startsWith("hubspot_")) {
           await Deno.remove(join(project, "inbox", entry.name));
         }
       }
-      assert.equal((await plutus(["run", "--project", project])).code, 0);
+      assert.equal((await runCli(["run", "--project", project])).code, 0);
       const before = query(project, "SELECT count(*) AS n FROM leads")[0]!.n as number;
       const server = await serve(project);
       let browser: Browser | undefined;

@@ -4,16 +4,16 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { readLockHolder, tryRunLock } from "../core/store/sqlite/run_lock.ts";
+import { tryRunLock } from "../core/store/sqlite/run_lock.ts";
 import { RUN_FLAGS } from "../runtime_flags.ts";
 import { startGui } from "../web/server.ts";
 import { startFakeApi, TOKEN } from "./fake_api.ts";
-import { MAIN, plutus, withTempDir } from "./helpers.ts";
+import { MAIN, runCli, TEST_ENV, withTempDir } from "./helpers.ts";
 
-/** A demo project with an API source that takes 3 seconds to answer. */
+/** A demo project with an API source whose answer the fake API holds (`hold()`). */
 async function slowProject(dir: string, apiUrl: string): Promise<string> {
   const project = join(dir, "acme");
-  assert.equal((await plutus(["init", project, "--demo"])).code, 0);
+  assert.equal((await runCli(["init", project, "--demo"])).code, 0);
   await Deno.writeTextFile(join(project, ".env"), `CRM_TOKEN=${TOKEN}\n`);
   await Deno.writeTextFile(
     join(project, "schema", "contacts.yaml"),
@@ -25,7 +25,7 @@ async function slowProject(dir: string, apiUrl: string): Promise<string> {
     `${config}
   slow_crm:
     kind: api
-    url: "${apiUrl}/slow"
+    url: "${apiUrl}/held"
     auth: { type: bearer, token: "\${CRM_TOKEN}" }
     records: results
     table: contacts
@@ -79,9 +79,13 @@ Deno.test({
       const gui = startGui(project, 0);
       try {
         const client = await guiClient(gui.url);
+        // the GUI's run holds the lock, waiting at the API, until the CLI has been refused
+        const held = api.hold();
         const started = await client.startRun("slow_crm");
         assert.deepEqual(started, { status: 200, body: {} });
-        const cli = await plutus(["run"], { cwd: project });
+        await held.asked;
+        const cli = await runCli(["run"], { cwd: project });
+        held.release();
         assert.equal(cli.code, 1, cli.stderr);
         assert.match(cli.stderr, /run 1, started .* from the GUI \(plutus run --source slow_crm\)/);
         assert.match(cli.stderr, /Wait for it to finish/);
@@ -103,19 +107,18 @@ Deno.test({
       const api = startFakeApi(5);
       const project = await slowProject(dir, api.url);
       const gui = startGui(project, 0);
+      // the CLI's run holds the lock, waiting at the API, until the GUI has been refused
+      const held = api.hold();
       const child = new Deno.Command(Deno.execPath(), {
         args: ["run", ...RUN_FLAGS, MAIN, "run"],
         cwd: project,
-        env: { NO_COLOR: "1" },
+        env: TEST_ENV,
         stdout: "null",
         stderr: "piped",
       }).spawn();
+      const output = child.output();
       try {
-        const lockFile = join(project, "data", "plutus.db.lock");
-        for (let i = 0; i < 100; i++) {
-          if (readLockHolder(lockFile)?.pid === child.pid) break;
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
+        await Promise.race([held.asked, output]);
         const client = await guiClient(gui.url);
         const refused = await client.startRun("slow_crm");
         assert.equal(refused.status, 409);
@@ -126,7 +129,8 @@ Deno.test({
         );
         assert.match(refused.body.hint!, /Wait for it to finish/);
       } finally {
-        const status = await child.output();
+        held.release();
+        const status = await output;
         assert.equal(status.code, 0, new TextDecoder().decode(status.stderr));
         await gui.shutdown();
         await api.close();

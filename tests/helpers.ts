@@ -1,18 +1,26 @@
 /**
- * Helpers for end-to-end tests: run the real CLI as a separate process, with the
- * permissions the compiled binary has, in throwaway project folders.
+ * Helpers for end-to-end tests: run the CLI in this process (`runCli`, fast) or as a
+ * separate process with the permissions the compiled binary has (`plutus`), in throwaway
+ * project folders.
  *
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runCli as cliMain } from "../cli/main.ts";
 import { RUN_FLAGS } from "../runtime_flags.ts";
 
 /** The repository's main.ts. */
 export const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/**
+ * The environment of every run a test starts: no colours; files written by a test a moment
+ * ago are complete, so no wait for a writer (SETTLE_MS).
+ */
+export const TEST_ENV: Readonly<Record<string, string>> = { NO_COLOR: "1", PLUTUS_SETTLE_MS: "0" };
 
 /** What a CLI run printed and how it exited. */
 export interface CliResult {
@@ -33,8 +41,7 @@ export async function plutus(
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", ...RUN_FLAGS, MAIN, ...args],
     cwd: options.cwd ?? (project >= 0 ? existingFolder(args[project + 1]!) : undefined),
-    // files written by a test a moment ago are complete: no wait for a writer (SETTLE_MS)
-    env: { NO_COLOR: "1", PLUTUS_SETTLE_MS: "0", ...options.env },
+    env: { ...TEST_ENV, ...options.env },
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -43,6 +50,118 @@ export async function plutus(
     code: output.code,
     stdout: decoder.decode(output.stdout),
     stderr: decoder.decode(output.stderr),
+  };
+}
+
+/** What `runCli` runs with, besides the arguments. */
+export interface RunCliOptions {
+  /** The current folder for the call (default: the `--project` folder, as `plutus()`). */
+  cwd?: string;
+  /** Environment variables set for the call, restored after it. */
+  env?: Record<string, string>;
+  /** What the command reads on stdin (default: nothing; stdin is never a terminal). */
+  stdin?: string;
+}
+
+let cliBusy = false;
+
+/**
+ * Runs `plutus ARGS` in this process, as `plutus()` does in a new one, and captures what it
+ * writes to stdout and stderr and its exit code: no start-up per call. Differences from
+ * the real binary, for which tests keep `plutus()`: all permissions (no confinement to the
+ * project folder, no relaunch there), and one call at a time — the current folder, the
+ * environment and the standard streams are the process's own, set for the call and restored
+ * after it.
+ */
+export async function runCli(args: string[], options: RunCliOptions = {}): Promise<CliResult> {
+  if (cliBusy) {
+    throw new Error("runCli: one call at a time; use plutus() for runs side by side");
+  }
+  cliBusy = true;
+  const project = args.indexOf("--project");
+  const cwd = options.cwd ?? (project >= 0 ? existingFolder(args[project + 1]!) : undefined);
+  const env = { ...TEST_ENV, ...options.env };
+  const savedEnv = Object.keys(env).map((name) => [name, Deno.env.get(name)] as const);
+  const savedCwd = Deno.cwd();
+  const out = new Capture();
+  const err = new Capture();
+  const restore = [
+    stub(Deno.stdout, { writeSync: out.writeSync, write: out.write, isTerminal: () => false }),
+    stub(Deno.stderr, { writeSync: err.writeSync, write: err.write, isTerminal: () => false }),
+    stub(Deno.stdin, stdinStub(options.stdin ?? "")),
+    stub(console, {
+      log: out.line,
+      info: out.line,
+      debug: out.line,
+      error: err.line,
+      warn: err.line,
+    }),
+  ];
+  try {
+    for (const [name, value] of Object.entries(env)) Deno.env.set(name, value);
+    if (cwd) Deno.chdir(cwd);
+    const code = await cliMain(args);
+    return { code, stdout: out.text(), stderr: err.text() };
+  } finally {
+    Deno.chdir(savedCwd);
+    for (const [name, value] of savedEnv) {
+      if (value === undefined) Deno.env.delete(name);
+      else Deno.env.set(name, value);
+    }
+    for (const undo of restore.reverse()) undo();
+    cliBusy = false;
+  }
+}
+
+/** Collects what is written to a stream. */
+class Capture {
+  #chunks: Uint8Array[] = [];
+  writeSync = (bytes: Uint8Array): number => {
+    this.#chunks.push(bytes.slice());
+    return bytes.length;
+  };
+  write = (bytes: Uint8Array): Promise<number> => Promise.resolve(this.writeSync(bytes));
+  line = (...values: unknown[]): void => {
+    const text = values.map((value) => typeof value === "string" ? value : Deno.inspect(value));
+    this.writeSync(new TextEncoder().encode(`${text.join(" ")}\n`));
+  };
+  text(): string {
+    const decoder = new TextDecoder();
+    return this.#chunks.map((chunk) => decoder.decode(chunk, { stream: true })).join("") +
+      decoder.decode();
+  }
+}
+
+function stdinStub(text: string): Record<string, unknown> {
+  const bytes = new TextEncoder().encode(text);
+  let at = 0;
+  const readSync = (into: Uint8Array): number | null => {
+    if (at >= bytes.length) return null;
+    const n = Math.min(into.length, bytes.length - at);
+    into.set(bytes.subarray(at, at + n));
+    at += n;
+    return n;
+  };
+  return {
+    isTerminal: () => false,
+    readSync,
+    read: (into: Uint8Array) => Promise.resolve(readSync(into)),
+  };
+}
+
+/** Replaces methods of `target` with own properties; returns the function that undoes it. */
+function stub(target: object, methods: Record<string, unknown>): () => void {
+  const own = Object.keys(methods).map((name) =>
+    [name, Object.getOwnPropertyDescriptor(target, name)] as const
+  );
+  for (const [name, value] of Object.entries(methods)) {
+    Object.defineProperty(target, name, { value, configurable: true, writable: true });
+  }
+  return () => {
+    for (const [name, descriptor] of own) {
+      if (descriptor) Object.defineProperty(target, name, descriptor);
+      else delete (target as Record<string, unknown>)[name];
+    }
   };
 }
 

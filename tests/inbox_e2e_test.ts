@@ -12,6 +12,7 @@ import {
   LEADS_PROJECT,
   plutus,
   query,
+  runCli,
   withTempDir,
   writeFiles,
 } from "./helpers.ts";
@@ -86,12 +87,12 @@ Deno.test("control characters in values and file names are escaped on the termin
     );
     const p = ["--project", dir];
     const outputs = [
-      await plutus(["run", ...p]),
-      await plutus(["status", "1", ...p]),
-      await plutus(["rejects", ...p]),
-      await plutus(["query", "SELECT * FROM _plutus_rejects", ...p]),
-      await plutus(["logs", ...p]),
-      await plutus(["logs", "--errors", ...p]),
+      await runCli(["run", ...p]),
+      await runCli(["status", "1", ...p]),
+      await runCli(["rejects", ...p]),
+      await runCli(["query", "SELECT * FROM _plutus_rejects", ...p]),
+      await runCli(["logs", ...p]),
+      await runCli(["logs", "--errors", ...p]),
     ];
     for (const output of outputs) {
       // deno-lint-ignore no-control-regex
@@ -105,7 +106,7 @@ Deno.test("control characters in values and file names are escaped on the termin
     }
     // --csv is for other programs: the data as it is
     const raw = expectCode(
-      await plutus(["query", "SELECT value FROM _plutus_rejects", "--csv", ...p]),
+      await runCli(["query", "SELECT value FROM _plutus_rejects", "--csv", ...p]),
       0,
     );
     assert.ok(raw.stdout.includes("\x1b[2Jlead"), raw.stdout);

@@ -12,8 +12,8 @@ import {
   type CliResult,
   expectCode,
   filesIn,
-  plutus,
   query,
+  runCli,
   withTempDir,
   writeFiles,
 } from "./helpers.ts";
@@ -64,7 +64,7 @@ async function guiPage(dir: string, path: string): Promise<string> {
 }
 
 const run = (dir: string, ...args: string[]): Promise<CliResult> =>
-  plutus([...args, "--project", dir]);
+  runCli([...args, "--project", dir]);
 
 Deno.test("a source with a missing key or an unknown table fails its own step; the other sources run", () =>
   withTempDir(async (dir) => {
@@ -188,10 +188,10 @@ Deno.test("rerun after a failed run --full asks the API for everything, not incr
         "plutus.yaml": yaml("/crm/v3/objects/contacts"),
       });
       const env = { PLUTUS_BACKOFF_MS: "1" };
-      expectCode(await plutus(["run", "--project", dir], { env }), 0);
+      expectCode(await runCli(["run", "--project", dir], { env }), 0);
       // the API fails during a full run …
       await Deno.writeTextFile(join(dir, "plutus.yaml"), yaml("/always-500"));
-      expectCode(await plutus(["run", "--full", "--project", dir], { env }), 1);
+      expectCode(await runCli(["run", "--full", "--project", dir], { env }), 1);
       assert.deepEqual(query(dir, "SELECT mode FROM _plutus_runs ORDER BY id"), [
         { mode: null },
         { mode: "full" },
@@ -199,7 +199,7 @@ Deno.test("rerun after a failed run --full asks the API for everything, not incr
       // … it is back; the rerun repeats the full run
       await Deno.writeTextFile(join(dir, "plutus.yaml"), yaml("/crm/v3/objects/contacts"));
       api.requests.length = 0;
-      const rerun = expectCode(await plutus(["rerun", "--project", dir], { env }), 0);
+      const rerun = expectCode(await runCli(["rerun", "--project", dir], { env }), 0);
       assert.deepEqual(api.requests, ["/crm/v3/objects/contacts?limit=100"]);
       assert.match(rerun.stdout, /crm\s+\S+\s+succeeded\s+30\s+0\s+0\s+30/);
     });

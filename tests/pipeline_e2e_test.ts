@@ -12,6 +12,7 @@ import {
   LEADS_PROJECT,
   plutus,
   query,
+  runCli,
   withTempDir,
   writeFiles,
 } from "./helpers.ts";
@@ -44,14 +45,14 @@ Deno.test("a step that fails midway leaves every table exactly as it was", () =>
   withTempDir(async (dir) => {
     await writeFiles(dir, LEADS_PROJECT);
     await writeFiles(dir, { "leads_first.csv": header + goodRows(1, 10) });
-    expectCode(await plutus(["upload", join(dir, "leads_first.csv"), "--project", dir]), 0);
+    expectCode(await runCli(["upload", join(dir, "leads_first.csv"), "--project", dir]), 0);
     const before = query(dir, "SELECT * FROM leads ORDER BY email");
     // 20,000 good rows, some of them changing stored ones, then a quote that never closes
     const changed = "user1@example.com,customer,999\n";
     await writeFiles(dir, {
       "leads_big.csv": header + changed + goodRows(100, 20_000) + 'z@x.com,lead,"1\n',
     });
-    expectCode(await plutus(["upload", join(dir, "leads_big.csv"), "--project", dir]), 1);
+    expectCode(await runCli(["upload", join(dir, "leads_big.csv"), "--project", dir]), 1);
     assert.deepEqual(query(dir, "SELECT * FROM leads ORDER BY email"), before);
   }));
 
@@ -62,7 +63,7 @@ Deno.test("too many rejects fail the step: nothing loaded, reasons recorded", ()
       "leads_x.csv": `${header}${goodRows(1, 8)}not-an-email,lead,1\nc@x.com,prospect,1\n`,
     });
     const result = expectCode(
-      await plutus(["upload", join(dir, "leads_x.csv"), "--project", dir]),
+      await runCli(["upload", join(dir, "leads_x.csv"), "--project", dir]),
       1,
     );
     assert.match(
@@ -92,9 +93,9 @@ Deno.test("uploading the same file again loads nothing new", () =>
   withTempDir(async (dir) => {
     await writeFiles(dir, LEADS_PROJECT);
     await writeFiles(dir, { "leads_a.csv": header + goodRows(1, 5) });
-    expectCode(await plutus(["upload", join(dir, "leads_a.csv"), "--project", dir]), 0);
+    expectCode(await runCli(["upload", join(dir, "leads_a.csv"), "--project", dir]), 0);
     const again = expectCode(
-      await plutus(["upload", join(dir, "leads_a.csv"), "--project", dir]),
+      await runCli(["upload", join(dir, "leads_a.csv"), "--project", dir]),
       0,
     );
     assert.match(
@@ -105,7 +106,7 @@ Deno.test("uploading the same file again loads nothing new", () =>
     // the same content under another name is recognised too, and the copy is archived
     await writeFiles(dir, { "leads_copy.csv": header + goodRows(1, 5) });
     const copy = expectCode(
-      await plutus(["upload", join(dir, "leads_copy.csv"), "--project", dir]),
+      await runCli(["upload", join(dir, "leads_copy.csv"), "--project", dir]),
       0,
     );
     assert.match(copy.stdout, /already loaded/);
@@ -113,7 +114,7 @@ Deno.test("uploading the same file again loads nothing new", () =>
     // --force loads it anyway: identical rows count as duplicates, nothing changes
     await writeFiles(dir, { "leads_b.csv": header + goodRows(1, 5) });
     const forced = expectCode(
-      await plutus(["upload", join(dir, "leads_b.csv"), "--force", "--project", dir]),
+      await runCli(["upload", join(dir, "leads_b.csv"), "--force", "--project", dir]),
       0,
     );
     assert.match(forced.stdout, /crm\s+leads_b\.csv\s+succeeded\s+5\s+0\s+0\s+5\s+0/);
@@ -165,17 +166,17 @@ Deno.test("a second run at the same time is refused, naming the first", () =>
   withTempDir(async (dir) => {
     await writeFiles(dir, LEADS_PROJECT);
     await writeFiles(dir, { "leads_1.csv": header + goodRows(1, 2) });
-    expectCode(await plutus(["upload", join(dir, "leads_1.csv"), "--project", dir]), 0);
+    expectCode(await runCli(["upload", join(dir, "leads_1.csv"), "--project", dir]), 0);
     const lock = tryRunLock(join(dir, "data", "plutus.db.lock"));
     assert.ok(lock);
     try {
-      const refused = expectCode(await plutus(["run", "--project", dir]), 1);
+      const refused = expectCode(await runCli(["run", "--project", dir]), 1);
       assert.match(refused.stderr, /error: another run is in progress/);
       assert.match(refused.stderr, /hint: Wait for it to finish/);
     } finally {
       lock.release();
     }
-    expectCode(await plutus(["run", "--project", dir]), 0);
+    expectCode(await runCli(["run", "--project", dir]), 0);
   }));
 
 Deno.test("a file no source reads is reported with a hint and stays in inbox/", () =>
@@ -183,7 +184,7 @@ Deno.test("a file no source reads is reported with a hint and stays in inbox/", 
     await writeFiles(dir, LEADS_PROJECT);
     await writeFiles(dir, { "contacts.csv": header + goodRows(1, 2) });
     const result = expectCode(
-      await plutus(["upload", join(dir, "contacts.csv"), "--project", dir]),
+      await runCli(["upload", join(dir, "contacts.csv"), "--project", dir]),
       1,
     );
     assert.match(
@@ -196,7 +197,7 @@ Deno.test("a file no source reads is reported with a hint and stays in inbox/", 
     );
     assert.deepEqual(await filesIn(join(dir, "inbox")), ["contacts.csv"]);
     expectCode(
-      await plutus(["upload", join(dir, "contacts.csv"), "--source", "crm", "--project", dir]),
+      await runCli(["upload", join(dir, "contacts.csv"), "--source", "crm", "--project", dir]),
       0,
     );
     assert.deepEqual(query(dir, "SELECT count(*) AS n FROM leads"), [{ n: 2 }]);
@@ -206,7 +207,7 @@ Deno.test("a new schema column is added; a type change is refused and changes no
   withTempDir(async (dir) => {
     await writeFiles(dir, LEADS_PROJECT);
     await writeFiles(dir, { "leads_1.csv": header + goodRows(1, 2) });
-    expectCode(await plutus(["upload", join(dir, "leads_1.csv"), "--project", dir]), 0);
+    expectCode(await runCli(["upload", join(dir, "leads_1.csv"), "--project", dir]), 0);
     await writeFiles(dir, {
       "schema/leads.yaml": `${LEADS_PROJECT["schema/leads.yaml"]}`.replace(
         "key:",
@@ -214,7 +215,7 @@ Deno.test("a new schema column is added; a type change is refused and changes no
       ),
     });
     await writeFiles(dir, { "leads_2.csv": "Email,Stage,Amount,Score\nnew@x.com,lead,1,7\n" });
-    expectCode(await plutus(["upload", join(dir, "leads_2.csv"), "--project", dir]), 0);
+    expectCode(await runCli(["upload", join(dir, "leads_2.csv"), "--project", dir]), 0);
     assert.deepEqual(query(dir, "SELECT email, score FROM leads ORDER BY email"), [
       { email: "new@x.com", score: 7 },
       { email: "user1@example.com", score: null },
@@ -228,7 +229,7 @@ Deno.test("a new schema column is added; a type change is refused and changes no
     });
     await writeFiles(dir, { "leads_3.csv": header + goodRows(50, 1) });
     const refused = expectCode(
-      await plutus(["upload", join(dir, "leads_3.csv"), "--project", dir]),
+      await runCli(["upload", join(dir, "leads_3.csv"), "--project", dir]),
       1,
     );
     assert.match(

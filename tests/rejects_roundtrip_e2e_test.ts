@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
 import * as XLSX from "@e965/xlsx";
 import { startFakeApi, TOKEN } from "./fake_api.ts";
-import { expectCode, plutus, query, withTempDir, writeFiles } from "./helpers.ts";
+import { expectCode, plutus, query, runCli, withTempDir, writeFiles } from "./helpers.ts";
 
 const SPEND = `columns:
   date:     { type: date, required: true }
@@ -19,7 +19,7 @@ key: [date, campaign]
 
 /** `plutus rejects RUN --csv`, then the one file it wrote, as text. */
 async function rejectsOf(dir: string, run: number): Promise<{ path: string; text: string }> {
-  const out = expectCode(await plutus(["rejects", String(run), "--csv", "--project", dir]), 0);
+  const out = expectCode(await runCli(["rejects", String(run), "--csv", "--project", dir]), 0);
   const written = /Wrote \d+ rejected row\(s\) to (.+)\n/.exec(out.stdout);
   assert.ok(written, out.stdout);
   // printed relative to the folder the command ran in: the project's
@@ -57,7 +57,7 @@ sources:
         "2026-11-04,Promo,-5\n" +
         "Total:,,6.00\n",
     });
-    expectCode(await plutus(["upload", join(dir, "google_ads_nov.csv"), "--project", dir]), 0);
+    expectCode(await runCli(["upload", join(dir, "google_ads_nov.csv"), "--project", dir]), 0);
     const { path, text } = await rejectsOf(dir, 1);
     assert.equal(path, join(dir, "exports", "rejects-run-1", "google_ads_nov.rejects-run-1.csv"));
     assert.equal(
@@ -75,7 +75,7 @@ sources:
         ",5,",
       ),
     );
-    const loaded = expectCode(await plutus(["upload", path, "--project", dir]), 0);
+    const loaded = expectCode(await runCli(["upload", path, "--project", dir]), 0);
     assert.match(
       loaded.stdout,
       /google_ads_nov\.rejects-run-1\.csv\s+succeeded\s+3\s+3\s+0\s+0\s+0/,
@@ -95,7 +95,7 @@ sources:
       { date: "2026-11-30", campaign: '=HYPERLINK("http://x","y")', spend: 2 },
     ]);
     // nothing stays behind in inbox/ to fail the next run
-    expectCode(await plutus(["run", "--project", dir]), 0);
+    expectCode(await runCli(["run", "--project", dir]), 0);
   }));
 
 Deno.test("a rejects file re-saved by a spreadsheet (semicolons, windows-1252) still loads", () =>
@@ -113,7 +113,7 @@ sources:
 `,
       "google_ads_dec.csv": "Report\nDay,Campaign,Cost\n2026-12-01,Brand,1\n2026-12-32,Café,2\n",
     });
-    expectCode(await plutus(["upload", join(dir, "google_ads_dec.csv"), "--project", dir]), 0);
+    expectCode(await runCli(["upload", join(dir, "google_ads_dec.csv"), "--project", dir]), 0);
     const { path } = await rejectsOf(dir, 1);
     // as Excel in a German locale saves "CSV": semicolons, windows-1252, no BOM; renamed too
     const saved = "Day;Campaign;Cost;_reason;_location;_source\r\n" +
@@ -121,7 +121,7 @@ sources:
     const fixed = join(dir, "fixed.csv");
     await Deno.writeFile(fixed, Uint8Array.from(saved, (c) => c.charCodeAt(0)));
     await Deno.remove(path);
-    expectCode(await plutus(["upload", fixed, "--project", dir]), 0);
+    expectCode(await runCli(["upload", fixed, "--project", dir]), 0);
     assert.deepEqual(query(dir, "SELECT campaign FROM ad_spend WHERE date = '2026-12-31'"), [
       { campaign: "Café" },
     ]);
@@ -158,7 +158,7 @@ sources:
     }
     const report = join(dir, "Campaign_report_2026-11-03.csv");
     await Deno.writeFile(report, utf16);
-    expectCode(await plutus(["upload", report, "--project", dir]), 0);
+    expectCode(await runCli(["upload", report, "--project", dir]), 0);
     const { path, text: rejects } = await rejectsOf(dir, 1);
     assert.equal(
       rejects,
@@ -166,7 +166,7 @@ sources:
         "2026-11-02,PMax – Schuhe,-3.00,spend: -3 is below the minimum 0,Campaign_report_2026-11-03.csv:5,google_ads\r\n",
     );
     await Deno.writeTextFile(path, rejects.replace("-3.00", "3.00"));
-    expectCode(await plutus(["upload", path, "--project", dir]), 0);
+    expectCode(await runCli(["upload", path, "--project", dir]), 0);
     assert.deepEqual(query(dir, "SELECT date, campaign, spend FROM ad_spend ORDER BY date"), [
       { date: "2026-11-01", campaign: "München – Brand", spend: 1203.55 },
       { date: "2026-11-02", campaign: "PMax – Schuhe", spend: 3 },
@@ -215,7 +215,7 @@ sources:
     );
     const workbook = join(dir, "orders_nov.xlsx");
     await Deno.writeFile(workbook, new Uint8Array(XLSX.write(book, { type: "array" })));
-    expectCode(await plutus(["upload", workbook, "--project", dir]), 0);
+    expectCode(await runCli(["upload", workbook, "--project", dir]), 0);
     const { path, text } = await rejectsOf(dir, 1);
     assert.equal(path, join(dir, "exports", "rejects-run-1", "orders_nov.rejects-run-1.csv"));
     assert.match(text, /^\ufeffOrder,Placed,Amount,_reason,_location,_source\r\n/);
@@ -228,7 +228,7 @@ sources:
       path,
       text.replace(",-4,", ",4,").replace("yesterday", "2026-11-07 08:15"),
     );
-    const loaded = expectCode(await plutus(["upload", path, "--project", dir]), 0);
+    const loaded = expectCode(await runCli(["upload", path, "--project", dir]), 0);
     assert.match(loaded.stdout, /orders_nov\.rejects-run-1\.csv\s+succeeded\s+2\s+2\s+0\s+0\s+0/);
     // the sheet's wall-clock times in Europe/Berlin, stored as UTC: the same whether read
     // from the sheet or from the fixed rejects file
@@ -272,7 +272,7 @@ sources:
       channel: { value: CRM }
 `,
       });
-      expectCode(await plutus(["run", "--project", dir]), 0);
+      expectCode(await runCli(["run", "--project", dir]), 0);
       assert.equal(query(dir, "SELECT id FROM contacts").length, 2); // lead, customer
       const { path, text } = await rejectsOf(dir, 1);
       assert.equal(path, join(dir, "exports", "rejects-run-1", "crm.rejects-run-1.csv"));
@@ -286,7 +286,7 @@ sources:
         path,
         text.replace(/,(subscriber|mql|sql),/g, ",LEAD,"),
       );
-      const loaded = expectCode(await plutus(["upload", path, "--project", dir]), 0);
+      const loaded = expectCode(await runCli(["upload", path, "--project", dir]), 0);
       assert.match(loaded.stdout, /crm\s+crm\.rejects-run-1\.csv\s+succeeded\s+4\s+4\s+0\s+0\s+0/);
       assert.deepEqual(
         query(
@@ -306,7 +306,7 @@ sources:
       // a file that is not a rejects file cannot go through an API source
       await Deno.writeTextFile(join(dir, "other.csv"), "id,email\nx,y@z.com\n");
       const refused = expectCode(
-        await plutus(["upload", join(dir, "other.csv"), "--source", "crm", "--project", dir]),
+        await runCli(["upload", join(dir, "other.csv"), "--source", "crm", "--project", dir]),
         1,
       );
       assert.match(

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { createApp } from "../web/app.ts";
 import type { Secrets } from "../web/security.ts";
 import { startFakeApi } from "./fake_api.ts";
-import { plutus, withTempDir, writeFiles } from "./helpers.ts";
+import { runCli, withTempDir, writeFiles } from "./helpers.ts";
 
 const K1 = "sk-Live~9f8e7d6c5b4a(x)Z";
 const K2 = "Zq9 v+/=!'()Kw8 e";
@@ -101,7 +101,7 @@ Deno.test("no key, in any spelling, reaches any output, log, table or GUI page o
       });
       const outputs: [string, string][] = [];
       const cli = async (...args: string[]) => {
-        const result = await plutus([...args, "--project", dir]);
+        const result = await runCli([...args, "--project", dir]);
         outputs.push([`plutus ${args.join(" ")} (stdout)`, result.stdout]);
         outputs.push([`plutus ${args.join(" ")} (stderr)`, result.stderr]);
         return result;
@@ -229,7 +229,7 @@ Deno.test("a config error quotes a url with its ${NAME} masked, not resolved", (
     });
     for (const command of ["check", "run"]) {
       // a problem of one source: its step fails (exit 1), the project still opens
-      const result = await plutus([command, "--project", dir]);
+      const result = await runCli([command, "--project", dir]);
       assert.equal(result.code, 1);
       assert.match(
         result.stdout + result.stderr,
@@ -266,7 +266,7 @@ Deno.test("an API answer that quotes the key (as a field name, in a path note) i
       });
       const outputs: string[] = [];
       for (const args of [["run"], ["status"], ["status", "1", "--json"], ["logs", "1"]]) {
-        const result = await plutus([...args, "--project", dir]);
+        const result = await runCli([...args, "--project", dir]);
         outputs.push(result.stdout + result.stderr);
       }
       assert.match(outputs[0]!, /top-level keys are: \*\*\*, foo/);

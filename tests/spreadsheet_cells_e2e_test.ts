@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { expectCode, plutus, query, withTempDir, writeFiles } from "./helpers.ts";
+import { expectCode, query, runCli, withTempDir, writeFiles } from "./helpers.ts";
 
 const OFFICE = fileURLToPath(new URL("./fixtures/office/", import.meta.url));
 
@@ -44,7 +44,7 @@ for (const format of ["xlsx", "ods", "xls"]) {
     withTempDir(async (dir) => {
       await writeFiles(dir, PROJECT);
       const result = expectCode(
-        await plutus(["upload", join(OFFICE, `cell_formats.${format}`), "--project", dir]),
+        await runCli(["upload", join(OFFICE, `cell_formats.${format}`), "--project", dir]),
         0,
       );
       assert.match(result.stdout, /cell_formats\.\w+ +succeeded +2 +2 /);

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import type { RowBatch } from "../read/table_reader.ts";
 import { reviveCells } from "../transform/cell.ts";
 import {
   type BatchPreparer,
@@ -16,17 +15,9 @@ import {
   rulesOfPlan,
 } from "./prepare_file.ts";
 import { loadRuleLibraries } from "../transform/clean/rule_libraries.ts";
-import { type PackedValues, unpackValues } from "./value_codec.ts";
-import { deserializeError, type SerializedError } from "./worker_errors.ts";
-import type { ToWorker } from "./prepare_worker.ts";
-
-/** What the worker posts to the loader. */
-export type ToLoader =
-  | Extract<PrepareMessage, { type: "opened" | "end" }>
-  | { type: "prepared"; packed: PackedValues; batch: Extract<PrepareMessage, { type: "batch" }> }
-  | { type: "raw"; batch: RowBatch }
-  | { type: "done" }
-  | { type: "failed"; error: SerializedError };
+import { unpackValues } from "./value_codec.ts";
+import { deserializeError } from "./worker_errors.ts";
+import type { ToLoader, ToWorker } from "./prepare_messages.ts";
 
 // Below this size a worker's start-up costs more than the overlap gains.
 const WORKER_MIN_BYTES = 4 << 20;

@@ -11,7 +11,7 @@
 import { RowCollector } from "../../util/gc.ts";
 import { loadRuleLibraries } from "../transform/clean/rule_libraries.ts";
 import { compileBatchPreparer, type FilePlan, openTable, rulesOfPlan } from "./prepare_file.ts";
-import type { ToLoader } from "./prepare_in_worker.ts";
+import type { ToLoader, ToWorker } from "./prepare_messages.ts";
 import { packValues, transferables } from "./value_codec.ts";
 import { serializeError } from "./worker_errors.ts";
 
@@ -21,9 +21,6 @@ let inFlight = 0;
 let wake: (() => void) | undefined;
 // Milliseconds the loader sat idle that no raw batch has been sent to fill yet.
 let loaderIdle = 0;
-
-/** What the loader posts to the worker. */
-export type ToWorker = { type: "start"; plan: FilePlan } | { type: "ack"; idleMs: number };
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
   if (event.data.type === "ack") {
