@@ -7,7 +7,13 @@
  */
 import { RunLockedError } from "../../util/errors.ts";
 import { newStepResult, type RunListener, type RunResult, type StepResult } from "../run/events.ts";
-import { matchesFiles, type RefusedEntry, removeStaleParts, scanInbox } from "../project/inbox.ts";
+import {
+  finishInterruptedMoves,
+  matchesFiles,
+  type RefusedEntry,
+  removeStaleParts,
+  scanInbox,
+} from "../project/inbox.ts";
 import type { Project } from "../project/project.ts";
 import type { StoreDriver } from "../store/mod.ts";
 import { openDriver } from "../store/open_driver.ts";
@@ -71,6 +77,7 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
   try {
     const interrupted = dryRun ? [] : await store.markInterrupted();
     if (!dryRun) await removeStaleParts(project.paths.inbox);
+    if (!dryRun) await finishInterruptedMoves(project.paths.inbox, project.paths.archive);
 
     for (const id of interrupted) {
       warnings.push(

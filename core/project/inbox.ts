@@ -206,6 +206,49 @@ async function moveWithoutLink(path: string, target: string): Promise<void> {
 }
 
 /**
+ * Finishes a move to archive/ that a killed process left half done: claimName() links the
+ * file into archive/ and only then removes its inbox/ name, so a kill in between leaves one
+ * file under both names. A waiting file with more than one name whose other name is in
+ * archive/ (same device and inode) was moved already: its inbox/ name goes. A file the
+ * analyst hard-linked in from elsewhere is left alone. Returns the names removed.
+ */
+export async function finishInterruptedMoves(
+  inbox: string,
+  archiveRoot: string,
+): Promise<string[]> {
+  const linked = new Map<string, string>();
+  for (const name of await listInbox(inbox)) {
+    const info = await Deno.stat(join(inbox, name)).catch(() => undefined);
+    if (info && info.nlink !== null && info.nlink > 1 && info.ino !== null) {
+      linked.set(`${info.dev}:${info.ino}`, name);
+    }
+  }
+  if (linked.size === 0) return [];
+  const removed: string[] = [];
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    let entries: Deno.DirEntry[];
+    try {
+      entries = await Array.fromAsync(Deno.readDir(dir));
+    } catch {
+      return; // no archive/ yet
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory && depth > 0) await walk(path, depth - 1);
+      if (!entry.isFile) continue;
+      const info = await Deno.stat(path).catch(() => undefined);
+      const name = info && linked.get(`${info.dev}:${info.ino}`);
+      if (name === undefined) continue;
+      linked.delete(`${info!.dev}:${info!.ino}`);
+      await Deno.remove(join(inbox, name));
+      removed.push(name);
+    }
+  };
+  await walk(archiveRoot, 2); // archive/DAY/ and archive/discarded/DAY/
+  return removed;
+}
+
+/**
  * Moves a loaded file from inbox/ to archive/YYYY-MM-DD/, never over another file.
  * Returns the path it now has, relative to `archiveRoot`'s parent.
  */

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import {
   archiveFile,
   copyIntoInbox,
+  finishInterruptedMoves,
   fitName,
   isPlainName,
   listInbox,
@@ -151,5 +152,32 @@ Deno.test("isPlainName() accepts a file name and nothing that leads out of inbox
     ]
   ) {
     assert.ok(!isPlainName(name), name);
+  }
+});
+
+Deno.test("a move to archive/ cut short by a kill is finished: the file is in archive/ once, not in inbox/ too", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const inbox = join(dir, "inbox");
+    const archive = join(dir, "archive");
+    await Deno.mkdir(join(archive, "2026-11-30"), { recursive: true });
+    await Deno.mkdir(inbox);
+    await Deno.writeTextFile(join(inbox, "leads.csv"), "email\na@x.com\n");
+    // claimName linked it into archive/ and was killed before removing the inbox/ name
+    await Deno.link(join(inbox, "leads.csv"), join(archive, "2026-11-30", "leads.csv"));
+    // a file the analyst hard-linked in from elsewhere stays
+    await Deno.writeTextFile(join(dir, "mine.csv"), "email\nb@x.com\n");
+    await Deno.link(join(dir, "mine.csv"), join(inbox, "mine.csv"));
+    await Deno.writeTextFile(join(inbox, "plain.csv"), "email\nc@x.com\n");
+
+    assert.deepEqual(await finishInterruptedMoves(inbox, archive), ["leads.csv"]);
+    assert.deepEqual(await listInbox(inbox), ["mine.csv", "plain.csv"]);
+    assert.equal(
+      await Deno.readTextFile(join(archive, "2026-11-30", "leads.csv")),
+      "email\na@x.com\n",
+    );
+    assert.deepEqual(await finishInterruptedMoves(inbox, join(dir, "no-archive")), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
