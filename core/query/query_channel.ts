@@ -11,7 +11,7 @@ import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PERMISSIONS, V8_FLAGS } from "../../runtime_flags.ts";
 import { decodeLine, encodeLine } from "./line_messages.ts";
-import type { FromQueryWorker, ToQueryWorker } from "./query_off_thread.ts";
+import type { FromQueryWorker, ToQueryWorker } from "./query_messages.ts";
 
 /** The first argument that makes the program a query process (main.ts). */
 export const QUERY_CHILD_ARG = "__query";

@@ -8,7 +8,7 @@
  */
 import { querySession } from "./query_session.ts";
 import { decodeLine, encodeLine } from "./line_messages.ts";
-import type { ToQueryWorker } from "./query_off_thread.ts";
+import type { ToQueryWorker } from "./query_messages.ts";
 
 /** Serves one query over stdin/stdout until stdin closes. */
 export async function serveQueryChild(): Promise<void> {

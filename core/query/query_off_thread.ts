@@ -8,26 +8,13 @@
  * @module
  */
 import { PlutusError } from "../../util/errors.ts";
-import { deserializeError, type SerializedError } from "../pipeline/worker_errors.ts";
+import { deserializeError } from "../pipeline/worker_errors.ts";
+import type { ColumnOrigin, FromQueryWorker, ToQueryWorker } from "./query_messages.ts";
 import { openQueryChannel } from "./query_channel.ts";
 import type { SqlValue } from "../store/mod.ts";
 
-type ColumnOrigin = { table: string | null; column: string | null };
-
 /** The default of `query_timeout_seconds:` in plutus.yaml. */
 export const DEFAULT_QUERY_TIMEOUT_SECONDS = 30;
-
-/** What the main thread asks the query's thread. */
-export type ToQueryWorker =
-  | { type: "open"; databasePath: string; sql: string; pageRows?: number; limit?: number }
-  | { type: "next" };
-
-/** What the query's thread answers. */
-export type FromQueryWorker =
-  | { type: "columns"; columns: string[]; origins: ColumnOrigin[] }
-  | { type: "page"; rows: SqlValue[][] }
-  | { type: "end" }
-  | { type: "failed"; error: SerializedError };
 
 /** How long a query may work, and a way to cancel it. */
 export interface QueryLimits {

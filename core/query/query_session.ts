@@ -7,7 +7,7 @@
 import { serializeError } from "../pipeline/worker_errors.ts";
 import type { SqlValue } from "../store/mod.ts";
 import { openQuery, type RowCursor } from "../store/sqlite/run_query.ts";
-import type { FromQueryWorker, ToQueryWorker } from "./query_off_thread.ts";
+import type { FromQueryWorker, ToQueryWorker } from "./query_messages.ts";
 
 /** Answers the messages of one query, in order. */
 export function querySession(): (message: ToQueryWorker) => FromQueryWorker {

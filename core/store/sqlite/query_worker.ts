@@ -6,7 +6,7 @@
  */
 /// <reference lib="deno.worker" />
 import { querySession } from "../../query/query_session.ts";
-import type { ToQueryWorker } from "../../query/query_off_thread.ts";
+import type { ToQueryWorker } from "../../query/query_messages.ts";
 
 const answer = querySession();
 self.onmessage = (event: MessageEvent<ToQueryWorker>) => self.postMessage(answer(event.data));
