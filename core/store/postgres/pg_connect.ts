@@ -10,7 +10,7 @@
  */
 import postgres from "postgres";
 import { connect as netConnect, type Socket } from "node:net";
-import { errorMessage, StoreError } from "../../../util/errors.ts";
+import { errorMessage, PlutusError, StoreError } from "../../../util/errors.ts";
 
 /** A Postgres.js client. */
 export type Sql = postgres.Sql;
@@ -211,8 +211,9 @@ const CONNECTION_LOST = new Set([
  * The client's error as a StoreError naming the cause and the next step; the password
  * appears in no message. `label` is the URL without its password.
  */
-export function explainPgError(error: unknown, url: string): StoreError {
-  if (error instanceof StoreError) return error;
+export function explainPgError(error: unknown, url: string): PlutusError {
+  // Plutus's own errors (a reject limit, a schema problem) pass as they are
+  if (error instanceof PlutusError) return error;
   const label = pgLabel(url);
   const target = safeTarget(url);
   const where = target ? `${target.host}:${target.port}` : label;
@@ -334,10 +335,10 @@ export function explainPgError(error: unknown, url: string): StoreError {
  * PostgreSQL, asks the server whether it offers TLS at all (an SSLRequest, answered with
  * one byte), so that the message names the cause instead of "connection lost".
  */
-export async function explainPgConnectError(error: unknown, url: string): Promise<StoreError> {
+export async function explainPgConnectError(error: unknown, url: string): Promise<PlutusError> {
   const target = safeTarget(url);
   const requires = target && ["require", "verify-ca", "verify-full"].includes(target.sslmode);
-  if (requires && !(error instanceof postgres.PostgresError) && !(error instanceof StoreError)) {
+  if (requires && !(error instanceof postgres.PostgresError) && !(error instanceof PlutusError)) {
     const offered = await offersTls(target.host, target.port).catch(() => undefined);
     if (offered === false) {
       return new StoreError(

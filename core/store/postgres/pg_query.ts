@@ -117,8 +117,8 @@ async function columnOrigins(
       `SELECT c.oid::int8 AS oid, a.attnum::int8 AS num, c.relname AS tbl, a.attname AS col
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
          JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
-       WHERE c.oid = ANY($1::oid[]) AND n.nspname = $2`,
-      [oids, dbSchema] as never,
+       WHERE c.oid IN (${oids.map((oid) => Number(oid)).join(", ")}) AND n.nspname = $1`,
+      [dbSchema],
     );
     for (const row of rows) {
       names.set(`${row.oid}:${row.num}`, { table: row.tbl, column: row.col });

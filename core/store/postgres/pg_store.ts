@@ -297,24 +297,25 @@ export class PgStore implements Store {
   }
 
   async #addRejects(runId: number, stepId: number, rejects: readonly RejectRecord[]) {
-    // one statement per 1000 rejects: unnest() of arrays keeps it to 8 parameters
+    // one statement per 1000 rejects, given as one JSON parameter (PostgreSQL text cannot
+    // hold a NUL character: a rejected value with one keeps a visible stand-in)
+    const text = (value: string | null) => value === null ? null : value.replaceAll("\0", "\uFFFD");
     for (let start = 0; start < rejects.length; start += 1000) {
-      const part = rejects.slice(start, start + 1000);
+      const part = rejects.slice(start, start + 1000).map((r) => ({
+        location: text(r.location),
+        line: r.line,
+        column_name: text(r.column_name),
+        value: text(r.value),
+        reason: text(r.reason),
+        record: text(r.record),
+      }));
       await this.#sql.unsafe(
         `INSERT INTO ${this.#t("_plutus_rejects")}
            (run_id, step_id, location, line, column_name, value, reason, record)
-         SELECT $1, $2, * FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[],
-           $7::text[], $8::text[])`,
-        [
-          runId,
-          stepId,
-          part.map((r) => r.location),
-          part.map((r) => r.line),
-          part.map((r) => r.column_name),
-          part.map((r) => r.value),
-          part.map((r) => r.reason),
-          part.map((r) => r.record),
-        ] as never,
+         SELECT $1, $2, r.location, r.line, r.column_name, r.value, r.reason, r.record
+         FROM json_to_recordset($3::json) AS r (location text, line bigint, column_name text,
+           value text, reason text, record text)`,
+        [runId, stepId, part] as never, // serialized as JSON for the json parameter
       );
     }
   }

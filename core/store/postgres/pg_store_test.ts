@@ -83,7 +83,7 @@ pgTest(
       const stepId = await store.startStep(runId, "crm", "leads.csv", "abc123");
       const schema = leads();
       const changes = await store.planTable(schema);
-      assert.deepEqual(changes, { create: true, addColumns: [], problems: [] });
+      assert.deepEqual(changes, { create: true, addColumns: [], orphanColumns: [], problems: [] });
       const counts = await store.transaction(async (work) => {
         await work.applyTable(schema, changes);
         const loader = await work.loader(schema, {
