@@ -99,7 +99,7 @@ const READ_TYPES = {
     to: 1184,
     from: [1114, 1184],
     serialize: (x: string) => x,
-    parse: (x: string) => x.replace(" ", "T").replace(/\+00$/, "Z"),
+    parse: timestampText,
   },
   plutusInt8: {
     to: 20,
@@ -123,6 +123,17 @@ const READ_TYPES = {
     parse: (x: string) => (x === "t" ? 1 : 0),
   },
 };
+
+/**
+ * A timestamp as SQLite stores it: `2026-01-02T03:04:05.000Z`, milliseconds always there
+ * (one width, so that both backends export the same text); finer digits are kept.
+ */
+export function timestampText(x: string): string {
+  const match = /^(\d{4,}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d+))?(\+00)?$/.exec(x);
+  if (!match) return x.replace(" ", "T").replace(/\+00$/, "Z");
+  const [, day, time, fraction = "", utc] = match;
+  return `${day}T${time}.${fraction.padEnd(3, "0")}${utc ? "Z" : ""}`;
+}
 
 /** Opens a client for `url` (connections are made on first use). */
 export function connectPg(
