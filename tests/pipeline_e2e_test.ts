@@ -53,6 +53,29 @@ for (const backend of BACKENDS) {
   });
 
   Deno.test({
+    name: `a dry run on a new database reports the load and creates nothing [${backend}]`,
+    ignore,
+    fn: () =>
+      withProject(backend, LEADS_PROJECT, async (dir, db) => {
+        await writeFiles(dir, { "inbox/leads_1.csv": header + goodRows(1, 3) });
+        const dry = expectCode(await plutus(["run", "--dry-run", "--project", dir]), 0);
+        assert.match(dry.stdout, /crm\s+leads_1\.csv\s+succeeded\s+3\s+3\s+0\s+0\s+0/);
+        assert.deepEqual(await filesIn(join(dir, "inbox")), ["leads_1.csv"]);
+        // (the run lock file is there: the lock is taken before the run knows it is dry)
+        if (backend === "sqlite") {
+          assert.ok(!(await filesIn(join(dir, "data"))).includes("plutus.db"));
+        } else {
+          assert.deepEqual(
+            await db.query(
+              "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+            ),
+            [],
+          );
+        }
+      }),
+  });
+
+  Deno.test({
     name: `a step that fails midway leaves every table exactly as it was [${backend}]`,
     ignore,
     fn: () =>
