@@ -17,7 +17,7 @@ import postgres from "postgres";
 import type { TableSchema } from "../../config/table_schema.ts";
 import { PlutusError } from "../../util/errors.ts";
 import { clientOptions, ConnectionError, connectionError } from "./postgres_client.ts";
-import type { PostgresTarget } from "./postgres_url.ts";
+import type { PostgresTarget } from "./postgres/pg_url.ts";
 import type { Sql } from "./postgres/pg_connect.ts";
 import { PG_TYPES } from "./postgres/pg_sql.ts";
 import { applyPgTable } from "./postgres/pg_table_sync.ts";

@@ -131,7 +131,7 @@ pgTest(
           amount: "12.5",
           paid: 1,
           day: "2026-01-02",
-          seen_at: "2026-01-02T10:00:00Z",
+          seen_at: "2026-01-02T10:00:00.000Z",
           visits: 3,
           _source: "crm",
           _run_id: 1,
