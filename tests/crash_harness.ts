@@ -145,15 +145,13 @@ export async function calibrate(scenario: CrashScenario, dir: string): Promise<n
   return ms;
 }
 
-/** Runs the scenario in a fresh project `dir`, kills it after `delayMs`, checks, recovers. */
-export async function killAndCheck(
-  scenario: CrashScenario,
-  dir: string,
-  delayMs: number,
-): Promise<KillOutcome> {
-  await scenario.setUp(dir);
+/**
+ * Starts `plutus ARGS` in the project folder `dir`, kills it with SIGKILL after `delayMs`;
+ * false when it had ended by itself before.
+ */
+export async function killAfter(args: string[], dir: string, delayMs: number): Promise<boolean> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...RUN_FLAGS, MAIN, ...scenario.args(dir)],
+    args: ["run", ...RUN_FLAGS, MAIN, ...args],
     cwd: dir, // the project folder: a kill hits Plutus itself, not a parent that ran it there
     env: { NO_COLOR: "1" },
     stdout: "null",
@@ -165,7 +163,17 @@ export async function killAndCheck(
   } catch {
     // it has just ended by itself
   }
-  const killed = (await child.status).signal === "SIGKILL";
+  return (await child.status).signal === "SIGKILL";
+}
+
+/** Runs the scenario in a fresh project `dir`, kills it after `delayMs`, checks, recovers. */
+export async function killAndCheck(
+  scenario: CrashScenario,
+  dir: string,
+  delayMs: number,
+): Promise<KillOutcome> {
+  await scenario.setUp(dir);
+  const killed = await killAfter(scenario.args(dir), dir, delayMs);
 
   const context = `${scenario.name}, killed after ${Math.round(delayMs)} ms`;
   try {

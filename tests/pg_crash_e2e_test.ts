@@ -7,10 +7,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ORDERS_CONFIG, ORDERS_SCHEMA, writeOrdersCsv } from "../bench/marketing_csv.ts";
-import { RUN_FLAGS } from "../runtime_flags.ts";
 import { connectPg } from "../core/store/postgres/pg_connect.ts";
-import { killPoints } from "./crash_harness.ts";
-import { backendMissing, expectCode, filesIn, MAIN, plutus, withTempDir } from "./helpers.ts";
+import { killAfter, killPoints } from "./crash_harness.ts";
+import { backendMissing, expectCode, filesIn, plutus, withTempDir } from "./helpers.ts";
 import { freshDatabase } from "./pg_server.ts";
 
 const ROWS = 60_000;
@@ -74,20 +73,7 @@ Deno.test({
       for (const [i, delay] of killPoints(ms, 4).entries()) {
         const p = await project(`kill-${i}`);
         try {
-          const child = new Deno.Command(Deno.execPath(), {
-            args: ["run", ...RUN_FLAGS, MAIN, "upload", file, "--project", p.dir],
-            cwd: p.dir,
-            env: { NO_COLOR: "1" },
-            stdout: "null",
-            stderr: "null",
-          }).spawn();
-          await new Promise((resolve) => setTimeout(resolve, delay));
-          try {
-            child.kill("SIGKILL");
-          } catch {
-            // it has just ended by itself
-          }
-          const killed = (await child.status).signal === "SIGKILL";
+          const killed = await killAfter(["upload", file, "--project", p.dir], p.dir, delay);
           const context = `killed after ${Math.round(delay)} ms`;
           const rows = await p.rows();
           assert.ok(rows === 0 || rows === expected, `${context}: ${rows} rows of ${expected}`);
