@@ -55,7 +55,18 @@ for (const backend of BACKENDS) {
     fn: () =>
       withProject(backend, FILES, async (dir) => {
         await writeFiles(dir, { "people_1.csv": CSV });
-        expectCode(await plutus(["upload", join(dir, "people_1.csv"), "--project", dir]), 0);
+        const upload = expectCode(
+          await plutus(["upload", join(dir, "people_1.csv"), "--project", dir]),
+          0,
+        );
+        // the database as people see it: a path, or the URL without its password
+        const database = /^Database: (\S+)/m.exec(upload.stdout)?.[1];
+        if (backend === "sqlite") assert.equal(database, "data/plutus.db");
+        else {
+          const password = /PG_PASSWORD=(.*)/.exec(await Deno.readTextFile(join(dir, ".env")))![1]!;
+          assert.match(database!, /^postgres:\/\/plutus_test@127\.0\.0\.1:\d+\/plutus_t\w+$/);
+          assert.ok(!upload.stdout.includes(password));
+        }
         const sql = "SELECT email, note, amount, paid, day, seen FROM people ORDER BY email";
         const query = expectCode(await plutus(["query", sql, "--csv", "--project", dir]), 0);
         expectCode(await plutus(["export", "people", "-o", "table.csv", "--project", dir]), 0);
