@@ -7,6 +7,7 @@
 import { relative } from "node:path";
 import type { RunEvent, RunListener, RunResult, StepResult } from "../core/run/events.ts";
 import type { DatabaseLocation } from "../core/store/mod.ts";
+import { openDriver } from "../core/store/open_driver.ts";
 import type { Project } from "../core/project/project.ts";
 import {
   bold,
@@ -149,7 +150,5 @@ export function printWarning(message: string): void {
 
 /** Where the data went: a file relative to here, or a server's URL without its password. */
 function databaseText(location: DatabaseLocation): string {
-  return location.kind === "sqlite"
-    ? relativePath(location.path)
-    : location.url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
+  return location.kind === "sqlite" ? relativePath(location.path) : openDriver(location).label;
 }

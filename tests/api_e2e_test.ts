@@ -6,7 +6,17 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type FakeApi, startFakeApi, TOKEN } from "./fake_api.ts";
-import { type CliResult, expectCode, query, runCli, withTempDir, writeFiles } from "./helpers.ts";
+import {
+  type Backend,
+  backendMissing,
+  BACKENDS,
+  type CliResult,
+  expectCode,
+  type ProjectDb,
+  query,
+  runCli,
+  withProject,
+} from "./helpers.ts";
 
 const CONTACTS = `columns:
   id:         { type: text, required: true }
@@ -27,30 +37,34 @@ const MAPPING = `    columns:
       updated_at: updatedAt
 `;
 
-/** A project with one API source (`body` is its YAML after kind/url/table), run once. */
+/**
+ * A project with one API source (`body` is its YAML after kind/url/table), on `backend`
+ * (SQLite unless said).
+ */
 async function withApi(
   body: string,
   test: (
     dir: string,
     api: FakeApi,
     run: (...args: string[]) => Promise<CliResult>,
+    db: ProjectDb,
   ) => Promise<void>,
   count = 250,
+  backend: Backend = "sqlite",
 ): Promise<void> {
   const api = startFakeApi(count);
   try {
-    await withTempDir(async (dir) => {
-      const source = body.replaceAll("{API}", api.url);
-      await writeFiles(dir, {
-        ".env": `CRM_TOKEN=${TOKEN}\n`,
-        "schema/contacts.yaml": CONTACTS,
-        "plutus.yaml": `sources:\n  crm:\n    kind: api\n    table: contacts\n${source}${
-          source.includes("columns:") ? "" : MAPPING
-        }`,
-      });
+    const source = body.replaceAll("{API}", api.url);
+    await withProject(backend, {
+      ".env": `CRM_TOKEN=${TOKEN}\n`,
+      "schema/contacts.yaml": CONTACTS,
+      "plutus.yaml": `sources:\n  crm:\n    kind: api\n    table: contacts\n${source}${
+        source.includes("columns:") ? "" : MAPPING
+      }`,
+    }, async (dir, db) => {
       const run = (...args: string[]) =>
         runCli(["run", ...args, "--project", dir], { env: { PLUTUS_BACKOFF_MS: "20" } });
-      await test(dir, api, run);
+      await test(dir, api, run, db);
     });
   } finally {
     await api.close();
@@ -226,62 +240,88 @@ Deno.test("faults that do not pass fail the step with what the API said, and loa
   );
 });
 
-Deno.test("all pages load in one transaction: a cut-off third page loads nothing", () =>
-  withApi(
-    `    url: "{API}/break-on-3"
+for (const backend of BACKENDS) {
+  const ignore = await backendMissing(backend);
+
+  Deno.test({
+    name: `all pages load in one transaction: a cut-off third page loads nothing [${backend}]`,
+    ignore,
+    fn: () =>
+      withApi(
+        `    url: "{API}/break-on-3"
     params: { limit: 100 }
     records: results
     paginate: { type: cursor, cursor: paging.next.after, param: after }
 `,
-    async (dir, api, run) => {
-      const result = expectCode(await run(), 1);
-      assert.match(result.stdout, /the response is not valid JSON/);
-      assert.equal(api.requests.length, 3);
-      assert.deepEqual(query(dir, "SELECT name FROM sqlite_schema WHERE name = 'contacts'"), []);
-      assert.deepEqual(query(dir, "SELECT status FROM _plutus_steps"), [{ status: "failed" }]);
-    },
-  ));
+        async (_dir, api, run, db) => {
+          const result = expectCode(await run(), 1);
+          assert.match(result.stdout, /the response is not valid JSON/);
+          assert.equal(api.requests.length, 3);
+          assert.equal(await db.hasTable("contacts"), false);
+          assert.deepEqual(await db.query("SELECT status FROM _plutus_steps"), [{
+            status: "failed",
+          }]);
+        },
+        250,
+        backend,
+      ),
+  });
 
-Deno.test("incremental sources ask only for what is new, advance only on success, and --full starts over", () =>
-  withApi(
-    `    url: "{API}/crm/v3/objects/contacts"
+  Deno.test({
+    name:
+      `incremental sources ask only for what is new, advance only on success, and --full starts over [${backend}]`,
+    ignore,
+    fn: () =>
+      withApi(
+        `    url: "{API}/crm/v3/objects/contacts"
     auth: { type: bearer, token: "\${CRM_TOKEN}" }
     params: { limit: 100 }
     records: results
     paginate: { type: cursor, cursor: paging.next.after, param: after }
     incremental: { field: updatedAt, param: updated_since }
 `,
-    async (dir, api, run) => {
-      expectCode(await run(), 0);
-      assert.equal(count(dir), 250);
-      const newest = api.records.at(-1)!.updatedAt;
-      assert.deepEqual(query(dir, "SELECT value FROM _plutus_state WHERE source = 'crm'"), [{
-        value: JSON.stringify(newest),
-      }]);
-      api.requests.length = 0;
-      const second = expectCode(await run(), 0);
-      assert.deepEqual(api.requests, [
-        `/crm/v3/objects/contacts?limit=100&updated_since=${encodeURIComponent(newest)}`,
-      ]);
-      assert.match(second.stdout, /crm\s+\S+\s+succeeded\s+0\s+0/);
-      api.requests.length = 0;
-      const full = expectCode(await run("--full"), 0);
-      assert.equal(api.requests.length, 3);
-      assert.match(full.stdout, /crm\s+\S+\s+succeeded\s+250\s+0\s+0\s+250\s+0/);
-      // a failing run leaves the position where it was
-      await Deno.writeTextFile(
-        join(dir, "plutus.yaml"),
-        (await Deno.readTextFile(join(dir, "plutus.yaml"))).replace(
-          "/crm/v3/objects/contacts",
-          "/always-500",
-        ),
-      );
-      expectCode(await runCli(["run", "--project", dir], { env: { PLUTUS_BACKOFF_MS: "1" } }), 1);
-      assert.deepEqual(query(dir, "SELECT value FROM _plutus_state WHERE source = 'crm'"), [{
-        value: JSON.stringify(newest),
-      }]);
-    },
-  ));
+        async (dir, api, run, db) => {
+          expectCode(await run(), 0);
+          assert.deepEqual(await db.query("SELECT count(*) AS n FROM contacts"), [{ n: 250 }]);
+          const newest = api.records.at(-1)!.updatedAt;
+          assert.deepEqual(await db.query("SELECT value FROM _plutus_state WHERE source = 'crm'"), [
+            {
+              value: JSON.stringify(newest),
+            },
+          ]);
+          api.requests.length = 0;
+          const second = expectCode(await run(), 0);
+          assert.deepEqual(api.requests, [
+            `/crm/v3/objects/contacts?limit=100&updated_since=${encodeURIComponent(newest)}`,
+          ]);
+          assert.match(second.stdout, /crm\s+\S+\s+succeeded\s+0\s+0/);
+          api.requests.length = 0;
+          const full = expectCode(await run("--full"), 0);
+          assert.equal(api.requests.length, 3);
+          assert.match(full.stdout, /crm\s+\S+\s+succeeded\s+250\s+0\s+0\s+250\s+0/);
+          // a failing run leaves the position where it was
+          await Deno.writeTextFile(
+            join(dir, "plutus.yaml"),
+            (await Deno.readTextFile(join(dir, "plutus.yaml"))).replace(
+              "/crm/v3/objects/contacts",
+              "/always-500",
+            ),
+          );
+          expectCode(
+            await runCli(["run", "--project", dir], { env: { PLUTUS_BACKOFF_MS: "1" } }),
+            1,
+          );
+          assert.deepEqual(await db.query("SELECT value FROM _plutus_state WHERE source = 'crm'"), [
+            {
+              value: JSON.stringify(newest),
+            },
+          ]);
+        },
+        250,
+        backend,
+      ),
+  });
+}
 
 Deno.test("the key never appears in logs, status, errors or exports", () =>
   withApi(

@@ -213,6 +213,27 @@ export async function calibrate(scenario: CrashScenario, dir: string): Promise<n
 }
 
 /**
+ * Starts `plutus ARGS` in the project folder `dir`, kills it with SIGKILL after `delayMs`;
+ * false when it had ended by itself before.
+ */
+export async function killAfter(args: string[], dir: string, delayMs: number): Promise<boolean> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...RUN_FLAGS, MAIN, ...args],
+    cwd: dir, // the project folder: a kill hits Plutus itself, not a parent that ran it there
+    env: TEST_ENV,
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  await new Promise((resolve) => setTimeout(resolve, delayMs));
+  try {
+    child.kill("SIGKILL");
+  } catch {
+    // it has just ended by itself
+  }
+  return (await child.status).signal === "SIGKILL";
+}
+
+/**
  * Runs the scenario in a fresh project `dir`, kills it `at` a moment (or after so many
  * milliseconds), checks, recovers.
  */

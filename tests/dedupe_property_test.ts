@@ -18,6 +18,9 @@ import type { StepResult } from "../core/run/events.ts";
 import type { DatabaseLocation } from "../core/store/mod.ts";
 import { runPipeline } from "../core/pipeline/run_pipeline.ts";
 import { DedupeModel, type ModelTable, type ModelValue, naturalOrder } from "./dedupe_model.ts";
+import { type Backend, backendMissing, BACKENDS } from "./helpers.ts";
+import { freshDatabase, type TestDatabase } from "./pg_server.ts";
+import { connectPg } from "../core/store/postgres/pg_connect.ts";
 
 // Datetimes with +02:00, Z and -05:00 (one instant written three ways) as order_by values.
 // On since datetimes are stored as UTC in one fixed width (text order = time order); with
@@ -197,110 +200,176 @@ function stepCounts(steps: StepResult[]): StepCounts[] {
   }));
 }
 
-/** The table's rows in rowid order, as the model holds them. */
-function stored(database: DatabaseLocation, orderType: OrderType) {
-  const db = new DatabaseSync((database as { path: string }).path, { readOnly: true });
+/** A stored row as the model holds it. */
+type StoredRow = { values: ModelValue[]; source: unknown; runId: unknown };
+
+const storedRow = (row: Record<string, unknown>, orderType: OrderType): StoredRow => ({
+  values: [row.k, row.v, row.w, orderValue(orderType, String(row.o ?? ""))] as ModelValue[],
+  source: row._source,
+  runId: row._run_id,
+});
+
+/**
+ * The table's rows as the model holds them: in rowid order on SQLite; PostgreSQL keeps no
+ * load order, so there both sides are compared sorted (see sameRows()).
+ */
+async function stored(database: DatabaseLocation, orderType: OrderType): Promise<StoredRow[]> {
+  if (database.kind === "postgres") {
+    const sql = connectPg(database.url);
+    try {
+      const [{ exists }] = await sql.unsafe<[{ exists: boolean }]>(
+        "SELECT to_regclass('public.t') IS NOT NULL AS exists",
+      );
+      if (!exists) return [];
+      const rows = await sql.unsafe("SELECT k, v, w, o, _source, _run_id FROM t");
+      return rows.map((row) => storedRow(row, orderType));
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
+  }
+  const db = new DatabaseSync(database.path, { readOnly: true });
   try {
     const exists = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 't'").get();
     if (!exists) return [];
     return db.prepare("SELECT k, v, w, o, _source, _run_id FROM t ORDER BY rowid").all()
-      .map((row) => ({
-        values: [row.k, row.v, row.w, orderValue(orderType, String(row.o ?? ""))],
-        source: row._source,
-        runId: row._run_id,
-      }));
+      .map((row) => storedRow(row as Record<string, unknown>, orderType));
   } finally {
     db.close();
   }
 }
 
-Deno.test("pipeline: runs, reruns, dry runs and repeated files equal the documented rules (property)", async () => {
-  await fc.assert(
-    fc.asyncProperty(caseArbitrary, async (c) => {
-      const root = await Deno.makeTempDir();
-      try {
-        const { config, schema } = projectFiles(c);
-        await Deno.mkdir(join(root, "schema"));
-        await Deno.mkdir(join(root, "inbox"));
-        await Deno.writeTextFile(join(root, "plutus.yaml"), config);
-        await Deno.writeTextFile(join(root, "schema", "t.yaml"), schema);
-        const project = await openProject(root);
-        const table: ModelTable = {
-          columns: ["k", "v", "w", "o"],
-          key: c.keep === "none" ? undefined : ["k"],
-          keep: c.keep === "none" ? "first" : c.keep,
-          orderBy: c.keep === "latest" ? "o" : undefined,
-          compare: naturalOrder,
-        };
-        const model = new DedupeModel(table);
-        const loaded = new Set<string>();
-        const inbox = new Map<string, Written>();
-        const written: Written[] = [];
-        for (const { files, force } of c.batches) {
-          for (const spec of files) {
-            // now and then an earlier file's content again, under a new name of its source
-            const file = written[spec.copyOf ?? -1] ?? { ...spec, text: fileText(spec) };
-            const name = `${file.source}_${String(written.length).padStart(2, "0")}.csv`;
-            written.push(file);
-            await Deno.writeTextFile(join(project.paths.inbox, name), file.text);
-            inbox.set(name, file);
+/** The rows, in an order both backends can give: as loaded (SQLite), or sorted. */
+function sameRows(backend: Backend, rows: StoredRow[]): StoredRow[] {
+  if (backend === "sqlite") return rows;
+  const text = (row: StoredRow) => JSON.stringify(row);
+  return [...rows].sort((a, b) => text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0);
+}
+
+/** A project folder (and, for PostgreSQL, a fresh database its plutus.yaml points at). */
+async function makeProject(
+  backend: Backend,
+  config: string,
+  schema: string,
+): Promise<{ root: string; database?: TestDatabase }> {
+  const root = await Deno.makeTempDir();
+  const database = backend === "postgres" ? await freshDatabase() : undefined;
+  await Deno.mkdir(join(root, "schema"));
+  await Deno.mkdir(join(root, "inbox"));
+  await Deno.writeTextFile(
+    join(root, "plutus.yaml"),
+    database ? config.replace(/^database: .*$/m, `database: "${database.url}"`) : config,
+  );
+  await Deno.writeTextFile(join(root, "schema", "t.yaml"), schema);
+  return { root, database };
+}
+
+for (const backend of BACKENDS) {
+  const ignore = await backendMissing(backend);
+
+  Deno.test({
+    name:
+      `pipeline: runs, reruns, dry runs and repeated files equal the documented rules (property) [${backend}]`,
+    ignore,
+    fn: async () => {
+      await fc.assert(
+        fc.asyncProperty(caseArbitrary, async (c) => {
+          const { config, schema } = projectFiles(c);
+          const { root, database } = await makeProject(backend, config, schema);
+          try {
+            const project = await openProject(root);
+            const table: ModelTable = {
+              columns: ["k", "v", "w", "o"],
+              key: c.keep === "none" ? undefined : ["k"],
+              keep: c.keep === "none" ? "first" : c.keep,
+              orderBy: c.keep === "latest" ? "o" : undefined,
+              compare: naturalOrder,
+            };
+            const model = new DedupeModel(table);
+            const loaded = new Set<string>();
+            const inbox = new Map<string, Written>();
+            const written: Written[] = [];
+            for (const { files, force } of c.batches) {
+              for (const spec of files) {
+                // now and then an earlier file's content again, under a new name of its source
+                const file = written[spec.copyOf ?? -1] ?? { ...spec, text: fileText(spec) };
+                const name = `${file.source}_${String(written.length).padStart(2, "0")}.csv`;
+                written.push(file);
+                await Deno.writeTextFile(join(project.paths.inbox, name), file.text);
+                inbox.set(name, file);
+              }
+              // the dry run says what the real run then does
+              const dryWant = modelRun(
+                model.clone(),
+                new Set(loaded),
+                new Map(inbox),
+                0,
+                c.orderType,
+                force,
+              );
+              // files written a moment ago are complete: no wait for a writer (SETTLE_MS)
+              const options = { trigger: "cli", command: "run", force, settleMs: 0 } as const;
+              const dry = await runPipeline(project, { ...options, dryRun: true });
+              const real = await runPipeline(project, options);
+              const want = modelRun(model, loaded, inbox, real.id, c.orderType, force);
+              assert.deepEqual(stepCounts(real.steps), want, "the run's steps");
+              assert.deepEqual(stepCounts(dry.steps), dryWant, "the dry run's steps");
+              assert.deepEqual(stepCounts(dry.steps), stepCounts(real.steps), "dry run = real run");
+              assert.deepEqual(
+                sameRows(backend, await stored(project.paths.database, c.orderType)),
+                sameRows(backend, [...model.rows.values()] as StoredRow[]),
+              );
+              const left = [...Deno.readDirSync(project.paths.inbox)].map((e) => e.name).sort();
+              assert.deepEqual(left, [...inbox.keys()].sort(), "files left in inbox/");
+            }
+          } finally {
+            await Deno.remove(root, { recursive: true });
+            await database?.drop();
           }
-          // the dry run says what the real run then does
-          const dryWant = modelRun(
-            model.clone(),
-            new Set(loaded),
-            new Map(inbox),
-            0,
-            c.orderType,
-            force,
-          );
-          // files written a moment ago are complete: no wait for a writer (SETTLE_MS)
-          const options = { trigger: "cli", command: "run", force, settleMs: 0 } as const;
-          const dry = await runPipeline(project, { ...options, dryRun: true });
-          const real = await runPipeline(project, options);
-          const want = modelRun(model, loaded, inbox, real.id, c.orderType, force);
-          assert.deepEqual(stepCounts(real.steps), want, "the run's steps");
-          assert.deepEqual(stepCounts(dry.steps), dryWant, "the dry run's steps");
-          assert.deepEqual(stepCounts(dry.steps), stepCounts(real.steps), "dry run = real run");
-          assert.deepEqual(stored(project.paths.database, c.orderType), [...model.rows.values()]);
-          const left = [...Deno.readDirSync(project.paths.inbox)].map((e) => e.name).sort();
-          assert.deepEqual(left, [...inbox.keys()].sort(), "files left in inbox/");
-        }
+        }),
+        // a PostgreSQL case costs ~5 s (a database of its own, a connection per lock, writer
+        // and reader, a staging table per step): 5 cases keep the file near 30 s;
+        // PLUTUS_PG_PROPERTY_RUNS asks for more
+        {
+          numRuns: backend === "sqlite" ? 30 : Number(Deno.env.get("PLUTUS_PG_PROPERTY_RUNS") ?? 5),
+        },
+      );
+    },
+  });
+
+  Deno.test({
+    name:
+      `a dry run of files that share keys, or repeat a file, reports what the run then does [${backend}]`,
+    ignore,
+    fn: async () => {
+      const { config, schema } = projectFiles({ keep: "last", orderType: "integer", batches: [] });
+      const { root, database } = await makeProject(backend, config, schema);
+      try {
+        const project = await openProject(root);
+        const inbox = (name: string, text: string) =>
+          Deno.writeTextFile(join(project.paths.inbox, name), text);
+        await inbox("a_1.csv", "k,v,w,o\nk1,x,1,\n");
+        await inbox("a_2.csv", "k,v,w,o\nk1,y,1,\n");
+        await inbox("a_3.csv", "k,v,w,o\nk1,x,1,\n");
+        const dry = await runPipeline(project, {
+          trigger: "cli",
+          command: "run",
+          dryRun: true,
+          settleMs: 0,
+        });
+        const real = await runPipeline(project, { trigger: "cli", command: "run", settleMs: 0 });
+        const summary = (steps: StepResult[]) =>
+          steps.map((s) => `${s.input} ${s.status} ${s.inserted}/${s.updated}/${s.duplicate}`);
+        assert.deepEqual(summary(real.steps), [
+          "a_1.csv succeeded 1/0/0",
+          "a_2.csv succeeded 0/1/0",
+          "a_3.csv skipped 0/0/0",
+        ]);
+        assert.deepEqual(summary(dry.steps), summary(real.steps));
+        assert.match(dry.steps[2]!.error!, /would be loaded as a_1\.csv earlier in this run/);
       } finally {
         await Deno.remove(root, { recursive: true });
+        await database?.drop();
       }
-    }),
-    { numRuns: 30 },
-  );
-});
-
-Deno.test("a dry run of files that share keys, or repeat a file, reports what the run then does", async () => {
-  const root = await Deno.makeTempDir();
-  try {
-    const { config, schema } = projectFiles({ keep: "last", orderType: "integer", batches: [] });
-    await Deno.mkdir(join(root, "schema"));
-    await Deno.mkdir(join(root, "inbox"));
-    await Deno.writeTextFile(join(root, "plutus.yaml"), config);
-    await Deno.writeTextFile(join(root, "schema", "t.yaml"), schema);
-    const project = await openProject(root);
-    const inbox = (name: string, text: string) =>
-      Deno.writeTextFile(join(project.paths.inbox, name), text);
-    await inbox("a_1.csv", "k,v,w,o\nk1,x,1,\n");
-    await inbox("a_2.csv", "k,v,w,o\nk1,y,1,\n");
-    await inbox("a_3.csv", "k,v,w,o\nk1,x,1,\n");
-    const options = { trigger: "cli", command: "run", settleMs: 0 } as const;
-    const dry = await runPipeline(project, { ...options, dryRun: true });
-    const real = await runPipeline(project, options);
-    const summary = (steps: StepResult[]) =>
-      steps.map((s) => `${s.input} ${s.status} ${s.inserted}/${s.updated}/${s.duplicate}`);
-    assert.deepEqual(summary(real.steps), [
-      "a_1.csv succeeded 1/0/0",
-      "a_2.csv succeeded 0/1/0",
-      "a_3.csv skipped 0/0/0",
-    ]);
-    assert.deepEqual(summary(dry.steps), summary(real.steps));
-    assert.match(dry.steps[2]!.error!, /would be loaded as a_1\.csv earlier in this run/);
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
-});
+    },
+  });
+}

@@ -247,3 +247,81 @@ key: [email]
 keep: last
 `,
 };
+
+/** The database backends a project can use; tests of the pipeline run on each. */
+export const BACKENDS = ["sqlite", "postgres"] as const;
+
+/** A database backend. */
+export type Backend = typeof BACKENDS[number];
+
+/** The database of a test project, whichever backend holds it. */
+export interface ProjectDb {
+  backend: Backend;
+  /** Rows of a read-only query (numbers as numbers on both backends). */
+  query(sql: string, ...params: (string | number)[]): Promise<Record<string, unknown>[]>;
+  /** Whether a table of that name exists (in the project's schema). */
+  hasTable(name: string): Promise<boolean>;
+}
+
+/** Whether `backend` cannot be tested here (no PostgreSQL server): for `Deno.test({ ignore })`. */
+export async function backendMissing(backend: Backend): Promise<boolean> {
+  if (backend === "sqlite") return false;
+  const { pgMissing } = await import("./pg_server.ts");
+  return await pgMissing();
+}
+
+/**
+ * A temporary project folder with `files` in it, whose plutus.yaml points at a fresh
+ * database of `backend` (for PostgreSQL: a database of its own on the test server, the
+ * password in .env as PG_PASSWORD, dropped after), removed after `test`.
+ */
+export async function withProject(
+  backend: Backend,
+  files: Record<string, string>,
+  test: (dir: string, db: ProjectDb) => Promise<void>,
+): Promise<void> {
+  if (backend === "sqlite") {
+    return await withTempDir(async (dir) => {
+      await writeFiles(dir, files);
+      await test(dir, {
+        backend,
+        query: (sql, ...params) => Promise.resolve(query(dir, sql, ...params)),
+        hasTable: (name) =>
+          Promise.resolve(
+            query(dir, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?", name)
+              .length === 1,
+          ),
+      });
+    });
+  }
+  const { freshDatabase } = await import("./pg_server.ts");
+  const { connectPg } = await import("../core/store/postgres/pg_connect.ts");
+  const database = await freshDatabase();
+  if (!database) throw new Error("no PostgreSQL server for the tests (see tests/pg_server.ts)");
+  const url = new URL(database.url);
+  const password = decodeURIComponent(url.password);
+  url.password = "PG_PASSWORD_REF";
+  const written = url.toString().replace("PG_PASSWORD_REF", "${PG_PASSWORD}");
+  const sql = connectPg(database.url, { applicationName: "plutus test" });
+  try {
+    await withTempDir(async (dir) => {
+      await writeFiles(dir, {
+        ...files,
+        "plutus.yaml": `database: ${written}\n${files["plutus.yaml"] ?? ""}`,
+        ".env": `${files[".env"] ?? ""}PG_PASSWORD=${password}\n`,
+      });
+      await test(dir, {
+        backend,
+        query: async (text, ...params) => [...await sql.unsafe(text, params)],
+        hasTable: async (name) =>
+          (await sql.unsafe(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = 'public' AND table_name = $1",
+            [name],
+          )).length === 1,
+      });
+    });
+  } finally {
+    await sql.end({ timeout: 1 }).catch(() => {});
+    await database.drop();
+  }
+}

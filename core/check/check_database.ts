@@ -6,7 +6,7 @@
  */
 import { inlineUrlPassword } from "../../config/env.ts";
 import type { Project } from "../project/project.ts";
-import { projectPostgresTarget } from "../store/postgres_url.ts";
+import { projectPostgresTarget } from "../store/postgres/pg_url.ts";
 import type { CheckItem } from "./check_project.ts";
 import type { ConnectionReport } from "./test_connection.ts";
 

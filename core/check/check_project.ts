@@ -224,7 +224,12 @@ function describeRead(info: ReadInfo): string {
 async function checkTables(project: Project): Promise<CheckItem[]> {
   const driver = openDriver(project.paths.database);
   // no database yet: nothing to compare with
-  if (!await driver.readHistory(() => Promise.resolve(true))) return [];
+  const recorded = await driver.readHistory(() => Promise.resolve(true)).catch((error) => {
+    // a server that cannot be reached: the database line of check says why
+    if (project.paths.database.kind === "postgres") return undefined;
+    throw error;
+  });
+  if (!recorded) return [];
   const items: CheckItem[] = [];
   for (const table of project.tables.values()) {
     items.push(

@@ -10,7 +10,7 @@
 import postgres from "postgres";
 import { PlutusError } from "../../util/errors.ts";
 import type { DatabaseLocation } from "../store/mod.ts";
-import { parsePostgresUrl, type PostgresTarget } from "../store/postgres_url.ts";
+import { parsePostgresUrl, type PostgresTarget } from "../store/postgres/pg_url.ts";
 import { clientOptions, ConnectionError, connectionError } from "../store/postgres_client.ts";
 
 export { ConnectionError };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { parsePostgresUrl, type PostgresTarget } from "../store/postgres_url.ts";
+import { parsePostgresUrl, type PostgresTarget } from "../store/postgres/pg_url.ts";
 import { ConnectionError, testConnection } from "./test_connection.ts";
 
 /** The server the PostgreSQL tests use (.ci/run starts one; README says how locally). */

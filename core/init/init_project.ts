@@ -27,7 +27,7 @@ import {
 } from "./templates.ts";
 import { databaseSetting } from "../project/edit_database.ts";
 import { setEnvValue } from "../project/edit_config.ts";
-import { PASSWORD_VARIABLE } from "../store/postgres_url.ts";
+import { PASSWORD_VARIABLE } from "../store/postgres/pg_url.ts";
 import { machineTimeZone } from "../../config/plutus_config.ts";
 
 /** What init made. */

@@ -14,7 +14,7 @@ import {
   isPostgresUrl,
   parsePostgresUrl,
   PASSWORD_VARIABLE,
-} from "../store/postgres_url.ts";
+} from "../store/postgres/pg_url.ts";
 import { type DatabaseSetting, databaseSetting } from "./edit_database.ts";
 import type { Project } from "./project.ts";
 

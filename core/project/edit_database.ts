@@ -19,7 +19,7 @@ import {
   PASSWORD_VARIABLE,
   type PostgresTarget,
   type SslMode,
-} from "../store/postgres_url.ts";
+} from "../store/postgres/pg_url.ts";
 import { projectPaths, readEnv } from "./project.ts";
 import { setEnvValue, writeAtomically } from "./edit_config.ts";
 import { applySplices, insertEntry, replaceValue, yamlScalar } from "./yaml_text_edit.ts";

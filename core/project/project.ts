@@ -54,7 +54,7 @@ export async function openProject(root: string): Promise<Project> {
     env,
     { perSource: true },
   );
-  const paths = projectPaths(root, config.database);
+  const paths = projectPaths(root, config.database, config.database_schema);
   const tables = await loadSchemas(paths.schema);
   const secrets = new SecretMask();
   for (const value of [...Object.values(envFile), ...resolved]) secrets.add(value);

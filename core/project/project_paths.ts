@@ -25,8 +25,11 @@ export interface ProjectPaths {
   database: DatabaseLocation;
 }
 
-/** The paths of a project in `root`; `database` is the value of `database:` in plutus.yaml. */
-export function projectPaths(root: string, database?: string): ProjectPaths {
+/**
+ * The paths of a project in `root`; `database` is the value of `database:` in plutus.yaml,
+ * `schema` that of `database_schema:`.
+ */
+export function projectPaths(root: string, database?: string, schema?: string): ProjectPaths {
   const dir = resolve(root);
   return {
     root: dir,
@@ -37,7 +40,7 @@ export function projectPaths(root: string, database?: string): ProjectPaths {
     archive: join(dir, "archive"),
     logs: join(dir, "logs"),
     exports: join(dir, "exports"),
-    database: databaseLocation(database, dir),
+    database: databaseLocation(database, dir, { schema }),
   };
 }
 
@@ -67,7 +70,9 @@ export async function locateProject(root: string): Promise<ProjectPaths> {
   const line = /^database:[ \t]*("[^"]*"|'[^']*'|[^#\r\n]*?)[ \t]*(?:#.*)?\r?$/m.exec(text);
   let database = line?.[1]?.replace(/^(["'])(.*)\1$/, "$2") ?? "";
   if (database.includes("${")) database = await withVariables(database, paths.env);
-  return projectPaths(root, database);
+  const schema = /^database_schema:[ \t]*["']?([a-z_][a-z0-9_]*)["']?[ \t]*(?:#.*)?\r?$/m
+    .exec(text)?.[1];
+  return projectPaths(root, database, schema);
 }
 
 async function withVariables(text: string, envFile: string): Promise<string> {

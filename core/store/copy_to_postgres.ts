@@ -14,10 +14,13 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import postgres from "postgres";
-import type { ColumnType, TableSchema } from "../../config/table_schema.ts";
+import type { TableSchema } from "../../config/table_schema.ts";
 import { PlutusError } from "../../util/errors.ts";
 import { clientOptions, ConnectionError, connectionError } from "./postgres_client.ts";
-import type { PostgresTarget } from "./postgres_url.ts";
+import type { PostgresTarget } from "./postgres/pg_url.ts";
+import type { Sql } from "./postgres/pg_connect.ts";
+import { PG_TYPES } from "./postgres/pg_sql.ts";
+import { applyPgTable } from "./postgres/pg_table_sync.ts";
 
 /** What a copy did, table by table. */
 export interface CopyReport {
@@ -39,18 +42,6 @@ export interface CopyOptions {
   /** Told after each table, for a progress line. */
   onTable?: (name: string, rows: number) => void;
 }
-
-/** A data type as the PostgreSQL backend stores it (docs/postgres.md). */
-const PG_TYPES: Record<ColumnType, string> = {
-  text: "text",
-  email: "text",
-  url: "text",
-  integer: "bigint",
-  decimal: "numeric",
-  boolean: "boolean",
-  date: "date",
-  datetime: "timestamptz",
-};
 
 /** The history tables, parents first (the order they are created and filled in). */
 const HISTORY = [
@@ -129,7 +120,7 @@ export async function copySqliteToPostgres(
         }
       }
       for (const plan of plans) {
-        await tx.unsafe(plan.create(target.schema));
+        await plan.create(tx as unknown as Sql, target.schema);
         let copied: number;
         try {
           copied = await copyRows(db, tx, target.schema, plan);
@@ -187,7 +178,7 @@ interface TablePlan {
   history: boolean;
   rows: number;
   columns: { name: string; pgType: string; boolean: boolean }[];
-  create(schema: string): string;
+  create(sql: Sql, schema: string): Promise<void>;
   /** Indexes and sequences, set once the rows are in. */
   after(schema: string): string[];
 }
@@ -250,16 +241,46 @@ function dataPlan(db: DatabaseSync, name: string, schema: TableSchema | undefine
   });
   const notNull = new Set(["_source", "_run_id", "_loaded_at", ROW_HASH]);
   const key = schema?.key ?? (stored.some((c) => c.name === ROW_HASH) ? [ROW_HASH] : undefined);
+  // A table whose schema file knows all its columns is made as a run would make it (the
+  // backend's table sync: one place decides a column's type and the key index).
+  const known = new Set([
+    ...Object.keys(schema?.columns ?? {}),
+    "_source",
+    "_run_id",
+    "_loaded_at",
+    ...(schema?.key ? [] : [ROW_HASH]),
+  ]);
+  if (schema && stored.every((c) => known.has(c.name)) && stored.length === known.size) {
+    return {
+      name,
+      history: false,
+      rows: rowCount(db, name),
+      columns,
+      create: (sql, s) =>
+        applyPgTable(sql, s, schema, {
+          create: true,
+          addColumns: [],
+          orphanColumns: [],
+          problems: [],
+        }),
+      after: () => [],
+    };
+  }
   return {
     name,
     history: false,
     rows: rowCount(db, name),
     columns,
-    create: (s) =>
-      `CREATE TABLE ${qualified(s, name)} (${
-        columns.map((c) => `${ident(c.name)} ${c.pgType}${notNull.has(c.name) ? " NOT NULL" : ""}`)
-          .join(", ")
-      })`,
+    create: async (sql, s) => {
+      await sql.unsafe(
+        `CREATE TABLE ${qualified(s, name)} (${
+          columns.map((c) =>
+            `${ident(c.name)} ${c.pgType}${notNull.has(c.name) ? " NOT NULL" : ""}`
+          )
+            .join(", ")
+        })`,
+      );
+    },
     after: (s) =>
       key
         ? [
@@ -300,7 +321,7 @@ function historyPlan(db: DatabaseSync, name: string): TablePlan {
     history: true,
     rows: rowCount(db, name),
     columns,
-    create: (s) => {
+    create: async (sql, s) => {
       const parts = columns.map((c) => `${ident(c.name)} ${c.pgType}`);
       if (extra[name]) parts.push(extra[name]);
       const reference = references[name];
@@ -309,7 +330,7 @@ function historyPlan(db: DatabaseSync, name: string): TablePlan {
           `FOREIGN KEY (${ident(reference[0])}) REFERENCES ${qualified(s, reference[1])} (id)`,
         );
       }
-      return `CREATE TABLE ${qualified(s, name)} (${parts.join(", ")})`;
+      await sql.unsafe(`CREATE TABLE ${qualified(s, name)} (${parts.join(", ")})`);
     },
     after: (s) => [
       ...(indexes[name] ?? []).map((column) =>

@@ -8,7 +8,7 @@
  */
 import type postgres from "postgres";
 import { PlutusError } from "../../util/errors.ts";
-import type { PostgresTarget } from "./postgres_url.ts";
+import type { PostgresTarget } from "./postgres/pg_url.ts";
 
 /** The connection could not be made, or the server refused it: `code` names the cause. */
 export class ConnectionError extends PlutusError {}

@@ -29,7 +29,7 @@ import {
   schemaNameProblem,
   SSL_MODES,
   type SslMode,
-} from "../../core/store/postgres_url.ts";
+} from "../../core/store/postgres/pg_url.ts";
 import { described, type Gui, type GuiEnv, pageApp } from "../gui_context.ts";
 import { csrfField, type Html, page } from "../layout.ts";
 

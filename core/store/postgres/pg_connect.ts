@@ -10,7 +10,8 @@
  */
 import postgres from "postgres";
 import { connect as netConnect, type Socket } from "node:net";
-import { errorMessage, StoreError } from "../../../util/errors.ts";
+import { ConfigError, errorMessage, PlutusError, StoreError } from "../../../util/errors.ts";
+import { parsePostgresUrl, type PostgresTarget } from "./pg_url.ts";
 
 /** A Postgres.js client. */
 export type Sql = postgres.Sql;
@@ -28,51 +29,45 @@ export interface PgTarget {
   connectTimeout: number;
 }
 
-const SSL_MODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] as const;
-
-/** Reads a `postgres://` or `postgresql://` URL; throws a StoreError naming what is wrong. */
+/**
+ * The parts of a (filled-in) `postgres://` URL a connection needs, read by the one URL
+ * parser (pg_url.ts); throws a StoreError naming what is wrong, never the password.
+ */
 export function pgTarget(url: string): PgTarget {
-  let parsed: URL;
+  let parsed: PostgresTarget;
   try {
-    parsed = new URL(url);
-  } catch {
-    throw new StoreError(`the database URL ${pgLabel(url)} is not a valid URL`, {
-      code: "db_url",
-      hint:
-        "Write it as postgres://USER:${PG_PASSWORD}@HOST:5432/DATABASE (special characters in the password percent-encoded).",
-    });
+    parsed = parsePostgresUrl(url);
+  } catch (error) {
+    const problem = error instanceof ConfigError ? error.problems[0]?.message : undefined;
+    throw new StoreError(
+      `the database URL ${pgLabel(url)} is not usable: ${problem ?? "not a valid URL"}`,
+      {
+        code: "db_url",
+        hint:
+          "Write it as postgres://USER:${PG_PASSWORD}@HOST:5432/DATABASE (special characters in the password percent-encoded).",
+      },
+    );
   }
-  const parameters: Record<string, string> = {};
-  let sslmode: PgTarget["sslmode"] = "prefer"; // libpq's default
-  let connectTimeout = 15;
-  for (const [key, value] of parsed.searchParams) {
-    if (key === "sslmode") {
-      if (!(SSL_MODES as readonly string[]).includes(value)) {
-        throw new StoreError(
-          `the database URL's sslmode is "${value}": expected one of ${SSL_MODES.join(", ")}`,
-          { code: "db_url", hint: "Use sslmode=require for a managed server, or remove it." },
-        );
-      }
-      sslmode = value as PgTarget["sslmode"];
-    } else if (key === "connect_timeout") connectTimeout = Math.max(1, Number(value) || 15);
-    else parameters[key] = value;
-  }
+  const { application_name: _ours, connect_timeout, ...parameters } = parsed.params;
   return {
-    host: decodeURIComponent(parsed.hostname.replace(/^\[|\]$/g, "")) || "localhost",
-    port: Number(parsed.port || 5432),
-    database: decodeURIComponent(parsed.pathname.slice(1)) ||
-      decodeURIComponent(parsed.username),
-    user: decodeURIComponent(parsed.username),
-    password: decodeURIComponent(parsed.password),
-    sslmode,
+    host: parsed.host.replace(/^\[|\]$/g, ""),
+    port: parsed.port,
+    database: parsed.database,
+    user: parsed.user,
+    password: parsed.password ?? "",
+    sslmode: parsed.sslmode,
     parameters,
-    connectTimeout,
+    connectTimeout: Math.max(1, Number(connect_timeout) || 15),
   };
 }
 
-/** The URL for people: without its password. */
+/** The URL for people: without its password (as plutus check and the GUI show it). */
 export function pgLabel(url: string): string {
-  return url.replace(/^([a-z]+:\/\/[^:@/]*):[^@/]*@/i, "$1:***@");
+  try {
+    return parsePostgresUrl(url).label;
+  } catch {
+    return url.replace(/^([a-z]+:\/\/[^:@/]*):[^@/]*@/i, "$1@");
+  }
 }
 
 function sslOption(mode: PgTarget["sslmode"]): postgres.Options<never>["ssl"] {
@@ -99,7 +94,7 @@ const READ_TYPES = {
     to: 1184,
     from: [1114, 1184],
     serialize: (x: string) => x,
-    parse: (x: string) => x.replace(" ", "T").replace(/\+00$/, "Z"),
+    parse: timestampText,
   },
   plutusInt8: {
     to: 20,
@@ -123,6 +118,17 @@ const READ_TYPES = {
     parse: (x: string) => (x === "t" ? 1 : 0),
   },
 };
+
+/**
+ * A timestamp as SQLite stores it: `2026-01-02T03:04:05.000Z`, milliseconds always there
+ * (one width, so that both backends export the same text); finer digits are kept.
+ */
+export function timestampText(x: string): string {
+  const match = /^(\d{4,}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d+))?(\+00)?$/.exec(x);
+  if (!match) return x.replace(" ", "T").replace(/\+00$/, "Z");
+  const [, day, time, fraction = "", utc] = match;
+  return `${day}T${time}.${fraction.padEnd(3, "0")}${utc ? "Z" : ""}`;
+}
 
 /** Opens a client for `url` (connections are made on first use). */
 export function connectPg(
@@ -211,8 +217,9 @@ const CONNECTION_LOST = new Set([
  * The client's error as a StoreError naming the cause and the next step; the password
  * appears in no message. `label` is the URL without its password.
  */
-export function explainPgError(error: unknown, url: string): StoreError {
-  if (error instanceof StoreError) return error;
+export function explainPgError(error: unknown, url: string): PlutusError {
+  // Plutus's own errors (a reject limit, a schema problem) pass as they are
+  if (error instanceof PlutusError) return error;
   const label = pgLabel(url);
   const target = safeTarget(url);
   const where = target ? `${target.host}:${target.port}` : label;
@@ -334,10 +341,10 @@ export function explainPgError(error: unknown, url: string): StoreError {
  * PostgreSQL, asks the server whether it offers TLS at all (an SSLRequest, answered with
  * one byte), so that the message names the cause instead of "connection lost".
  */
-export async function explainPgConnectError(error: unknown, url: string): Promise<StoreError> {
+export async function explainPgConnectError(error: unknown, url: string): Promise<PlutusError> {
   const target = safeTarget(url);
   const requires = target && ["require", "verify-ca", "verify-full"].includes(target.sslmode);
-  if (requires && !(error instanceof postgres.PostgresError) && !(error instanceof StoreError)) {
+  if (requires && !(error instanceof postgres.PostgresError) && !(error instanceof PlutusError)) {
     const offered = await offersTls(target.host, target.port).catch(() => undefined);
     if (offered === false) {
       return new StoreError(

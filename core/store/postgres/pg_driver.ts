@@ -5,13 +5,17 @@
  *
  * @module
  */
+import type { TableSchema } from "../../../config/table_schema.ts";
 import type {
   DatabaseLocation,
+  LockHolder,
   QueryCursor,
   QueryLimits,
   RunHistory,
   RunLock,
+  Store,
   StoreDriver,
+  TableChanges,
 } from "../mod.ts";
 import { LOCK_CLASS, lockObject } from "./pg_bookkeeping.ts";
 import { connectPg, explainPgConnectError, explainPgError, pgLabel } from "./pg_connect.ts";
@@ -19,18 +23,16 @@ import { ident } from "./pg_sql.ts";
 import { openPgQuery } from "./pg_query.ts";
 import { PgRunHistory } from "./pg_run_history.ts";
 import { PgStore } from "./pg_store.ts";
+import { planPgTable } from "./pg_table_sync.ts";
 
 /** Who holds a project's run lock, as the server knows it. */
-export interface PgLockHolder {
-  /** What the holder said it runs: "the command line (plutus run)". */
-  what: string;
-  /** When the holder's session started (ISO 8601, UTC). */
-  since: string;
+export interface PgLockHolder extends LockHolder {
   /** The client's address, or "local socket". */
   client: string;
 }
 
-const LOCK_PREFIX = "plutus lock: ";
+// the holder's application_name: "plutus lock 4242: the command line (plutus run)"
+const LOCK_NAME = /^plutus lock (\d+): (.*)$/s;
 const PIECE = 256 * 1024;
 
 function concat(parts: Uint8Array[], size: number): Uint8Array {
@@ -53,18 +55,34 @@ export class PgDriver implements StoreDriver {
     this.label = pgLabel(location.url);
   }
 
-  /** The writer; creates the schema and the bookkeeping tables when missing. */
-  openWriter(): Promise<PgStore> {
-    return PgStore.open(this.location);
+  /**
+   * The writer; creates the schema and the bookkeeping tables when missing (for a dry
+   * run, inside the transaction the dry run rolls back).
+   */
+  openWriter(options: { dryRun?: boolean } = {}): Promise<Store> {
+    return PgStore.open(this.location, options);
   }
 
-  /** Reads the history; a database without Plutus's tables reads as empty. */
-  async readHistory<T>(read: (history: RunHistory) => Promise<T>): Promise<T> {
+  /** Reads the history; undefined for a database without Plutus's tables. */
+  async readHistory<T>(read: (history: RunHistory) => Promise<T>): Promise<T | undefined> {
     const sql = connectPg(this.location.url, { applicationName: "plutus history" });
     try {
       const [{ ready }] = await sql<[{ ready: boolean }]>`
-        SELECT to_regclass(${`${ident(this.location.schema)}._plutus_steps`}) IS NOT NULL AS ready`;
-      return await read(new PgRunHistory(sql, this.location.schema, !ready));
+        SELECT to_regclass(${`${ident(this.location.schema)}._plutus_runs`}) IS NOT NULL AS ready`;
+      if (!ready) return undefined;
+      return await read(new PgRunHistory(sql, this.location.schema));
+    } catch (error) {
+      throw await explainPgConnectError(error, this.location.url);
+    } finally {
+      await sql.end({ timeout: 1 }).catch(() => {});
+    }
+  }
+
+  /** What loading into `schema` would change, on a connection of its own. */
+  async planTable(schema: TableSchema): Promise<TableChanges> {
+    const sql = connectPg(this.location.url, { applicationName: "plutus check" });
+    try {
+      return await planPgTable(sql, this.location.schema, schema);
     } catch (error) {
       throw await explainPgConnectError(error, this.location.url);
     } finally {
@@ -82,13 +100,28 @@ export class PgDriver implements StoreDriver {
   }
 
   /**
+   * A table (as stored: PostgreSQL keeps no load order, so rows come in the order the
+   * table holds them) or a read-only query, read through a cursor page by page: memory
+   * stays flat. No time limit: the command line stops it with Ctrl-C.
+   */
+  openExport(what: { table: string } | { sql: string }): Promise<QueryCursor> {
+    const sql = "table" in what
+      ? `SELECT * FROM ${ident(this.location.schema)}.${ident(what.table)}`
+      : what.sql;
+    return openPgQuery(this.location.url, this.location.schema, sql, { timeoutSeconds: 0 }, {
+      pageRows: 2000,
+    });
+  }
+
+  /**
    * Takes the project's run lock: a PostgreSQL advisory lock held by a session kept open for
    * the run, so that a runner on another machine is refused too, and a holder that dies
    * (even killed) lets go with its connection. Undefined when another session holds it.
    */
-  async tryLock(what: string): Promise<RunLock | undefined> {
+  async tryLock(what = "plutus"): Promise<RunLock | undefined> {
     // the holder says who it is in its application_name, which pg_stat_activity shows
-    const name = `${LOCK_PREFIX}${what}`.slice(0, 63);
+    // (at most 63 bytes: the server cuts the rest)
+    const name = truncateUtf8(`plutus lock ${Deno.pid}: ${what}`, 63);
     const sql = connectPg(this.location.url, { applicationName: name });
     try {
       const [{ locked }] = await sql.unsafe<[{ locked: boolean }]>(
@@ -155,8 +188,20 @@ export class PgDriver implements StoreDriver {
     }
   }
 
-  /** Who holds the run lock now, if anyone. */
-  async lockHolder(): Promise<PgLockHolder | undefined> {
+  /**
+   * Who holds the run lock now, if anyone. The holder names itself when it connects,
+   * before it takes the lock; `waitMs` waits for a lock that is being taken.
+   */
+  async lockHolder(waitMs = 0): Promise<PgLockHolder | undefined> {
+    const until = performance.now() + waitMs;
+    for (;;) {
+      const holder = await this.#lockHolder();
+      if (holder || performance.now() >= until) return holder;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async #lockHolder(): Promise<PgLockHolder | undefined> {
     const sql = connectPg(this.location.url, { applicationName: "plutus status" });
     try {
       const [row] = await sql.unsafe<
@@ -170,11 +215,11 @@ export class PgDriver implements StoreDriver {
            AND l.objsubid = 2`,
       );
       if (!row) return undefined;
+      const named = LOCK_NAME.exec(row.application_name);
       return {
-        what: row.application_name.startsWith(LOCK_PREFIX)
-          ? row.application_name.slice(LOCK_PREFIX.length)
-          : row.application_name,
-        since: row.backend_start.replace(/\.\d+Z$/, "Z"),
+        pid: named ? Number(named[1]) : 0,
+        what: named ? named[2] : row.application_name,
+        since: String(row.backend_start).replace(/\.\d+Z$/, "Z"),
         client: row.client ?? "local socket",
       };
     } catch (error) {
@@ -183,4 +228,12 @@ export class PgDriver implements StoreDriver {
       await sql.end({ timeout: 1 }).catch(() => {});
     }
   }
+}
+
+/** The longest start of `text` that fits in `bytes` bytes of UTF-8. */
+function truncateUtf8(text: string, bytes: number): string {
+  const encoder = new TextEncoder();
+  let out = text;
+  while (encoder.encode(out).length > bytes) out = [...out].slice(0, -1).join("");
+  return out;
 }

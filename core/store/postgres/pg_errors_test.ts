@@ -30,7 +30,7 @@ async function openError(url: string): Promise<StoreError> {
 
 function assertNoSecret(error: StoreError, secret: string) {
   assert.ok(!error.message.includes(secret), error.message);
-  assert.ok(!error.hint?.includes(secret), error.hint);
+  assert.ok(!error.hint?.includes(secret), error.hint ?? "");
 }
 
 function withPassword(url: string, password: string): string {

@@ -7,7 +7,7 @@
  * @module
  */
 import type { QueryCursor, QueryLimits, SqlValue } from "../mod.ts";
-import { connectPg, explainPgConnectError, explainPgError } from "./pg_connect.ts";
+import { connectPg, explainPgConnectError, explainPgError, type Sql } from "./pg_connect.ts";
 import { ident } from "./pg_sql.ts";
 import { StoreError } from "../../../util/errors.ts";
 
@@ -20,7 +20,10 @@ export async function openPgQuery(
   options: { pageRows?: number; limit?: number } = {},
 ): Promise<QueryCursor> {
   const client = connectPg(url, { applicationName: "plutus query" });
-  const timeoutMs = Math.max(1, Math.round(limits.timeoutSeconds * 1000));
+  // no limit (0): an export of the command line, stopped by Ctrl-C
+  const timeoutMs = limits.timeoutSeconds > 0
+    ? Math.max(1, Math.round(limits.timeoutSeconds * 1000))
+    : 0;
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -36,18 +39,21 @@ export async function openPgQuery(
     );
     const described = await client.unsafe(sql, [], { prepare: false, simple: false } as never)
       .describe();
-    const columns = (described.columns ?? []).map((column: { name: string }) => column.name);
+    const shape = (described.columns ?? []) as DescribedColumn[];
+    const columns = shape.map((column) => column.name);
+    const origins = await columnOrigins(client, dbSchema, shape);
     const pageRows = options.pageRows ?? 500;
     const limit = options.limit ?? Infinity;
     return {
       columns,
+      origins,
       async *pages(): AsyncGenerator<SqlValue[][]> {
         const query = client.unsafe(sql, [], { prepare: false, simple: false } as never).values();
         const abort = () => query.cancel();
         limits.signal?.addEventListener("abort", abort);
         // the server's statement_timeout stops the statement; this stops a client that
         // no longer hears from the server at all
-        const guard = setTimeout(() => {
+        const guard = timeoutMs === 0 ? undefined : setTimeout(() => {
           query.cancel();
           close();
         }, timeoutMs + 10_000);
@@ -86,4 +92,39 @@ export async function openPgQuery(
     await close();
     throw await explainPgConnectError(error, url);
   }
+}
+
+/** A result column as the server describes it: its table's oid and column number, or 0. */
+interface DescribedColumn {
+  name: string;
+  table?: number;
+  number?: number;
+}
+
+/**
+ * Each column's table and column of origin, where it is a column of a table in the
+ * project's schema (as the SQLite backend says for its tables); null for expressions.
+ */
+async function columnOrigins(
+  client: Sql,
+  dbSchema: string,
+  columns: DescribedColumn[],
+): Promise<{ table: string | null; column: string | null }[]> {
+  const oids = [...new Set(columns.map((c) => c.table ?? 0).filter((oid) => oid > 0))];
+  const names = new Map<string, { table: string; column: string }>();
+  if (oids.length > 0) {
+    const rows = await client.unsafe<{ oid: number; num: number; tbl: string; col: string }[]>(
+      `SELECT c.oid::int8 AS oid, a.attnum::int8 AS num, c.relname AS tbl, a.attname AS col
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
+       WHERE c.oid IN (${oids.map((oid) => Number(oid)).join(", ")}) AND n.nspname = $1`,
+      [dbSchema],
+    );
+    for (const row of rows) {
+      names.set(`${row.oid}:${row.num}`, { table: row.tbl, column: row.col });
+    }
+  }
+  return columns.map((c) =>
+    names.get(`${c.table ?? 0}:${c.number ?? 0}`) ?? { table: null, column: null }
+  );
 }

@@ -14,6 +14,7 @@ export interface RunRow {
   status: Status;
   trigger: string;
   command: string | null;
+  pid: number | string | null;
   rerun_of: number | null;
   mode: string | null;
 }
@@ -50,6 +51,7 @@ export function runSummary(row: RunRow): RunSummary {
     status: row.status,
     trigger: row.trigger,
     command: row.command ?? undefined,
+    pid: row.pid === null || row.pid === undefined ? undefined : Number(row.pid),
     rerunOf: row.rerun_of === null ? undefined : Number(row.rerun_of),
     mode: row.mode === "full" ? "full" : undefined,
   };

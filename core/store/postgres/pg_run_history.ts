@@ -5,10 +5,33 @@
  * @module
  */
 import type { ReasonCount } from "../../history/reject_summary.ts";
-import type { RejectRecord, RunHistory, RunSummary, StepSummary } from "../mod.ts";
+import type {
+  RejectRecord,
+  RunHistory,
+  RunSummary,
+  RunTotals,
+  StepSummary,
+  StoredReject,
+} from "../mod.ts";
 import type { Sql } from "./pg_connect.ts";
 import { type RunRow, runSummary, type StepRow, stepSummary } from "./pg_rows.ts";
 import { ident } from "./pg_sql.ts";
+
+/** A row of _plutus_rejects as read (bigint ids come as strings). */
+interface RejectRow extends Omit<RejectRecord, "line"> {
+  id: number | string;
+  run_id: number | string;
+  step_id: number | string;
+  line: number | string | null;
+}
+
+const rejectOf = ({ id, run_id, step_id, line, ...reject }: RejectRow): StoredReject => ({
+  ...reject,
+  line: line === null ? null : Number(line),
+  id: Number(id),
+  runId: Number(run_id),
+  stepId: Number(step_id),
+});
 
 /** The run history in the schema `dbSchema`; with `empty`, a database not set up yet. */
 export class PgRunHistory implements RunHistory {
@@ -29,10 +52,15 @@ export class PgRunHistory implements RunHistory {
     return [...await this.#sql.unsafe(query, params as never[])] as T[];
   }
 
-  async listRuns(limit = 10): Promise<(RunSummary & { steps: number; rowsLoaded: number })[]> {
-    const rows = await this.#rows<RunRow & { steps: string; rows_loaded: string }>(
+  async listRuns(limit = 10): Promise<RunTotals[]> {
+    const rows = await this.#rows<RunRow & Record<string, string>>(
       `SELECT r.*, count(s.id) AS steps,
-         coalesce(sum(s.rows_inserted + s.rows_updated), 0) AS rows_loaded
+         count(s.id) FILTER (WHERE s.status IN ('failed', 'interrupted')) AS failed_steps,
+         coalesce(sum(s.rows_read), 0) AS rows_read,
+         coalesce(sum(s.rows_inserted), 0) AS rows_inserted,
+         coalesce(sum(s.rows_updated), 0) AS rows_updated,
+         coalesce(sum(s.rows_duplicate), 0) AS rows_duplicate,
+         coalesce(sum(s.rows_rejected), 0) AS rows_rejected
        FROM ${this.#t("_plutus_runs")} r LEFT JOIN ${this.#t("_plutus_steps")} s ON s.run_id = r.id
        GROUP BY r.id ORDER BY r.id DESC LIMIT $1`,
       [limit],
@@ -40,7 +68,12 @@ export class PgRunHistory implements RunHistory {
     return rows.map((row) => ({
       ...runSummary(row),
       steps: Number(row.steps),
-      rowsLoaded: Number(row.rows_loaded),
+      failedSteps: Number(row.failed_steps),
+      rowsRead: Number(row.rows_read),
+      inserted: Number(row.rows_inserted),
+      updated: Number(row.rows_updated),
+      duplicate: Number(row.rows_duplicate),
+      rejected: Number(row.rows_rejected),
     }));
   }
 
@@ -72,12 +105,16 @@ export class PgRunHistory implements RunHistory {
     return rows.map(stepSummary);
   }
 
-  async lastStep(match: { input: string } | { source: string }): Promise<StepSummary | undefined> {
+  async lastStep(
+    match: { input: string } | { source: string },
+    options: { running?: boolean } = {},
+  ): Promise<StepSummary | undefined> {
     const [column, value] = "source" in match ? ["source", match.source] : ["input", match.input];
+    const finished = options.running ? "" : " AND status <> 'running'";
     const [row] = await this.#rows<StepRow>(
       `SELECT * FROM ${
         this.#t("_plutus_steps")
-      } WHERE ${column} = $1 AND status <> 'running' ORDER BY id DESC LIMIT 1`,
+      } WHERE ${column} = $1${finished} ORDER BY id DESC LIMIT 1`,
       [value],
     );
     return row ? stepSummary(row) : undefined;
@@ -102,32 +139,41 @@ export class PgRunHistory implements RunHistory {
     return row ? stepSummary(row) : undefined;
   }
 
-  async rejects(
-    runId: number,
-    options: { stepId?: number; limit?: number } = {},
-  ): Promise<(RejectRecord & { stepId: number })[]> {
+  async rejects(runId: number, options: { stepId?: number } = {}): Promise<StoredReject[]> {
     const params: unknown[] = [runId];
     let where = "run_id = $1";
     if (options.stepId !== undefined) {
       params.push(options.stepId);
       where += " AND step_id = $2";
     }
-    const limit = options.limit === undefined ? "" : ` LIMIT ${Math.max(0, options.limit | 0)}`;
-    const rows = await this.#rows<RejectRecord & { step_id: string; line: string | null }>(
-      `SELECT * FROM ${
-        this.#t("_plutus_rejects")
-      } WHERE ${where} ORDER BY step_id, line, id${limit}`,
+    const rows = await this.#rows<RejectRow>(
+      `SELECT * FROM ${this.#t("_plutus_rejects")} WHERE ${where} ORDER BY step_id, line, id`,
       params,
     );
-    return rows.map((row) => ({
-      location: row.location,
-      line: row.line === null ? null : Number(row.line),
-      column_name: row.column_name,
-      value: row.value,
-      reason: row.reason,
-      record: row.record,
-      stepId: Number(row.step_id),
-    }));
+    return rows.map(rejectOf);
+  }
+
+  /** Read in chunks along the step index, so that a page need not read thousands. */
+  async firstRejects(stepId: number, rows: number): Promise<StoredReject[]> {
+    const out: StoredReject[] = [];
+    const locations = new Set<string>();
+    let after = 0;
+    while (true) {
+      const batch = await this.#rows<RejectRow>(
+        `SELECT * FROM ${this.#t("_plutus_rejects")}
+         WHERE step_id = $1 AND id > $2 ORDER BY id LIMIT 500`,
+        [stepId, after],
+      );
+      for (const reject of batch) {
+        if (!locations.has(reject.location)) {
+          if (locations.size === rows) return out;
+          locations.add(reject.location);
+        }
+        out.push(rejectOf(reject));
+      }
+      if (batch.length < 500) return out;
+      after = Number(batch[batch.length - 1]!.id);
+    }
   }
 
   async topReasons(stepId: number, limit = 5): Promise<ReasonCount[]> {
@@ -138,13 +184,22 @@ export class PgRunHistory implements RunHistory {
     return row?.top_reasons ? (JSON.parse(row.top_reasons) as ReasonCount[]).slice(0, limit) : [];
   }
 
-  async dataTables(): Promise<string[]> {
+  dataTables(): Promise<string[]> {
+    return this.#tables("NOT LIKE");
+  }
+
+  recordTables(): Promise<string[]> {
+    return this.#tables("LIKE");
+  }
+
+  async #tables(like: "LIKE" | "NOT LIKE"): Promise<string[]> {
     if (this.#empty) return [];
-    const rows = await this.#sql<{ name: string }[]>`
-      SELECT table_name AS name FROM information_schema.tables
-      WHERE table_schema = ${this.#dbSchema}
-        AND table_type = 'BASE TABLE' AND table_name NOT LIKE '\\_%'
-      ORDER BY table_name`;
+    const rows = await this.#sql.unsafe<{ name: string }[]>(
+      `SELECT table_name AS name FROM information_schema.tables
+       WHERE table_schema = $1 AND table_type = 'BASE TABLE' AND table_name ${like} '\\_%'
+       ORDER BY table_name`,
+      [this.#dbSchema],
+    );
     return rows.map((row) => row.name);
   }
 }

@@ -23,7 +23,7 @@ Deno.test("ident() quotes and doubles inner quotes", () => {
   assert.equal(ident('order "id"'), '"order ""id"""');
 });
 
-Deno.test("pgTarget() reads a URL; pgLabel() hides its password", () => {
+Deno.test("pgTarget() reads a URL with the one URL parser; pgLabel() leaves out its password", () => {
   const url = "postgres://plutus:p%40ss:w@db.example.com:6543/marketing?sslmode=require";
   const target = pgTarget(url);
   assert.equal(target.host, "db.example.com");
@@ -32,10 +32,10 @@ Deno.test("pgTarget() reads a URL; pgLabel() hides its password", () => {
   assert.equal(target.user, "plutus");
   assert.equal(target.password, "p@ss:w");
   assert.equal(target.sslmode, "require");
-  assert.equal(pgLabel(url), "postgres://plutus:***@db.example.com:6543/marketing?sslmode=require");
+  assert.equal(pgLabel(url), "postgres://plutus@db.example.com:6543/marketing?sslmode=require");
   assert.equal(pgTarget("postgresql://u@h/d").sslmode, "prefer");
   assert.throws(
     () => pgTarget("postgres://u@h/d?sslmode=maybe"),
-    /sslmode is "maybe": expected one of/,
+    /the database URL postgres:\/\/u@h\/d\?sslmode=maybe is not usable: sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full; got "maybe"/,
   );
 });

@@ -9,6 +9,7 @@ import type { TableSchema } from "../../../config/table_schema.ts";
 import { nowIso } from "../../../util/time.ts";
 import type {
   DatabaseLocation,
+  DatetimeConversion,
   LoadStamp,
   RejectRecord,
   Status,
@@ -42,6 +43,8 @@ export class PgStore implements Store {
   readonly #link: Link;
   #dryRun = false;
   #inTransaction = false;
+  /** A dry run's writer: its setup is in a transaction that the dry run rolls back. */
+  #uncommitted = false;
 
   private constructor(
     location: DatabaseLocation & { kind: "postgres" },
@@ -56,8 +59,14 @@ export class PgStore implements Store {
     this.#t = (name) => `${ident(location.schema)}.${ident(name)}`;
   }
 
-  /** Connects and creates the schema and the bookkeeping tables when missing. */
-  static async open(location: DatabaseLocation & { kind: "postgres" }): Promise<PgStore> {
+  /**
+   * Connects and creates the schema and the bookkeeping tables when missing; for a dry
+   * run, inside the transaction dryRun() rolls back, so that nothing is created.
+   */
+  static async open(
+    location: DatabaseLocation & { kind: "postgres" },
+    options: { dryRun?: boolean } = {},
+  ): Promise<PgStore> {
     // Once the connection closes, the session's transaction and temporary tables are
     // gone: nothing may run on it again (a new session would run the rest of a step
     // outside its transaction), and Postgres.js 3.4.9 crashes the process on a write to a
@@ -70,7 +79,7 @@ export class PgStore implements Store {
     try {
       const sql = await reserveConnection(client);
       const store = new PgStore(location, client, sql, link);
-      await store.#setUp();
+      await store.#setUp(options.dryRun === true);
       return store;
     } catch (error) {
       await client.end({ timeout: 1 }).catch(() => {});
@@ -78,9 +87,10 @@ export class PgStore implements Store {
     }
   }
 
-  async #setUp(): Promise<void> {
+  async #setUp(dryRun: boolean): Promise<void> {
     const schema = this.location.schema;
     await this.#sql.unsafe("BEGIN");
+    this.#uncommitted = dryRun;
     try {
       // two processes creating the tables at once would collide in the catalog
       await this.#sql.unsafe(
@@ -90,7 +100,7 @@ export class PgStore implements Store {
         SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ${schema}) AS exists`;
       if (!exists) await this.#sql.unsafe(`CREATE SCHEMA ${ident(schema)}`);
       await this.#sql.unsafe(bookkeepingSql(schema));
-      await this.#sql.unsafe("COMMIT");
+      if (!dryRun) await this.#sql.unsafe("COMMIT");
     } catch (error) {
       await this.#sql.unsafe("ROLLBACK").catch(() => {});
       throw error;
@@ -234,6 +244,14 @@ export class PgStore implements Store {
     return this.#do(() => planPgTable(this.#sql as unknown as Sql, this.location.schema, schema));
   }
 
+  /** PostgreSQL stores instants as timestamptz from the start: nothing to convert. */
+  convertDatetimes(
+    _tables: Iterable<TableSchema>,
+    _timeZone: string,
+  ): Promise<DatetimeConversion[]> {
+    return Promise.resolve([]);
+  }
+
   async transaction<T>(work: (step: StepWork) => Promise<T>): Promise<T> {
     if (this.#inTransaction) throw new Error("PgStore.transaction() does not nest");
     const [begin, commit, rollback] = this.#dryRun
@@ -279,30 +297,32 @@ export class PgStore implements Store {
   }
 
   async #addRejects(runId: number, stepId: number, rejects: readonly RejectRecord[]) {
-    // one statement per 1000 rejects: unnest() of arrays keeps it to 8 parameters
+    // one statement per 1000 rejects, given as one JSON parameter (PostgreSQL text cannot
+    // hold a NUL character: a rejected value with one keeps a visible stand-in)
+    const text = (value: string | null) => value === null ? null : value.replaceAll("\0", "\uFFFD");
     for (let start = 0; start < rejects.length; start += 1000) {
-      const part = rejects.slice(start, start + 1000);
+      const part = rejects.slice(start, start + 1000).map((r) => ({
+        location: text(r.location),
+        line: r.line,
+        column_name: text(r.column_name),
+        value: text(r.value),
+        reason: text(r.reason),
+        record: text(r.record),
+      }));
       await this.#sql.unsafe(
         `INSERT INTO ${this.#t("_plutus_rejects")}
            (run_id, step_id, location, line, column_name, value, reason, record)
-         SELECT $1, $2, * FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[],
-           $7::text[], $8::text[])`,
-        [
-          runId,
-          stepId,
-          part.map((r) => r.location),
-          part.map((r) => r.line),
-          part.map((r) => r.column_name),
-          part.map((r) => r.value),
-          part.map((r) => r.reason),
-          part.map((r) => r.record),
-        ] as never,
+         SELECT $1, $2, r.location, r.line, r.column_name, r.value, r.reason, r.record
+         FROM json_to_recordset($3::json) AS r (location text, line bigint, column_name text,
+           value text, reason text, record text)`,
+        [runId, stepId, part] as never, // serialized as JSON for the json parameter
       );
     }
   }
 
   async dryRun<T>(work: () => Promise<T>): Promise<T> {
-    await this.#do(() => this.#sql.unsafe("BEGIN"));
+    if (this.#uncommitted) this.#uncommitted = false;
+    else await this.#do(() => this.#sql.unsafe("BEGIN"));
     this.#dryRun = true;
     try {
       return await work();
@@ -314,6 +334,10 @@ export class PgStore implements Store {
 
   async close(): Promise<void> {
     try {
+      if (this.#uncommitted && !this.#link.lost) {
+        this.#uncommitted = false;
+        await this.#sql.unsafe("ROLLBACK").catch(() => {});
+      }
       if (!this.#link.lost) this.#sql.release();
     } finally {
       // a lost connection has nothing to finish: do not wait for it

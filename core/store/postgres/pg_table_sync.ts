@@ -6,8 +6,8 @@
  * @module
  */
 import type { TableSchema } from "../../../config/table_schema.ts";
-import { StoreError } from "../../../util/errors.ts";
 import type { TableChanges } from "../mod.ts";
+import { assertCompatible } from "../table_changes.ts";
 import type { Sql } from "./pg_connect.ts";
 import { ident, PG_TYPE_NAMES, PG_TYPES, qualified } from "./pg_sql.ts";
 
@@ -50,8 +50,8 @@ async function indexColumns(sql: Sql, dbSchema: string, index: string): Promise<
 }
 
 /**
- * Compares the table with its schema and says what to change; throws a StoreError,
- * changing nothing, when the difference is not a plain addition.
+ * Compares the table with its schema and says what to change; a difference that is not a
+ * plain addition is listed in `problems` (applyPgTable() refuses it).
  */
 export async function planPgTable(
   sql: Sql,
@@ -59,7 +59,9 @@ export async function planPgTable(
   schema: TableSchema,
 ): Promise<TableChanges> {
   const existing = await storedColumns(sql, dbSchema, schema.name);
-  if (existing.length === 0) return { create: true, addColumns: [], problems: [] };
+  if (existing.length === 0) {
+    return { create: true, addColumns: [], orphanColumns: [], problems: [] };
+  }
   const stored = new Map(existing.map((column) => [column.name, column.type]));
   const problems: string[] = [];
   for (const [name, column] of Object.entries(schema.columns)) {
@@ -83,22 +85,13 @@ export async function planPgTable(
       );
     }
   }
-  if (problems.length > 0) {
-    throw new StoreError(
-      `${schema.file} no longer matches table ${schema.name} in the database: ${
-        problems.join("; ")
-      }`,
-      {
-        code: "schema_incompatible",
-        location: schema.file,
-        hint: `Undo that change in ${schema.file}, or give the new definition a new table name ` +
-          `(a new schema file); the existing rows stay as they are.`,
-      },
-    );
-  }
+  const names = new Set(Object.keys(schema.columns));
   return {
     create: false,
     addColumns: Object.keys(schema.columns).filter((name) => !stored.has(name)),
+    orphanColumns: existing.map((column) => column.name).filter((name) =>
+      !names.has(name) && !name.startsWith("_")
+    ),
     problems,
   };
 }
@@ -110,6 +103,7 @@ export async function applyPgTable(
   schema: TableSchema,
   changes: TableChanges,
 ): Promise<void> {
+  assertCompatible(schema, changes);
   const table = qualified(dbSchema, schema.name);
   if (changes.create) {
     const columns = Object.entries(schema.columns).map(([name, column]) =>

@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { parseYamlFile } from "../../config/yaml_file.ts";
-import { SecretMask } from "../../config/env.ts";
-import { ConfigError } from "../../util/errors.ts";
+import { parseYamlFile } from "../../../config/yaml_file.ts";
+import { SecretMask } from "../../../config/env.ts";
+import { ConfigError } from "../../../util/errors.ts";
 import {
   buildPostgresUrl,
   isPostgresUrl,
   moveInlinePassword,
   parsePostgresUrl,
   projectPostgresTarget,
-} from "./postgres_url.ts";
+} from "./pg_url.ts";
 
 const lookup = (values: Record<string, string>) => (name: string) => values[name];
 

@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { inlineUrlPassword } from "../../config/env.ts";
-import type { YamlFile } from "../../config/yaml_file.ts";
-import { ConfigError } from "../../util/errors.ts";
+import { inlineUrlPassword } from "../../../config/env.ts";
+import type { YamlFile } from "../../../config/yaml_file.ts";
+import { ConfigError } from "../../../util/errors.ts";
 
 /** The `sslmode` values libpq knows, weakest first. */
 export const SSL_MODES = [
@@ -29,8 +29,11 @@ export const DEFAULT_SCHEMA = "public";
 /** The variable that holds the password in .env, as `plutus init` and the GUI write it. */
 export const PASSWORD_VARIABLE = "PG_PASSWORD";
 
-/** What a URL may carry after `?`; anything else is most likely a typo. */
-const KNOWN_PARAMS = ["sslmode", "application_name", "connect_timeout"];
+/**
+ * What a URL may carry after `?`; anything else is most likely a typo. `options` (as
+ * libpq: `-c name=value` server settings) goes to the server when Plutus connects.
+ */
+const KNOWN_PARAMS = ["sslmode", "application_name", "connect_timeout", "options"];
 
 /** A PostgreSQL URL taken apart. */
 export interface PostgresTarget {
