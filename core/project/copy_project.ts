@@ -8,7 +8,7 @@
  */
 import { RunLockedError, UsageError } from "../../util/errors.ts";
 import { openDriver } from "../store/open_driver.ts";
-import { type CopyReport, copySqliteToPostgres } from "../store/copy_to_postgres.ts";
+import { type CopyReport, copySqliteToPostgres } from "../store/sqlite/copy_to_postgres.ts";
 import {
   buildPostgresUrl,
   isPostgresUrl,

@@ -8,19 +8,20 @@
  *
  * Plain SQL on both sides (the store interface has no "copy everything" operation); the
  * tables are made as the PostgreSQL backend makes them (core/store/postgres/: the same
- * types, `_row_hash`, `<table>__key` unique index, bookkeeping columns).
+ * types, `_row_hash`, `<table>__key` unique index, bookkeeping columns). It lives with the
+ * SQLite backend because it reads the SQLite file itself.
  *
  * @module
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import postgres from "postgres";
-import type { TableSchema } from "../../config/table_schema.ts";
-import { PlutusError } from "../../util/errors.ts";
-import { clientOptions, ConnectionError, connectionError } from "./postgres_client.ts";
-import type { PostgresTarget } from "./postgres/pg_url.ts";
-import type { Sql } from "./postgres/pg_connect.ts";
-import { PG_TYPES } from "./postgres/pg_sql.ts";
-import { applyPgTable } from "./postgres/pg_table_sync.ts";
+import type { TableSchema } from "../../../config/table_schema.ts";
+import { PlutusError } from "../../../util/errors.ts";
+import { clientOptions, ConnectionError, connectionError } from "../postgres_client.ts";
+import type { PostgresTarget } from "../postgres/pg_url.ts";
+import type { Sql } from "../postgres/pg_connect.ts";
+import { PG_TYPES } from "../postgres/pg_sql.ts";
+import { applyPgTable } from "../postgres/pg_table_sync.ts";
 
 /** What a copy did, table by table. */
 export interface CopyReport {
