@@ -14,7 +14,12 @@ import type {
   StoredReject,
 } from "../mod.ts";
 import type { Sql } from "./pg_connect.ts";
-import { type RunRow, runSummary, type StepRow, stepSummary } from "./pg_rows.ts";
+import {
+  type RunRecord as RunRow,
+  runSummaryOf as runSummary,
+  type StepRecord as StepRow,
+  stepSummaryOf as stepSummary,
+} from "../step_rows.ts";
 import { ident } from "./pg_sql.ts";
 
 /** A row of _plutus_rejects as read (bigint ids come as strings). */

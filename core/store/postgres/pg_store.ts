@@ -27,7 +27,7 @@ import {
   reserveConnection,
   type Sql,
 } from "./pg_connect.ts";
-import { type StepRow, stepSummary } from "./pg_rows.ts";
+import { type StepRecord as StepRow, stepSummaryOf as stepSummary } from "../step_rows.ts";
 import { ident } from "./pg_sql.ts";
 import { PgTableLoader } from "./pg_table_loader.ts";
 import { applyPgTable, planPgTable } from "./pg_table_sync.ts";

@@ -22,7 +22,7 @@ import {
   type RunTotalsRecord,
   type StepRecord,
   stepSummaryOf,
-} from "./step_rows.ts";
+} from "../step_rows.ts";
 
 /** A row of _plutus_rejects. */
 interface RejectRow extends RejectRecord {

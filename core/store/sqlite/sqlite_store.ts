@@ -22,7 +22,7 @@ import type {
 import { applyTableChanges, planTableChanges } from "./table_sync.ts";
 import { SqliteTableLoader } from "./table_loader.ts";
 import { convertStoredDatetimes } from "./datetime_migration.ts";
-import { outcomeOf, type StepRecord, stepSummaryOf } from "./step_rows.ts";
+import { outcomeOf, type StepRecord, stepSummaryOf } from "../step_rows.ts";
 
 const BOOKKEEPING = `
 CREATE TABLE IF NOT EXISTS _plutus_meta (key TEXT PRIMARY KEY, value TEXT) STRICT;

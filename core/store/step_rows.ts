@@ -1,11 +1,13 @@
 /**
- * Rows of _plutus_runs and _plutus_steps as stored (snake_case, NULL for "none"), and the
- * one place they become the RunSummary and StepSummary of ../mod.ts, and back.
+ * Rows of _plutus_runs and _plutus_steps as stored (snake_case, NULL for "none") — the same
+ * columns in every backend — and the one place they become the RunSummary and StepSummary
+ * of mod.ts, and back. Numbers go through Number(): PostgreSQL's client gives bigint
+ * columns as text.
  *
  * @module
  */
-import type { ReasonCount } from "../../history/reject_summary.ts";
-import type { RunSummary, RunTotals, Status, StepSummary } from "../mod.ts";
+import type { ReasonCount } from "../history/reject_summary.ts";
+import type { RunSummary, RunTotals, Status, StepSummary } from "./mod.ts";
 
 /** A row of _plutus_runs. */
 export interface RunRecord {
@@ -15,7 +17,7 @@ export interface RunRecord {
   status: Status;
   trigger: string;
   command: string | null;
-  pid: number | null;
+  pid: number | string | null;
   rerun_of: number | null;
   /**
    * "full" for a run that ignored API sources' incremental state (run --full), so that its
@@ -83,14 +85,14 @@ export type StepOutcome = Pick<
 /** A run row as every screen shows a run. */
 export function runSummaryOf(row: RunRecord): RunSummary {
   return {
-    id: row.id,
+    id: Number(row.id),
     startedAt: row.started_at,
     finishedAt: row.finished_at ?? undefined,
     status: row.status,
     trigger: row.trigger,
     command: row.command ?? undefined,
-    pid: row.pid ?? undefined,
-    rerunOf: row.rerun_of ?? undefined,
+    pid: row.pid === null || row.pid === undefined ? undefined : Number(row.pid),
+    rerunOf: row.rerun_of === null || row.rerun_of === undefined ? undefined : Number(row.rerun_of),
     mode: row.mode === "full" ? "full" : undefined,
   };
 }
@@ -99,31 +101,31 @@ export function runSummaryOf(row: RunRecord): RunSummary {
 export function runTotalsOf(row: RunTotalsRecord): RunTotals {
   return {
     ...runSummaryOf(row),
-    steps: row.steps,
-    failedSteps: row.failed_steps,
-    rowsRead: row.rows_read,
-    inserted: row.rows_inserted,
-    updated: row.rows_updated,
-    duplicate: row.rows_duplicate,
-    rejected: row.rows_rejected,
+    steps: Number(row.steps),
+    failedSteps: Number(row.failed_steps),
+    rowsRead: Number(row.rows_read),
+    inserted: Number(row.rows_inserted),
+    updated: Number(row.rows_updated),
+    duplicate: Number(row.rows_duplicate),
+    rejected: Number(row.rows_rejected),
   };
 }
 
 /** The one mapping of a _plutus_steps row into the StepSummary every screen shows. */
 export function stepSummaryOf(row: StepRecord): StepSummary {
   return {
-    id: row.id,
-    runId: row.run_id,
+    id: Number(row.id),
+    runId: Number(row.run_id),
     source: row.source,
     input: row.input,
     table: row.table_name ?? undefined,
     checksum: row.checksum ?? undefined,
     status: row.status,
-    rowsRead: row.rows_read,
-    inserted: row.rows_inserted,
-    updated: row.rows_updated,
-    duplicate: row.rows_duplicate,
-    rejected: row.rows_rejected,
+    rowsRead: Number(row.rows_read),
+    inserted: Number(row.rows_inserted),
+    updated: Number(row.rows_updated),
+    duplicate: Number(row.rows_duplicate),
+    rejected: Number(row.rows_rejected),
     error: row.error ?? undefined,
     hint: row.hint ?? undefined,
     topReasons: parsed<ReasonCount[]>(row.top_reasons) ?? [],
