@@ -86,3 +86,17 @@ Deno.test("line messages keep big integers and bytes, and text that looks like t
   const message = { rows: [[1n << 70n, new Uint8Array([1, 2]), '{"$bytes":"AQI="}', null, 1.5]] };
   assert.deepEqual(decodeLine(encodeLine(message).trimEnd()), message);
 });
+
+Deno.test("the time limit is the query's own: starting its process is not counted in it", () =>
+  withDatabase(async (path) => {
+    useQueryProcesses();
+    try {
+      // a process takes longer than 100 ms to start (here, ~0.3 s); the query answers at once
+      const result = await firstRows(openDriver({ kind: "sqlite", path }), "SELECT 1 AS one", 10, {
+        timeoutSeconds: 0.1,
+      });
+      assert.deepEqual(result.rows, [[1]]);
+    } finally {
+      useQueryProcesses(false);
+    }
+  }));

@@ -11,11 +11,13 @@ export type ColumnOrigin = { table: string | null; column: string | null };
 
 /** What the main thread asks the query's thread. */
 export type ToQueryWorker =
+  | { type: "hello" }
   | { type: "open"; databasePath: string; sql: string; pageRows?: number; limit?: number }
   | { type: "next" };
 
 /** What the query's thread answers. */
 export type FromQueryWorker =
+  | { type: "ready" }
   | { type: "columns"; columns: string[]; origins: ColumnOrigin[] }
   | { type: "page"; rows: SqlValue[][] }
   | { type: "end" }

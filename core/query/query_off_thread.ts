@@ -47,9 +47,11 @@ export async function openQueryOffThread(
     closed = true;
     channel.close();
   };
-  const ask = (message: ToQueryWorker): Promise<FromQueryWorker> =>
+  const ask = (
+    message: ToQueryWorker,
+    seconds = limits.timeoutSeconds,
+  ): Promise<FromQueryWorker> =>
     new Promise((resolve, reject) => {
-      const seconds = limits.timeoutSeconds;
       const done = (settle: () => void) => {
         clearTimeout(timer);
         limits.signal?.removeEventListener("abort", cancelled);
@@ -70,7 +72,7 @@ export async function openQueryOffThread(
       };
       const timer = setTimeout(() => {
         close();
-        done(() => reject(timedOut(seconds)));
+        done(() => reject(message.type === "hello" ? notStarted(seconds) : timedOut(seconds)));
       }, seconds * 1000);
       if (limits.signal?.aborted) return cancelled();
       limits.signal?.addEventListener("abort", cancelled, { once: true });
@@ -90,6 +92,9 @@ export async function openQueryOffThread(
     return reply;
   };
   try {
+    // The time limit is the query's: its thread or process starting (slow on a busy machine)
+    // is not counted in it, but bounded on its own.
+    await ask({ type: "hello" }, Math.max(STARTUP_SECONDS, limits.timeoutSeconds));
     const opened = await answer({ type: "open", databasePath, sql, ...options });
     const columns = opened.type === "columns" ? opened.columns : [];
     const origins = opened.type === "columns" ? opened.origins : [];
@@ -124,6 +129,16 @@ export async function readQueryTimeout(configPath: string): Promise<number> {
   const line = /^query_timeout_seconds:[ \t]*([0-9.]+)[ \t]*(?:#.*)?\r?$/m.exec(text);
   const seconds = Number(line?.[1]);
   return Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_QUERY_TIMEOUT_SECONDS;
+}
+
+/** The longest wait for a query's thread or process to start. */
+const STARTUP_SECONDS = 60;
+
+function notStarted(seconds: number): PlutusError {
+  return new PlutusError(`the query could not start within ${seconds} s`, {
+    code: "query_timeout",
+    hint: "The machine is very busy, or Plutus cannot start its query process; try again.",
+  });
 }
 
 function timedOut(seconds: number): PlutusError {

@@ -15,6 +15,7 @@ export function querySession(): (message: ToQueryWorker) => FromQueryWorker {
   let pages: Iterator<SqlValue[][]> | undefined;
   return (message) => {
     try {
+      if (message.type === "hello") return { type: "ready" };
       if (message.type === "open") {
         cursor = openQuery(message.databasePath, message.sql, message.pageRows, message.limit);
         pages = cursor.pages();
