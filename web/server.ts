@@ -5,6 +5,7 @@
  * @module
  */
 import { collectAllNow } from "../util/gc.ts";
+import { closeQueryProcesses, useQueryProcesses } from "../core/query/query_channel.ts";
 import { createApp } from "./app.ts";
 import { randomToken, type Secrets } from "./security.ts";
 
@@ -43,11 +44,16 @@ export function startGui(root: string, port: number): GuiServer {
   // The port is known only now (port 0 picks one); the host check needs it.
   secrets.port = server.addr.port;
   const { app } = createApp(root, secrets);
+  // a query's process started ahead of each click on Run query (query_channel.ts)
+  useQueryProcesses(true, { spare: true });
 
   return {
     url: `http://127.0.0.1:${server.addr.port}/?token=${secrets.token}`,
     port: server.addr.port,
     finished: server.finished,
-    shutdown: () => server.shutdown(),
+    shutdown: () => {
+      closeQueryProcesses();
+      return server.shutdown();
+    },
   };
 }

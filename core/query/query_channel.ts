@@ -24,20 +24,55 @@ export interface QueryChannel {
   onFailure: ((message: string) => void) | null;
   /** Stops it: a process is killed. */
   close(): void;
+  /** Why it is gone, once it ended by itself (a spare process killed while idle). */
+  ended?: string;
 }
 
 let processes = false;
+let keepSpare = false;
+/**
+ * A query process started ahead, idle until the next query: starting one takes ~0.1 s (more
+ * on a busy machine), which the GUI's query page would otherwise pay on every click.
+ */
+let spare: QueryChannel | undefined;
 
-/** Runs every later query of this process in a child process it can kill (the GUI). */
-export function useQueryProcesses(on = true): void {
+/**
+ * Runs every later query of this process in a child process it can kill (the GUI); with
+ * `spare`, keeps the next query's process started ahead (`plutus serve`).
+ */
+export function useQueryProcesses(on = true, options: { spare?: boolean } = {}): void {
   processes = on;
+  keepSpare = on && (options.spare ?? keepSpare);
+  if (!keepSpare) closeQueryProcesses();
+}
+
+/** Ends the idle query process, if any (the GUI stopping; tests). */
+export function closeQueryProcesses(): void {
+  spare?.close();
+  spare = undefined;
 }
 
 /** A channel to a new query thread or process. */
 export function openQueryChannel(): QueryChannel {
   if (processes) {
     try {
-      return childChannel();
+      const channel = spare && spare.ended === undefined ? spare : childChannel();
+      if (spare !== channel) spare?.close();
+      spare = undefined;
+      if (keepSpare) {
+        // the next query's process starts once this one is done, not competing with it
+        const close = channel.close;
+        channel.close = () => {
+          close();
+          if (!keepSpare || spare) return;
+          try {
+            spare = childChannel();
+          } catch {
+            // the next query starts its own
+          }
+        };
+      }
+      return channel;
     } catch (error) {
       // Not allowed to run itself (an executable not on the PATH): a thread still keeps the
       // server answering, only a stopped query's core stays busy.
@@ -80,6 +115,11 @@ function childChannel(): QueryChannel {
   let stderr = "";
   const channel: QueryChannel = {
     send: (message) => {
+      if (channel.ended !== undefined) {
+        const why = channel.ended;
+        queueMicrotask(() => channel.onFailure?.(why));
+        return;
+      }
       input.write(encoder.encode(encodeLine(message))).catch(() => {});
     },
     onReply: null,
@@ -113,19 +153,26 @@ function childChannel(): QueryChannel {
     }
     const status = await child.status;
     if (!closed) {
-      channel.onFailure?.(
-        `the query's process ended (exit ${status.code})${stderr ? `: ${stderr.trim()}` : ""}`,
-      );
+      channel.ended = `the query's process ended (exit ${status.code})${
+        stderr ? `: ${stderr.trim()}` : ""
+      }`;
+      channel.onFailure?.(channel.ended);
     }
   })().catch((error) => {
-    if (!closed) channel.onFailure?.(`the query's process failed: ${(error as Error).message}`);
+    if (closed) return;
+    channel.ended = `the query's process failed: ${(error as Error).message}`;
+    channel.onFailure?.(channel.ended);
   });
   return channel;
 }
 
-/** This program: the executable itself, or deno with main.ts from source. */
+/**
+ * This program: the executable itself, or deno with main.ts from source — by its name, as
+ * `--allow-run=deno` allows it (Deno.execPath() may be the file a symbolic link named deno
+ * points at, which that permission does not cover).
+ */
 function selfProgram(): string {
-  return Deno.execPath();
+  return /^deno(\.exe)?$/i.test(basename(Deno.execPath())) ? "deno" : Deno.execPath();
 }
 
 function selfArgs(): string[] {
