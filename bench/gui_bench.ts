@@ -243,8 +243,11 @@ interface Server {
 
 /** Starts `plutus serve` on a free port and waits for the address it prints. */
 async function startServer(project: string): Promise<Server> {
+  // Started in the project folder: with --project from elsewhere Plutus runs itself again
+  // there (cli/relaunch.ts), and the process measured and stopped here would be that parent.
   const child = new Deno.Command(PLUTUS[0]!, {
-    args: [...PLUTUS.slice(1), "serve", "--port", "0", "--project", project],
+    args: [...PLUTUS.slice(1), "serve", "--port", "0"],
+    cwd: project,
     stdout: "piped",
     stderr: "inherit",
     env: { NO_COLOR: "1" },

@@ -22,8 +22,10 @@ export interface QueryChannel {
   onReply: ((reply: FromQueryWorker) => void) | null;
   /** The thread or process failed or ended without answering. */
   onFailure: ((message: string) => void) | null;
-  /** Stops it: a process is killed. */
+  /** Stops it: a process is killed (a query stopped, timed out or failed). */
   close(): void;
+  /** The query ended or its caller is done: a process may serve the next query. */
+  release(): void;
   /** Why it is gone, once it ended by itself (a spare process killed while idle). */
   ended?: string;
 }
@@ -31,14 +33,15 @@ export interface QueryChannel {
 let processes = false;
 let keepSpare = false;
 /**
- * A query process started ahead, idle until the next query: starting one takes ~0.1 s (more
- * on a busy machine), which the GUI's query page would otherwise pay on every click.
+ * The process the next query runs in, idle until then: one whose query ended, or one started
+ * ahead after a query was stopped. Starting one takes ~0.1 s (more on a busy machine), which
+ * the GUI's query page would otherwise pay on every click.
  */
-let spare: QueryChannel | undefined;
+let idle: { channel: QueryChannel; kill(): void } | undefined;
 
 /**
  * Runs every later query of this process in a child process it can kill (the GUI); with
- * `spare`, keeps the next query's process started ahead (`plutus serve`).
+ * `spare`, keeps a process for the next query (`plutus serve`).
  */
 export function useQueryProcesses(on = true, options: { spare?: boolean } = {}): void {
   processes = on;
@@ -48,31 +51,19 @@ export function useQueryProcesses(on = true, options: { spare?: boolean } = {}):
 
 /** Ends the idle query process, if any (the GUI stopping; tests). */
 export function closeQueryProcesses(): void {
-  spare?.close();
-  spare = undefined;
+  idle?.kill();
+  idle = undefined;
 }
 
 /** A channel to a new query thread or process. */
 export function openQueryChannel(): QueryChannel {
   if (processes) {
     try {
-      const channel = spare && spare.ended === undefined ? spare : childChannel();
-      if (spare !== channel) spare?.close();
-      spare = undefined;
-      if (keepSpare) {
-        // the next query's process starts once this one is done, not competing with it
-        const close = channel.close;
-        channel.close = () => {
-          close();
-          if (!keepSpare || spare) return;
-          try {
-            spare = childChannel();
-          } catch {
-            // the next query starts its own
-          }
-        };
-      }
-      return channel;
+      const ready = idle && idle.channel.ended === undefined ? idle.channel : undefined;
+      if (idle && !ready) idle.kill();
+      idle = undefined;
+      const channel = ready ?? childChannel();
+      return keepSpare ? pooled(channel) : channel;
     } catch (error) {
       // Not allowed to run itself (an executable not on the PATH): a thread still keeps the
       // server answering, only a stopped query's core stays busy.
@@ -84,6 +75,32 @@ export function openQueryChannel(): QueryChannel {
   return workerChannel();
 }
 
+/**
+ * A process kept for the next query: released, it closes its query and waits; killed (a
+ * stopped query), a new one starts for the next query.
+ */
+function pooled(channel: QueryChannel): QueryChannel {
+  const kill = channel.close;
+  channel.close = () => {
+    kill();
+    if (!keepSpare || idle) return;
+    try {
+      const next = childChannel();
+      idle = { channel: next, kill: next.close };
+    } catch {
+      // the next query starts its own
+    }
+  };
+  channel.release = () => {
+    channel.onReply = null;
+    channel.onFailure = null;
+    if (channel.ended !== undefined || idle || !keepSpare) return channel.close();
+    channel.send({ type: "done" });
+    idle = { channel, kill };
+  };
+  return channel;
+}
+
 function workerChannel(): QueryChannel {
   const worker = new Worker(new URL("../store/sqlite/query_worker.ts", import.meta.url).href, {
     type: "module",
@@ -93,6 +110,7 @@ function workerChannel(): QueryChannel {
     onReply: null,
     onFailure: null,
     close: () => worker.terminate(),
+    release: () => worker.terminate(),
   };
   worker.onmessage = (event: MessageEvent<FromQueryWorker>) => channel.onReply?.(event.data);
   worker.onerror = (event) => {
@@ -134,6 +152,7 @@ function childChannel(): QueryChannel {
         // ended already
       }
     },
+    release: () => channel.close(),
   };
   (async () => {
     for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {

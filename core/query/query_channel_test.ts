@@ -45,10 +45,10 @@ Deno.test({
           /the query was stopped after 1 s/,
         );
         const before = cpuSeconds();
-        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await new Promise((resolve) => setTimeout(resolve, 2000));
         const used = cpuSeconds() - before;
-        // A thread left running its statement would use ~1.5 s of CPU here.
-        assert.ok(used < 0.2, `${used.toFixed(2)} s of CPU after the query was stopped`);
+        // A thread left running its statement would use ~2 s of CPU here.
+        assert.ok(used < 0.4, `${used.toFixed(2)} s of CPU after the query was stopped`);
       } finally {
         useQueryProcesses(false);
       }

@@ -10,7 +10,7 @@ import { querySession } from "./query_session.ts";
 import { decodeLine, encodeLine } from "./line_messages.ts";
 import type { ToQueryWorker } from "./query_messages.ts";
 
-/** Serves one query over stdin/stdout until stdin closes. */
+/** Serves queries, one after another, over stdin/stdout until stdin closes. */
 export async function serveQueryChild(): Promise<void> {
   const answer = querySession();
   const out = Deno.stdout.writable.getWriter();
@@ -23,7 +23,7 @@ export async function serveQueryChild(): Promise<void> {
       const line = buffered.slice(0, end);
       buffered = buffered.slice(end + 1);
       const reply = answer(decodeLine(line) as ToQueryWorker);
-      await out.write(encoder.encode(encodeLine(reply)));
+      if (reply) await out.write(encoder.encode(encodeLine(reply)));
     }
   }
 }

@@ -12,6 +12,8 @@ export type ColumnOrigin = { table: string | null; column: string | null };
 /** What the main thread asks the query's thread. */
 export type ToQueryWorker =
   | { type: "hello" }
+  /** The caller is done with the query (maybe before its end): close it; no answer. */
+  | { type: "done" }
   | { type: "open"; databasePath: string; sql: string; pageRows?: number; limit?: number }
   | { type: "next" };
 

@@ -42,10 +42,17 @@ export async function openQueryOffThread(
 ): Promise<OffThreadCursor> {
   const channel = openQueryChannel();
   let closed = false;
+  // Stopped (time limit, cancel, a broken thread or process): killed.
   const close = () => {
     if (closed) return;
     closed = true;
     channel.close();
+  };
+  // Done with (its end, enough rows, an SQL error): a process may serve the next query.
+  const release = () => {
+    if (closed) return;
+    closed = true;
+    channel.release();
   };
   const ask = (
     message: ToQueryWorker,
@@ -86,7 +93,7 @@ export async function openQueryOffThread(
   const answer = async (message: ToQueryWorker) => {
     const reply = await ask(message);
     if (reply.type === "failed") {
-      close();
+      release();
       throw deserializeError(reply.error);
     }
     return reply;
@@ -109,10 +116,10 @@ export async function openQueryOffThread(
             yield reply.rows;
           }
         } finally {
-          close();
+          release();
         }
       },
-      close,
+      close: release,
     };
   } catch (error) {
     close();

@@ -9,4 +9,7 @@ import { querySession } from "../../query/query_session.ts";
 import type { ToQueryWorker } from "../../query/query_messages.ts";
 
 const answer = querySession();
-self.onmessage = (event: MessageEvent<ToQueryWorker>) => self.postMessage(answer(event.data));
+self.onmessage = (event: MessageEvent<ToQueryWorker>) => {
+  const reply = answer(event.data);
+  if (reply) self.postMessage(reply);
+};
