@@ -22,7 +22,9 @@ Deno.test({
           `--config=${fromFileUrl(new URL("../../../deno.json", import.meta.url))}`,
           `--allow-net=${host}`,
           "--allow-env=PGAPPNAME,PGTARGETSESSIONATTRS",
-          fromFileUrl(new URL("./testdata/copy_confined.ts", import.meta.url)),
+          fromFileUrl(
+            new URL("../../../tests/fixtures/scripts/pg_copy_confined.ts", import.meta.url),
+          ),
           db.url,
         ],
         stdin: "null",
