@@ -106,7 +106,7 @@ Deno.test({
         await page.waitForSelector("#db-test");
         assert.match(
           (await page.textContent("#db-test"))!,
-          /no host named "no-such-host\.invalid" was found/,
+          /the database host "no-such-host\.invalid" was not found/,
         );
         assert.equal(await page.inputValue("#db-host"), "no-such-host.invalid");
         assert.equal(await page.inputValue("#db-password"), "", "the password is never sent back");

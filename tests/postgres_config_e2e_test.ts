@@ -98,9 +98,9 @@ Deno.test("plutus check says when the server's host is unknown (exit 1), without
     const result = expectCode(await plutus(["check", "--project", project]), 1);
     assert.match(
       result.stdout,
-      /problem database: no host named "no-such-host\.invalid" was found \(postgres:\/\/plutus@no-such-host\.invalid\/marketing\)/,
+      /problem database: the database host "no-such-host\.invalid" was not found \(postgres:\/\/plutus@no-such-host\.invalid\/marketing\)/,
     );
-    assert.match(result.stdout, /hint: Check the host name in the URL/);
+    assert.match(result.stdout, /hint: Check the host name in the database: URL/);
     assert.ok(!(result.stdout + result.stderr).includes("Pa55"));
   }));
 
@@ -124,7 +124,10 @@ Deno.test({
           env.replace(/^PG_PASSWORD=.*$/m, `PG_PASSWORD="${PASSWORD}"`),
         );
         const wrong = expectCode(await plutus(["check", "--project", project]), 1);
-        assert.match(wrong.stdout, /problem database: the server refused the password of user/);
+        assert.match(
+          wrong.stdout,
+          /problem database: PostgreSQL at \S+ refused the password of user/,
+        );
         assert.ok(!(wrong.stdout + wrong.stderr).includes("Pa55"));
       }
     }),
@@ -143,7 +146,10 @@ Deno.test("plutus check masks a password written inline in plutus.yaml and says 
       (await Deno.readTextFile(yamlPath)).replace(/^database: .*$/m, `database: "${inline}"`),
     );
     const result = expectCode(await plutus(["check", "--project", project]), 1);
-    assert.match(result.stdout, /problem database: no host named "no-such-host\.invalid"/);
+    assert.match(
+      result.stdout,
+      /problem database: the database host "no-such-host\.invalid" was not found/,
+    );
     assert.match(
       result.stdout,
       /ok {6}database password: plutus\.yaml holds the password itself \(masked in all output\)\n\s+hint: Move it to \.env/,

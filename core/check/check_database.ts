@@ -9,6 +9,7 @@ import type { Project } from "../project/project.ts";
 import { projectPostgresTarget } from "../store/postgres/pg_url.ts";
 import type { CheckItem } from "./check_project.ts";
 import type { ConnectionReport } from "./test_connection.ts";
+import { PlutusError } from "../../util/errors.ts";
 
 /**
  * The connection test as check items; none for a SQLite project. A `database:` URL that
@@ -34,16 +35,16 @@ export async function checkDatabase(project: Project): Promise<CheckItem[]> {
     });
   }
   // the PostgreSQL client loads only for a project that uses it: SQLite checks start fast
-  const { ConnectionError, testConnection } = await import("./test_connection.ts");
+  const { testConnection } = await import("./test_connection.ts");
   let report: ConnectionReport;
   try {
     report = await testConnection(target);
   } catch (error) {
-    if (!(error instanceof ConnectionError)) throw error;
+    if (!(error instanceof PlutusError)) throw error;
     return [{
       subject: "database",
       ok: false,
-      detail: mask(error.message),
+      detail: mask(`${error.message} (${target.label})`),
       hint: error.hint && mask(error.hint),
     }, ...passwordNote];
   }

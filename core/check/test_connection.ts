@@ -7,13 +7,10 @@
  *
  * @module
  */
-import postgres from "postgres";
 import { PlutusError } from "../../util/errors.ts";
 import type { DatabaseLocation } from "../store/mod.ts";
 import { parsePostgresUrl, type PostgresTarget } from "../store/postgres/pg_url.ts";
-import { clientOptions, ConnectionError, connectionError } from "../store/postgres_client.ts";
-
-export { ConnectionError };
+import { connectPg, explainPgConnectError, type Sql } from "../store/postgres/pg_connect.ts";
 
 /** What a successful connection found. */
 export interface ConnectionReport {
@@ -33,7 +30,11 @@ export interface ConnectionReport {
   tls: boolean | undefined;
 }
 
-/** Connects to the PostgreSQL server of `location` and reports what it found. */
+/**
+ * Connects to the PostgreSQL server of `location` and reports what it found; when it
+ * cannot, throws the StoreError that names the cause and the next step (the same words a
+ * run uses).
+ */
 export async function testConnection(
   location: DatabaseLocation | PostgresTarget,
 ): Promise<ConnectionReport> {
@@ -48,7 +49,7 @@ export async function testConnection(
       hint: "Nothing to test: SQLite needs no connection.",
     });
   }
-  const sql = postgres(clientOptions(target));
+  const sql = connectPg(target.url, { max: 1 });
   try {
     const [row] = await sql<
       {
@@ -56,8 +57,8 @@ export async function testConnection(
         server_version: string;
         user: string;
         database: string;
-        schema_exists: boolean;
-        can_create: boolean;
+        schema_exists: number; // booleans arrive as 1/0, as SQLite gives them
+        can_create: number;
       }[]
     >`
       select version() as version,
@@ -75,12 +76,12 @@ export async function testConnection(
       user: row!.user,
       database: row!.database,
       schema: target.schema,
-      schemaExists: row!.schema_exists,
-      canCreate: row!.can_create,
+      schemaExists: row!.schema_exists === 1,
+      canCreate: row!.can_create === 1,
       tls: await tlsInUse(sql),
     };
   } catch (error) {
-    throw connectionError(error, target);
+    throw await explainPgConnectError(error, target.url);
   } finally {
     await sql.end({ timeout: 1 }).catch(() => {});
   }
@@ -93,11 +94,11 @@ function serverName(version: string, serverVersion: string): string {
   return `PostgreSQL ${serverVersion.split(" ")[0]}`;
 }
 
-async function tlsInUse(sql: postgres.Sql): Promise<boolean | undefined> {
+async function tlsInUse(sql: Sql): Promise<boolean | undefined> {
   try {
-    const [row] = await sql<{ ssl: boolean | null }[]>`
+    const [row] = await sql<{ ssl: number | null }[]>`
       select ssl from pg_stat_ssl where pid = pg_backend_pid()`;
-    return row?.ssl ?? undefined;
+    return row?.ssl === undefined || row.ssl === null ? undefined : row.ssl === 1;
   } catch {
     return undefined; // a PostgreSQL-compatible server without pg_stat_ssl
   }

@@ -20,3 +20,8 @@ export function insertColumns(schema: TableSchema): string[] {
 export function keyColumns(schema: TableSchema): string[] {
   return schema.key ?? [ROW_HASH];
 }
+
+/** The unique index that enforces a table's key (or its row hash). */
+export function keyIndexName(table: string): string {
+  return `${table}__key`;
+}

@@ -11,7 +11,9 @@
 import postgres from "postgres";
 import { connect as netConnect, type Socket } from "node:net";
 import { ConfigError, errorMessage, PlutusError, StoreError } from "../../../util/errors.ts";
-import { parsePostgresUrl, type PostgresTarget } from "./pg_url.ts";
+import { parsePostgresUrl, pgLabel, type PostgresTarget } from "./pg_url.ts";
+
+export { pgLabel };
 
 /** A Postgres.js client. */
 export type Sql = postgres.Sql;
@@ -59,15 +61,6 @@ export function pgTarget(url: string): PgTarget {
     parameters,
     connectTimeout: Math.max(1, Number(connect_timeout) || 15),
   };
-}
-
-/** The URL for people: without its password (as plutus check and the GUI show it). */
-export function pgLabel(url: string): string {
-  try {
-    return parsePostgresUrl(url).label;
-  } catch {
-    return url.replace(/^([a-z]+:\/\/[^:@/]*):[^@/]*@/i, "$1@");
-  }
 }
 
 function sslOption(mode: PgTarget["sslmode"]): postgres.Options<never>["ssl"] {
@@ -231,11 +224,11 @@ export function explainPgError(error: unknown, url: string): PlutusError {
     case "28P01":
       return make(
         `PostgreSQL at ${where} refused the password of user "${target?.user}"`,
-        "Check the password in .env (the variable plutus.yaml's database: URL names) and the user name in the URL.",
+        "Check the password in .env (the variable plutus.yaml's database: URL names, PG_PASSWORD as init writes it; in the GUI: Database) and the user name in the URL, then test again.",
         "db_auth",
       );
     case "28000":
-      return /SSL off/i.test(raw)
+      return /SSL off|no encryption/i.test(raw)
         ? make(
           `PostgreSQL at ${where} accepts only encrypted connections: ${raw}`,
           "Add ?sslmode=require to the database: URL in plutus.yaml.",
@@ -253,6 +246,13 @@ export function explainPgError(error: unknown, url: string): PlutusError {
         "db_missing",
       );
     case "42501":
+      if (/connect/i.test(raw)) {
+        return make(
+          `PostgreSQL at ${where} does not let user "${target?.user}" connect to database "${target?.database}": ${raw}`,
+          "Ask the server's administrator to allow this user to connect (GRANT CONNECT ON DATABASE …; docs/postgres.md shows the SQL).",
+          "db_auth",
+        );
+      }
       return make(
         `user "${target?.user}" may not do this in PostgreSQL at ${where}: ${raw}`,
         "Plutus needs to create and change tables in its schema: GRANT CREATE, USAGE ON SCHEMA <schema> TO <user> (docs/postgres.md, least privileges).",
@@ -272,9 +272,15 @@ export function explainPgError(error: unknown, url: string): PlutusError {
         "The server or this user limits how long a statement may run: raise it for this user (ALTER ROLE <user> SET statement_timeout = 0), then run again; nothing of the stopped step was kept.",
         "db_timeout",
       );
+    case "57P03":
+    case "53300":
+      return make(
+        `PostgreSQL at ${where} cannot take the connection now: ${raw}`,
+        "The server is starting up or has no free connection: try again in a minute.",
+        "db_busy",
+      );
     case "57P01":
     case "57P02":
-    case "57P03":
       return make(
         `PostgreSQL at ${where} ended the connection: ${raw}`,
         "The server was stopped or restarted, or an administrator ended the session: run again once it is up; nothing of the interrupted step was kept.",
@@ -307,6 +313,13 @@ export function explainPgError(error: unknown, url: string): PlutusError {
         "db_unreachable",
       );
   }
+  if (/failed to lookup address|getaddrinfo/i.test(raw)) {
+    return make(
+      `the database host "${target?.host}" was not found`,
+      "Check the host name in the database: URL in plutus.yaml and this machine's network.",
+      "db_unreachable",
+    );
+  }
   if (CONNECTION_LOST.has(code)) {
     return make(
       `the connection to PostgreSQL at ${where} was lost`,
@@ -318,9 +331,14 @@ export function explainPgError(error: unknown, url: string): PlutusError {
     /certificate|SSL|TLS|handshake/i.test(raw) || code.startsWith("ERR_TLS") ||
     code.startsWith("ERR_SSL")
   ) {
+    const verifying = target?.sslmode === "verify-ca" || target?.sslmode === "verify-full";
     return make(
-      `an encrypted connection to PostgreSQL at ${where} failed: ${raw}`,
-      "If the server does not offer TLS, use sslmode=prefer or disable in the database: URL; for verify-full, the server's certificate must match its host name.",
+      verifying
+        ? `the TLS certificate of PostgreSQL at ${where} could not be verified (sslmode ${target?.sslmode}): ${raw}`
+        : `an encrypted connection to PostgreSQL at ${where} failed: ${raw}`,
+      verifying
+        ? "Use sslmode=require to encrypt without checking the certificate, or install the server's CA certificate on this machine (DENO_CERT or the system store); for verify-full the certificate must also name the host."
+        : "If the server does not offer TLS, use sslmode=prefer or disable in the database: URL.",
       "db_tls",
     );
   }

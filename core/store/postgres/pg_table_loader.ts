@@ -21,7 +21,7 @@ import type { Stored } from "../../transform/validate_column.ts";
 import type { LoadCounts, LoadStamp, TableLoader } from "../mod.ts";
 import type { Sql } from "./pg_connect.ts";
 import { copyRows, ident, literal, PG_TYPES, qualified } from "./pg_sql.ts";
-import { insertColumns, keyColumns, ROW_HASH } from "./pg_table_sync.ts";
+import { insertColumns, keyColumns, ROW_HASH } from "../row_layout.ts";
 
 const STAGE = "_plutus_stage";
 const TEXT_LIKE = new Set(["text", "email", "url"]);

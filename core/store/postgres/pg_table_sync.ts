@@ -7,28 +7,10 @@
  */
 import type { TableSchema } from "../../../config/table_schema.ts";
 import type { TableChanges } from "../mod.ts";
-import { assertCompatible } from "../table_changes.ts";
+import { keyColumns, keyIndexName, ROW_HASH } from "../row_layout.ts";
+import { assertCompatible, planTableChanges } from "../table_changes.ts";
 import type { Sql } from "./pg_connect.ts";
 import { ident, PG_TYPE_NAMES, PG_TYPES, qualified } from "./pg_sql.ts";
-
-/** For a table without a key: a hash of the row's values, unique, so whole-row duplicates drop. */
-export const ROW_HASH = "_row_hash";
-
-/** The columns the key index covers. */
-export function keyColumns(schema: TableSchema): string[] {
-  return schema.key ?? [ROW_HASH];
-}
-
-/** The columns an insert fills, in the order prepared rows carry them. */
-export function insertColumns(schema: TableSchema): string[] {
-  const columns = Object.keys(schema.columns);
-  return schema.key ? columns : [...columns, ROW_HASH];
-}
-
-/** The unique index that enforces a table's key (or its row hash). */
-export function keyIndexName(table: string): string {
-  return `${table}__key`;
-}
 
 async function storedColumns(sql: Sql, dbSchema: string, table: string) {
   return await sql<{ name: string; type: string }[]>`
@@ -49,51 +31,26 @@ async function indexColumns(sql: Sql, dbSchema: string, index: string): Promise<
   return rows.map((row) => row.name);
 }
 
-/**
- * Compares the table with its schema and says what to change; a difference that is not a
- * plain addition is listed in `problems` (applyPgTable() refuses it).
- */
+/** Compares the table with its schema and says what to change (applyPgTable() refuses problems). */
 export async function planPgTable(
   sql: Sql,
   dbSchema: string,
   schema: TableSchema,
 ): Promise<TableChanges> {
-  const existing = await storedColumns(sql, dbSchema, schema.name);
-  if (existing.length === 0) {
-    return { create: true, addColumns: [], orphanColumns: [], problems: [] };
-  }
-  const stored = new Map(existing.map((column) => [column.name, column.type]));
-  const problems: string[] = [];
-  for (const [name, column] of Object.entries(schema.columns)) {
-    const type = stored.get(name);
-    const wanted = PG_TYPE_NAMES[PG_TYPES[column.type]];
-    if (type !== undefined && type !== wanted) {
-      problems.push(`column ${name} is now ${column.type}, but the table stores it as ${type}`);
-    }
-  }
-  const wantedKey = keyColumns(schema);
-  const storedKey = await indexColumns(sql, dbSchema, keyIndexName(schema.name));
-  if (storedKey.join(",") !== wantedKey.join(",")) {
+  const columns = await storedColumns(sql, dbSchema, schema.name);
+  const keyIndex = await indexColumns(sql, dbSchema, keyIndexName(schema.name));
+  let hasRows = false;
+  if (columns.length > 0) {
     const [{ any }] = await sql.unsafe<[{ any: boolean }]>(
       `SELECT EXISTS (SELECT 1 FROM ${qualified(dbSchema, schema.name)}) AS any`,
     );
-    if (any) {
-      problems.push(
-        `the key is now [${wantedKey.join(", ")}], but the table's rows were de-duplicated by [${
-          storedKey.join(", ")
-        }]`,
-      );
-    }
+    hasRows = any;
   }
-  const names = new Set(Object.keys(schema.columns));
-  return {
-    create: false,
-    addColumns: Object.keys(schema.columns).filter((name) => !stored.has(name)),
-    orphanColumns: existing.map((column) => column.name).filter((name) =>
-      !names.has(name) && !name.startsWith("_")
-    ),
-    problems,
-  };
+  return planTableChanges(
+    schema,
+    { columns, keyIndex, hasRows },
+    (column) => PG_TYPE_NAMES[PG_TYPES[column.type]]!,
+  );
 }
 
 /** Applies planned changes; run it inside the step's transaction so a failure undoes it. */

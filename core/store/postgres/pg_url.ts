@@ -280,3 +280,12 @@ export function projectPostgresTarget(project: WrittenDatabase): PostgresTarget 
     schema: config.database_schema,
   });
 }
+
+/** The URL for people: without its password (as plutus check and the GUI show it). */
+export function pgLabel(url: string): string {
+  try {
+    return parsePostgresUrl(url).label;
+  } catch {
+    return url.replace(/^([a-z]+:\/\/[^:@/]*):[^@/]*@/i, "$1@");
+  }
+}

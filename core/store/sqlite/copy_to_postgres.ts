@@ -17,11 +17,11 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 import postgres from "postgres";
 import type { TableSchema } from "../../../config/table_schema.ts";
 import { PlutusError } from "../../../util/errors.ts";
-import { clientOptions, ConnectionError, connectionError } from "../postgres_client.ts";
 import type { PostgresTarget } from "../postgres/pg_url.ts";
-import type { Sql } from "../postgres/pg_connect.ts";
+import { connectPg, explainPgConnectError, type Sql } from "../postgres/pg_connect.ts";
 import { PG_TYPES } from "../postgres/pg_sql.ts";
 import { applyPgTable } from "../postgres/pg_table_sync.ts";
+import { keyIndexName } from "../row_layout.ts";
 
 /** What a copy did, table by table. */
 export interface CopyReport {
@@ -78,7 +78,7 @@ export async function copySqliteToPostgres(
       cause: error,
     });
   }
-  const sql = postgres({ ...clientOptions(target), idle_timeout: 0 });
+  const sql = connectPg(target.url, { applicationName: "plutus db copy" });
   try {
     db.exec("BEGIN"); // one snapshot of the file, however long the copy takes
     const plans = sqliteTables(db, tables);
@@ -87,7 +87,7 @@ export async function copySqliteToPostgres(
     try {
       existing = await targetTables(sql, target.schema, names);
     } catch (error) {
-      throw error instanceof ConnectionError ? error : connectionError(error, target);
+      throw await explainPgConnectError(error, target.url);
     }
     const withRows = [...existing].filter(([, rows]) => rows).map(([name]) => name);
     if (withRows.length > 0 && !options.replace) {
@@ -144,8 +144,7 @@ export async function copySqliteToPostgres(
     });
     return report;
   } catch (error) {
-    if (error instanceof PlutusError) throw error;
-    throw connectionError(error, target);
+    throw await explainPgConnectError(error, target.url);
   } finally {
     try {
       db.exec("ROLLBACK");
@@ -285,7 +284,7 @@ function dataPlan(db: DatabaseSync, name: string, schema: TableSchema | undefine
     after: (s) =>
       key
         ? [
-          `CREATE UNIQUE INDEX ${ident(`${name}__key`)} ON ${qualified(s, name)} (${
+          `CREATE UNIQUE INDEX ${ident(keyIndexName(name))} ON ${qualified(s, name)} (${
             key.map(ident).join(", ")
           })`,
         ]

@@ -7,8 +7,8 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { TableSchema } from "../../../config/table_schema.ts";
 import type { TableChanges } from "../mod.ts";
-import { keyColumns, ROW_HASH } from "../row_layout.ts";
-import { assertCompatible } from "../table_changes.ts";
+import { keyColumns, keyIndexName, ROW_HASH } from "../row_layout.ts";
+import { assertCompatible, planTableChanges as plan } from "../table_changes.ts";
 import { ident, storageType } from "./dialect.ts";
 
 interface ColumnInfo {
@@ -16,53 +16,19 @@ interface ColumnInfo {
   type: string;
 }
 
-/** The unique index that enforces a table's key (or its row hash). */
-function keyIndexName(table: string): string {
-  return `${table}__key`;
-}
-
-/**
- * Compares the table in the database with its schema and says what to change; a
- * difference that is not a plain addition is listed in `problems`.
- */
+/** Compares the table in the database with its schema and says what to change. */
 export function planTableChanges(db: DatabaseSync, schema: TableSchema): TableChanges {
-  const existing = db.prepare(`PRAGMA table_info(${ident(schema.name)})`)
-    .all() as unknown as ColumnInfo[];
-  if (existing.length === 0) {
-    return { create: true, addColumns: [], orphanColumns: [], problems: [] };
-  }
-  const stored = new Map(existing.map((column) => [column.name, column.type.toUpperCase()]));
-  const problems: string[] = [];
-  for (const [name, column] of Object.entries(schema.columns)) {
-    const type = stored.get(name);
-    if (type !== undefined && type !== storageType(column)) {
-      problems.push(
-        `column ${name} is now ${column.type}, but the table stores it as ${type}`,
-      );
-    }
-  }
-  const wantedKey = keyColumns(schema);
-  const storedKey = indexColumns(db, keyIndexName(schema.name));
-  if (storedKey.join(",") !== wantedKey.join(",")) {
-    const count =
-      (db.prepare(`SELECT count(*) AS n FROM ${ident(schema.name)}`).get() as { n: number }).n;
-    if (count > 0) {
-      problems.push(
-        `the key is now [${wantedKey.join(", ")}], but the table's rows were de-duplicated by [${
-          storedKey.join(", ")
-        }]`,
-      );
-    }
-  }
-  const names = new Set(Object.keys(schema.columns));
-  return {
-    create: false,
-    addColumns: Object.keys(schema.columns).filter((name) => !stored.has(name)),
-    orphanColumns: existing.map((column) => column.name).filter((name) =>
-      !names.has(name) && !name.startsWith("_")
-    ),
-    problems,
-  };
+  const table = ident(schema.name);
+  const columns = (db.prepare(`PRAGMA table_info(${table})`).all() as unknown as ColumnInfo[])
+    .map((column) => ({ name: column.name, type: column.type.toUpperCase() }));
+  const hasRows = columns.length > 0 &&
+    (db.prepare(`SELECT EXISTS (SELECT 1 FROM ${table}) AS any`).get() as { any: number }).any ===
+      1;
+  return plan(
+    schema,
+    { columns, keyIndex: indexColumns(db, keyIndexName(schema.name)), hasRows },
+    storageType,
+  );
 }
 
 /** Applies planned changes; run it inside the step's transaction so a failure undoes it. */
