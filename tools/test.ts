@@ -111,8 +111,9 @@ async function runShard(shard: string[], index: number): Promise<ShardResult> {
   const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
   console.log(`\n=== test process ${index + 1} of ${shards.length}: ${shard.length} files ===`);
   console.log(text.trimEnd());
-  const summary = /(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed(?: \(\d+ steps?\))?(?: \| (\d+) ignored)?/
-    .exec(text.replace(/\x1b\[[0-9;]*m/g, ""));
+  const summary =
+    /(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed(?: \(\d+ steps?\))?(?: \| (\d+) ignored)?/
+      .exec(text.replace(/\x1b\[[0-9;]*m/g, ""));
   return {
     code: output.code,
     passed: Number(summary?.[1] ?? 0),
