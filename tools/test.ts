@@ -39,7 +39,11 @@ if (!check.success) Deno.exit(check.code);
 
 // one server for every process; without this each would start its own
 const pgUrl = await testPgUrl();
-const env: Record<string, string> = pgUrl ? { PLUTUS_TEST_PG_URL: pgUrl } : {};
+// no colours: the summary line is read back from each process's report
+const env: Record<string, string> = {
+  NO_COLOR: "1",
+  ...(pgUrl ? { PLUTUS_TEST_PG_URL: pgUrl } : {}),
+};
 
 await Deno.mkdir(OUT, { recursive: true });
 const times = await readTimes();
@@ -113,7 +117,7 @@ async function runShard(shard: string[], index: number): Promise<ShardResult> {
   console.log(text.trimEnd());
   const summary =
     /(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed(?: \(\d+ steps?\))?(?: \| (\d+) ignored)?/
-      .exec(text.replace(/\x1b\[[0-9;]*m/g, ""));
+      .exec(text);
   return {
     code: output.code,
     passed: Number(summary?.[1] ?? 0),
