@@ -21,6 +21,7 @@ const TIMES = join(OUT, "test_times.json");
 const JOBS = Math.max(1, Number(Deno.env.get("PLUTUS_TEST_JOBS") ?? 3) || 3);
 const SKIP_DIRS = new Set([".git", ".out", "node_modules", "dist", "demo", "fixtures", "corpus"]);
 
+if (!import.meta.main) throw new Error("tools/run_tests.ts is a program, not a module");
 if (Deno.args.length > 0) {
   const status = await new Deno.Command(Deno.execPath(), {
     args: ["test", "-A", ...Deno.args],
