@@ -43,7 +43,7 @@ Deno.test("run --source and upload --source with a typo exit 2 naming the closes
   withTempDir(async (dir) => {
     await initProject(dir, { demo: true });
     const waiting = await filesIn(join(dir, "inbox"));
-    const run = expectCode(await plutus(["run", "--source", "google_ad", "--project", dir]), 2);
+    const run = expectCode(await runCli(["run", "--source", "google_ad", "--project", dir]), 2);
     assert.equal(
       run.stderr,
       'error: no source named "google_ad" in plutus.yaml (did you mean "google_ads"?)\n' +
@@ -51,7 +51,7 @@ Deno.test("run --source and upload --source with a typo exit 2 naming the closes
     );
     await writeFiles(dir, { "leads.csv": "Email\na@x.com\n" });
     const upload = expectCode(
-      await plutus(["upload", join(dir, "leads.csv"), "-s", "hubspot", "--project", dir]),
+      await runCli(["upload", join(dir, "leads.csv"), "-s", "hubspot", "--project", dir]),
       2,
     );
     assert.match(
@@ -70,7 +70,7 @@ Deno.test("configuration errors exit 2 and name file, line and key", () =>
       "schema/leads.yaml": "columns:\n  email: { type: email }\n",
     });
     // a problem of the whole file exits 2, and lists the sources' problems too
-    const result = expectCode(await plutus(["run", "--project", dir]), 2);
+    const result = expectCode(await runCli(["run", "--project", dir]), 2);
     assert.match(
       result.stderr,
       /plutus\.yaml:1 reject_limt: unknown key \(did you mean "reject_limit"\?\)/,
@@ -80,7 +80,7 @@ Deno.test("configuration errors exit 2 and name file, line and key", () =>
       /plutus\.yaml:6 sources\.crm\.tabel: unknown key \(did you mean "table"\?\)/,
     );
     assert.match(result.stderr, /plutus\.yaml:4 sources\.crm\.table: is required/);
-    const outside = expectCode(await plutus(["status"], { cwd: dir + "/schema" }), 2);
+    const outside = expectCode(await runCli(["status"], { cwd: dir + "/schema" }), 2);
     assert.match(
       outside.stderr,
       /error: plutus\.yaml: not found at .*\nhint: Run Plutus inside a project folder, pass --project DIR, or create one with: plutus init DIR/,

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import postgres from "postgres";
-import { expectCode, plutus, query, withTempDir } from "./helpers.ts";
+import { expectCode, plutus, query, runCli, withTempDir } from "./helpers.ts";
 
 const SERVER_URL = Deno.env.get("PLUTUS_TEST_PG_URL");
 const ignore = SERVER_URL === undefined && Deno.env.get("CI") !== "true";
@@ -57,15 +57,15 @@ async function serverCounts(schema: string): Promise<Record<string, number>> {
 Deno.test("plutus db copy needs --to with a PostgreSQL URL (exit 2)", () =>
   withTempDir(async (dir) => {
     const project = join(dir, "acme");
-    expectCode(await plutus(["init", project]), 0);
-    const none = expectCode(await plutus(["db", "copy", "--project", project]), 2);
+    expectCode(await runCli(["init", project]), 0);
+    const none = expectCode(await runCli(["db", "copy", "--project", project]), 2);
     assert.match(none.stderr, /error: plutus db copy needs --to URL/);
     const mysql = expectCode(
-      await plutus(["db", "copy", "--to", "mysql://u@h/db", "--project", project]),
+      await runCli(["db", "copy", "--to", "mysql://u@h/db", "--project", project]),
       2,
     );
     assert.match(mysql.stderr, /error: --to takes a PostgreSQL URL/);
-    const verb = expectCode(await plutus(["db", "move", "--project", project]), 2);
+    const verb = expectCode(await runCli(["db", "move", "--project", project]), 2);
     assert.match(verb.stderr, /plutus db knows one action, copy; got "move"/);
     // a project on PostgreSQL already: refused, its URL's password in no output
     const yamlPath = join(project, "plutus.yaml");
@@ -78,7 +78,7 @@ Deno.test("plutus db copy needs --to with a PostgreSQL URL (exit 2)", () =>
     );
     await Deno.writeTextFile(join(project, ".env"), "PG_PASSWORD=Copy-Secret-77\n");
     const twice = expectCode(
-      await plutus(["db", "copy", "--to", "postgres://u@h/db", "--project", project]),
+      await runCli(["db", "copy", "--to", "postgres://u@h/db", "--project", project]),
       2,
     );
     assert.match(twice.stderr, /error: this project keeps its tables in PostgreSQL already/);
@@ -92,8 +92,8 @@ Deno.test({
   fn: () =>
     withTempDir(async (dir) => {
       const project = join(dir, "demo");
-      expectCode(await plutus(["init", project, "--demo"]), 0);
-      expectCode(await plutus(["run", "--project", project]), 0);
+      expectCode(await runCli(["init", project, "--demo"]), 0);
+      expectCode(await runCli(["run", "--project", project]), 0);
       const schema = schemaName();
       const password = decodeURIComponent(new URL(SERVER_URL!).password);
       const yamlBefore = await Deno.readTextFile(join(project, "plutus.yaml"));
@@ -197,8 +197,8 @@ Deno.test({
   fn: () =>
     withTempDir(async (dir) => {
       const project = join(dir, "demo");
-      expectCode(await plutus(["init", project, "--demo"]), 0);
-      expectCode(await plutus(["run", "--project", project]), 0);
+      expectCode(await runCli(["init", project, "--demo"]), 0);
+      expectCode(await runCli(["run", "--project", project]), 0);
       const db = new DatabaseSync(join(project, "data", "plutus.db"));
       db.exec(
         "UPDATE orders SET ordered_at = 'not a time' WHERE rowid = (SELECT max(rowid) FROM orders)",
@@ -207,7 +207,7 @@ Deno.test({
       const schema = schemaName();
       try {
         const failed = expectCode(
-          await plutus([
+          await runCli([
             "db",
             "copy",
             "--to",

@@ -103,16 +103,16 @@ Deno.test("a second export of overlapping days updates rows and adds the new one
 
 Deno.test("query, export and check work on the demo", () =>
   withTempDir(async (dir) => {
-    expectCode(await plutus(["init", dir, "--demo"]), 0);
-    const check = expectCode(await plutus(["check", "--project", dir]), 0);
+    expectCode(await runCli(["init", dir, "--demo"]), 0);
+    const check = expectCode(await runCli(["check", "--project", dir]), 0);
     assert.match(
       check.stdout,
       /ok\s+inbox\/meta_ads_2026-11\.csv: source meta_ads → table ad_spend: 8 of 8 columns mapped \(utf-8, delimiter ";", header on line 1\)/,
     );
-    expectCode(await plutus(["run", "--project", dir]), 0);
+    expectCode(await runCli(["run", "--project", dir]), 0);
 
     const table = expectCode(
-      await plutus([
+      await runCli([
         "query",
         "SELECT channel, count(*) AS rows FROM ad_spend GROUP BY channel ORDER BY channel",
         "--project",
@@ -122,7 +122,7 @@ Deno.test("query, export and check work on the demo", () =>
     );
     assert.match(table.stdout, /channel\s+rows\ngoogle_ads\s+28\nmeta\s+21\n2 row\(s\)/);
     const csv = expectCode(
-      await plutus([
+      await runCli([
         "query",
         "SELECT email FROM leads ORDER BY email LIMIT 2",
         "--csv",
@@ -134,13 +134,13 @@ Deno.test("query, export and check work on the demo", () =>
     assert.equal(csv.stdout, "email\r\nanna.haddad14@example.com\r\nanna.mueller@example.com\r\n");
     const json = JSON.parse(
       expectCode(
-        await plutus(["query", "SELECT 1 AS one, 'x' AS two", "--json", "--project", dir]),
+        await runCli(["query", "SELECT 1 AS one, 'x' AS two", "--json", "--project", dir]),
         0,
       ).stdout,
     );
     assert.deepEqual(json, [{ one: 1, two: "x" }]);
 
-    const exported = expectCode(await plutus(["export", "orders", "--project", dir]), 0);
+    const exported = expectCode(await runCli(["export", "orders", "--project", dir]), 0);
     const path = /to (\S+\.csv)/.exec(exported.stdout)![1]!;
     const text = await Deno.readTextFile(join(dir, path.replace(/^.*exports\//, "exports/")));
     const lines = text.trimEnd().split("\r\n");
@@ -151,7 +151,7 @@ Deno.test("query, export and check work on the demo", () =>
     assert.equal(lines.length, 30);
     const custom = join(dir, "exports", "paid.csv");
     expectCode(
-      await plutus([
+      await runCli([
         "export",
         "--sql",
         "SELECT order_id, total FROM orders WHERE status = 'paid'",

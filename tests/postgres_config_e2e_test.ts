@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { expectCode, plutus, withTempDir } from "./helpers.ts";
+import { expectCode, plutus, runCli, withTempDir } from "./helpers.ts";
 
 const SERVER_URL = Deno.env.get("PLUTUS_TEST_PG_URL");
 const ignore = SERVER_URL === undefined && Deno.env.get("CI") !== "true";
@@ -16,7 +16,7 @@ Deno.test("plutus init --database moves an inline password into .env (0600) and 
     const url = `postgresql://plutus:${
       encodeURIComponent(PASSWORD)
     }@db.example.com:6432/marketing?sslmode=require`;
-    const result = expectCode(await plutus(["init", join(dir, "acme"), "--database", url]), 0);
+    const result = expectCode(await runCli(["init", join(dir, "acme"), "--database", url]), 0);
     assert.match(
       result.stdout,
       /The tables will live in PostgreSQL: postgres:\/\/plutus@db\.example\.com:6432\/marketing\?sslmode=require/,
@@ -36,7 +36,7 @@ Deno.test("plutus init --database moves an inline password into .env (0600) and 
 Deno.test("plutus init --database refuses a wrong URL, names the part, creates nothing and prints no password", () =>
   withTempDir(async (dir) => {
     const result = expectCode(
-      await plutus([
+      await runCli([
         "init",
         join(dir, "acme"),
         "--database",
@@ -51,7 +51,7 @@ Deno.test("plutus init --database refuses a wrong URL, names the part, creates n
     assert.ok(!(result.stdout + result.stderr).includes("Pa55"));
     await assert.rejects(Deno.stat(join(dir, "acme", "plutus.yaml")), Deno.errors.NotFound);
     const mysql = expectCode(
-      await plutus(["init", join(dir, "b"), "--database", "mysql://u@h/db"]),
+      await runCli(["init", join(dir, "b"), "--database", "mysql://u@h/db"]),
       2,
     );
     assert.match(mysql.stderr, /Plutus stores data in a SQLite file .* or in PostgreSQL/);
@@ -61,7 +61,7 @@ Deno.test("plutus check points at the line of a wrong database: URL (exit 2), wi
   withTempDir(async (dir) => {
     const project = join(dir, "acme");
     expectCode(
-      await plutus([
+      await runCli([
         "init",
         project,
         "--database",
@@ -75,7 +75,7 @@ Deno.test("plutus check points at the line of a wrong database: URL (exit 2), wi
     const yaml = await Deno.readTextFile(yamlPath);
     await Deno.writeTextFile(yamlPath, yaml.replace('/m"', '/m?sslmod=require"'));
     const line = yaml.split("\n").findIndex((l) => l.startsWith("database:")) + 1;
-    const result = expectCode(await plutus(["check", "--project", project]), 2);
+    const result = expectCode(await runCli(["check", "--project", project]), 2);
     assert.match(
       result.stderr,
       new RegExp(`plutus\\.yaml:${line} database: unknown parameter "sslmod"`),
@@ -87,7 +87,7 @@ Deno.test("plutus check says when the server's host is unknown (exit 1), without
   withTempDir(async (dir) => {
     const project = join(dir, "acme");
     expectCode(
-      await plutus([
+      await runCli([
         "init",
         project,
         "--database",
@@ -95,7 +95,7 @@ Deno.test("plutus check says when the server's host is unknown (exit 1), without
       ]),
       0,
     );
-    const result = expectCode(await plutus(["check", "--project", project]), 1);
+    const result = expectCode(await runCli(["check", "--project", project]), 1);
     assert.match(
       result.stdout,
       /problem database: the database host "no-such-host\.invalid" was not found \(postgres:\/\/plutus@no-such-host\.invalid\/marketing\)/,
@@ -136,7 +136,7 @@ Deno.test({
 Deno.test("plutus check masks a password written inline in plutus.yaml and says to move it to .env", () =>
   withTempDir(async (dir) => {
     const project = join(dir, "acme");
-    expectCode(await plutus(["init", project]), 0);
+    expectCode(await runCli(["init", project]), 0);
     const yamlPath = join(project, "plutus.yaml");
     const inline = `postgres://plutus:${
       encodeURIComponent(PASSWORD)
@@ -145,7 +145,7 @@ Deno.test("plutus check masks a password written inline in plutus.yaml and says 
       yamlPath,
       (await Deno.readTextFile(yamlPath)).replace(/^database: .*$/m, `database: "${inline}"`),
     );
-    const result = expectCode(await plutus(["check", "--project", project]), 1);
+    const result = expectCode(await runCli(["check", "--project", project]), 1);
     assert.match(
       result.stdout,
       /problem database: the database host "no-such-host\.invalid" was not found/,
