@@ -8,7 +8,7 @@
 import { Hono } from "hono";
 import { errorMessage, PlutusError } from "../util/errors.ts";
 import { openProject, type Project, projectFingerprint } from "../core/project/project.ts";
-import { type RunOptions, runPipeline } from "../core/pipeline/run_pipeline.ts";
+import type { RunOptions } from "../core/pipeline/run_pipeline.ts";
 import { RunBroadcaster } from "./run_broadcaster.ts";
 import type { Secrets } from "./security.ts";
 
@@ -56,6 +56,9 @@ export function createGui(root: string, secrets: Secrets): Gui {
       }
       let started!: () => void;
       const begun = new Promise<void>((resolve) => (started = resolve));
+      // loaded with the first run: the readers and the pipeline stay out of an idle GUI's
+      // memory (~5 MB)
+      const { runPipeline } = await import("../core/pipeline/run_pipeline.ts");
       const run = runPipeline(project, {
         ...options,
         trigger: "gui",

@@ -5,9 +5,8 @@
  * @module
  */
 import { join } from "node:path";
-import type { FileSourceConfig } from "../../config/plutus_config.ts";
 import { isPlainName, matchesFiles } from "../project/inbox.ts";
-import { brokenReadsFiles, type Project } from "../project/project.ts";
+import { brokenReadsFiles, fileSources, type Project } from "../project/project.ts";
 import { probeRejectsFile, type RejectsProbe } from "../read/rejects_reader.ts";
 
 /** A file with the source that will read it. */
@@ -79,13 +78,6 @@ function filePatterns(project: Project): [string, string[]][] {
     ]),
     ...broken,
   ];
-}
-
-/** The file sources of a project, by name. */
-export function fileSources(project: Project): [string, FileSourceConfig][] {
-  return Object.entries(project.config.sources).filter((
-    entry,
-  ): entry is [string, FileSourceConfig] => entry[1].kind === "file");
 }
 
 /**

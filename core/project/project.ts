@@ -9,7 +9,7 @@ import { closestMatch } from "../../util/closest_match.ts";
 import { ConfigError, type ConfigProblem } from "../../util/errors.ts";
 import { parseEnvFile, SecretMask } from "../../config/env.ts";
 import { loadConfig, sourceConfigError } from "../../config/load_config.ts";
-import type { PlutusConfig } from "../../config/plutus_config.ts";
+import type { FileSourceConfig, PlutusConfig } from "../../config/plutus_config.ts";
 import type { YamlFile } from "../../config/yaml_file.ts";
 import { loadSchemas } from "../../config/load_table_schemas.ts";
 import type { TableSchema } from "../../config/table_schema.ts";
@@ -67,6 +67,13 @@ export async function openProject(root: string): Promise<Project> {
     brokenSources.set(name, describeBroken(file, name, error));
   }
   return { paths, config, configFile: file, tables, env, secrets, brokenSources };
+}
+
+/** The file sources of a project, by name. */
+export function fileSources(project: Project): [string, FileSourceConfig][] {
+  return Object.entries(project.config.sources).filter((
+    entry,
+  ): entry is [string, FileSourceConfig] => entry[1].kind === "file");
 }
 
 /** Whether a broken source reads files from inbox/ (else a run asks it like an API source). */

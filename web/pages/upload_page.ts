@@ -16,7 +16,7 @@ import {
   replaceFailedFile,
 } from "../../core/project/discard_file.ts";
 import { isPlainName, receiveIntoInbox, scanInbox } from "../../core/project/inbox.ts";
-import { fileSources } from "../../core/pipeline/plan_files.ts";
+import { fileSources } from "../../core/project/project.ts";
 import { localStamp } from "../../util/time.ts";
 import {
   locateProject,
