@@ -156,7 +156,9 @@ if (only.has("gui")) {
   console.log(
     `  resident memory: ${gui.startRssMb.toFixed(0)} MB at start, ${
       gui.idleRssMb.toFixed(0)
-    } MB idle after the pages (target < ${TARGET_IDLE_MB} MB): ${idleOk ? "ok" : "MISSED"}`,
+    } MB idle after the pages (target < ${TARGET_IDLE_MB} MB): ${idleOk ? "ok" : "MISSED"}; ` +
+      `of it ${gui.idleOwnMb.toFixed(0)} MB the server's own (heaps), the rest pages of the ` +
+      `deno executable's code`,
   );
   if (!idleOk) missed.push("GUI idle memory");
   const statusOk = Math.max(gui.startLatencyMs, gui.finishLatencyMs) <= TARGET_STATUS_MS;

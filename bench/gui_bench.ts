@@ -28,6 +28,8 @@ export interface GuiBenchResult {
   pages: PageTiming[];
   startRssMb: number;
   idleRssMb: number;
+  /** Of the idle resident memory, what the process itself holds (heaps, anonymous). */
+  idleOwnMb: number;
   /** From the click (POST /run) to the "running" status in the browser. */
   startLatencyMs: number;
   /** From the run's end in the database to the final status in the browser. */
@@ -49,12 +51,14 @@ export async function benchGui(rows: number, workDir: string): Promise<GuiBenchR
     }
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const idleRssMb = rssMb(server.pid);
+    const idleOwnMb = ownMb(server.pid);
     const { startLatencyMs, finishLatencyMs } = await statusLatency(client, project);
     return {
       tableRows: rows,
       pages,
       startRssMb,
       idleRssMb,
+      idleOwnMb,
       startLatencyMs,
       finishLatencyMs,
     };
@@ -269,6 +273,16 @@ async function startServer(project: string): Promise<Server> {
     stop: () => child.kill("SIGINT"),
     done: Promise.all([child.status, drained]),
   };
+}
+
+/**
+ * The anonymous part of a process's resident memory: its heaps. The rest are pages of the
+ * program's file (the deno executable's code, shared and given back under pressure), which
+ * grow as more of its code runs.
+ */
+function ownMb(pid: number): number {
+  const rollup = Deno.readTextFileSync(`/proc/${pid}/smaps_rollup`);
+  return Number(/Anonymous:\s+(\d+) kB/.exec(rollup)![1]) / 1024;
 }
 
 function rssMb(pid: number): number {
