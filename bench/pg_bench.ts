@@ -54,13 +54,15 @@ export async function benchPg(rows: number, workDir: string): Promise<PgBenchRes
   // the password goes in the project's .env, as an analyst keeps it
   const server = new URL(url);
   const password = decodeURIComponent(server.password);
-  server.password = "${PG_PASSWORD}";
+  server.password = "PG_PASSWORD_REF"; // the URL setter would encode "${"
   const project = join(workDir, `pg_project_${rows}`);
   await Deno.remove(project, { recursive: true }).catch(() => {});
   await Deno.mkdir(join(project, "schema"), { recursive: true });
   await Deno.writeTextFile(
     join(project, "plutus.yaml"),
-    `database: ${server.href}\ndatabase_schema: ${schema}\n${ORDERS_CONFIG}`,
+    `database: ${
+      server.href.replace("PG_PASSWORD_REF", "${PG_PASSWORD}")
+    }\ndatabase_schema: ${schema}\n${ORDERS_CONFIG}`,
   );
   await Deno.writeTextFile(join(project, "schema", "orders.yaml"), ORDERS_SCHEMA);
   await Deno.writeTextFile(join(project, ".env"), `PG_PASSWORD=${password}\n`, { mode: 0o600 });
