@@ -101,7 +101,9 @@ if (only.has("pg")) {
   console.log(
     `  export   ${(pg.exportPlutus.ms / 1000).toFixed(1)} s vs psql ${
       (pg.exportPsql.ms / 1000).toFixed(1)
-    } s: ${exportShare.toFixed(2)}x (target >= ${TARGET_PG_EXPORT_VS_PSQL})`,
+    } s: ${exportShare.toFixed(2)}x (target >= ${TARGET_PG_EXPORT_VS_PSQL}), peak ${
+      (pg.exportPlutus.peakMb ?? 0).toFixed(0)
+    } MB`,
   );
   if (
     share < TARGET_PG_VS_PSQL || peak > TARGET_PEAK_MB || exportShare < TARGET_PG_EXPORT_VS_PSQL ||
