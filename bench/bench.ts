@@ -9,7 +9,8 @@
  *   deno task bench messy         a 1M-row export with ids in random order and ~37% repeats,
  *                                 against sqlite3 .import, the same rows sorted, and pandas
  *   deno task bench pg            the 1M-row export into PostgreSQL against psql \copy, and
- *                                 its export against psql \copy (SELECT …) TO (not in "all")
+ *                                 its export against psql \copy (SELECT …) TO (not in "all");
+ *                                 --rows 4000000 for another size
  *
  * Files go to .out/bench/ (git-ignored) and are reused between runs.
  *
@@ -45,7 +46,7 @@ const TARGET_PG_EXPORT_VS_PSQL = 0.5;
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
-  options: { quick: { type: "boolean" } },
+  options: { quick: { type: "boolean" }, rows: { type: "string" } },
   allowPositionals: true,
 });
 const only = new Set(
@@ -78,8 +79,11 @@ if (only.has("messy")) {
   reportMessy(await benchMessy(1_000_000, workDir));
 }
 if (only.has("pg")) {
-  console.log(`\nPostgreSQL: the 1M-row export loaded by Plutus's store vs psql \\copy`);
-  const pg = await benchPg(1_000_000, workDir);
+  const rows = Number(values.rows ?? 1_000_000);
+  console.log(
+    `\nPostgreSQL: plutus upload of ${rows.toLocaleString("en-US")} rows vs psql \\copy`,
+  );
+  const pg = await benchPg(rows, workDir);
   const share = pg.psqlCopy.ms / pg.plutus.ms;
   const exportShare = pg.exportPsql.ms / pg.exportPlutus.ms;
   const peak = pg.plutus.peakMb ?? 0;
@@ -88,7 +92,7 @@ if (only.has("pg")) {
       Math.round(pg.rows / (pg.plutus.ms / 1000)).toLocaleString("en-US")
     } rows/s, peak ${
       peak.toFixed(0)
-    } MB, ${pg.loadedRows} rows (expected ${pg.expectedRows}); ${pg.plutus.stderr.trim()}`,
+    } MB, ${pg.loadedRows} rows (expected ${pg.expectedRows}); ${pg.timing}`,
   );
   console.log(
     `  psql     ${(pg.psqlCopy.ms / 1000).toFixed(1)} s \\copy into an all-text table: ` +
@@ -97,7 +101,9 @@ if (only.has("pg")) {
   console.log(
     `  export   ${(pg.exportPlutus.ms / 1000).toFixed(1)} s vs psql ${
       (pg.exportPsql.ms / 1000).toFixed(1)
-    } s: ${exportShare.toFixed(2)}x (target >= ${TARGET_PG_EXPORT_VS_PSQL})`,
+    } s: ${exportShare.toFixed(2)}x (target >= ${TARGET_PG_EXPORT_VS_PSQL}), peak ${
+      (pg.exportPlutus.peakMb ?? 0).toFixed(0)
+    } MB`,
   );
   if (
     share < TARGET_PG_VS_PSQL || peak > TARGET_PEAK_MB || exportShare < TARGET_PG_EXPORT_VS_PSQL ||

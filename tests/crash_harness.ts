@@ -306,7 +306,7 @@ export async function killAndCheck(
 }
 
 /** Copies of the big input file waiting in inbox/ and kept in archive/. */
-function inputCopies(dir: string): { inbox: string[]; archive: string[] } {
+export function inputCopies(dir: string): { inbox: string[]; archive: string[] } {
   const named = (name: string) => name.startsWith("orders_big") && name.endsWith(".csv");
   const list = (folder: string): string[] => {
     try {

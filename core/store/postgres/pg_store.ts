@@ -34,6 +34,8 @@ import { applyPgTable, planPgTable } from "./pg_table_sync.ts";
 
 type Reserved = Awaited<ReturnType<Sql["reserve"]>>;
 
+const REJECTS_AT_ONCE = 1000;
+
 /** The writer a run holds on a PostgreSQL database. */
 export class PgStore implements Store {
   readonly location: DatabaseLocation & { kind: "postgres" };
@@ -43,6 +45,8 @@ export class PgStore implements Store {
   readonly #link: Link;
   #dryRun = false;
   #inTransaction = false;
+  /** Rejects of the step's transaction not written yet. */
+  #rejects: { runId: number; stepId: number; reject: RejectRecord }[] = [];
   /** A dry run's writer: its setup is in a transaction that the dry run rolls back. */
   #uncommitted = false;
 
@@ -259,9 +263,11 @@ export class PgStore implements Store {
       : ["BEGIN", "COMMIT", "ROLLBACK"];
     await this.#do(() => this.#sql.unsafe(begin));
     this.#inTransaction = true;
+    this.#rejects = [];
     let result: T;
     try {
       result = await work(this.#stepWork());
+      await this.#writeRejects();
       await this.#do(() => this.#sql.unsafe(commit));
     } catch (error) {
       // on a lost connection there is nothing to roll back: the server already did
@@ -279,11 +285,21 @@ export class PgStore implements Store {
   #stepWork(): StepWork {
     const sql = this.#sql as unknown as Sql;
     const dbSchema = this.location.schema;
+    // tables this step creates: their loader may build the key index after the rows
+    const created = new Set<string>();
     return {
-      applyTable: (schema, changes) => applyPgTable(sql, dbSchema, schema, changes),
+      applyTable: async (schema, changes) => {
+        await applyPgTable(sql, dbSchema, schema, changes);
+        if (changes.create) created.add(schema.name);
+      },
       loader: (schema: TableSchema, stamp: LoadStamp): Promise<TableLoader> =>
-        PgTableLoader.open(sql, dbSchema, schema, stamp),
-      addRejects: (runId, stepId, rejects) => this.#addRejects(runId, stepId, rejects),
+        PgTableLoader.open(sql, dbSchema, schema, stamp, { created: created.has(schema.name) }),
+      addRejects: async (runId, stepId, rejects) => {
+        // kept until 1000 wait (or the step's end): a file's rejects come a few per batch
+        // of ~500 rows, and a statement for each batch cost seconds per million rows
+        for (const reject of rejects) this.#rejects.push({ runId, stepId, reject });
+        if (this.#rejects.length >= REJECTS_AT_ONCE) await this.#writeRejects();
+      },
       finishStep: (step) => this.#finishStep(step),
       setState: async (source, key, value) => {
         await this.#sql.unsafe(
@@ -296,12 +312,15 @@ export class PgStore implements Store {
     };
   }
 
-  async #addRejects(runId: number, stepId: number, rejects: readonly RejectRecord[]) {
+  /** Writes the rejects addRejects() keeps, in statements of REJECTS_AT_ONCE. */
+  async #writeRejects() {
     // one statement per 1000 rejects, given as one JSON parameter (PostgreSQL text cannot
     // hold a NUL character: a rejected value with one keeps a visible stand-in)
     const text = (value: string | null) => value === null ? null : value.replaceAll("\0", "\uFFFD");
-    for (let start = 0; start < rejects.length; start += 1000) {
-      const part = rejects.slice(start, start + 1000).map((r) => ({
+    while (this.#rejects.length > 0) {
+      const part = this.#rejects.splice(0, REJECTS_AT_ONCE).map(({ runId, stepId, reject: r }) => ({
+        run_id: runId,
+        step_id: stepId,
         location: text(r.location),
         line: r.line,
         column_name: text(r.column_name),
@@ -312,10 +331,10 @@ export class PgStore implements Store {
       await this.#sql.unsafe(
         `INSERT INTO ${this.#t("_plutus_rejects")}
            (run_id, step_id, location, line, column_name, value, reason, record)
-         SELECT $1, $2, r.location, r.line, r.column_name, r.value, r.reason, r.record
-         FROM json_to_recordset($3::json) AS r (location text, line bigint, column_name text,
-           value text, reason text, record text)`,
-        [runId, stepId, part] as never, // serialized as JSON for the json parameter
+         SELECT r.run_id, r.step_id, r.location, r.line, r.column_name, r.value, r.reason, r.record
+         FROM json_to_recordset($1::json) AS r (run_id bigint, step_id bigint, location text,
+           line bigint, column_name text, value text, reason text, record text)`,
+        [part] as never, // serialized as JSON for the json parameter
       );
     }
   }

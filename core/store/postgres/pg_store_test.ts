@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { parseTableSchema } from "../../../config/load_table_schemas.ts";
 import { StoreError } from "../../../util/errors.ts";
 import { freshDatabase, pgMissing, type TestDatabase } from "../../../tests/pg_server.ts";
-import type { StepSummary } from "../mod.ts";
+import type { StepSummary, StepWork } from "../mod.ts";
 import { assertCompatible } from "../table_changes.ts";
 import { connectPg } from "./pg_connect.ts";
 import { PgDriver } from "./pg_driver.ts";
@@ -73,6 +73,52 @@ async function tableRows(db: TestDatabase, query: string): Promise<Record<string
     await sql.end();
   }
 }
+
+pgTest(
+  "PgStore: rejects given a few at a time are all written with their step, in order; a rolled-back step's none",
+  async (db, driver) => {
+    const store = await driver.openWriter();
+    try {
+      const runId = await store.startRun("cli", "plutus run");
+      const reject = (line: number) => ({
+        location: `leads.csv:${line}`,
+        line,
+        column_name: "email",
+        value: "x",
+        reason: "not an email address",
+        record: null,
+      });
+      const give = async (work: StepWork, stepId: number, from: number) => {
+        // 2,500 rejects, 3 a batch, as a file's pipeline batches bring them
+        for (let line = from; line < from + 2500; line += 3) {
+          await work.addRejects(runId, stepId, [line, line + 1, line + 2].map(reject));
+        }
+      };
+      const failed = await store.startStep(runId, "crm", "bad.csv", null);
+      await assert.rejects(
+        store.transaction(async (work) => {
+          await give(work, failed, 0);
+          throw new Error("the step fails");
+        }),
+        /the step fails/,
+      );
+      const loaded = await store.startStep(runId, "crm", "leads.csv", null);
+      await store.transaction(async (work) => {
+        await give(work, loaded, 10_000);
+        await work.finishStep(step(loaded, runId, { rejected: 2502 }));
+      });
+      const rows = await tableRows(
+        db,
+        "SELECT step_id, line FROM marketing._plutus_rejects ORDER BY id",
+      );
+      assert.equal(rows.length, 2502);
+      assert.ok(rows.every((row) => row.step_id === loaded), "only the committed step's rejects");
+      assert.deepEqual(rows.map((row) => row.line), rows.map((_, i) => 10_000 + i));
+    } finally {
+      await store.close();
+    }
+  },
+);
 
 pgTest(
   "PgStore: a step's rows, typed, its records and state commit together",

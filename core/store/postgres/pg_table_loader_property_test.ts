@@ -41,8 +41,13 @@ Deno.test({
             orderBy: schema.order_by,
           };
           const model = new DedupeModel(modelTable);
-          const changes = await store.planTable(schema);
-          await store.transaction((work) => work.applyTable(schema, changes));
+          // every other table is created by its first step, as the pipeline does (its
+          // loader builds the key index after the rows); the others exist, empty, before
+          const createdByStep = tableNumber % 2 === 0;
+          if (!createdByStep) {
+            const changes = await store.planTable(schema);
+            await store.transaction((work) => work.applyTable(schema, changes));
+          }
           for (const [index, step] of c.steps.entries()) {
             const runId = index + 1;
             const earlier = step.again === undefined ? undefined : c.steps[step.again];
@@ -51,7 +56,9 @@ Deno.test({
             const want = expected.step(rows, step.source, runId);
             let got;
             try {
+              const changes = createdByStep ? await store.planTable(schema) : undefined;
               await store.transaction(async (work) => {
+                if (changes) await work.applyTable(schema, changes);
                 const loader = await work.loader(schema, {
                   source: step.source,
                   runId,
@@ -68,7 +75,12 @@ Deno.test({
               if (step.commit || (error as Error).cause !== ROLLED_BACK) throw error;
             }
             assert.deepEqual(got, want, `counts of step ${runId}`);
-            const stored = await reader.unsafe(
+            // a table whose creating step rolled back is not there: no rows
+            const [{ found }] = await reader.unsafe<[{ found: string | null }]>(
+              `SELECT to_regclass($1) AS found`,
+              [name],
+            );
+            const stored = found === null ? [] : await reader.unsafe(
               `SELECT ${columns.join(", ")}, _source, _run_id FROM ${name}`,
             );
             const byKey = (row: ModelRow) =>

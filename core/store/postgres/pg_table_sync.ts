@@ -12,6 +12,13 @@ import { assertCompatible, planTableChanges } from "../table_changes.ts";
 import type { Sql } from "./pg_connect.ts";
 import { ident, PG_TYPE_NAMES, PG_TYPES, qualified } from "./pg_sql.ts";
 
+/** The statement that creates the unique index of a table's key (or its row hash). */
+export function keyIndexSql(dbSchema: string, schema: TableSchema): string {
+  return `CREATE UNIQUE INDEX ${ident(keyIndexName(schema.name))} ON ${
+    qualified(dbSchema, schema.name)
+  } (${keyColumns(schema).map(ident).join(", ")})`;
+}
+
 async function storedColumns(sql: Sql, dbSchema: string, table: string) {
   return await sql<{ name: string; type: string }[]>`
     SELECT column_name AS name, data_type AS type FROM information_schema.columns
@@ -89,8 +96,6 @@ export async function applyPgTable(
       );
     }
     await sql.unsafe(`DROP INDEX IF EXISTS ${qualified(dbSchema, index)}`);
-    await sql.unsafe(
-      `CREATE UNIQUE INDEX ${ident(index)} ON ${table} (${wanted.map(ident).join(", ")})`,
-    );
+    await sql.unsafe(keyIndexSql(dbSchema, schema));
   }
 }

@@ -1,0 +1,84 @@
+/**
+ * How the PostgreSQL loader talks to the server: a file's rows go in a few large COPYs, not
+ * one per pipeline batch, and a table the step creates ends with its unique key index (built
+ * after the rows) and each key's winning row.
+ */
+import assert from "node:assert/strict";
+import { parseTableSchema } from "../../../config/load_table_schemas.ts";
+import { freshDatabase, pgMissing } from "../../../tests/pg_server.ts";
+import { connectPg, reserveConnection, type Sql } from "./pg_connect.ts";
+import { PgTableLoader } from "./pg_table_loader.ts";
+import { applyPgTable } from "./pg_table_sync.ts";
+
+Deno.test({
+  name:
+    "a step's 100 batches go in a few ~2 MB COPYs; the table it created gets its key index after the rows",
+  ignore: await pgMissing(),
+  fn: async () => {
+    const db = (await freshDatabase())!;
+    const client = connectPg(db.url, { max: 1 });
+    try {
+      const sql = await reserveConnection(client);
+      const statements: string[] = [];
+      // the loader's connection, with every statement it sends written down
+      const watched = new Proxy(sql, {
+        get(target, property) {
+          const value = Reflect.get(target, property);
+          if (property !== "unsafe") {
+            return typeof value === "function" ? value.bind(target) : value;
+          }
+          return (text: string, ...rest: unknown[]) => {
+            statements.push(text);
+            return (value as (...args: unknown[]) => unknown).call(target, text, ...rest);
+          };
+        },
+      }) as unknown as Sql;
+      const schema = parseTableSchema(
+        "columns:\n  id: { type: text }\n  note: { type: text }\nkey: [id]\nkeep: last\n",
+        "schema/notes.yaml",
+        "notes",
+      );
+      await sql.unsafe("BEGIN");
+      const changes = { create: true, addColumns: [], orphanColumns: [], problems: [] };
+      await applyPgTable(watched, "public", schema, changes);
+      const loader = await PgTableLoader.open(watched, "public", schema, {
+        source: "crm",
+        runId: 1,
+        loadedAt: "2026-11-30T10:00:00Z",
+      }, { created: true });
+      // 100 batches of 500 rows (as a CSV file's pipeline batches), ids 0…39,999 then again
+      for (let batch = 0; batch < 100; batch++) {
+        const values: string[] = [];
+        for (let i = batch * 500; i < (batch + 1) * 500; i++) {
+          values.push(`id${i % 40_000}`, `note ${i} ${"x".repeat(40)}`);
+        }
+        await loader.insert(values);
+      }
+      assert.deepEqual(await loader.counts(50_000), {
+        inserted: 40_000,
+        updated: 0,
+        duplicate: 10_000,
+      });
+      await sql.unsafe("COMMIT");
+      const copies = statements.filter((text) => text.startsWith("COPY")).length;
+      assert.ok(copies >= 1 && copies <= 3, `${copies} COPY statements for 100 batches`);
+      const [index] = await sql.unsafe(
+        "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND indexname = 'notes__key'",
+      );
+      assert.match(index?.indexdef ?? "no index", /^CREATE UNIQUE INDEX notes__key .*\(id\)$/);
+      // keep: last — the later row of a repeated id won
+      const rows = await sql.unsafe(
+        "SELECT id, note FROM notes WHERE id IN ('id0', 'id39999', 'id10000') ORDER BY id",
+      );
+      assert.deepEqual(rows.map((row) => [row.id, row.note.split(" ")[1]]), [
+        ["id0", "40000"],
+        ["id10000", "10000"],
+        ["id39999", "39999"],
+      ]);
+      sql.release();
+    } finally {
+      await client.end({ timeout: 1 });
+      await db.drop();
+    }
+  },
+});
