@@ -85,10 +85,6 @@ CREATE TABLE IF NOT EXISTS _plutus_state (
 INSERT OR IGNORE INTO _plutus_meta VALUES ('schema_version', '1');
 `;
 
-// The page cache in KiB (SQLite's default is 2 MB), and while a step loads (see begin()).
-const CACHE_KB = 16_000;
-const STEP_CACHE_KB = 32_000;
-
 /** Brings a database made by an earlier Plutus up to date: columns added since. */
 function addColumnsOfLaterVersions(db: DatabaseSync): void {
   const columns = db.prepare("SELECT name FROM pragma_table_info('_plutus_steps')").all()
@@ -121,7 +117,7 @@ export class SqliteStore {
       // thousand rows stays in memory, so keys that arrive in no order (emails, CRM ids)
       // load 1.5x faster; measured in bench/.
       db.exec(
-        `PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -${CACHE_KB};`,
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000;",
       );
       // all of Plutus's tables, or none: a process killed here leaves no half-made database
       db.exec(`BEGIN IMMEDIATE; ${BOOKKEEPING}`);
@@ -315,23 +311,17 @@ export class SqliteStore {
    * ends (tens of KB), and SQLite's default spills past 64 KB to a temporary file, written
    * page by page on every statement — half of a step's time with keys in no order
    * (bench/messy_bench.ts). Not in a dry run: its savepoint would keep every page a step
-   * changes, and memory must stay flat. The page cache doubles for the step: the key
-   * index of ~600k keys (15 MB) stays in it with the pages being written (1M messy rows:
-   * CPU 0.9x, peak memory +14 MB).
+   * changes, and memory must stay flat.
    */
   begin(): void {
-    this.db.exec(
-      this.#dryRun
-        ? "SAVEPOINT step"
-        : `PRAGMA temp_store = MEMORY; PRAGMA cache_size = -${STEP_CACHE_KB}; BEGIN IMMEDIATE`,
-    );
+    this.db.exec(this.#dryRun ? "SAVEPOINT step" : "PRAGMA temp_store = MEMORY; BEGIN IMMEDIATE");
     this.#inStep = true;
   }
 
   commit(): void {
     this.db.exec(this.#dryRun ? "RELEASE step" : "COMMIT");
     this.#inStep = false;
-    this.#betweenSteps();
+    this.#defaultTempStore();
   }
 
   rollback(): void {
@@ -339,14 +329,12 @@ export class SqliteStore {
       if (this.#inStep) this.db.exec("ROLLBACK TO step; RELEASE step");
     } else if (this.db.isTransaction) this.db.exec("ROLLBACK");
     this.#inStep = false;
-    this.#betweenSteps();
+    this.#defaultTempStore();
   }
 
-  /** Back to temporary files and the usual cache (SQLite refuses the change inside a step). */
-  #betweenSteps(): void {
-    if (!this.#dryRun && !this.db.isTransaction) {
-      this.db.exec(`PRAGMA temp_store = DEFAULT; PRAGMA cache_size = -${CACHE_KB}`);
-    }
+  /** Back to temporary files between steps (SQLite refuses the change inside one). */
+  #defaultTempStore(): void {
+    if (!this.#dryRun && !this.db.isTransaction) this.db.exec("PRAGMA temp_store = DEFAULT");
   }
 
   /**
