@@ -189,3 +189,24 @@ Deno.test("a rolled-back step leaves the table as it was", () =>
       stage: "lead",
     }]);
   }));
+
+Deno.test("a step's statement journals stay in memory; between steps and in a dry run, temporary files", () =>
+  withStore((store) => {
+    const tempStore = () =>
+      (store.db.prepare("PRAGMA temp_store").get() as { temp_store: number }).temp_store;
+    assert.equal(tempStore(), 0);
+    store.begin();
+    assert.equal(tempStore(), 2, "a real step: statement journals in memory");
+    store.commit();
+    assert.equal(tempStore(), 0);
+    store.begin();
+    store.rollback();
+    assert.equal(tempStore(), 0);
+    // a dry run's savepoint keeps every page a step changes: that stays on disk
+    store.beginDryRun();
+    store.begin();
+    assert.equal(tempStore(), 0, "a dry run's step");
+    store.commit();
+    store.endDryRun();
+    assert.equal(tempStore(), 0);
+  }));
