@@ -100,7 +100,10 @@ Deno.test("plutus check says when the server's host is unknown (exit 1), without
       result.stdout,
       /problem database: the database host "no-such-host\.invalid" was not found \(postgres:\/\/plutus@no-such-host\.invalid\/marketing\)/,
     );
-    assert.match(result.stdout, /hint: Check the host name in the database: URL/);
+    assert.match(
+      result.stdout,
+      /hint: Check the host name \(the database: URL in plutus\.yaml; in the GUI: Database\)/,
+    );
     assert.ok(!(result.stdout + result.stderr).includes("Pa55"));
   }));
 

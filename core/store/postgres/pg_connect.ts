@@ -231,7 +231,7 @@ export function explainPgError(error: unknown, url: string): PlutusError {
       return /SSL off|no encryption/i.test(raw)
         ? make(
           `PostgreSQL at ${where} accepts only encrypted connections: ${raw}`,
-          "Add ?sslmode=require to the database: URL in plutus.yaml.",
+          "Use sslmode=require (in the database: URL in plutus.yaml: ?sslmode=require; in the GUI: Database, SSL mode).",
           "db_tls",
         )
         : make(
@@ -242,7 +242,7 @@ export function explainPgError(error: unknown, url: string): PlutusError {
     case "3D000":
       return make(
         `PostgreSQL at ${where} has no database "${target?.database}"`,
-        `Create it (createdb ${target?.database}) or correct the database name in the database: URL.`,
+        `Create it (createdb ${target?.database}) or correct the database name (the database: URL in plutus.yaml; in the GUI: Database).`,
         "db_missing",
       );
     case "42501":
@@ -295,14 +295,14 @@ export function explainPgError(error: unknown, url: string): PlutusError {
     case "ECONNREFUSED":
       return make(
         `nothing accepts connections at ${where}: is PostgreSQL running there?`,
-        "Start the server, or correct the host and port in the database: URL in plutus.yaml.",
+        "Start the server, or correct the host and port (the database: URL in plutus.yaml; in the GUI: Database).",
         "db_unreachable",
       );
     case "ENOTFOUND":
     case "EAI_AGAIN":
       return make(
         `the database host "${target?.host}" was not found`,
-        "Check the host name in the database: URL in plutus.yaml and this machine's network.",
+        "Check the host name (the database: URL in plutus.yaml; in the GUI: Database) and this machine's network or VPN.",
         "db_unreachable",
       );
     case "CONNECT_TIMEOUT":
@@ -316,7 +316,7 @@ export function explainPgError(error: unknown, url: string): PlutusError {
   if (/failed to lookup address|getaddrinfo/i.test(raw)) {
     return make(
       `the database host "${target?.host}" was not found`,
-      "Check the host name in the database: URL in plutus.yaml and this machine's network.",
+      "Check the host name (the database: URL in plutus.yaml; in the GUI: Database) and this machine's network or VPN.",
       "db_unreachable",
     );
   }
@@ -338,7 +338,7 @@ export function explainPgError(error: unknown, url: string): PlutusError {
         : `an encrypted connection to PostgreSQL at ${where} failed: ${raw}`,
       verifying
         ? "Use sslmode=require to encrypt without checking the certificate, or install the server's CA certificate on this machine (DENO_CERT or the system store); for verify-full the certificate must also name the host."
-        : "If the server does not offer TLS, use sslmode=prefer or disable in the database: URL.",
+        : "If the server does not offer TLS, use sslmode=prefer (the database: URL in plutus.yaml; in the GUI: Database).",
       "db_tls",
     );
   }
@@ -350,7 +350,7 @@ export function explainPgError(error: unknown, url: string): PlutusError {
   }
   return make(
     `cannot talk to PostgreSQL at ${where}: ${raw}`,
-    "Check the database: URL in plutus.yaml and that the server is reachable.",
+    "Check the server's address (the database: URL in plutus.yaml; in the GUI: Database) and that the server is reachable.",
   );
 }
 
@@ -370,7 +370,7 @@ export async function explainPgConnectError(error: unknown, url: string): Promis
         {
           code: "db_tls",
           hint:
-            "Turn on ssl in the server's postgresql.conf, or (on a trusted network only) use sslmode=prefer in the database: URL.",
+            "Turn on ssl in the server's postgresql.conf, or (on a trusted network only) use sslmode=prefer (the database: URL in plutus.yaml; in the GUI: Database).",
           cause: error,
         },
       );
