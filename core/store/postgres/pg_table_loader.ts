@@ -148,31 +148,38 @@ export class PgTableLoader implements TableLoader {
 }
 
 /**
- * The merge into an empty table: a staged row goes in unless another row of its key beats
- * it, which ends with the same row per key as mergeSql() (and tests/dedupe_model.ts). One
- * hash anti-join of the staging table with itself: no sort of the whole file.
+ * The merge into an empty table: each key's winning row goes in, the same row mergeSql()
+ * (and tests/dedupe_model.ts) keeps — keep first (and a keyless table): the key's first
+ * row; last: its last row; latest: the last of the rows with the key's greatest order_by,
+ * or its last row when none has one. Winners are picked by grouping (hash aggregates,
+ * linear in the rows), never by comparing a key's rows pairwise: a key that many rows share
+ * (a coarse key, 20,000 rows each) took minutes that way.
  */
 export function emptyMergeSql(dbSchema: string, schema: TableSchema, stamp: LoadStamp): string {
   const columns = insertColumns(schema);
   const list = columns.map(ident).join(", ");
   const stampValues = `${literal(stamp.source)}, ${stamp.runId}, ${literal(stamp.loadedAt)}`;
-  const same = keyColumns(schema).map((name) => `l.${ident(name)} = s.${ident(name)}`)
-    .join(" AND ");
-  let beats = "l._ord > s._ord"; // keep: last
-  if (!schema.key || schema.keep === "first") beats = "l._ord < s._ord";
-  else if (schema.keep === "latest") {
-    // the key's last row with the greatest order_by wins, or its last row when none has one
+  const key = keyColumns(schema).map(ident);
+  const pick = !schema.key || schema.keep === "first" ? "min" : "max";
+  let winners = `SELECT ${pick}(_ord) AS _ord FROM pg_temp.${STAGE} GROUP BY ${key.join(", ")}`;
+  if (schema.key && schema.keep === "latest") {
     const order = ident(schema.order_by!);
     const collate = TEXT_LIKE.has(schema.columns[schema.order_by!]!.type) ? ` COLLATE "C"` : "";
-    beats =
-      `(l.${order} IS NOT NULL AND s.${order} IS NULL) OR l.${order}${collate} > s.${order}${collate}` +
-      ` OR (l._ord > s._ord AND (l.${order} = s.${order} OR (l.${order} IS NULL AND s.${order} IS NULL)))`;
+    const same = key.map((name) => `s.${name} = m.${name}`).join(" AND ");
+    // max() skips NULLs: a key's greatest order_by, NULL only when none of its rows has one
+    winners = `SELECT max(s._ord) AS _ord
+      FROM pg_temp.${STAGE} s JOIN (
+        SELECT ${key.join(", ")}, max(${order}${collate}) AS _max
+        FROM pg_temp.${STAGE} GROUP BY ${key.join(", ")}
+      ) m ON ${same}
+      WHERE m._max IS NULL OR s.${order}${collate} = m._max
+      GROUP BY ${key.map((name) => `s.${name}`).join(", ")}`;
   }
   return `INSERT INTO ${
     qualified(dbSchema, schema.name)
   } (${list}, "_source", "_run_id", "_loaded_at")
-    SELECT ${list}, ${stampValues} FROM pg_temp.${STAGE} s
-    WHERE NOT EXISTS (SELECT 1 FROM pg_temp.${STAGE} l WHERE ${same} AND (${beats}))`;
+    SELECT ${list}, ${stampValues} FROM pg_temp.${STAGE}
+    WHERE _ord IN (${winners})`;
 }
 
 /** The one statement that merges the staging table into the table and returns the counts. */

@@ -82,3 +82,77 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "into an empty table, 30,000 rows that share 3 keys leave each key's winner: first, last and latest",
+  ignore: await pgMissing(),
+  fn: async () => {
+    const db = (await freshDatabase())!;
+    const client = connectPg(db.url, { max: 1 });
+    try {
+      const sql = await reserveConnection(client);
+      for (const keep of ["first", "last", "latest"]) {
+        const name = `coarse_${keep}`;
+        const schema = parseTableSchema(
+          `columns:\n  region: { type: text }\n  seen: { type: integer }\n  n: { type: integer }\n` +
+            `key: [region]\nkeep: ${keep}\n${keep === "latest" ? "order_by: seen\n" : ""}`,
+          `schema/${name}.yaml`,
+          name,
+        );
+        await sql.unsafe("BEGIN");
+        await applyPgTable(sql, "public", schema, {
+          create: true,
+          addColumns: [],
+          orphanColumns: [],
+          problems: [],
+        });
+        const loader = await PgTableLoader.open(sql, "public", schema, {
+          source: "crm",
+          runId: 1,
+          loadedAt: "2026-11-30T10:00:00Z",
+        }, { created: true });
+        // region r0…r2 in turn; `seen` peaks (at 90) mid-file once for r0 and twice for r1
+        // (a tie: the later row wins); every 7th row has none
+        const values: (string | number | null)[] = [];
+        for (let n = 0; n < 30_000; n++) {
+          const seen = PEAKS.includes(n) ? 90 : n % 7 === 0 ? null : n % 50;
+          values.push(`r${n % 3}`, seen, n);
+        }
+        await loader.insert(values as never);
+        const counts = await loader.counts(30_000);
+        await sql.unsafe("COMMIT");
+        assert.deepEqual(counts, { inserted: 3, updated: 0, duplicate: 29_997 }, keep);
+        const rows = await sql.unsafe(`SELECT region, n FROM ${name} ORDER BY region`);
+        const expected = {
+          first: [0, 1, 2],
+          last: [29_997, 29_998, 29_999],
+          // r0: its one 90; r1: the later of its two 90s; r2: its last row with 49
+          latest: [15_000, 15_007, lastWith(2, 49)],
+        }[keep]!;
+        assert.deepEqual(rows.map((row) => [row.region, Number(row.n)]), [
+          ["r0", expected[0]],
+          ["r1", expected[1]],
+          ["r2", expected[2]],
+        ], keep);
+      }
+      sql.release();
+    } finally {
+      await client.end({ timeout: 1 });
+      await db.drop();
+    }
+  },
+});
+
+/** Rows whose `seen` is 90: r0's 15,000, r1's 15,004 and 15,007. */
+const PEAKS = [15_000, 15_004, 15_007];
+
+/** The last n < 30,000 of region r`region` whose `seen` is `value` (n % 50, not a NULL one). */
+function lastWith(region: number, value: number): number {
+  for (let n = 29_999; n >= 0; n--) {
+    if (n % 3 === region && n % 7 !== 0 && n % 50 === value && !PEAKS.includes(n)) {
+      return n;
+    }
+  }
+  throw new Error("none");
+}
