@@ -116,9 +116,12 @@ async function runShard(shard: string[], index: number): Promise<ShardResult> {
   const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
   console.log(`\n=== test process ${index + 1} of ${shards.length}: ${shard.length} files ===`);
   console.log(text.trimEnd());
-  const summary =
-    /(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed(?: \(\d+ steps?\))?(?: \| (\d+) ignored)?/
-      .exec(text);
+  // the report's own summary is its last such line (a test may print one of its own)
+  const summary = [
+    ...text.matchAll(
+      /^(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed(?: \(\d+ steps?\))?(?: \| (\d+) ignored)?/gm,
+    ),
+  ].at(-1);
   return {
     code: output.code,
     passed: Number(summary?.[1] ?? 0),

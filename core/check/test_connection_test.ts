@@ -108,7 +108,7 @@ Deno.test("testConnection() says the server wants TLS when it refuses an unencry
     assert.equal(error.code, "db_tls");
     assert.match(
       error.message,
-      /^PostgreSQL at 127\.0\.0\.1:\d+ accepts only encrypted connections: no pg_hba\.conf entry/,
+      /^PostgreSQL at 127\.0\.0\.1:\d+ refused this unencrypted connection: no pg_hba\.conf entry/,
     );
     assert.match(error.hint!, /sslmode=require/);
   } finally {

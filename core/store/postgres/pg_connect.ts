@@ -228,10 +228,14 @@ export function explainPgError(error: unknown, url: string): PlutusError {
         "db_auth",
       );
     case "28000":
-      return /SSL off|no encryption/i.test(raw)
+      // "no encryption": no pg_hba.conf line lets this unencrypted connection in. Only when
+      // the client did not ask for TLS can TLS be the way in (with prefer, a server that
+      // offers TLS would have had it: this user is simply not allowed)
+      return /SSL off|no encryption/i.test(raw) &&
+          (target?.sslmode === "disable" || target?.sslmode === "allow")
         ? make(
-          `PostgreSQL at ${where} accepts only encrypted connections: ${raw}`,
-          "Use sslmode=require (in the database: URL in plutus.yaml: ?sslmode=require; in the GUI: Database, SSL mode).",
+          `PostgreSQL at ${where} refused this unencrypted connection: ${raw}`,
+          "If the server accepts only encrypted connections, use sslmode=require (in the database: URL in plutus.yaml: ?sslmode=require; in the GUI: Database, SSL mode); otherwise ask its administrator to allow this user from this machine (pg_hba.conf).",
           "db_tls",
         )
         : make(
@@ -246,7 +250,9 @@ export function explainPgError(error: unknown, url: string): PlutusError {
         "db_missing",
       );
     case "42501":
-      if (/connect/i.test(raw)) {
+      // the missing CONNECT privilege: 'permission denied for database "x"' (the server
+      // names CONNECT only in its detail)
+      if (/^permission denied for database/i.test(raw)) {
         return make(
           `PostgreSQL at ${where} does not let user "${target?.user}" connect to database "${target?.database}": ${raw}`,
           "Ask the server's administrator to allow this user to connect (GRANT CONNECT ON DATABASE …; docs/postgres.md shows the SQL).",
@@ -405,6 +411,12 @@ function safeTarget(url: string): PgTarget | undefined {
   }
 }
 
+/** The text without the password, as written or percent-encoded as in a URL. */
 function masked(text: string, password: string | undefined): string {
-  return password && password.length > 0 ? text.replaceAll(password, "***") : text;
+  if (!password) return text;
+  let out = text;
+  for (const form of new Set([password, encodeURIComponent(password), encodeURI(password)])) {
+    out = out.replaceAll(form, "***");
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { StoreError } from "../../../util/errors.ts";
 import { copyRows, ident } from "./pg_sql.ts";
-import { pgLabel, pgTarget } from "./pg_connect.ts";
+import { explainPgError, pgLabel, pgTarget } from "./pg_connect.ts";
 
 Deno.test("copyRows() writes COPY text: ordinals, escapes, \\N for empty", () => {
   assert.equal(
@@ -38,4 +38,42 @@ Deno.test("pgTarget() reads a URL with the one URL parser; pgLabel() leaves out 
     () => pgTarget("postgres://u@h/d?sslmode=maybe"),
     /the database URL postgres:\/\/u@h\/d\?sslmode=maybe is not usable: sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full; got "maybe"/,
   );
+});
+
+Deno.test("pgLabel() of a URL too broken to parse drops everything up to its last @", () => {
+  assert.equal(pgLabel("postgres://u:pa/ss@word@host/db"), "postgres://u@host/db");
+});
+
+/** An error as the client raises it: a SQLSTATE code and the server's message. */
+function serverError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+Deno.test("explainPgError() names the cause the server's code and words mean, never the password", () => {
+  const url = "postgres://plutus:S3cret%2Fpw@db.example.com/marketing";
+  const connect = explainPgError(
+    serverError("42501", 'permission denied for database "marketing"'),
+    url,
+  );
+  assert.equal(connect.code, "db_auth");
+  assert.match(connect.message, /does not let user "plutus" connect to database "marketing"/);
+  // a privilege error about something whose name holds "connect" is no connection problem
+  const schema = explainPgError(
+    serverError("42501", "permission denied for schema connectors"),
+    url,
+  );
+  assert.equal(schema.code, "db_privilege");
+  const hba =
+    'no pg_hba.conf entry for host "203.0.113.7", user "plutus", database "marketing", no encryption';
+  // sslmode=prefer would have encrypted if the server offered TLS: the user is not allowed
+  assert.equal(explainPgError(serverError("28000", hba), url).code, "db_auth");
+  const plain = explainPgError(serverError("28000", hba), `${url}?sslmode=disable`);
+  assert.equal(plain.code, "db_tls");
+  assert.match(
+    plain.hint!,
+    /If the server accepts only encrypted connections, use sslmode=require/,
+  );
+  // the password in no spelling: as written, and percent-encoded as in the URL
+  const echoed = explainPgError(new Error("could not use S3cret/pw nor S3cret%2Fpw"), url);
+  assert.ok(!/S3cret/.test(echoed.message), echoed.message);
 });

@@ -314,9 +314,11 @@ export class PgStore implements Store {
 
   /** Writes the rejects addRejects() keeps, in statements of REJECTS_AT_ONCE. */
   async #writeRejects() {
-    // one statement per 1000 rejects, given as one JSON parameter (PostgreSQL text cannot
-    // hold a NUL character: a rejected value with one keeps a visible stand-in)
-    const text = (value: string | null) => value === null ? null : value.replaceAll("\0", "\uFFFD");
+    // one statement per 1000 rejects, given as one JSON parameter. PostgreSQL text cannot
+    // hold a NUL character, nor its JSON a lone UTF-16 surrogate (an API's or a sheet's
+    // broken text): a rejected value with one keeps a visible stand-in
+    const text = (value: string | null) =>
+      value === null ? null : value.replaceAll("\0", "\uFFFD").toWellFormed();
     while (this.#rejects.length > 0) {
       const part = this.#rejects.splice(0, REJECTS_AT_ONCE).map(({ runId, stepId, reject: r }) => ({
         run_id: runId,

@@ -121,6 +121,37 @@ pgTest(
 );
 
 pgTest(
+  "PgStore: a rejected value with a NUL or a lone UTF-16 surrogate is kept with a stand-in",
+  async (db, driver) => {
+    const store = await driver.openWriter();
+    try {
+      const runId = await store.startRun("cli", "plutus run");
+      const stepId = await store.startStep(runId, "api", "contacts", null);
+      await store.transaction(async (work) => {
+        await work.addRejects(runId, stepId, [
+          {
+            location: "page 1, record 3",
+            line: 3,
+            column_name: "name",
+            value: "Ren\uD800e\0x", // as an API's broken JSON text can give it
+            reason: "too long",
+            record: '{"name":"Ren\uDC00e"}',
+          },
+        ]);
+        await work.finishStep(step(stepId, runId, { rejected: 1 }));
+      });
+      const rows = await tableRows(db, "SELECT value, record FROM marketing._plutus_rejects");
+      assert.deepEqual(rows.map((row) => [row.value, row.record]), [[
+        "Ren\uFFFDe\uFFFDx",
+        '{"name":"Ren\uFFFDe"}',
+      ]]);
+    } finally {
+      await store.close();
+    }
+  },
+);
+
+pgTest(
   "PgStore: a step's rows, typed, its records and state commit together",
   async (db, driver) => {
     const store = await driver.openWriter();

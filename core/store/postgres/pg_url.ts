@@ -286,6 +286,8 @@ export function pgLabel(url: string): string {
   try {
     return parsePostgresUrl(url).label;
   } catch {
-    return url.replace(/^([a-z]+:\/\/[^:@/]*):[^@/]*@/i, "$1@");
+    // a URL too broken to parse: everything between the user and the last @ goes (a
+    // password may hold / or @ that the URL did not encode)
+    return url.replace(/^([a-z]+:\/\/[^:@/]*):.*@/i, "$1@");
   }
 }

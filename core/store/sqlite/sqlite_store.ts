@@ -314,7 +314,16 @@ export class SqliteStore {
    * changes, and memory must stay flat.
    */
   begin(): void {
-    this.db.exec(this.#dryRun ? "SAVEPOINT step" : "PRAGMA temp_store = MEMORY; BEGIN IMMEDIATE");
+    if (this.#dryRun) this.db.exec("SAVEPOINT step");
+    else {
+      this.db.exec("PRAGMA temp_store = MEMORY");
+      try {
+        this.db.exec("BEGIN IMMEDIATE");
+      } catch (error) {
+        this.#defaultTempStore(); // the write lock was refused: no step, no memory journals
+        throw error;
+      }
+    }
     this.#inStep = true;
   }
 
