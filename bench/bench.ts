@@ -99,15 +99,15 @@ if (only.has("pg")) {
       `Plutus ${share.toFixed(2)}x (target >= ${TARGET_PG_VS_PSQL})`,
   );
   console.log(
-    `  export   ${(pg.exportPlutus.ms / 1000).toFixed(1)} s vs psql ${
+    `  export   plutus export orders: ${(pg.exportPlutus.ms / 1000).toFixed(1)} s vs psql ${
       (pg.exportPsql.ms / 1000).toFixed(1)
     } s: ${exportShare.toFixed(2)}x (target >= ${TARGET_PG_EXPORT_VS_PSQL}), peak ${
       (pg.exportPlutus.peakMb ?? 0).toFixed(0)
-    } MB`,
+    } MB, ${pg.exportedRows} rows; ${pg.tls ? "over TLS" : "without TLS"}`,
   );
   if (
     share < TARGET_PG_VS_PSQL || peak > TARGET_PEAK_MB || exportShare < TARGET_PG_EXPORT_VS_PSQL ||
-    pg.loadedRows !== pg.expectedRows
+    pg.loadedRows !== pg.expectedRows || pg.exportedRows !== pg.loadedRows
   ) missed.push("PostgreSQL");
 }
 if (only.has("xlsx")) {

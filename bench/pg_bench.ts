@@ -2,14 +2,13 @@
  * `deno task bench pg`: the orders export (marketing_csv.ts; 1M rows, or `--rows N`) loaded
  * into PostgreSQL by the real CLI, `plutus upload` into a project whose `database:` is the
  * server, against `psql \copy` of the same file into an unindexed all-text table in the
- * same run on the same server; then an export of the loaded table by the store's COPY … TO
- * STDOUT against `psql \copy (SELECT …) TO`. The server is PLUTUS_TEST_PG_URL, or a
+ * same run on the same server; then the real `plutus export orders` of the loaded table
+ * against `psql \copy (SELECT …) TO`. The server is PLUTUS_TEST_PG_URL, or a
  * throwaway cluster (tests/pg_server.ts).
  *
  * @module
  */
 import { join } from "node:path";
-import { fileURLToPath as fromFileUrl } from "node:url";
 import { cachedFile } from "./csv_bench.ts";
 import { ORDERS_CONFIG, ORDERS_SCHEMA } from "./marketing_csv.ts";
 import { measureCommand, type Measured, PLUTUS } from "./measure.ts";
@@ -23,6 +22,10 @@ export interface PgBenchResult {
   exportPlutus: Measured;
   exportPsql: Measured;
   loadedRows: number;
+  /** Whether psql's connection used TLS, as the server says (the client's is the same URL). */
+  tls: boolean;
+  /** The data lines of the file `plutus export` wrote. */
+  exportedRows: number;
   expectedRows: number;
   /** The step's own account of its time (the run log's "timing:" line). */
   timing: string;
@@ -75,7 +78,6 @@ export async function benchPg(rows: number, workDir: string): Promise<PgBenchRes
     const log = await Deno.readTextFile(join(project, "logs", entry.name));
     timing = log.match(/timing: (.*)/)?.[1] ?? timing;
   }
-  await Deno.remove(project, { recursive: true });
   const psqlCopy = await measureCommand([
     PSQL,
     url,
@@ -85,6 +87,13 @@ export async function benchPg(rows: number, workDir: string): Promise<PgBenchRes
     `\\copy psql_orders FROM '${file}' WITH (FORMAT csv, HEADER true)`,
   ]);
   if (psqlCopy.code !== 0) throw new Error(`psql \\copy failed:\n${psqlCopy.stderr}`);
+  const tls = await measureCommand([
+    PSQL,
+    url,
+    "-At",
+    "-c",
+    "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+  ]);
   const loaded = await measureCommand([
     PSQL,
     url,
@@ -93,27 +102,21 @@ export async function benchPg(rows: number, workDir: string): Promise<PgBenchRes
     `SELECT count(*) FROM ${schema}.orders`,
   ]);
 
-  const exportFile = join(workDir, "pg_export.csv");
+  // the export the analyst runs, of the table just loaded, against psql's
   const exportPlutus = await measureCommand([
-    Deno.execPath(),
-    "eval",
-    `--config=${fromFileUrl(new URL("../deno.json", import.meta.url))}`,
-    `import { PgDriver } from ${
-      JSON.stringify(new URL("../core/store/postgres/pg_driver.ts", import.meta.url).href)
-    };
-     const driver = new PgDriver({ kind: "postgres", url: ${
-      JSON.stringify(url)
-    }, schema: "${schema}" });
-     const file = await Deno.open(${
-      JSON.stringify(exportFile)
-    }, { write: true, create: true, truncate: true });
-     for await (const chunk of driver.copyOut("SELECT * FROM orders", { timeoutSeconds: 600 })) {
-       let written = 0;
-       while (written < chunk.length) written += await file.write(chunk.subarray(written));
-     }
-     file.close();`,
+    ...PLUTUS,
+    "export",
+    "orders",
+    "--output",
+    "bench.csv",
+    "--project",
+    project,
   ]);
-  if (exportPlutus.code !== 0) throw new Error(`the export failed:\n${exportPlutus.stderr}`);
+  if (exportPlutus.code !== 0) {
+    throw new Error(`plutus export failed:\n${exportPlutus.stderr}${exportPlutus.stdout}`);
+  }
+  const exportedLines = await countLines(join(project, "exports", "bench.csv"));
+  await Deno.remove(project, { recursive: true });
   const exportPsql = await measureCommand([
     PSQL,
     url,
@@ -122,6 +125,8 @@ export async function benchPg(rows: number, workDir: string): Promise<PgBenchRes
       join(workDir, "psql_export.csv")
     }' WITH (FORMAT csv, HEADER true)`,
   ]);
+  if (exportPsql.code !== 0) throw new Error(`psql \\copy TO failed:\n${exportPsql.stderr}`);
+  await Deno.remove(join(workDir, "psql_export.csv")).catch(() => {});
   await adminSql(url, [
     `DROP SCHEMA IF EXISTS ${schema} CASCADE`,
     "DROP TABLE IF EXISTS psql_orders",
@@ -133,7 +138,21 @@ export async function benchPg(rows: number, workDir: string): Promise<PgBenchRes
     exportPlutus,
     exportPsql,
     loadedRows: Number(loaded.stdout.trim()),
+    exportedRows: exportedLines - 1,
+    tls: tls.stdout.trim() === "t",
     expectedRows: counts.rows - counts.duplicates - counts.bad,
     timing,
   };
+}
+
+/** The lines of a file (its line feeds), read piece by piece. */
+async function countLines(path: string): Promise<number> {
+  let lines = 0;
+  using file = await Deno.open(path);
+  const buffer = new Uint8Array(1 << 20);
+  for (;;) {
+    const read = await file.read(buffer);
+    if (read === null) return lines;
+    for (let i = 0; i < read; i++) if (buffer[i] === 10) lines++;
+  }
 }

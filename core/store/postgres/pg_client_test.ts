@@ -1,14 +1,14 @@
 /**
- * The client choice, proven: Postgres.js's COPY FROM STDIN and COPY TO STDOUT work under
- * this Deno, and under the confined permissions of a compiled binary (network to the one
- * server, two environment variables, nothing else).
+ * The client choice, proven: Postgres.js's COPY FROM STDIN and the export's cursor read work
+ * under this Deno, and under the confined permissions of a compiled binary (network to the
+ * one server, two environment variables, nothing else).
  */
 import assert from "node:assert/strict";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { freshDatabase, pgMissing } from "../../../tests/pg_server.ts";
 
 Deno.test({
-  name: "Postgres.js: COPY in and out with only --allow-net=host:port",
+  name: "Postgres.js: COPY in and the export's read with only --allow-net=host:port",
   ignore: await pgMissing(),
   fn: async () => {
     const db = (await freshDatabase())!;
@@ -34,7 +34,7 @@ Deno.test({
       assert.equal(
         new TextDecoder().decode(output.stdout),
         '{"inserted":3,"updated":0,"duplicate":0}\n' +
-          'k,n\nback\\slash,-2\ntab\there,1.5\n"line\nbreak",\n\n',
+          '["k","n"]\n["back\\\\slash",-2]\n["tab\\there",1.5]\n["line\\nbreak",null]\n',
       );
     } finally {
       await db.drop();

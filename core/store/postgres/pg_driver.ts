@@ -33,18 +33,6 @@ export interface PgLockHolder extends LockHolder {
 
 // the holder's application_name: "plutus lock 4242: the command line (plutus run)"
 const LOCK_NAME = /^plutus lock (\d+): (.*)$/s;
-const PIECE = 256 * 1024;
-
-function concat(parts: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
 /** The backend of a project whose `database:` is a PostgreSQL URL. */
 export class PgDriver implements StoreDriver {
   readonly location: DatabaseLocation & { kind: "postgres" };
@@ -144,48 +132,6 @@ export class PgDriver implements StoreDriver {
         await sql.end({ timeout: 1 }).catch(() => {});
       },
     };
-  }
-
-  /**
-   * The rows of a read-only query as CSV with a header line, streamed by
-   * `COPY (…) TO STDOUT`: memory stays flat however many rows. Values are as PostgreSQL
-   * writes them (booleans t/f); no formula protection, so the export code decides.
-   */
-  async *copyOut(sql: string, limits: QueryLimits): AsyncGenerator<Uint8Array> {
-    const client = connectPg(this.location.url, { applicationName: "plutus export" });
-    const abort = () => client.end({ timeout: 0 }).catch(() => {});
-    limits.signal?.addEventListener("abort", abort);
-    try {
-      await client.unsafe(
-        `BEGIN READ ONLY; SET LOCAL statement_timeout = ${
-          Math.max(1, Math.round(limits.timeoutSeconds * 1000))
-        }; SET LOCAL search_path = ${ident(this.location.schema)}; SELECT 1`,
-      );
-      const readable = await client.unsafe(
-        `COPY (${sql}) TO STDOUT WITH (FORMAT csv, HEADER true)`,
-        [],
-        { simple: false } as never, // one statement only
-      ).readable();
-      // PostgreSQL sends one message per row: handed on one by one, 1M rows took 24x
-      // psql's time (bench pg); in pieces of 256 KB the reader pays per piece
-      let parts: Uint8Array[] = [];
-      let size = 0;
-      for await (const chunk of readable) {
-        parts.push(chunk as Uint8Array);
-        size += (chunk as Uint8Array).length;
-        if (size >= PIECE) {
-          yield concat(parts, size);
-          parts = [];
-          size = 0;
-        }
-      }
-      if (size > 0) yield concat(parts, size);
-    } catch (error) {
-      throw explainPgError(error, this.location.url);
-    } finally {
-      limits.signal?.removeEventListener("abort", abort);
-      await client.end({ timeout: 1 }).catch(() => {});
-    }
   }
 
   /**

@@ -472,17 +472,3 @@ pgTest(
     assert.equal(await driver.lockHolder(), undefined);
   },
 );
-
-pgTest("PgDriver: COPY … TO STDOUT streams a query as CSV", async (_db, driver) => {
-  const store = await driver.openWriter();
-  await store.close();
-  let text = "";
-  for await (
-    const chunk of driver.copyOut("SELECT g AS n, 'x,y' AS t FROM generate_series(1, 3) g", {
-      timeoutSeconds: 5,
-    })
-  ) {
-    text += new TextDecoder().decode(chunk);
-  }
-  assert.equal(text, 'n,t\n1,"x,y"\n2,"x,y"\n3,"x,y"\n');
-});
