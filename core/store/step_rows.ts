@@ -140,6 +140,26 @@ export function stepSummaryOf(row: StepRecord): StepSummary {
   };
 }
 
+/**
+ * The statement that writes a finished step's outcome into its row, for either backend:
+ * `placeholder(i)` spells the i-th parameter (`?` or `$1`); the values go in that order.
+ */
+export function finishStepStatement(
+  table: string,
+  step: StepSummary,
+  finishedAt: string,
+  placeholder: (index: number) => string,
+): { sql: string; values: (string | number | null)[] } {
+  const outcome = outcomeOf(step);
+  const columns = [...Object.keys(outcome), "finished_at"];
+  return {
+    sql: `UPDATE ${table} SET ${
+      columns.map((column, i) => `${column} = ${placeholder(i)}`).join(", ")
+    } WHERE id = ${placeholder(columns.length)}`,
+    values: [...Object.values(outcome), finishedAt, step.id],
+  };
+}
+
 /** What finishing `step` writes into its row. */
 export function outcomeOf(step: StepSummary): StepOutcome {
   return {

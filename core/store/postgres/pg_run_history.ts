@@ -17,6 +17,8 @@ import type { Sql } from "./pg_connect.ts";
 import {
   type RunRecord as RunRow,
   runSummaryOf as runSummary,
+  runTotalsOf,
+  type RunTotalsRecord,
   type StepRecord as StepRow,
   stepSummaryOf as stepSummary,
 } from "../step_rows.ts";
@@ -58,7 +60,7 @@ export class PgRunHistory implements RunHistory {
   }
 
   async listRuns(limit = 10): Promise<RunTotals[]> {
-    const rows = await this.#rows<RunRow & Record<string, string>>(
+    const rows = await this.#rows<RunTotalsRecord>(
       `SELECT r.*, count(s.id) AS steps,
          count(s.id) FILTER (WHERE s.status IN ('failed', 'interrupted')) AS failed_steps,
          coalesce(sum(s.rows_read), 0) AS rows_read,
@@ -70,16 +72,7 @@ export class PgRunHistory implements RunHistory {
        GROUP BY r.id ORDER BY r.id DESC LIMIT $1`,
       [limit],
     );
-    return rows.map((row) => ({
-      ...runSummary(row),
-      steps: Number(row.steps),
-      failedSteps: Number(row.failed_steps),
-      rowsRead: Number(row.rows_read),
-      inserted: Number(row.rows_inserted),
-      updated: Number(row.rows_updated),
-      duplicate: Number(row.rows_duplicate),
-      rejected: Number(row.rows_rejected),
-    }));
+    return rows.map(runTotalsOf);
   }
 
   async #oneRun(where: string, params: unknown[] = []): Promise<RunSummary | undefined> {

@@ -27,7 +27,11 @@ import {
   reserveConnection,
   type Sql,
 } from "./pg_connect.ts";
-import { type StepRecord as StepRow, stepSummaryOf as stepSummary } from "../step_rows.ts";
+import {
+  finishStepStatement,
+  type StepRecord as StepRow,
+  stepSummaryOf as stepSummary,
+} from "../step_rows.ts";
 import { ident } from "./pg_sql.ts";
 import { PgTableLoader } from "./pg_table_loader.ts";
 import { applyPgTable, planPgTable } from "./pg_table_sync.ts";
@@ -190,28 +194,13 @@ export class PgStore implements Store {
   }
 
   async #finishStep(step: StepSummary): Promise<void> {
-    await this.#sql.unsafe(
-      `UPDATE ${this.#t("_plutus_steps")} SET status = $1, table_name = $2, rows_read = $3,
-         rows_inserted = $4, rows_updated = $5, rows_duplicate = $6, rows_rejected = $7,
-         error = $8, hint = $9, archived_to = $10, top_reasons = $11, warnings = $12,
-         finished_at = $13 WHERE id = $14`,
-      [
-        step.status,
-        step.table ?? null,
-        step.rowsRead,
-        step.inserted,
-        step.updated,
-        step.duplicate,
-        step.rejected,
-        step.error ?? null,
-        step.hint ?? null,
-        step.archivedTo ?? null,
-        JSON.stringify(step.topReasons),
-        step.warnings.length > 0 ? JSON.stringify(step.warnings) : null,
-        nowIso(),
-        step.id,
-      ],
+    const { sql, values } = finishStepStatement(
+      this.#t("_plutus_steps"),
+      step,
+      nowIso(),
+      (i) => `$${i + 1}`,
     );
+    await this.#sql.unsafe(sql, values);
   }
 
   setArchivedTo(stepId: number, path: string): Promise<void> {

@@ -22,7 +22,7 @@ import type {
 import { applyTableChanges, planTableChanges } from "./table_sync.ts";
 import { SqliteTableLoader } from "./table_loader.ts";
 import { convertStoredDatetimes } from "./datetime_migration.ts";
-import { outcomeOf, type StepRecord, stepSummaryOf } from "../step_rows.ts";
+import { finishStepStatement, type StepRecord, stepSummaryOf } from "../step_rows.ts";
 
 const BOOKKEEPING = `
 CREATE TABLE IF NOT EXISTS _plutus_meta (key TEXT PRIMARY KEY, value TEXT) STRICT;
@@ -194,27 +194,8 @@ export class SqliteStore {
 
   /** Writes a step's outcome (inside the step's transaction when there is one). */
   finishStep(step: StepSummary): void {
-    const outcome = outcomeOf(step);
-    this.db.prepare(
-      `UPDATE _plutus_steps SET status = ?, table_name = ?, rows_read = ?, rows_inserted = ?,
-         rows_updated = ?, rows_duplicate = ?, rows_rejected = ?, error = ?, hint = ?,
-         archived_to = ?, top_reasons = ?, warnings = ?, finished_at = ? WHERE id = ?`,
-    ).run(
-      outcome.status,
-      outcome.table_name,
-      outcome.rows_read,
-      outcome.rows_inserted,
-      outcome.rows_updated,
-      outcome.rows_duplicate,
-      outcome.rows_rejected,
-      outcome.error,
-      outcome.hint,
-      outcome.archived_to,
-      outcome.top_reasons,
-      outcome.warnings,
-      nowIso(),
-      step.id,
-    );
+    const { sql, values } = finishStepStatement("_plutus_steps", step, nowIso(), () => "?");
+    this.db.prepare(sql).run(...values);
   }
 
   setArchivedTo(stepId: number, path: string): void {
