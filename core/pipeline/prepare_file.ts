@@ -199,6 +199,18 @@ export function rulesOfPlan(plan: FilePlan): CleanRuleSpec[] {
   ];
 }
 
+/** The last message of a file: what its reader saw besides the rows. */
+export function endOf(reader: LoadReader): Extract<PrepareMessage, { type: "end" }> {
+  return {
+    type: "end",
+    stopped: reader.stopped,
+    blankRows: reader.blankRows,
+    ignoredCells: reader.ignoredCells,
+    footer: reader.footer,
+    sha256: reader.sha256,
+  };
+}
+
 /** Prepares a file's rows for loading, yielding batches of stored values and rejects. */
 export async function* prepareFile(plan: FilePlan): AsyncGenerator<PrepareMessage> {
   await loadRuleLibraries(rulesOfPlan(plan));
@@ -212,14 +224,7 @@ export async function* prepareFile(plan: FilePlan): AsyncGenerator<PrepareMessag
     );
     yield { ...opened, info: reader.info };
     for await (const batch of reader.rows()) yield prepare(batch);
-    yield {
-      type: "end",
-      stopped: reader.stopped,
-      blankRows: reader.blankRows,
-      ignoredCells: reader.ignoredCells,
-      footer: reader.footer,
-      sha256: reader.sha256,
-    };
+    yield endOf(reader);
   } finally {
     reader.close();
   }

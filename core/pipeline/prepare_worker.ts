@@ -10,7 +10,13 @@
 /// <reference lib="deno.worker" />
 import { RowCollector } from "../../util/gc.ts";
 import { loadRuleLibraries } from "../transform/clean/rule_libraries.ts";
-import { compileBatchPreparer, type FilePlan, openTable, rulesOfPlan } from "./prepare_file.ts";
+import {
+  compileBatchPreparer,
+  endOf,
+  type FilePlan,
+  openTable,
+  rulesOfPlan,
+} from "./prepare_file.ts";
 import type { ToLoader, ToWorker } from "./prepare_messages.ts";
 import { packValues, transferables } from "./value_codec.ts";
 import { serializeError } from "./worker_errors.ts";
@@ -73,14 +79,7 @@ async function run(plan: FilePlan): Promise<void> {
         }
         inFlight++;
       }
-      post({
-        type: "end",
-        stopped: reader.stopped,
-        blankRows: reader.blankRows,
-        ignoredCells: reader.ignoredCells,
-        footer: reader.footer,
-        sha256: reader.sha256,
-      });
+      post(endOf(reader));
     } finally {
       reader.close();
     }
