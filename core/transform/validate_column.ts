@@ -12,6 +12,7 @@ import type { ColumnSchema } from "../../config/table_schema.ts";
 import { type Cell, CellError, showCell } from "./cell.ts";
 import { type DateParts, formatParts, isValid, parseDate, parseIso } from "./clean/parse_date.ts";
 import { compileToUtc } from "./utc_datetime.ts";
+import { isWebAddress } from "./web_address.ts";
 
 /** A value as stored in SQLite. */
 export type Stored = string | number | null;
@@ -94,13 +95,9 @@ const TYPE_CHECKS: Record<Exclude<ColumnSchema["type"], "datetime">, TypeCheck> 
   },
   url: (value) => {
     const text = String(value);
-    try {
-      const url = new URL(text);
-      if (url.protocol === "http:" || url.protocol === "https:") return text;
-    } catch {
-      // fall through to the refusal
-    }
-    return new CellError(`${showCell(value)} is not a web address (http:// or https://)`);
+    return isWebAddress(text)
+      ? text
+      : new CellError(`${showCell(value)} is not a web address (http:// or https://)`);
   },
 };
 

@@ -6,6 +6,7 @@
  */
 import { compileLinearRegex } from "../../../config/linear_regex.ts";
 import type { Cell } from "../cell.ts";
+import { queryParam } from "./query_param.ts";
 
 /** Collapses runs of white space (also no-break spaces) into one space, and trims. */
 export function collapseSpaces(value: Cell): Cell {
@@ -77,14 +78,12 @@ export function defaultValue(fallback: unknown): (value: Cell) => Cell {
  */
 export function urlParam(name: string): (value: Cell) => Cell {
   return (value) => {
-    if (typeof value !== "string" || value.trim() === "") return null;
+    if (typeof value !== "string") return null;
     const text = value.trim();
-    const query = text.includes("?") ? text.slice(text.indexOf("?") + 1).split("#")[0]! : "";
-    try {
-      return new URLSearchParams(query).get(name);
-    } catch {
-      return null;
-    }
+    const mark = text.indexOf("?");
+    if (mark === -1) return null; // no query: no parameter (blank text too)
+    const hash = text.indexOf("#", mark + 1);
+    return queryParam(text, mark + 1, hash === -1 ? text.length : hash, name);
   };
 }
 
