@@ -23,15 +23,12 @@ import {
 /** One compiled rule. */
 export type CleanFn = (value: Cell) => Cell | CellError;
 
-const text = (change: (text: string) => string): CleanFn => (value) =>
-  typeof value === "string" ? change(value) : value;
-
 // Every rule name in config/clean_rule_model.ts must have a builder here (the type says so).
 const BUILDERS: Record<CleanRuleName, (arg: unknown) => CleanFn> = {
   trim: () => trim,
   collapse_spaces: () => collapseSpaces,
-  lower: () => text((t) => t.toLowerCase()),
-  upper: () => text((t) => t.toUpperCase()),
+  lower: () => (value) => typeof value === "string" ? value.toLowerCase() : value,
+  upper: () => (value) => typeof value === "string" ? value.toUpperCase() : value,
   title: () => titleCase,
   null_if: (arg) => nullIf(arg),
   replace: (arg) => replace(arg as { from?: string; regex?: string; to: string }),
@@ -60,6 +57,30 @@ const BUILDERS: Record<CleanRuleName, (arg: unknown) => CleanFn> = {
 export function compileCleanRules(rules: readonly CleanRuleSpec[]): CleanFn {
   const steps = rules.map((rule) => ({ name: rule.name, fn: BUILDERS[rule.name](rule.arg) }));
   if (steps.length === 0) return emptyToNull;
+  if (!steps.some((step) => step.name === "parse_percent")) {
+    // Without parse_percent a spreadsheet's percentage is its number to every rule: the
+    // chain need not track it (it runs on every cell of the column).
+    const fns = steps.map((step) => step.fn);
+    const names = steps.map((step) => step.name);
+    if (fns.length === 1) {
+      const fn = fns[0]!;
+      return (input) => {
+        const out = fn(emptyToNull(input));
+        return out instanceof CellError
+          ? new CellError(`${names[0]}: ${out.reason}`)
+          : emptyToNull(out);
+      };
+    }
+    return (input) => {
+      let value: Cell = emptyToNull(input);
+      for (let i = 0; i < fns.length; i++) {
+        const out = fns[i]!(value);
+        if (out instanceof CellError) return new CellError(`${names[i]}: ${out.reason}`);
+        value = emptyToNull(out);
+      }
+      return value;
+    };
+  }
   return (input) => {
     // A spreadsheet's percentage holds the fraction already: parse_percent keeps it as long
     // as no earlier rule changed it.
