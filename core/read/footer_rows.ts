@@ -34,8 +34,12 @@ export interface FooterInfo {
 export function footerLike(cells: readonly Cell[], broken: boolean): boolean {
   const first = cells[0];
   if (typeof first === "string" && TOTALS.test(first)) return true;
+  // it runs on every row: stop at the filled cell that makes the row data
+  const most = broken ? 1 : 0;
   let filled = 0;
-  for (const cell of cells) if (emptyToNull(cell) !== null) filled++;
+  for (let i = 0; i < cells.length; i++) {
+    if (emptyToNull(cells[i]!) !== null && ++filled > most) return false;
+  }
   return filled === 0 || (broken && filled === 1 && emptyToNull(first ?? null) !== null);
 }
 
