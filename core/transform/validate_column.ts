@@ -42,6 +42,10 @@ const TYPE_CHECKS: Record<Exclude<ColumnSchema["type"], "datetime">, TypeCheck> 
     return text.includes("\u0000") ? new CellError("contains a NUL character (binary data)") : text;
   },
   integer: (value) => {
+    if (typeof value === "string" && value.length <= 15) {
+      const digits = plainDigits(value); // most cells: read without a regex
+      if (digits !== undefined) return digits;
+    }
     const number = typeof value === "number"
       ? value
       : typeof value === "string" && INTEGER_TEXT.test(value.trim())
@@ -148,6 +152,18 @@ function dateHint(value: Exclude<Cell, null>): string {
   }
   if (/^\d{5}(\.\d+)?$/.test(text)) return add("{parse_date: excel}", "an Excel day number");
   return `add parse_date to the column's clean rules, e.g. {parse_date: "MM/DD/YYYY"}`;
+}
+
+/** Text of ASCII digits only (at most 15: a safe integer), as a number; else undefined. */
+function plainDigits(text: string): number | undefined {
+  if (text.length === 0) return undefined;
+  let number = 0;
+  for (let i = 0; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    number = number * 10 + digit;
+  }
+  return number;
 }
 
 /** "2026-11-05" and a real day: the form parse_date writes, checked without a regex. */

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import type { ColumnSchema } from "../../config/table_schema.ts";
 import { CellError } from "./cell.ts";
 import { compileColumnValidator } from "./validate_column.ts";
@@ -142,4 +143,25 @@ Deno.test("a pattern that backtracks without end still checks a value at once", 
     `"${"a".repeat(30)}!" does not match the pattern ^([a-z]+ ?)*$`,
   );
   assert.ok(performance.now() - started < 1000, `${Math.round(performance.now() - started)} ms`);
+});
+
+Deno.test("integer reads digits alone as Number() of the trimmed text reads them", () => {
+  // the check before its scan of plain digits: a regex, then Number()
+  const reference = (text: string) =>
+    /^[+-]?\d+(\.0+)?$/.test(text.trim()) && Number.isSafeInteger(Number(text.trim()))
+      ? Number(text.trim())
+      : "refused";
+  const text = fc.oneof(
+    fc.stringMatching(/^\d{0,17}$/),
+    fc.stringMatching(/^[1-9]\d{14,16}$/),
+    fc.stringMatching(/^[\s+-]?\d{1,16}(\.0*)?\s?$/),
+    fc.string({ maxLength: 16 }),
+  );
+  fc.assert(
+    fc.property(text, (value) => {
+      const stored = check({ type: "integer" }, value);
+      assert.deepEqual(stored instanceof CellError ? "refused" : stored, reference(value), value);
+    }),
+    { numRuns: 3000 },
+  );
 });

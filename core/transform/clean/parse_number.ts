@@ -50,6 +50,9 @@ export function compileParseNumber(format: NumberFormat = {}): (value: Cell) => 
   };
 }
 
+// 10^0 … 10^22: every one of them is exact as a double.
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+
 /**
  * Most values are plain ("1234.5") or simply grouped ("-$1,234.50"): this reads those by
  * scanning characters, several times faster than the general path; anything else (spaces,
@@ -65,28 +68,45 @@ function scanSimple(text: string, decimalCode: number, thousandsCode: number): n
   const start = i;
   let digits = 0; // digits in the current group
   let grouped = false;
+  // The digits as one integer, as long as it is exact (below 2^53): with them, the number
+  // is computed without building its text (see below).
+  let mantissa = 0;
+  let mantissaDigits = 0;
   for (; i < end; i++) {
     const code = text.charCodeAt(i);
-    if (code >= 48 && code <= 57) digits++;
-    else if (code === thousandsCode) {
+    if (code >= 48 && code <= 57) {
+      digits++;
+      mantissa = mantissa * 10 + (code - 48);
+      mantissaDigits++;
+    } else if (code === thousandsCode) {
       if (digits === 0 || digits > 3 || (grouped && digits !== 3)) return undefined;
       grouped = true;
       digits = 0;
     } else break;
   }
   if (digits === 0 || (grouped && digits !== 3)) return undefined;
-  let whole = text.substring(start, i);
-  if (grouped) whole = whole.replaceAll(String.fromCharCode(thousandsCode), "");
-  let fraction = "";
+  const wholeEnd = i;
+  let scale = 0; // digits after the decimal separator
   if (i < end) {
     if (text.charCodeAt(i) !== decimalCode || i + 1 === end) return undefined;
     for (let j = i + 1; j < end; j++) {
       const code = text.charCodeAt(j);
       if (code < 48 || code > 57) return undefined;
+      mantissa = mantissa * 10 + (code - 48);
+      mantissaDigits++;
     }
-    fraction = text.substring(i + 1);
+    scale = end - i - 1;
   }
-  const number = Number(fraction === "" ? whole : `${whole}.${fraction}`);
+  let number: number;
+  if (mantissaDigits <= 15 && scale <= 22) {
+    // An integer below 10^15 is exact, and so is 10^scale up to 10^22: one IEEE division
+    // of the two is the correctly rounded quotient, the same double Number("1234.50") reads.
+    number = scale === 0 ? mantissa : mantissa / POWERS_OF_TEN[scale]!;
+  } else {
+    let whole = text.substring(start, wholeEnd);
+    if (grouped) whole = whole.replaceAll(String.fromCharCode(thousandsCode), "");
+    number = Number(scale === 0 ? whole : `${whole}.${text.substring(wholeEnd + 1)}`);
+  }
   return negative ? -number : number;
 }
 

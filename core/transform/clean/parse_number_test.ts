@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { CellError } from "../cell.ts";
 import { parseNumber, parsePercent } from "./parse_number.ts";
 
@@ -62,4 +63,47 @@ Deno.test("parsePercent() turns percentages into fractions", () => {
   assert.equal(parsePercent(50), 0.5);
   assert.equal(parsePercent(null), null);
   assert.equal(reason(parsePercent("n/a%")), '"n/a%" is not a percentage');
+});
+
+/** The simple amounts' reading before it computed them: Number() of the digits' text. */
+function simpleReference(text: string, decimal: string, thousands: string): number | undefined {
+  const match = new RegExp(
+    `^(-?)[$€£]?(\\d{1,3}(?:\\${thousands}\\d{3})+|\\d+)(?:\\${decimal}(\\d+))?$`,
+  ).exec(text);
+  if (!match) return undefined;
+  const whole = match[2]!.replaceAll(thousands, "");
+  const number = Number(match[3] === undefined ? whole : `${whole}.${match[3]}`);
+  return match[1] ? -number : number;
+}
+
+Deno.test("parseNumber() computes simple amounts to the same double Number() reads", () => {
+  const digits = (max: number) =>
+    fc.array(fc.constantFrom(..."0123456789"), { minLength: 1, maxLength: max }).map((d) =>
+      d.join("")
+    );
+  const grouped = fc.tuple(digits(3), fc.array(fc.stringMatching(/^\d{3}$/), { maxLength: 6 }));
+  const amount = fc.tuple(
+    fc.constantFrom("", "-"),
+    fc.constantFrom("", "$", "€", "£"),
+    fc.oneof(grouped, digits(30).map((d) => [d, [] as string[]] as const)),
+    fc.option(digits(30)),
+    fc.constantFrom(".", ","),
+  );
+  fc.assert(
+    fc.property(amount, ([sign, currency, [head, groups], fraction, decimal]) => {
+      const thousands = decimal === "." ? "," : ".";
+      const text = `${sign}${currency}${[head, ...groups].join(thousands)}${
+        fraction === null ? "" : decimal + fraction
+      }`;
+      const expected = simpleReference(text, decimal, thousands);
+      const got = parseNumber(text, { decimal });
+      if (expected !== undefined) assert.ok(Object.is(got, expected), `${text}: ${got}`);
+    }),
+    { numRuns: 5000 },
+  );
+  assert.ok(Object.is(parseNumber("-0.00"), -0));
+  assert.equal(parseNumber("$2,755.69"), 2755.69);
+  assert.equal(parseNumber("0.1"), 0.1);
+  assert.equal(parseNumber("9007199254740993"), 9007199254740992); // past 2^53: as Number() reads it
+  assert.equal(parseNumber("123456789012345.67"), 123456789012345.67);
 });
