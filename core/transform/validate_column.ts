@@ -93,7 +93,8 @@ const TYPE_CHECKS: Record<Exclude<ColumnSchema["type"], "datetime">, TypeCheck> 
   },
   email: (value) => {
     const text = String(value);
-    return (ASCII_EMAIL.test(text) || EMAIL.test(text)) && !text.includes("..")
+    return (isPlainEmail(text) || ASCII_EMAIL.test(text) || EMAIL.test(text)) &&
+        !text.includes("..")
       ? text
       : new CellError(`${showCell(value)} is not an email address`);
   },
@@ -152,6 +153,53 @@ function dateHint(value: Exclude<Cell, null>): string {
   }
   if (/^\d{5}(\.\d+)?$/.test(text)) return add("{parse_date: excel}", "an Excel day number");
   return `add parse_date to the column's clean rules, e.g. {parse_date: "MM/DD/YYYY"}`;
+}
+
+// The characters of ASCII_EMAIL's local part besides letters, digits and "_" (\w).
+const LOCAL_SIGNS = new Set([..."!#$%&'*+/=?^`{|}~-"].map((sign) => sign.charCodeAt(0)));
+
+/**
+ * ASCII_EMAIL's match, by a scan (the regex costs more than the rest of the row's checks):
+ * true only where the regex matches; false sends the text on to the regexes.
+ */
+function isPlainEmail(text: string): boolean {
+  const at = text.indexOf("@");
+  if (at < 1 || at > 64) return false;
+  for (let i = 0; i < at; i++) {
+    const code = text.charCodeAt(i);
+    if (isWordCode(code) || LOCAL_SIGNS.has(code)) continue;
+    if (code !== 46 || i === 0 || i === at - 1) return false; // "." only inside
+  }
+  // labels of letters and digits with "-" inside, each ending in "."; then 2+ letters
+  let labelStart = at + 1;
+  let letters = true; // the label so far has letters only: it may be the last
+  for (let i = labelStart; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : -1;
+    const letter = (code | 0x20) >= 97 && (code | 0x20) <= 122;
+    if (letter || (code >= 48 && code <= 57)) {
+      letters &&= letter;
+      continue;
+    }
+    if (code === 45) { // "-": not first in its label
+      if (i === labelStart) return false;
+      letters = false;
+      continue;
+    }
+    if (code === 46) { // ".": ends a label, which may not end in "-"
+      if (i === labelStart || text.charCodeAt(i - 1) === 45) return false;
+      labelStart = i + 1;
+      letters = true;
+      continue;
+    }
+    // the end: a top-level label of 2+ letters after at least one label
+    return code === -1 && labelStart > at + 1 && letters && i - labelStart >= 2;
+  }
+  return false;
+}
+
+function isWordCode(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) ||
+    (code >= 48 && code <= 57) || code === 95;
 }
 
 /** Text of ASCII digits only (at most 15: a safe integer), as a number; else undefined. */

@@ -165,3 +165,78 @@ Deno.test("integer reads digits alone as Number() of the trimmed text reads them
     { numRuns: 3000 },
   );
 });
+
+Deno.test("email takes exactly the addresses its regexes took, on any text", () => {
+  // the check before its scan of plain addresses: the two regexes alone
+  const ascii =
+    /^[\w!#$%&'*+/=?^`{|}~-](?:[\w!#$%&'*+/=?^`{|}~.-]{0,62}[\w!#$%&'*+/=?^`{|}~-])?@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i;
+  const unicode =
+    /^[^\s@"<>,;:()[\]\\.](?:[^\s@"<>,;:()[\]\\]{0,62}[^\s@"<>,;:()[\]\\.])?@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+\p{L}{2,}$/u;
+  const reference = (text: string) =>
+    (ascii.test(text) || unicode.test(text)) && !text.includes("..") ? text : "refused";
+  const piece = fc.constantFrom(
+    "a",
+    "Z",
+    "0",
+    "_",
+    ".",
+    "..",
+    "-",
+    "+",
+    "!",
+    "'",
+    "`",
+    "~",
+    "@",
+    "@@",
+    " ",
+    "\t",
+    '"',
+    "(",
+    ",",
+    "\\",
+    "ü",
+    "é",
+    "\u0000",
+    "\ud800",
+    "com",
+    "de",
+    "x1",
+    "-x",
+    "x-",
+    "q".repeat(63),
+  );
+  const part = fc.array(piece, { maxLength: 6 }).map((p) => p.join(""));
+  const address = fc.tuple(
+    part,
+    fc.constantFrom("@", "@@", ""),
+    part,
+    fc.constantFrom(
+      ".com",
+      ".de",
+      ".c",
+      ".",
+      "",
+      ".x1",
+      ".co-m",
+      ".COM",
+      ".ü",
+    ),
+  ).map(([local, at, domain, end]) => local + at + domain + end);
+  fc.assert(
+    fc.property(fc.oneof(address, fc.string(), fc.string({ unit: "binary" })), (text) => {
+      const stored = check({ type: "email" }, text);
+      assert.equal(stored instanceof CellError ? "refused" : stored, reference(text), text);
+    }),
+    { numRuns: 5000 },
+  );
+  assert.equal(
+    check({ type: "email" }, "Dana.Wang24023@Example.COM"),
+    "Dana.Wang24023@Example.COM",
+  );
+  assert.equal(check({ type: "email" }, "a@b-c.d-e.io"), "a@b-c.d-e.io");
+  assert.ok(check({ type: "email" }, "a@b.c1") instanceof CellError);
+  assert.ok(check({ type: "email" }, "a@-b.io") instanceof CellError);
+  assert.ok(check({ type: "email" }, "a@b-.io") instanceof CellError);
+  assert.ok(check({ type: "email" }, `${"a".repeat(65)}@b.io`) instanceof CellError);
+});
