@@ -10,7 +10,34 @@ import { queryParam } from "./query_param.ts";
 
 /** Collapses runs of white space (also no-break spaces) into one space, and trims. */
 export function collapseSpaces(value: Cell): Cell {
-  return typeof value === "string" ? value.replace(/[\s\u00a0\u202f]+/g, " ").trim() : value;
+  if (typeof value !== "string") return value;
+  // a scan, not a regex: it runs on every cell of the column, and most have nothing to change
+  const length = value.length;
+  let plain = true; // white space only as single " " between other characters
+  for (let i = 0; i < length && plain; i++) {
+    const code = value.charCodeAt(i);
+    plain = !isWhiteSpace(code) ||
+      (code === 32 && i > 0 && i < length - 1 && !isWhiteSpace(value.charCodeAt(i + 1)));
+  }
+  if (plain) return value;
+  const words: string[] = [];
+  let start = -1; // where the word being read starts
+  for (let i = 0; i <= length; i++) {
+    if (i === length || isWhiteSpace(value.charCodeAt(i))) {
+      if (start !== -1) words.push(value.slice(start, i));
+      start = -1;
+    } else if (start === -1) start = i;
+  }
+  return words.join(" ");
+}
+
+/** JavaScript's white space (`\s`, which is also what trim() drops). */
+function isWhiteSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) ||
+    (code > 127 &&
+      (code === 0xa0 || (code >= 0x2000 && code <= 0x200a) || code === 0xfeff ||
+        code === 0x3000 || code === 0x202f || code === 0x205f || code === 0x1680 ||
+        code === 0x2028 || code === 0x2029));
 }
 
 /** Removes white space (also no-break and zero-width spaces) at both ends. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { trim } from "./text_rules.ts";
+import { collapseSpaces, trim } from "./text_rules.ts";
 
 /** trim as it was written before the scan: one regex. */
 const reference = (text: string) =>
@@ -55,4 +55,21 @@ Deno.test("trim drops what the regex it replaced dropped, on any text", () => {
   assert.equal(trim("\u0000x\u0000"), "\u0000x\u0000"); // a control character is no space
   assert.equal(trim(" \t "), "");
   assert.equal(trim(12), 12);
+});
+
+Deno.test("collapse_spaces gives what the regex it replaced gave, on any text", () => {
+  const reference = (text: string) => text.replace(/[\s\u00a0\u202f]+/g, " ").trim();
+  const spaced = fc.array(fc.oneof(edge, fc.constantFrom("Dana", "Wang", "a", " ", "  ")), {
+    maxLength: 10,
+  }).map((pieces) => pieces.join(""));
+  fc.assert(
+    fc.property(fc.oneof(spaced, padded, fc.string({ unit: "binary" }), fc.string()), (text) => {
+      assert.equal(collapseSpaces(text), reference(text), JSON.stringify(text));
+    }),
+    { numRuns: 5000 },
+  );
+  assert.equal(collapseSpaces("  Dana \u00a0 Wang\t"), "Dana Wang");
+  assert.equal(collapseSpaces("Dana Wang"), "Dana Wang");
+  assert.equal(collapseSpaces("\u200bDana\u200b"), "\u200bDana\u200b"); // zero width: no white space
+  assert.equal(collapseSpaces(" \n "), "");
 });
