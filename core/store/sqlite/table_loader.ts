@@ -54,7 +54,10 @@ export class SqliteTableLoader {
     // stored rows and skip the call. A temporary trigger and table of rowids did this
     // before: a trigger program per update, and +50–65 MB on a full reload of 1M–4M rows.
     let replaced: string | undefined;
-    if (schema.key !== undefined && schema.keep !== "first" && this.#maxRowidBefore > 0) {
+    const hadRows = (db.prepare(`SELECT EXISTS (SELECT 1 FROM ${this.#table}) AS any`).get() as {
+      any: number;
+    }).any === 1;
+    if (schema.key !== undefined && schema.keep !== "first" && hadRows) {
       const set = this.#replaced = new RowidSet(this.#maxRowidBefore);
       const mark = `plutus_replaced_${++loaders}`;
       db.function(mark, { directOnly: true }, (rowid) => {

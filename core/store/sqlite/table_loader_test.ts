@@ -228,10 +228,19 @@ Deno.test("a reload that replaces every stored row counts each once and keeps no
     assert.ok(tempPages <= 2, `${tempPages} pages of temporary tables`);
   }));
 
-Deno.test("a stored row with a rowid set by hand past 2^28 is counted when replaced", () =>
+Deno.test("stored rows with rowids set by hand (past 2^28, or below 1) are counted when replaced", () =>
   withStore((store) => {
     const table = schema(`${LEADS}keep: last\n`);
-    load(store, table, [["a@x.com", "lead", null]]);
+    load(store, table, []);
+    store.db.exec(
+      `INSERT INTO t (rowid, email, stage, _source, _run_id, _loaded_at)
+       VALUES (-7, 'a@x.com', 'lead', 'sql', 0, '2026-11-26')`,
+    );
+    assert.deepEqual(load(store, table, [["a@x.com", "customer", null]]).counts, {
+      inserted: 0,
+      updated: 1,
+      duplicate: 0,
+    });
     // another SQL tool may give a row any rowid; counting must neither fail nor miss it
     store.db.exec(
       `INSERT INTO t (rowid, email, stage, _source, _run_id, _loaded_at)
@@ -241,7 +250,7 @@ Deno.test("a stored row with a rowid set by hand past 2^28 is counted when repla
       "b@x.com",
       "mql",
       null,
-    ], ["b@x.com", "sql", null]], 2);
+    ], ["b@x.com", "sql", null]], 3);
     assert.deepEqual(counts, { inserted: 0, updated: 2, duplicate: 1 });
     assert.deepEqual(stored.map((r) => r.stage), ["mql", "sql"]);
   }));
