@@ -51,8 +51,9 @@ export class SqliteTableLoader {
     this.#maxRowidBefore = this.#maxRowid();
     // Each stored row the conflict clause replaces is marked by a function it calls last,
     // once the row is known to change; rows this step inserted (higher rowids) are not
-    // stored rows and skip the call. A temporary trigger and table of rowids did this
-    // before: a trigger program per update, and +50–65 MB on a full reload of 1M–4M rows.
+    // stored rows and skip the call. A temporary trigger and table did this before: a
+    // trigger program run per update, and a table of every replaced rowid (tens of MB in
+    // memory on a full reload of millions of rows; the bitmap is a bit per stored row).
     let replaced: string | undefined;
     const hadRows = (db.prepare(`SELECT EXISTS (SELECT 1 FROM ${this.#table}) AS any`).get() as {
       any: number;
