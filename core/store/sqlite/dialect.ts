@@ -41,9 +41,10 @@ export function storageType(column: Pick<ColumnSchema, "type">): string {
  * The dedupe rule as SQL. first: the stored (or earlier) row stays. last: the incoming row
  * replaces it. latest: it replaces it when its order_by is greater or equal (ties go to the
  * incoming row; a missing order_by never wins). An update happens only when some value
- * differs, so a re-sent identical row counts as a duplicate, not an update.
+ * differs, so a re-sent identical row counts as a duplicate, not an update. `replaced`, a
+ * condition, is tested last, only for a row that is being replaced (the loader counts them).
  */
-export function conflictClause(schema: TableSchema): string {
+export function conflictClause(schema: TableSchema, replaced?: string): string {
   const key = keyColumns(schema);
   const target = ` ON CONFLICT (${key.map(ident).join(", ")})`;
   const others = Object.keys(schema.columns).filter((name) => !key.includes(name));
@@ -58,5 +59,6 @@ export function conflictClause(schema: TableSchema): string {
     const order = ident(schema.order_by!);
     where = `(excluded.${order} >= ${table}.${order} OR ${table}.${order} IS NULL) AND ${where}`;
   }
+  if (replaced !== undefined) where = `${where} AND (${replaced})`;
   return `${target} DO UPDATE SET ${set} WHERE ${where}`;
 }

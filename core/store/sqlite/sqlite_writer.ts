@@ -20,7 +20,6 @@ import type {
   TableLoader,
 } from "../mod.ts";
 import type { SqliteStore } from "./sqlite_store.ts";
-import type { SqliteTableLoader } from "./table_loader.ts";
 
 /** A run's writer on a SQLite database. */
 export class SqliteWriter implements Store {
@@ -74,21 +73,13 @@ export class SqliteWriter implements Store {
 
   async transaction<T>(work: (step: StepWork) => Promise<T>): Promise<T> {
     const store = this.#store;
-    const loaders: SqliteTableLoader[] = [];
-    // a loader's temporary trigger goes before the transaction ends, either way
-    const closeLoaders = () => loaders.splice(0).forEach((loader) => loader.close());
     store.begin();
     try {
-      const result = await work(stepWork(store, loaders));
-      closeLoaders();
+      const result = await work(stepWork(store));
       store.commit();
       return result;
     } catch (error) {
-      try {
-        closeLoaders();
-      } finally {
-        store.rollback();
-      }
+      store.rollback();
       throw error;
     }
   }
@@ -107,14 +98,13 @@ export class SqliteWriter implements Store {
   }
 }
 
-function stepWork(store: SqliteStore, loaders: SqliteTableLoader[]): StepWork {
+function stepWork(store: SqliteStore): StepWork {
   return {
     applyTable: (schema: TableSchema, changes: TableChanges) =>
       now(() => store.applyTable(schema, changes)),
     loader: (schema: TableSchema, stamp: LoadStamp) =>
       now<TableLoader>(() => {
         const loader = store.loader(schema, stamp);
-        loaders.push(loader);
         return {
           insert: (values: Stored[]) => now(() => loader.insert(values)),
           counts: (valid: number) => now<LoadCounts>(() => loader.counts(valid)),

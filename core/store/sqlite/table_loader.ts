@@ -5,9 +5,10 @@
  *
  * Counting without a second pass: SQLite gives each new row the highest rowid plus one,
  * and an update keeps its row's rowid, so the rows inserted are the growth of the highest
- * rowid (Plutus deletes nothing during a step); rows updated are the stored rows a
- * temporary trigger saw change, each counted once however often it changed. The rest of
- * the valid rows are duplicates (docs/cli.md defines each count).
+ * rowid (Plutus deletes nothing during a step); rows updated are the rows stored before
+ * the step that the conflict clause replaced, each counted once however often it was
+ * replaced: the clause marks their rowids in a bitmap as it replaces them. The rest of the
+ * valid rows are duplicates (docs/cli.md defines each count).
  *
  * @module
  */
@@ -17,6 +18,7 @@ import type { Stored } from "../../transform/validate_column.ts";
 import type { LoadCounts, LoadStamp } from "../mod.ts";
 import { insertColumns } from "../row_layout.ts";
 import { conflictClause, ident, literal } from "./dialect.ts";
+import { RowidSet } from "./rowid_set.ts";
 
 // Ten rows per statement: node:sqlite pays per bound value, and more rows per statement
 // stopped paying off beyond this in measurements (bench/).
@@ -33,7 +35,8 @@ export class SqliteTableLoader {
   readonly #many: StatementSync;
   readonly #one: StatementSync;
   readonly #maxRowidBefore: number;
-  readonly #tracksUpdates: boolean;
+  /** Rows stored before the step that it replaced; none to count in a table that was empty. */
+  readonly #replaced: RowidSet | undefined;
 
   constructor(db: DatabaseSync, schema: TableSchema, stamp: LoadStamp) {
     this.#db = db;
@@ -45,27 +48,28 @@ export class SqliteTableLoader {
     const head = `INSERT INTO ${this.#table} (${
       [...columns, "_source", "_run_id", "_loaded_at"].map(ident).join(", ")
     }) VALUES `;
-    const conflict = conflictClause(schema);
+    this.#maxRowidBefore = this.#maxRowid();
+    // Each stored row the conflict clause replaces is marked by a function it calls last,
+    // once the row is known to change; rows this step inserted (higher rowids) are not
+    // stored rows and skip the call. A temporary trigger and table did this before: a
+    // trigger program run per update, and a table of every replaced rowid (tens of MB in
+    // memory on a full reload of millions of rows; the bitmap is a bit per stored row).
+    let replaced: string | undefined;
+    const hadRows = (db.prepare(`SELECT EXISTS (SELECT 1 FROM ${this.#table}) AS any`).get() as {
+      any: number;
+    }).any === 1;
+    if (schema.key !== undefined && schema.keep !== "first" && hadRows) {
+      const set = this.#replaced = new RowidSet(this.#maxRowidBefore);
+      const mark = `plutus_replaced_${++loaders}`;
+      db.function(mark, { directOnly: true }, (rowid) => {
+        set.add(Number(rowid));
+        return 1;
+      });
+      replaced = `${this.#table}.rowid > ${this.#maxRowidBefore} OR ${mark}(${this.#table}.rowid)`;
+    }
+    const conflict = conflictClause(schema, replaced);
     this.#many = db.prepare(head + Array(ROWS_PER_STATEMENT).fill(row).join(", ") + conflict);
     this.#one = db.prepare(head + row + conflict);
-    this.#maxRowidBefore = this.#maxRowid();
-    this.#tracksUpdates = schema.key !== undefined && schema.keep !== "first";
-    if (this.#tracksUpdates) {
-      // Not INSERT OR IGNORE: a trigger's statements run under the conflict policy of the
-      // statement that fired it (here the UPSERT's ABORT), so the second change of one row
-      // would fail the step. Rows this step inserted are not stored rows: no record.
-      db.exec(
-        `CREATE TEMP TABLE IF NOT EXISTS _plutus_touched (rid INTEGER PRIMARY KEY);
-         DELETE FROM temp._plutus_touched;
-         DROP TRIGGER IF EXISTS temp._plutus_touch;
-         CREATE TEMP TRIGGER _plutus_touch AFTER UPDATE ON main.${this.#table}
-         WHEN old.rowid <= ${this.#maxRowidBefore}
-         BEGIN
-           INSERT INTO _plutus_touched SELECT old.rowid
-           WHERE NOT EXISTS (SELECT 1 FROM _plutus_touched WHERE rid = old.rowid);
-         END;`,
-      );
-    }
   }
 
   /** Inserts `values.length / width` rows given as one flat array. */
@@ -90,16 +94,10 @@ export class SqliteTableLoader {
   /** Counts what the step did; `valid` is the number of rows given to insert(). */
   counts(valid: number): LoadCounts {
     const inserted = this.#maxRowid() - this.#maxRowidBefore;
-    const updated = this.#tracksUpdates
-      ? (this.#db.prepare("SELECT count(*) AS n FROM temp._plutus_touched").get() as {
-        n: number;
-      }).n
-      : 0;
+    const updated = this.#replaced?.size ?? 0;
     return { inserted, updated, duplicate: valid - inserted - updated };
   }
-
-  /** Removes the temporary trigger; call before commit or rollback. */
-  close(): void {
-    if (this.#tracksUpdates) this.#db.exec("DROP TRIGGER IF EXISTS temp._plutus_touch");
-  }
 }
+
+// Names each loader's marking function apart: a connection keeps the functions it was given.
+let loaders = 0;

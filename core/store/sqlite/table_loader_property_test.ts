@@ -48,7 +48,6 @@ Deno.test("loader: every step's table and counts equal the documented keep rules
             });
             loader.insert(rows.flat() as Stored[]);
             got = loader.counts(rows.length);
-            loader.close();
           } finally {
             if (!step.commit || got === undefined) store.rollback();
           }

@@ -16,7 +16,6 @@ function load(store: SqliteStore, table: ReturnType<typeof schema>, rows: Stored
   const loader = store.loader(table, { source: "test", runId, loadedAt: "2026-11-26T10:00:00Z" });
   loader.insert(rows.flat());
   const counts = loader.counts(rows.length);
-  loader.close();
   store.commit();
   const stored = store.db.prepare(`SELECT * FROM t ORDER BY rowid`).all().map((row) => ({
     ...row,
@@ -182,7 +181,6 @@ Deno.test("a rolled-back step leaves the table as it was", () =>
       loadedAt: "2026-11-26T10:00:00Z",
     });
     loader.insert(["b@x.com", "lead", null, "a@x.com", "changed", null]);
-    loader.close();
     store.rollback();
     assert.deepEqual(store.db.prepare("SELECT email, stage FROM t").all().map((r) => ({ ...r })), [{
       email: "a@x.com",
@@ -209,4 +207,50 @@ Deno.test("a step's statement journals stay in memory; between steps and in a dr
     store.commit();
     store.endDryRun();
     assert.equal(tempStore(), 0);
+  }));
+
+Deno.test("a reload that replaces every stored row counts each once and keeps no table of them", () =>
+  withStore((store) => {
+    const table = schema(`${LEADS}keep: last\n`);
+    const rows = (stage: string) =>
+      Array.from({ length: 20_000 }, (_, i) => [`${i}@x.com`, stage, null] as Stored[]);
+    load(store, table, rows("lead"));
+    store.begin();
+    const loader = store.loader(table, { source: "test", runId: 2, loadedAt: "2026-11-27" });
+    // each stored row replaced twice in the step: counted once
+    loader.insert(rows("mql").flat());
+    loader.insert(rows("sql").flat());
+    // counting needs no temporary table: its pages are memory during a step
+    const tempPages = (store.db.prepare("PRAGMA temp.page_count").get() as { page_count: number })
+      .page_count;
+    assert.deepEqual(loader.counts(40_000), { inserted: 0, updated: 20_000, duplicate: 20_000 });
+    store.commit();
+    assert.ok(tempPages <= 2, `${tempPages} pages of temporary tables`);
+  }));
+
+Deno.test("stored rows with rowids set by hand (past 2^28, or below 1) are counted when replaced", () =>
+  withStore((store) => {
+    const table = schema(`${LEADS}keep: last\n`);
+    load(store, table, []);
+    store.db.exec(
+      `INSERT INTO t (rowid, email, stage, _source, _run_id, _loaded_at)
+       VALUES (-7, 'a@x.com', 'lead', 'sql', 0, '2026-11-26')`,
+    );
+    assert.deepEqual(load(store, table, [["a@x.com", "customer", null]]).counts, {
+      inserted: 0,
+      updated: 1,
+      duplicate: 0,
+    });
+    // another SQL tool may give a row any rowid; counting must neither fail nor miss it
+    store.db.exec(
+      `INSERT INTO t (rowid, email, stage, _source, _run_id, _loaded_at)
+       VALUES (${2 ** 40}, 'b@x.com', 'lead', 'sql', 0, '2026-11-26')`,
+    );
+    const { counts, stored } = load(store, table, [["a@x.com", "mql", null], [
+      "b@x.com",
+      "mql",
+      null,
+    ], ["b@x.com", "sql", null]], 3);
+    assert.deepEqual(counts, { inserted: 0, updated: 2, duplicate: 1 });
+    assert.deepEqual(stored.map((r) => r.stage), ["mql", "sql"]);
   }));
