@@ -35,8 +35,13 @@ export class SqliteTableLoader {
   readonly #many: StatementSync;
   readonly #one: StatementSync;
   readonly #maxRowidBefore: number;
-  /** Rows stored before the step that it replaced; none to count in a table that was empty. */
-  readonly #replaced: RowidSet | undefined;
+  /**
+   * Rows stored before the step that it replaced; none to count in a table that was empty.
+   * The connection keeps the marking function for the rest of the run, so the set is held
+   * through this box and let go once counted: a run of many files holds one bitmap at most.
+   */
+  readonly #replaced: { set?: RowidSet } = {};
+  #counted: LoadCounts | undefined;
 
   constructor(db: DatabaseSync, schema: TableSchema, stamp: LoadStamp) {
     this.#db = db;
@@ -59,10 +64,11 @@ export class SqliteTableLoader {
       any: number;
     }).any === 1;
     if (schema.key !== undefined && schema.keep !== "first" && hadRows) {
-      const set = this.#replaced = new RowidSet(this.#maxRowidBefore);
+      const replacedRows = this.#replaced;
+      replacedRows.set = new RowidSet(this.#maxRowidBefore);
       const mark = `plutus_replaced_${++loaders}`;
       db.function(mark, { directOnly: true }, (rowid) => {
-        set.add(Number(rowid));
+        replacedRows.set?.add(Number(rowid));
         return 1;
       });
       replaced = `${this.#table}.rowid > ${this.#maxRowidBefore} OR ${mark}(${this.#table}.rowid)`;
@@ -93,9 +99,12 @@ export class SqliteTableLoader {
 
   /** Counts what the step did; `valid` is the number of rows given to insert(). */
   counts(valid: number): LoadCounts {
+    if (this.#counted) return this.#counted;
     const inserted = this.#maxRowid() - this.#maxRowidBefore;
-    const updated = this.#replaced?.size ?? 0;
-    return { inserted, updated, duplicate: valid - inserted - updated };
+    const updated = this.#replaced.set?.size ?? 0;
+    this.#replaced.set = undefined;
+    this.#counted = { inserted, updated, duplicate: valid - inserted - updated };
+    return this.#counted;
   }
 }
 
