@@ -58,10 +58,24 @@ export async function openPgQuery(
           close();
         }, timeoutMs + 10_000);
         let sent = 0;
+        // Without a limit (an export) the next page is asked for before this one is
+        // handed on: the server reads it while the caller writes this one (two pages held
+        // at most; before, server and client took turns)
+        const ahead = limit === Infinity;
+        const cursor = query.cursor(pageRows)[Symbol.asyncIterator]();
+        let next: Promise<IteratorResult<unknown>> | undefined;
+        let finished = false;
         try {
           if (limits.signal?.aborted) throw limits.signal.reason ?? new Error("aborted");
-          for await (const rows of query.cursor(pageRows)) {
-            const page = rows as unknown as SqlValue[][];
+          while (true) {
+            const read = await (next ?? cursor.next());
+            if (read.done) {
+              finished = true;
+              break;
+            }
+            next = ahead ? cursor.next() : undefined;
+            next?.catch(() => {}); // its failure is thrown where it is awaited
+            const page = read.value as unknown as SqlValue[][];
             if (sent + page.length >= limit) {
               yield page.slice(0, limit - sent);
               return;
@@ -82,6 +96,10 @@ export async function openPgQuery(
             },
           );
         } finally {
+          // stopped early: the page asked for ahead comes, then the cursor is closed
+          // (or the connection would wait for the page to be taken)
+          const pending = await next?.catch(() => undefined);
+          if (!finished && !pending?.done) await cursor.return?.();
           clearTimeout(guard);
           limits.signal?.removeEventListener("abort", abort);
         }
