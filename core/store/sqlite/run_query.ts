@@ -51,11 +51,33 @@ function originsOf(statement: ArrayStatement): RowCursor["origins"] {
   );
 }
 
-function prepareArrays(db: DatabaseSync, sql: string): ArrayStatement {
+function prepareArrays(db: DatabaseSync, sql: string, bigInts = false): ArrayStatement {
   const statement = db.prepare(sql) as StatementSync & { setReturnArrays(on: boolean): void };
   // Arrays are ~20% faster than objects, and keep duplicate column names apart.
   statement.setReturnArrays(true);
+  if (bigInts) statement.setReadBigInts(true);
   return statement as unknown as ArrayStatement;
+}
+
+/**
+ * node:sqlite refuses to read an integer beyond 2^53 as a number. Plutus never stores one
+ * (it rejects such values), but another SQL tool may have: the rows are then read again
+ * with integers as bigints, and those a number holds exactly are made numbers again.
+ */
+function isTooLargeForNumber(error: unknown): boolean {
+  return error instanceof Error && /too large to be represented as a JavaScript number/
+    .test(error.message);
+}
+
+function withSafeNumbers(row: SqlValue[]): SqlValue[] {
+  for (let i = 0; i < row.length; i++) {
+    const value = row[i];
+    if (
+      typeof value === "bigint" && value <= BigInt(Number.MAX_SAFE_INTEGER) &&
+      value >= BigInt(Number.MIN_SAFE_INTEGER)
+    ) row[i] = Number(value);
+  }
+  return row;
 }
 
 /** Prepares `sql` on a read-only connection. */
@@ -94,10 +116,10 @@ export function openQuery(
     }
     // The query's rows end in 0, and one last row of NULLs ends in 1.
     const rows = limit === undefined ? text : `SELECT * FROM (\n${text}\n) LIMIT ${limit}`;
-    const marked = prepareArrays(
-      db,
-      `SELECT *, 0 FROM (\n${rows}\n) UNION ALL SELECT ${"NULL, ".repeat(columns.length)}1`,
-    );
+    const markedSql = `SELECT *, 0 FROM (\n${rows}\n) UNION ALL SELECT ${
+      "NULL, ".repeat(columns.length)
+    }1`;
+    const marked = prepareArrays(db, markedSql);
     return {
       columns,
       origins,
@@ -105,19 +127,41 @@ export function openQuery(
         inSnapshot(db, sql, function* () {
           let rows: SqlValue[][] = [];
           let read = 0;
-          for (const row of marked.iterate()) {
-            if (row.pop() === 1) {
-              if (rows.length > 0) yield rows;
-              return;
+          let bigInts = false;
+          while (true) {
+            // The same statement on the same snapshot gives the same rows in the same
+            // order: after an integer too large for a number, it runs again reading
+            // bigints, past the rows already taken.
+            let skip = read;
+            try {
+              const statement = bigInts ? prepareArrays(db, markedSql, true) : marked;
+              for (const row of statement.iterate()) {
+                if (skip > 0) {
+                  skip--;
+                  continue;
+                }
+                const mark = row.pop();
+                if (mark === 1 || mark === 1n) {
+                  if (rows.length > 0) yield rows;
+                  return;
+                }
+                read++;
+                rows.push(bigInts ? withSafeNumbers(row) : row);
+                if (rows.length === pageRows) {
+                  yield rows;
+                  rows = [];
+                }
+              }
+            } catch (error) {
+              if (bigInts || !isTooLargeForNumber(error)) throw error;
+              bigInts = true;
+              continue;
             }
-            read++;
-            rows.push(row);
-            if (rows.length === pageRows) {
-              yield rows;
-              rows = [];
-            }
+            // the closing row never came: the iterator ends quietly on an error
+            const failure = failureOf(db, text, sql, read);
+            if (bigInts || !isTooLargeForNumber(failure.cause)) throw failure;
+            bigInts = true;
           }
-          throw failureOf(db, text, sql, read); // the closing row never came
         }),
       close: () => db.close(),
     };
@@ -143,6 +187,7 @@ export function openTableScan(
       db,
       `SELECT *, rowid FROM ${ident(table)} WHERE rowid > ? ORDER BY rowid LIMIT ?`,
     );
+    let bigPage: ArrayStatement | undefined;
     let last = Number.MIN_SAFE_INTEGER;
     return {
       columns,
@@ -150,7 +195,18 @@ export function openTableScan(
       pages: () =>
         inSnapshot(db, table, function* () {
           while (true) {
-            const rows = page.all(last, pageRows);
+            let rows: SqlValue[][];
+            try {
+              rows = page.all(last, pageRows);
+            } catch (error) {
+              if (!isTooLargeForNumber(error)) throw error;
+              bigPage ??= prepareArrays(
+                db,
+                `SELECT *, rowid FROM ${ident(table)} WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+                true,
+              );
+              rows = bigPage.all(last, pageRows).map(withSafeNumbers);
+            }
             for (const row of rows) last = Number(row.pop());
             if (rows.length > 0) yield rows;
             if (rows.length < pageRows) return;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { PlutusError } from "../../../util/errors.ts";
 import type { SqlValue } from "../mod.ts";
-import { openQuery } from "./run_query.ts";
+import { openQuery, openTableScan } from "./run_query.ts";
 
 async function withNumbers(count: number, test: (path: string) => void) {
   const dir = await Deno.makeTempDir();
@@ -60,4 +60,25 @@ Deno.test("a query that fails part way is an error, never a short result", () =>
     const sorted = pagesUntilError(path, `SELECT n, ${overflow} FROM t ORDER BY label, n`);
     assert.deepEqual(sorted.rows, []);
     assert.ok(sorted.error instanceof PlutusError && /integer overflow/.test(sorted.error.message));
+  }));
+
+Deno.test("an integer beyond 2^53 written by another SQL tool is read whole, by queries and table scans", () =>
+  withNumbers(7, (path) => {
+    const db = new DatabaseSync(path);
+    db.exec("UPDATE t SET n = 9007199254740993 WHERE n = 5");
+    db.close();
+    // pages of 2: the large value is met after rows were already handed on
+    const rows = readAll(path, "SELECT n, label FROM t ORDER BY rowid", 2).flat();
+    assert.deepEqual(rows.map((row) => row[0]), [1, 2, 3, 4, 9007199254740993n, 6, 7]);
+    assert.equal(rows[4]![1], "row 5");
+    const sum = readAll(path, "SELECT n + 0.5 FROM t WHERE n > 6", 2).flat();
+    assert.equal(sum.length, 2); // REAL results stay numbers
+    const scan = openTableScan(path, "t", 2);
+    try {
+      const scanned = [...scan.pages()].flat();
+      assert.deepEqual(scanned.map((row) => row[0]), [1, 2, 3, 4, 9007199254740993n, 6, 7]);
+      assert.equal(typeof scanned[5]![0], "number");
+    } finally {
+      scan.close();
+    }
   }));
