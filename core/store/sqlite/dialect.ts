@@ -41,17 +41,22 @@ export function storageType(column: Pick<ColumnSchema, "type">): string {
  * The dedupe rule as SQL. first: the stored (or earlier) row stays. last: the incoming row
  * replaces it. latest: it replaces it when its order_by is greater or equal (ties go to the
  * incoming row; a missing order_by never wins). An update happens only when some value
- * differs, so a re-sent identical row counts as a duplicate, not an update. `replaced`, a
- * condition, is tested last, only for a row that is being replaced (the loader counts them).
+ * differs, so a re-sent identical row counts as a duplicate, not an update. `mark`, a SQL
+ * function of (rowid, value), is called by the SET list, so for each row replaced and only
+ * then; it returns the `_loaded_at` it is given (the loader counts replaced rows with it).
  */
-export function conflictClause(schema: TableSchema, replaced?: string): string {
+export function conflictClause(schema: TableSchema, mark?: string): string {
   const key = keyColumns(schema);
   const target = ` ON CONFLICT (${key.map(ident).join(", ")})`;
   const others = Object.keys(schema.columns).filter((name) => !key.includes(name));
   if (!schema.key || schema.keep === "first" || others.length === 0) return `${target} DO NOTHING`;
   const table = ident(schema.name);
-  const set = [...others, "_source", "_run_id", "_loaded_at"]
-    .map((name) => `${ident(name)} = excluded.${ident(name)}`).join(", ");
+  const loadedAt = mark === undefined
+    ? "excluded._loaded_at"
+    : `${mark}(${table}.rowid, excluded._loaded_at)`;
+  const set = [...others, "_source", "_run_id"]
+    .map((name) => `${ident(name)} = excluded.${ident(name)}`)
+    .concat(`"_loaded_at" = ${loadedAt}`).join(", ");
   const differs = others.map((name) => `${table}.${ident(name)} IS NOT excluded.${ident(name)}`)
     .join(" OR ");
   let where = `(${differs})`;
@@ -59,6 +64,5 @@ export function conflictClause(schema: TableSchema, replaced?: string): string {
     const order = ident(schema.order_by!);
     where = `(excluded.${order} >= ${table}.${order} OR ${table}.${order} IS NULL) AND ${where}`;
   }
-  if (replaced !== undefined) where = `${where} AND (${replaced})`;
   return `${target} DO UPDATE SET ${set} WHERE ${where}`;
 }

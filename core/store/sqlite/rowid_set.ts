@@ -1,8 +1,8 @@
 /**
- * A set of rowids from 1 to a known highest one, counting its members: one bit per rowid
- * (4M stored rows: 0.5 MB), so counting the rows a step replaced stays flat however many
- * it replaces. A table whose highest rowid is past the bitmap's bound (rowids set by hand
- * in another SQL tool) gets a plain Set instead.
+ * A set of rowids, counting its members: one bit per rowid from 0 up to the table's highest
+ * one before the step (4M stored rows: 0.5 MB), so counting the rows a step replaced stays
+ * flat however many it replaces. Rowids outside that range — set by hand in another SQL
+ * tool: negative, or past the bitmap's bound — go into a plain Set.
  *
  * @module
  */
@@ -10,20 +10,21 @@
 // 2^28 rowids: a 32 MB bitmap at most.
 const BITMAP_BOUND = 2 ** 28;
 
-/** Rowids up to `highest`, each counted once however often it is added. */
+/** Rowids, each counted once however often it is added. */
 export class RowidSet {
-  readonly #bits: Uint8Array | undefined;
+  readonly #bits: Uint8Array;
   readonly #other = new Set<number>();
   #size = 0;
 
   constructor(highest: number) {
-    if (highest <= BITMAP_BOUND) this.#bits = new Uint8Array((highest >> 3) + 1);
+    const top = Math.min(Math.max(highest, 0), BITMAP_BOUND);
+    this.#bits = new Uint8Array(Math.floor(top / 8) + 1);
   }
 
   /** Adds a rowid; adding it again changes nothing. */
   add(rowid: number): void {
     const bits = this.#bits;
-    if (bits && Number.isInteger(rowid) && rowid >= 0 && rowid < bits.length * 8) {
+    if (Number.isInteger(rowid) && rowid >= 0 && rowid < bits.length * 8) {
       const mask = 1 << (rowid & 7);
       const byte = bits[rowid >> 3]!;
       if ((byte & mask) === 0) {

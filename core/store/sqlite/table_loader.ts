@@ -54,26 +54,26 @@ export class SqliteTableLoader {
       [...columns, "_source", "_run_id", "_loaded_at"].map(ident).join(", ")
     }) VALUES `;
     this.#maxRowidBefore = this.#maxRowid();
-    // Each stored row the conflict clause replaces is marked by a function it calls last,
-    // once the row is known to change; rows this step inserted (higher rowids) are not
-    // stored rows and skip the call. A temporary trigger and table did this before: a
+    // Each stored row the conflict clause replaces is marked by a function its SET list
+    // calls — SQLite works out SET only for a row it updates; rows this step inserted
+    // (higher rowids) are not stored rows. A temporary trigger and table did this before: a
     // trigger program run per update, and a table of every replaced rowid (tens of MB in
     // memory on a full reload of millions of rows; the bitmap is a bit per stored row).
-    let replaced: string | undefined;
+    let mark: string | undefined;
     const hadRows = (db.prepare(`SELECT EXISTS (SELECT 1 FROM ${this.#table}) AS any`).get() as {
       any: number;
     }).any === 1;
     if (schema.key !== undefined && schema.keep !== "first" && hadRows) {
       const replacedRows = this.#replaced;
-      replacedRows.set = new RowidSet(this.#maxRowidBefore);
-      const mark = `plutus_replaced_${++loaders}`;
-      db.function(mark, { directOnly: true }, (rowid) => {
-        replacedRows.set?.add(Number(rowid));
-        return 1;
+      const before = this.#maxRowidBefore;
+      replacedRows.set = new RowidSet(before);
+      mark = `plutus_replaced_${++loaders}`;
+      db.function(mark, { directOnly: true }, (rowid, loadedAt) => {
+        if (Number(rowid) <= before) replacedRows.set?.add(Number(rowid));
+        return loadedAt;
       });
-      replaced = `${this.#table}.rowid > ${this.#maxRowidBefore} OR ${mark}(${this.#table}.rowid)`;
     }
-    const conflict = conflictClause(schema, replaced);
+    const conflict = conflictClause(schema, mark);
     this.#many = db.prepare(head + Array(ROWS_PER_STATEMENT).fill(row).join(", ") + conflict);
     this.#one = db.prepare(head + row + conflict);
   }

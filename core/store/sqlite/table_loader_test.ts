@@ -254,3 +254,21 @@ Deno.test("stored rows with rowids set by hand (past 2^28, or below 1) are count
     assert.deepEqual(counts, { inserted: 0, updated: 2, duplicate: 1 });
     assert.deepEqual(stored.map((r) => r.stage), ["mql", "sql"]);
   }));
+
+Deno.test("a table whose every rowid is negative (set by hand) loads and counts", () => {
+  for (const rowid of [-9, -20, -(2 ** 31) - 100]) {
+    withStore((store) => {
+      const table = schema(`${LEADS}keep: last\n`);
+      load(store, table, []);
+      store.db.exec(
+        `INSERT INTO t (rowid, email, stage, _source, _run_id, _loaded_at)
+         VALUES (${rowid}, 'a@x.com', 'lead', 'sql', 0, '2026-11-26')`,
+      );
+      assert.deepEqual(load(store, table, [["a@x.com", "customer", null]]).counts, {
+        inserted: 0,
+        updated: 1,
+        duplicate: 0,
+      }, `rowid ${rowid}`);
+    });
+  }
+});
