@@ -234,6 +234,41 @@ export async function killAfter(args: string[], dir: string, delayMs: number): P
 }
 
 /**
+ * Starts `plutus ARGS` in the project folder `dir` and kills it with SIGKILL as soon as
+ * `reached()` says so (asked again and again, a few ms apart: a moment may last only until
+ * the process's next write); false when it had ended by itself before.
+ */
+export async function killWhen(
+  args: string[],
+  dir: string,
+  reached: () => boolean | Promise<boolean>,
+): Promise<boolean> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...RUN_FLAGS, MAIN, ...args],
+    cwd: dir, // the project folder: a kill hits Plutus itself, not a parent that ran it there
+    env: TEST_ENV,
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  let ended = false;
+  const status = child.status.finally(() => (ended = true));
+  const there = async () => {
+    try {
+      return await reached();
+    } catch {
+      return false; // half made (a database without its tables yet): not there yet
+    }
+  };
+  while (!ended && !(await there())) await new Promise((resolve) => setTimeout(resolve, 2));
+  try {
+    child.kill("SIGKILL");
+  } catch {
+    // it has just ended by itself
+  }
+  return (await status).signal === "SIGKILL";
+}
+
+/**
  * Runs the scenario in a fresh project `dir`, kills it `at` a moment (or after so many
  * milliseconds), checks, recovers.
  */
