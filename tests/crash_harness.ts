@@ -305,6 +305,7 @@ export async function killAndCheck(
     // it has just ended by itself
   }
   const killed = (await status).signal === "SIGKILL";
+  stopWatching(dir);
   const when = typeof at === "number" ? at : at.name;
 
   const context = `${scenario.name}, killed ${
@@ -395,8 +396,21 @@ function rowCount(dir: string, table: string, whileRunning = false): number {
 }
 
 /**
+ * Read-only connections of the runs being watched, by project folder: a moment is asked
+ * for every few ms, and a connection opened each time cost ~1 s of CPU a load. Closed by
+ * stopWatching() once the run is killed.
+ */
+const watching = new Map<string, DatabaseSync>();
+
+function stopWatching(dir: string): void {
+  watching.get(dir)?.close();
+  watching.delete(dir);
+}
+
+/**
  * Reads the project database, or gives undefined when there is none yet. `whileRunning`,
- * read-only: a look while the run writes changes nothing it would not.
+ * read-only, on the watched run's own connection: a look while the run writes changes
+ * nothing it would not.
  */
 function readDb<T>(
   dir: string,
@@ -408,6 +422,11 @@ function readDb<T>(
     Deno.statSync(path);
   } catch {
     return undefined;
+  }
+  if (whileRunning) {
+    let db = watching.get(dir);
+    if (!db) watching.set(dir, db = new DatabaseSync(path, { readOnly: true }));
+    return read(db);
   }
   const db = new DatabaseSync(path, { readOnly: whileRunning });
   try {
