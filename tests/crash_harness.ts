@@ -234,6 +234,41 @@ export async function killAfter(args: string[], dir: string, delayMs: number): P
 }
 
 /**
+ * Starts `plutus ARGS` in the project folder `dir` and kills it with SIGKILL as soon as
+ * `reached()` says so (asked again and again, a few ms apart: a moment may last only until
+ * the process's next write); false when it had ended by itself before.
+ */
+export async function killWhen(
+  args: string[],
+  dir: string,
+  reached: () => boolean | Promise<boolean>,
+): Promise<boolean> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...RUN_FLAGS, MAIN, ...args],
+    cwd: dir, // the project folder: a kill hits Plutus itself, not a parent that ran it there
+    env: TEST_ENV,
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  let ended = false;
+  const status = child.status.finally(() => (ended = true));
+  const there = async () => {
+    try {
+      return await reached();
+    } catch {
+      return false; // half made (a database without its tables yet): not there yet
+    }
+  };
+  while (!ended && !(await there())) await new Promise((resolve) => setTimeout(resolve, 2));
+  try {
+    child.kill("SIGKILL");
+  } catch {
+    // it has just ended by itself
+  }
+  return (await status).signal === "SIGKILL";
+}
+
+/**
  * Runs the scenario in a fresh project `dir`, kills it `at` a moment (or after so many
  * milliseconds), checks, recovers.
  */
@@ -270,6 +305,7 @@ export async function killAndCheck(
     // it has just ended by itself
   }
   const killed = (await status).signal === "SIGKILL";
+  stopWatching(dir);
   const when = typeof at === "number" ? at : at.name;
 
   const context = `${scenario.name}, killed ${
@@ -360,8 +396,21 @@ function rowCount(dir: string, table: string, whileRunning = false): number {
 }
 
 /**
+ * Read-only connections of the runs being watched, by project folder: a moment is asked
+ * for every few ms, and a connection opened each time cost ~1 s of CPU a load. Closed by
+ * stopWatching() once the run is killed.
+ */
+const watching = new Map<string, DatabaseSync>();
+
+function stopWatching(dir: string): void {
+  watching.get(dir)?.close();
+  watching.delete(dir);
+}
+
+/**
  * Reads the project database, or gives undefined when there is none yet. `whileRunning`,
- * read-only: a look while the run writes changes nothing it would not.
+ * read-only, on the watched run's own connection: a look while the run writes changes
+ * nothing it would not.
  */
 function readDb<T>(
   dir: string,
@@ -373,6 +422,11 @@ function readDb<T>(
     Deno.statSync(path);
   } catch {
     return undefined;
+  }
+  if (whileRunning) {
+    let db = watching.get(dir);
+    if (!db) watching.set(dir, db = new DatabaseSync(path, { readOnly: true }));
+    return read(db);
   }
   const db = new DatabaseSync(path, { readOnly: whileRunning });
   try {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { RUN_FLAGS } from "../runtime_flags.ts";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { startFakeApi, TOKEN } from "./fake_api.ts";
 import { MAIN, query, runCli, withTempDir } from "./helpers.ts";
 
@@ -58,29 +58,26 @@ async function serve(project: string): Promise<{ url: string; process: Deno.Chil
   return { url: /Open: (\S+)/.exec(text)![1]!, process };
 }
 
-Deno.test({
-  name: "the analyst's day in the GUI, in a real browser",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  fn: () =>
-    withTempDir(async (dir) => {
-      const api = startFakeApi(120);
-      const project = join(dir, "acme");
-      assert.equal((await runCli(["init", project, "--demo"])).code, 0);
-      // The Google Ads export is uploaded through the page; an API source is added.
-      const upload = join(dir, "google_ads_campaigns_2026-11-01_2026-11-07.csv");
-      await Deno.rename(
-        join(project, "inbox", "google_ads_campaigns_2026-11-01_2026-11-07.csv"),
-        upload,
-      );
-      await Deno.writeTextFile(join(project, ".env"), `CRM_TOKEN=${TOKEN}\n`);
-      await Deno.writeTextFile(
-        join(project, "schema", "contacts.yaml"),
-        "columns:\n  id: { type: text, required: true }\n  email: { type: email, clean: [lower] }\nkey: [id]\n",
-      );
-      await Deno.writeTextFile(
-        join(project, "plutus.yaml"),
-        `${await Deno.readTextFile(join(project, "plutus.yaml"))}
+/** The analyst's day in the GUI, in `browser`. */
+const analystsDay = (browser: Browser) =>
+  withTempDir(async (dir) => {
+    const api = startFakeApi(120);
+    const project = join(dir, "acme");
+    assert.equal((await runCli(["init", project, "--demo"])).code, 0);
+    // The Google Ads export is uploaded through the page; an API source is added.
+    const upload = join(dir, "google_ads_campaigns_2026-11-01_2026-11-07.csv");
+    await Deno.rename(
+      join(project, "inbox", "google_ads_campaigns_2026-11-01_2026-11-07.csv"),
+      upload,
+    );
+    await Deno.writeTextFile(join(project, ".env"), `CRM_TOKEN=${TOKEN}\n`);
+    await Deno.writeTextFile(
+      join(project, "schema", "contacts.yaml"),
+      "columns:\n  id: { type: text, required: true }\n  email: { type: email, clean: [lower] }\nkey: [id]\n",
+    );
+    await Deno.writeTextFile(
+      join(project, "plutus.yaml"),
+      `${await Deno.readTextFile(join(project, "plutus.yaml"))}
   crm:
     kind: api
     url: "${api.url}/crm/v3/objects/contacts"
@@ -91,239 +88,252 @@ Deno.test({
     table: contacts
     columns: { email: properties.email }
 `,
-      );
-      const server = await serve(project);
-      let browser: Browser | undefined;
-      try {
-        browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-        const context = await browser.newContext({
-          acceptDownloads: true,
-          viewport: { width: 1280, height: 900 },
-        });
-        const page = await context.newPage();
-        if (Deno.env.get("GUI_DEBUG")) {
-          page.on("console", (m) => console.log("console:", m.text()));
-          page.on("response", (r) => console.log("response:", r.status(), r.url()));
-        }
-
-        // 1. The token URL lands on the Run page; the token leaves the address bar.
-        await page.goto(server.url);
-        assert.equal(new URL(page.url()).search, "");
-        assert.equal(await page.textContent("h1"), "Run");
-        await screenshot(page, "1-run");
-
-        // 2. Upload a file: it loads, and the status box follows the run to success.
-        await page.click("text=Upload");
-        await page.setInputFiles("#files", upload);
-        await page.click("text=Upload and load");
-        await page.waitForSelector('#status[data-state="succeeded"]', { timeout: 30_000 });
-        assert.match(
-          await page.textContent("#status .message") ?? "",
-          /^Run 1 succeeded: 1 loaded, 0 failed, 0 skipped/,
-        );
-        await screenshot(page, "2-upload");
-
-        // 3. Run the pipeline: the API source and the files still in inbox/.
-        await page.click("nav >> text=Run");
-        await page.click("#run-button");
-        await page.waitForSelector('#status[data-state="succeeded"]', { timeout: 30_000 });
-        // the page reloads by itself when the run ends: run 2 is then listed as succeeded
-        await page.waitForSelector('tr:has(a[href="/runs/2"]) .badge.succeeded', {
-          timeout: 10_000,
-        });
-        assert.match(
-          await page.textContent("#status .message") ?? "",
-          /^Run 2 succeeded: 4 loaded/,
-        );
-        assert.deepEqual(query(project, "SELECT count(*) AS n FROM contacts"), [{ n: 120 }]);
-        await screenshot(page, "3-run-finished");
-
-        // 4. The run's page: steps, rejected rows, the log inline.
-        await Promise.all([page.waitForURL("**/runs/2"), page.click('table a[href="/runs/2"]')]);
-        assert.match(await page.textContent("h1") ?? "", /Run 2\s+succeeded/);
-        assert.match(
-          await page.textContent("#log") ?? "",
-          /REJECT hubspot_contacts_2026-11-26\.csv:50 email="tom\.baker@"/,
-        );
-        assert.ok(await page.isVisible("text=Rejected rows"));
-        await screenshot(page, "4-run-detail");
-
-        // 5. Query and export: the CSV downloads.
-        await page.click("nav >> text=Query");
-        await page.fill(
-          "#sql",
-          "SELECT channel, round(sum(spend), 2) AS spend FROM ad_spend GROUP BY channel ORDER BY channel",
-        );
-        await page.click("text=Run query");
-        assert.equal(await page.locator("#results tbody tr").count(), 2);
-        await screenshot(page, "5-query");
-        const [download] = await Promise.all([
-          page.waitForEvent("download"),
-          page.click("text=Export CSV"),
-        ]);
-        const csv = await Deno.readTextFile((await download.path())!);
-        assert.match(csv, /^channel,spend\r\ngoogle_ads,\d+(\.\d+)?\r\nmeta,\d+(\.\d+)?\r\n$/);
-
-        // 6. Logs & exports lists the export and the logs; each downloads.
-        await page.goto(new URL("/files", server.url).href);
-        assert.ok(await page.isVisible(`text=${download.suggestedFilename()}`));
-        const [logDownload] = await Promise.all([
-          page.waitForEvent("download"),
-          page.click("a[href^='/download/logs/'][href*='-run-'] >> nth=0"),
-        ]);
-        assert.match(
-          await Deno.readTextFile((await logDownload.path())!),
-          /INFO\s+run \d started by gui/,
-        );
-        await screenshot(page, "6-logs-exports");
-
-        // 7. A new key is saved to .env and shown masked, never in full.
-        await page.click("nav >> text=Sources & keys");
-        await page.fill("#key-crm", "pk_live_brand-new-key-7777");
-        await page.click("text=Save crm");
-        assert.ok(await page.isVisible("text=Saved."));
-        assert.equal(
-          await page.getAttribute("#key-crm", "placeholder"),
-          "****7777 — type a new key to replace it",
-        );
-        assert.equal(await page.inputValue("#key-crm"), "");
-        assert.ok(!(await page.content()).includes("brand-new-key"));
-        assert.match(
-          await Deno.readTextFile(join(project, ".env")),
-          /^CRM_TOKEN=pk_live_brand-new-key-7777$/m,
-        );
-        await screenshot(page, "7-sources");
-
-        // 8. An invalid schema is not saved; the error names the line, the editor goes there.
-        await page.click("nav >> text=Schema");
-        await page.click("a.button >> text=leads");
-        const text = await page.inputValue("#text");
-        await page.fill("#text", text.replace("type: email", "type: e-mail"));
-        await page.click("text=Check and save");
-        const line = text.split("\n").findIndex((l) => l.includes("type: email")) + 1;
-        assert.match(
-          await page.textContent(".error") ?? "",
-          new RegExp(
-            `Not saved\\. schema/leads\\.yaml:${line} columns\\.email\\.type: expected one of text`,
-          ),
-        );
-        const selected = await page.$eval("#text", (area) => {
-          const box = area as unknown as {
-            value: string;
-            selectionStart: number;
-            selectionEnd: number;
-          };
-          return box.value.slice(box.selectionStart, box.selectionEnd);
-        });
-        assert.match(selected, /email:.*type: e-mail/);
-        assert.equal(await Deno.readTextFile(join(project, "schema", "leads.yaml")), text);
-        await screenshot(page, "8-schema-error");
-
-        // 9. What is wrong now: a file fails, the Run page leads with it; fixed and rerun,
-        // the view goes green and the failed run shows resolved.
-        const header =
-          '"Record ID","First Name","Last Name","Email","Lifecycle Stage","Create Date","Original Source","Country/Region"';
-        const row =
-          '"9001","Ada","Lovelace","ada@example.com","Lead","11/30/2026 09:00","Direct","UK"';
-        const late = join(project, "inbox", "hubspot_contacts_2026-12-01.csv");
-        await Deno.writeTextFile(late, `${header.replace('"Email"', '"Mail"')}\n${row}\n`);
-        await page.click("nav >> text=Run");
-        await page.selectOption("#source", "hubspot_leads");
-        await page.click("#run-button");
-        await page.waitForSelector('#open-problems[data-count="1"]', { timeout: 30_000 });
-        const problems = await page.textContent("#open-problems") ?? "";
-        assert.match(problems, /inbox\/hubspot_contacts_2026-12-01\.csv\s+failed in run 3/);
-        assert.match(problems, /no header "Email" for column email/);
-        await screenshot(page, "9-open-problems");
-        await Deno.writeTextFile(late, `${header}\n${row}\n`);
-        await page.click("#open-problems >> text=Rerun run 3");
-        await page.waitForSelector('#open-problems[data-count="0"]', { timeout: 30_000 });
-        await page.waitForSelector('tr:has(a[href="/runs/4"]) .badge.succeeded', {
-          timeout: 10_000,
-        });
-        assert.match(
-          await page.textContent('tr:has(a[href="/runs/3"])') ?? "",
-          /failed\s+resolved by run 4/,
-        );
-        await screenshot(page, "10-problems-resolved");
-        await Promise.all([page.waitForURL("**/runs/3"), page.click('table a[href="/runs/3"]')]);
-        assert.match(
-          await page.textContent("body") ?? "",
-          /Resolved by run 4, which loaded it since/,
-        );
-        assert.equal(await page.locator("text=Rerun failed steps").count(), 0);
-      } finally {
-        await browser?.close();
-        server.process.kill("SIGINT");
-        const status = await server.process.status;
-        await api.close();
-        assert.equal(status.code, 0, "plutus serve stops cleanly on Ctrl-C");
+    );
+    const server = await serve(project);
+    let context: BrowserContext | undefined;
+    try {
+      context = await browser.newContext({
+        acceptDownloads: true,
+        viewport: { width: 1280, height: 900 },
+      });
+      const page = await context.newPage();
+      if (Deno.env.get("GUI_DEBUG")) {
+        page.on("console", (m) => console.log("console:", m.text()));
+        page.on("response", (r) => console.log("response:", r.status(), r.url()));
       }
-    }),
-});
 
-// The fix-the-rejects loop in the GUI: download a run's rejected rows, fix them, upload
-// the file again, and the rows are loaded by their source.
+      // 1. The token URL lands on the Run page; the token leaves the address bar.
+      await page.goto(server.url);
+      assert.equal(new URL(page.url()).search, "");
+      assert.equal(await page.textContent("h1"), "Run");
+      await screenshot(page, "1-run");
+
+      // 2. Upload a file: it loads, and the status box follows the run to success.
+      await page.click("text=Upload");
+      await page.setInputFiles("#files", upload);
+      await page.click("text=Upload and load");
+      await page.waitForSelector('#status[data-state="succeeded"]', { timeout: 30_000 });
+      assert.match(
+        await page.textContent("#status .message") ?? "",
+        /^Run 1 succeeded: 1 loaded, 0 failed, 0 skipped/,
+      );
+      await screenshot(page, "2-upload");
+
+      // 3. Run the pipeline: the API source and the files still in inbox/.
+      await page.click("nav >> text=Run");
+      await page.click("#run-button");
+      await page.waitForSelector('#status[data-state="succeeded"]', { timeout: 30_000 });
+      // the page reloads by itself when the run ends: run 2 is then listed as succeeded
+      await page.waitForSelector('tr:has(a[href="/runs/2"]) .badge.succeeded', {
+        timeout: 10_000,
+      });
+      assert.match(
+        await page.textContent("#status .message") ?? "",
+        /^Run 2 succeeded: 4 loaded/,
+      );
+      assert.deepEqual(query(project, "SELECT count(*) AS n FROM contacts"), [{ n: 120 }]);
+      await screenshot(page, "3-run-finished");
+
+      // 4. The run's page: steps, rejected rows, the log inline.
+      await Promise.all([page.waitForURL("**/runs/2"), page.click('table a[href="/runs/2"]')]);
+      assert.match(await page.textContent("h1") ?? "", /Run 2\s+succeeded/);
+      assert.match(
+        await page.textContent("#log") ?? "",
+        /REJECT hubspot_contacts_2026-11-26\.csv:50 email="tom\.baker@"/,
+      );
+      assert.ok(await page.isVisible("text=Rejected rows"));
+      await screenshot(page, "4-run-detail");
+
+      // 5. Query and export: the CSV downloads.
+      await page.click("nav >> text=Query");
+      await page.fill(
+        "#sql",
+        "SELECT channel, round(sum(spend), 2) AS spend FROM ad_spend GROUP BY channel ORDER BY channel",
+      );
+      await page.click("text=Run query");
+      assert.equal(await page.locator("#results tbody tr").count(), 2);
+      await screenshot(page, "5-query");
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.click("text=Export CSV"),
+      ]);
+      const csv = await Deno.readTextFile((await download.path())!);
+      assert.match(csv, /^channel,spend\r\ngoogle_ads,\d+(\.\d+)?\r\nmeta,\d+(\.\d+)?\r\n$/);
+
+      // 6. Logs & exports lists the export and the logs; each downloads.
+      await page.goto(new URL("/files", server.url).href);
+      assert.ok(await page.isVisible(`text=${download.suggestedFilename()}`));
+      const [logDownload] = await Promise.all([
+        page.waitForEvent("download"),
+        page.click("a[href^='/download/logs/'][href*='-run-'] >> nth=0"),
+      ]);
+      assert.match(
+        await Deno.readTextFile((await logDownload.path())!),
+        /INFO\s+run \d started by gui/,
+      );
+      await screenshot(page, "6-logs-exports");
+
+      // 7. A new key is saved to .env and shown masked, never in full.
+      await page.click("nav >> text=Sources & keys");
+      await page.fill("#key-crm", "pk_live_brand-new-key-7777");
+      await page.click("text=Save crm");
+      assert.ok(await page.isVisible("text=Saved."));
+      assert.equal(
+        await page.getAttribute("#key-crm", "placeholder"),
+        "****7777 — type a new key to replace it",
+      );
+      assert.equal(await page.inputValue("#key-crm"), "");
+      assert.ok(!(await page.content()).includes("brand-new-key"));
+      assert.match(
+        await Deno.readTextFile(join(project, ".env")),
+        /^CRM_TOKEN=pk_live_brand-new-key-7777$/m,
+      );
+      await screenshot(page, "7-sources");
+
+      // 8. An invalid schema is not saved; the error names the line, the editor goes there.
+      await page.click("nav >> text=Schema");
+      await page.click("a.button >> text=leads");
+      const text = await page.inputValue("#text");
+      await page.fill("#text", text.replace("type: email", "type: e-mail"));
+      await page.click("text=Check and save");
+      const line = text.split("\n").findIndex((l) => l.includes("type: email")) + 1;
+      assert.match(
+        await page.textContent(".error") ?? "",
+        new RegExp(
+          `Not saved\\. schema/leads\\.yaml:${line} columns\\.email\\.type: expected one of text`,
+        ),
+      );
+      const selected = await page.$eval("#text", (area) => {
+        const box = area as unknown as {
+          value: string;
+          selectionStart: number;
+          selectionEnd: number;
+        };
+        return box.value.slice(box.selectionStart, box.selectionEnd);
+      });
+      assert.match(selected, /email:.*type: e-mail/);
+      assert.equal(await Deno.readTextFile(join(project, "schema", "leads.yaml")), text);
+      await screenshot(page, "8-schema-error");
+
+      // 9. What is wrong now: a file fails, the Run page leads with it; fixed and rerun,
+      // the view goes green and the failed run shows resolved.
+      const header =
+        '"Record ID","First Name","Last Name","Email","Lifecycle Stage","Create Date","Original Source","Country/Region"';
+      const row =
+        '"9001","Ada","Lovelace","ada@example.com","Lead","11/30/2026 09:00","Direct","UK"';
+      const late = join(project, "inbox", "hubspot_contacts_2026-12-01.csv");
+      await Deno.writeTextFile(late, `${header.replace('"Email"', '"Mail"')}\n${row}\n`);
+      await page.click("nav >> text=Run");
+      await page.selectOption("#source", "hubspot_leads");
+      await page.click("#run-button");
+      await page.waitForSelector('#open-problems[data-count="1"]', { timeout: 30_000 });
+      const problems = await page.textContent("#open-problems") ?? "";
+      assert.match(problems, /inbox\/hubspot_contacts_2026-12-01\.csv\s+failed in run 3/);
+      assert.match(problems, /no header "Email" for column email/);
+      await screenshot(page, "9-open-problems");
+      await Deno.writeTextFile(late, `${header}\n${row}\n`);
+      await page.click("#open-problems >> text=Rerun run 3");
+      await page.waitForSelector('#open-problems[data-count="0"]', { timeout: 30_000 });
+      await page.waitForSelector('tr:has(a[href="/runs/4"]) .badge.succeeded', {
+        timeout: 10_000,
+      });
+      assert.match(
+        await page.textContent('tr:has(a[href="/runs/3"])') ?? "",
+        /failed\s+resolved by run 4/,
+      );
+      await screenshot(page, "10-problems-resolved");
+      await Promise.all([page.waitForURL("**/runs/3"), page.click('table a[href="/runs/3"]')]);
+      assert.match(
+        await page.textContent("body") ?? "",
+        /Resolved by run 4, which loaded it since/,
+      );
+      assert.equal(await page.locator("text=Rerun failed steps").count(), 0);
+    } finally {
+      await context?.close();
+      server.process.kill("SIGINT");
+      const status = await server.process.status;
+      await api.close();
+      assert.equal(status.code, 0, "plutus serve stops cleanly on Ctrl-C");
+    }
+  });
+
+/**
+ * The fix-the-rejects loop in the GUI, in `browser`: download a run's rejected rows, fix
+ * them, upload the file again, and the rows are loaded by their source.
+ */
+const rejectsLoop = (browser: Browser) =>
+  withTempDir(async (dir) => {
+    const project = join(dir, "acme");
+    assert.equal((await runCli(["init", project, "--demo"])).code, 0);
+    for await (const entry of Deno.readDir(join(project, "inbox"))) {
+      if (!entry.name.startsWith("hubspot_")) {
+        await Deno.remove(join(project, "inbox", entry.name));
+      }
+    }
+    assert.equal((await runCli(["run", "--project", project])).code, 0);
+    const before = query(project, "SELECT count(*) AS n FROM leads")[0]!.n as number;
+    const server = await serve(project);
+    let context: BrowserContext | undefined;
+    try {
+      context = await browser.newContext({ acceptDownloads: true });
+      const page = await context.newPage();
+      await page.goto(server.url);
+      await page.goto(new URL("/runs/1", server.url).href);
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.click("#download-rejects"),
+      ]);
+      assert.equal(download.suggestedFilename(), "hubspot_contacts_2026-11-26.rejects-run-1.csv");
+      const text = await Deno.readTextFile((await download.path())!);
+      assert.match(text, /^\ufeffRecord ID,First Name,.*,_reason,_location,_source\r\n/);
+      // fixed in a spreadsheet and saved under the same name
+      const fixed = join(dir, download.suggestedFilename());
+      await Deno.writeTextFile(
+        fixed,
+        text.replace("tom.baker@,", "tom.baker@example.com,").replace(",Prospect,", ",Lead,"),
+      );
+      await page.click("nav >> text=Upload");
+      await page.setInputFiles("#files", fixed);
+      await page.click("text=Upload and load");
+      await page.waitForSelector('#status[data-state="succeeded"]', { timeout: 30_000 });
+      assert.match(
+        await page.textContent("#status .message") ?? "",
+        /^Run 2 succeeded: 1 loaded, 0 failed, 0 skipped/,
+      );
+      await screenshot(page, "rejects-fixed-upload");
+      assert.deepEqual(
+        query(
+          project,
+          "SELECT email, stage, _source FROM leads WHERE email IN ('tom.baker@example.com', 'sara.rossi@example.com') ORDER BY email",
+        ),
+        [
+          { email: "sara.rossi@example.com", stage: "lead", _source: "hubspot_leads" },
+          { email: "tom.baker@example.com", stage: "lead", _source: "hubspot_leads" },
+        ],
+      );
+      assert.equal(query(project, "SELECT count(*) AS n FROM leads")[0]!.n, before + 2);
+    } finally {
+      await context?.close();
+      server.process.kill("SIGINT");
+      await server.process.status;
+    }
+  });
+
+// One Chromium for both (a launch costs ~1.7 s of CPU); each gets a fresh context of its own.
 Deno.test({
-  name: "rejected rows: downloaded, fixed and uploaded again in a real browser, then loaded",
+  name: "the GUI in a real browser",
   sanitizeResources: false,
   sanitizeOps: false,
-  fn: () =>
-    withTempDir(async (dir) => {
-      const project = join(dir, "acme");
-      assert.equal((await runCli(["init", project, "--demo"])).code, 0);
-      for await (const entry of Deno.readDir(join(project, "inbox"))) {
-        if (!entry.name.startsWith("hubspot_")) {
-          await Deno.remove(join(project, "inbox", entry.name));
-        }
-      }
-      assert.equal((await runCli(["run", "--project", project])).code, 0);
-      const before = query(project, "SELECT count(*) AS n FROM leads")[0]!.n as number;
-      const server = await serve(project);
-      let browser: Browser | undefined;
-      try {
-        browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-        const context = await browser.newContext({ acceptDownloads: true });
-        const page = await context.newPage();
-        await page.goto(server.url);
-        await page.goto(new URL("/runs/1", server.url).href);
-        const [download] = await Promise.all([
-          page.waitForEvent("download"),
-          page.click("#download-rejects"),
-        ]);
-        assert.equal(download.suggestedFilename(), "hubspot_contacts_2026-11-26.rejects-run-1.csv");
-        const text = await Deno.readTextFile((await download.path())!);
-        assert.match(text, /^\ufeffRecord ID,First Name,.*,_reason,_location,_source\r\n/);
-        // fixed in a spreadsheet and saved under the same name
-        const fixed = join(dir, download.suggestedFilename());
-        await Deno.writeTextFile(
-          fixed,
-          text.replace("tom.baker@,", "tom.baker@example.com,").replace(",Prospect,", ",Lead,"),
-        );
-        await page.click("nav >> text=Upload");
-        await page.setInputFiles("#files", fixed);
-        await page.click("text=Upload and load");
-        await page.waitForSelector('#status[data-state="succeeded"]', { timeout: 30_000 });
-        assert.match(
-          await page.textContent("#status .message") ?? "",
-          /^Run 2 succeeded: 1 loaded, 0 failed, 0 skipped/,
-        );
-        await screenshot(page, "rejects-fixed-upload");
-        assert.deepEqual(
-          query(
-            project,
-            "SELECT email, stage, _source FROM leads WHERE email IN ('tom.baker@example.com', 'sara.rossi@example.com') ORDER BY email",
-          ),
-          [
-            { email: "sara.rossi@example.com", stage: "lead", _source: "hubspot_leads" },
-            { email: "tom.baker@example.com", stage: "lead", _source: "hubspot_leads" },
-          ],
-        );
-        assert.equal(query(project, "SELECT count(*) AS n FROM leads")[0]!.n, before + 2);
-      } finally {
-        await browser?.close();
-        server.process.kill("SIGINT");
-        await server.process.status;
-      }
-    }),
+  fn: async (t) => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    try {
+      await t.step("the analyst's day in the GUI", () => analystsDay(browser));
+      await t.step(
+        "rejected rows: downloaded, fixed and uploaded again, then loaded",
+        () => rejectsLoop(browser),
+      );
+    } finally {
+      await browser.close();
+    }
+  },
 });

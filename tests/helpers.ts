@@ -7,6 +7,7 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
+import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { runCli as cliMain } from "../cli/main.ts";
 import { RUN_FLAGS } from "../runtime_flags.ts";
@@ -99,11 +100,13 @@ export async function runCli(args: string[], options: RunCliOptions = {}): Promi
   ];
   try {
     for (const [name, value] of Object.entries(env)) Deno.env.set(name, value);
-    if (cwd) Deno.chdir(cwd);
+    // process.chdir, not Deno.chdir: a library that caches process.cwd() (graceful-fs, in
+    // playwright-core) forgets it only then, and node:path's resolve() asks process.cwd()
+    if (cwd) process.chdir(cwd);
     const code = await cliMain(args);
     return { code, stdout: out.text(), stderr: err.text() };
   } finally {
-    Deno.chdir(savedCwd);
+    process.chdir(savedCwd);
     for (const [name, value] of savedEnv) {
       if (value === undefined) Deno.env.delete(name);
       else Deno.env.set(name, value);

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import process from "node:process";
 import { expectCode, plutus, runCli, withTempDir, writeFiles } from "./helpers.ts";
 
 Deno.test("runCli() prints and exits as the real program does", () =>
@@ -46,3 +47,24 @@ Deno.test("runCli() refuses a second call while one runs: use plutus() for runs 
   await assert.rejects(() => runCli(["--version"]), /one call at a time/);
   assert.equal((await first).code, 0);
 });
+
+Deno.test("runCli() runs in its folder after a library cached process.cwd()", () =>
+  withTempDir(async (dir) => {
+    expectCode(await runCli(["init", join(dir, "acme")]), 0);
+    // as graceful-fs (in playwright-core) does: process.cwd() cached until process.chdir()
+    const { cwd, chdir } = process;
+    let cached: string | undefined;
+    process.cwd = () => cached ??= cwd.call(process);
+    process.chdir = (to: string) => {
+      cached = undefined;
+      chdir.call(process, to);
+    };
+    try {
+      process.cwd();
+      const status = await runCli(["status"], { cwd: join(dir, "acme") });
+      assert.equal(status.code, 0, status.stderr);
+      assert.equal(process.cwd(), Deno.cwd());
+    } finally {
+      Object.assign(process, { cwd, chdir });
+    }
+  }));

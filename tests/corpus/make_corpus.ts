@@ -9,6 +9,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
+import { constants, deflateRawSync } from "node:zlib";
 import * as XLSX from "@e965/xlsx";
 import { zipOf, type ZipPart } from "../zip_fixture.ts";
 
@@ -66,11 +67,9 @@ async function zipBomb(): Promise<Uint8Array> {
   ]);
 }
 
-async function deflate(data: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([data as BlobPart]).stream().pipeThrough(
-    new CompressionStream("deflate-raw"),
-  );
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+// node:zlib, not CompressionStream: ~9 times less CPU here (0.08 s for 80 MB, not 0.7)
+function deflate(data: Uint8Array): Promise<Uint8Array> {
+  return Promise.resolve(new Uint8Array(deflateRawSync(data)));
 }
 
 /** A password-protected workbook as Excel writes one: an OLE container, encrypted inside. */
@@ -153,8 +152,11 @@ const ODS_HEAD =
   '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Contacts"><table:table-row><table:table-cell office:value-type="string"><text:p>id</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>email</text:p></table:table-cell></table:table-row>';
 const ODS_TAIL = "</table:table></office:spreadsheet></office:body></office:document-content>";
 
-/** An .ods whose content.xml is `content` (between ODS_HEAD and ODS_TAIL when text). */
-async function odsOf(content: string | Uint8Array): Promise<Uint8Array> {
+/**
+ * An .ods whose content.xml is `content` (between ODS_HEAD and ODS_TAIL when text; as
+ * deflated already when a part).
+ */
+async function odsOf(content: string | Uint8Array | ZipPart): Promise<Uint8Array> {
   return zipOf([
     await part("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
     await part(
@@ -165,50 +167,50 @@ async function odsOf(content: string | Uint8Array): Promise<Uint8Array> {
       "styles.xml",
       '<?xml version="1.0" encoding="UTF-8"?><office:document-styles xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" office:version="1.2"/>',
     ),
-    await part(
-      "content.xml",
-      typeof content === "string" ? `${ODS_HEAD}${content}${ODS_TAIL}` : content,
-    ),
+    content instanceof Uint8Array || typeof content === "string"
+      ? await part(
+        "content.xml",
+        typeof content === "string" ? `${ODS_HEAD}${content}${ODS_TAIL}` : content,
+      )
+      : { ...content, name: "content.xml" },
   ]);
 }
 
 /** content.xml of `bytes` rows of one filled cell: a zip bomb for SheetJS. */
-function odsBomb(bytes: number): Uint8Array {
-  const row = encoder.encode(
-    '<table:table-row><table:table-cell office:value-type="string"><text:p>lol</text:p></table:table-cell></table:table-row>',
-  );
-  const head = encoder.encode(ODS_HEAD);
-  const tail = encoder.encode(ODS_TAIL);
-  const count = Math.floor((bytes - head.length - tail.length) / row.length);
-  const out = new Uint8Array(head.length + count * row.length + tail.length);
-  out.set(head);
-  for (let i = 0; i < count; i++) out.set(row, head.length + i * row.length);
-  out.set(tail, head.length + count * row.length);
-  return out;
+function odsBomb(bytes: number): Promise<ZipPart> {
+  const row =
+    '<table:table-row><table:table-cell office:value-type="string"><text:p>lol</text:p></table:table-cell></table:table-row>';
+  const count = Math.floor((bytes - ODS_HEAD.length - ODS_TAIL.length) / row.length);
+  return deflatedRepeats([[ODS_HEAD, 1], [row, count], [ODS_TAIL, 1]]);
 }
 
-/** Deflated pieces of text, a `[text, times]` piece repeated (made as it deflates: GBs fit). */
-async function deflatedRepeats(pieces: [string, number][]): Promise<ZipPart> {
+/**
+ * Deflated pieces of text, a `[text, times]` piece repeated: each MB is deflated once and
+ * its bytes repeated (a full flush ends each copy on a byte and forgets what came before,
+ * so copies follow one another), so GBs cost what a MB does.
+ */
+function deflatedRepeats(pieces: [string, number][]): Promise<ZipPart> {
+  const flushed = (bytes: Uint8Array) =>
+    new Uint8Array(deflateRawSync(bytes, { finishFlush: constants.Z_FULL_FLUSH }));
+  const chunks: Uint8Array[] = [];
   let size = 0;
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = pieces.shift();
-      if (!next) return controller.close();
-      const [text, times] = next;
-      const block = encoder.encode(text.repeat(Math.max(1, Math.floor((1 << 20) / text.length))));
-      const perBlock = block.length / encoder.encode(text).length;
-      for (let left = times; left > 0; left -= perBlock) {
-        const bytes = left >= perBlock ? block : encoder.encode(text.repeat(left));
-        size += bytes.length;
-        controller.enqueue(bytes);
-        await Promise.resolve();
-      }
-    },
-  }).pipeThrough(
-    new CompressionStream("deflate-raw") as unknown as TransformStream<Uint8Array, Uint8Array>,
-  );
-  const data = new Uint8Array(await new Response(stream).arrayBuffer());
-  return { name: "", data, size };
+  for (const [text, times] of pieces) {
+    const one = encoder.encode(text).length;
+    const perBlock = Math.max(1, Math.floor((1 << 20) / one));
+    const block = flushed(encoder.encode(text.repeat(perBlock)));
+    let left = times;
+    for (; left >= perBlock; left -= perBlock) chunks.push(block);
+    if (left > 0) chunks.push(flushed(encoder.encode(text.repeat(left))));
+    size += times * one;
+  }
+  chunks.push(new Uint8Array(deflateRawSync(new Uint8Array(0)))); // the last, empty block
+  const data = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    data.set(chunk, at);
+    at += chunk.length;
+  }
+  return Promise.resolve({ name: "", data, size });
 }
 
 /**
@@ -261,7 +263,7 @@ export async function workbookBombs(): Promise<Record<string, Uint8Array>> {
       '<row r="2"><c r="A2" t="s"><v>0</v></c></row>',
       sharedStringsBomb(80 << 20),
     ),
-    "40_ods_zip_bomb.ods": await odsOf(odsBomb(110 << 20)),
+    "40_ods_zip_bomb.ods": await odsOf(await odsBomb(110 << 20)),
     "42_one_huge_cell.xlsx": await oneHugeCell(400),
     "43_huge_shared_strings.xlsx": await hugeSharedStrings(20, 12),
   };
