@@ -123,9 +123,5 @@ function normalize(value: unknown): string {
  * and the Unicode spaces, byte-order mark) and the zero-width space.
  */
 function isSpaceCode(code: number): boolean {
-  return code === 32 || (code >= 9 && code <= 13) ||
-    (code > 127 &&
-      (code === 0xa0 || (code >= 0x2000 && code <= 0x200b) || code === 0xfeff ||
-        code === 0x3000 || code === 0x202f || code === 0x205f || code === 0x1680 ||
-        code === 0x2028 || code === 0x2029));
+  return isWhiteSpace(code) || code === 0x200b;
 }
