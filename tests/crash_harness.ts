@@ -212,18 +212,23 @@ export async function calibrate(scenario: CrashScenario, dir: string): Promise<n
   return ms;
 }
 
-/**
- * Starts `plutus ARGS` in the project folder `dir`, kills it with SIGKILL after `delayMs`;
- * false when it had ended by itself before.
- */
-export async function killAfter(args: string[], dir: string, delayMs: number): Promise<boolean> {
-  const child = new Deno.Command(Deno.execPath(), {
+/** Starts `plutus ARGS` in the project folder `dir`, its output thrown away. */
+function startPlutus(args: string[], dir: string): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
     args: ["run", ...RUN_FLAGS, MAIN, ...args],
     cwd: dir, // the project folder: a kill hits Plutus itself, not a parent that ran it there
     env: TEST_ENV,
     stdout: "null",
     stderr: "null",
   }).spawn();
+}
+
+/**
+ * Starts `plutus ARGS` in the project folder `dir`, kills it with SIGKILL after `delayMs`;
+ * false when it had ended by itself before.
+ */
+export async function killAfter(args: string[], dir: string, delayMs: number): Promise<boolean> {
+  const child = startPlutus(args, dir);
   await new Promise((resolve) => setTimeout(resolve, delayMs));
   try {
     child.kill("SIGKILL");
@@ -243,13 +248,7 @@ export async function killWhen(
   dir: string,
   reached: () => boolean | Promise<boolean>,
 ): Promise<boolean> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...RUN_FLAGS, MAIN, ...args],
-    cwd: dir, // the project folder: a kill hits Plutus itself, not a parent that ran it there
-    env: TEST_ENV,
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const child = startPlutus(args, dir);
   let ended = false;
   const status = child.status.finally(() => (ended = true));
   const there = async () => {
