@@ -183,10 +183,8 @@ export function openTableScan(
       column.name
     );
     // rowid last, taken off each row in place (no copy of a million rows)
-    const page = prepareArrays(
-      db,
-      `SELECT *, rowid FROM ${ident(table)} WHERE rowid > ? ORDER BY rowid LIMIT ?`,
-    );
+    const pageSql = `SELECT *, rowid FROM ${ident(table)} WHERE rowid > ? ORDER BY rowid LIMIT ?`;
+    const page = prepareArrays(db, pageSql);
     let bigPage: ArrayStatement | undefined;
     let last = Number.MIN_SAFE_INTEGER;
     return {
@@ -200,11 +198,7 @@ export function openTableScan(
               rows = page.all(last, pageRows);
             } catch (error) {
               if (!isTooLargeForNumber(error)) throw error;
-              bigPage ??= prepareArrays(
-                db,
-                `SELECT *, rowid FROM ${ident(table)} WHERE rowid > ? ORDER BY rowid LIMIT ?`,
-                true,
-              );
+              bigPage ??= prepareArrays(db, pageSql, true);
               rows = bigPage.all(last, pageRows).map(withSafeNumbers);
             }
             for (const row of rows) last = Number(row.pop());
