@@ -143,7 +143,10 @@ Deno.test({
             );
           }
           if (!where[0]?.startsWith("archive/")) {
-            assert.match(next.stdout, /shop\s+orders_big\.csv\s+succeeded/, context);
+            // killed after the commit but before the move: the next run finds the content
+            // loaded, loads nothing twice and archives the file
+            const status = rows > 0 ? "skipped" : "succeeded";
+            assert.match(next.stdout, new RegExp(`shop\\s+orders_big\\.csv\\s+${status}`), context);
           }
           assert.equal(await p.rows(), expected, `${context}: after the next run`);
           assert.deepEqual(
