@@ -93,11 +93,13 @@ export class PgDriver implements StoreDriver {
    * stays flat. No time limit: the command line stops it with Ctrl-C.
    */
   openExport(what: { table: string } | { sql: string }): Promise<QueryCursor> {
-    const sql = "table" in what
-      ? `SELECT * FROM ${ident(this.location.schema)}.${ident(what.table)}`
-      : what.sql;
+    const table = "table" in what
+      ? `${ident(this.location.schema)}.${ident(what.table)}`
+      : undefined;
+    const sql = table ? `SELECT * FROM ${table}` : (what as { sql: string }).sql;
     return openPgQuery(this.location.url, this.location.schema, sql, { timeoutSeconds: 0 }, {
       pageRows: 2000,
+      table,
     });
   }
 

@@ -9,15 +9,20 @@
 import type { QueryCursor, QueryLimits, SqlValue } from "../mod.ts";
 import { connectPg, explainPgConnectError, explainPgError, type Sql } from "./pg_connect.ts";
 import { ident } from "./pg_sql.ts";
+import { splitRecord } from "./pg_record_text.ts";
 import { StoreError } from "../../../util/errors.ts";
 
-/** Opens `sql` read-only in the schema `dbSchema` of the database at `url`. */
+/**
+ * Opens `sql` read-only in the schema `dbSchema` of the database at `url`. With `table`
+ * (a qualified name; `sql` is then `SELECT * FROM` it), the rows are read as record text,
+ * one value a row (pg_record_text.ts): an export of a whole table.
+ */
 export async function openPgQuery(
   url: string,
   dbSchema: string,
   sql: string,
   limits: QueryLimits,
-  options: { pageRows?: number; limit?: number } = {},
+  options: { pageRows?: number; limit?: number; table?: string } = {},
 ): Promise<QueryCursor> {
   const client = connectPg(url, { applicationName: "plutus query" });
   // no limit (0): an export of the command line, stopped by Ctrl-C
@@ -44,11 +49,17 @@ export async function openPgQuery(
     const origins = await columnOrigins(client, dbSchema, shape);
     const pageRows = options.pageRows ?? 500;
     const limit = options.limit ?? Infinity;
+    const asRecords = options.table !== undefined;
     return {
       columns,
       origins,
       async *pages(): AsyncGenerator<SqlValue[][]> {
-        const query = client.unsafe(sql, [], { prepare: false, simple: false } as never).values();
+        const query = client.unsafe(
+          asRecords ? `SELECT ROW(_plutus_row.*)::text FROM ${options.table} _plutus_row` : sql,
+          [],
+          { prepare: false, simple: false } as never,
+        ).values();
+        const decode = asRecords ? recordDecoder(shape) : undefined;
         const abort = () => query.cancel();
         limits.signal?.addEventListener("abort", abort);
         // the server's statement_timeout stops the statement; this stops a client that
@@ -75,7 +86,9 @@ export async function openPgQuery(
             }
             next = ahead ? cursor.next() : undefined;
             next?.catch(() => {}); // its failure is thrown where it is awaited
-            const page = read.value as unknown as SqlValue[][];
+            const page = decode
+              ? decode(read.value as unknown as string[][])
+              : read.value as unknown as SqlValue[][];
             if (sent + page.length >= limit) {
               yield page.slice(0, limit - sent);
               return;
@@ -112,11 +125,38 @@ export async function openPgQuery(
   }
 }
 
-/** A result column as the server describes it: its table's oid and column number, or 0. */
+/**
+ * A result column as the server describes it: its table's oid and column number, or 0;
+ * the parser Postgres.js gives its type (none for text).
+ */
 interface DescribedColumn {
   name: string;
   table?: number;
   number?: number;
+  parser?: (text: string) => unknown;
+}
+
+/**
+ * Turns pages of record text into rows of values, each field through its column's parser:
+ * the values the usual protocol gives, as the server writes the same text for both.
+ */
+function recordDecoder(shape: DescribedColumn[]): (page: string[][]) => SqlValue[][] {
+  const parsers = shape.map((column) => column.parser);
+  const fields: (string | null)[] = [];
+  return (page) =>
+    page.map(([text]) => {
+      const count = splitRecord(text!, fields);
+      if (count !== parsers.length) {
+        throw new Error(`a row came with ${count} values for ${parsers.length} columns`);
+      }
+      const row = new Array<SqlValue>(count);
+      for (let i = 0; i < count; i++) {
+        const field = fields[i] ?? null;
+        const parse = parsers[i];
+        row[i] = (field === null || parse === undefined ? field : parse(field)) as SqlValue;
+      }
+      return row;
+    });
 }
 
 /**
