@@ -8,7 +8,7 @@ import fc from "fast-check";
 import type { ModelValue } from "./dedupe_model.ts";
 
 /** The type of the order_by column of a case. */
-export type OrderType = "integer" | "decimal" | "date" | "text";
+export type OrderType = "integer" | "decimal" | "date" | "text" | "boolean";
 
 /** Few values per type, so that ties, equal rows and repeated keys are common. */
 export const ORDER_VALUES: Record<OrderType, fc.Arbitrary<ModelValue>> = {
@@ -17,6 +17,8 @@ export const ORDER_VALUES: Record<OrderType, fc.Arbitrary<ModelValue>> = {
   date: fc.constantFrom("2025-12-31", "2026-01-01", "2026-01-02", "2026-10-01"),
   // code point order, where UTF-16 order differs: U+FF5A sorts before U+1F600 in SQLite
   text: fc.constantFrom("B", "a", "b", "ab", "é", "\uff5a", "\u{1f600}", "a\u{1f600}"),
+  // stored as 1 and 0: true is the later (PostgreSQL has no max() of booleans)
+  boolean: fc.constantFrom(0, 1),
 };
 
 /** One random table definition and the steps loaded into it. */
@@ -31,7 +33,9 @@ export interface Case {
 export const caseArbitrary: fc.Arbitrary<Case> = fc.record({
   composite: fc.boolean(),
   keep: fc.constantFrom("first", "last", "latest") as fc.Arbitrary<Case["keep"]>,
-  orderType: fc.constantFrom("integer", "decimal", "date", "text") as fc.Arbitrary<OrderType>,
+  orderType: fc.constantFrom("integer", "decimal", "date", "text", "boolean") as fc.Arbitrary<
+    OrderType
+  >,
 }).chain((shape) => {
   const order = fc.option(ORDER_VALUES[shape.orderType], { freq: 4 });
   const row = (k: string, k2: number) =>

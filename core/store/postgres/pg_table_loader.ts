@@ -169,16 +169,14 @@ export function emptyMergeSql(dbSchema: string, schema: TableSchema, stamp: Load
   let winners = `SELECT ${keyList}, ${pick}(_ord) AS _win FROM pg_temp.${STAGE}
     GROUP BY ${keyList} HAVING count(*) > 1`;
   if (schema.key && schema.keep === "latest") {
-    const order = ident(schema.order_by!);
-    const collate = TEXT_LIKE.has(schema.columns[schema.order_by!]!.type) ? ` COLLATE "C"` : "";
     const same = key.map((name) => `s.${name} = m.${name}`).join(" AND ");
     // max() skips NULLs: a key's greatest order_by, NULL only when none of its rows has one
     winners = `SELECT ${key.map((name) => `s.${name}`).join(", ")}, max(s._ord) AS _win
       FROM pg_temp.${STAGE} s JOIN (
-        SELECT ${keyList}, max(${order}${collate}) AS _max
+        SELECT ${keyList}, max(${orderValue(schema)}) AS _max
         FROM pg_temp.${STAGE} GROUP BY ${keyList} HAVING count(*) > 1
       ) m ON ${same}
-      WHERE m._max IS NULL OR s.${order}${collate} = m._max
+      WHERE m._max IS NULL OR ${orderValue(schema, "s.")} = m._max
       GROUP BY ${key.map((name) => `s.${name}`).join(", ")}`;
   }
   const beaten = key.map((name) => `w.${name} = s.${name}`).join(" AND ");
@@ -221,19 +219,16 @@ export function mergeSql(dbSchema: string, schema: TableSchema, stamp: LoadStamp
   let previousMax = "";
   let storedOrder = "";
   if (schema.keep === "latest") {
-    const order = schema.order_by!;
-    const collate = TEXT_LIKE.has(schema.columns[order]!.type) ? ` COLLATE "C"` : "";
+    const order = ident(schema.order_by!);
     // the rows before this one, in a window sorted newest first: the same sort as the
     // final pick below, so the planner sorts once
-    previousMax = `, max(${ident(order)}${collate}) OVER (PARTITION BY ${key} ORDER BY _ord DESC ` +
+    previousMax = `, max(${orderValue(schema)}) OVER (PARTITION BY ${key} ORDER BY _ord DESC ` +
       `ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS _prev_max`;
-    storedOrder = `, t.${ident(order)} AS _stored_order`;
+    storedOrder = `, ${orderValue(schema, "t.")} AS _stored_order`;
     // the current row's order_by is the greatest so far, the stored one included
     // (greatest() skips NULLs); a missing one is beaten by any row
-    const current = `greatest(_prev_max, _stored_order${collate})`;
-    wins = `${current} IS NULL OR (${ident(order)} IS NOT NULL AND ${
-      ident(order)
-    }${collate} >= ${current})`;
+    const current = `greatest(_prev_max, _stored_order)`;
+    wins = `${current} IS NULL OR (${order} IS NOT NULL AND ${orderValue(schema)} >= ${current})`;
   }
   const differs = others.map((name) => `s.${ident(name)} IS DISTINCT FROM t.${ident(name)}`)
     .join(" OR ");
@@ -261,4 +256,16 @@ export function mergeSql(dbSchema: string, schema: TableSchema, stamp: LoadStamp
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM inserted) AS inserted, (SELECT count(*) FROM updated) AS updated`;
+}
+
+/**
+ * A row's order_by as the merges compare it (`of`: the table alias and dot, or nothing):
+ * text by code point (COLLATE "C"), as SQLite's BINARY collation does; a boolean as 0 or 1,
+ * as SQLite stores it (PostgreSQL has no max() of booleans).
+ */
+function orderValue(schema: TableSchema, of = ""): string {
+  const column = `${of}${ident(schema.order_by!)}`;
+  const type = schema.columns[schema.order_by!]!.type;
+  if (type === "boolean") return `${column}::int`;
+  return TEXT_LIKE.has(type) ? `${column} COLLATE "C"` : column;
 }
