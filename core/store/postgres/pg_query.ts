@@ -49,7 +49,8 @@ export async function openPgQuery(
     const origins = await columnOrigins(client, dbSchema, shape);
     const pageRows = options.pageRows ?? 500;
     const limit = options.limit ?? Infinity;
-    const asRecords = options.table !== undefined;
+    // a table without columns prints its rows as "()", as it would one NULL column
+    const asRecords = options.table !== undefined && shape.length > 0;
     return {
       columns,
       origins,
@@ -75,16 +76,18 @@ export async function openPgQuery(
         const ahead = limit === Infinity;
         const cursor = query.cursor(pageRows)[Symbol.asyncIterator]();
         let next: Promise<IteratorResult<unknown>> | undefined;
+        // Postgres.js answers with a plain result, not a promise, once the query has ended
+        const nextPage = () => Promise.resolve(cursor.next());
         let finished = false;
         try {
           if (limits.signal?.aborted) throw limits.signal.reason ?? new Error("aborted");
           while (true) {
-            const read = await (next ?? cursor.next());
+            const read = await (next ?? nextPage());
             if (read.done) {
               finished = true;
               break;
             }
-            next = ahead ? cursor.next() : undefined;
+            next = ahead ? nextPage() : undefined;
             next?.catch(() => {}); // its failure is thrown where it is awaited
             const page = decode
               ? decode(read.value as unknown as string[][])
