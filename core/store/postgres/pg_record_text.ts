@@ -25,24 +25,26 @@ export function splitRecord(text: string, out: (string | null)[]): number {
   let at = 1;
   while (true) {
     if (text.charCodeAt(at) === QUOTE) {
-      let value = "";
+      // The closing quote ends the first run of quotes of odd length: inside, every quote
+      // is doubled, and a doubled backslash holds no quote. Then each pair is undone at
+      // once: a value of quotes (JSON kept as text) or backslashes stays linear in length.
       let from = at + 1;
+      let close: number;
       while (true) {
         const quote = text.indexOf('"', from);
-        const backslash = text.indexOf("\\", from);
         if (quote === -1) throw malformed(text);
-        if (backslash !== -1 && backslash < quote) {
-          value += text.slice(from, backslash) + text[backslash + 1];
-          from = backslash + 2;
-        } else if (text.charCodeAt(quote + 1) === QUOTE) {
-          value += text.slice(from, quote + 1);
-          from = quote + 2;
-        } else {
-          value += text.slice(from, quote);
-          at = quote + 1;
+        let after = quote + 1;
+        while (text.charCodeAt(after) === QUOTE) after++;
+        if ((after - quote) % 2 === 1) {
+          close = after - 1;
           break;
         }
+        from = after;
       }
+      let value = text.slice(at + 1, close);
+      if (value.includes('"')) value = value.replaceAll('""', '"');
+      if (value.includes("\\")) value = value.replaceAll("\\\\", "\\");
+      at = close + 1;
       out[count++] = value;
     } else {
       let stop = text.indexOf(",", at);
