@@ -20,7 +20,7 @@ import type {
   TableChanges,
 } from "../mod.ts";
 import { applyTableChanges, planTableChanges } from "./table_sync.ts";
-import { SqliteTableLoader } from "./table_loader.ts";
+import { SqliteTableLoader, type StageMode } from "./table_loader.ts";
 import { convertStoredDatetimes } from "./datetime_migration.ts";
 import { finishStepStatement, type StepRecord, stepSummaryOf } from "../step_rows.ts";
 
@@ -262,9 +262,13 @@ export class SqliteStore {
     applyTableChanges(this.db, schema, changes);
   }
 
-  /** A loader for one table; use inside a transaction. */
-  loader(schema: TableSchema, stamp: LoadStamp): SqliteTableLoader {
-    return new SqliteTableLoader(this.db, schema, stamp);
+  /**
+   * A loader for one table; use inside a transaction. `stage`: when it may stage rows whose
+   * keys come in no order (table_loader.ts); never in a dry run, which keeps its steps'
+   * changes in one transaction.
+   */
+  loader(schema: TableSchema, stamp: LoadStamp, stage: StageMode = "auto"): SqliteTableLoader {
+    return new SqliteTableLoader(this.db, schema, stamp, this.#dryRun ? "never" : stage);
   }
 
   #dryRun = false;

@@ -10,6 +10,15 @@
  * replaced: the clause marks their rowids in a bitmap as it replaces them. The rest of the
  * valid rows are duplicates (docs/cli.md defines each count).
  *
+ * Keys in no order: a large file whose keys come in no order (CRM ids, order numbers,
+ * e-mails) and repeat (keep last or latest) made each replacement rewrite a row somewhere in
+ * a table larger than the page cache: a 1M-row export took twice as long as the same rows
+ * sorted. Such a file's rows, once that shows (STAGE_AFTER rows, a share of them lower
+ * than the row before), go to a scratch table instead, and at the end one statement feeds
+ * them to the same UPSERT sorted by key, each key's rows in file order: the same rows win
+ * and the counts are the same, and the table's pages are visited in order. The rows that
+ * came before stay as loaded. (New rows of those staged are then stored in key order.)
+ *
  * @module
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
@@ -23,6 +32,20 @@ import { RowidSet } from "./rowid_set.ts";
 // Ten rows per statement: node:sqlite pays per bound value, and more rows per statement
 // stopped paying off beyond this in measurements (bench/).
 const ROWS_PER_STATEMENT = 10;
+// Rows loaded directly before the order of their keys decides (small files never stage),
+// and the share of rows with a lower key than the row before that makes a file staged.
+const STAGE_AFTER = 50_000;
+const STAGE_SHARE = 0.05;
+
+/** When rows are staged: as their keys' order decides, always (tests), or never. */
+export type StageMode = "auto" | "always" | "never";
+
+/**
+ * The scratch table: temporary, in a file SQLite deletes when the connection closes (or at
+ * once, if the process dies: it is unlinked once opened). ATTACH, its alternative, is not
+ * allowed under the permissions the executable runs with.
+ */
+const STAGE = "temp.plutus_stage";
 
 /**
  * Inserts rows into one table inside the caller's transaction; synchronous, as
@@ -32,8 +55,8 @@ export class SqliteTableLoader {
   readonly #db: DatabaseSync;
   readonly #table: string;
   readonly #width: number;
-  readonly #many: StatementSync;
-  readonly #one: StatementSync;
+  #many: StatementSync;
+  #one: StatementSync;
   readonly #maxRowidBefore: number;
   /**
    * Rows stored before the step that it replaced; none to count in a table that was empty.
@@ -42,8 +65,16 @@ export class SqliteTableLoader {
    */
   readonly #replaced: { set?: RowidSet } = {};
   #counted: LoadCounts | undefined;
+  /** The staging plan while undecided, undefined once decided or when it cannot stage. */
+  #watch: { mode: StageMode; keyAt: number[]; seen: number; lower: number } | undefined;
+  #last: Stored[] | undefined;
+  /** The statement that merges the staged rows, once the rows go to the stage. */
+  #merge: string | undefined;
+  readonly #stagedColumns: string;
+  readonly #mergeHead: string;
+  readonly #conflict: string;
 
-  constructor(db: DatabaseSync, schema: TableSchema, stamp: LoadStamp) {
+  constructor(db: DatabaseSync, schema: TableSchema, stamp: LoadStamp, stage: StageMode = "never") {
     this.#db = db;
     this.#table = ident(schema.name);
     const columns = insertColumns(schema);
@@ -76,10 +107,22 @@ export class SqliteTableLoader {
     const conflict = conflictClause(schema, mark);
     this.#many = db.prepare(head + Array(ROWS_PER_STATEMENT).fill(row).join(", ") + conflict);
     this.#one = db.prepare(head + row + conflict);
+    this.#conflict = conflict;
+    this.#stagedColumns = columns.map(ident).join(", ");
+    this.#mergeHead = `${
+      head.replace(/ VALUES $/, "")
+    } SELECT ${this.#stagedColumns}, ${stampValues}
+      FROM ${STAGE} WHERE true ORDER BY ${schema.key?.map(ident).join(", ")}, rowid`;
+    // only replacements pay for keys in no order: keep first inserts or leaves rows alone
+    if (stage !== "never" && schema.key !== undefined && schema.keep !== "first") {
+      const keyAt = schema.key.map((name) => columns.indexOf(name));
+      this.#watch = { mode: stage, keyAt, seen: 0, lower: 0 };
+    }
   }
 
   /** Inserts `values.length / width` rows given as one flat array. */
   insert(values: Stored[]): void {
+    if (this.#watch) this.#decide(values);
     const width = this.#width;
     const rows = values.length / width;
     const chunk = width * ROWS_PER_STATEMENT;
@@ -92,6 +135,42 @@ export class SqliteTableLoader {
     }
   }
 
+  /** Counts rows whose key is lower than the row's before; stages once that is common. */
+  #decide(values: Stored[]): void {
+    const watch = this.#watch!;
+    const width = this.#width;
+    let last = this.#last;
+    for (let offset = 0; offset < values.length; offset += width) {
+      const key = watch.keyAt.map((at) => values[offset + at]!);
+      if (last !== undefined && compareKeys(key, last) < 0) watch.lower++;
+      last = key;
+    }
+    this.#last = last;
+    watch.seen += values.length / width;
+    if (watch.mode === "auto" && watch.seen < STAGE_AFTER) return;
+    this.#watch = undefined;
+    if (watch.mode === "always" || watch.lower >= watch.seen * STAGE_SHARE) this.#stage();
+  }
+
+  /** From now on rows go to the scratch table; counts() merges them. */
+  #stage(): void {
+    // On disk, as temporary tables are between steps: in memory (the step's setting, for
+    // its statement journals) it would hold the file's rows, and its sort too. SQLite
+    // allows the change in a transaction until a temporary table exists; if it refuses,
+    // the rows go on being loaded directly.
+    try {
+      this.#db.exec("PRAGMA temp_store = DEFAULT");
+    } catch {
+      return;
+    }
+    this.#db.exec(`CREATE TABLE ${STAGE} (${this.#stagedColumns})`);
+    const row = `(${Array(this.#width).fill("?").join(", ")})`;
+    const head = `INSERT INTO ${STAGE} (${this.#stagedColumns}) VALUES `;
+    this.#many = this.#db.prepare(head + Array(ROWS_PER_STATEMENT).fill(row).join(", "));
+    this.#one = this.#db.prepare(head + row);
+    this.#merge = this.#mergeHead + this.#conflict;
+  }
+
   #maxRowid(): number {
     return (this.#db.prepare(`SELECT coalesce(max(rowid), 0) AS m FROM ${this.#table}`)
       .get() as { m: number }).m;
@@ -100,6 +179,11 @@ export class SqliteTableLoader {
   /** Counts what the step did; `valid` is the number of rows given to insert(). */
   counts(valid: number): LoadCounts {
     if (this.#counted) return this.#counted;
+    if (this.#merge) {
+      this.#db.exec(this.#merge);
+      this.#db.exec(`DROP TABLE ${STAGE}`);
+      this.#merge = undefined;
+    }
     const inserted = this.#maxRowid() - this.#maxRowidBefore;
     const updated = this.#replaced.set?.size ?? 0;
     this.#replaced.set = undefined;
@@ -110,3 +194,12 @@ export class SqliteTableLoader {
 
 // Names each loader's marking function apart: a connection keeps the functions it was given.
 let loaders = 0;
+
+/** Orders two keys as the key index does, near enough to tell rows in no order. */
+function compareKeys(a: Stored[], b: Stored[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!, y = b[i]!;
+    if (x !== y) return x! < y! ? -1 : 1;
+  }
+  return 0;
+}
