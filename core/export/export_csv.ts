@@ -67,7 +67,7 @@ export async function exportCsv(
     : typedColumnKinds((cursor.origins ?? []).filter((_, i) => keep[i]), options.tables);
   const typed = kinds?.some((kind) => kind !== undefined) ? kinds : undefined;
   try {
-    using file = await Deno.open(part, { write: true, create: true, truncate: true });
+    using file = await onDisk(Deno.open(part, { write: true, create: true, truncate: true }));
     const out = new LineWriter(file);
     await out.write((options.bom ? "\ufeff" : "") + csvLine(columns));
     const all = keep.every(Boolean);
@@ -80,16 +80,15 @@ export async function exportCsv(
       rows += page.length;
     }
     await out.flush();
-    await file.sync();
+    await onDisk(file.sync());
   } catch (error) {
     await Deno.remove(part).catch(() => {});
-    throw error instanceof PlutusError
-      ? error
-      : new PlutusError(`cannot write ${path}: ${(error as Error).message}`, {
-        code: "export_failed",
-        hint: "Check that the folder is writable and the disk has space.",
-        cause: error,
-      });
+    if (!(error instanceof DiskFailure)) throw error; // the database's side says its own
+    throw new PlutusError(`cannot write ${path}: ${(error.cause as Error).message}`, {
+      code: "export_failed",
+      hint: "Check that the folder is writable and the disk has space.",
+      cause: error.cause,
+    });
   } finally {
     await cursor.close();
   }
@@ -135,5 +134,18 @@ class LineWriter {
 
 async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
   let written = 0;
-  while (written < bytes.length) written += await file.write(bytes.subarray(written));
+  while (written < bytes.length) written += await onDisk(file.write(bytes.subarray(written)));
+}
+
+/**
+ * A failure of the file being written, told apart from one of the rows being read: a
+ * broken read is not a full disk, and a hint about disk space would send the analyst the
+ * wrong way.
+ */
+class DiskFailure extends Error {}
+
+function onDisk<T>(work: Promise<T>): Promise<T> {
+  return work.catch((error) => {
+    throw new DiskFailure("", { cause: error });
+  });
 }

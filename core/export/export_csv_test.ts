@@ -116,3 +116,35 @@ Deno.test("an export writes typed values as they are and still protects free tex
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("an export says a write failure is one, and a read failure is not a full disk", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const cursor = (fail: Error) => ({
+      columns: ["n"],
+      origins: [{ table: null, column: null }],
+      async *pages() {
+        yield [[1], [2]];
+        throw fail;
+      },
+      close: async () => {},
+    });
+    const driver = (fail: Error) =>
+      ({ openExport: () => Promise.resolve(cursor(fail)) }) as unknown as SqliteDriver;
+    // a bug on the reading side comes out as itself, never as "cannot write … disk space"
+    const bug = new TypeError("next?.catch is not a function");
+    await assert.rejects(
+      exportCsv(driver(bug), `${dir}/exports`, { table: "t" }),
+      (error: Error) => error === bug,
+    );
+    assert.deepEqual([...Deno.readDirSync(`${dir}/exports`)], [], "no file, not even a .part");
+    // a folder where the file's temporary copy goes: the write fails, and says so
+    await Deno.mkdir(`${dir}/exports/.taken.csv.part`, { recursive: true });
+    await assert.rejects(
+      exportCsv(driver(bug), `${dir}/exports`, { table: "t", output: `${dir}/exports/taken.csv` }),
+      /cannot write .*taken\.csv/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
