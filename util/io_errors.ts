@@ -20,7 +20,7 @@ const KNOWN: Known[] = [
     test: /No space left on device|os error 28|database or disk is full|SQLITE_FULL/i,
     what: "the disk is full",
     hint:
-      "Free some space on the disk that holds the project folder, then run again (plutus rerun for the files that failed). What was being loaded was rolled back. A large file whose keys come in no order also needs about its size free in the system's temporary folder (/var/tmp, or the folder SQLITE_TMPDIR names).",
+      "Free some space on the disk that holds the project folder, then run again (plutus rerun for the files that failed). What was being loaded was rolled back. A large file whose keys come in no order also needs about twice its size free in the system's temporary folder (/var/tmp, or the folder SQLITE_TMPDIR names).",
   },
   {
     code: "not_writable",

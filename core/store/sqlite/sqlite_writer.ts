@@ -9,7 +9,6 @@ import type { Stored } from "../../transform/validate_column.ts";
 import type {
   DatabaseLocation,
   DatetimeConversion,
-  LoadCounts,
   LoadStamp,
   RejectRecord,
   Status,
@@ -107,7 +106,11 @@ function stepWork(store: SqliteStore): StepWork {
         const loader = store.loader(schema, stamp);
         return {
           insert: (values: Stored[]) => now(() => loader.insert(values)),
-          counts: (valid: number) => now<LoadCounts>(() => loader.counts(valid)),
+          counts: async (valid: number) => {
+            // staged rows merge a run at a time: the GUI's pages answer in between
+            while (loader.mergeStep()) await new Promise((resolve) => setTimeout(resolve, 0));
+            return loader.counts(valid);
+          },
         };
       }),
     addRejects: (runId: number, stepId: number, rejects: readonly RejectRecord[]) =>
