@@ -19,7 +19,7 @@ import type {
 } from "../mod.ts";
 import { LOCK_CLASS, lockObject } from "./pg_bookkeeping.ts";
 import { connectPg, explainPgConnectError, explainPgError, pgLabel } from "./pg_connect.ts";
-import { ident } from "./pg_sql.ts";
+import { ident, qualified } from "./pg_sql.ts";
 import { openPgQuery } from "./pg_query.ts";
 import { PgRunHistory } from "./pg_run_history.ts";
 import { PgStore } from "./pg_store.ts";
@@ -93,10 +93,8 @@ export class PgDriver implements StoreDriver {
    * stays flat. No time limit: the command line stops it with Ctrl-C.
    */
   openExport(what: { table: string } | { sql: string }): Promise<QueryCursor> {
-    const table = "table" in what
-      ? `${ident(this.location.schema)}.${ident(what.table)}`
-      : undefined;
-    const sql = table ? `SELECT * FROM ${table}` : (what as { sql: string }).sql;
+    const table = "table" in what ? qualified(this.location.schema, what.table) : undefined;
+    const sql = "table" in what ? `SELECT * FROM ${table}` : what.sql;
     return openPgQuery(this.location.url, this.location.schema, sql, { timeoutSeconds: 0 }, {
       pageRows: 2000,
       table,

@@ -170,14 +170,15 @@ export function emptyMergeSql(dbSchema: string, schema: TableSchema, stamp: Load
     GROUP BY ${keyList} HAVING count(*) > 1`;
   if (schema.key && schema.keep === "latest") {
     const same = key.map((name) => `s.${name} = m.${name}`).join(" AND ");
+    const staged = key.map((name) => `s.${name}`).join(", ");
     // max() skips NULLs: a key's greatest order_by, NULL only when none of its rows has one
-    winners = `SELECT ${key.map((name) => `s.${name}`).join(", ")}, max(s._ord) AS _win
+    winners = `SELECT ${staged}, max(s._ord) AS _win
       FROM pg_temp.${STAGE} s JOIN (
         SELECT ${keyList}, max(${orderValue(schema)}) AS _max
         FROM pg_temp.${STAGE} GROUP BY ${keyList} HAVING count(*) > 1
       ) m ON ${same}
       WHERE m._max IS NULL OR ${orderValue(schema, "s.")} = m._max
-      GROUP BY ${key.map((name) => `s.${name}`).join(", ")}`;
+      GROUP BY ${staged}`;
   }
   const beaten = key.map((name) => `w.${name} = s.${name}`).join(" AND ");
   return `INSERT INTO ${

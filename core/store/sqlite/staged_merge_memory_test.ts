@@ -26,8 +26,7 @@ const SCHEMA = parseTableSchema(
 );
 
 function load(store: SqliteStore, runId: number, note: string) {
-  const schema = SCHEMA;
-  const loader = store.loader(schema, { source: "s", runId, loadedAt: "2026-11-30" }, "always");
+  const loader = store.loader(SCHEMA, { source: "s", runId, loadedAt: "2026-11-30" }, "always");
   // a fixed shuffle of the keys, made a batch at a time: the test's own memory stays small
   for (let start = 0; start < ROWS; start += 5000) {
     const values: Stored[] = [];

@@ -32,6 +32,7 @@ import { insertColumns } from "../row_layout.ts";
 import { conflictClause, ident, literal } from "./dialect.ts";
 import { RowidSet } from "./rowid_set.ts";
 import { PlutusError } from "../../../util/errors.ts";
+import { explainIoError } from "../../../util/io_errors.ts";
 
 // Ten rows per statement: node:sqlite pays per bound value, and more rows per statement
 // stopped paying off beyond this in measurements (bench/).
@@ -77,10 +78,9 @@ export class SqliteTableLoader {
   /** Staged rows and how far the merge has come: sorted (rowids 1…rows), merged up to `done`. */
   #merge: { sorted: boolean; rows: number; done: number } | undefined;
   readonly #stagedColumns: string;
-  readonly #mergeHead: string;
+  readonly #mergeSql: string;
   readonly #sortSql: string;
   readonly #keyList: string;
-  readonly #conflict: string;
 
   constructor(db: DatabaseSync, schema: TableSchema, stamp: LoadStamp, stage: StageMode = "never") {
     this.#db = db;
@@ -113,17 +113,13 @@ export class SqliteTableLoader {
       });
     }
     const conflict = conflictClause(schema, mark);
-    this.#many = db.prepare(head + Array(ROWS_PER_STATEMENT).fill(row).join(", ") + conflict);
-    this.#one = db.prepare(head + row + conflict);
-    this.#conflict = conflict;
+    [this.#many, this.#one] = this.#inserts(head, row, conflict);
     this.#stagedColumns = columns.map(ident).join(", ");
-    this.#mergeHead = `${
-      head.replace(/ VALUES $/, "")
-    } SELECT ${this.#stagedColumns}, ${stampValues}
-      FROM ${SORTED} WHERE rowid > ? AND rowid <= ? ORDER BY rowid`;
     this.#keyList = (schema.key ?? []).map(ident).join(", ");
+    this.#mergeSql = `${head.replace(/ VALUES $/, "")} SELECT ${this.#stagedColumns}, ${stampValues}
+      FROM ${SORTED} WHERE rowid > ? AND rowid <= ? ORDER BY rowid${conflict}`;
     this.#sortSql = `CREATE TABLE ${SORTED} AS SELECT ${this.#stagedColumns} FROM ${STAGE}
-      ORDER BY ${schema.key?.map(ident).join(", ")}, rowid`;
+      ORDER BY ${this.#keyList}, rowid`;
     // only replacements pay for keys in no order: keep first inserts or leaves rows alone
     if (stage !== "never" && schema.key !== undefined && schema.keep !== "first") {
       const keyAt = schema.key.map((name) => columns.indexOf(name));
@@ -198,10 +194,20 @@ export class SqliteTableLoader {
     }
     this.#db.exec(`CREATE TABLE ${STAGE} (${this.#stagedColumns})`);
     const row = `(${Array(this.#width).fill("?").join(", ")})`;
-    const head = `INSERT INTO ${STAGE} (${this.#stagedColumns}) VALUES `;
-    this.#many = this.#db.prepare(head + Array(ROWS_PER_STATEMENT).fill(row).join(", "));
-    this.#one = this.#db.prepare(head + row);
+    [this.#many, this.#one] = this.#inserts(
+      `INSERT INTO ${STAGE} (${this.#stagedColumns}) VALUES `,
+      row,
+      "",
+    );
     this.#merge = { sorted: false, rows: 0, done: 0 };
+  }
+
+  /** The statements that insert ROWS_PER_STATEMENT rows, and one row. */
+  #inserts(head: string, row: string, tail: string): [StatementSync, StatementSync] {
+    return [
+      this.#db.prepare(head + Array(ROWS_PER_STATEMENT).fill(row).join(", ") + tail),
+      this.#db.prepare(head + row + tail),
+    ];
   }
 
   /**
@@ -219,7 +225,7 @@ export class SqliteTableLoader {
         merge.rows = (this.#db.prepare(`SELECT coalesce(max(rowid), 0) AS n FROM ${SORTED}`)
           .get() as { n: number }).n;
         merge.sorted = true;
-        this.#mergeRun = this.#db.prepare(this.#mergeHead + this.#conflict);
+        this.#mergeRun = this.#db.prepare(this.#mergeSql);
       } else {
         this.#mergeRun!.run(merge.done, merge.done + MERGE_ROWS);
         merge.done += MERGE_ROWS;
@@ -271,8 +277,8 @@ function compareKeys(a: Stored[], b: Stored[]): number {
  * than the project, and it needs about twice the file's size (the rows, then sorted).
  */
 function sortSpaceError(error: unknown): unknown {
-  const message = error instanceof Error ? error.message : String(error);
-  if (!/database or disk is full|SQLITE_FULL|No space left on device/i.test(message)) return error;
+  if (explainIoError(error)?.code !== "disk_full") return error;
+  const message = (error as Error).message;
   return new PlutusError(
     `a disk is full (${message}): this file's keys come in no order, so its rows are sorted ` +
       `in the temporary folder ${temporaryFolder()} before they are merged`,
