@@ -52,7 +52,10 @@ export type StageMode = "auto" | "always" | "never";
  */
 const STAGE = "temp.plutus_stage";
 const SORTED = "temp.plutus_sorted";
-const MERGE_ROWS = 2000;
+// Rows per merge statement: each statement has a cost of its own (a few milliseconds, the
+// statement journal it opens), so runs of 2,000 took 3.0–3.4 s to merge 1M rows and runs of 20,000
+// 2.2–2.5 s, with the same peak memory; a run holds the thread ~50 ms.
+const MERGE_ROWS = 20_000;
 
 /**
  * Inserts rows into one table inside the caller's transaction; synchronous, as
