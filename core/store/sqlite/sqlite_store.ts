@@ -265,10 +265,15 @@ export class SqliteStore {
   /**
    * A loader for one table; use inside a transaction. `stage`: when it may stage rows whose
    * keys come in no order (table_loader.ts); never in a dry run, which keeps its steps'
-   * changes in one transaction.
+   * changes in one transaction. `mergeRows`: tests merge staged rows in small runs.
    */
-  loader(schema: TableSchema, stamp: LoadStamp, stage: StageMode = "auto"): SqliteTableLoader {
-    return new SqliteTableLoader(this.db, schema, stamp, this.#dryRun ? "never" : stage);
+  loader(
+    schema: TableSchema,
+    stamp: LoadStamp,
+    stage: StageMode = "auto",
+    mergeRows?: number,
+  ): SqliteTableLoader {
+    return new SqliteTableLoader(this.db, schema, stamp, this.#dryRun ? "never" : stage, mergeRows);
   }
 
   #dryRun = false;

@@ -84,9 +84,17 @@ export class SqliteTableLoader {
   readonly #mergeSql: string;
   readonly #sortSql: string;
   readonly #keyList: string;
+  readonly #mergeRows: number;
 
-  constructor(db: DatabaseSync, schema: TableSchema, stamp: LoadStamp, stage: StageMode = "never") {
+  constructor(
+    db: DatabaseSync,
+    schema: TableSchema,
+    stamp: LoadStamp,
+    stage: StageMode = "never",
+    mergeRows = MERGE_ROWS,
+  ) {
     this.#db = db;
+    this.#mergeRows = mergeRows;
     this.#table = ident(schema.name);
     const columns = insertColumns(schema);
     this.#width = columns.length;
@@ -230,8 +238,8 @@ export class SqliteTableLoader {
         merge.sorted = true;
         this.#mergeRun = this.#db.prepare(this.#mergeSql);
       } else {
-        this.#mergeRun!.run(merge.done, merge.done + MERGE_ROWS);
-        merge.done += MERGE_ROWS;
+        this.#mergeRun!.run(merge.done, merge.done + this.#mergeRows);
+        merge.done += this.#mergeRows;
       }
       if (merge.done < merge.rows) return true;
       this.#db.exec(`DROP TABLE ${SORTED}`);
