@@ -252,6 +252,9 @@ async function showRun(
     }
     const reasons = rejectedReasons(input, step);
     if (reasons.length > 0) lines.push("", ...reasons);
+    for (const warning of step.warnings) {
+      lines.push("", `${yellow("warning:")} ${input}: ${terminalText(warning, false)}`);
+    }
     if (step.archivedTo) {
       lines.push(dim(`${input} → ${terminalText(step.archivedTo, false)}`));
     }

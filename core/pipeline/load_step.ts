@@ -285,14 +285,21 @@ function noteEnd(
   message: Extract<PrepareMessage, { type: "end" }>,
   unit: string,
 ): void {
-  if (message.stopped) {
+  const stopped = message.stopped;
+  if (stopped && stopped.dataRowsAfter > 0) {
+    // rows that look like data after the stop: stop_at may have matched a row of data
+    // ("^Total" stops at a campaign "Totally Free Shipping")
+    result.warnings.push(
+      `stop_at matched ${unit} ${stopped.line} (${JSON.stringify(stopped.text)}) and reading ` +
+        `stopped there, but ${stopped.dataRowsAfter} of the ${stopped.ignoredRows} ${unit}(s) ` +
+        `after it look like data: they were not read. If that is data, make stop_at match the ` +
+        `footer only (e.g. "^Total:" instead of "^Total"), then load the file again with ` +
+        `plutus upload FILE --force`,
+    );
+  } else if (stopped) {
     result.notes.push(
-      `stopped at ${unit} ${message.stopped.line} (stop_at matched ${
-        JSON.stringify(message.stopped.text)
-      })` +
-        (message.stopped.ignoredRows > 0
-          ? `; ${message.stopped.ignoredRows} row(s) after it not read`
-          : ""),
+      `stopped at ${unit} ${stopped.line} (stop_at matched ${JSON.stringify(stopped.text)})` +
+        (stopped.ignoredRows > 0 ? `; ${stopped.ignoredRows} row(s) after it not read` : ""),
     );
   }
   if (message.footer) {

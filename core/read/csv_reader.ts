@@ -11,6 +11,7 @@ import { SourceError } from "../../util/errors.ts";
 import type { Cell } from "../transform/cell.ts";
 import { assertText, sniffEncoding } from "./sniff_encoding.ts";
 import { sniffCsvLayout } from "./sniff_csv_layout.ts";
+import { footerLike } from "./footer_rows.ts";
 import type { ReadOptions, RowBatch, StopInfo, TableReader } from "./table_reader.ts";
 
 /** CSV options from `csv:` in a source; absent ones are sniffed. */
@@ -188,11 +189,17 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
           }
           if (stopping) {
             state.stopped!.ignoredRows++;
+            if (!footerLike(cells, cells.length !== width)) state.stopped!.dataRowsAfter++;
             continue;
           }
           if (options.stopAt?.test(cells[0] ?? "")) {
             stopping = true;
-            state.stopped = { line: at, text: (cells[0] ?? "").slice(0, 120), ignoredRows: 0 };
+            state.stopped = {
+              line: at,
+              text: (cells[0] ?? "").slice(0, 120),
+              ignoredRows: 0,
+              dataRowsAfter: 0,
+            };
             continue;
           }
           const problem = rowErrors?.get(index) ??

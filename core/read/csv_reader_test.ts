@@ -100,7 +100,20 @@ Deno.test("openCsv() stops at a footer and counts what it left", async () => {
     stopAt: /^(Total|Grand)/,
   });
   assert.deepEqual(rows, [["1", "2"]]);
-  assert.deepEqual(reader.stopped, { line: 3, text: "Total: 3", ignoredRows: 1 });
+  assert.deepEqual(reader.stopped, {
+    line: 3,
+    text: "Total: 3",
+    ignoredRows: 1,
+    dataRowsAfter: 0,
+  });
+  // a row of data after the stop row is counted apart: stop_at matched too much
+  const data = await read("a,b\n1,2\nTotally,3\n4,5\nTotal,9\n", { stopAt: /^Total/ });
+  assert.deepEqual(data.reader.stopped, {
+    line: 3,
+    text: "Totally",
+    ignoredRows: 2,
+    dataRowsAfter: 1,
+  });
 });
 
 Deno.test("openCsv() reports ragged and broken rows with their line", async () => {

@@ -7,6 +7,7 @@
  */
 import { SourceError } from "../../util/errors.ts";
 import { type Cell, PercentCell } from "../transform/cell.ts";
+import { footerLike } from "./footer_rows.ts";
 import type { ReadInfo, ReadOptions, RowBatch, StopInfo, TableReader } from "./table_reader.ts";
 
 /** One row of a sheet as read: its number and its cells by column (A = 0). */
@@ -71,12 +72,18 @@ export async function sheetTableReader(
       }
       if (stopping) {
         state.stopped!.ignoredRows++;
+        if (!footerLike(cells, false)) state.stopped!.dataRowsAfter++;
         return;
       }
       const first = cells[0] ?? null;
       if (options.stopAt && first !== null && options.stopAt.test(cellText(first))) {
         stopping = true;
-        state.stopped = { line: row, text: cellText(first).slice(0, 120), ignoredRows: 0 };
+        state.stopped = {
+          line: row,
+          text: cellText(first).slice(0, 120),
+          ignoredRows: 0,
+          dataRowsAfter: 0,
+        };
         return;
       }
       if (cells.length > header.length) {

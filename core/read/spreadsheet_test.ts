@@ -62,7 +62,11 @@ Deno.test("workbooks saved by LibreOffice read alike as .xlsx, .xls and .ods", a
     assert.equal(second![1], "Black Friday – Shopping 🛍️", format);
     assert.equal(third![1], "مرحبا Retargeting", format);
     assert.equal(third![4], "#DIV/0!", format);
-    assert.deepEqual(reader.stopped, { line: 9, text: "Total", ignoredRows: 0 }, format);
+    assert.deepEqual(
+      reader.stopped,
+      { line: 9, text: "Total", ignoredRows: 0, dataRowsAfter: 0 },
+      format,
+    );
   }
 });
 

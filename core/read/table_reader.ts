@@ -39,6 +39,8 @@ export interface StopInfo {
   text: string;
   /** Non-blank rows after the stop row that were not read as data. */
   ignoredRows: number;
+  /** Those of them that look like data rows, not a footer: stop_at may match too much. */
+  dataRowsAfter: number;
 }
 
 /** A file opened for reading: the header is known, the rows come on demand. */
