@@ -28,6 +28,8 @@ const EMAIL =
 const ASCII_EMAIL =
   /^[\w!#$%&'*+/=?^`{|}~-](?:[\w!#$%&'*+/=?^`{|}~.-]{0,62}[\w!#$%&'*+/=?^`{|}~-])?@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i;
 const INTEGER_TEXT = /^[+-]?\d+(\.0+)?$/;
+// 1.000 is one in English and a thousand in German: neither is read without a rule saying which.
+const THOUSAND_OR_ONE = /^[+-]?[1-9]\d{0,2}\.000$/;
 
 const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 const NUMBER_HINT =
@@ -45,6 +47,15 @@ const TYPE_CHECKS: Record<Exclude<ColumnSchema["type"], "datetime">, TypeCheck> 
     if (typeof value === "string" && value.length <= 15) {
       const digits = plainDigits(value); // most cells: read without a regex
       if (digits !== undefined) return digits;
+    }
+    if (typeof value === "string" && THOUSAND_OR_ONE.test(value.trim())) {
+      const text = value.trim();
+      return new CellError(
+        `${showCell(value)} could be ${Number(text)} or ${
+          Number(text.replace(".", ""))
+        } (a dot between thousands): add {parse_number: {decimal: ","}} to the column's clean ` +
+          `rules if the file writes 1.000 for a thousand, or {parse_number: {decimal: "."}} if for one`,
+      );
     }
     const number = typeof value === "number"
       ? value

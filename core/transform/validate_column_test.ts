@@ -3,6 +3,7 @@ import fc from "fast-check";
 import type { ColumnSchema } from "../../config/table_schema.ts";
 import { CellError } from "./cell.ts";
 import { compileColumnValidator } from "./validate_column.ts";
+import { compileCleanRules } from "./clean/compile_rules.ts";
 
 const column = (spec: Partial<ColumnSchema> & Pick<ColumnSchema, "type">): ColumnSchema => ({
   required: false,
@@ -148,7 +149,8 @@ Deno.test("a pattern that backtracks without end still checks a value at once", 
 Deno.test("integer reads digits alone as Number() of the trimmed text reads them", () => {
   // the check before its scan of plain digits: a regex, then Number()
   const reference = (text: string) =>
-    /^[+-]?\d+(\.0+)?$/.test(text.trim()) && Number.isSafeInteger(Number(text.trim()))
+    /^[+-]?\d+(\.0+)?$/.test(text.trim()) && Number.isSafeInteger(Number(text.trim())) &&
+      !/^[+-]?[1-9]\d{0,2}\.000$/.test(text.trim()) // a thousand or one: refused
       ? Number(text.trim())
       : "refused";
   const text = fc.oneof(
@@ -239,4 +241,28 @@ Deno.test("email takes exactly the addresses its regexes took, on any text", () 
   assert.ok(check({ type: "email" }, "a@-b.io") instanceof CellError);
   assert.ok(check({ type: "email" }, "a@b-.io") instanceof CellError);
   assert.ok(check({ type: "email" }, `${"a".repeat(65)}@b.io`) instanceof CellError);
+});
+
+Deno.test("an integer written 1.000 is refused as a thousand or one; 1.0, 1.00 and 1234.000 are read", () => {
+  for (
+    const [text, one, thousand] of [["1.000", 1, 1000], ["12.000", 12, 12000], [
+      "-123.000",
+      -123,
+      -123000,
+    ]] as const
+  ) {
+    assert.equal(
+      reason(check({ type: "integer" }, text)),
+      `"${text}" could be ${one} or ${thousand} (a dot between thousands): add {parse_number: {decimal: ","}} to the column's clean rules if the file writes 1.000 for a thousand, or {parse_number: {decimal: "."}} if for one`,
+    );
+    // a rule that says which reads it
+    for (const [decimal, want] of [[",", thousand], [".", one]] as const) {
+      const cleaned = compileCleanRules([{ name: "parse_number", arg: { decimal } }])(text);
+      assert.equal(check({ type: "integer" }, cleaned as number), want);
+    }
+  }
+  assert.equal(check({ type: "integer" }, "1.0"), 1);
+  assert.equal(check({ type: "integer" }, "1.00"), 1);
+  assert.equal(check({ type: "integer" }, "1234.000"), 1234);
+  assert.equal(check({ type: "integer" }, 1000), 1000);
 });
