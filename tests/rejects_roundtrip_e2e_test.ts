@@ -336,3 +336,48 @@ sources:
       /warning: leads_1\.csv failed as a whole: none of its rows were loaded, the good ones neither\. Fix the rows listed in the file itself \(it waits in inbox\/\) and run: plutus rerun 1/,
     );
   }));
+
+Deno.test("a workbook's number cell comes back from its rejects file as the same number under a decimal-comma rule", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "schema/umsatz.yaml": `columns:
+  nr: { type: text, required: true }
+  datum: { type: date, required: true }
+  betrag: { type: decimal }
+key: [nr]
+`,
+      "plutus.yaml": `reject_limit: 0.9
+sources:
+  shop:
+    kind: file
+    files: "umsatz_*.xlsx"
+    table: umsatz
+    columns:
+      nr: Nr
+      datum: { from: Datum, clean: [{ parse_date: "DD.MM.YYYY" }] }
+      betrag: { from: Betrag, clean: [{ parse_number: { decimal: "," } }] }
+`,
+    });
+    const book = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(
+      book,
+      XLSX.utils.aoa_to_sheet([
+        ["Nr", "Datum", "Betrag"],
+        ["1", "05.03.2026", 1234.5],
+        ["2", "gestern", 12.345],
+      ]),
+      "Umsatz",
+    );
+    const workbook = join(dir, "umsatz_maerz.xlsx");
+    await Deno.writeFile(workbook, new Uint8Array(XLSX.write(book, { type: "array" })));
+    expectCode(await runCli(["upload", workbook, "--project", dir]), 0);
+    const { path, text } = await rejectsOf(dir, 1);
+    // written as the rule reads it: "12.345" would come back as twelve thousand
+    assert.match(text, /\r\n2,gestern,"12,345","datum: /);
+    await Deno.writeTextFile(path, text.replace("gestern", "06.03.2026"));
+    expectCode(await runCli(["upload", path, "--project", dir]), 0);
+    assert.deepEqual(query(dir, "SELECT nr, datum, betrag FROM umsatz ORDER BY nr"), [
+      { nr: "1", datum: "2026-03-05", betrag: 1234.5 },
+      { nr: "2", datum: "2026-03-06", betrag: 12.345 },
+    ]);
+  }));
