@@ -161,3 +161,24 @@ Deno.test("a number format shows a percentage when a % stands outside quotes", (
   assert.ok(!isPercentFormat("0.00\\%"));
   assert.ok(!isPercentFormat("#,##0.00"));
 });
+
+Deno.test("a number shown with leading zeros (format 00000: a ZIP code) is read as the sheet shows it", async () => {
+  const XLSX = await import("@e965/xlsx");
+  const sheet = XLSX.utils.aoa_to_sheet([["Zip", "Count"], [1234, 5], [90210, 7]]);
+  sheet["A2"]!.z = "00000";
+  sheet["A3"]!.z = "00000";
+  sheet["B2"]!.z = "0"; // one zero is a plain whole number
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const bookType of ["xlsx", "biff8"] as const) {
+      const book = XLSX.utils.book_new();
+      XLSX.utils.book_append_sheet(book, sheet, "Data");
+      const path = `${dir}/zips.${bookType === "biff8" ? "xls" : "xlsx"}`;
+      await Deno.writeFile(path, new Uint8Array(XLSX.write(book, { type: "array", bookType })));
+      const { rows } = await readAll(path);
+      assert.deepEqual(rows, [["01234", 5], ["90210", 7]], bookType);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -37,6 +37,7 @@ export async function openWorkbook(
       UTC: true,
       cellFormula: false,
       cellHTML: false,
+      cellNF: true, // the format code: 00000 pads a ZIP code
     });
   } catch (error) {
     throw readError(error, fileName);
@@ -70,12 +71,17 @@ export async function openWorkbook(
   );
 }
 
-function cellOf(cell: { t: string; v: unknown; w?: string } | undefined): Cell {
+function cellOf(cell: { t: string; v: unknown; w?: string; z?: unknown } | undefined): Cell {
   if (!cell || cell.v === undefined || cell.t === "z") return null;
   if (cell.v instanceof Date) return cell.v;
   // A number shown as a percentage holds the fraction (1.23% is 0.0123). SheetJS keeps the
   // shown text for every format it reads (.ods gives no format code), so that tells.
   if (typeof cell.v === "number" && cell.w?.trimEnd().endsWith("%")) return new PercentCell(cell.v);
+  // a ZIP code 01234 is the number 1234 shown with its zero (format 00000): read as shown
+  if (
+    typeof cell.v === "number" && Number.isSafeInteger(cell.v) && cell.v >= 0 &&
+    typeof cell.z === "string" && /^0{2,}$/.test(cell.z)
+  ) return String(cell.v).padStart(cell.z.length, "0");
   if (typeof cell.v === "number" || typeof cell.v === "boolean" || typeof cell.v === "string") {
     return cell.v;
   }

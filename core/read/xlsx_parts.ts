@@ -108,6 +108,17 @@ export function readPercentStyles(stylesXml: string): boolean[] {
   );
 }
 
+/**
+ * For each cell style, the digits a number is padded to when its format is only zeros
+ * (`00000`: a ZIP code 01234 is stored as 1234 and shown with its zero), else 0.
+ */
+export function readPaddedStyles(stylesXml: string): number[] {
+  return styleFormats(stylesXml).map(({ code }) => {
+    const bare = code?.replace(/\\(.)|"([^"]*)"/g, "$1$2").split(";")[0] ?? "";
+    return /^0{2,}$/.test(bare) ? bare.length : 0;
+  });
+}
+
 /** Whether a number format code shows a percentage: a % outside quotes, in its first part. */
 export function isPercentFormat(code: string): boolean {
   return code.replace(/"[^"]*"/g, "").replace(/\\./g, "").split(";")[0]!.includes("%");

@@ -16,6 +16,7 @@ import {
   decodeXml,
   itemText,
   readDateStyles,
+  readPaddedStyles,
   readPercentStyles,
   readSharedStrings,
   readWorkbook,
@@ -73,9 +74,10 @@ export async function openXlsx(
     const styles = await textOf(file, part("xl/styles.xml"), fileName);
     const dateStyles = readDateStyles(styles);
     const percentStyles = readPercentStyles(styles);
+    const paddedStyles = readPaddedStyles(styles);
     const rows = scanRows(
       await entryStream(file, sheetEntry, fileName),
-      { strings, dateStyles, percentStyles, date1904, fileName, sheet: sheet.name },
+      { strings, dateStyles, percentStyles, paddedStyles, date1904, fileName, sheet: sheet.name },
       fileName,
       sheetEntry,
     );
@@ -130,6 +132,8 @@ interface CellContext {
   strings: string[];
   dateStyles: boolean[];
   percentStyles: boolean[];
+  /** Digits a style pads whole numbers to (see readPaddedStyles). */
+  paddedStyles: number[];
   date1904: boolean;
   fileName: string;
   sheet: string;
@@ -338,6 +342,11 @@ function cellValue(tag: string, inner: string, context: CellContext): Cell {
       // 1.23% is stored as 0.0123: say so, or parse_percent would divide it again
       if (style !== undefined && context.percentStyles[Number(style)] && Number.isFinite(number)) {
         return new PercentCell(number);
+      }
+      // a ZIP code 01234 is the number 1234 shown as 00000: read as the sheet shows it
+      const digits = style === undefined ? 0 : context.paddedStyles[Number(style)] ?? 0;
+      if (digits > 0 && Number.isSafeInteger(number) && number >= 0) {
+        return String(number).padStart(digits, "0");
       }
       return number;
     }
