@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type FakeApi, startFakeApi, TOKEN } from "./fake_api.ts";
+import { type FakeApi, makeRecords, startFakeApi, TOKEN } from "./fake_api.ts";
 import {
   type Backend,
   backendMissing,
@@ -504,3 +504,108 @@ Deno.test("check refuses a url that is not http(s), at its line", () =>
       /plutus\.yaml:5 sources\.crm\.url: expected an http:\/\/ or https:\/\/ address/,
     );
   }));
+
+Deno.test("the docs' Stripe example loads: created in epoch seconds (a JSON number) becomes paid_at", async () => {
+  const docs = await Deno.readTextFile(new URL("../docs/api-sources.md", import.meta.url));
+  const example = /### Stripe charges[^]*?```yaml\n([^]*?)```/.exec(docs)![1]!;
+  const api = startFakeApi(5);
+  try {
+    await withProject("sqlite", {
+      ".env": `STRIPE_SECRET_KEY=${TOKEN}\n`,
+      "schema/payments.yaml": `columns:
+  payment_id:   { type: text, required: true }
+  amount_cents: { type: integer }
+  currency:     { type: text }
+  email:        { type: email }
+  paid_at:      { type: datetime }
+  status:       { type: text }
+key: [payment_id]
+`,
+      "plutus.yaml": `sources:\n${
+        example.replace("https://api.stripe.com/v1/charges", `${api.url}/v1/stripe-charges`)
+          .replace(/^/gm, "  ")
+      }`,
+    }, async (dir) => {
+      const result = expectCode(await runCli(["run", "--project", dir]), 0);
+      assert.match(result.stdout, /stripe_charges\s+\S+\s+succeeded\s+5\s+5\s+0\s+0\s+0/);
+      assert.deepEqual(
+        query(
+          dir,
+          "SELECT payment_id, paid_at, currency FROM payments ORDER BY payment_id LIMIT 2",
+        ),
+        [
+          { payment_id: "c000001", paid_at: "2026-10-01T00:00:00.000Z", currency: "EUR" },
+          { payment_id: "c000002", paid_at: "2026-10-01T01:00:00.000Z", currency: "EUR" },
+        ],
+      );
+    });
+  } finally {
+    await api.close();
+  }
+});
+
+Deno.test("pages that end before the API's own total fail the step, load nothing and keep the incremental position", async () => {
+  await withApi(
+    `    url: "{API}/pages-gap"
+    auth: { type: query, name: api_key, value: "\${CRM_TOKEN}" }
+    records: data
+    paginate: { type: page, size_param: page_size, size: 100, total_pages: meta.total_pages }
+`,
+    async (dir, api, run) => {
+      const result = expectCode(await run(), 1);
+      assert.match(
+        result.stdout,
+        /error: .*source crm: page 2 of 3 came back empty, though the API's meta\.total_pages says 3 pages: GET http:\/\/127\.0\.0\.1:\d+\/pages-gap\?api_key=\*\*\*&page=2&page_size=100; nothing was loaded/,
+      );
+      assert.match(
+        result.stdout,
+        /hint: The API said more pages follow, so the pull is incomplete/,
+      );
+      assert.ok(!result.stdout.includes(TOKEN));
+      assert.equal(api.requests.length, 2);
+      assert.deepEqual(query(dir, "SELECT name FROM sqlite_schema WHERE name = 'contacts'"), []);
+    },
+  );
+  await withApi(
+    `    url: "{API}/offset-short"
+    auth: { type: query, name: api_key, value: "\${CRM_TOKEN}" }
+    records: items
+    paginate: { type: offset, limit: 100, total: total }
+    incremental: { field: updatedAt, param: updated_since }
+`,
+    async (dir, api, run) => {
+      expectCode(await run(), 0); // 3 records: one page, as many as the total says
+      const newest = api.records.at(-1)!.updatedAt;
+      const state = () => query(dir, "SELECT value FROM _plutus_state WHERE source = 'crm'");
+      assert.deepEqual(state(), [{ value: JSON.stringify(newest) }]);
+      // 250 new records, and the API's second page comes one short: 249 of 250.
+      api.records.push(...makeRecords(253).slice(3));
+      api.requests.length = 0;
+      const result = expectCode(await run(), 1);
+      assert.match(
+        result.stdout,
+        /crm\s+\S+\s+failed[^]*error: .*source crm: the API said there are 250 records \(total\), but its pages ended after 249: GET http:\/\/127\.0\.0\.1:\d+\/offset-short\?api_key=\*\*\*&updated_since=[^&]+&offset=200&limit=100; nothing was loaded/,
+      );
+      assert.match(result.stdout, /set limit under sources\.crm\.paginate to what it serves/);
+      assert.ok(!result.stdout.includes(TOKEN));
+      assert.equal(api.requests.length, 3, api.requests.join(" "));
+      assert.equal(count(dir), 3);
+      assert.deepEqual(state(), [{ value: JSON.stringify(newest) }]);
+    },
+    3,
+  );
+});
+
+Deno.test("records: null (how Pipedrive says no deals) is an empty page: the step succeeds with 0 rows", () =>
+  withApi(
+    `    url: "{API}/deals-null"
+    records: data
+    paginate: { type: cursor, cursor: additional_data.pagination.next_start, param: start }
+`,
+    async (_dir, api, run) => {
+      const result = expectCode(await run(), 0);
+      assert.match(result.stdout, /crm\s+\S+\s+succeeded\s+0\s+0\s+0\s+0\s+0/);
+      assert.match(result.stdout, /the API returned no records/);
+      assert.equal(api.requests.length, 1);
+    },
+  ));

@@ -1,7 +1,8 @@
 /**
  * A local HTTP server that behaves like the APIs analysts pull from — HubSpot's
  * paging.next.after, Stripe's has_more + starting_after, GitHub's Link headers, offset and
- * limit with a total, page numbers, a next URL — and like them on a bad day: 429 with
+ * limit with a total, page numbers, a next URL — and like them on a bad day: pages that
+ * end before their own total, `"data": null` for no records, 429 with
  * Retry-After, flaky 500s, slow answers, a refused key, an HTML error page, cut-off JSON —
  * and like a hostile one: next links, Link headers and redirects to another origin (a
  * second server, `stray`, records what reaches it), a file:// next link, errors that echo
@@ -130,6 +131,38 @@ export function startFakeApi(count = 250): FakeApi {
             data: visible.slice((page - 1) * size, page * size),
             meta: { total_pages: Math.ceil(visible.length / size) },
           });
+        }
+        case "/offset-short": { // offset/limit with a total; the second page one record short
+          const offset = Number(q.get("offset") ?? 0);
+          const page = visible.slice(offset, offset + limit);
+          return json({
+            items: offset === limit ? page.slice(0, -1) : page,
+            total: visible.length,
+          });
+        }
+        case "/pages-gap": { // page numbers with total_pages; page 2 empty
+          const page = Number(q.get("page") ?? 1);
+          const size = Number(q.get("page_size") ?? 100);
+          return json({
+            data: page === 2 ? [] : visible.slice((page - 1) * size, page * size),
+            meta: { total_pages: Math.ceil(visible.length / size) },
+          });
+        }
+        case "/deals-null": // Pipedrive with no deals: data is null, not []
+          return json({ success: true, data: null, additional_data: { pagination: {} } });
+        case "/v1/stripe-charges": { // Stripe's charge objects: created in epoch seconds
+          const start = q.get("starting_after");
+          const from = start ? visible.findIndex((r) => r.id === start) + 1 : 0;
+          const data = visible.slice(from, from + limit).map((r) => ({
+            id: r.id,
+            object: "charge",
+            amount: Math.round(r.amount * 100),
+            currency: "eur",
+            created: Date.parse(r.properties.createdate) / 1000,
+            status: "succeeded",
+            billing_details: { email: r.properties.email },
+          }));
+          return json({ object: "list", data, has_more: from + limit < visible.length });
         }
         case "/next": { // a next URL in the body
           const from = Number(q.get("from") ?? 0);

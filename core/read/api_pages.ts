@@ -2,8 +2,8 @@
  * Pages through an API: builds each request (params, key, page or cursor), pulls the
  * records out of each answer, and follows the source's pagination style until the last
  * page — requesting the next page while the current one is being loaded. A cursor or URL
- * that comes back twice, or more pages than max_pages, stops the step with an error
- * rather than loop or load half.
+ * that comes back twice, more pages than max_pages, or pages that end before the total the
+ * API itself stated, stop the step with an error rather than loop or load half.
  *
  * @module
  */
@@ -76,12 +76,29 @@ export async function* fetchPages(
   let state: Cursor = { page: "start" in paginate ? paginate.start : 1, offset: 0 };
   let request = firstUrl(source, state, since);
   const seen = new Set<string>();
+  let received = 0;
   let pending: Promise<JsonResponse> | undefined = client.getJson(request);
   for (let number = 1; pending; number++) {
     const response = await pending;
     pending = undefined;
     const records = recordsOf(response.body, source.records, name, request, mask);
+    received += records.length;
     const next = nextRequest(paginate, response, records, state, source, since);
+    const shortfall = next
+      ? undefined
+      : endedEarly(paginate, response.body, records, state, received);
+    if (shortfall) {
+      throw new SourceError(
+        `source ${name}: ${shortfall}: GET ${mask.maskUrl(request)}; nothing was loaded`,
+        {
+          code: "api_incomplete",
+          location: mask.maskUrl(request),
+          hint: paginate.type === "offset"
+            ? `The pages held fewer records than the API's own total, so the pull is incomplete. If the API serves fewer than ${paginate.limit} per page, set limit under sources.${name}.paginate to what it serves; otherwise run again later (records may have changed while paging).`
+            : `The API said more pages follow, so the pull is incomplete. Run again later; if it stays so, check params under sources.${name} and ask the API's owner.`,
+        },
+      );
+    }
     if (next) {
       const key = next.url;
       if (seen.has(key) || key === request) {
@@ -161,7 +178,7 @@ function nextRequest(
       return undefined;
     case "page": {
       if (records.length === 0) return undefined;
-      const total = paginate.total_pages ? Number(getPath(body, paginate.total_pages)) : NaN;
+      const total = statedTotal(body, paginate.total_pages);
       if (Number.isFinite(total) && state.page >= total) return undefined;
       const page = state.page + 1;
       return {
@@ -171,10 +188,12 @@ function nextRequest(
     }
     case "offset": {
       const offset = state.offset + paginate.limit;
-      const total = paginate.total ? Number(getPath(body, paginate.total)) : NaN;
-      if (records.length < paginate.limit || (Number.isFinite(total) && offset >= total)) {
-        return undefined;
-      }
+      const total = statedTotal(body, paginate.total);
+      // With a stated total a short page is not the end (an API may trim a page); the total is.
+      const last = Number.isFinite(total)
+        ? offset >= total || records.length === 0
+        : records.length < paginate.limit;
+      if (last) return undefined;
       return {
         url: withParam(response.url, paginate.param, String(offset)),
         state: { ...state, offset },
@@ -206,6 +225,41 @@ function nextRequest(
   }
 }
 
+/** The number an answer states at `path` (total records or pages), or NaN when it states none. */
+function statedTotal(body: unknown, path: string | undefined): number {
+  const value = path === undefined ? undefined : getPath(body, path);
+  return typeof value === "number" || (typeof value === "string" && value.trim() !== "")
+    ? Number(value)
+    : NaN;
+}
+
+/**
+ * Why the pages ended before the total the API stated — an empty page while total_pages
+ * says more follow, or fewer records than total — or undefined when they did not.
+ */
+function endedEarly(
+  paginate: PaginateConfig,
+  body: unknown,
+  records: unknown[],
+  state: Cursor,
+  received: number,
+): string | undefined {
+  if (paginate.type === "page") {
+    const total = statedTotal(body, paginate.total_pages);
+    const number = state.page - paginate.start + 1; // counted from 1, whatever start is
+    if (records.length === 0 && Number.isFinite(total) && number < total) {
+      return `page ${number} of ${total} came back empty, though the API's ${paginate.total_pages} says ${total} pages`;
+    }
+  }
+  if (paginate.type === "offset") {
+    const total = statedTotal(body, paginate.total);
+    if (Number.isFinite(total) && received < total) {
+      return `the API said there are ${total} records (${paginate.total}), but its pages ended after ${received}`;
+    }
+  }
+  return undefined;
+}
+
 /** The rel="next" target of an RFC 8288 Link header. */
 export function linkNext(header: string | null): string | undefined {
   if (!header) return undefined;
@@ -225,6 +279,8 @@ function recordsOf(
 ): unknown[] {
   const records = getPath(body, path);
   if (Array.isArray(records)) return records;
+  // Some CRMs answer an empty list with `"data": null`: no records, the end of the pages.
+  if (records === null && path !== "") return [];
   const keys = body !== null && typeof body === "object" && !Array.isArray(body)
     ? Object.keys(body)
     : [];

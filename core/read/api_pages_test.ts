@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
-import { linkNext } from "./api_pages.ts";
+import { fetchPages, linkNext } from "./api_pages.ts";
 import { getPath, leafPaths, splitPath } from "./dot_path.ts";
-import { HttpClient, retryAfter } from "./http_client.ts";
+import { HttpClient, type JsonResponse, retryAfter } from "./http_client.ts";
+import { apiSourceModel } from "../../config/api_source_model.ts";
+import type { ApiSource } from "../../config/plutus_config.ts";
+import { SourceError } from "../../util/errors.ts";
 import { SecretMask } from "../../config/env.ts";
 import { newer } from "../pipeline/prepare_api.ts";
 
@@ -95,4 +98,146 @@ Deno.test("rate_limit spaces requests, also when several are made at once", asyn
     globalThis.fetch = realFetch;
     await server.shutdown();
   }
+});
+
+/**
+ * Pages `paginate` through answers made by `answer` from each request's query; the records
+ * read, the requests made, and the error if the paging failed.
+ */
+async function pull(
+  paginate: Record<string, unknown>,
+  answer: (query: URLSearchParams) => unknown,
+): Promise<{ records: unknown[]; requests: string[]; error?: SourceError }> {
+  const source = apiSourceModel.parse({
+    kind: "api",
+    url: "https://api.example.com/v1/deals",
+    auth: { type: "query", name: "api_key", value: "k3y-s3cret" },
+    table: "deals",
+    records: "data",
+    paginate,
+  }) as ApiSource;
+  const requests: string[] = [];
+  const client = {
+    getJson(url: string): Promise<JsonResponse> {
+      requests.push(url);
+      const body = answer(new URL(url).searchParams);
+      return Promise.resolve({ status: 200, headers: new Headers(), body, url });
+    },
+  } as unknown as HttpClient;
+  const mask = new SecretMask();
+  mask.add("k3y-s3cret");
+  const records: unknown[] = [];
+  try {
+    for await (const page of fetchPages("deals", source, client, mask)) {
+      records.push(...page.records);
+    }
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    return { records, requests, error };
+  }
+  return { records, requests };
+}
+
+const ALL = Array.from({ length: 8 }, (_, i) => ({ id: i }));
+
+Deno.test("fetchPages() with offset and total goes on past a short page to the total", async () => {
+  // 3 + 2 + 3 of 8: the middle page came short, and the total says more follow.
+  const pages: Record<string, unknown[]> = {
+    0: ALL.slice(0, 3),
+    3: ALL.slice(3, 5),
+    6: ALL.slice(5, 8),
+  };
+  const { records, requests, error } = await pull(
+    { type: "offset", limit: 3, total: "meta.total" },
+    (query) => ({ data: pages[query.get("offset")!] ?? [], meta: { total: 8 } }),
+  );
+  assert.equal(error, undefined);
+  assert.equal(requests.length, 3);
+  assert.deepEqual(records.map((r) => (r as { id: number }).id), [0, 1, 2, 3, 4, 5, 6, 7]);
+});
+
+Deno.test("fetchPages() fails when offset pages end short of the API's total", async () => {
+  const { error, requests } = await pull(
+    { type: "offset", limit: 3, total: "meta.total" },
+    (query) => {
+      const offset = Number(query.get("offset"));
+      const data = ALL.slice(offset, offset + 3);
+      return { data: offset === 3 ? data.slice(0, 2) : data, meta: { total: 8 } };
+    },
+  );
+  assert.equal(requests.length, 3);
+  assert.equal(error?.code, "api_incomplete");
+  assert.equal(
+    error?.message,
+    "source deals: the API said there are 8 records (meta.total), but its pages ended after 7: GET https://api.example.com/v1/deals?api_key=***&offset=6&limit=3; nothing was loaded",
+  );
+  assert.match(error?.hint ?? "", /set limit under sources\.deals\.paginate/);
+  // An empty page before the total ends the paging and fails it too.
+  const empty = await pull(
+    { type: "offset", limit: 3, total: "total" },
+    (query) => ({ data: Number(query.get("offset")) === 0 ? ALL.slice(0, 3) : [], total: 8 }),
+  );
+  assert.equal(empty.requests.length, 2);
+  assert.match(
+    empty.error?.message ?? "",
+    /there are 8 records \(total\), but its pages ended after 3/,
+  );
+});
+
+Deno.test("fetchPages() without a stated total still ends at a short page", async () => {
+  const { records, requests, error } = await pull(
+    { type: "offset", limit: 3 },
+    (query) => ({
+      data: ALL.slice(Number(query.get("offset")), Number(query.get("offset")) + 3).slice(0, 2),
+    }),
+  );
+  assert.equal(error, undefined);
+  assert.equal(requests.length, 1);
+  assert.equal(records.length, 2);
+});
+
+Deno.test("fetchPages() fails on an empty page while total_pages says more follow", async () => {
+  const pages: Record<string, unknown[]> = { 1: ALL.slice(0, 3), 2: [], 3: ALL.slice(3, 6) };
+  const { error, requests } = await pull(
+    { type: "page", total_pages: "total_pages" },
+    (query) => ({ data: pages[query.get("page")!] ?? [], total_pages: 3 }),
+  );
+  assert.equal(requests.length, 2);
+  assert.equal(error?.code, "api_incomplete");
+  assert.equal(
+    error?.message,
+    "source deals: page 2 of 3 came back empty, though the API's total_pages says 3 pages: GET https://api.example.com/v1/deals?api_key=***&page=2; nothing was loaded",
+  );
+  // Counted from the first page whatever `start` is; an empty last page is no gap.
+  const zero = await pull(
+    { type: "page", start: 0, total_pages: "total_pages" },
+    (query) => ({ data: query.get("page") === "0" ? [] : ALL, total_pages: 1 }),
+  );
+  assert.equal(zero.error, undefined);
+  const none = await pull(
+    { type: "page" },
+    (query) => ({ data: pages[query.get("page")!] ?? [] }),
+  );
+  assert.equal(none.error, undefined);
+  assert.equal(none.records.length, 3);
+});
+
+Deno.test("fetchPages() reads records: null as no records; a missing path or a non-list still fails", async () => {
+  const { records, requests, error } = await pull(
+    { type: "cursor", cursor: "next", param: "start" },
+    // Pipedrive's answer when there are no deals.
+    () => ({ success: true, data: null, additional_data: { pagination: { more: false } } }),
+  );
+  assert.equal(error, undefined);
+  assert.deepEqual(records, []);
+  assert.equal(requests.length, 1);
+  const missing = await pull({ type: "none" }, () => ({ items: [] }));
+  assert.match(missing.error?.message ?? "", /"data" in the response is missing/);
+  const text = await pull({ type: "none" }, () => ({ data: "none" }));
+  assert.match(
+    text.error?.message ?? "",
+    /"data" in the response is not a list of records \(it is a string\)/,
+  );
+  const root = await pull({ type: "none" }, () => ({ data: { rows: null } }));
+  assert.match(root.error?.message ?? "", /is not a list of records \(it is an object\)/);
 });

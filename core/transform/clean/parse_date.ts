@@ -23,7 +23,9 @@ export interface DateParts {
   offset?: string;
 }
 
-type Parser = (text: string) => DateParts | undefined;
+/** The parts a text names, a reason it is refused, or undefined when it is not this format. */
+type Parser = (text: string) => DateParts | string | undefined;
+type PartsParser = (text: string) => DateParts | undefined;
 
 const MONTHS = [
   "january",
@@ -68,10 +70,8 @@ const TOKEN_PATTERN = /YYYY|YY|MMMM|MMM|MM|M|DD|D|HH|H|hh|h|mm|ss|SSS|A|a|Z/g;
 /** Compiles a format such as `DD.MM.YYYY HH:mm` into a parser. */
 export function compileDateFormat(format: string): Parser {
   if (format === "excel") return parseExcelText;
-  if (format === "unix" || format === "unix_ms") {
-    const scale = format === "unix" ? 1000 : 1;
-    return (text) => /^\d+(\.\d+)?$/.test(text) ? fromEpoch(Number(text) * scale) : undefined;
-  }
+  if (format === "unix") return parseUnixText;
+  if (format === "unix_ms") return parseUnixMsText;
   const fixed = fixedWidthParser(format);
   if (fixed) return fixed;
   let pattern = "";
@@ -176,7 +176,7 @@ interface Groups {
  * Compiles a pattern written with named groups into a parser that reads plain numbered
  * groups: V8 builds a dictionary object for \`match.groups\`, and this runs for every row.
  */
-function positionalParser(pattern: string): Parser {
+function positionalParser(pattern: string): PartsParser {
   const names: GroupName[] = [];
   const source = pattern.replace(/\(\?<(\w+)>/g, (_, name: GroupName) => {
     names.push(name);
@@ -234,18 +234,31 @@ export function parseDate(value: Cell, parsers: readonly Parser[] = []): string 
   if (value === null) return null;
   if (value instanceof Date) return fromDateObject(value);
   if (typeof value === "number") {
-    const useExcel = parsers.includes(parseExcelText);
-    const parts = useExcel ? fromExcelSerial(value) : undefined;
-    return parts ? formatParts(parts) : new CellError(
-      `${value} is a number, not a date; if it is an Excel serial day use {parse_date: excel}`,
-    );
+    // Only the formats made for numbers read one (a JSON number, an XLSX number cell).
+    const numeric = parsers.filter((parser) => NUMERIC_PARSERS.has(parser));
+    if (numeric.length === 0) {
+      return new CellError(
+        `${value} is a number, not a date; if it is an Excel serial day use {parse_date: excel}`,
+      );
+    }
+    // Read as its text, so a number has the same bounds and messages as the text form.
+    return readText(value, String(value), numeric);
   }
   if (typeof value !== "string") return new CellError(`${showCell(value)} is not a date`);
   const text = value.trim();
   if (text === "") return null;
+  return readText(value, text, parsers);
+}
+
+function readText(value: Cell, text: string, parsers: readonly Parser[]): string | CellError {
+  let refused: string | undefined;
   for (const parser of parsers.length > 0 ? parsers : AUTO) {
     const parts = parser(text);
     if (parts === undefined) continue;
+    if (typeof parts === "string") {
+      refused ??= parts; // a later format may still read it
+      continue;
+    }
     if (isValid(parts)) return formatParts(parts);
     return new CellError(
       isValid({ ...parts, offset: undefined })
@@ -253,6 +266,7 @@ export function parseDate(value: Cell, parsers: readonly Parser[] = []): string 
         : `${showCell(value)} is not a real date`,
     );
   }
+  if (refused !== undefined) return new CellError(`${showCell(value)} ${refused}`);
   if (parsers.length > 0) {
     return new CellError(`${showCell(value)} does not match the date format`);
   }
@@ -381,6 +395,43 @@ function parseExcelText(text: string): DateParts | undefined {
   return /^\d+(\.\d+)?$/.test(text) ? fromExcelSerial(Number(text)) : undefined;
 }
 
+const EPOCH_TEXT = /^(\d+)(?:\.(\d+))?$/;
+
+// Whole milliseconds only: a finer fraction would be cut without a word.
+function parseUnixText(text: string): DateParts | string | undefined {
+  const match = EPOCH_TEXT.exec(text);
+  if (!match) return undefined;
+  const fraction = (match[2] ?? "").replace(/0+$/, "");
+  if (fraction.length > 3) {
+    return "has a fraction of a millisecond; {parse_date: unix} reads seconds to 3 decimals";
+  }
+  return epochParts(Number(match[1]) * 1000 + Number(fraction.padEnd(3, "0")), "unix");
+}
+
+function parseUnixMsText(text: string): DateParts | string | undefined {
+  const match = EPOCH_TEXT.exec(text);
+  if (!match) return undefined;
+  if (/[1-9]/.test(match[2] ?? "")) {
+    return "has a fraction of a millisecond; {parse_date: unix_ms} reads whole milliseconds";
+  }
+  return epochParts(Number(match[1]), "unix_ms");
+}
+
+// Past the year 9999 the ISO text would have five digits: most likely milliseconds read as
+// seconds, never a real date in a marketing export.
+function epochParts(ms: number, format: "unix" | "unix_ms"): DateParts | string | undefined {
+  const parts = ms <= MAX_EPOCH_MS ? fromEpoch(ms) : undefined;
+  if (parts) return parts;
+  return format === "unix"
+    ? "is after the year 9999 as seconds; if it counts milliseconds use {parse_date: unix_ms}"
+    : "is after the year 9999 as milliseconds";
+}
+
+const MAX_EPOCH_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+// The formats that read a number cell as well as text.
+const NUMERIC_PARSERS = new Set<Parser>([parseExcelText, parseUnixText, parseUnixMsText]);
+
 function fromEpoch(ms: number): DateParts | undefined {
   const date = new Date(ms);
   if (Number.isNaN(date.getTime())) return undefined;
@@ -413,7 +464,7 @@ const TIME =
   "(?:[T\\s]+(?<hour>\\d{1,2}):(?<minute>\\d{2})(?::(?<second>\\d{2})(?:[.,](?<fraction>\\d{1,9}))?)?" +
   "\\s*(?<ampm>[AaPp]\\.?[Mm]\\.?)?\\s*(?<offset>Z|[+-]\\d{2}:?\\d{2}|UTC|GMT)?)?";
 
-function timeParser(datePattern: string): Parser {
+function timeParser(datePattern: string): PartsParser {
   return positionalParser(`${datePattern}${TIME}`);
 }
 

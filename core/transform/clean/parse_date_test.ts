@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { CellError } from "../cell.ts";
 import { compileDateFormat, parseDate } from "./parse_date.ts";
 
@@ -89,4 +90,52 @@ Deno.test("parseDate() keeps the wall-clock time of spreadsheet dates", () => {
   assert.equal(parse(new Date(Date.UTC(2026, 10, 5, 9, 30))), "2026-11-05T09:30:00");
   assert.equal(parse(null), null);
   assert.equal(parse("  "), null);
+});
+
+Deno.test("parseDate() reads unix and unix_ms from numbers as from text", () => {
+  // A JSON number such as Stripe's `created`, or an XLSX number cell.
+  assert.equal(parse(1772629400, "unix"), "2026-03-04T13:03:20Z");
+  assert.equal(parse(1772629400123, "unix_ms"), "2026-03-04T13:03:20.123Z");
+  assert.equal(parse(1772629400.5, "unix"), "2026-03-04T13:03:20.500Z");
+  assert.equal(parse(0, "unix"), "1970-01-01T00:00:00Z");
+  assert.equal(parse(45231, "DD.MM.YYYY", "unix"), "1970-01-01T12:33:51Z");
+  // The same refusals as the text form.
+  assert.equal(reason(parse(-5, "unix")), "-5 does not match the date format");
+  assert.equal(reason(parse(NaN, "unix")), "NaN does not match the date format");
+  assert.equal(reason(parse(Infinity, "unix_ms")), "Infinity does not match the date format");
+  assert.equal(reason(parse("-5", "unix")), '"-5" does not match the date format');
+  assert.equal(
+    reason(parse(1772629400.5, "unix_ms")),
+    "1772629400.5 has a fraction of a millisecond; {parse_date: unix_ms} reads whole milliseconds",
+  );
+  assert.equal(
+    reason(parse("1772629400123.5", "unix_ms")),
+    '"1772629400123.5" has a fraction of a millisecond; {parse_date: unix_ms} reads whole milliseconds',
+  );
+  assert.equal(
+    reason(parse(1772629400.1234, "unix")),
+    "1772629400.1234 has a fraction of a millisecond; {parse_date: unix} reads seconds to 3 decimals",
+  );
+  assert.equal(
+    reason(parse(1772629400123, "unix")),
+    "1772629400123 is after the year 9999 as seconds; if it counts milliseconds use {parse_date: unix_ms}",
+  );
+  assert.equal(reason(parseDate(true, [compileDateFormat("unix")])), "true is not a date");
+  // Other formats still point a number at excel.
+  assert.equal(
+    reason(parse(1772629400, "YYYY-MM-DD")),
+    "1772629400 is a number, not a date; if it is an Excel serial day use {parse_date: excel}",
+  );
+});
+
+Deno.test("parseDate() reads any whole unix time, number or text, as the clock does", () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 253402300799 }), (seconds) => {
+      const iso = new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
+      assert.equal(parse(seconds, "unix"), iso);
+      assert.equal(parse(String(seconds), "unix"), iso);
+      assert.equal(parse(seconds * 1000 + 7, "unix_ms"), iso.replace("Z", ".007Z"));
+    }),
+    { numRuns: 500 },
+  );
 });
