@@ -5,7 +5,7 @@
  * @module
  */
 import { errorMessage, PlutusError } from "../../util/errors.ts";
-import { listInbox } from "../project/inbox.ts";
+import { folderProblem, scanInbox } from "../project/inbox.ts";
 import { listSome } from "../../util/list_text.ts";
 import { planFiles, recognizeRejectsFiles } from "../pipeline/plan_files.ts";
 import { filePlan } from "../pipeline/run_file_step.ts";
@@ -59,7 +59,19 @@ export async function checkProject(project: Project): Promise<CheckItem[]> {
     });
   }
   items.push(...await checkTables(project));
-  const names = await listInbox(project.paths.inbox);
+  const { files: names, refused, folders } = await scanInbox(project.paths.inbox);
+  for (const entry of refused) {
+    items.push({
+      subject: `inbox/${entry.name}`,
+      ok: false,
+      detail: entry.reason,
+      hint: entry.hint,
+    });
+  }
+  for (const folder of folders) {
+    const { reason, hint } = folderProblem(folder);
+    items.push({ subject: `inbox/${folder}/`, ok: false, detail: reason, hint });
+  }
   const { planned, unplanned } = planFiles(
     project,
     await recognizeRejectsFiles(project, names.map((name) => ({ name }))),
@@ -134,7 +146,9 @@ export async function checkProject(project: Project): Promise<CheckItem[]> {
       });
     }
   }
-  if (names.length === 0) items.push({ subject: "inbox/", ok: true, detail: "no files waiting" });
+  if (names.length === 0 && refused.length === 0 && folders.length === 0) {
+    items.push({ subject: "inbox/", ok: true, detail: "no files waiting" });
+  }
   return items;
 }
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { errorMessage, PlutusError } from "../../util/errors.ts";
-import { scanInbox } from "../project/inbox.ts";
+import { folderProblem, scanInbox } from "../project/inbox.ts";
 import { brokenReadsFiles, type Project } from "../project/project.ts";
 import type { ProjectPaths } from "../project/project_paths.ts";
 import type { RunHistory, StepSummary } from "../store/mod.ts";
@@ -136,7 +136,7 @@ export async function openProblems(
       retry: `plutus check, then plutus run --source ${name}`,
     });
   }
-  const { files: inbox, refused } = await scanInbox(paths.inbox);
+  const { files: inbox, refused, folders } = await scanInbox(paths.inbox);
   const apiSources = Object.entries(project?.config.sources ?? {})
     .filter(([, source]) => source.kind === "api").map(([name]) => name);
   const found = await openDriver(paths.database).readHistory(async (history) => {
@@ -193,5 +193,10 @@ export async function openProblems(
         retry: "plutus run",
       })),
   );
+  // a folder's files are never read, whatever the history
+  for (const folder of folders) {
+    const { reason, hint } = folderProblem(folder);
+    problems.push({ subject: `inbox/${folder}/`, error: reason, hint, retry: "plutus run" });
+  }
   return { problems, waiting: found?.waiting ?? inbox };
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { basename, join } from "node:path";
-import { LEADS_PROJECT, writeFiles } from "../../tests/helpers.ts";
+import { LEADS_PROJECT, runCli, writeFiles } from "../../tests/helpers.ts";
 import { openProject, type Project } from "../project/project.ts";
 import { type RunOptions, runPipeline } from "./run_pipeline.ts";
 
@@ -269,4 +269,22 @@ Deno.test("a stop_at that matches the footer only is a note, not a warning", () 
       step?.notes.join("\n"),
     );
     assert.equal(leadCount(dir), 2);
+  }));
+
+Deno.test("a folder in inbox/ is said by run, check and status: its files are not read", () =>
+  withProject(async (project, dir) => {
+    await Deno.mkdir(join(dir, "inbox", "march"));
+    await Deno.writeTextFile(join(dir, "inbox", "march", "leads.csv"), HEADER + rows(0, 2));
+    await Deno.mkdir(join(dir, "inbox", ".hidden"));
+    const said =
+      /^inbox\/march\/ is a folder: Plutus reads only the files directly in inbox\/, so nothing in it is loaded\. Move its files into inbox\/ itself/;
+    const result = await run(project);
+    assert.equal(result.warnings.filter((warning) => said.test(warning)).length, 1);
+    assert.equal(result.warnings.filter((warning) => warning.includes(".hidden")).length, 0);
+    assert.equal(leadCount(dir), 0);
+    const check = await runCli(["check", "--project", dir]);
+    assert.equal(check.code, 1, check.stdout);
+    assert.match(check.stdout, /problem inbox\/march\/: inbox\/march\/ is a folder/);
+    const status = await runCli(["status", "--project", dir]);
+    assert.match(status.stdout, /^Open problems \(1\):\n {2}✗ inbox\/march\/: .*is a folder/);
   }));

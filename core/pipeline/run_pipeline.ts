@@ -9,6 +9,7 @@ import { RunLockedError } from "../../util/errors.ts";
 import { newStepResult, type RunListener, type RunResult, type StepResult } from "../run/events.ts";
 import {
   finishInterruptedMoves,
+  folderProblem,
   matchesFiles,
   type RefusedEntry,
   removeStaleParts,
@@ -91,6 +92,10 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
       await recognizeRejectsFiles(project, requests),
       options.sources,
     );
+    for (const folder of scanned?.folders ?? []) {
+      const { reason, hint } = folderProblem(folder);
+      warnings.push(`${reason}. ${hint}`);
+    }
     const refused = (scanned?.refused ?? []).filter((entry) =>
       wantedBy(project, entry, options.sources)
     );

@@ -35,25 +35,42 @@ export async function listInbox(inbox: string): Promise<string[]> {
 }
 
 /**
- * What waits in `inbox`: the regular files (sorted), and the entries Plutus refuses to
- * read (symbolic links, named pipes, devices), each with why. Folders are left alone.
+ * What waits in `inbox`: the regular files (sorted), the entries Plutus refuses to read
+ * (symbolic links, named pipes, devices), each with why, and the folders, whose files are
+ * not read (an export unzipped into inbox/march/ would otherwise wait there unseen).
  */
 export async function scanInbox(
   inbox: string,
-): Promise<{ files: string[]; refused: RefusedEntry[] }> {
+): Promise<{ files: string[]; refused: RefusedEntry[]; folders: string[] }> {
   const files: string[] = [];
   const refused: RefusedEntry[] = [];
+  const folders: string[] = [];
   try {
     for await (const entry of Deno.readDir(inbox)) {
-      if (entry.isDirectory || isIgnoredName(entry.name)) continue;
-      if (entry.isFile) files.push(entry.name);
+      if (isIgnoredName(entry.name)) continue;
+      if (entry.isDirectory) folders.push(entry.name);
+      else if (entry.isFile) files.push(entry.name);
       else refused.push(refusedEntry(entry.name, entry.isSymlink));
     }
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
   // by code point: the same everywhere, and no locale data to load
-  return { files: files.sort(), refused: refused.sort((a, b) => (a.name < b.name ? -1 : 1)) };
+  return {
+    files: files.sort(),
+    refused: refused.sort((a, b) => (a.name < b.name ? -1 : 1)),
+    folders: folders.sort(),
+  };
+}
+
+/** What to say of a folder in inbox/: its files are not read. */
+export function folderProblem(name: string): { reason: string; hint: string } {
+  return {
+    reason: `inbox/${name}/ is a folder: Plutus reads only the files directly in inbox/, so ` +
+      `nothing in it is loaded`,
+    hint: `Move its files into inbox/ itself, then remove the empty folder (or move the ` +
+      `folder out of inbox/ if its files are not for Plutus).`,
+  };
 }
 
 /**
