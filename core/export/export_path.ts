@@ -19,6 +19,15 @@ export function exportPath(exportsDir: string, output: string): string {
       hint: "Give a file name such as november.csv: it goes into the project's exports/.",
     });
   }
+  // the file is CSV: a spreadsheet's name would make Excel refuse it as damaged
+  const kind = /\.(xlsx|xlsm|xls|ods|numbers|json|parquet|tsv)$/i.exec(output)?.[1];
+  if (kind) {
+    throw new UsageError(`-o ${output}: plutus export writes CSV, not .${kind.toLowerCase()}`, {
+      hint: `Name it .csv (-o ${
+        basename(output).replace(/\.[^.]+$/, ".csv")
+      }); Excel, LibreOffice and Google Sheets open it, and can save it as .${kind.toLowerCase()}.`,
+    });
+  }
   if (inside.startsWith("..") || isAbsolute(inside)) {
     throw new UsageError(`-o ${output} is outside the project's exports/ folder`, {
       hint: `Give a file name alone (-o ${
