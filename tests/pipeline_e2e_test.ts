@@ -231,6 +231,17 @@ for (const backend of BACKENDS) {
             } from the command line (plutus run)`,
           );
           assert.match(refused.stderr, /hint: Wait for it to finish/);
+          // an upload is copied before it is refused: it says where the file waits
+          await writeFiles(dir, { "leads_2.csv": header + goodRows(3, 2) });
+          const upload = expectCode(
+            await runCli(["upload", join(dir, "leads_2.csv"), "--project", dir]),
+            1,
+          );
+          assert.match(upload.stderr, /^error: another run is in progress: run 2/);
+          assert.match(
+            upload.stderr,
+            /hint: inbox\/leads_2\.csv waits there and loads with the next run: once this one has finished/,
+          );
         } finally {
           await store.close();
           await lock.release();
@@ -238,6 +249,7 @@ for (const backend of BACKENDS) {
         // its process is gone (the lock free, the run still "running"): the next run says so
         const next = expectCode(await runCli(["run", "--project", dir]), 0);
         assert.match(next.stdout, /run 2 was interrupted \(its process stopped\)/);
+        assert.match(next.stdout, /leads_2\.csv\s+succeeded\s+2\s+2/);
         const runs = await driver.readHistory((history) => history.listRuns());
         assert.deepEqual(runs?.map((run) => [run.id, run.status]), [
           [3, "succeeded"],

@@ -4,7 +4,7 @@
  * @module
  */
 import { resolve } from "node:path";
-import { UsageError } from "../../util/errors.ts";
+import { RunLockedError, UsageError } from "../../util/errors.ts";
 import { type DiscardedFile, replaceFailedFile } from "../../core/project/discard_file.ts";
 import { copyIntoInbox } from "../../core/project/inbox.ts";
 import type { FileRequest } from "../../core/pipeline/plan_files.ts";
@@ -79,6 +79,15 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     force: values.force,
     dryRun,
     onEvent: progressListener(),
+  }).catch((error) => {
+    // copied already: say where the files wait, and that the next run loads them
+    if (!(error instanceof RunLockedError) || dryRun) throw error;
+    const names = files.map((file) => `inbox/${file.name}`).join(", ");
+    throw new RunLockedError(error.message, {
+      hint: `${names} ${files.length > 1 ? "wait" : "waits"} there and ${
+        files.length > 1 ? "load" : "loads"
+      } with the next run: once this one has finished (plutus status shows it), run plutus run.`,
+    });
   });
   printRunSummary(result, project);
   const notLoaded = result.steps.some((step) =>
