@@ -63,7 +63,30 @@ Deno.test("datetime bounds are read like values: min is midnight in the project'
   assert.equal(validate("2026-01-01T00:30:00"), "2025-12-31T23:30:00.000Z");
   const refused = validate("2025-12-31T23:30:00");
   assert.ok(refused instanceof CellError);
-  assert.match(refused.reason, /below the minimum 2025-12-31T23:00:00\.000Z/);
+  assert.equal(refused.reason, '"2025-12-31T23:30:00" is below the minimum 2026-01-01');
+});
+
+Deno.test("a datetime's max written as a date takes in that whole day, in the project's zone", () => {
+  const validate = compileColumnValidator({ ...datetime, max: "2026-03-31" }, {
+    timeZone: "Europe/Berlin",
+  });
+  assert.equal(validate("2026-03-31T23:59:59"), "2026-03-31T21:59:59.000Z");
+  assert.equal(validate("2026-03-31 14:00"), "2026-03-31T12:00:00.000Z");
+  const refused = validate("2026-04-01T00:00:00");
+  assert.ok(refused instanceof CellError);
+  assert.equal(
+    refused.reason,
+    '"2026-04-01T00:00:00" is above the maximum 2026-03-31 (the whole day counts)',
+  );
+  // a bound with a time is that instant
+  const exact = compileColumnValidator({ ...datetime, max: "2026-03-31T12:00:00" }, {
+    timeZone: "Europe/Berlin",
+  });
+  assert.equal(exact("2026-03-31T12:00:00"), "2026-03-31T10:00:00.000Z");
+  assert.equal(
+    (exact("2026-03-31T12:00:01") as CellError).reason,
+    '"2026-03-31T12:00:01" is above the maximum 2026-03-31T12:00:00',
+  );
 });
 
 const ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"];

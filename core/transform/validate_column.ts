@@ -264,19 +264,27 @@ export function compileColumnValidator(
     if (value === null) return required ? new CellError("a value is required") : null;
     const stored = check(value);
     if (stored instanceof CellError || stored === null) return stored;
+    // a datetime is shown as the source wrote it, not as stored in UTC
+    const shown = column.type === "datetime" ? value : stored;
     for (const constraint of constraints) {
-      const problem = constraint(stored);
+      const problem = constraint(stored, shown);
       if (problem) return new CellError(problem);
     }
     return stored;
   };
 }
 
-function compileConstraints(
-  column: ColumnSchema,
-  check: TypeCheck,
-): ((value: string | number) => string | undefined)[] {
-  const checks: ((value: string | number) => string | undefined)[] = [];
+/** The day after a YYYY-MM-DD date. */
+function nextDay(date: string): string {
+  const [year, month, day] = date.split("-").map(Number);
+  return new Date(Date.UTC(year!, month! - 1, day! + 1)).toISOString().slice(0, 10);
+}
+
+/** A check of a stored value; `shown` is how its message shows the value. */
+type Constraint = (value: string | number, shown: Exclude<Cell, null>) => string | undefined;
+
+function compileConstraints(column: ColumnSchema, check: TypeCheck): Constraint[] {
+  const checks: Constraint[] = [];
   if (column.values) {
     const allowed = new Set(column.values.map(String));
     const names = column.values.map(String);
@@ -295,17 +303,31 @@ function compileConstraints(
     const stored = column.type === "datetime" ? check(limit) : undefined;
     return typeof stored === "string" ? stored : String(limit);
   };
+  // messages give a bound as written: a datetime's is stored in UTC, which nobody wrote
   if (column.min !== undefined) {
     const min = bound(column.min);
-    checks.push((
-      value,
-    ) => (value < min ? `${showCell(value)} is below the minimum ${min}` : undefined));
+    const written = String(column.min);
+    checks.push((value, shown) =>
+      value < min ? `${showCell(shown)} is below the minimum ${written}` : undefined
+    );
   }
-  if (column.max !== undefined) {
+  const maxText = String(column.max);
+  if (
+    column.max !== undefined && column.type === "datetime" && maxText.length === 10 &&
+    isPlainIsoDate(maxText)
+  ) {
+    // `max: 2026-03-31` on a datetime means that whole day, not its first instant
+    const end = bound(nextDay(maxText));
+    checks.push((value, shown) =>
+      value >= end
+        ? `${showCell(shown)} is above the maximum ${maxText} (the whole day counts)`
+        : undefined
+    );
+  } else if (column.max !== undefined) {
     const max = bound(column.max);
-    checks.push((
-      value,
-    ) => (value > max ? `${showCell(value)} is above the maximum ${max}` : undefined));
+    checks.push((value, shown) =>
+      value > max ? `${showCell(shown)} is above the maximum ${maxText}` : undefined
+    );
   }
   if (column.pattern !== undefined) {
     const pattern = compileLinearRegex(column.pattern);
