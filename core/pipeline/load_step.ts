@@ -312,6 +312,13 @@ function noteEnd(
     );
   }
   if (message.blankRows > 0) result.notes.push(`${message.blankRows} blank row(s) skipped`);
+  if (message.uncomputedFormulas) {
+    result.warnings.push(
+      `${message.uncomputedFormulas} formula cell(s) were saved without their computed value ` +
+        `and were read as empty: open the file in Excel or LibreOffice, let it calculate, save ` +
+        `it, and load it again (plutus upload FILE --force)`,
+    );
+  }
   if (message.ignoredCells) {
     result.notes.push(
       `${message.ignoredCells} filled cell(s) right of the last header were not read: no column has a header there`,

@@ -64,6 +64,7 @@ export type PrepareMessage =
     stopped?: StopInfo;
     blankRows: number;
     ignoredCells?: number;
+    uncomputedFormulas?: number;
     footer?: FooterInfo;
     /** The SHA-256 of the bytes read, when the reader hashed the whole file (CSV). */
     sha256?: string;
@@ -206,6 +207,7 @@ export function endOf(reader: LoadReader): Extract<PrepareMessage, { type: "end"
     stopped: reader.stopped,
     blankRows: reader.blankRows,
     ignoredCells: reader.ignoredCells,
+    uncomputedFormulas: reader.uncomputedFormulas,
     footer: reader.footer,
     sha256: reader.sha256,
   };

@@ -182,3 +182,21 @@ Deno.test("a number shown with leading zeros (format 00000: a ZIP code) is read 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("an .xlsx formula saved without its computed value reads as empty, and is counted", async () => {
+  const XLSX = await import("@e965/xlsx");
+  const sheet = XLSX.utils.aoa_to_sheet([["id", "amount"], ["a", 5], ["b", 0]]);
+  sheet["B3"] = { t: "n", f: "10*2" }; // a formula no program calculated: no value
+  const book = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(book, sheet, "Data");
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/formulas.xlsx`;
+    await Deno.writeFile(path, new Uint8Array(XLSX.write(book, { type: "array" })));
+    const { reader, rows } = await readAll(path);
+    assert.deepEqual(rows, [["a", 5], ["b"]]);
+    assert.equal(reader.uncomputedFormulas, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

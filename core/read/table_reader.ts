@@ -60,6 +60,11 @@ export interface TableReader {
   /** Spreadsheets: filled cells right of the last header, which no column can read. */
   readonly ignoredCells?: number;
   /**
+   * .xlsx: formula cells saved without their computed value (a program that wrote the
+   * formula but never calculated it), read as empty.
+   */
+  readonly uncomputedFormulas?: number;
+  /**
    * CSV: the SHA-256 (hex) of all the file's bytes, set once rows() has read it to its end,
    * so that a step can tell the bytes it parsed are the ones it fingerprinted.
    */

@@ -75,19 +75,30 @@ export async function openXlsx(
     const dateStyles = readDateStyles(styles);
     const percentStyles = readPercentStyles(styles);
     const paddedStyles = readPaddedStyles(styles);
+    const context: CellContext = {
+      strings,
+      dateStyles,
+      percentStyles,
+      paddedStyles,
+      date1904,
+      fileName,
+      sheet: sheet.name,
+      uncomputed: 0,
+    };
     const rows = scanRows(
       await entryStream(file, sheetEntry, fileName),
-      { strings, dateStyles, percentStyles, paddedStyles, date1904, fileName, sheet: sheet.name },
+      context,
       fileName,
       sheetEntry,
     );
-    return await sheetTableReader(
+    const reader = await sheetTableReader(
       fileName,
       { format: "xlsx", skippedLines: 0, sheet: sheet.name, sheets: sheets.map((s) => s.name) },
       rows,
       options,
       () => closeQuietly(file),
     );
+    return Object.defineProperty(reader, "uncomputedFormulas", { get: () => context.uncomputed });
   } catch (error) {
     closeQuietly(file);
     throw error;
@@ -137,6 +148,8 @@ interface CellContext {
   date1904: boolean;
   fileName: string;
   sheet: string;
+  /** Formula cells without a computed value, so far. */
+  uncomputed: number;
 }
 
 /** Excel's own limits: a cell beyond them is not from a spreadsheet program. */
@@ -315,7 +328,11 @@ function cellValue(tag: string, inner: string, context: CellContext): Cell {
   const type = attribute(tag, "t");
   if (type === "inlineStr") return itemText(inner);
   const start = inner.indexOf("<v>");
-  if (start === -1) return null; // a formula never computed, or only a style
+  if (start === -1) {
+    // a formula never computed (said in the step's notes), or only a style
+    if (inner.includes("<f")) context.uncomputed++;
+    return null;
+  }
   const raw = inner.slice(start + 3, inner.indexOf("</v>", start));
   switch (type) {
     case "s":
