@@ -331,6 +331,8 @@ Deno.test("a file two sources claim fails the run (exit 1) and stays an open pro
     assert.match(failed.stdout, /notes\.txt +skipped/);
     const open = expectCode(await run(dir, "status"), 0);
     assert.match(open.stdout, /✗ inbox\/leads_1\.csv: failed in run 1: .*several sources/);
+    // the run skipped it: it did not fail
+    assert.match(open.stdout, /✗ inbox\/notes\.txt: skipped in run 1: /);
 
     await Deno.writeTextFile(join(dir, "plutus.yaml"), yaml("ads_*.csv"));
     expectCode(await run(dir, "run"), 0);

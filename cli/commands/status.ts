@@ -100,7 +100,9 @@ function describeOpenProblems({ problems, waiting }: OpenProblems): string[] {
     for (const problem of problems) {
       lines.push(
         `  ${red("✗")} ${problem.subject}: ${
-          problem.runId !== undefined ? `failed in run ${problem.runId}: ` : ""
+          problem.runId !== undefined
+            ? `${problem.runStatus ?? "failed"} in run ${problem.runId}: `
+            : ""
         }${problem.error}`,
       );
       if (problem.hint) lines.push(`    ${yellow("hint:")} ${problem.hint}`);

@@ -21,6 +21,8 @@ export interface OpenProblem {
   hint?: string;
   /** The run in which it last failed, when a run saw it. */
   runId?: number;
+  /** How that run ended for it: a file no source reads was skipped, not failed. */
+  runStatus?: "failed" | "skipped" | "interrupted";
   /** Once fixed, this retries it: `plutus rerun 12`, `plutus run`, `plutus check`. */
   retry: string;
   /** The run a rerun would repeat, when `retry` is a rerun. */
@@ -37,6 +39,11 @@ export interface OpenProblems {
 export function stepFailed(step: Pick<StepSummary, "status" | "error" | "archivedTo">): boolean {
   return step.status === "failed" || step.status === "interrupted" ||
     (step.status === "skipped" && step.error !== undefined && step.archivedTo === undefined);
+}
+
+/** How a step that did not load ended, in words: "failed", "skipped" or "interrupted". */
+function problemStatus(step: Pick<StepSummary, "status">): OpenProblem["runStatus"] {
+  return step.status === "skipped" || step.status === "interrupted" ? step.status : "failed";
 }
 
 /**
@@ -155,6 +162,7 @@ export async function openProblems(
         error: step.error ?? step.status,
         hint: step.hint,
         runId: step.runId,
+        runStatus: problemStatus(step),
         retry: rerun ? `plutus rerun ${step.runId}` : "plutus run",
         rerunOf: rerun ? step.runId : undefined,
       });
@@ -167,6 +175,7 @@ export async function openProblems(
         error: entry.reason,
         hint: entry.hint,
         runId: step && stepFailed(step) ? step.runId : undefined,
+        runStatus: step && stepFailed(step) ? problemStatus(step) : undefined,
         retry: "plutus run",
       });
     }
@@ -178,6 +187,7 @@ export async function openProblems(
         error: step.error ?? step.status,
         hint: step.hint,
         runId: step.runId,
+        runStatus: problemStatus(step),
         retry: `plutus rerun ${step.runId}`,
         rerunOf: step.runId,
       });

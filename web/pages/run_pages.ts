@@ -503,8 +503,8 @@ function problemsSection({ problems, waiting }: OpenProblems, csrf: string): Htm
           <li>
             <strong>${problem.subject}</strong>${problem.runId !== undefined
               ? html`
-                <span class="muted">failed in <a href="/runs/${problem.runId}">run ${problem
-                  .runId}</a></span>
+                <span class="muted">${problem.runStatus ?? "failed"} in <a href="/runs/${problem
+                  .runId}">run ${problem.runId}</a></span>
               `
               : ""}
             <div>${withCode(problem.error)}</div>
