@@ -36,14 +36,19 @@ if (Deno.args.length > 0) {
 
 const started = performance.now();
 const files = (await testFiles(ROOT)).sort();
+// one server for every process; without this each would start its own. Started while the
+// type check runs: each takes a few seconds, and neither needs the other.
+const pgStarted = testPgUrl();
+pgStarted.catch(() => {}); // its error is reported where it is awaited, after the check
 const check = await new Deno.Command(Deno.execPath(), {
   args: ["check", "--quiet", ...files],
   cwd: ROOT,
 }).spawn().status;
-if (!check.success) Deno.exit(check.code);
-
-// one server for every process; without this each would start its own
-const pgUrl = await testPgUrl();
+if (!check.success) {
+  await pgStarted.catch(() => {}); // then stopped at exit, not left half made
+  Deno.exit(check.code);
+}
+const pgUrl = await pgStarted;
 // no colours: the summary line is read back from each process's report
 const env: Record<string, string> = {
   NO_COLOR: "1",
