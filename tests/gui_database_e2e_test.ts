@@ -13,7 +13,17 @@ import { MAIN, runCli, withTempDir } from "./helpers.ts";
 
 const CHROMIUM = Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium";
 const SHOTS = fileURLToPath(new URL("../.out/screenshots/", import.meta.url));
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"];
+// as gui_e2e_test.ts: no background work (updates, sync, prefetching) taking CPU from the test
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const SERVER_URL = Deno.env.get("PLUTUS_TEST_PG_URL");
 const PASSWORD = "Gui-Secret/Pass@42";
 
