@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { initProject } from "../core/init/init_project.ts";
 import { VERSION } from "../version.ts";
-import { expectCode, filesIn, plutus, ROOT, runCli, withTempDir, writeFiles } from "./helpers.ts";
+import { expectCode, filesIn, ROOT, runCli, withTempDir, writeFiles } from "./helpers.ts";
 
 const COMMANDS = ["init", "run", "upload", "rerun", "status", "logs", "query", "export", "check"];
 
@@ -21,20 +21,22 @@ Deno.test("every command has help with examples", async () => {
   for (const command of COMMANDS) assert.match(main, new RegExp(`\\n  ${command}\\s`), command);
 });
 
+// In-process: helpers_test.ts shows that runCli() prints and exits as the real program does,
+// on these very arguments.
 Deno.test("--version prints the version from version.ts", async () => {
-  assert.equal(expectCode(await plutus(["--version"]), 0).stdout, `plutus ${VERSION}\n`);
-  assert.equal(expectCode(await plutus(["-V"]), 0).stdout, `plutus ${VERSION}\n`);
+  assert.equal(expectCode(await runCli(["--version"]), 0).stdout, `plutus ${VERSION}\n`);
+  assert.equal(expectCode(await runCli(["-V"]), 0).stdout, `plutus ${VERSION}\n`);
 });
 
 Deno.test("usage errors exit 2 with error and hint, no stack trace", async () => {
-  const unknown = expectCode(await plutus(["lod"]), 2);
+  const unknown = expectCode(await runCli(["lod"]), 2);
   assert.equal(
     unknown.stderr,
     'error: unknown command "lod" (did you mean "logs"?)\nhint: See the commands with: plutus --help\n',
   );
-  const option = expectCode(await plutus(["run", "--sauce"]), 2);
+  const option = expectCode(await runCli(["run", "--sauce"]), 2);
   assert.match(option.stderr, /^error: unknown option '--sauce'\nhint: See: plutus run --help\n$/);
-  const missing = expectCode(await plutus(["query"]), 2);
+  const missing = expectCode(await runCli(["query"]), 2);
   assert.match(missing.stderr, /error: plutus query needs the SQL to run, in quotes/);
   assert.doesNotMatch(unknown.stderr + option.stderr + missing.stderr, /\bat .*\.ts:\d+/);
 });

@@ -41,5 +41,5 @@ Deno.test({
   name: "SIGKILL during an API step loads all pages or none, position included",
   sanitizeResources: false,
   sanitizeOps: false,
-  fn: () => withTempDir((dir) => survivesKills(apiScenario(20_000), dir)),
+  fn: () => withTempDir((dir) => survivesKills(apiScenario(10_000), dir)),
 });

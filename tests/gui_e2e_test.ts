@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { RUN_FLAGS } from "../runtime_flags.ts";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { startFakeApi, TOKEN } from "./fake_api.ts";
-import { MAIN, query, runCli, withTempDir } from "./helpers.ts";
+import { MAIN, query, runCli, TEST_ENV, withTempDir } from "./helpers.ts";
 
 const CHROMIUM = Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium";
 const SHOTS = fileURLToPath(new URL("../.out/screenshots/", import.meta.url));
@@ -43,7 +43,8 @@ async function serve(project: string): Promise<{ url: string; process: Deno.Chil
       project,
     ],
     cwd: project,
-    env: { NO_COLOR: "1", PLUTUS_BACKOFF_MS: "10" },
+    // files the test writes into inbox/ are complete: no wait for a writer (SETTLE_MS)
+    env: { ...TEST_ENV, PLUTUS_BACKOFF_MS: "10" },
     stdout: "piped",
     stderr: "inherit",
   }).spawn();

@@ -26,13 +26,16 @@ Deno.test("a file with keys in no order loads the same rows and counts as the sa
         "schema/orders.yaml": MESSY_SCHEMA,
       });
       const file = join(dir, `${name}.csv`);
-      const dry = expectCode(await runCli(["upload", file, "--dry-run", "--project", project]), 0);
-      const run = expectCode(await runCli(["upload", file, "--project", project]), 0);
-      // the dry run loads directly: its counts are the real run's
       // the step's read, inserted, updated, duplicate and rejected
       const figures = (text: string) =>
         text.match(/([\d,]+\s+){4}[\d,]+\s*$/m)?.[0].trim().split(/\s+/).join(" ");
-      assert.equal(figures(dry.stdout), figures(run.stdout), `${name}: dry run and run`);
+      // the dry run loads directly: its counts are the staged run's (the sorted file's dry
+      // run loads directly as its run does: it would prove nothing more)
+      const dry = name === "messy_shuffled"
+        ? expectCode(await runCli(["upload", file, "--dry-run", "--project", project]), 0)
+        : undefined;
+      const run = expectCode(await runCli(["upload", file, "--project", project]), 0);
+      if (dry) assert.equal(figures(dry.stdout), figures(run.stdout), `${name}: dry run and run`);
       loaded[name] = {
         stdout: figures(run.stdout)!,
         rows: query(

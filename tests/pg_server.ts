@@ -136,10 +136,14 @@ export async function freshDatabase(
   const adminUrl = await testPgUrl();
   if (!adminUrl) return undefined;
   const name = `plutus_t${Deno.pid}_${++databaseNumber}_${Date.now() % 100000}`;
+  // PostgreSQL 15 copies the template page by page through its write-ahead log; copied as
+  // files (as before 15) a test's database costs the server a third of the CPU (~30 ms, not
+  // ~60-100 ms, with its drop)
+  const strategy = await fileCopyStrategy(adminUrl);
   await adminSql(adminUrl, [
     options.naturalLanguageOrder
-      ? `CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`
-      : `CREATE DATABASE ${name}`,
+      ? `CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'${strategy}`
+      : `CREATE DATABASE ${name}${strategy}`,
   ]);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
@@ -149,6 +153,23 @@ export async function freshDatabase(
     adminUrl,
     drop: () => adminSql(adminUrl, [`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]),
   };
+}
+
+let fileCopy: Promise<string> | undefined;
+
+/** ` STRATEGY FILE_COPY` where the server knows it (PostgreSQL 15 and later), else nothing. */
+function fileCopyStrategy(adminUrl: string): Promise<string> {
+  fileCopy ??= (async () => {
+    const { default: postgres } = await import("postgres");
+    const sql = postgres(adminUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+    try {
+      const [row] = await sql`SELECT current_setting('server_version_num')::int AS version`;
+      return row!.version >= 150000 ? " STRATEGY FILE_COPY" : "";
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+  })();
+  return fileCopy;
 }
 
 /** Runs statements as the test server's superuser, each on its own (CREATE DATABASE needs it). */

@@ -4,14 +4,17 @@
  * (`runCli`) set the process's current folder and environment. Many tests wait on other
  * programs (a server, a browser, the database), so three processes keep two cores busy.
  *
- * Files are dealt to the processes longest first, by how long each took last time
- * (.out/test_times.json), or by its size when it has not run here before. Each process runs
- * its files as one module that imports them all: `deno test` starts a fresh runtime for each
- * module it is given (~0.35 s of CPU each, ~35 s for the suite), and the files share the
- * modules they load (zod, the store, the CLI) instead of loading them again. They still run
- * one after the other, as before, and the report still names each test's own file. One
- * PostgreSQL server serves all of them (tests/pg_server.ts). With arguments, it is plain
- * `deno test -A ARGS` in this one process's place: `deno task test web/app_test.ts`.
+ * Files are taken longest first, by how long each took last time (.out/test_times.json), or
+ * by its size when it has not run here before, in batches: a free runner takes the next
+ * batch, a share of what is left, so batches shrink toward the end and the runners finish
+ * together however far a file's time strays from last time's (dealt once to three processes,
+ * one ended a minute before the others on a busy machine). Each batch runs as one module
+ * that imports its files: `deno test` starts a fresh runtime for each module it is given
+ * (~0.35 s of CPU each, ~35 s for the suite), and the files share the modules they load
+ * (zod, the store, the CLI) instead of loading them again. They still run one after the
+ * other, and the report still names each test's own file. One PostgreSQL server serves all
+ * of them (tests/pg_server.ts). With arguments, it is plain `deno test -A ARGS` in this one
+ * process's place: `deno task test web/app_test.ts`.
  *
  * @module
  */
@@ -23,6 +26,8 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUT = join(ROOT, ".out");
 const TIMES = join(OUT, "test_times.json");
 const JOBS = Math.max(1, Number(Deno.env.get("PLUTUS_TEST_JOBS") ?? 3) || 3);
+// the smallest batch, as a share of the suite: each batch is a process, ~1 s of CPU to start
+const MIN_BATCH = 0.03;
 const SKIP_DIRS = new Set([".git", ".out", "node_modules", "dist", "demo", "fixtures", "corpus"]);
 
 if (!import.meta.main) throw new Error("tools/run_tests.ts is a program, not a module");
@@ -36,14 +41,19 @@ if (Deno.args.length > 0) {
 
 const started = performance.now();
 const files = (await testFiles(ROOT)).sort();
+// one server for every process; without this each would start its own. Started while the
+// type check runs: each takes a few seconds, and neither needs the other.
+const pgStarted = testPgUrl();
+pgStarted.catch(() => {}); // its error is reported where it is awaited, after the check
 const check = await new Deno.Command(Deno.execPath(), {
   args: ["check", "--quiet", ...files],
   cwd: ROOT,
 }).spawn().status;
-if (!check.success) Deno.exit(check.code);
-
-// one server for every process; without this each would start its own
-const pgUrl = await testPgUrl();
+if (!check.success) {
+  await pgStarted.catch(() => {}); // then stopped at exit, not left half made
+  Deno.exit(check.code);
+}
+const pgUrl = await pgStarted;
 // no colours: the summary line is read back from each process's report
 const env: Record<string, string> = {
   NO_COLOR: "1",
@@ -51,11 +61,20 @@ const env: Record<string, string> = {
 };
 
 await Deno.mkdir(OUT, { recursive: true });
+for await (const entry of Deno.readDir(OUT)) {
+  if (/^test_shard_\d+\.xml$/.test(entry.name)) await Deno.remove(join(OUT, entry.name));
+}
 const times = await readTimes();
-const shards = deal(files, JOBS, times);
+const nextBatch = batcher(files, JOBS, times);
 // outside the repository: deno.json's test.exclude would refuse a module under .out/
 const entries = await Deno.makeTempDir({ prefix: "plutus_test_shards_" });
-const results = await Promise.all(shards.map((shard, i) => runShard(shard, i)))
+const results: ShardResult[] = [];
+const runner = async () => {
+  for (let batch = nextBatch(); batch; batch = nextBatch()) {
+    results.push(await runShard(batch.files, batch.index));
+  }
+};
+await Promise.all(Array.from({ length: JOBS }, runner))
   .finally(() => Deno.remove(entries, { recursive: true }));
 await saveTimes(times, results.flatMap((result) => result.times));
 
@@ -71,7 +90,7 @@ const seconds = ((performance.now() - started) / 1000).toFixed(0);
 const ok = failed === 0 && results.every((result) => result.code === 0);
 console.log(
   `\n${ok ? "ok" : "FAILED"} | ${passed} passed | ${failed} failed | ${ignored} ignored ` +
-    `(${files.length} files in ${shards.length} processes, ${seconds}s)`,
+    `(${files.length} files in ${results.length} processes, ${JOBS} at a time, ${seconds}s)`,
 );
 Deno.exit(ok ? 0 : 1);
 
@@ -88,19 +107,35 @@ async function testFiles(dir: string): Promise<string[]> {
   return found;
 }
 
-/** Longest first, each to the process with the least so far. */
-function deal(all: string[], jobs: number, known: Record<string, number>): string[][] {
+/**
+ * The files, longest first, in batches for the runners: each call gives the next batch, a
+ * share of what is left (1/(1.5 jobs)), at least MIN_BATCH of the suite, so the first
+ * batches hold the long files and the last ones are short; undefined when none is left.
+ */
+function batcher(
+  all: string[],
+  jobs: number,
+  known: Record<string, number>,
+): () => { index: number; files: string[] } | undefined {
   const weight = (file: string) => known[file] ?? Deno.statSync(join(ROOT, file)).size / 4000;
-  const shards = Array.from({ length: Math.min(jobs, all.length) }, () => ({
-    files: [] as string[],
-    load: 0,
-  }));
-  for (const file of [...all].sort((a, b) => weight(b) - weight(a))) {
-    const lightest = shards.reduce((a, b) => (b.load < a.load ? b : a));
-    lightest.files.push(file);
-    lightest.load += weight(file);
-  }
-  return shards.map((shard) => shard.files.sort());
+  const left = all.map((file) => ({ file, weight: weight(file) }))
+    .sort((a, b) => b.weight - a.weight);
+  const sum = (items: { weight: number }[]) => items.reduce((n, item) => n + item.weight, 0);
+  const total = sum(left);
+  let count = 0;
+  return () => {
+    if (left.length === 0) return undefined;
+    const share = Math.max(sum(left) / (1.5 * jobs), total * MIN_BATCH);
+    const first = left.shift()!;
+    const files = [first.file];
+    let weight = first.weight;
+    while (left.length > 0 && weight + left[0]!.weight <= share) {
+      const item = left.shift()!;
+      files.push(item.file);
+      weight += item.weight;
+    }
+    return { index: count++, files: files.sort() };
+  };
 }
 
 interface ShardResult {
@@ -112,8 +147,8 @@ interface ShardResult {
 }
 
 /**
- * Runs one process's files, as one module that imports them in order; prints its whole
- * report when it ends, so reports never mix.
+ * Runs one batch's files in a process, as one module that imports them in order; prints its
+ * whole report when it ends, so reports never mix.
  */
 async function runShard(shard: string[], index: number): Promise<ShardResult> {
   const junit = join(OUT, `test_shard_${index}.xml`);
@@ -122,6 +157,7 @@ async function runShard(shard: string[], index: number): Promise<ShardResult> {
     entry,
     shard.map((file) => `import "${pathToFileURL(join(ROOT, file)).href}";\n`).join(""),
   );
+  const from = (performance.now() - started) / 1000;
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["test", "-A", "--no-check", `--junit-path=${junit}`, entry],
     cwd: ROOT,
@@ -129,7 +165,11 @@ async function runShard(shard: string[], index: number): Promise<ShardResult> {
     stdin: "null",
   }).output();
   const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
-  console.log(`\n=== test process ${index + 1} of ${shards.length}: ${shard.length} files ===`);
+  const to = (performance.now() - started) / 1000;
+  console.log(
+    `\n=== test process ${index + 1}: ${shard.length} files, ` +
+      `from ${from.toFixed(0)}s to ${to.toFixed(0)}s ===`,
+  );
   console.log(text.trimEnd());
   // the report's own summary is its last such line (a test may print one of its own)
   const summary = [
@@ -164,7 +204,14 @@ async function readTimes(): Promise<Record<string, number>> {
   }
 }
 
+/**
+ * Each file's time, the mean of this run's and the one kept: one run on a busy machine can
+ * take a file twice as long as the next.
+ */
 async function saveTimes(old: Record<string, number>, fresh: [string, number][]) {
-  const merged = { ...old, ...Object.fromEntries(fresh) };
+  const merged = { ...old };
+  for (const [file, seconds] of fresh) {
+    merged[file] = file in old ? (old[file]! + seconds) / 2 : seconds;
+  }
   await Deno.writeTextFile(TIMES, JSON.stringify(merged, null, 1) + "\n");
 }
