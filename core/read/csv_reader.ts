@@ -60,15 +60,23 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
   }
   const { encoding, bomLength } = sniffEncoding(sample, fileName, options.encoding);
   const decoder = new TextDecoder(encoding, { fatal: true });
-  const decode = (bytes: Uint8Array, stream: boolean, line: number) => {
+  // `line` is where `before` (decoded, not yet parsed) starts; `bytes` follow it
+  const decode = (bytes: Uint8Array, stream: boolean, line: number, before = "") => {
     try {
       return decoder.decode(bytes, { stream });
     } catch {
+      // UTF-8 can be checked byte by byte: the error names the very line
+      const exact = encoding === "utf-8"
+        ? line + lineBreaks(before) + newlineBytes(bytes, firstInvalidUtf8(bytes))
+        : undefined;
+      const at = exact ?? line;
       throw new SourceError(
-        `${fileName}:${line}: the text is not valid ${encoding} from around this line on`,
+        exact === undefined
+          ? `${fileName}:${at}: the text is not valid ${encoding} from around this line on`
+          : `${fileName}:${at}: the text is not valid ${encoding} on this line`,
         {
           code: "bad_encoding",
-          location: `${fileName}:${line}`,
+          location: `${fileName}:${at}`,
           hint: encoding === "utf-8"
             ? "The file mixes encodings; if it came from Excel on Windows, set csv: {encoding: windows-1252} in its source."
             : `Set csv: {encoding: …} in its source to the file's real encoding.`,
@@ -141,7 +149,7 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
           const bytes = await readUpTo(file, buffer);
           hash.update(bytes);
           done = bytes.length < buffer.length;
-          carry += decode(bytes, !done, line);
+          carry += decode(bytes, !done, line, carry);
           // No row ends before a line break: wait for one, so a huge row is parsed once.
           if (!done && !carry.includes(newline)) {
             if (carry.length > MAX_ROW_CHARS) throw longLine(fileName, line);
@@ -342,6 +350,36 @@ function rowLines(cells: string[]): number {
   let lines = 1;
   for (const cell of cells) lines += lineBreaks(cell);
   return lines;
+}
+
+/** The offset of the first byte that cannot start or continue UTF-8 (a cut-off end is fine). */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length;) {
+    const byte = bytes[i]!;
+    const more = byte < 0x80
+      ? 0
+      : byte >= 0xc2 && byte < 0xe0
+      ? 1
+      : byte >= 0xe0 && byte < 0xf0
+      ? 2
+      : byte >= 0xf0 && byte < 0xf5
+      ? 3
+      : -1;
+    if (more < 0) return i;
+    for (let k = 1; k <= more; k++) {
+      if (i + k >= bytes.length) return bytes.length;
+      if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
+    }
+    i += more + 1;
+  }
+  return bytes.length;
+}
+
+/** Line feeds among the first `end` bytes. */
+function newlineBytes(bytes: Uint8Array, end: number): number {
+  let count = 0;
+  for (let i = 0; i < end; i++) if (bytes[i] === 0x0a) count++;
+  return count;
 }
 
 function lineBreaks(text: string): number {
