@@ -301,7 +301,7 @@ key: [date, campaign, channel]
     }
     await Deno.writeFile(report, utf16);
     const added = await addSource(dir, report, "ad_spend", "--yes");
-    assert.match(added, /skip_lines: 2\n\s+stop_at: \^Total\n/);
+    assert.match(added, /skip_lines: 2\n\s+stop_at: \^Total\\s\*\(:\|\\\(\|\$\)\n/);
     assert.match(added, /date: \{ from: Day, clean: \[ \{ parse_date: "MMM D, YYYY" \} \] \}/);
     assert.match(added, /campaign: Campaign\n/, "the footer's -- is not taken for an empty value");
     assert.match(added, /clicks: \{ from: Clicks, clean: \[ parse_number \] \}/);

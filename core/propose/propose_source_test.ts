@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
+import { compileLinearRegex } from "../../config/linear_regex.ts";
+import { TOTALS } from "../read/footer_rows.ts";
 import {
   filesPattern,
   findFooter,
@@ -15,17 +18,20 @@ const textLine = (text: string) => ({ cells: [text], broken: "has 1 field(s), th
 Deno.test("a totals footer is found at the end of a report, and only there", () => {
   assert.deepEqual(findFooter(rows("a", "b", "Total: Account", "Total: Search"), 200), {
     index: 2,
-    pattern: "^Total",
+    pattern: "^Total\\s*(:|\\(|$)",
   });
   assert.deepEqual(findFooter(rows("a", "b", "", "Grand Totals (3 records)", ""), 200), {
     index: 3,
-    pattern: "^Grand Totals",
+    pattern: "^Grand\\s+Totals\\s*(:|\\(|$)",
   });
   // data that happens to start with the word, followed by more data
   assert.equal(findFooter(rows("Total Wine - Search", "Brand", "Shoes"), 200), undefined);
   assert.equal(findFooter(rows("Totally Awesome", "b"), 200), undefined);
   assert.equal(findFooter(rows("a", "Total Wine - Search"), 200), undefined);
-  assert.deepEqual(findFooter(rows("a", "TOTAL"), 200), { index: 1, pattern: "^TOTAL" });
+  assert.deepEqual(findFooter(rows("a", "TOTAL"), 200), {
+    index: 1,
+    pattern: "^TOTAL\\s*(:|\\(|$)",
+  });
   // a sample cut short by its limit does not show the file's end
   assert.equal(findFooter(rows("a", "b", "Total"), 3), undefined);
   // Salesforce's classic CSV export
@@ -46,6 +52,72 @@ Deno.test("a totals footer is found at the end of a report, and only there", () 
   );
   // a file of totals alone has no data to stop after
   assert.equal(findFooter(rows("Total"), 200), undefined);
+});
+
+Deno.test("the proposed stop_at stops at the footer, never at a campaign named like one", () => {
+  // Google Ads: ^Total stopped at "Totally Free Shipping" and lost every row after it
+  const campaigns = ["Brand", "Totally Free Shipping", "Total Wine Promo", "Zebra"];
+  const footer = findFooter(rows(...campaigns, "Total: Account", "Total: Search campaigns"), 200);
+  assert.deepEqual(footer?.index, 4);
+  const stopAt = compileLinearRegex(footer!.pattern!);
+  assert.deepEqual(campaigns.filter((c) => stopAt.test(c)), []);
+  assert.ok(stopAt.test("Total: Account"));
+
+  const words = [
+    "Total",
+    "Totals",
+    "TOTAL",
+    "Grand Total",
+    "Grand Totals",
+    "Sum",
+    "Summe",
+    "Gesamt",
+  ];
+  const ends = [": Account", " (125 records)", "", ":", "  : x", "("];
+  // names that start with a totals word but are not one: Totally…, Total Wine, Summer, Gesamtpaket
+  const name = fc.tuple(
+    fc.constantFrom(...words),
+    fc.oneof(
+      fc.stringMatching(/^[A-Za-zäöü][ -~]{0,15}$/),
+      fc.stringMatching(/^ +[A-Za-z0-9-][ -~]{0,15}$/),
+    ),
+  ).map(([word, tail]) => word + tail).filter((text) => !TOTALS.test(text));
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...words),
+      fc.constantFrom(...ends),
+      fc.array(name, { minLength: 1, maxLength: 5 }),
+      (word, end, names) => {
+        const found = findFooter(rows(...names, word + end), 200);
+        assert.equal(found?.index, names.length);
+        const pattern = compileLinearRegex(found!.pattern!);
+        assert.ok(pattern.test(word + end), `${found!.pattern} misses ${word + end}`);
+        for (const text of names) {
+          assert.ok(!pattern.test(text), `${found!.pattern} stops at ${text}`);
+        }
+      },
+    ),
+    { numRuns: 300 },
+  );
+  for (const text of ["Totally Free Shipping", "Total Wine", "Summer Sale", "Gesamtpaket"]) {
+    assert.ok(!TOTALS.test(text), text);
+  }
+});
+
+Deno.test("a footer in a report that starts in column B is found, with no stop_at for column A", () => {
+  const colB = (...second: string[]) => second.map((cell) => ({ cells: ["", cell, "1"] }));
+  assert.deepEqual(findFooter(colB("Acme", "Globex", "Grand Totals (2 records)"), 200), {
+    index: 2,
+  });
+  assert.equal(findFooter(colB("Acme", "Total Wine"), 200), undefined);
+  // a sheet's line of text is a row of one cell: footer under a totals row, data otherwise
+  const sheet = [
+    ...colB("Acme", "Globex", "Grand Totals (2 records)"),
+    { cells: ["", "Confidential Information - Do Not Distribute", ""] },
+  ];
+  assert.deepEqual(findFooter(sheet, 200), { index: 2 });
+  assert.equal(findFooter([...colB("Acme"), { cells: ["", "Globex", ""] }], 200), undefined);
+  assert.equal(findFooter(rows("Total", "Total"), 200), undefined);
 });
 
 Deno.test("a file's number style is judged from all its number columns", () => {
