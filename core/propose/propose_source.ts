@@ -156,10 +156,17 @@ export async function proposeSource(
     order: fileOrder.order,
     why: `"${fileOrder.header}" has ${fileOrder.value}`,
   };
-  const style = numberStyle(
-    [...chosen].filter(([column]) => NUMERIC.has(table.columns[column]!.type))
-      .flatMap(([, index]) => samples(index)),
-  );
+  const numberColumns = [...chosen].filter(([column]) => NUMERIC.has(table.columns[column]!.type));
+  // a German export (";" between fields, dates as 31.03.2026) groups thousands with a dot
+  const dotThousands = preview.info.delimiter === ";" ||
+    preview.header.some((_, index) => {
+      const values = texts(index);
+      return values.length > 0 && values.every((t) => /^\d{1,2}\.\d{1,2}\.\d{4}( |$)/.test(t));
+    });
+  const style = numberStyle(numberColumns.flatMap(([, index]) => samples(index)), {
+    dotThousands,
+  });
+  const dotWarnings = style === "plain" ? dotQuestions(numberColumns, preview.header, texts) : [];
   const columns: ProposedColumn[] = [];
   const unmapped: string[] = [];
   const questions: DateQuestion[] = [];
@@ -177,7 +184,8 @@ export async function proposeSource(
       questions.push({ column, header, examples, orders: undecided });
     }
     const others = alternatives.get(column);
-    const notes = [note, others && alternativesNote(preview.header, others, samples)]
+    const dots = dotWarnings.find((w) => w.column === column)?.note;
+    const notes = [note, dots, others && alternativesNote(preview.header, others, samples)]
       .filter(Boolean);
     columns.push({
       column,
@@ -207,6 +215,7 @@ export async function proposeSource(
     constantKeyWarning(table, chosen, preview.header, rows),
     repeatedKeyWarning(table, chosen, rows),
     otherSheets(preview, columns),
+    ...dotWarnings.map((w) => w.warning),
   ].filter((w) => w !== undefined);
   return {
     name,
@@ -300,7 +309,13 @@ const NUMERIC = new Set(["integer", "decimal"]);
  * a German export writes 1.234,56 in one column and 1.024 (a thousand and twenty-four)
  * in the next, which read alone looks like a decimal.
  */
-export function numberStyle(values: readonly Cell[]): "plain" | "grouped" | "comma" {
+export function numberStyle(
+  values: readonly Cell[],
+  evidence: {
+    /** The file is German-style (";" between fields, dates as 31.03.2026): 1.234 is 1234. */
+    dotThousands?: boolean;
+  } = {},
+): "plain" | "grouped" | "comma" {
   // the number alone: no currency sign or code, no spaces (1 234,50 € groups with them)
   const texts = values.filter((v): v is string => typeof v === "string").map((v) =>
     v.replace(/^\s*([$€£¥]|[A-Z]{3}\s)|([$€£¥]|\s[A-Z]{3})\s*$/g, "").replace(
@@ -311,7 +326,48 @@ export function numberStyle(values: readonly Cell[]): "plain" | "grouped" | "com
   // 1.234,56 or 12,5: a decimal comma (1,234 alone could be either, so it does not count)
   if (texts.some((t) => /^-?\d{1,3}(\.\d{3})+,\d+$|^-?\d+,\d{1,2}$/.test(t))) return "comma";
   if (texts.some((t) => /^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(t))) return "grouped";
+  // 1.234 and 10.000 with no decimal comma in the sample: thousands, in a German file
+  const dotted = texts.filter((t) => t.includes("."));
+  if (
+    evidence.dotThousands && dotted.length > 0 && dotted.every((t) => DOT_GROUPED.test(t))
+  ) return "comma";
   return "plain";
+}
+
+// 1.234 or 10.000.000: a number with dot-grouped thousands, or a decimal with 3 places
+const DOT_GROUPED = /^-?\d{1,3}(\.\d{3})+$/;
+
+/**
+ * Number columns whose every dotted value reads two ways (1.234: one and a bit, or a
+ * thousand and more) in a file that does not say which: the analyst is told, by column,
+ * instead of a silent guess that would store 1.234 € as 1.234 or as 1234.
+ */
+function dotQuestions(
+  columns: readonly [string, number][],
+  header: readonly string[],
+  texts: (index: number) => string[],
+): { column: string; warning: string; note: string }[] {
+  const dotted = columns.map(([column, index]) => ({
+    column,
+    header: header[index]!,
+    values: [...new Set(texts(index).filter((t) => t.includes(".")))],
+  }));
+  const all = dotted.flatMap((d) => d.values);
+  if (all.length === 0 || !all.every((t) => DOT_GROUPED.test(t))) return [];
+  return dotted.filter((d) => d.values.length > 0).map(({ column, header, values }) => {
+    const example = values[0]!;
+    const shown = values.slice(0, 3).join(", ");
+    const thousands = example.replace(/\./g, "");
+    return {
+      column,
+      warning: `${column} ("${header}") has ${shown}: ${example} reads as ${example} ` +
+        `(a decimal point) or as ${thousands} (thousands grouped with a dot); it is proposed ` +
+        `as ${example}: if the file groups thousands, write ${column}: { from: ${header}, ` +
+        `clean: [{ parse_number: { decimal: "," } }] }`,
+      note: `${example} may be ${thousands}: if the file groups thousands with a dot, ` +
+        `add { parse_number: { decimal: "," } }`,
+    };
+  });
 }
 
 /** The rules a column's sample values need to pass its type, given the file's number style. */

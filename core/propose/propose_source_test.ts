@@ -1,11 +1,15 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { join } from "node:path";
 import { compileLinearRegex } from "../../config/linear_regex.ts";
+import { initProject } from "../init/init_project.ts";
+import { openProject } from "../project/project.ts";
 import { TOTALS } from "../read/footer_rows.ts";
 import {
   filesPattern,
   findFooter,
   numberStyle,
+  proposeSource,
   sourceName,
   suggestClean,
 } from "./propose_source.ts";
@@ -154,4 +158,71 @@ Deno.test("dates written as numbers get the rule that reads them", () => {
   assert.deepEqual(dates(["1762000000000"]), [{ parse_date: "unix_ms" }]);
   assert.deepEqual(dates(["45962", "45963.5"]), [{ parse_date: "excel" }]);
   assert.deepEqual(dates(["11/05/2026", "12/24/2026"]), [{ parse_date: "MM/DD/YYYY" }]);
+});
+
+/** The proposal for a sample file with these lines, into a table of kosten and klicks. */
+async function propose(fileName: string, lines: string[]) {
+  const dir = await Deno.makeTempDir({ prefix: "plutus-propose-" });
+  try {
+    await initProject(dir);
+    await Deno.writeTextFile(
+      join(dir, "schema", "kosten.yaml"),
+      "columns:\n  datum: { type: date }\n  kampagne: { type: text }\n" +
+        "  kosten: { type: decimal }\n  klicks: { type: integer }\n",
+    );
+    const sample = join(dir, fileName);
+    await Deno.writeTextFile(sample, lines.join("\n") + "\n");
+    const proposal = await proposeSource(await openProject(dir), sample, "kosten");
+    const clean = Object.fromEntries(proposal.columns.map((c) => [c.column, c.clean]));
+    return { clean, warnings: proposal.warnings, yaml: proposal.yaml };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const COMMA = [{ parse_number: { decimal: "," } }];
+
+Deno.test("a German export's 1.234 and 10.000 are read as thousands, not 1000 times too small", async () => {
+  // semicolons, DD.MM.YYYY, and no decimal comma anywhere in the sample
+  const semicolon = await propose("kosten_de.csv", [
+    "Datum;Kampagne;Kosten;Klicks",
+    "04.03.2026;A;1.234;1.000",
+    "05.03.2026;B;2.500;3.000",
+    "06.03.2026;C;10.000;12",
+  ]);
+  assert.deepEqual(semicolon.clean.kosten, COMMA);
+  assert.deepEqual(semicolon.clean.klicks, COMMA);
+  assert.deepEqual(semicolon.warnings, []);
+  // commas between fields, but dates written 04.03.2026
+  const dates = await propose("kosten_de.csv", [
+    "Datum,Kampagne,Kosten",
+    "04.03.2026,A,1.234",
+    "05.03.2026,B,10.000",
+  ]);
+  assert.deepEqual(dates.clean.kosten, COMMA);
+});
+
+Deno.test("an English export's 1.5 stays a decimal; 1.234 alone is asked about, not guessed", async () => {
+  const english = await propose("costs.csv", [
+    "Datum,Kampagne,Kosten,Klicks",
+    "2026-03-04,A,1.234,10",
+    "2026-03-05,B,0.5,3",
+  ]);
+  assert.deepEqual(english.clean.kosten, []);
+  assert.deepEqual(english.warnings, []);
+  // nothing in the file says which: the proposal names the column and both readings
+  const open = await propose("costs.csv", [
+    "Datum,Kampagne,Kosten,Klicks",
+    "2026-03-04,A,1.234,10",
+    "2026-03-05,B,10.000,3",
+  ]);
+  assert.deepEqual(open.clean.kosten, []);
+  assert.equal(open.warnings.length, 1);
+  assert.match(
+    open.warnings[0]!,
+    /^kosten \("Kosten"\) has 1\.234, 10\.000: 1\.234 reads as 1\.234 /,
+  );
+  assert.match(open.warnings[0]!, /or as 1234 \(thousands grouped with a dot\)/);
+  assert.match(open.warnings[0]!, /parse_number: \{ decimal: "," \}/);
+  assert.match(open.yaml, /# check: 1\.234 may be 1234/);
 });
