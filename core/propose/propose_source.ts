@@ -325,12 +325,13 @@ export function numberStyle(
   );
   // 1.234,56 or 12,5: a decimal comma (1,234 alone could be either, so it does not count)
   if (texts.some((t) => /^-?\d{1,3}(\.\d{3})+,\d+$|^-?\d+,\d{1,2}$/.test(t))) return "comma";
-  if (texts.some((t) => /^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(t))) return "grouped";
-  // 1.234 and 10.000 with no decimal comma in the sample: thousands, in a German file
-  const dotted = texts.filter((t) => t.includes("."));
+  // a German file with no decimal comma in the sample: 1.234 and 10.000 are thousands, and
+  // 1,234 a decimal — unless a value is written the English way (1.5, 1,234.50, 1,234,567)
   if (
-    evidence.dotThousands && dotted.length > 0 && dotted.every((t) => DOT_GROUPED.test(t))
+    evidence.dotThousands && !texts.some((t) => /\.\d{1,2}$|\.\d{4,}$|,\d{3}[.,]/.test(t)) &&
+    texts.some((t) => DOT_GROUPED.test(t) || /^-?\d{1,3},\d{3}$/.test(t))
   ) return "comma";
+  if (texts.some((t) => /^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(t))) return "grouped";
   return "plain";
 }
 

@@ -135,6 +135,16 @@ Deno.test("a file's number style is judged from all its number columns", () => {
   // 1,234 alone is a thousand and more, or one and a bit: not enough to call it a comma
   assert.equal(numberStyle(["1,234"]), "grouped");
   assert.equal(numberStyle(["873", "0.5", null]), "plain");
+  // a German file (";" or 31.03.2026): 1.234 is a thousand and more, 1,234 one and a bit
+  const german = { dotThousands: true };
+  assert.equal(numberStyle(["1.234", "10.000", "12"], german), "comma");
+  assert.equal(numberStyle(["1,234", "12"], german), "comma");
+  assert.equal(numberStyle(["1.234", "10.000"]), "plain");
+  // …unless a value is written the English way
+  assert.equal(numberStyle(["1.234", "1.5"], german), "plain");
+  assert.equal(numberStyle(["1,234.50"], german), "grouped");
+  assert.equal(numberStyle(["1,234,567"], german), "grouped");
+  assert.equal(numberStyle(["873", "12"], german), "plain");
 });
 
 Deno.test("a source's name and files pattern come from the file name, without its dates", () => {
