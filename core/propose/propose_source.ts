@@ -48,6 +48,17 @@ export interface DateQuestion {
   orders: DateOrder[];
 }
 
+/** Number columns whose 1.234 reads as one and a bit or a thousand and more: the analyst decides. */
+export interface DecimalQuestion {
+  column: string;
+  header: string;
+  /** Its distinct dotted values, up to three. */
+  examples: string[];
+}
+
+/** How a file writes its numbers, as the analyst says: `1.234,5` (comma) or `1,234.5` (dot). */
+export type DecimalMark = "comma" | "dot";
+
 /** A proposed source, and its YAML. */
 export interface SourceProposal {
   name: string;
@@ -60,6 +71,8 @@ export interface SourceProposal {
   warnings: string[];
   /** Date columns whose day/month order the sample does not prove (see `dateOrder`). */
   questions: DateQuestion[];
+  /** Number columns whose decimal mark the file does not show (see `decimal`). */
+  decimalQuestions: DecimalQuestion[];
   /** Sources whose files pattern a file could match along with this one's. */
   overlaps: { source: string; files: string[] }[];
   /** The source block as it would stand under `sources:`. */
@@ -78,6 +91,8 @@ export interface ProposeOptions {
   files?: string;
   /** Day/month order for date columns whose values leave it open. */
   dateOrder?: DateOrder;
+  /** The decimal mark, where the file's numbers leave it open (1.234 alone). */
+  decimal?: DecimalMark;
 }
 
 /** Proposes a source reading files like `path` into `tableName`. */
@@ -163,10 +178,13 @@ export async function proposeSource(
       const values = texts(index);
       return values.length > 0 && values.every((t) => /^\d{1,2}\.\d{1,2}\.\d{4}( |$)/.test(t));
     });
-  const style = numberStyle(numberColumns.flatMap(([, index]) => samples(index)), {
-    dotThousands,
-  });
-  const dotWarnings = style === "plain" ? dotQuestions(numberColumns, preview.header, texts) : [];
+  const numbers = numberColumns.flatMap(([, index]) => samples(index));
+  const style = options.decimal === "comma"
+    ? "comma"
+    : numberStyle(numbers, { dotThousands: options.decimal === undefined && dotThousands });
+  const decimalQuestions = style === "plain" && options.decimal === undefined
+    ? dotQuestions(numberColumns, preview.header, texts)
+    : [];
   const columns: ProposedColumn[] = [];
   const unmapped: string[] = [];
   const questions: DateQuestion[] = [];
@@ -184,7 +202,9 @@ export async function proposeSource(
       questions.push({ column, header, examples, orders: undecided });
     }
     const others = alternatives.get(column);
-    const dots = dotWarnings.find((w) => w.column === column)?.note;
+    const dotted = decimalQuestions.find((q) => q.column === column)?.examples[0];
+    const dots = dotted &&
+      `${dotted} may be ${dotted.replace(/\./g, "")}: answer with --decimal comma or dot`;
     const notes = [note, dots, others && alternativesNote(preview.header, others, samples)]
       .filter(Boolean);
     columns.push({
@@ -215,7 +235,6 @@ export async function proposeSource(
     constantKeyWarning(table, chosen, preview.header, rows),
     repeatedKeyWarning(table, chosen, rows),
     otherSheets(preview, columns),
-    ...dotWarnings.map((w) => w.warning),
   ].filter((w) => w !== undefined);
   return {
     name,
@@ -225,6 +244,7 @@ export async function proposeSource(
     unmapped,
     warnings,
     questions,
+    decimalQuestions,
     overlaps,
     yaml,
     configText,
@@ -347,7 +367,7 @@ function dotQuestions(
   columns: readonly [string, number][],
   header: readonly string[],
   texts: (index: number) => string[],
-): { column: string; warning: string; note: string }[] {
+): DecimalQuestion[] {
   const dotted = columns.map(([column, index]) => ({
     column,
     header: header[index]!,
@@ -355,20 +375,19 @@ function dotQuestions(
   }));
   const all = dotted.flatMap((d) => d.values);
   if (all.length === 0 || !all.every((t) => DOT_GROUPED.test(t))) return [];
-  return dotted.filter((d) => d.values.length > 0).map(({ column, header, values }) => {
-    const example = values[0]!;
-    const shown = values.slice(0, 3).join(", ");
-    const thousands = example.replace(/\./g, "");
-    return {
-      column,
-      warning: `${column} ("${header}") has ${shown}: ${example} reads as ${example} ` +
-        `(a decimal point) or as ${thousands} (thousands grouped with a dot); it is proposed ` +
-        `as ${example}: if the file groups thousands, write ${column}: { from: ${header}, ` +
-        `clean: [{ parse_number: { decimal: "," } }] }`,
-      note: `${example} may be ${thousands}: if the file groups thousands with a dot, ` +
-        `add { parse_number: { decimal: "," } }`,
-    };
-  });
+  return dotted.filter((d) => d.values.length > 0).map(({ column, header, values }) => ({
+    column,
+    header,
+    examples: values.slice(0, 3),
+  }));
+}
+
+/** A decimal question in words: the column, its values, and both readings of one. */
+export function describeDecimal({ column, header, examples }: DecimalQuestion): string {
+  const value = examples[0]!;
+  return `Column ${column} ("${header}") holds ${examples.join(", ")}: ${value} is ` +
+    `${value.replace(/\./g, "")} if the file groups thousands with a dot (--decimal comma), ` +
+    `or ${value} if the dot is a decimal point (--decimal dot); nothing in the sample shows which.`;
 }
 
 /** The rules a column's sample values need to pass its type, given the file's number style. */

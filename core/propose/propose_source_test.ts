@@ -6,9 +6,11 @@ import { initProject } from "../init/init_project.ts";
 import { openProject } from "../project/project.ts";
 import { TOTALS } from "../read/footer_rows.ts";
 import {
+  describeDecimal,
   filesPattern,
   findFooter,
   numberStyle,
+  type ProposeOptions,
   proposeSource,
   sourceName,
   suggestClean,
@@ -171,7 +173,7 @@ Deno.test("dates written as numbers get the rule that reads them", () => {
 });
 
 /** The proposal for a sample file with these lines, into a table of kosten and klicks. */
-async function propose(fileName: string, lines: string[]) {
+async function propose(fileName: string, lines: string[], options: ProposeOptions = {}) {
   const dir = await Deno.makeTempDir({ prefix: "plutus-propose-" });
   try {
     await initProject(dir);
@@ -182,9 +184,9 @@ async function propose(fileName: string, lines: string[]) {
     );
     const sample = join(dir, fileName);
     await Deno.writeTextFile(sample, lines.join("\n") + "\n");
-    const proposal = await proposeSource(await openProject(dir), sample, "kosten");
+    const proposal = await proposeSource(await openProject(dir), sample, "kosten", options);
     const clean = Object.fromEntries(proposal.columns.map((c) => [c.column, c.clean]));
-    return { clean, warnings: proposal.warnings, yaml: proposal.yaml };
+    return { clean, questions: proposal.decimalQuestions, yaml: proposal.yaml };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -202,7 +204,7 @@ Deno.test("a German export's 1.234 and 10.000 are read as thousands, not 1000 ti
   ]);
   assert.deepEqual(semicolon.clean.kosten, COMMA);
   assert.deepEqual(semicolon.clean.klicks, COMMA);
-  assert.deepEqual(semicolon.warnings, []);
+  assert.deepEqual(semicolon.questions, []);
   // commas between fields, but dates written 04.03.2026
   const dates = await propose("kosten_de.csv", [
     "Datum,Kampagne,Kosten",
@@ -219,20 +221,30 @@ Deno.test("an English export's 1.5 stays a decimal; 1.234 alone is asked about, 
     "2026-03-05,B,0.5,3",
   ]);
   assert.deepEqual(english.clean.kosten, []);
-  assert.deepEqual(english.warnings, []);
+  assert.deepEqual(english.questions, []);
   // nothing in the file says which: the proposal names the column and both readings
   const open = await propose("costs.csv", [
     "Datum,Kampagne,Kosten,Klicks",
     "2026-03-04,A,1.234,10",
     "2026-03-05,B,10.000,3",
   ]);
-  assert.deepEqual(open.clean.kosten, []);
-  assert.equal(open.warnings.length, 1);
-  assert.match(
-    open.warnings[0]!,
-    /^kosten \("Kosten"\) has 1\.234, 10\.000: 1\.234 reads as 1\.234 /,
+  assert.deepEqual(open.questions, [
+    { column: "kosten", header: "Kosten", examples: ["1.234", "10.000"] },
+  ]);
+  assert.equal(
+    describeDecimal(open.questions[0]!),
+    'Column kosten ("Kosten") holds 1.234, 10.000: 1.234 is 1234 if the file groups thousands ' +
+      "with a dot (--decimal comma), or 1.234 if the dot is a decimal point (--decimal dot); " +
+      "nothing in the sample shows which.",
   );
-  assert.match(open.warnings[0]!, /or as 1234 \(thousands grouped with a dot\)/);
-  assert.match(open.warnings[0]!, /parse_number: \{ decimal: "," \}/);
-  assert.match(open.yaml, /# check: 1\.234 may be 1234/);
+  assert.match(open.yaml, /# check: 1\.234 may be 1234: answer with --decimal comma or dot/);
+  // the analyst's answer decides
+  const lines = ["Datum,Kampagne,Kosten", "2026-03-04,A,1.234", "2026-03-05,B,10.000"];
+  const comma = await propose("costs.csv", lines, { decimal: "comma" });
+  assert.deepEqual([comma.clean.kosten, comma.questions], [COMMA, []]);
+  const dot = await propose("costs.csv", lines, { decimal: "dot" });
+  assert.deepEqual([dot.clean.kosten, dot.questions], [[], []]);
+  // --decimal dot also overrules a German file's evidence
+  const semicolons = ["Datum;Kampagne;Kosten", "2026-03-04;A;1.234"];
+  assert.deepEqual((await propose("k.csv", semicolons, { decimal: "dot" })).clean.kosten, []);
 });
