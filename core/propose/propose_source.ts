@@ -336,13 +336,7 @@ export function numberStyle(
     dotThousands?: boolean;
   } = {},
 ): "plain" | "grouped" | "comma" {
-  // the number alone: no currency sign or code, no spaces (1 234,50 € groups with them)
-  const texts = values.filter((v): v is string => typeof v === "string").map((v) =>
-    v.replace(/^\s*([$€£¥]|[A-Z]{3}\s)|([$€£¥]|\s[A-Z]{3})\s*$/g, "").replace(
-      /[\s\u00a0\u202f]/g,
-      "",
-    )
-  );
+  const texts = values.filter((v): v is string => typeof v === "string").map(numberText);
   // 1.234,56 or 12,5: a decimal comma (1,234 alone could be either, so it does not count)
   if (texts.some((t) => /^-?\d{1,3}(\.\d{3})+,\d+$|^-?\d+,\d{1,2}$/.test(t))) return "comma";
   // a German file with no decimal comma in the sample: 1.234 and 10.000 are thousands, and
@@ -353,6 +347,12 @@ export function numberStyle(
   ) return "comma";
   if (texts.some((t) => /^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(t))) return "grouped";
   return "plain";
+}
+
+/** The number alone: no currency sign or code, no spaces (1 234,50 € groups with them). */
+function numberText(value: string): string {
+  return value.replace(/^\s*([$€£¥]|[A-Z]{3}\s)|([$€£¥]|\s[A-Z]{3})\s*$/g, "")
+    .replace(/[\s\u00a0\u202f]/g, "");
 }
 
 // 1.234 or 10.000.000: a number with dot-grouped thousands, or a decimal with 3 places
@@ -371,10 +371,10 @@ function dotQuestions(
   const dotted = columns.map(([column, index]) => ({
     column,
     header: header[index]!,
-    values: [...new Set(texts(index).filter((t) => t.includes(".")))],
+    values: [...new Set(texts(index).filter((t) => numberText(t).includes(".")))],
   }));
   const all = dotted.flatMap((d) => d.values);
-  if (all.length === 0 || !all.every((t) => DOT_GROUPED.test(t))) return [];
+  if (all.length === 0 || !all.every((t) => DOT_GROUPED.test(numberText(t)))) return [];
   return dotted.filter((d) => d.values.length > 0).map(({ column, header, values }) => ({
     column,
     header,

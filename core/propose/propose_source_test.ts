@@ -238,6 +238,9 @@ Deno.test("an English export's 1.5 stays a decimal; 1.234 alone is asked about, 
       "nothing in the sample shows which.",
   );
   assert.match(open.yaml, /# check: 1\.234 may be 1234: answer with --decimal comma or dot/);
+  // a currency sign does not hide the question
+  const euros = await propose("costs.csv", ["Datum,Kampagne,Kosten", "2026-03-04,A,€1.234"]);
+  assert.deepEqual(euros.questions.map((q) => q.examples), [["€1.234"]]);
   // the analyst's answer decides
   const lines = ["Datum,Kampagne,Kosten", "2026-03-04,A,1.234", "2026-03-05,B,10.000"];
   const comma = await propose("costs.csv", lines, { decimal: "comma" });
