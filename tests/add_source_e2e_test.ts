@@ -147,6 +147,50 @@ Deno.test("add-source asks for the day/month order a UK export does not prove, a
     assert.match(wrong.stderr, /--date-order takes dmy, mdy or ymd; got "dm"/);
   }));
 
+Deno.test("add-source reads a German export's 1.234 as 1234, and asks when the file does not say", () =>
+  withTempDir(async (dir) => {
+    const schema = "columns:\n  datum: { type: date, required: true }\n" +
+      "  kampagne: { type: text, required: true }\n  kosten: { type: decimal }\n" +
+      "key: [datum, kampagne]\n";
+    await writeFiles(dir, {
+      "plutus.yaml": "sources: {}\n",
+      "schema/kosten.yaml": schema,
+      // semicolons and 04.03.2026, no decimal comma in the sample
+      "kosten_de.csv": "Datum;Kampagne;Kosten\n04.03.2026;A;1.234\n05.03.2026;B;10.000\n",
+      // nothing says whether 1.234 is a decimal or a thousand and more
+      "costs_en.csv": "Datum,Kampagne,Kosten\n2026-03-04,A,1.234\n2026-03-05,B,10.000\n",
+    });
+    expectCode(await addSource(dir, "kosten_de.csv", "--table", "kosten", "--yes"), 0);
+    expectCode(await runCli(["upload", join(dir, "kosten_de.csv"), "--project", dir]), 0);
+    assert.deepEqual(query(dir, "SELECT kampagne, kosten FROM kosten ORDER BY kampagne"), [
+      { kampagne: "A", kosten: 1234 },
+      { kampagne: "B", kosten: 10000 },
+    ]);
+
+    const before = await Deno.readTextFile(join(dir, "plutus.yaml"));
+    const refused = expectCode(
+      await addSource(dir, "costs_en.csv", "--table", "kosten", "--yes"),
+      2,
+    );
+    assert.match(
+      refused.stderr,
+      /error: the decimal mark is not known: Column kosten \("Kosten"\) holds 1\.234, 10\.000: 1\.234 is 1234 if the file groups thousands with a dot \(--decimal comma\), or 1\.234 if the dot is a decimal point \(--decimal dot\); nothing in the sample shows which\.\nhint: Say which with --decimal comma or --decimal dot\. Nothing was written\./,
+    );
+    assert.equal(await Deno.readTextFile(join(dir, "plutus.yaml")), before, "nothing written");
+    const args = ["--table", "kosten", "--name", "en", "--decimal", "dot", "--yes"];
+    expectCode(await addSource(dir, "costs_en.csv", ...args), 0);
+    expectCode(await runCli(["upload", join(dir, "costs_en.csv"), "--project", dir]), 0);
+    assert.deepEqual(query(dir, "SELECT kosten FROM kosten WHERE _source = 'en' ORDER BY kosten"), [
+      { kosten: 1.234 },
+      { kosten: 10 },
+    ]);
+    const wrong = expectCode(
+      await addSource(dir, "costs_en.csv", "--table", "kosten", "--decimal", ","),
+      2,
+    );
+    assert.match(wrong.stderr, /--decimal takes comma or dot; got ","/);
+  }));
+
 Deno.test("add-source asks for the order of date-times too", () =>
   withTempDir(async (dir) => {
     await writeFiles(dir, {

@@ -301,7 +301,7 @@ key: [date, campaign, channel]
     }
     await Deno.writeFile(report, utf16);
     const added = await addSource(dir, report, "ad_spend", "--yes");
-    assert.match(added, /skip_lines: 2\n\s+stop_at: \^Total\n/);
+    assert.match(added, /skip_lines: 2\n\s+stop_at: \^Total\\s\*\(:\|\\\(\|\$\)\n/);
     assert.match(added, /date: \{ from: Day, clean: \[ \{ parse_date: "MMM D, YYYY" \} \] \}/);
     assert.match(added, /campaign: Campaign\n/, "the footer's -- is not taken for an empty value");
     assert.match(added, /clicks: \{ from: Clicks, clean: \[ parse_number \] \}/);
@@ -415,7 +415,7 @@ Deno.test("add-source on a report whose data is not on the first sheet says whic
       /error: pipeline_report\.xls: its first sheet, "Sheet1", holds no table \(only text \("Pipeline Report"\)\); sheet 2, "Sheet2", has one\nhint: Run again with --sheet 2/,
     );
     const added = await addSource(dir, file, "deals", "--sheet", "2", "--yes");
-    assert.match(added, /sheet: 2\n\s+stop_at: \^Grand Totals\n/);
+    assert.match(added, /sheet: 2\n\s+stop_at: \^Grand\\s\+Totals\\s\*\(:\|\\\(\|\$\)\n/);
     expectCode(await runCli(["upload", file, "--project", dir]), 0);
     assert.deepEqual(query(dir, "SELECT deal_name, amount FROM deals ORDER BY amount"), [
       { deal_name: "Globex", amount: 8000 },

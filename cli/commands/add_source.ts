@@ -9,6 +9,8 @@ import { UsageError } from "../../util/errors.ts";
 import { DATE_ORDERS, type DateOrder, ORDER_WORDS, readAs } from "../../core/propose/dates.ts";
 import {
   type DateQuestion,
+  type DecimalMark,
+  describeDecimal,
   proposeSource,
   type SourceProposal,
 } from "../../core/propose/propose_source.ts";
@@ -20,7 +22,7 @@ import { bold, dim, print, yellow } from "../output.ts";
 
 export const help =
   `Usage: plutus add-source FILE --table TABLE [--name NAME] [--sheet S] [--files PATTERN]
-                         [--date-order dmy|mdy|ymd] [--yes]
+                         [--date-order dmy|mdy|ymd] [--decimal comma|dot] [--yes]
 
 Reads FILE (a sample export) and proposes a source for files like it: a name and a files
 pattern from its name (dates and month names become *), each column of TABLE mapped to
@@ -30,9 +32,11 @@ and adds it to plutus.yaml when you confirm — keeping the file's comments. Che
 plutus check.
 
 It asks rather than guesses: when no date in the sample tells day from month
-(01/11/2026 … 07/11/2026), it asks for the order; when the files pattern could take
-another source's files, it warns. With --yes (or without a terminal) either one stops it
-with exit code 2 and nothing written: answer with --date-order or --files.
+(01/11/2026 … 07/11/2026), it asks for the order; when numbers like 1.234 and 10.000 could
+be decimals or thousands (and no ";" or 31.03.2026 date in the file says), it asks for the
+decimal mark; when the files pattern could take another source's files, it warns. With
+--yes (or without a terminal) any of them stops it with exit code 2 and nothing written:
+answer with --date-order, --decimal or --files.
 
 Options:
   -t, --table TABLE       the table the source loads into (a file in schema/)
@@ -41,6 +45,8 @@ Options:
       --files PATTERN     the files pattern (default: from the file name)
       --date-order ORDER  dmy, mdy or ymd: how dates are written where the sample
                           does not show it (01/11/2026 is 1 November in dmy)
+      --decimal MARK      comma or dot: how numbers are written where the sample does
+                          not show it (1.234 is 1234 with comma, one and a bit with dot)
   -y, --yes               write without asking (for scripts)
 
 Exit codes: 0 added (or declined); 2 a question is open, or a usage error.
@@ -57,6 +63,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     sheet: { type: "string" },
     files: { type: "string" },
     "date-order": { type: "string" },
+    decimal: { type: "string" },
     yes: { type: "boolean", short: "y" },
   }, { min: 1, max: 1, names: "a sample FILE" });
   if (!values.table) {
@@ -70,6 +77,12 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
       hint: "dmy: 01/11/2026 is 1 November; mdy: it is January 11; ymd: 2026/11/01.",
     });
   }
+  const decimal = values.decimal;
+  if (decimal !== undefined && decimal !== "comma" && decimal !== "dot") {
+    throw new UsageError(`--decimal takes comma or dot; got "${decimal}"`, {
+      hint: "comma: 1.234,5 (1.234 is 1234); dot: 1,234.5 (1.234 is one and a bit).",
+    });
+  }
   const file = positionals[0]!;
   const project = await openProject(globals.project);
   const sheet = values.sheet === undefined
@@ -77,22 +90,37 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     : /^\d+$/.test(values.sheet)
     ? Number(values.sheet)
     : values.sheet;
-  const options = { name: values.name, sheet, files: values.files };
-  const interactive = values.yes !== true && Deno.stdin.isTerminal();
-  let proposal = await proposeSource(project, file, values.table, {
-    ...options,
+  const options = {
+    name: values.name,
+    sheet,
+    files: values.files,
+    decimal: decimal as DecimalMark | undefined,
     dateOrder: order as DateOrder | undefined,
-  });
+  };
+  const interactive = values.yes !== true && Deno.stdin.isTerminal();
+  let proposal = await proposeSource(project, file, values.table, options);
   if (proposal.questions.length > 0 && interactive) {
     const answer = askDateOrder(proposal.questions);
     if (answer === undefined) {
       print("Nothing was changed.");
       return 0;
     }
-    proposal = await proposeSource(project, file, values.table, { ...options, dateOrder: answer });
+    options.dateOrder = answer;
+    proposal = await proposeSource(project, file, values.table, options);
+  }
+  if (proposal.decimalQuestions.length > 0 && interactive) {
+    for (const question of proposal.decimalQuestions) print(yellow(describeDecimal(question)));
+    const answer = (prompt("How are the numbers written? [comma/dot]") ?? "").trim().toLowerCase();
+    if (answer !== "comma" && answer !== "dot") {
+      print("Nothing was changed.");
+      return 0;
+    }
+    options.decimal = answer;
+    proposal = await proposeSource(project, file, values.table, options);
   }
   show(file, proposal);
   if (proposal.questions.length > 0) throw dateOrderNeeded(proposal.questions);
+  if (proposal.decimalQuestions.length > 0) throw decimalNeeded(proposal);
   if (proposal.overlaps.length > 0 && !interactive) throw overlapping(proposal);
   let write = values.yes === true;
   if (!write) {
@@ -164,6 +192,16 @@ function dateOrderNeeded(questions: readonly DateQuestion[]): UsageError {
       hint: `Say which with ${
         orders.map((o) => `--date-order ${o}`).join(" or ")
       }. Nothing was written.`,
+    },
+  );
+}
+
+function decimalNeeded(proposal: SourceProposal): UsageError {
+  return new UsageError(
+    `the decimal mark is not known: ${proposal.decimalQuestions.map(describeDecimal).join(" ")}`,
+    {
+      code: "decimal_needed",
+      hint: "Say which with --decimal comma or --decimal dot. Nothing was written.",
     },
   );
 }

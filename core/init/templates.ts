@@ -23,7 +23,7 @@ sources:
     files: "leads*.csv"         # which file names this source reads (* is any text)
     table: leads                # the table in schema/leads.yaml
     # csv: { delimiter: ",", encoding: utf-8, skip_lines: 0 }   # found automatically when absent
-    # stop_at: "^Total"         # stop reading at a footer row whose first cell matches
+    # stop_at: '^Total\\s*(:|\\(|$)'   # stop at a footer row "Total: …", not "Totally…"
     columns:                    # table column: header in the file
       email: Email
       first_name: First Name

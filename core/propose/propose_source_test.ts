@@ -1,8 +1,17 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
+import { join } from "node:path";
+import { compileLinearRegex } from "../../config/linear_regex.ts";
+import { initProject } from "../init/init_project.ts";
+import { openProject } from "../project/project.ts";
+import { TOTALS } from "../read/footer_rows.ts";
 import {
+  describeDecimal,
   filesPattern,
   findFooter,
   numberStyle,
+  type ProposeOptions,
+  proposeSource,
   sourceName,
   suggestClean,
 } from "./propose_source.ts";
@@ -15,17 +24,20 @@ const textLine = (text: string) => ({ cells: [text], broken: "has 1 field(s), th
 Deno.test("a totals footer is found at the end of a report, and only there", () => {
   assert.deepEqual(findFooter(rows("a", "b", "Total: Account", "Total: Search"), 200), {
     index: 2,
-    pattern: "^Total",
+    pattern: "^Total\\s*(:|\\(|$)",
   });
   assert.deepEqual(findFooter(rows("a", "b", "", "Grand Totals (3 records)", ""), 200), {
     index: 3,
-    pattern: "^Grand Totals",
+    pattern: "^Grand\\s+Totals\\s*(:|\\(|$)",
   });
   // data that happens to start with the word, followed by more data
   assert.equal(findFooter(rows("Total Wine - Search", "Brand", "Shoes"), 200), undefined);
   assert.equal(findFooter(rows("Totally Awesome", "b"), 200), undefined);
   assert.equal(findFooter(rows("a", "Total Wine - Search"), 200), undefined);
-  assert.deepEqual(findFooter(rows("a", "TOTAL"), 200), { index: 1, pattern: "^TOTAL" });
+  assert.deepEqual(findFooter(rows("a", "TOTAL"), 200), {
+    index: 1,
+    pattern: "^TOTAL\\s*(:|\\(|$)",
+  });
   // a sample cut short by its limit does not show the file's end
   assert.equal(findFooter(rows("a", "b", "Total"), 3), undefined);
   // Salesforce's classic CSV export
@@ -48,6 +60,72 @@ Deno.test("a totals footer is found at the end of a report, and only there", () 
   assert.equal(findFooter(rows("Total"), 200), undefined);
 });
 
+Deno.test("the proposed stop_at stops at the footer, never at a campaign named like one", () => {
+  // Google Ads: ^Total stopped at "Totally Free Shipping" and lost every row after it
+  const campaigns = ["Brand", "Totally Free Shipping", "Total Wine Promo", "Zebra"];
+  const footer = findFooter(rows(...campaigns, "Total: Account", "Total: Search campaigns"), 200);
+  assert.deepEqual(footer?.index, 4);
+  const stopAt = compileLinearRegex(footer!.pattern!);
+  assert.deepEqual(campaigns.filter((c) => stopAt.test(c)), []);
+  assert.ok(stopAt.test("Total: Account"));
+
+  const words = [
+    "Total",
+    "Totals",
+    "TOTAL",
+    "Grand Total",
+    "Grand Totals",
+    "Sum",
+    "Summe",
+    "Gesamt",
+  ];
+  const ends = [": Account", " (125 records)", "", ":", "  : x", "("];
+  // names that start with a totals word but are not one: Totally…, Total Wine, Summer, Gesamtpaket
+  const name = fc.tuple(
+    fc.constantFrom(...words),
+    fc.oneof(
+      fc.stringMatching(/^[A-Za-zäöü][ -~]{0,15}$/),
+      fc.stringMatching(/^ +[A-Za-z0-9-][ -~]{0,15}$/),
+    ),
+  ).map(([word, tail]) => word + tail).filter((text) => !TOTALS.test(text));
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...words),
+      fc.constantFrom(...ends),
+      fc.array(name, { minLength: 1, maxLength: 5 }),
+      (word, end, names) => {
+        const found = findFooter(rows(...names, word + end), 200);
+        assert.equal(found?.index, names.length);
+        const pattern = compileLinearRegex(found!.pattern!);
+        assert.ok(pattern.test(word + end), `${found!.pattern} misses ${word + end}`);
+        for (const text of names) {
+          assert.ok(!pattern.test(text), `${found!.pattern} stops at ${text}`);
+        }
+      },
+    ),
+    { numRuns: 300 },
+  );
+  for (const text of ["Totally Free Shipping", "Total Wine", "Summer Sale", "Gesamtpaket"]) {
+    assert.ok(!TOTALS.test(text), text);
+  }
+});
+
+Deno.test("a footer in a report that starts in column B is found, with no stop_at for column A", () => {
+  const colB = (...second: string[]) => second.map((cell) => ({ cells: ["", cell, "1"] }));
+  assert.deepEqual(findFooter(colB("Acme", "Globex", "Grand Totals (2 records)"), 200), {
+    index: 2,
+  });
+  assert.equal(findFooter(colB("Acme", "Total Wine"), 200), undefined);
+  // a sheet's line of text is a row of one cell: footer under a totals row, data otherwise
+  const sheet = [
+    ...colB("Acme", "Globex", "Grand Totals (2 records)"),
+    { cells: ["", "Confidential Information - Do Not Distribute", ""] },
+  ];
+  assert.deepEqual(findFooter(sheet, 200), { index: 2 });
+  assert.equal(findFooter([...colB("Acme"), { cells: ["", "Globex", ""] }], 200), undefined);
+  assert.equal(findFooter(rows("Total", "Total"), 200), undefined);
+});
+
 Deno.test("a file's number style is judged from all its number columns", () => {
   assert.equal(numberStyle(["1.234,56", "1.024", "87"]), "comma");
   assert.equal(numberStyle(["99,90", "12"]), "comma");
@@ -59,6 +137,16 @@ Deno.test("a file's number style is judged from all its number columns", () => {
   // 1,234 alone is a thousand and more, or one and a bit: not enough to call it a comma
   assert.equal(numberStyle(["1,234"]), "grouped");
   assert.equal(numberStyle(["873", "0.5", null]), "plain");
+  // a German file (";" or 31.03.2026): 1.234 is a thousand and more, 1,234 one and a bit
+  const german = { dotThousands: true };
+  assert.equal(numberStyle(["1.234", "10.000", "12"], german), "comma");
+  assert.equal(numberStyle(["1,234", "12"], german), "comma");
+  assert.equal(numberStyle(["1.234", "10.000"]), "plain");
+  // …unless a value is written the English way
+  assert.equal(numberStyle(["1.234", "1.5"], german), "plain");
+  assert.equal(numberStyle(["1,234.50"], german), "grouped");
+  assert.equal(numberStyle(["1,234,567"], german), "grouped");
+  assert.equal(numberStyle(["873", "12"], german), "plain");
 });
 
 Deno.test("a source's name and files pattern come from the file name, without its dates", () => {
@@ -82,4 +170,84 @@ Deno.test("dates written as numbers get the rule that reads them", () => {
   assert.deepEqual(dates(["1762000000000"]), [{ parse_date: "unix_ms" }]);
   assert.deepEqual(dates(["45962", "45963.5"]), [{ parse_date: "excel" }]);
   assert.deepEqual(dates(["11/05/2026", "12/24/2026"]), [{ parse_date: "MM/DD/YYYY" }]);
+});
+
+/** The proposal for a sample file with these lines, into a table of kosten and klicks. */
+async function propose(fileName: string, lines: string[], options: ProposeOptions = {}) {
+  const dir = await Deno.makeTempDir({ prefix: "plutus-propose-" });
+  try {
+    await initProject(dir);
+    await Deno.writeTextFile(
+      join(dir, "schema", "kosten.yaml"),
+      "columns:\n  datum: { type: date }\n  kampagne: { type: text }\n" +
+        "  kosten: { type: decimal }\n  klicks: { type: integer }\n",
+    );
+    const sample = join(dir, fileName);
+    await Deno.writeTextFile(sample, lines.join("\n") + "\n");
+    const proposal = await proposeSource(await openProject(dir), sample, "kosten", options);
+    const clean = Object.fromEntries(proposal.columns.map((c) => [c.column, c.clean]));
+    return { clean, questions: proposal.decimalQuestions, yaml: proposal.yaml };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const COMMA = [{ parse_number: { decimal: "," } }];
+
+Deno.test("a German export's 1.234 and 10.000 are read as thousands, not 1000 times too small", async () => {
+  // semicolons, DD.MM.YYYY, and no decimal comma anywhere in the sample
+  const semicolon = await propose("kosten_de.csv", [
+    "Datum;Kampagne;Kosten;Klicks",
+    "04.03.2026;A;1.234;1.000",
+    "05.03.2026;B;2.500;3.000",
+    "06.03.2026;C;10.000;12",
+  ]);
+  assert.deepEqual(semicolon.clean.kosten, COMMA);
+  assert.deepEqual(semicolon.clean.klicks, COMMA);
+  assert.deepEqual(semicolon.questions, []);
+  // commas between fields, but dates written 04.03.2026
+  const dates = await propose("kosten_de.csv", [
+    "Datum,Kampagne,Kosten",
+    "04.03.2026,A,1.234",
+    "05.03.2026,B,10.000",
+  ]);
+  assert.deepEqual(dates.clean.kosten, COMMA);
+});
+
+Deno.test("an English export's 1.5 stays a decimal; 1.234 alone is asked about, not guessed", async () => {
+  const english = await propose("costs.csv", [
+    "Datum,Kampagne,Kosten,Klicks",
+    "2026-03-04,A,1.234,10",
+    "2026-03-05,B,0.5,3",
+  ]);
+  assert.deepEqual(english.clean.kosten, []);
+  assert.deepEqual(english.questions, []);
+  // nothing in the file says which: the proposal names the column and both readings
+  const open = await propose("costs.csv", [
+    "Datum,Kampagne,Kosten,Klicks",
+    "2026-03-04,A,1.234,10",
+    "2026-03-05,B,10.000,3",
+  ]);
+  assert.deepEqual(open.questions, [
+    { column: "kosten", header: "Kosten", examples: ["1.234", "10.000"] },
+  ]);
+  assert.equal(
+    describeDecimal(open.questions[0]!),
+    'Column kosten ("Kosten") holds 1.234, 10.000: 1.234 is 1234 if the file groups thousands ' +
+      "with a dot (--decimal comma), or 1.234 if the dot is a decimal point (--decimal dot); " +
+      "nothing in the sample shows which.",
+  );
+  assert.match(open.yaml, /# check: 1\.234 may be 1234: answer with --decimal comma or dot/);
+  // a currency sign does not hide the question
+  const euros = await propose("costs.csv", ["Datum,Kampagne,Kosten", "2026-03-04,A,€1.234"]);
+  assert.deepEqual(euros.questions.map((q) => q.examples), [["€1.234"]]);
+  // the analyst's answer decides
+  const lines = ["Datum,Kampagne,Kosten", "2026-03-04,A,1.234", "2026-03-05,B,10.000"];
+  const comma = await propose("costs.csv", lines, { decimal: "comma" });
+  assert.deepEqual([comma.clean.kosten, comma.questions], [COMMA, []]);
+  const dot = await propose("costs.csv", lines, { decimal: "dot" });
+  assert.deepEqual([dot.clean.kosten, dot.questions], [[], []]);
+  // --decimal dot also overrules a German file's evidence
+  const semicolons = ["Datum;Kampagne;Kosten", "2026-03-04;A;1.234"];
+  assert.deepEqual((await propose("k.csv", semicolons, { decimal: "dot" })).clean.kosten, []);
 });

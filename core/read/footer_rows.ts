@@ -29,18 +29,25 @@ export interface FooterInfo {
 /**
  * Whether a row may belong to a footer: a totals row, a row with nothing filled, or a line
  * with one filled cell that does not split into the header's columns (a line of text). A
- * well-formed data row with only its first column filled is data.
+ * well-formed data row with only its first column filled is data — unless a totals row
+ * came before it in the footer (`afterTotals`): a sheet's "Confidential Information" line
+ * under "Grand Totals" is a row of one cell, not a line that did not split.
  */
-export function footerLike(cells: readonly Cell[], broken: boolean): boolean {
-  const first = cells[0];
-  if (typeof first === "string" && TOTALS.test(first)) return true;
+export function footerLike(cells: readonly Cell[], broken: boolean, afterTotals = false): boolean {
+  if (totalsRow(cells)) return true;
   // it runs on every row: stop at the filled cell that makes the row data
-  const most = broken ? 1 : 0;
+  const most = broken || afterTotals ? 1 : 0;
   let filled = 0;
   for (let i = 0; i < cells.length; i++) {
     if (emptyToNull(cells[i]!) !== null && ++filled > most) return false;
   }
-  return filled === 0 || (broken && filled === 1 && emptyToNull(first ?? null) !== null);
+  return true;
+}
+
+/** Whether a row's first filled cell is a total; a report may start in column B (Salesforce's XLSX). */
+export function totalsRow(cells: readonly Cell[]): boolean {
+  const first = cells.find((cell) => emptyToNull(cell) !== null);
+  return typeof first === "string" && TOTALS.test(first);
 }
 
 interface Entry {
@@ -59,6 +66,8 @@ export async function* withoutFooter(
 ): AsyncGenerator<RowBatch> {
   let pending: Entry[] = [];
   let longRun = false;
+  // a totals row is among the pending ones: a row of one filled cell after it is footer too
+  let totalsPending = false;
   let dataSeen = false;
   for await (const batch of batches) {
     // most batches hold no footer-like row: pass them on as they are
@@ -72,16 +81,17 @@ export async function* withoutFooter(
     }
     const out: Entry[] = [];
     for (const entry of inLineOrder(batch)) {
-      if (!footerLike(entry.cells, entry.broken !== undefined)) {
+      if (!footerLike(entry.cells, entry.broken !== undefined, totalsPending)) {
         out.push(...pending, entry);
         pending = [];
-        longRun = false;
+        longRun = totalsPending = false;
       } else if (longRun) out.push(entry);
       else if (pending.push(entry) > FOOTER_MAX_ROWS) {
         out.push(...pending);
         pending = [];
         longRun = true;
-      }
+        totalsPending = false;
+      } else totalsPending ||= totalsRow(entry.cells);
     }
     if (out.length > 0) {
       dataSeen = true;

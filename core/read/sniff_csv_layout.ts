@@ -70,9 +70,13 @@ function offsetOfLine(lines: Line[], index: number): number {
 }
 
 function fieldCounts(lines: Line[], delimiter: string, quote = '"'): number[] {
+  return splitLines(lines, delimiter, quote).map((fields) => fields.length);
+}
+
+function splitLines(lines: Line[], delimiter: string, quote = '"'): string[][] {
   const parser = new Papa.Parser({ delimiter, quoteChar: quote, newline: "\n" });
   return lines.map((line) =>
-    line.text.trim() === "" ? 0 : (parser.parse(line.text, 0, false).data[0]?.length ?? 0)
+    line.text.trim() === "" ? [] : (parser.parse(line.text, 0, false).data[0] as string[] ?? [])
   );
 }
 
@@ -115,11 +119,23 @@ function sniffDelimiter(lines: Line[], skipLines?: number, quote?: string): stri
   return pool[0]?.delimiter ?? ",";
 }
 
-/** The first line with as many fields as most lines have: the titles above it have fewer. */
+/**
+ * The first line with as many fields as most lines have: the titles above it have fewer —
+ * or as many, padded with empty fields, as Excel's "CSV (semicolon)" writes them
+ * (`Kampagnenbericht;;;`): a line with one filled field is a title when a later line fills more.
+ */
 function findHeaderLine(lines: Line[], delimiter: string, quote?: string): number {
-  const counts = fieldCounts(lines, delimiter, quote);
+  const fields = splitLines(lines, delimiter, quote);
+  const counts = fields.map((f) => f.length);
   const { count } = modalCount(counts);
   if (count < 2) return Math.max(0, counts.findIndex((c) => c > 0));
-  const index = counts.findIndex((c) => c >= count);
-  return index === -1 ? 0 : index;
+  const filled = fields.map((f) => f.filter((field) => field.trim() !== "").length);
+  const first = counts.findIndex((c) => c >= count);
+  if (first === -1) return 0;
+  const fuller = (from: number) => filled.slice(from + 1).some((n) => n >= 2);
+  let index = first;
+  while (index !== -1 && filled[index]! <= 1 && fuller(index)) {
+    index = counts.findIndex((c, i) => i > index && c >= count);
+  }
+  return index === -1 ? first : index;
 }

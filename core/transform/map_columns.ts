@@ -117,6 +117,8 @@ export function mapColumns(
   if (problems.length > 0) {
     const explicit = Object.values(mapping ?? {}).filter((m) => m.from !== undefined).length;
     const wrongFile = problems.length >= 3 && problems.length * 2 > Math.max(explicit, 1);
+    // "Kampagnenbericht;;;": a title line padded to the header's width was taken as the header
+    const title = header.length > 1 && header.filter((h) => h.trim() !== "").length <= 1;
     throw new SourceError(
       `${context.fileName}:${context.headerLine}: ${problems.join("; ")}. Headers found: ${
         listSome(header.map((h) => (h === "" ? "(blank)" : h)))
@@ -124,7 +126,11 @@ export function mapColumns(
       {
         code: "missing_header",
         location: `${context.fileName}:${context.headerLine}`,
-        hint: wrongFile
+        hint: title
+          ? `Line ${context.headerLine} looks like a title, not the header (one filled cell of ` +
+            `${header.length}): in plutus.yaml, set skip_lines: N under sources.${context.source}, ` +
+            `N the number of lines above the header (plutus preview ${context.fileName} shows them).`
+          : wrongFile
           ? `Most mapped headers are missing: is this the right file for source ${context.source}? ` +
             `If the export changed, update sources.${context.source}.columns in plutus.yaml (plutus check shows the headers).`
           : `In plutus.yaml, under sources.${context.source}.columns, ${hints.join("; ")}.`,

@@ -58,6 +58,27 @@ Deno.test("mapColumns() fails before loading when a mapped header is missing, na
   assert.match(error.hint!, /spend: \{from: \[Cost, Costs\]\}/);
 });
 
+Deno.test("mapColumns() says a padded title line taken as the header is one, and names skip_lines", () => {
+  const error = (() => {
+    try {
+      mapColumns(
+        table,
+        mappingOf("      spend: Kosten\n"),
+        ["Kampagnenbericht", "", "", ""],
+        context,
+      );
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.ok(error instanceof SourceError);
+  assert.match(error.message, /^f\.csv:3: no header "email" for column email/);
+  assert.match(
+    error.hint!,
+    /^Line 3 looks like a title, not the header \(one filled cell of 4\): in plutus\.yaml, set skip_lines: N under sources\.s,/,
+  );
+});
+
 Deno.test("mapColumns() fails when a required column has no header at all", () => {
   assert.throws(
     () => mapColumns(table, undefined, ["First Name"], context),
