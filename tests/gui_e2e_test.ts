@@ -109,16 +109,25 @@ const analystsDay = (browser: Browser) =>
       assert.equal(await page.textContent("h1"), "Run");
       await screenshot(page, "1-run");
 
-      // 2. Upload a file: it loads, and the status box follows the run to success.
+      // 2. Upload a file: it loads, and the status box follows the run to success. A file no
+      // source reads stays in inbox/: the list of waiting files shows it once the run ends.
       await page.click("text=Upload");
-      await page.setInputFiles("#files", upload);
+      const notes = join(dir, "random_notes.csv");
+      await Deno.writeTextFile(notes, "note\nhello\n");
+      await page.setInputFiles("#files", [upload, notes]);
       await page.click("text=Upload and load");
-      await page.waitForSelector('#status[data-state="succeeded"]', { timeout: 30_000 });
+      // a warning: no source reads random_notes.csv
+      await page.waitForSelector('#status[data-state="warning"]', { timeout: 30_000 });
       assert.match(
         await page.textContent("#status .message") ?? "",
-        /^Run 1 succeeded: 1 loaded, 0 failed, 0 skipped/,
+        /^Run 1 succeeded: 1 loaded, 0 failed, 1 skipped/,
       );
+      await page.waitForSelector("#waiting-files #waiting >> text=random_notes.csv", {
+        timeout: 10_000,
+      });
       await screenshot(page, "2-upload");
+      // out of the way of the runs below (Discard would record a run of its own)
+      await Deno.remove(join(project, "inbox", "random_notes.csv"));
 
       // 3. Run the pipeline: the API source and the files still in inbox/.
       await page.click("nav >> text=Run");

@@ -71,8 +71,17 @@ if (box) {
     const link = box.querySelector("a.run");
     if (link && status.runId) { link.href = "/runs/" + status.runId; link.hidden = status.state === "running"; }
     if (last === "running" && status.state !== "running" && box.dataset.reload === "yes") setTimeout(() => location.reload(), 300);
+    if (last === "running" && status.state !== "running" && box.dataset.refresh) refresh(box.dataset.refresh);
     last = status.state;
   };
+}
+
+// One part of the page, fetched again (the files a run left in inbox/).
+async function refresh(id) {
+  const text = await (await fetch(location.href)).text();
+  const fresh = new DOMParser().parseFromString(text, "text/html").getElementById(id);
+  const current = document.getElementById(id);
+  if (fresh && current) current.replaceWith(fresh);
 }
 
 // Upload: files stream to the server one by one, then one run loads them.

@@ -64,12 +64,16 @@ function isHere(path: string, href: string): boolean {
   return href === "/" ? path === "/" || path.startsWith("/runs") : path.startsWith(href);
 }
 
-/** The live status box; `reload` reloads the page when a run ends. */
-export function statusBox(status: LiveStatus, reload = false): Html {
+/**
+ * The live status box; `reload` reloads the page when a run ends, or `refresh` names the
+ * element of the page that is fetched again then (what the run changed, the form kept).
+ */
+export function statusBox(status: LiveStatus, reload = false, refresh = ""): Html {
   return html`
     <section class="status" id="status" data-state="${status.state}" data-reload="${reload
       ? "yes"
       : "no"}"
+      data-refresh="${refresh}"
       aria-live="polite">
       <div class="message">${status.message}</div>
       <ul>${status.lines.map((line) => html`<li>${line}</li>`)}</ul>

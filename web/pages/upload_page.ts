@@ -97,7 +97,8 @@ export function uploadPage(): Hono<GuiEnv> {
           <p
             class="muted">Files up to ${limit} MB. They are copied into inbox/ and loaded like <code>plutus upload</code> does; your originals stay where they are. A fixed file uploaded under the name of one that failed replaces it (the failed one is kept in archive/discarded/).</p>
         </form>
-        ${statusBox(gui.broadcaster.status)}
+        ${statusBox(gui.broadcaster.status, false, "waiting-files")}
+        <div id="waiting-files">
         <h2>Waiting in inbox/</h2>
         ${waiting.length === 0 ? html`<p class="hint">No files waiting.</p>` : html`
           <div class="scroll">
@@ -132,6 +133,7 @@ export function uploadPage(): Hono<GuiEnv> {
           <p
             class="muted">Discard sets a file aside in archive/discarded/ without loading it; nothing is deleted.</p>
         `}
+        </div>
       `,
     }));
   });
