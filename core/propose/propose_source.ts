@@ -342,7 +342,8 @@ export function numberStyle(
   // a German file with no decimal comma in the sample: 1.234 and 10.000 are thousands, and
   // 1,234 a decimal — unless a value is written the English way (1.5, 1,234.50, 1,234,567)
   if (
-    evidence.dotThousands && !texts.some((t) => /\.\d{1,2}$|\.\d{4,}$|,\d{3}[.,]/.test(t)) &&
+    evidence.dotThousands &&
+    !texts.some((t) => /\.\d{1,2}$|\.\d{4,}$|,\d{3}[.,]|^-?0\./.test(t)) &&
     texts.some((t) => DOT_GROUPED.test(t) || /^-?\d{1,3},\d{3}$/.test(t))
   ) return "comma";
   if (texts.some((t) => /^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(t))) return "grouped";
@@ -356,7 +357,7 @@ function numberText(value: string): string {
 }
 
 // 1.234 or 10.000.000: a number with dot-grouped thousands, or a decimal with 3 places
-const DOT_GROUPED = /^-?\d{1,3}(\.\d{3})+$/;
+const DOT_GROUPED = /^-?[1-9]\d{0,2}(\.\d{3})+$/;
 
 /**
  * Number columns whose every dotted value reads two ways (1.234: one and a bit, or a

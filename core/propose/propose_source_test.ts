@@ -212,6 +212,14 @@ Deno.test("a German export's 1.234 and 10.000 are read as thousands, not 1000 ti
     "05.03.2026,B,10.000",
   ]);
   assert.deepEqual(dates.clean.kosten, COMMA);
+  // a rate of 0.925 is a decimal, in a semicolon file too: no thousand starts with 0
+  const rates = await propose("kosten_fx.csv", [
+    "Datum;Kampagne;Kosten",
+    "04.03.2026;A;0.925",
+    "05.03.2026;B;0.790",
+  ]);
+  assert.deepEqual(rates.clean.kosten, []);
+  assert.deepEqual(rates.questions, []);
 });
 
 Deno.test("an English export's 1.5 stays a decimal; 1.234 alone is asked about, not guessed", async () => {

@@ -80,6 +80,8 @@ function scanSimple(text: string, decimalCode: number, thousandsCode: number): n
       mantissaDigits++;
     } else if (code === thousandsCode) {
       if (digits === 0 || digits > 3 || (grouped && digits !== 3)) return undefined;
+      // no thousands start with 0: "0.125" is not a hundred and twenty-five
+      if (!grouped && text.charCodeAt(start) === 48) return undefined;
       grouped = true;
       digits = 0;
     } else break;
@@ -187,7 +189,7 @@ function parsePlain(text: string, decimal: string, thousands: string): number | 
   let whole = parts[0]!;
   if (thousands !== "" && whole.includes(thousands)) {
     const groups = whole.split(thousands);
-    if (!/^\d{1,3}$/.test(groups[0]!) || groups.slice(1).some((g) => !/^\d{3}$/.test(g))) {
+    if (!/^[1-9]\d{0,2}$/.test(groups[0]!) || groups.slice(1).some((g) => !/^\d{3}$/.test(g))) {
       return undefined;
     }
     whole = groups.join("");

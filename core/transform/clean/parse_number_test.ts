@@ -68,7 +68,7 @@ Deno.test("parsePercent() turns percentages into fractions", () => {
 /** The simple amounts' reading before it computed them: Number() of the digits' text. */
 function simpleReference(text: string, decimal: string, thousands: string): number | undefined {
   const match = new RegExp(
-    `^(-?)[$€£]?(\\d{1,3}(?:\\${thousands}\\d{3})+|\\d+)(?:\\${decimal}(\\d+))?$`,
+    `^(-?)[$€£]?([1-9]\\d{0,2}(?:\\${thousands}\\d{3})+|\\d+)(?:\\${decimal}(\\d+))?$`,
   ).exec(text);
   if (!match) return undefined;
   const whole = match[2]!.replaceAll(thousands, "");
@@ -106,4 +106,10 @@ Deno.test("parseNumber() computes simple amounts to the same double Number() rea
   assert.equal(parseNumber("0.1"), 0.1);
   assert.equal(parseNumber("9007199254740993"), 9007199254740992); // past 2^53: as Number() reads it
   assert.equal(parseNumber("123456789012345.67"), 123456789012345.67);
+  // thousands never start with 0: 0.125 under a decimal comma is not 125
+  assert.ok(parseNumber("0.125", { decimal: "," }) instanceof CellError);
+  assert.ok(parseNumber("-0.125", { decimal: "," }) instanceof CellError);
+  assert.ok(parseNumber("012.345", { decimal: "," }) instanceof CellError);
+  assert.ok(parseNumber("0,125") instanceof CellError);
+  assert.equal(parseNumber("1.234", { decimal: "," }), 1234);
 });
