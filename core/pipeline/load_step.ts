@@ -286,15 +286,23 @@ function noteEnd(
   unit: string,
 ): void {
   const stopped = message.stopped;
-  if (stopped && stopped.dataRowsAfter > 0) {
-    // rows that look like data after the stop: stop_at may have matched a row of data
-    // ("^Total" stops at a campaign "Totally Free Shipping")
+  if (stopped && (stopped.looksLikeData || stopped.dataRowsAfter > 0)) {
+    // stop_at may have matched a row of data ("^Total" stops at a campaign "Totally Free
+    // Shipping"): the stop row, or rows after it, look like data
+    const where = `stop_at matched ${unit} ${stopped.line} (${JSON.stringify(stopped.text)})`;
+    const after = `${stopped.dataRowsAfter} of the ${stopped.ignoredRows} ${unit}(s) after it`;
     result.warnings.push(
-      `stop_at matched ${unit} ${stopped.line} (${JSON.stringify(stopped.text)}) and reading ` +
-        `stopped there, but ${stopped.dataRowsAfter} of the ${stopped.ignoredRows} ${unit}(s) ` +
-        `after it look like data: they were not read. If that is data, make stop_at match the ` +
-        `footer only (e.g. "^Total:" instead of "^Total"), then load the file again with ` +
-        `plutus upload FILE --force`,
+      (stopped.looksLikeData
+        ? `${where}, which looks like a row of data, and reading stopped there` +
+          (stopped.dataRowsAfter > 0
+            ? `; ${after} look like data too: none of them was read.`
+            : `: it was not read${
+              stopped.ignoredRows > 0 ? `, nor the ${stopped.ignoredRows} ${unit}(s) after it` : ""
+            }.`)
+        : `${where} and reading stopped there, but ${after} look like data: they were not ` +
+          `read.`) +
+        ` If that is data, make stop_at match the footer only (e.g. "^Total:" instead of ` +
+        `"^Total"), then load the file again with plutus upload FILE --force`,
     );
   } else if (stopped) {
     result.notes.push(

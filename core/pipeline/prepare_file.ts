@@ -12,7 +12,7 @@ import { loadRuleLibraries } from "../transform/clean/rule_libraries.ts";
 import type { TableSchema } from "../../config/table_schema.ts";
 import { openTableFile } from "../read/open_table.ts";
 import { openRejectsFile } from "../read/rejects_reader.ts";
-import { type FooterInfo, withoutFooter } from "../read/footer_rows.ts";
+import { type FooterInfo, labelColumn, withoutFooter } from "../read/footer_rows.ts";
 import type { ReadInfo, RowBatch, StopInfo, TableReader } from "../read/table_reader.ts";
 import type { Cell } from "../transform/cell.ts";
 import { mapColumns } from "../transform/map_columns.ts";
@@ -95,7 +95,10 @@ export async function openTable(plan: Omit<FilePlan, "timeZone">): Promise<LoadR
   let footer: FooterInfo | undefined;
   // the file reader as prototype: its stopped and blankRows stay live getters
   return Object.create(reader, {
-    rows: { value: () => withoutFooter(reader.rows(), (found) => (footer = found)) },
+    rows: {
+      value: () =>
+        withoutFooter(reader.rows(), (found) => (footer = found), labelColumn(reader.header)),
+    },
     footer: { get: () => footer },
   }) as LoadReader;
 }

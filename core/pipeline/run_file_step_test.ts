@@ -236,7 +236,7 @@ Deno.test("a stop_at that matches a data row warns, in the run and in its stored
     assert.equal(step?.status, "succeeded");
     assert.equal(leadCount(dir), 1);
     const warning =
-      /^stop_at matched line 3 \("totally@x\.com"\) and reading stopped there, but 2 of the 2 line\(s\) after it look like data: they were not read\. .*plutus upload FILE --force$/;
+      /^stop_at matched line 3 \("totally@x\.com"\), which looks like a row of data, and reading stopped there; 2 of the 2 line\(s\) after it look like data too: none of them was read\. .*plutus upload FILE --force$/;
     assert.match(step?.warnings.join("\n") ?? "", warning);
     const db = new DatabaseSync(join(dir, "data", "plutus.db"), { readOnly: true });
     try {

@@ -8,7 +8,7 @@
  * @module
  */
 import { type Cell, emptyToNull } from "../transform/cell.ts";
-import type { RowBatch } from "./table_reader.ts";
+import type { RowBatch, StopInfo } from "./table_reader.ts";
 
 /** "Total", "Total: Account", "Grand Totals (125 records)" — but not a campaign "Total Wine". */
 export const TOTALS = /^\s*((grand\s+)?totals?|sum|summe|gesamt)(?=\s*(:|\(|$))/iu;
@@ -33,8 +33,13 @@ export interface FooterInfo {
  * came before it in the footer (`afterTotals`): a sheet's "Confidential Information" line
  * under "Grand Totals" is a row of one cell, not a line that did not split.
  */
-export function footerLike(cells: readonly Cell[], broken: boolean, afterTotals = false): boolean {
-  if (totalsRow(cells)) return true;
+export function footerLike(
+  cells: readonly Cell[],
+  broken: boolean,
+  afterTotals = false,
+  labelAt = 0,
+): boolean {
+  if (totalsRow(cells, labelAt)) return true;
   // it runs on every row: stop at the filled cell that makes the row data
   const most = broken || afterTotals ? 1 : 0;
   let filled = 0;
@@ -44,10 +49,49 @@ export function footerLike(cells: readonly Cell[], broken: boolean, afterTotals 
   return true;
 }
 
-/** Whether a row's first filled cell is a total; a report may start in column B (Salesforce's XLSX). */
-export function totalsRow(cells: readonly Cell[]): boolean {
-  const first = cells.find((cell) => emptyToNull(cell) !== null);
-  return typeof first === "string" && TOTALS.test(first);
+/**
+ * Whether a row is a total: its cell in the first column with a header (`labelAt`) says so.
+ * A report may start in column B (Salesforce's XLSX, column A without a header); a later
+ * column's "Total" (a budget type) under an empty first column is data.
+ */
+export function totalsRow(cells: readonly Cell[], labelAt = 0): boolean {
+  const label = cells[labelAt];
+  return typeof label === "string" && TOTALS.test(label);
+}
+
+/** The first column with a header: where a totals row writes its label. */
+export function labelColumn(header: readonly string[]): number {
+  return Math.max(0, header.findIndex((name) => name.trim() !== ""));
+}
+
+/** Where reading stops at a row `stop_at` matched, and whether that row looks like data. */
+export function stopInfo(
+  line: number,
+  text: string,
+  cells: readonly Cell[],
+  broken: boolean,
+  labelAt: number,
+): StopInfo {
+  return {
+    line,
+    text: text.slice(0, 120),
+    ignoredRows: 0,
+    dataRowsAfter: 0,
+    looksLikeData: !footerLike(cells, broken, false, labelAt),
+    totalsSeen: totalsRow(cells, labelAt),
+  };
+}
+
+/** Counts a non-blank row after the stop row, and whether it looks like data. */
+export function countAfterStop(
+  stopped: StopInfo,
+  cells: readonly Cell[],
+  broken: boolean,
+  labelAt: number,
+): void {
+  stopped.ignoredRows++;
+  if (!footerLike(cells, broken, stopped.totalsSeen, labelAt)) stopped.dataRowsAfter++;
+  stopped.totalsSeen ||= totalsRow(cells, labelAt);
 }
 
 interface Entry {
@@ -63,6 +107,7 @@ interface Entry {
 export async function* withoutFooter(
   batches: AsyncIterable<RowBatch>,
   found: (footer: FooterInfo) => void,
+  labelAt = 0,
 ): AsyncGenerator<RowBatch> {
   let pending: Entry[] = [];
   let longRun = false;
@@ -72,8 +117,9 @@ export async function* withoutFooter(
   for await (const batch of batches) {
     // most batches hold no footer-like row: pass them on as they are
     if (
-      pending.length === 0 && !longRun && !batch.rows.some((cells) => footerLike(cells, false)) &&
-      !batch.broken.some((row) => footerLike(row.cells, true))
+      pending.length === 0 && !longRun &&
+      !batch.rows.some((cells) => footerLike(cells, false, false, labelAt)) &&
+      !batch.broken.some((row) => footerLike(row.cells, true, false, labelAt))
     ) {
       if (batch.rows.length > 0 || batch.broken.length > 0) dataSeen = true;
       yield batch;
@@ -81,7 +127,7 @@ export async function* withoutFooter(
     }
     const out: Entry[] = [];
     for (const entry of inLineOrder(batch)) {
-      if (!footerLike(entry.cells, entry.broken !== undefined, totalsPending)) {
+      if (!footerLike(entry.cells, entry.broken !== undefined, totalsPending, labelAt)) {
         out.push(...pending, entry);
         pending = [];
         longRun = totalsPending = false;
@@ -91,7 +137,7 @@ export async function* withoutFooter(
         pending = [];
         longRun = true;
         totalsPending = false;
-      } else totalsPending ||= totalsRow(entry.cells);
+      } else totalsPending ||= totalsRow(entry.cells, labelAt);
     }
     if (out.length > 0) {
       dataSeen = true;

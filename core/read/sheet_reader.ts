@@ -7,7 +7,7 @@
  */
 import { SourceError } from "../../util/errors.ts";
 import { type Cell, PercentCell } from "../transform/cell.ts";
-import { footerLike } from "./footer_rows.ts";
+import { countAfterStop, labelColumn, stopInfo } from "./footer_rows.ts";
 import type { ReadInfo, ReadOptions, RowBatch, StopInfo, TableReader } from "./table_reader.ts";
 
 /** One row of a sheet as read: its number and its cells by column (A = 0). */
@@ -58,6 +58,7 @@ export async function sheetTableReader(
   const header = trimEnd(
     headerRow.cells.map((cell) => (cell === null ? "" : cellText(cell).trim())),
   );
+  const labelAt = labelColumn(header);
   const state = { stopped: undefined as StopInfo | undefined, blankRows: 0, ignoredCells: 0 };
   info.skippedLines = headerRow.row - 1;
 
@@ -71,19 +72,13 @@ export async function sheetTableReader(
         return;
       }
       if (stopping) {
-        state.stopped!.ignoredRows++;
-        if (!footerLike(cells, false)) state.stopped!.dataRowsAfter++;
+        countAfterStop(state.stopped!, cells, false, labelAt);
         return;
       }
       const first = cells[0] ?? null;
       if (options.stopAt && first !== null && options.stopAt.test(cellText(first))) {
         stopping = true;
-        state.stopped = {
-          line: row,
-          text: cellText(first).slice(0, 120),
-          ignoredRows: 0,
-          dataRowsAfter: 0,
-        };
+        state.stopped = stopInfo(row, cellText(first), cells, false, labelAt);
         return;
       }
       if (cells.length > header.length) {

@@ -64,7 +64,14 @@ Deno.test("workbooks saved by LibreOffice read alike as .xlsx, .xls and .ods", a
     assert.equal(third![4], "#DIV/0!", format);
     assert.deepEqual(
       reader.stopped,
-      { line: 9, text: "Total", ignoredRows: 0, dataRowsAfter: 0 },
+      {
+        line: 9,
+        text: "Total",
+        ignoredRows: 0,
+        dataRowsAfter: 0,
+        looksLikeData: false,
+        totalsSeen: true,
+      },
       format,
     );
   }
