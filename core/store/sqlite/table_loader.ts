@@ -53,9 +53,13 @@ export type StageMode = "auto" | "always" | "never";
 const STAGE = "temp.plutus_stage";
 const SORTED = "temp.plutus_sorted";
 // Rows per merge statement: each statement has a cost of its own (a few milliseconds, the
-// statement journal it opens), so runs of 2,000 took 3.0–3.4 s to merge 1M rows and runs of 20,000
-// 2.2–2.5 s, with the same peak memory; a run holds the thread ~50 ms.
+// statement journal it opens), so runs of 2,000 took 3.0–3.4 s to merge 1M rows of ~170 bytes
+// and runs of 20,000 2.2–2.5 s (a run then holds the thread ~50 ms). But a statement keeps
+// the pages it changes in memory: runs hold about MERGE_BYTES of rows, so wide rows merge
+// in fewer (3 KB rows: +87 MB in runs of 20,000, +1 MB in runs of 2,000).
 const MERGE_ROWS = 20_000;
+const MIN_MERGE_ROWS = 500;
+const MERGE_BYTES = 4 << 20;
 
 /**
  * Inserts rows into one table inside the caller's transaction; synchronous, as
@@ -79,19 +83,23 @@ export class SqliteTableLoader {
   #watch: { mode: StageMode; keyAt: number[]; seen: number; lower: number } | undefined;
   #last: Stored[] | undefined;
   /** Staged rows and how far the merge has come: sorted (rowids 1…rows), merged up to `done`. */
-  #merge: { sorted: boolean; rows: number; done: number } | undefined;
+  #merge: { sorted: boolean; rows: number; done: number; runRows: number } | undefined;
   readonly #stagedColumns: string;
   readonly #mergeSql: string;
   readonly #sortSql: string;
   readonly #keyList: string;
-  readonly #mergeRows: number;
+  /** Rows per merge statement: set by a test, else sized by the staged rows' bytes. */
+  readonly #mergeRows: number | undefined;
+  /** Text bytes (about) and rows staged: their average sizes the merge's runs. */
+  #stagedBytes = 0;
+  #stagedRows = 0;
 
   constructor(
     db: DatabaseSync,
     schema: TableSchema,
     stamp: LoadStamp,
     stage: StageMode = "never",
-    mergeRows = MERGE_ROWS,
+    mergeRows?: number,
   ) {
     this.#db = db;
     this.#mergeRows = mergeRows;
@@ -143,6 +151,10 @@ export class SqliteTableLoader {
     if (this.#watch) this.#decide(values);
     const width = this.#width;
     const rows = values.length / width;
+    if (this.#merge) {
+      this.#stagedRows += rows;
+      for (const value of values) this.#stagedBytes += typeof value === "string" ? value.length : 8;
+    }
     const chunk = width * ROWS_PER_STATEMENT;
     let offset = 0;
     try {
@@ -210,7 +222,7 @@ export class SqliteTableLoader {
       row,
       "",
     );
-    this.#merge = { sorted: false, rows: 0, done: 0 };
+    this.#merge = { sorted: false, rows: 0, done: 0, runRows: MERGE_ROWS };
   }
 
   /** The statements that insert ROWS_PER_STATEMENT rows, and one row. */
@@ -236,10 +248,11 @@ export class SqliteTableLoader {
         merge.rows = (this.#db.prepare(`SELECT coalesce(max(rowid), 0) AS n FROM ${SORTED}`)
           .get() as { n: number }).n;
         merge.sorted = true;
+        merge.runRows = this.#mergeRows ?? runRows(this.#stagedBytes, this.#stagedRows);
         this.#mergeRun = this.#db.prepare(this.#mergeSql);
       } else {
-        this.#mergeRun!.run(merge.done, merge.done + this.#mergeRows);
-        merge.done += this.#mergeRows;
+        this.#mergeRun!.run(merge.done, merge.done + merge.runRows);
+        merge.done += merge.runRows;
       }
       if (merge.done < merge.rows) return true;
       this.#db.exec(`DROP TABLE ${SORTED}`);
@@ -273,6 +286,13 @@ export class SqliteTableLoader {
 
 // Names each loader's marking function apart: a connection keeps the functions it was given.
 let loaders = 0;
+
+/** Rows per merge statement for rows of this average size: about MERGE_BYTES a run. */
+function runRows(bytes: number, rows: number): number {
+  const perRow = rows > 0 ? bytes / rows : 0;
+  const fit = perRow > 0 ? Math.floor(MERGE_BYTES / perRow) : MERGE_ROWS;
+  return Math.max(MIN_MERGE_ROWS, Math.min(MERGE_ROWS, fit));
+}
 
 /** Orders two keys as the key index does, near enough to tell rows in no order. */
 function compareKeys(a: Stored[], b: Stored[]): number {
