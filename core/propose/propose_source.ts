@@ -431,6 +431,14 @@ export function suggestClean(
         return { clean: [...clean, { parse_number: { decimal: "," } }] };
       }
       if (all((t) => /^[+-]?\d+(\.\d+)?$/.test(t))) {
+        // 1.000 read as one (decided: --decimal dot, or the file's other values) is written
+        // down: without a rule an integer column refuses 1.000 as one or a thousand
+        if (
+          column.type === "integer" && style === "plain" &&
+          real.some((t) => /^[+-]?[1-9]\d{0,2}\.000$/.test(t))
+        ) {
+          return { clean: [...clean, { parse_number: { decimal: "." } }] };
+        }
         return { clean: style === "grouped" ? [...clean, "parse_number"] : clean };
       }
       const dot = compileParseNumber();

@@ -255,6 +255,11 @@ Deno.test("an English export's 1.5 stays a decimal; 1.234 alone is asked about, 
   assert.deepEqual([comma.clean.kosten, comma.questions], [COMMA, []]);
   const dot = await propose("costs.csv", lines, { decimal: "dot" });
   assert.deepEqual([dot.clean.kosten, dot.questions], [[], []]);
+  // an integer column's 1.000, read as one, gets the rule that says so: the type alone
+  // refuses 1.000 as one or a thousand
+  const clicks = ["Datum,Kampagne,Kosten,Klicks", "2026-03-04,A,1.234,1.000", "2026-03-05,B,2,3"];
+  const counted = await propose("costs.csv", clicks, { decimal: "dot" });
+  assert.deepEqual(counted.clean.klicks, [{ parse_number: { decimal: "." } }]);
   // --decimal dot also overrules a German file's evidence
   const semicolons = ["Datum;Kampagne;Kosten", "2026-03-04;A;1.234"];
   assert.deepEqual((await propose("k.csv", semicolons, { decimal: "dot" })).clean.kosten, []);
