@@ -242,6 +242,15 @@ for (const backend of BACKENDS) {
             upload.stderr,
             /hint: inbox\/leads_2\.csv waits there and loads with the next run: once this one has finished/,
           );
+          // with --force (or --source) plutus run would not do the same: upload again
+          const forced = expectCode(
+            await runCli(["upload", join(dir, "leads_2.csv"), "--force", "--project", dir]),
+            1,
+          );
+          assert.match(
+            forced.stderr,
+            /hint: inbox\/leads_2\.csv waits there; once this one has finished \(plutus status shows it\), upload again as you did: plutus upload .*leads_2\.csv --force --project /,
+          );
         } finally {
           await store.close();
           await lock.release();

@@ -83,10 +83,18 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     // copied already: say where the files wait, and that the next run loads them
     if (!(error instanceof RunLockedError) || dryRun) throw error;
     const names = files.map((file) => `inbox/${file.name}`).join(", ");
+    const waits = `${names} ${files.length > 1 ? "wait" : "waits"} there`;
+    // plutus run would not give them the source or the --force this upload asked for
     throw new RunLockedError(error.message, {
-      hint: `${names} ${files.length > 1 ? "wait" : "waits"} there and ${
-        files.length > 1 ? "load" : "loads"
-      } with the next run: once this one has finished (plutus status shows it), run plutus run.`,
+      hint: source === undefined && !values.force
+        ? `${waits} and ${
+          files.length > 1 ? "load" : "loads"
+        } with the next run: once this one has finished (plutus status shows it), run plutus run.`
+        : `${waits}; once this one has finished (plutus status shows it), upload again as you ` +
+          `did: plutus ${
+            ["upload", ...args, ...(globals.project === "." ? [] : ["--project", globals.project])]
+              .join(" ")
+          }`,
     });
   });
   printRunSummary(result, project);
