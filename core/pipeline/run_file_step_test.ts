@@ -276,11 +276,19 @@ Deno.test("a folder in inbox/ is said by run, check and status: its files are no
     await Deno.mkdir(join(dir, "inbox", "march"));
     await Deno.writeTextFile(join(dir, "inbox", "march", "leads.csv"), HEADER + rows(0, 2));
     await Deno.mkdir(join(dir, "inbox", ".hidden"));
+    // a Mac zip's __MACOSX/ and an empty folder are not worth a word
+    await Deno.mkdir(join(dir, "inbox", "__MACOSX"));
+    await Deno.writeTextFile(join(dir, "inbox", "__MACOSX", "._leads.csv"), "x");
+    await Deno.mkdir(join(dir, "inbox", "empty"));
     const said =
       /^inbox\/march\/ is a folder: Plutus reads only the files directly in inbox\/, so nothing in it is loaded\. Move its files into inbox\/ itself/;
     const result = await run(project);
     assert.equal(result.warnings.filter((warning) => said.test(warning)).length, 1);
     assert.equal(result.warnings.filter((warning) => warning.includes(".hidden")).length, 0);
+    assert.equal(
+      result.warnings.filter((warning) => /inbox\/(__MACOSX|empty)\//.test(warning)).length,
+      0,
+    );
     assert.equal(leadCount(dir), 0);
     const check = await runCli(["check", "--project", dir]);
     assert.equal(check.code, 1, check.stdout);

@@ -48,8 +48,12 @@ export async function scanInbox(
   try {
     for await (const entry of Deno.readDir(inbox)) {
       if (isIgnoredName(entry.name)) continue;
-      if (entry.isDirectory) folders.push(entry.name);
-      else if (entry.isFile) files.push(entry.name);
+      // a Mac's zip leaves __MACOSX/ beside what it unzips; an empty folder holds nothing
+      if (entry.isDirectory) {
+        if (entry.name !== "__MACOSX" && !(await isEmptyFolder(join(inbox, entry.name)))) {
+          folders.push(entry.name);
+        }
+      } else if (entry.isFile) files.push(entry.name);
       else refused.push(refusedEntry(entry.name, entry.isSymlink));
     }
   } catch (error) {
@@ -61,6 +65,15 @@ export async function scanInbox(
     refused: refused.sort((a, b) => (a.name < b.name ? -1 : 1)),
     folders: folders.sort(),
   };
+}
+
+async function isEmptyFolder(path: string): Promise<boolean> {
+  try {
+    for await (const entry of Deno.readDir(path)) if (!isIgnoredName(entry.name)) return false;
+    return true;
+  } catch {
+    return false; // unreadable: said as a folder, which it is
+  }
 }
 
 /** What to say of a folder in inbox/: its files are not read. */
