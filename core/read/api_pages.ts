@@ -270,6 +270,16 @@ export function linkNext(header: string | null): string | undefined {
   return undefined;
 }
 
+/** An answer that says it failed, whatever its HTTP status: `success: false`, an error. */
+function saysFailed(body: unknown): boolean {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return false;
+  const { success, ok, error, errors } = body as Record<string, unknown>;
+  const given = (value: unknown) =>
+    value !== undefined && value !== null && value !== false && value !== "" &&
+    !(Array.isArray(value) && value.length === 0);
+  return success === false || ok === false || given(error) || given(errors);
+}
+
 function recordsOf(
   body: unknown,
   path: string,
@@ -279,8 +289,24 @@ function recordsOf(
 ): unknown[] {
   const records = getPath(body, path);
   if (Array.isArray(records)) return records;
-  // Some CRMs answer an empty list with `"data": null`: no records, the end of the pages.
-  if (records === null && path !== "") return [];
+  // Some CRMs answer an empty list with `"data": null`: no records, the end of the pages —
+  // unless the answer says it failed (`"success": false`, an `error`), with HTTP 200
+  if (records === null && path !== "" && !saysFailed(body)) return [];
+  if (records == null && saysFailed(body)) {
+    const { error, message } = body as Record<string, unknown>;
+    const said = [error, message].find((text) => typeof text === "string" && text.trim() !== "");
+    throw new SourceError(
+      `source ${name}: the API's answer says it failed${
+        said ? ` (${mask.mask(String(said).slice(0, 200))})` : ""
+      }, with no records: GET ${mask.maskUrl(url)}`,
+      {
+        code: "api_failed_answer",
+        location: mask.maskUrl(url),
+        hint:
+          "Nothing was loaded. Check the key and the request (plutus check --online tries the first page), then run again.",
+      },
+    );
+  }
   const keys = body !== null && typeof body === "object" && !Array.isArray(body)
     ? Object.keys(body)
     : [];
