@@ -347,9 +347,14 @@ function rowLines(cells: string[]): number {
   return lines;
 }
 
-/** The offset of the first byte that cannot start or continue UTF-8 (a cut-off end is fine). */
+/**
+ * The offset of the first byte that is not UTF-8 as TextDecoder reads it: the bytes that
+ * finish a character the previous chunk began are skipped, and a cut-off end is fine.
+ */
 function firstInvalidUtf8(bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length;) {
+  let i = 0;
+  while (i < 3 && i < bytes.length && (bytes[i]! & 0xc0) === 0x80) i++;
+  while (i < bytes.length) {
     const byte = bytes[i]!;
     const more = byte < 0x80
       ? 0
@@ -361,19 +366,32 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
       ? 3
       : -1;
     if (more < 0) return i;
+    // the second byte's narrower range: no overlong forms, no surrogates, nothing past U+10FFFF
+    const [low, high] = byte === 0xe0
+      ? [0xa0, 0xbf]
+      : byte === 0xed
+      ? [0x80, 0x9f]
+      : byte === 0xf0
+      ? [0x90, 0xbf]
+      : byte === 0xf4
+      ? [0x80, 0x8f]
+      : [0x80, 0xbf];
     for (let k = 1; k <= more; k++) {
       if (i + k >= bytes.length) return bytes.length;
-      if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
+      const next = bytes[i + k]!;
+      if (k === 1 ? next < low || next > high : (next & 0xc0) !== 0x80) return i;
     }
     i += more + 1;
   }
   return bytes.length;
 }
 
-/** Line feeds among the first `end` bytes. */
+/** Line breaks among the first `end` bytes, counted as lineBreaks() counts them in text. */
 function newlineBytes(bytes: Uint8Array, end: number): number {
   let count = 0;
-  for (let i = 0; i < end; i++) if (bytes[i] === 0x0a) count++;
+  for (let i = 0; i < end; i++) {
+    if (bytes[i] === 0x0a || (bytes[i] === 0x0d && bytes[i + 1] !== 0x0a)) count++;
+  }
   return count;
 }
 

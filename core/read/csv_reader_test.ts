@@ -207,6 +207,16 @@ Deno.test("openCsv() fails on invalid UTF-8 past the sniffed start, with a hint"
   assert.equal(error.message, "file.csv:400002: the text is not valid utf-8 on this line");
   assert.equal(error.location, "file.csv:400002");
   assert.match(error.hint ?? "", /windows-1252/);
+  // the first read after the sample starts inside a "ü": its last byte is not the error
+  const head = "aaaa,bb\n" + "x,ü\n".repeat(209_713); // a "ü" across byte 2^20
+  assert.equal(new TextEncoder().encode(head).length % 5, 3);
+  const tail = "x,ü\n".repeat(1000);
+  const split = new TextEncoder().encode(head + tail);
+  const late = new Uint8Array(split.length + 2);
+  late.set(split);
+  late.set([0xfc, 0x0a], split.length);
+  const lateError = await failure(late);
+  assert.equal(lateError.location, `file.csv:${2 + 209_713 + 1000}`);
 });
 
 Deno.test("openCsv() streams large files across chunk boundaries without losing rows", async () => {
