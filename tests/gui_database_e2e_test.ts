@@ -6,31 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium, screenshot } from "./browser.ts";
 import { RUN_FLAGS } from "../runtime_flags.ts";
 import { MAIN, runCli, withTempDir } from "./helpers.ts";
 
-const CHROMIUM = Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium";
-const SHOTS = fileURLToPath(new URL("../.out/screenshots/", import.meta.url));
-// as gui_e2e_test.ts: no background work (updates, sync, prefetching) taking CPU from the test
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const SERVER_URL = Deno.env.get("PLUTUS_TEST_PG_URL");
 const PASSWORD = "Gui-Secret/Pass@42";
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await Deno.mkdir(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
 
 /** Starts `plutus serve` and returns its URL once it listens. */
 async function serve(project: string): Promise<{ url: string; process: Deno.ChildProcess }> {
@@ -94,7 +76,7 @@ Deno.test({
         assert.match(await refused.text(), /Refused: the form is out of date/);
         assert.equal(await Deno.readTextFile(join(project, "plutus.yaml")), before);
 
-        browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+        browser = await launchChromium();
         const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
         await page.goto(server.url);
         await page.click("nav >> text=Database");

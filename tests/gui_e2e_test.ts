@@ -5,29 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { RUN_FLAGS } from "../runtime_flags.ts";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
+import { launchChromium, screenshot } from "./browser.ts";
 import { startFakeApi, TOKEN } from "./fake_api.ts";
 import { MAIN, query, runCli, TEST_ENV, withTempDir } from "./helpers.ts";
-
-const CHROMIUM = Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium";
-const SHOTS = fileURLToPath(new URL("../.out/screenshots/", import.meta.url));
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await Deno.mkdir(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
 
 /** Starts `plutus serve` and returns its URL once it listens. */
 async function serve(project: string): Promise<{ url: string; process: Deno.ChildProcess }> {
@@ -335,7 +317,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async (t) => {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    const browser = await launchChromium();
     try {
       await t.step("the analyst's day in the GUI", () => analystsDay(browser));
       await t.step(
