@@ -311,13 +311,22 @@ function noteEnd(
     );
   }
   if (message.footer) {
-    const { line, rows, text } = message.footer;
+    const { line, rows, text, lateLabel } = message.footer;
     const what = rows === 1
       ? `${unit} ${line} (${JSON.stringify(text)}) looks`
       : `the ${rows} ${unit}s from ${unit} ${line} on (${JSON.stringify(text)}) look`;
-    result.notes.push(
-      `${what} like the report's footer: not read, not counted (if that is data, fix the file)`,
-    );
+    if (lateLabel) {
+      // a "Total" after empty first columns: most likely totals, but it could be data
+      result.warnings.push(
+        `${what} like the report's footer, a total after empty first column(s): not read, ` +
+          `not counted. If that is data, fill its first column(s) in the file and load it ` +
+          `again (plutus upload FILE --force)`,
+      );
+    } else {
+      result.notes.push(
+        `${what} like the report's footer: not read, not counted (if that is data, fix the file)`,
+      );
+    }
   }
   if (message.blankRows > 0) result.notes.push(`${message.blankRows} blank row(s) skipped`);
   if (message.uncomputedFormulas) {

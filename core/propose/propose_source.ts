@@ -19,13 +19,7 @@ import { type DateOrder, fitDateFormat, provenOrder } from "./dates.ts";
 import { filesPattern, patternsOverlap, sourceName } from "./file_pattern.ts";
 import { alternativesNote, constantKeyWarning, matchHeaders } from "./headers.ts";
 import { sheetWithTable } from "./sheet_choice.ts";
-import {
-  FOOTER_MAX_ROWS,
-  footerLike,
-  labelColumn,
-  TOTALS,
-  totalsRow,
-} from "../read/footer_rows.ts";
+import { FOOTER_MAX_ROWS, footerLike, TOTALS, totalsRow } from "../read/footer_rows.ts";
 import { repeatedKeyWarning } from "../pipeline/repeated_keys.ts";
 import { checkSources, type Project } from "../project/project.ts";
 import { type Cell, CellError, emptyToNull } from "../transform/cell.ts";
@@ -141,7 +135,7 @@ export async function proposeSource(
     });
   }
   // A totals footer is not data: read up to it, and judge the columns by the rows above.
-  const footer = findFooter(preview.rows, SAMPLE_ROWS, labelColumn(preview.header));
+  const footer = findFooter(preview.rows, SAMPLE_ROWS);
   const rows = (footer ? preview.rows.slice(0, footer.index) : preview.rows)
     .filter((row) => row.broken === undefined);
   const samples = (index: number) =>
@@ -288,7 +282,6 @@ const SAMPLE_ROWS = 2_000;
 export function findFooter(
   rows: readonly { cells: readonly Cell[]; broken?: string }[],
   sampleLimit: number,
-  labelAt = 0,
 ): { index: number; pattern?: string } | undefined {
   if (rows.length === 0 || rows.length >= sampleLimit) return undefined;
   const filled = (index: number) =>
@@ -299,8 +292,8 @@ export function findFooter(
     let totals = false;
     for (let i = start; i < rows.length; i++) {
       const { cells, broken } = rows[i]!;
-      if (!footerLike(cells, broken !== undefined, totals, labelAt)) return false;
-      totals ||= totalsRow(cells, labelAt);
+      if (!footerLike(cells, broken !== undefined, totals)) return false;
+      totals ||= totalsRow(cells);
     }
     return true;
   };

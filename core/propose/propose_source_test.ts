@@ -112,18 +112,18 @@ Deno.test("the proposed stop_at stops at the footer, never at a campaign named l
 
 Deno.test("a footer in a report that starts in column B is found, with no stop_at for column A", () => {
   const colB = (...second: string[]) => second.map((cell) => ({ cells: ["", cell, "1"] }));
-  assert.deepEqual(findFooter(colB("Acme", "Globex", "Grand Totals (2 records)"), 200, 1), {
+  assert.deepEqual(findFooter(colB("Acme", "Globex", "Grand Totals (2 records)"), 200), {
     index: 2,
   });
-  assert.equal(findFooter(colB("Acme", "Total Wine"), 200, 1), undefined);
+  assert.equal(findFooter(colB("Acme", "Total Wine"), 200), undefined);
   // a sheet's line of text is a row of one cell: footer under a totals row, data otherwise
   const sheet = [
     ...colB("Acme", "Globex", "Grand Totals (2 records)"),
     { cells: ["", "Confidential Information - Do Not Distribute", ""] },
   ];
-  assert.deepEqual(findFooter(sheet, 200, 1), { index: 2 });
-  assert.equal(findFooter([...colB("Acme"), { cells: ["", "Globex", ""] }], 200, 1), undefined);
-  assert.equal(findFooter(rows("Total", "Total"), 200, 1), undefined);
+  assert.deepEqual(findFooter(sheet, 200), { index: 2 });
+  assert.equal(findFooter([...colB("Acme"), { cells: ["", "Globex", ""] }], 200), undefined);
+  assert.equal(findFooter(rows("Total", "Total"), 200), undefined);
 });
 
 Deno.test("a file's number style is judged from all its number columns", () => {

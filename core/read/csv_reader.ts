@@ -11,7 +11,7 @@ import { SourceError } from "../../util/errors.ts";
 import type { Cell } from "../transform/cell.ts";
 import { assertText, sniffEncoding } from "./sniff_encoding.ts";
 import { sniffCsvLayout } from "./sniff_csv_layout.ts";
-import { countAfterStop, labelColumn, stopInfo } from "./footer_rows.ts";
+import { countAfterStop, stopInfo } from "./footer_rows.ts";
 import type { ReadOptions, RowBatch, StopInfo, TableReader } from "./table_reader.ts";
 
 /** CSV options from `csv:` in a source; absent ones are sniffed. */
@@ -127,7 +127,6 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
     );
   }
   const header = headerCells.map((cell) => cell.trim());
-  const labelAt = labelColumn(header);
   const headerLine = layout.skipLines + 1;
   let carry = afterSkip.slice(head.end);
   const state = {
@@ -197,12 +196,12 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
             continue;
           }
           if (stopping) {
-            countAfterStop(state.stopped!, cells, cells.length !== width, labelAt);
+            countAfterStop(state.stopped!, cells, cells.length !== width);
             continue;
           }
           if (options.stopAt?.test(cells[0] ?? "")) {
             stopping = true;
-            state.stopped = stopInfo(at, cells[0] ?? "", cells, cells.length !== width, labelAt);
+            state.stopped = stopInfo(at, cells[0] ?? "", cells);
             continue;
           }
           const problem = rowErrors?.get(index) ??

@@ -24,6 +24,8 @@ export interface FooterInfo {
   rows: number;
   /** Its first text, for the note. */
   text: string;
+  /** Its totals label stands right of the first column with a header (see lateLabel). */
+  lateLabel?: boolean;
 }
 
 /**
@@ -33,13 +35,8 @@ export interface FooterInfo {
  * came before it in the footer (`afterTotals`): a sheet's "Confidential Information" line
  * under "Grand Totals" is a row of one cell, not a line that did not split.
  */
-export function footerLike(
-  cells: readonly Cell[],
-  broken: boolean,
-  afterTotals = false,
-  labelAt = 0,
-): boolean {
-  if (totalsRow(cells, labelAt)) return true;
+export function footerLike(cells: readonly Cell[], broken: boolean, afterTotals = false): boolean {
+  if (totalsRow(cells)) return true;
   // it runs on every row: stop at the filled cell that makes the row data
   const most = broken || afterTotals ? 1 : 0;
   let filled = 0;
@@ -50,48 +47,46 @@ export function footerLike(
 }
 
 /**
- * Whether a row is a total: its cell in the first column with a header (`labelAt`) says so.
- * A report may start in column B (Salesforce's XLSX, column A without a header); a later
- * column's "Total" (a budget type) under an empty first column is data.
+ * Whether a row is a total: its first filled cell says so. A report may start in column B
+ * (Salesforce's XLSX), or leave its first column (a row number, a date) empty on the totals
+ * row.
  */
-export function totalsRow(cells: readonly Cell[], labelAt = 0): boolean {
-  const label = cells[labelAt];
-  return typeof label === "string" && TOTALS.test(label);
+export function totalsRow(cells: readonly Cell[]): boolean {
+  const first = cells.find((cell) => emptyToNull(cell) !== null);
+  return typeof first === "string" && TOTALS.test(first);
 }
 
-/** The first column with a header: where a totals row writes its label. */
+/** The first column with a header: where a totals row usually writes its label. */
 export function labelColumn(header: readonly string[]): number {
   return Math.max(0, header.findIndex((name) => name.trim() !== ""));
 }
 
+/**
+ * A totals row whose label stands right of the first column with a header, all before it
+ * empty: a footer most likely (a row number's column left empty), but it could be a row of
+ * data with its first fields missing — held back all the same, and said as a warning.
+ */
+function lateLabel(cells: readonly Cell[], labelAt: number): boolean {
+  return totalsRow(cells) && cells.findIndex((cell) => emptyToNull(cell) !== null) > labelAt;
+}
+
 /** Where reading stops at a row `stop_at` matched, and whether that row looks like data. */
-export function stopInfo(
-  line: number,
-  text: string,
-  cells: readonly Cell[],
-  broken: boolean,
-  labelAt: number,
-): StopInfo {
+export function stopInfo(line: number, text: string, cells: readonly Cell[]): StopInfo {
+  // a row stop_at matched is a footer line when one cell at most is filled (a padded line)
   return {
     line,
     text: text.slice(0, 120),
     ignoredRows: 0,
     dataRowsAfter: 0,
-    looksLikeData: !footerLike(cells, broken, false, labelAt),
-    totalsSeen: totalsRow(cells, labelAt),
+    looksLikeData: !footerLike(cells, true, true),
+    totalsSeen: true,
   };
 }
 
 /** Counts a non-blank row after the stop row, and whether it looks like data. */
-export function countAfterStop(
-  stopped: StopInfo,
-  cells: readonly Cell[],
-  broken: boolean,
-  labelAt: number,
-): void {
+export function countAfterStop(stopped: StopInfo, cells: readonly Cell[], broken: boolean): void {
   stopped.ignoredRows++;
-  if (!footerLike(cells, broken, stopped.totalsSeen, labelAt)) stopped.dataRowsAfter++;
-  stopped.totalsSeen ||= totalsRow(cells, labelAt);
+  if (!footerLike(cells, broken, stopped.totalsSeen)) stopped.dataRowsAfter++;
 }
 
 interface Entry {
@@ -118,8 +113,8 @@ export async function* withoutFooter(
     // most batches hold no footer-like row: pass them on as they are
     if (
       pending.length === 0 && !longRun &&
-      !batch.rows.some((cells) => footerLike(cells, false, false, labelAt)) &&
-      !batch.broken.some((row) => footerLike(row.cells, true, false, labelAt))
+      !batch.rows.some((cells) => footerLike(cells, false)) &&
+      !batch.broken.some((row) => footerLike(row.cells, true))
     ) {
       if (batch.rows.length > 0 || batch.broken.length > 0) dataSeen = true;
       yield batch;
@@ -127,7 +122,7 @@ export async function* withoutFooter(
     }
     const out: Entry[] = [];
     for (const entry of inLineOrder(batch)) {
-      if (!footerLike(entry.cells, entry.broken !== undefined, totalsPending, labelAt)) {
+      if (!footerLike(entry.cells, entry.broken !== undefined, totalsPending)) {
         out.push(...pending, entry);
         pending = [];
         longRun = totalsPending = false;
@@ -137,7 +132,7 @@ export async function* withoutFooter(
         pending = [];
         longRun = true;
         totalsPending = false;
-      } else totalsPending ||= totalsRow(entry.cells, labelAt);
+      } else totalsPending ||= totalsRow(entry.cells);
     }
     if (out.length > 0) {
       dataSeen = true;
@@ -155,6 +150,7 @@ export async function* withoutFooter(
     line: first.line,
     rows: pending.length,
     text: String(first.cells.find((cell) => emptyToNull(cell) !== null) ?? "").slice(0, 120),
+    lateLabel: pending.some((entry) => lateLabel(entry.cells, labelAt)),
   });
 }
 

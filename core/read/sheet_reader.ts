@@ -7,7 +7,7 @@
  */
 import { SourceError } from "../../util/errors.ts";
 import { type Cell, PercentCell } from "../transform/cell.ts";
-import { countAfterStop, labelColumn, stopInfo } from "./footer_rows.ts";
+import { countAfterStop, stopInfo } from "./footer_rows.ts";
 import type { ReadInfo, ReadOptions, RowBatch, StopInfo, TableReader } from "./table_reader.ts";
 
 /** One row of a sheet as read: its number and its cells by column (A = 0). */
@@ -58,7 +58,6 @@ export async function sheetTableReader(
   const header = trimEnd(
     headerRow.cells.map((cell) => (cell === null ? "" : cellText(cell).trim())),
   );
-  const labelAt = labelColumn(header);
   const state = { stopped: undefined as StopInfo | undefined, blankRows: 0, ignoredCells: 0 };
   info.skippedLines = headerRow.row - 1;
 
@@ -72,13 +71,13 @@ export async function sheetTableReader(
         return;
       }
       if (stopping) {
-        countAfterStop(state.stopped!, cells, false, labelAt);
+        countAfterStop(state.stopped!, cells, false);
         return;
       }
       const first = cells[0] ?? null;
       if (options.stopAt && first !== null && options.stopAt.test(cellText(first))) {
         stopping = true;
-        state.stopped = stopInfo(row, cellText(first), cells, false, labelAt);
+        state.stopped = stopInfo(row, cellText(first), cells);
         return;
       }
       if (cells.length > header.length) {
