@@ -276,7 +276,7 @@ function saysFailed(body: unknown): boolean {
   const { success, ok, error, errors } = body as Record<string, unknown>;
   const given = (value: unknown) =>
     value !== undefined && value !== null && value !== false && value !== "" &&
-    !(Array.isArray(value) && value.length === 0);
+    !(typeof value === "object" && Object.keys(value).length === 0);
   return success === false || ok === false || given(error) || given(errors);
 }
 
@@ -287,18 +287,16 @@ function recordsOf(
   url: string,
   mask: SecretMask,
 ): unknown[] {
-  const records = getPath(body, path);
-  if (Array.isArray(records)) return records;
-  // Some CRMs answer an empty list with `"data": null`: no records, the end of the pages —
-  // unless the answer says it failed (`"success": false`, an `error`), with HTTP 200
-  if (records === null && path !== "" && !saysFailed(body)) return [];
-  if (records == null && saysFailed(body)) {
+  // An answer that says it failed, with HTTP 200 (a rate limit on page 2): its records, if
+  // any, are not the page's, and ending the pages there would load half as if all
+  if (saysFailed(body)) {
     const { error, message } = body as Record<string, unknown>;
-    const said = [error, message].find((text) => typeof text === "string" && text.trim() !== "");
+    const said = [error, (error as { message?: unknown } | null)?.message, message]
+      .find((text) => typeof text === "string" && text.trim() !== "");
     throw new SourceError(
       `source ${name}: the API's answer says it failed${
         said ? ` (${mask.mask(String(said).slice(0, 200))})` : ""
-      }, with no records: GET ${mask.maskUrl(url)}`,
+      }: GET ${mask.maskUrl(url)}`,
       {
         code: "api_failed_answer",
         location: mask.maskUrl(url),
@@ -307,6 +305,10 @@ function recordsOf(
       },
     );
   }
+  const records = getPath(body, path);
+  if (Array.isArray(records)) return records;
+  // Some CRMs answer an empty list with `"data": null`: no records, the end of the pages.
+  if (records === null && path !== "") return [];
   const keys = body !== null && typeof body === "object" && !Array.isArray(body)
     ? Object.keys(body)
     : [];

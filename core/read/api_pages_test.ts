@@ -241,11 +241,17 @@ Deno.test("fetchPages() reads records: null as no records; a missing path or a n
   const root = await pull({ type: "none" }, () => ({ data: { rows: null } }));
   assert.match(root.error?.message ?? "", /is not a list of records \(it is an object\)/);
   // null in an answer that says it failed (with HTTP 200) is a failure, not an empty page
-  for (const failed of [{ success: false, data: null }, { error: "token expired", data: null }]) {
+  for (
+    const failed of [
+      { success: false, data: null },
+      { error: "token expired", data: null },
+      { success: false, error: { message: "Rate limit exceeded" }, data: [] },
+    ]
+  ) {
     const answer = await pull({ type: "none" }, () => failed);
     assert.match(
       answer.error?.message ?? "",
-      /the API's answer says it failed.*, with no records: GET /,
+      /the API's answer says it failed.*: GET /,
     );
   }
 });
