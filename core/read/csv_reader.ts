@@ -60,14 +60,18 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
   }
   const { encoding, bomLength } = sniffEncoding(sample, fileName, options.encoding);
   const decoder = new TextDecoder(encoding, { fatal: true });
+  // bytes the last read left of a character it began: the next read starts with them
+  let unfinished = 0;
   // `line` is where `before` (decoded, not yet parsed) starts; `bytes` follow it
   const decode = (bytes: Uint8Array, stream: boolean, line: number, before = "") => {
     try {
-      return decoder.decode(bytes, { stream });
+      const text = decoder.decode(bytes, { stream });
+      unfinished = unfinishedUtf8(bytes);
+      return text;
     } catch {
       // UTF-8 can be checked byte by byte: the error names the very line
       const exact = encoding === "utf-8"
-        ? line + lineBreaks(before) + newlineBytes(bytes, firstInvalidUtf8(bytes))
+        ? line + lineBreaks(before) + newlineBytes(bytes, firstInvalidUtf8(bytes, unfinished))
         : undefined;
       const at = exact ?? line;
       throw new SourceError(
@@ -347,12 +351,12 @@ function rowLines(cells: string[]): number {
 }
 
 /**
- * The offset of the first byte that is not UTF-8 as TextDecoder reads it: the bytes that
- * finish a character the previous chunk began are skipped, and a cut-off end is fine.
+ * The offset of the first byte that is not UTF-8 as TextDecoder reads it: the `skip` bytes
+ * that finish a character the previous read began are passed over, and a cut-off end is fine.
  */
-function firstInvalidUtf8(bytes: Uint8Array): number {
+function firstInvalidUtf8(bytes: Uint8Array, skip: number): number {
   let i = 0;
-  while (i < 3 && i < bytes.length && (bytes[i]! & 0xc0) === 0x80) i++;
+  while (i < skip && i < bytes.length && (bytes[i]! & 0xc0) === 0x80) i++;
   while (i < bytes.length) {
     const byte = bytes[i]!;
     const more = byte < 0x80
@@ -383,6 +387,17 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
     i += more + 1;
   }
   return bytes.length;
+}
+
+/** How many bytes the character that `bytes` end in still lacks (0 when it ends whole). */
+function unfinishedUtf8(bytes: Uint8Array): number {
+  for (let back = 1; back <= 3 && back <= bytes.length; back++) {
+    const byte = bytes[bytes.length - back]!;
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: its lead is further back
+    const size = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return Math.max(0, size - back);
+  }
+  return 0;
 }
 
 /** Line breaks among the first `end` bytes, counted as lineBreaks() counts them in text. */

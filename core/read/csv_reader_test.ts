@@ -217,6 +217,13 @@ Deno.test("openCsv() fails on invalid UTF-8 past the sniffed start, with a hint"
   late.set([0xfc, 0x0a], split.length);
   const lateError = await failure(late);
   assert.equal(lateError.location, `file.csv:${2 + 209_713 + 1000}`);
+  // a bad byte first in a read whose previous one ended on a whole character
+  const whole = new TextEncoder().encode("aaaa,bb\n" + "x,ü\n".repeat(209_712) + "x,u\n".repeat(2));
+  assert.equal(whole.length, 1 << 20);
+  const first = new Uint8Array(whole.length + 2);
+  first.set(whole);
+  first.set([0x92, 0x0a], whole.length);
+  assert.equal((await failure(first)).location, `file.csv:${1 + 209_712 + 2 + 1}`);
 });
 
 Deno.test("openCsv() streams large files across chunk boundaries without losing rows", async () => {
