@@ -93,7 +93,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
         : `${waits}; once this one has finished (plutus status shows it), upload again as you ` +
           `did: plutus ${
             ["upload", ...args, ...(globals.project === "." ? [] : ["--project", globals.project])]
-              .join(" ")
+              .map(shellWord).join(" ")
           }`,
     });
   });
@@ -102,4 +102,9 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     step.status === "failed" || (step.status === "skipped" && step.source === "")
   );
   return notLoaded ? 1 : 0;
+}
+
+/** An argument as a shell reads it back: quoted when it has spaces or special characters. */
+function shellWord(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
 }
