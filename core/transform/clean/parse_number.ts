@@ -148,6 +148,8 @@ function parseAnyNumber(
   if (number === undefined) {
     const hint = decimal === "." && /^\d{1,3}(\.\d{3})*,\d+$/.test(text)
       ? ' (it looks like a decimal comma: use {parse_number: {decimal: ","}})'
+      : decimal === "," && /^0\.\d+$/.test(text)
+      ? ' (it looks like a decimal point: use {parse_number: {decimal: "."}})'
       : "";
     return new CellError(`${showCell(value)} is not a number${hint}`);
   }

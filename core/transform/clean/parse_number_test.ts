@@ -107,7 +107,10 @@ Deno.test("parseNumber() computes simple amounts to the same double Number() rea
   assert.equal(parseNumber("9007199254740993"), 9007199254740992); // past 2^53: as Number() reads it
   assert.equal(parseNumber("123456789012345.67"), 123456789012345.67);
   // thousands never start with 0: 0.125 under a decimal comma is not 125
-  assert.ok(parseNumber("0.125", { decimal: "," }) instanceof CellError);
+  assert.equal(
+    reason(parseNumber("0.125", { decimal: "," })),
+    '"0.125" is not a number (it looks like a decimal point: use {parse_number: {decimal: "."}})',
+  );
   assert.ok(parseNumber("-0.125", { decimal: "," }) instanceof CellError);
   assert.ok(parseNumber("012.345", { decimal: "," }) instanceof CellError);
   assert.ok(parseNumber("0,125") instanceof CellError);
