@@ -365,7 +365,9 @@ sources:
         ["Nr", "Datum", "Betrag"],
         ["1", "05.03.2026", 1234.5],
         ["2", "gestern", 12.345],
-      ]),
+        // a date cell, written ISO in the rejects file: the DD.MM.YYYY rule reads it too
+        ["3", new Date(Date.UTC(2026, 2, 7)), "zwölf"],
+      ], { UTC: true }),
       "Umsatz",
     );
     const workbook = join(dir, "umsatz_maerz.xlsx");
@@ -374,10 +376,15 @@ sources:
     const { path, text } = await rejectsOf(dir, 1);
     // written as the rule reads it: "12.345" would come back as twelve thousand
     assert.match(text, /\r\n2,gestern,"12,345","datum: /);
-    await Deno.writeTextFile(path, text.replace("gestern", "06.03.2026"));
+    assert.match(text, /\r\n3,2026-03-07[T0-9:]*,zwölf,"betrag: /);
+    await Deno.writeTextFile(
+      path,
+      text.replace("gestern", "06.03.2026").replace("zwölf", '"12,5"'),
+    );
     expectCode(await runCli(["upload", path, "--project", dir]), 0);
     assert.deepEqual(query(dir, "SELECT nr, datum, betrag FROM umsatz ORDER BY nr"), [
       { nr: "1", datum: "2026-03-05", betrag: 1234.5 },
       { nr: "2", datum: "2026-03-06", betrag: 12.345 },
+      { nr: "3", datum: "2026-03-07", betrag: 12.5 },
     ]);
   }));

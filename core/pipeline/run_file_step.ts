@@ -9,6 +9,7 @@
 import { dirname } from "node:path";
 import { errorMessage, PlutusError } from "../../util/errors.ts";
 import type { ColumnMapping, FileSourceConfig, SourceConfig } from "../../config/plutus_config.ts";
+import type { CleanRuleSpec } from "../../config/clean_rule_model.ts";
 import type { TableSchema } from "../../config/table_schema.ts";
 import type { Project } from "../project/project.ts";
 import { newStepResult, type StepResult } from "../run/events.ts";
@@ -174,7 +175,14 @@ function rejectsMapping(
   source: SourceConfig,
   table: TableSchema,
 ): Record<string, ColumnMapping> | undefined {
-  if (source.kind === "file") return source.columns;
+  if (source.kind === "file") {
+    if (!source.columns) return undefined;
+    return Object.fromEntries(
+      Object.entries(source.columns).map((
+        [column, mapping],
+      ) => [column, { ...mapping, clean: mapping.clean.map(withIsoDates) }]),
+    );
+  }
   return Object.fromEntries(
     Object.keys(table.columns).map((column) => {
       const mapping = source.columns?.[column];
@@ -186,6 +194,21 @@ function rejectsMapping(
       ];
     }),
   );
+}
+
+// How a rejects file writes a spreadsheet's date and time cells (as the sheet shows them).
+const ISO_FORMATS = ["YYYY-MM-DD", "YYYY-MM-DDTHH:mm:ss", "YYYY-MM-DDTHH:mm:ss.SSS"];
+const NUMBER_FORMATS = new Set(["unix", "unix_ms", "excel"]);
+
+/**
+ * A `parse_date` with the source's own formats, which also reads the ISO dates a rejects
+ * file has for a spreadsheet's date cells: a fixed row's untouched date is not refused.
+ */
+function withIsoDates(rule: CleanRuleSpec): CleanRuleSpec {
+  if (rule.name !== "parse_date" || rule.arg === null || rule.arg === undefined) return rule;
+  const formats = Array.isArray(rule.arg) ? rule.arg : [rule.arg as string];
+  if (formats.some((format) => NUMBER_FORMATS.has(format))) return rule;
+  return { ...rule, arg: [...formats, ...ISO_FORMATS.filter((iso) => !formats.includes(iso))] };
 }
 
 const ARCHIVE_HINT =
