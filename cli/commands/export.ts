@@ -32,12 +32,15 @@ Options:
       --sql SQL     export the rows of this query instead of a table
   -o, --output F    the file's name in exports/ (default: TABLE-TIME.csv)
       --excel       start the file with a byte order mark, so Excel shows accents right
+      --semicolon   separate fields with ; and write decimals with a comma (12,5), as
+                    Excel opens a CSV in Germany, France, Spain, Italy …
       --raw         no formula protection
 
 Examples:
   plutus export leads
   plutus export --sql "SELECT * FROM orders WHERE order_date >= '2026-11-01'" -o november.csv
-  plutus export ad_spend --excel`;
+  plutus export ad_spend --excel
+  plutus export ad_spend --excel --semicolon`;
 
 export async function run(args: string[], globals: GlobalOptions): Promise<number> {
   const { values, positionals } = parseCommandArgs("export", args, {
@@ -45,6 +48,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     output: { type: "string", short: "o" },
     raw: { type: "boolean" },
     excel: { type: "boolean" },
+    semicolon: { type: "boolean" },
   }, { max: 1 });
   const table = positionals[0];
   if ((table === undefined) === (values.sql === undefined)) {
@@ -85,6 +89,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     output: values.output === undefined ? undefined : exportPath(paths.exports, values.output),
     raw: values.raw,
     bom: values.excel,
+    semicolon: values.semicolon,
   });
   print(
     `Exported ${count(result.rows)} row(s) × ${result.columns.length} column(s) to ${

@@ -7,31 +7,58 @@
  */
 import { type ColumnKind, isTypedValue } from "./typed_columns.ts";
 
-const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 const FORMULA_START = /^[=+\-@\t\r]/;
-// Text written as it is: no formula start, nothing to quote. One test instead of two for
-// most values (an export of 1M rows tests some 10M of them).
-const PLAIN = /^(?![=+\-@\s])[^",\r\n]*(?<!\s)$/;
+
+/**
+ * How fields are separated and decimals written: "," and 12.5, or — as Excel opens a CSV
+ * in Germany, France, Spain, Italy and much of Europe — ";" and 12,5.
+ */
+export interface CsvDialect {
+  separator: "," | ";";
+  /** Text written as it is: no formula start, nothing to quote. One test instead of two for
+   * most values (an export of 1M rows tests some 10M of them). */
+  plain: RegExp;
+  needsQuotes: RegExp;
+  number(value: number | bigint): string;
+}
+
+/** RFC 4180: commas, and decimals with a point. */
+export const COMMA: CsvDialect = {
+  separator: ",",
+  plain: /^(?![=+\-@\s])[^",\r\n]*(?<!\s)$/,
+  needsQuotes: /[",\r\n]|^\s|\s$/,
+  number: String,
+};
+
+/** Semicolons, and decimals with a comma. */
+export const SEMICOLON: CsvDialect = {
+  separator: ";",
+  plain: /^(?![=+\-@\s])[^";\r\n]*(?<!\s)$/,
+  needsQuotes: /[";\r\n]|^\s|\s$/,
+  number: (value) => String(value).replace(".", ","),
+};
 
 /** One field: quoted when needed; text neutralised against formula injection unless `raw`. */
-export function csvField(value: unknown, raw = false): string {
+export function csvField(value: unknown, raw = false, dialect = COMMA): string {
   if (value === null || value === undefined) return "";
-  if (typeof value === "number" || typeof value === "bigint") return String(value);
-  if (value instanceof Uint8Array) return csvField(`<${value.length} bytes>`, raw);
+  if (typeof value === "number" || typeof value === "bigint") return dialect.number(value);
+  if (value instanceof Uint8Array) return csvField(`<${value.length} bytes>`, raw, dialect);
   let text = typeof value === "string"
     ? value
     : value instanceof Date
     ? value.toISOString()
     : String(value);
-  if (PLAIN.test(text)) return text;
+  if (dialect.plain.test(text)) return text;
   if (!raw && FORMULA_START.test(text)) text = `'${text}`;
-  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  return dialect.needsQuotes.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** One line, with CRLF as RFC 4180 asks. */
-export function csvLine(values: readonly unknown[], raw = false): string {
+export function csvLine(values: readonly unknown[], raw = false, dialect = COMMA): string {
   let line = "";
-  for (let i = 0; i < values.length; i++) line += (i === 0 ? "" : ",") + csvField(values[i], raw);
+  for (let i = 0; i < values.length; i++) {
+    line += (i === 0 ? "" : dialect.separator) + csvField(values[i], raw, dialect);
+  }
   return `${line}\r\n`;
 }
 
@@ -42,19 +69,20 @@ export function csvLine(values: readonly unknown[], raw = false): string {
 export function csvTypedLine(
   values: readonly unknown[],
   kinds: readonly (ColumnKind | undefined)[],
+  dialect = COMMA,
 ): string {
   let line = "";
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
-    if (i > 0) line += ",";
-    if (typeof value === "string" && PLAIN.test(value)) {
+    if (i > 0) line += dialect.separator;
+    if (typeof value === "string" && dialect.plain.test(value)) {
       line += value;
       continue;
     }
     // only text that starts like a formula needs its shape checked (most text does not)
     const raw = typeof value === "string" && FORMULA_START.test(value) &&
       isTypedValue(kinds[i], value);
-    line += csvField(value, raw);
+    line += csvField(value, raw, dialect);
   }
   return `${line}\r\n`;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { csvField, csvLine, csvTypedLine } from "./csv_text.ts";
+import { csvField, csvLine, csvTypedLine, SEMICOLON } from "./csv_text.ts";
 
 Deno.test("csvField() quotes only what RFC 4180 needs", () => {
   assert.equal(csvField("plain"), "plain");
@@ -82,4 +82,15 @@ Deno.test("csvField() and csvTypedLine() write any text as the two-test rule did
     }),
     { numRuns: 2000 },
   );
+});
+
+Deno.test("csvLine() in the semicolon dialect: ; between fields, decimal commas, a ; in text quoted", () => {
+  assert.equal(
+    csvLine([12.5, "a;b", "a,b", -3, 1e21, "=cmd", null, 'say "hi"'], false, SEMICOLON),
+    `12,5;"a;b";a,b;-3;1e+21;'=cmd;;"say ""hi"""\r\n`,
+  );
+  // a typed column's value as it is, its number with a decimal comma
+  assert.equal(csvTypedLine([-12.5, "-12.5"], ["number", "number"], SEMICOLON), "-12,5;-12.5\r\n");
+  // the usual dialect is unchanged
+  assert.equal(csvLine([12.5, "a;b", "a,b"]), '12.5,a;b,"a,b"\r\n');
 });

@@ -10,7 +10,7 @@ import { localStamp } from "../../util/time.ts";
 import type { QueryLimits, StoreDriver } from "../store/mod.ts";
 import { ROW_HASH } from "../store/row_layout.ts";
 import type { TableSchema } from "../../config/table_schema.ts";
-import { csvLine, csvTypedLine } from "./csv_text.ts";
+import { COMMA, csvLine, csvTypedLine, SEMICOLON } from "./csv_text.ts";
 import { typedColumnKinds } from "./typed_columns.ts";
 
 /** What to export and how. */
@@ -29,6 +29,8 @@ export interface ExportOptions {
   tables?: ReadonlyMap<string, TableSchema>;
   /** Start with a UTF-8 byte order mark, so Excel reads accents right. */
   bom?: boolean;
+  /** Semicolons between fields and decimal commas, as Excel opens a CSV in much of Europe. */
+  semicolon?: boolean;
   /**
    * Run `sql` off this thread within these limits (the GUI: a runaway query must not hold
    * the server); without them it runs here, and Ctrl-C stops it.
@@ -69,12 +71,15 @@ export async function exportCsv(
   try {
     using file = await onDisk(Deno.open(part, { write: true, create: true, truncate: true }));
     const out = new LineWriter(file);
-    await out.write((options.bom ? "\ufeff" : "") + csvLine(columns));
+    const dialect = options.semicolon ? SEMICOLON : COMMA;
+    await out.write((options.bom ? "\ufeff" : "") + csvLine(columns, false, dialect));
     const all = keep.every(Boolean);
     for await (const page of cursor.pages()) {
       for (const row of page) {
         const values = all ? row : row.filter((_, i) => keep[i]);
-        const line = typed ? csvTypedLine(values, typed) : csvLine(values, options.raw);
+        const line = typed
+          ? csvTypedLine(values, typed, dialect)
+          : csvLine(values, options.raw, dialect);
         if (!out.add(line)) await out.write(line);
       }
       rows += page.length;
