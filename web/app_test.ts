@@ -557,6 +557,15 @@ Deno.test("Export CSV of a query runs off the server and stops at the time limit
     const done = await request("/query/export", form({ sql: "SELECT 1 AS one" }));
     assert.equal(done.status, 303, await done.clone().text());
     assert.match(done.headers.get("location") ?? "", /^\/download\/exports\/query-.*\.csv$/);
+    // for Excel in Europe: a byte order mark, ";" between fields, decimal commas
+    const europe = await request(
+      "/query/export",
+      form({ sql: "SELECT 12.5 AS amount, 'a;b' AS note", semicolon: "yes" }),
+    );
+    assert.equal(europe.status, 303, await europe.clone().text());
+    const file = await request(europe.headers.get("location")!);
+    const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await file.arrayBuffer());
+    assert.equal(text, '\ufeffamount;note\r\n12,5;"a;b"\r\n');
   }));
 
 Deno.test("the rejected rows download is the rejects files: one CSV, or a ZIP of several", () =>

@@ -21,6 +21,7 @@ function queryForm(gui: Gui, sql: string) {
 <textarea id="sql" name="sql" rows="6" spellcheck="false">${sql}</textarea>
 <p class="row"><button type="submit">Run query</button>
 <button type="submit" class="quiet" formaction="/query/export">Export CSV</button>
+<label class="hint"><input type="checkbox" name="semicolon" value="yes"> for Excel in Europe (; and 12,5)</label>
 <button type="button" class="quiet" id="query-stop" hidden>Stop the query</button>
 <input type="hidden" name="query_id" value="${crypto.randomUUID()}"></p></form>`;
 }
@@ -125,9 +126,13 @@ export function queryPage(): Hono<GuiEnv> {
     const sql = typeof body.sql === "string" ? body.sql : "";
     try {
       const project = await gui.project();
+      // Excel set up for much of Europe splits a file at ";" and reads 12,5 as a number
+      const europe = body.semicolon === "yes";
       const result = await exportCsv(openDriver(project.paths.database), project.paths.exports, {
         sql,
         tables: project.tables,
+        semicolon: europe,
+        bom: europe,
         // Off the server's thread, so pages and a run's live status keep answering.
         limits: {
           timeoutSeconds: project.config.query_timeout_seconds,
