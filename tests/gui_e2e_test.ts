@@ -144,6 +144,8 @@ const analystsDay = (browser: Browser) =>
       );
       await page.click("text=Run query");
       assert.equal(await page.locator("#results tbody tr").count(), 2);
+      // the query has ended: nothing to stop
+      assert.equal(await page.isVisible("#query-stop"), false);
       await screenshot(page, "5-query");
       const [download] = await Promise.all([
         page.waitForEvent("download"),

@@ -25,6 +25,7 @@ th { color: var(--muted); font-weight: 600; } td.n, th.n { text-align: right; fo
 .scroll { overflow: auto; max-height: 560px; border: 1px solid var(--line); border-radius: 8px; }
 button, .button { background: var(--accent); color: #fff; border: 0; border-radius: 6px; padding: 9px 16px; font-size: 15px; cursor: pointer; text-decoration: none; display: inline-block; }
 button.quiet, .button.quiet { background: #eef1f6; color: var(--ink); }
+[hidden] { display: none !important; }
 input[type=text], input[type=password], input[type=url], select, textarea { font: inherit; padding: 7px 9px; border: 1px solid #c9cfd8; border-radius: 6px; background: #fff; }
 .card input[type=text], .card input[type=password], .card input[type=url] { width: 100%; }
 .card h2 { margin-top: 0; }
