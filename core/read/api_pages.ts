@@ -274,8 +274,9 @@ export function linkNext(header: string | null): string | undefined {
 function saysFailed(body: unknown): boolean {
   if (body === null || typeof body !== "object" || Array.isArray(body)) return false;
   const { success, ok, error, errors } = body as Record<string, unknown>;
+  // "error": 0 is some APIs' way to say no error
   const given = (value: unknown) =>
-    value !== undefined && value !== null && value !== false && value !== "" &&
+    value !== undefined && value !== null && value !== false && value !== "" && value !== 0 &&
     !(typeof value === "object" && Object.keys(value).length === 0);
   return success === false || ok === false || given(error) || given(errors);
 }

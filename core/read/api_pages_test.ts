@@ -254,4 +254,12 @@ Deno.test("fetchPages() reads records: null as no records; a missing path or a n
       /the API's answer says it failed.*: GET /,
     );
   }
+  // and answers that say nothing failed are read as usual
+  for (
+    const fine of [{ error: 0, data: [{ id: 1 }] }, { errors: [], error: null, data: [{ id: 1 }] }]
+  ) {
+    const answer = await pull({ type: "none" }, () => fine);
+    assert.equal(answer.error, undefined, JSON.stringify(fine));
+    assert.deepEqual(answer.records, [{ id: 1 }]);
+  }
 });
