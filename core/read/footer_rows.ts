@@ -70,23 +70,25 @@ function lateLabel(cells: readonly Cell[], labelAt: number): boolean {
   return totalsRow(cells) && cells.findIndex((cell) => emptyToNull(cell) !== null) > labelAt;
 }
 
-/** Where reading stops at a row `stop_at` matched, and whether that row looks like data. */
+/**
+ * Where reading stops at a row `stop_at` matched, and whether that row looks like data. The
+ * stop row and the rows after it are a footer as a totals row and its lines are: a row
+ * with one cell filled at most is a line of text (padded to the header's width or not).
+ */
 export function stopInfo(line: number, text: string, cells: readonly Cell[]): StopInfo {
-  // a row stop_at matched is a footer line when one cell at most is filled (a padded line)
   return {
     line,
     text: text.slice(0, 120),
     ignoredRows: 0,
     dataRowsAfter: 0,
     looksLikeData: !footerLike(cells, true, true),
-    totalsSeen: true,
   };
 }
 
 /** Counts a non-blank row after the stop row, and whether it looks like data. */
 export function countAfterStop(stopped: StopInfo, cells: readonly Cell[], broken: boolean): void {
   stopped.ignoredRows++;
-  if (!footerLike(cells, broken, stopped.totalsSeen)) stopped.dataRowsAfter++;
+  if (!footerLike(cells, broken, true)) stopped.dataRowsAfter++;
 }
 
 interface Entry {

@@ -70,7 +70,6 @@ Deno.test("workbooks saved by LibreOffice read alike as .xlsx, .xls and .ods", a
         ignoredRows: 0,
         dataRowsAfter: 0,
         looksLikeData: false,
-        totalsSeen: true,
       },
       format,
     );

@@ -43,8 +43,6 @@ export interface StopInfo {
   dataRowsAfter: number;
   /** The stop row itself looks like a row of data, not a total or a line of text. */
   looksLikeData: boolean;
-  /** A totals row was among them: a row of one cell after it is a footer line. */
-  totalsSeen: boolean;
 }
 
 /** A file opened for reading: the header is known, the rows come on demand. */
