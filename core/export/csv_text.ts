@@ -30,12 +30,17 @@ export const COMMA: CsvDialect = {
   number: String,
 };
 
+/** A number written with a decimal comma: 12.5 → 12,5. */
+export function decimalComma(value: number | bigint): string {
+  return String(value).replace(".", ",");
+}
+
 /** Semicolons, and decimals with a comma. */
 export const SEMICOLON: CsvDialect = {
   separator: ";",
   plain: /^(?![=+\-@\s])[^";\r\n]*(?<!\s)$/,
   needsQuotes: /[";\r\n]|^\s|\s$/,
-  number: (value) => String(value).replace(".", ","),
+  number: decimalComma,
 };
 
 /** One field: quoted when needed; text neutralised against formula injection unless `raw`. */

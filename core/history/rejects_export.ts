@@ -10,7 +10,7 @@ import { basename, extname, join } from "node:path";
 import type { CleanRuleSpec } from "../../config/clean_rule_model.ts";
 import type { SourceConfig } from "../../config/plutus_config.ts";
 import type { TableSchema } from "../../config/table_schema.ts";
-import { csvLine } from "../export/csv_text.ts";
+import { csvLine, decimalComma } from "../export/csv_text.ts";
 import { getPath } from "../read/dot_path.ts";
 import { MARKER_COLUMNS, neutralizeFormula, rejectsFileName } from "./rejects_format.ts";
 import type { RunHistory, StoredReject } from "../store/mod.ts";
@@ -135,9 +135,7 @@ export function rejectsFiles(
           ...headers.map((header) => {
             const value = records[i]![header];
             // a number cell comes back as text, which the column's rule reads with a comma
-            return typeof value === "number" && commas.has(header)
-              ? String(value).replace(".", ",")
-              : value;
+            return typeof value === "number" && commas.has(header) ? decimalComma(value) : value;
           }),
           describeProblems(row),
           row.location,

@@ -10,6 +10,7 @@ import { dirname } from "node:path";
 import { errorMessage, PlutusError } from "../../util/errors.ts";
 import type { ColumnMapping, FileSourceConfig, SourceConfig } from "../../config/plutus_config.ts";
 import type { CleanRuleSpec } from "../../config/clean_rule_model.ts";
+import { isNumberFormat } from "../transform/clean/parse_date.ts";
 import type { TableSchema } from "../../config/table_schema.ts";
 import type { Project } from "../project/project.ts";
 import { newStepResult, type StepResult } from "../run/events.ts";
@@ -198,7 +199,6 @@ function rejectsMapping(
 
 // How a rejects file writes a spreadsheet's date and time cells (as the sheet shows them).
 const ISO_FORMATS = ["YYYY-MM-DD", "YYYY-MM-DDTHH:mm:ss", "YYYY-MM-DDTHH:mm:ss.SSS"];
-const NUMBER_FORMATS = new Set(["unix", "unix_ms", "excel"]);
 
 /**
  * A `parse_date` with the source's own formats, which also reads the ISO dates a rejects
@@ -207,7 +207,7 @@ const NUMBER_FORMATS = new Set(["unix", "unix_ms", "excel"]);
 function withIsoDates(rule: CleanRuleSpec): CleanRuleSpec {
   if (rule.name !== "parse_date" || rule.arg === null || rule.arg === undefined) return rule;
   const formats = Array.isArray(rule.arg) ? rule.arg : [rule.arg as string];
-  if (formats.some((format) => NUMBER_FORMATS.has(format))) return rule;
+  if (formats.some(isNumberFormat)) return rule;
   return { ...rule, arg: [...formats, ...ISO_FORMATS.filter((iso) => !formats.includes(iso))] };
 }
 

@@ -9,6 +9,7 @@
  * @module
  */
 import { type Cell, CellError, showCell } from "../cell.ts";
+import { escapeRegex } from "../../../util/regex_text.ts";
 
 /** The pieces of a parsed date; time fields are absent for a plain date. */
 export interface DateParts {
@@ -67,20 +68,23 @@ const TOKENS: Record<string, string> = {
 };
 const TOKEN_PATTERN = /YYYY|YY|MMMM|MMM|MM|M|DD|D|HH|H|hh|h|mm|ss|SSS|A|a|Z/g;
 
+/** Whether a format reads numbers (Excel serial days, epoch times), not a written date. */
+export function isNumberFormat(format: string): boolean {
+  return Object.hasOwn(NUMBER_FORMATS, format);
+}
+
 /** Compiles a format such as `DD.MM.YYYY HH:mm` into a parser. */
 export function compileDateFormat(format: string): Parser {
-  if (format === "excel") return parseExcelText;
-  if (format === "unix") return parseUnixText;
-  if (format === "unix_ms") return parseUnixMsText;
+  if (isNumberFormat(format)) return NUMBER_FORMATS[format as keyof typeof NUMBER_FORMATS];
   const fixed = fixedWidthParser(format);
   if (fixed) return fixed;
   let pattern = "";
   let last = 0;
   for (const match of format.matchAll(TOKEN_PATTERN)) {
-    pattern += escapeRegex(format.slice(last, match.index)) + TOKENS[match[0]];
+    pattern += escapeRegex(format.slice(last, match.index), true) + TOKENS[match[0]];
     last = match.index + match[0].length;
   }
-  pattern += escapeRegex(format.slice(last));
+  pattern += escapeRegex(format.slice(last), true);
   return positionalParser(pattern);
 }
 
@@ -362,10 +366,6 @@ function normalizeOffset(offset: string): string {
   return `${digits.slice(0, 3)}:${digits.slice(3)}`;
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\s+/g, "\\s+");
-}
-
 function pad(value: number, width = 2): string {
   return String(value).padStart(width, "0");
 }
@@ -429,8 +429,9 @@ function epochParts(ms: number, format: "unix" | "unix_ms"): DateParts | string 
 
 const MAX_EPOCH_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
-// The formats that read a number cell as well as text.
-const NUMERIC_PARSERS = new Set<Parser>([parseExcelText, parseUnixText, parseUnixMsText]);
+// The formats that read numbers: they read a number cell as well as text.
+const NUMBER_FORMATS = { excel: parseExcelText, unix: parseUnixText, unix_ms: parseUnixMsText };
+const NUMERIC_PARSERS = new Set<Parser>(Object.values(NUMBER_FORMATS));
 
 function fromEpoch(ms: number): DateParts | undefined {
   const date = new Date(ms);
