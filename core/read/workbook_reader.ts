@@ -13,6 +13,7 @@ import { checkXlsBounds } from "./xls_bounds.ts";
 import { type SheetRow, sheetTableReader } from "./sheet_reader.ts";
 import type { TableReader } from "./table_reader.ts";
 import { chooseSheet, type SheetReadOptions } from "./xlsx_reader.ts";
+import { paddedDigits } from "./xlsx_parts.ts";
 
 type Format = "xls" | "ods" | "xlsx";
 
@@ -78,10 +79,10 @@ function cellOf(cell: { t: string; v: unknown; w?: string; z?: unknown } | undef
   // shown text for every format it reads (.ods gives no format code), so that tells.
   if (typeof cell.v === "number" && cell.w?.trimEnd().endsWith("%")) return new PercentCell(cell.v);
   // a ZIP code 01234 is the number 1234 shown with its zero (format 00000): read as shown
-  if (
-    typeof cell.v === "number" && Number.isSafeInteger(cell.v) && cell.v >= 0 &&
-    typeof cell.z === "string" && /^0{2,}$/.test(cell.z)
-  ) return String(cell.v).padStart(cell.z.length, "0");
+  const digits = typeof cell.z === "string" ? paddedDigits(cell.z) : 0;
+  if (typeof cell.v === "number" && Number.isSafeInteger(cell.v) && cell.v >= 0 && digits > 0) {
+    return String(cell.v).padStart(digits, "0");
+  }
   if (typeof cell.v === "number" || typeof cell.v === "boolean" || typeof cell.v === "string") {
     return cell.v;
   }

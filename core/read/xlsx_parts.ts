@@ -108,15 +108,18 @@ export function readPercentStyles(stylesXml: string): boolean[] {
   );
 }
 
-/**
- * For each cell style, the digits a number is padded to when its format is only zeros
- * (`00000`: a ZIP code 01234 is stored as 1234 and shown with its zero), else 0.
- */
+/** For each cell style, the digits its format pads a whole number to (see paddedDigits). */
 export function readPaddedStyles(stylesXml: string): number[] {
-  return styleFormats(stylesXml).map(({ code }) => {
-    const bare = code?.replace(/\\(.)|"([^"]*)"/g, "$1$2").split(";")[0] ?? "";
-    return /^0{2,}$/.test(bare) ? bare.length : 0;
-  });
+  return styleFormats(stylesXml).map(({ code }) => (code === undefined ? 0 : paddedDigits(code)));
+}
+
+/**
+ * The digits a number format pads a whole number to when it is only zeros (`00000`: a ZIP
+ * code 01234 is stored as 1234 and shown with its zero), else 0.
+ */
+export function paddedDigits(code: string): number {
+  const bare = code.replace(/\\(.)|"([^"]*)"/g, "$1$2").split(";")[0]!;
+  return /^0{2,}$/.test(bare) ? bare.length : 0;
 }
 
 /** Whether a number format code shows a percentage: a % outside quotes, in its first part. */
