@@ -118,8 +118,9 @@ export function readPaddedStyles(stylesXml: string): number[] {
  * code 01234 is stored as 1234 and shown with its zero), else 0.
  */
 export function paddedDigits(code: string): number {
-  const bare = code.replace(/\\(.)|"([^"]*)"/g, "$1$2").split(";")[0]!;
-  return /^0{2,}$/.test(bare) ? bare.length : 0;
+  // its part for positive numbers; a quoted or escaped 0 is a character, not a digit
+  const positive = code.split(";")[0]!;
+  return /^0{2,}$/.test(positive) ? positive.length : 0;
 }
 
 /** Whether a number format code shows a percentage: a % outside quotes, in its first part. */
