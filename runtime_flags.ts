@@ -33,7 +33,15 @@ export const SELF_FROM_SOURCE = "--allow-run=deno,/usr/bin/xdg-open,/usr/bin/ope
 export const V8_FLAGS = ["--v8-flags=--max-semi-space-size=8,--expose-gc"];
 
 /**
+ * Deno behaviour Plutus relies on. `no-legacy-abort`: a request's signal aborts only when
+ * the browser goes away (the GUI stops an export nobody waits for), not also after every
+ * answer sent — which Deno 2.9 still does by default, and then prints a notice about it in
+ * the analyst's terminal.
+ */
+export const BEHAVIOUR_FLAGS = ["--unstable-no-legacy-abort"];
+
+/**
  * `deno run` arguments before the script, as the executable runs — but for the programs it
  * may start (SELF_FROM_SOURCE here; the executable's own in tools/compile.ts).
  */
-export const RUN_FLAGS = [...PERMISSIONS, ...V8_FLAGS, SELF_FROM_SOURCE];
+export const RUN_FLAGS = [...PERMISSIONS, ...V8_FLAGS, ...BEHAVIOUR_FLAGS, SELF_FROM_SOURCE];

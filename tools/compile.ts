@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { browserOpener } from "../web/open_browser.ts";
-import { PERMISSIONS, V8_FLAGS } from "../runtime_flags.ts";
+import { BEHAVIOUR_FLAGS, PERMISSIONS, V8_FLAGS } from "../runtime_flags.ts";
 import { VERSION } from "../version.ts";
 
 const TARGETS = [
@@ -28,6 +28,7 @@ for (const target of only) {
       "compile",
       ...PERMISSIONS,
       ...V8_FLAGS,
+      ...BEHAVIOUR_FLAGS,
       // itself, found on the PATH, to run again in a project folder (cli/relaunch.ts), and
       // the browser opener for serve --open
       `--allow-run=${target.includes("windows") ? "plutus.exe" : "plutus"},${

@@ -8,6 +8,7 @@ import type { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { CSS, JS } from "../assets.ts";
 import { type GuiEnv, pageApp } from "../gui_context.ts";
+import type { LiveStatus, RunBroadcaster } from "../run_broadcaster.ts";
 
 /** GET /assets/app.css, /assets/app.js and /events. */
 export function liveEvents(): Hono<GuiEnv> {
@@ -22,10 +23,10 @@ export function liveEvents(): Hono<GuiEnv> {
   );
   app.get("/events", (c) =>
     streamSSE(c, async (stream) => {
-      const broadcaster = c.var.gui.broadcaster;
-      const send = (status: unknown) => stream.writeSSE({ data: JSON.stringify(status) });
-      await send(broadcaster.status);
-      const stop = broadcaster.listen((status) => void send(status).catch(() => {}));
+      const stop = followStatus(
+        c.var.gui.broadcaster,
+        (status) => stream.writeSSE({ data: JSON.stringify(status) }),
+      );
       stream.onAbort(stop);
       while (!stream.aborted) {
         await stream.sleep(15_000);
@@ -34,4 +35,21 @@ export function liveEvents(): Hono<GuiEnv> {
       stop();
     }));
   return app;
+}
+
+/**
+ * Sends the status now and every change after it, in order, one write at a time; returns
+ * how to stop. Listening starts before the first write: a run that ends while that write
+ * waits would otherwise go unheard, and its page show "running" until reloaded by hand.
+ */
+export function followStatus(
+  broadcaster: RunBroadcaster,
+  write: (status: LiveStatus) => Promise<unknown>,
+): () => void {
+  let queue: Promise<unknown> = Promise.resolve();
+  const send = (status: LiveStatus) => {
+    queue = queue.then(() => write(status)).catch(() => {}); // a closed page: nothing to tell
+  };
+  send(broadcaster.status);
+  return broadcaster.listen(send);
 }
