@@ -388,3 +388,44 @@ sources:
       { nr: "3", datum: "2026-03-07", betrag: 12.5 },
     ]);
   }));
+
+Deno.test("a workbook's date cell comes back from its rejects file under the schema's own parse_date", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "schema/umsatz.yaml": `columns:
+  nr: { type: text, required: true }
+  datum: { type: date, required: true, clean: [{ parse_date: "DD.MM.YYYY" }] }
+  betrag: { type: decimal, clean: [{ parse_number: { decimal: "," } }] }
+key: [nr]
+`,
+      "plutus.yaml": `reject_limit: 0.9
+sources:
+  shop:
+    kind: file
+    files: "umsatz_*.xlsx"
+    table: umsatz
+    columns: { nr: Nr, datum: Datum, betrag: Betrag }
+`,
+    });
+    const book = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(
+      book,
+      XLSX.utils.aoa_to_sheet([
+        ["Nr", "Datum", "Betrag"],
+        ["1", "05.03.2026", 1234.5],
+        ["2", new Date(Date.UTC(2026, 2, 7)), "zwölf"],
+      ], { UTC: true }),
+      "Umsatz",
+    );
+    const workbook = join(dir, "umsatz_maerz.xlsx");
+    await Deno.writeFile(workbook, new Uint8Array(XLSX.write(book, { type: "array" })));
+    expectCode(await runCli(["upload", workbook, "--project", dir]), 0);
+    const { path, text } = await rejectsOf(dir, 1);
+    assert.match(text, /\r\n2,2026-03-07[T0-9:]*,zwölf,"betrag: /);
+    await Deno.writeTextFile(path, text.replace("zwölf", '"12,5"'));
+    expectCode(await runCli(["upload", path, "--project", dir]), 0);
+    assert.deepEqual(query(dir, "SELECT nr, datum, betrag FROM umsatz ORDER BY nr"), [
+      { nr: "1", datum: "2026-03-05", betrag: 1234.5 },
+      { nr: "2", datum: "2026-03-07", betrag: 12.5 },
+    ]);
+  }));

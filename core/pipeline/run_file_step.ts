@@ -159,7 +159,13 @@ export function filePlan(project: Project, file: PlannedFile): FilePlan {
     timeZone: project.config.timezone,
   };
   if (file.rejects) {
-    return { ...base, rejectsFile: true, columns: rejectsMapping(source, table) };
+    return {
+      ...base,
+      // the table's own parse_date rules read the ISO dates of a sheet's date cells too
+      table: source.kind === "file" ? withIsoDateColumns(table) : table,
+      rejectsFile: true,
+      columns: rejectsMapping(source, table),
+    };
   }
   const config = source as FileSourceConfig;
   return {
@@ -195,6 +201,17 @@ function rejectsMapping(
       ];
     }),
   );
+}
+
+function withIsoDateColumns(table: TableSchema): TableSchema {
+  return {
+    ...table,
+    columns: Object.fromEntries(
+      Object.entries(table.columns).map((
+        [name, column],
+      ) => [name, { ...column, clean: column.clean.map(withIsoDates) }]),
+    ),
+  };
 }
 
 // How a rejects file writes a spreadsheet's date and time cells (as the sheet shows them).
