@@ -276,19 +276,27 @@ Deno.test("a folder in inbox/ is said by run, check and status: its files are no
     await Deno.mkdir(join(dir, "inbox", "__MACOSX"));
     await Deno.writeTextFile(join(dir, "inbox", "__MACOSX", "._leads.csv"), "x");
     await Deno.mkdir(join(dir, "inbox", "empty"));
+    await Deno.mkdir(join(dir, "inbox", "nested", "deeper", "deepest"), { recursive: true });
+    // a file one folder further down is still a file not read
+    await Deno.mkdir(join(dir, "inbox", "april", "week1"), { recursive: true });
+    await Deno.writeTextFile(join(dir, "inbox", "april", "week1", "leads.csv"), HEADER);
     const said =
       /^inbox\/march\/ is a folder: Plutus reads only the files directly in inbox\/, so nothing in it is loaded\. Move its files into inbox\/ itself/;
     const result = await run(project);
     assert.equal(result.warnings.filter((warning) => said.test(warning)).length, 1);
     assert.equal(result.warnings.filter((warning) => warning.includes(".hidden")).length, 0);
     assert.equal(
-      result.warnings.filter((warning) => /inbox\/(__MACOSX|empty)\//.test(warning)).length,
+      result.warnings.filter((warning) => /inbox\/(__MACOSX|empty|nested)\//.test(warning)).length,
       0,
+    );
+    assert.equal(
+      result.warnings.filter((warning) => /^inbox\/april\/ is a folder/.test(warning)).length,
+      1,
     );
     assert.equal(leadCount(dir), 0);
     const check = await runCli(["check", "--project", dir]);
     assert.equal(check.code, 1, check.stdout);
     assert.match(check.stdout, /problem inbox\/march\/: inbox\/march\/ is a folder/);
     const status = await runCli(["status", "--project", dir]);
-    assert.match(status.stdout, /^Open problems \(1\):\n {2}✗ inbox\/march\/: .*is a folder/);
+    assert.match(status.stdout, /^Open problems \(2\):\n {2}✗ inbox\/april\/: .*is a folder/);
   }));

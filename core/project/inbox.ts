@@ -67,9 +67,21 @@ export async function scanInbox(
   };
 }
 
-async function isEmptyFolder(path: string): Promise<boolean> {
+/**
+ * Whether a folder holds no file to speak of: nothing but ignored names and folders that
+ * hold none either (`march/empty/`). Bounded: a deep or large tree is said as a folder.
+ */
+async function isEmptyFolder(
+  path: string,
+  depth = 4,
+  budget = { entries: 1_000 },
+): Promise<boolean> {
   try {
-    for await (const entry of Deno.readDir(path)) if (!isIgnoredName(entry.name)) return false;
+    for await (const entry of Deno.readDir(path)) {
+      if (isIgnoredName(entry.name) || entry.name === "__MACOSX") continue;
+      if (--budget.entries < 0 || !entry.isDirectory || depth === 0) return false;
+      if (!(await isEmptyFolder(join(path, entry.name), depth - 1, budget))) return false;
+    }
     return true;
   } catch {
     return false; // unreadable: said as a folder, which it is
