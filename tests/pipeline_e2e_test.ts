@@ -251,6 +251,21 @@ for (const backend of BACKENDS) {
             forced.stderr,
             /hint: inbox\/leads_2\.csv waits there; once this one has finished \(plutus status shows it\), upload again as you did: plutus upload .*leads_2\.csv --force --project /,
           );
+          // the command to copy is quoted as a shell reads it back
+          const odd = join(dir, "Q1 leads (Anna's).csv");
+          await Deno.writeTextFile(odd, header + goodRows(5, 1));
+          const quoted = expectCode(
+            await runCli(["upload", odd, "--source", "crm", "--project", dir]),
+            1,
+          );
+          assert.ok(
+            quoted.stderr.includes(
+              `upload again as you did: plutus upload '${
+                odd.replaceAll("'", `'\\''`)
+              }' --source crm --project ${dir}`,
+            ),
+            quoted.stderr,
+          );
         } finally {
           await store.close();
           await lock.release();
