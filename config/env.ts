@@ -47,6 +47,23 @@ export function resolveVars(
   });
 }
 
+/**
+ * resolveVars for `database:`: in a PostgreSQL URL each value is put in percent-encoded, as
+ * a part of a URL must be, so that a password with `/ # ? @ %` in it stays that password (a
+ * SQLite path takes its values as they are).
+ */
+export function resolveDatabaseVars(
+  text: string,
+  lookup: (name: string) => string | undefined,
+  missing: string[] = [],
+): string {
+  if (!/^\s*postgres(ql)?:\/\//i.test(text)) return resolveVars(text, lookup, missing);
+  return resolveVars(text, (name) => {
+    const value = lookup(name);
+    return value === undefined ? undefined : encodeURIComponent(value);
+  }, missing);
+}
+
 /** The `${NAME}`s one source uses, and those of them without a value. */
 export interface SourceVars {
   used: string[];

@@ -5,7 +5,7 @@
  * @module
  */
 import { ConfigError, type ConfigProblem } from "../util/errors.ts";
-import { inlineUrlPassword, resolveVars, SecretMask } from "./env.ts";
+import { inlineUrlPassword, resolveDatabaseVars, resolveVars, SecretMask } from "./env.ts";
 import { type PlutusConfig, plutusConfigModel } from "./plutus_config.ts";
 import { dotted, issueProblems, parseYamlFile, validateYaml, type YamlFile } from "./yaml_file.ts";
 
@@ -63,7 +63,9 @@ export function parseConfig(
   };
   file.value = resolveAll(file.value, [], (value, path) => {
     const missing: string[] = [];
-    const resolved = resolveVars(value, lookup, missing);
+    const resolved = path.length === 1 && path[0] === "database"
+      ? resolveDatabaseVars(value, lookup, missing)
+      : resolveVars(value, lookup, missing);
     const source = sourceOf(path);
     for (const variable of missing) {
       const problem = {

@@ -190,20 +190,27 @@ export async function setEnvValue(path: string, name: string, value: string): Pr
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-  const line = `${name}=${/^[\w.\-+/=:@]*$/.test(value) ? value : JSON.stringify(value)}`;
   const lines = text.split("\n");
   const index = lines.findIndex((l) => new RegExp(`^\\s*(export\\s+)?${name}\\s*=`).test(l));
-  if (index === -1) {
-    lines.splice(lines[lines.length - 1] === "" ? lines.length - 1 : lines.length, 0, line);
-  } else lines[index] = line;
-  const updated = lines.join("\n").replace(/\n*$/, "\n");
-  if (parseEnvFile(updated)[name] !== value) {
-    throw new PlutusError("the key could not be written to .env unchanged", {
-      code: "bad_key",
-      hint: "Check the key for unusual characters.",
-    });
+  // as it is when nothing in it needs quotes; else the first quoting .env reads back as the
+  // value: "…" escapes nothing but \n, so a password with " or \ goes in '…' or `…`
+  const forms = /^[\w.\-+/=:@]*$/.test(value)
+    ? [value]
+    : [JSON.stringify(value), `'${value}'`, `\`${value}\``];
+  for (const form of forms) {
+    const line = `${name}=${form}`;
+    if (index === -1) {
+      lines.splice(lines[lines.length - 1] === "" ? lines.length - 1 : lines.length, 0, line);
+    } else lines[index] = line;
+    const updated = lines.join("\n").replace(/\n*$/, "\n");
+    if (parseEnvFile(updated)[name] === value) return await writeAtomically(path, updated, 0o600);
+    if (index === -1) lines.splice(lines.lastIndexOf(line), 1);
   }
-  await writeAtomically(path, updated, 0o600);
+  throw new PlutusError(`the value of ${name} could not be written to .env unchanged`, {
+    code: "bad_key",
+    hint: `Write it into the project's .env yourself, as ${name}='…', or choose one without ` +
+      "all three quote characters (\" ' `).",
+  });
 }
 
 /**

@@ -8,6 +8,7 @@
 import { join, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { ConfigError } from "../../util/errors.ts";
+import { resolveDatabaseVars } from "../../config/env.ts";
 import type { DatabaseLocation } from "../store/mod.ts";
 import { databaseLocation } from "../store/database_location.ts";
 
@@ -82,5 +83,26 @@ async function withVariables(text: string, envFile: string): Promise<string> {
   } catch {
     // no .env: the environment alone
   }
-  return text.replace(/\$\{(\w+)\}/g, (_, name) => Deno.env.get(name) ?? fromFile[name] ?? "");
+  const missing: string[] = [];
+  const resolved = resolveDatabaseVars(
+    text,
+    (name) => Deno.env.get(name) ?? fromFile[name],
+    missing,
+  );
+  if (missing.length > 0) {
+    // as plutus run says it: connecting with an empty password would blame the password
+    throw new ConfigError([{
+      location: "plutus.yaml",
+      path: "database",
+      message: `\${${missing[0]}} has no value; add ${
+        missing[0]
+      }=… to the project's .env file, or set it in the environment`,
+    }], {
+      code: "database_url",
+      hint: `Put the value in the project's .env as ${
+        missing[0]
+      }=… (for the password, the GUI's Database page does it for you).`,
+    });
+  }
+  return resolved;
 }

@@ -1,0 +1,65 @@
+/**
+ * A PostgreSQL password as servers and password managers make them: with the characters a
+ * URL gives a meaning to (/ # ? @ : % and spaces) and those .env quotes ("  \ '). Every
+ * command reads it the same way, from .env, and none prints it.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { expectCode, runCli, withTempDir } from "./helpers.ts";
+import { adminSql, freshDatabase } from "./pg_server.ts";
+
+const ignore = Deno.env.get("PLUTUS_TEST_PG_URL") === undefined && Deno.env.get("CI") !== "true";
+
+const PASSWORDS: [string, string][] = [
+  ["URL characters", "a/b#c?d%41e@f: g"],
+  ["quotes and a backslash", `q"u'o\\te $HOME \${X}`],
+];
+
+for (const [label, password] of PASSWORDS) {
+  Deno.test({
+    name: `a password with ${label} works in every command and shows in none`,
+    ignore,
+    fn: async () => {
+      const database = (await freshDatabase())!;
+      const role = `plutus_pw_${Deno.pid}_${label.length}`;
+      await adminSql(database.adminUrl, [
+        `DROP ROLE IF EXISTS ${role}`,
+        `CREATE ROLE ${role} LOGIN PASSWORD '${password.replaceAll("'", "''")}'`,
+        `ALTER DATABASE ${database.name} OWNER TO ${role}`,
+      ]);
+      try {
+        await withTempDir(async (dir) => {
+          const url = new URL(database.url);
+          url.username = role;
+          url.password = encodeURIComponent(password);
+          const project = join(dir, "acme");
+          const outputs: string[] = [];
+          const ok = async (args: string[]) => {
+            const result = expectCode(await runCli([...args, "--project", project]), 0);
+            outputs.push(result.stdout + result.stderr);
+            return result;
+          };
+          outputs.push(
+            expectCode(await runCli(["init", project, "--demo", "--database", url.href]), 0)
+              .stdout,
+          );
+          await ok(["check"]);
+          await ok(["run"]);
+          await ok(["status"]);
+          const counted = await ok(["query", "SELECT count(*) AS n FROM leads"]);
+          assert.match(counted.stdout, /\b[1-9]\d*\b/);
+          await ok(["export", "leads"]);
+          await ok(["rejects", "1"]);
+          for (const output of outputs) {
+            for (const shown of [password, encodeURIComponent(password), "a/b#c", `q"u'o`]) {
+              assert.ok(!output.includes(shown), `the password shows in:\n${output}`);
+            }
+          }
+        });
+      } finally {
+        await database.drop();
+        await adminSql(database.adminUrl, [`DROP ROLE IF EXISTS ${role}`]);
+      }
+    },
+  });
+}
