@@ -63,3 +63,45 @@ for (const [label, password] of PASSWORDS) {
     },
   });
 }
+
+Deno.test({
+  name:
+    "plutus init --database without a password: the password written into .env afterwards is the one used",
+  ignore,
+  fn: async () => {
+    const database = (await freshDatabase())!;
+    const role = `plutus_later_${Deno.pid}`;
+    const password = "typed in later #1";
+    await adminSql(database.adminUrl, [
+      `DROP ROLE IF EXISTS ${role}`,
+      `CREATE ROLE ${role} LOGIN PASSWORD '${password}'`,
+      `ALTER DATABASE ${database.name} OWNER TO ${role}`,
+    ]);
+    try {
+      await withTempDir(async (dir) => {
+        const url = new URL(database.url);
+        url.username = role;
+        url.password = "";
+        const project = join(dir, "acme");
+        const init = expectCode(await runCli(["init", project, "--database", url.href]), 0);
+        assert.match(init.stdout, /Put the password in \.env after PG_PASSWORD=/);
+        const yaml = await Deno.readTextFile(join(project, "plutus.yaml"));
+        assert.match(yaml, new RegExp(`^database: "postgres://${role}:\\$\\{PG_PASSWORD\\}@`, "m"));
+        const envPath = join(project, ".env");
+        const env = await Deno.readTextFile(envPath);
+        assert.match(env, /^PG_PASSWORD=$/m);
+        // as docs/postgres.md says: after the =, in quotes for a space or a #
+        await Deno.writeTextFile(
+          envPath,
+          env.replace(/^PG_PASSWORD=$/m, `PG_PASSWORD='${password}'`),
+        );
+        const check = expectCode(await runCli(["check", "--project", project]), 0);
+        assert.match(check.stdout, /ok {6}database: PostgreSQL/);
+        expectCode(await runCli(["status", "--project", project]), 0);
+      });
+    } finally {
+      await database.drop();
+      await adminSql(database.adminUrl, [`DROP ROLE IF EXISTS ${role}`]);
+    }
+  },
+});

@@ -59,7 +59,9 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   } else if (result.postgres) {
     print(`The tables will live in PostgreSQL: ${result.postgres}`);
     if (!result.passwordSaved) {
-      print("Put the password in .env as PG_PASSWORD=… (if the server asks for one), then:");
+      print(
+        "Put the password in .env after PG_PASSWORD= (or leave it empty if the server asks for none), then:",
+      );
     } else print("The password is in .env as PG_PASSWORD. Next:");
     print(`  plutus check${project}            tests the connection`);
   } else {

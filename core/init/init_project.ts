@@ -27,7 +27,7 @@ import {
 } from "./templates.ts";
 import { databaseSetting } from "../project/edit_database.ts";
 import { setEnvValue } from "../project/edit_config.ts";
-import { PASSWORD_VARIABLE } from "../store/postgres/pg_url.ts";
+import { PASSWORD_VARIABLE, withPasswordReference } from "../store/postgres/pg_url.ts";
 import { machineTimeZone } from "../../config/plutus_config.ts";
 
 /** What init made. */
@@ -47,7 +47,13 @@ export async function initProject(
   options: { demo?: boolean; database?: string } = {},
 ): Promise<InitResult> {
   const root = resolve(dir);
-  const database = options.database === undefined ? undefined : databaseSetting(options.database);
+  let database = options.database === undefined ? undefined : databaseSetting(options.database);
+  // no password given: the URL reads PG_PASSWORD, which .env has (empty) for it to be filled
+  // in — or left empty, for a server that asks for none
+  if (database?.label !== undefined && database.password === undefined) {
+    const url = withPasswordReference(database.database);
+    if (url !== database.database) database = { ...database, database: url, password: "" };
+  }
   const files: Record<string, string> = options.demo
     ? {
       "plutus.yaml": DEMO_PLUTUS_YAML,
@@ -106,7 +112,7 @@ export async function initProject(
     root,
     created,
     postgres: database?.label,
-    passwordSaved: database?.password !== undefined,
+    passwordSaved: database?.password !== undefined && database.password !== "",
   };
 }
 

@@ -243,6 +243,21 @@ export function moveInlinePassword(written: string): { url: string; password?: s
   };
 }
 
+/**
+ * A URL with a user but no password, given `:${PG_PASSWORD}` after the user, so that the
+ * password put into .env later is the one used; any other URL comes back as it is.
+ */
+export function withPasswordReference(written: string): string {
+  const text = written.trim();
+  if (!isPostgresUrl(text)) return text;
+  const scheme = text.slice(0, text.indexOf("//") + 2);
+  const rest = text.slice(scheme.length);
+  const authority = rest.slice(0, firstOf(rest, ["/", "?", "#"]));
+  const at = authority.lastIndexOf("@");
+  if (at <= 0 || authority.slice(0, at).includes(":")) return text;
+  return `${scheme}${authority.slice(0, at)}:\${${PASSWORD_VARIABLE}}${rest.slice(at)}`;
+}
+
 /** The first index of any of `chars` in `text`, else text.length. */
 function firstOf(text: string, chars: string[]): number {
   const found = chars.map((c) => text.indexOf(c)).filter((i) => i >= 0);
