@@ -6,8 +6,10 @@
  */
 import { Hono } from "hono";
 import { useQueryProcesses } from "../core/query/query_channel.ts";
-import { errorMessage } from "../util/errors.ts";
-import { createGui, type Gui, type GuiEnv } from "./gui_context.ts";
+import { html } from "hono/html";
+import { errorMessage, PlutusError, StoreError } from "../util/errors.ts";
+import { page } from "./layout.ts";
+import { createGui, described, type Gui, type GuiEnv } from "./gui_context.ts";
 import { csrfCheck, hostCheck, type Secrets, securityHeaders, tokenCheck } from "./security.ts";
 import { liveEvents } from "./pages/live_events.ts";
 import { runPages } from "./pages/run_pages.ts";
@@ -47,6 +49,22 @@ export function createApp(root: string, secrets: Secrets): { app: Hono<GuiEnv>; 
   for (const pages of PAGES) app.route("/", pages());
   app.notFound((c) => c.text("No such page.", 404));
   app.onError((error, c) => {
+    // A known failure (the database server down, a wrong password) is a page that says
+    // what and what to do, with the menu to go and fix it; only the unforeseen is traced.
+    if (error instanceof PlutusError) {
+      const { error: message, hint } = described(error);
+      return c.html(
+        page({
+          title: "Problem",
+          path: new URL(c.req.url).pathname,
+          csrf: secrets.csrf,
+          error: message,
+          body: html`${hint ? html`<p class="hint">${hint}</p>` : ""}
+            <p><a href="${c.req.path}">Try again</a></p>`,
+        }),
+        error instanceof StoreError ? 503 : 500,
+      );
+    }
     console.error(error);
     return c.text(`Plutus hit an unexpected error: ${errorMessage(error)}`, 500);
   });
