@@ -80,7 +80,8 @@ function sslOption(mode: PgTarget["sslmode"]): postgres.Options<never>["ssl"] {
 }
 
 // timestamptz as the SQLite backend stores datetimes: 2026-01-02T03:04:05.123Z (the session
-// runs in UTC); dates and numerics as text and numbers like SQLite's; booleans as 1/0.
+// runs in UTC); dates and numerics as text and numbers like SQLite's; booleans as 1/0;
+// JSON as its text.
 const READ_TYPES = {
   plutusDate: { to: 1082, from: [1082], serialize: (x: string) => x, parse: (x: string) => x },
   plutusTimestamp: {
@@ -103,6 +104,14 @@ const READ_TYPES = {
     from: [1700],
     serialize: (x: number) => String(x),
     parse: (x: string) => Number(x),
+  },
+  // json and jsonb as the server writes them: parsed, an object printed "[object Object]",
+  // an array lost its brackets and a JSON null became a NULL (query and export show values)
+  plutusJson: {
+    to: 3802,
+    from: [114, 3802],
+    serialize: (x: unknown) => (typeof x === "string" ? x : JSON.stringify(x)),
+    parse: (x: string) => x,
   },
   plutusBoolean: {
     to: 16,

@@ -40,3 +40,36 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "JSON values and arrays come as the server writes them, on both ways of reading",
+  ignore: await pgMissing(),
+  fn: async () => {
+    const db = (await freshDatabase())!;
+    try {
+      await adminSql(db.url, [
+        `CREATE TABLE public.docs AS SELECT json_build_object('a', 1) AS j, to_jsonb(array[1, 2]) AS b,
+           '["e@x.com"]'::jsonb AS one, array[1, 2] AS ints, 'null'::json AS n`,
+      ]);
+      const expected = ['{"a" : 1}', "[1, 2]", '["e@x.com"]', "{1,2}", "null"];
+      for (const table of [undefined, "public.docs"]) {
+        const cursor = await openPgQuery(
+          db.url,
+          "public",
+          "SELECT * FROM public.docs",
+          { timeoutSeconds: 0 },
+          { pageRows: 10, table },
+        );
+        const rows = [];
+        try {
+          for await (const page of cursor.pages()) rows.push(...page);
+        } finally {
+          await cursor.close();
+        }
+        assert.deepEqual(rows, [expected], table ?? "the usual read");
+      }
+    } finally {
+      await db.drop();
+    }
+  },
+});
