@@ -55,6 +55,11 @@ async function guiClient(url: string) {
       });
       return { status: response.status, body: await response.json() };
     },
+    /** What the Run page's live status box says. */
+    async statusBox(): Promise<string> {
+      const text = await (await fetch(new URL("/", address), { headers: { cookie } })).text();
+      return /<section class="status"[^]*?<\/section>/.exec(text)?.[0] ?? "";
+    },
   };
 }
 
@@ -128,10 +133,15 @@ Deno.test({
           /(run 1, )?started .* from the command line \(plutus run\)/,
         );
         assert.match(refused.body.hint!, /Wait for it to finish/);
-      } finally {
         held.release();
         const status = await output;
         assert.equal(status.code, 0, new TextDecoder().decode(status.stderr));
+        // the refusal was the answer to that click: once that run has ended, the Run page
+        // does not go on saying another run is in progress
+        assert.doesNotMatch(await client.statusBox(), /another run is in progress/);
+      } finally {
+        held.release();
+        await output;
         await gui.shutdown();
         await api.close();
       }

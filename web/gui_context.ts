@@ -55,6 +55,7 @@ export function createGui(root: string, secrets: Secrets): Gui {
         return described(error);
       }
       let started!: () => void;
+      let hasBegun = false;
       const begun = new Promise<void>((resolve) => (started = resolve));
       // loaded with the first run: the readers and the pipeline stay out of an idle GUI's
       // memory (~5 MB)
@@ -64,10 +65,15 @@ export function createGui(root: string, secrets: Secrets): Gui {
         trigger: "gui",
         onEvent: (event) => {
           broadcaster.handle(event);
-          if (event.type === "run_started") started();
+          if (event.type === "run_started") {
+            hasBegun = true;
+            started();
+          }
         },
       });
-      run.catch((error) => broadcaster.refused(errorMessage(error)));
+      // A run that never began (another holds the lock, plutus.yaml broken) is told to the
+      // one who asked, below; the live status is another run's, or the last one's, and stays.
+      run.catch((error) => hasBegun && broadcaster.refused(errorMessage(error)));
       try {
         await Promise.race([begun, run]);
         return {};

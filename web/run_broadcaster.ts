@@ -110,7 +110,10 @@ export class RunBroadcaster {
     this.#emit();
   }
 
-  /** Reports a run that could not start (another run holds the lock, a bad config). */
+  /**
+   * Reports a run that stopped on an error after it began (a run refused before it began is
+   * told to whoever asked for it, not here: the live status stays the current run's).
+   */
   refused(message: string): void {
     this.#status = { state: "failed", lines: [], message };
     this.#emit();
