@@ -7,6 +7,7 @@
  */
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
+import { attachment } from "../attachment.ts";
 import { join } from "node:path";
 import { projectPaths } from "../../core/project/project.ts";
 import { errorLogPath, newestRunsFirst, readLogExcerpt } from "../../core/run/log_reader.ts";
@@ -110,13 +111,13 @@ ${
     // as listed, inside a rejects-run-N/ folder of exports/.
     const listed = (await list(dir, folder === "exports")).some((file) => file.name === name);
     if (!listed) return c.text("No such file.", 404);
-    const file = await Deno.open(join(dir, name));
     const type = name.endsWith(".csv") ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8";
-    const base = name.split("/").pop()!;
-    return c.body(file.readable, 200, {
+    const headers = {
       "Content-Type": type,
-      "Content-Disposition": `attachment; filename="${base.replace(/["\\]/g, "_")}"`,
-    });
+      "Content-Disposition": attachment(name.split("/").pop()!),
+    };
+    const file = await Deno.open(join(dir, name));
+    return c.body(file.readable, 200, headers);
   };
   app.get(
     "/download/:folder/:name",

@@ -6,6 +6,7 @@
  */
 import type { Hono } from "hono";
 import { html } from "hono/html";
+import { attachment } from "../attachment.ts";
 import { zipFiles } from "../../core/export/zip_writer.ts";
 import { isPlainName } from "../../core/project/inbox.ts";
 import { canRerun, planRerun } from "../../core/pipeline/rerun_plan.ts";
@@ -351,7 +352,7 @@ export function runPages(): Hono<GuiEnv> {
     const file = await Deno.open(path);
     return c.body(file.readable, 200, {
       "Content-Type": "text/plain; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${path.split(/[\\/]/).pop()}"`,
+      "Content-Disposition": attachment(path.split(/[\\/]/).pop()!),
     });
   });
 
@@ -529,10 +530,4 @@ function problemsSection({ problems, waiting }: OpenProblems, csrf: string): Htm
       )}</ul>${waitingLine}
     </section>
   `;
-}
-
-/** A download's Content-Disposition: an ASCII name, and the UTF-8 one for browsers that read it. */
-function attachment(name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, "_");
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
