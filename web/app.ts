@@ -10,7 +10,14 @@ import { html } from "hono/html";
 import { errorMessage, PlutusError, StoreError } from "../util/errors.ts";
 import { page } from "./layout.ts";
 import { createGui, described, type Gui, type GuiEnv } from "./gui_context.ts";
-import { csrfCheck, hostCheck, type Secrets, securityHeaders, tokenCheck } from "./security.ts";
+import {
+  csrfCheck,
+  formLimit,
+  hostCheck,
+  type Secrets,
+  securityHeaders,
+  tokenCheck,
+} from "./security.ts";
 import { liveEvents } from "./pages/live_events.ts";
 import { runPages } from "./pages/run_pages.ts";
 import { uploadPage } from "./pages/upload_page.ts";
@@ -41,6 +48,7 @@ export function createApp(root: string, secrets: Secrets): { app: Hono<GuiEnv>; 
   app.use("*", securityHeaders());
   app.use("*", hostCheck(secrets));
   app.use("*", tokenCheck(secrets));
+  app.use("*", formLimit());
   app.use("*", csrfCheck(secrets));
   app.use("*", async (c, next) => {
     c.set("gui", gui);

@@ -8,6 +8,7 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { getCookie, setCookie } from "hono/cookie";
 
 /** The secrets of one server run. */
@@ -63,7 +64,8 @@ export function tokenCheck(secrets: Secrets): MiddlewareHandler {
       setCookie(c, COOKIE, secrets.token, { httpOnly: true, sameSite: "Strict", path: "/" });
       const url = new URL(c.req.url);
       url.searchParams.delete("token");
-      return c.redirect(url.pathname + url.search, 303);
+      // one leading slash: "//evil.example/x" would send the browser to another site
+      return c.redirect(`/${url.pathname.replace(/^\/+/, "")}${url.search}`, 303);
     }
     const cookie = getCookie(c, COOKIE);
     if (cookie === undefined || !same(cookie, secrets.token)) {
@@ -74,6 +76,25 @@ export function tokenCheck(secrets: Secrets): MiddlewareHandler {
     }
     await next();
   };
+}
+
+/** The largest form the GUI reads: a schema or plutus.yaml is a few KB, a query less. */
+export const FORM_LIMIT_BYTES = 4 << 20;
+
+/**
+ * Refuses a POST body over FORM_LIMIT_BYTES before anything reads it (a 300 MB form field
+ * ran the server out of memory); /upload streams files to disk under its own limit.
+ */
+export function formLimit(): MiddlewareHandler {
+  const limit = bodyLimit({
+    maxSize: FORM_LIMIT_BYTES,
+    onError: (c) =>
+      c.text(
+        `Refused: a form of more than ${FORM_LIMIT_BYTES >> 20} MB. Files go through Upload.`,
+        413,
+      ),
+  });
+  return (c, next) => c.req.method === "POST" && c.req.path !== "/upload" ? limit(c, next) : next();
 }
 
 /** On POST: the CSRF token (form field or header) and a same-origin Origin. Other methods may not change anything. */
