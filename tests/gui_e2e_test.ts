@@ -4,12 +4,13 @@
  * schema. Every page is saved as a screenshot under .out/screenshots/.
  */
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import { RUN_FLAGS } from "../runtime_flags.ts";
 import type { Browser, BrowserContext } from "playwright-core";
 import { launchChromium, screenshot } from "./browser.ts";
 import { startFakeApi, TOKEN } from "./fake_api.ts";
-import { MAIN, query, runCli, TEST_ENV, withTempDir } from "./helpers.ts";
+import { filesIn, MAIN, query, runCli, TEST_ENV, withTempDir } from "./helpers.ts";
 
 /** Starts `plutus serve` and returns its URL once it listens. */
 async function serve(
@@ -319,7 +320,65 @@ const rejectsLoop = (browser: Browser) =>
     }
   });
 
-// One Chromium for both (a launch costs ~1.7 s of CPU); each gets a fresh context of its own.
+/**
+ * Upload, in `browser`, when it cannot be done: a file over the limit among others sends
+ * none of them (none waits in inbox/ unloaded), and a server that stopped is said.
+ */
+const uploadRefusals = (browser: Browser) =>
+  withTempDir(async (dir) => {
+    const project = join(dir, "acme");
+    assert.equal((await runCli(["init", project])).code, 0);
+    const config = join(project, "plutus.yaml");
+    await Deno.writeTextFile(config, `upload_limit_mb: 1\n${await Deno.readTextFile(config)}`);
+    const server = await serve(project);
+    let context: BrowserContext | undefined;
+    try {
+      context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(server.url);
+      await page.click("nav >> text=Upload");
+      const csv = (rows: number) => ({
+        mimeType: "text/csv",
+        buffer: Buffer.from(`email\n${"a@example.com\n".repeat(rows)}`),
+      });
+      await page.setInputFiles("#files", [
+        { name: "small.csv", ...csv(2) },
+        { name: "big.csv", ...csv(100_000) },
+      ]);
+      await page.click("text=Upload and load");
+      await page.waitForSelector("#upload-message:has-text('nothing was uploaded')");
+      assert.match(
+        await page.textContent("#upload-message") ?? "",
+        /^big\.csv \(1\.3 MB\) is larger than the upload limit of 1 MB: nothing was uploaded\./,
+      );
+      assert.deepEqual(await filesIn(join(project, "inbox")), []);
+      // Ctrl-C stops the server while the page is open (its live status stream ended with
+      // it: the server waited for that answer to finish, for ever)
+      server.process.kill("SIGINT");
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const stopped = await Promise.race([
+        server.process.status.then(() => true),
+        new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), 20_000)),
+      ]);
+      clearTimeout(timer);
+      assert.ok(stopped, "plutus serve stops on Ctrl-C while a page is open");
+      // the server gone (a restart would want its new token): the page says so
+      await page.setInputFiles("#files", [{ name: "small.csv", ...csv(2) }]);
+      await page.click("text=Upload and load");
+      await page.waitForSelector("#upload-message:has-text('Plutus does not answer')");
+      await screenshot(page, "upload-server-gone");
+    } finally {
+      await context?.close();
+      try {
+        server.process.kill("SIGKILL");
+      } catch {
+        // stopped already
+      }
+      await server.process.status;
+    }
+  });
+
+// One Chromium for all (a launch costs ~1.7 s of CPU); each gets a fresh context of its own.
 Deno.test({
   name: "the GUI in a real browser",
   sanitizeResources: false,
@@ -331,6 +390,10 @@ Deno.test({
       await t.step(
         "rejected rows: downloaded, fixed and uploaded again, then loaded",
         () => rejectsLoop(browser),
+      );
+      await t.step(
+        "upload: a file over the limit sends none; a stopped server is said",
+        () => uploadRefusals(browser),
       );
     } finally {
       await browser.close();

@@ -58,6 +58,18 @@ function post(url, body) {
   return fetch(url, { method: "POST", headers: { "X-CSRF-Token": csrf }, body });
 }
 
+// An answer as { error } when it is not the JSON asked for: a GUI started again wants its
+// new token (401), a refused form says why in plain text; no network at all says so too.
+async function answerOf(request) {
+  try {
+    const response = await request;
+    const text = await response.text();
+    try { return { response, answer: JSON.parse(text) }; } catch { return { response, answer: { error: text || "HTTP " + response.status } }; }
+  } catch {
+    return { response: { ok: false }, answer: { error: "Plutus does not answer: is plutus serve still running? Start it again and open the URL it prints." } };
+  }
+}
+
 // Live status: every page with a status box follows the current run.
 const box = document.getElementById("status");
 if (box) {
@@ -106,20 +118,29 @@ if (form) {
     const message = document.getElementById("upload-message");
     if (!files.length) { message.textContent = "Choose or drop files first."; return; }
     const source = form.querySelector("select").value;
+    // all or none: a file over the limit found before any is sent, not after some wait in inbox/
+    const limitMb = Number(form.dataset.limitMb);
+    const large = files.filter((file) => file.size > limitMb * 1048576);
+    if (large.length) {
+      message.textContent = large.map((f) => f.name + " (" + size(f.size) + ")").join(", ") + (large.length > 1 ? " are" : " is") +
+        " larger than the upload limit of " + limitMb + " MB: nothing was uploaded. Raise upload_limit_mb in plutus.yaml, or copy the file into inbox/ and click Run.";
+      return;
+    }
     const names = [];
     for (const file of files) {
       message.textContent = "Uploading " + file.name + "…";
-      const response = await post("/upload?name=" + encodeURIComponent(file.name), file);
-      const answer = await response.json();
-      if (!response.ok) { message.textContent = answer.error; return; }
+      const { response, answer } = await answerOf(post("/upload?name=" + encodeURIComponent(file.name), file));
+      if (!response.ok) {
+        message.textContent = answer.error + (names.length ? " " + names.join(", ") + (names.length > 1 ? " wait" : " waits") + " in inbox/ and " + (names.length > 1 ? "load" : "loads") + " with the next run." : "");
+        return;
+      }
       names.push(answer.name);
     }
     message.textContent = "Uploaded " + names.length + " file(s); loading…";
     const body = new URLSearchParams();
     for (const name of names) body.append("files", name);
     body.set("source", source);
-    const response = await post("/run", body);
-    const answer = await response.json();
+    const { answer } = await answerOf(post("/run", body));
     message.textContent = answer.error ?? "Uploaded " + names.length + " file(s); the status below shows how they load.";
   });
 }

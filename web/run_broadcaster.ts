@@ -35,6 +35,22 @@ export class RunBroadcaster {
     return this.#status;
   }
 
+  readonly #closed = new AbortController();
+
+  /**
+   * Signals that the server is stopping: each page's live status stream ends on it, for a
+   * server waits for its answers to finish, and that one never would (Ctrl-C with a page
+   * open did not stop plutus serve).
+   */
+  get closing(): AbortSignal {
+    return this.#closed.signal;
+  }
+
+  /** Ends every live status stream (the server is stopping). */
+  close(): void {
+    this.#closed.abort();
+  }
+
   /** Subscribes; returns the unsubscribe function. */
   listen(listener: Listener): () => void {
     this.#listeners.add(listener);

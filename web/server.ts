@@ -43,7 +43,7 @@ export function startGui(root: string, port: number): GuiServer {
   );
   // The port is known only now (port 0 picks one); the host check needs it.
   secrets.port = server.addr.port;
-  const { app } = createApp(root, secrets);
+  const { app, gui } = createApp(root, secrets);
   // a query's process started ahead of each click on Run query (query_channel.ts)
   useQueryProcesses(true, { spare: true });
 
@@ -52,6 +52,7 @@ export function startGui(root: string, port: number): GuiServer {
     port: server.addr.port,
     finished: server.finished,
     shutdown: () => {
+      gui.broadcaster.close(); // open pages' live status streams end, so the answers finish
       closeQueryProcesses();
       return server.shutdown();
     },

@@ -23,13 +23,15 @@ export function liveEvents(): Hono<GuiEnv> {
   );
   app.get("/events", (c) =>
     streamSSE(c, async (stream) => {
+      const broadcaster = c.var.gui.broadcaster;
       const stop = followStatus(
-        c.var.gui.broadcaster,
+        broadcaster,
         (status) => stream.writeSSE({ data: JSON.stringify(status) }),
       );
       stream.onAbort(stop);
-      while (!stream.aborted) {
-        await stream.sleep(15_000);
+      while (!stream.aborted && !broadcaster.closing.aborted) {
+        await pause(15_000, broadcaster.closing);
+        if (broadcaster.closing.aborted) break;
         await stream.writeSSE({ event: "ping", data: "" }).catch(() => {});
       }
       stop();
@@ -52,4 +54,17 @@ export function followStatus(
   };
   send(broadcaster.status);
   return broadcaster.listen(send);
+}
+
+/** Waits `ms`, or less when `signal` aborts; leaves no timer behind. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done);
+  });
 }

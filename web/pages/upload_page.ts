@@ -82,7 +82,7 @@ export function uploadPage(): Hono<GuiEnv> {
       notice: c.req.query("notice"),
       body: html`
         <h1>Upload</h1>
-        <form id="upload" class="card">
+        <form id="upload" class="card" data-limit-mb="${limit}">
           <div class="drop" id="drop">Drop CSV, XLSX, XLS or ODS files here, or
         <label for="files" class="button quiet">choose files</label>
         <input type="file" id="files" multiple accept=".csv,.tsv,.txt,.xlsx,.xlsm,.xls,.ods" hidden>
