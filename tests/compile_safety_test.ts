@@ -123,12 +123,18 @@ async function gui() {
     cwd: join(dir, "demo"),
     env: TEST_ENV,
     stdout: "piped",
-    stderr: "null",
+    stderr: "piped",
   }).spawn();
+  const stderr = new Response(child.stderr).text();
   try {
     const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
     let printed = "";
-    while (!/Open: (\S+)/.test(printed)) printed += (await reader.read()).value ?? "";
+    while (!/Open: (\S+)/.test(printed)) {
+      const { value, done } = await reader.read();
+      // a server that ended (refused a read, say) fails the test, not hangs it
+      if (done) throw new Error(`plutus serve ended: ${printed}${await stderr}`);
+      printed += value;
+    }
     reader.releaseLock();
     const url = new URL(/Open: (\S+)/.exec(printed)![1]!);
     const cookie = `plutus_token=${url.searchParams.get("token")}`;
@@ -155,9 +161,14 @@ async function gui() {
     assert.equal(query.status, 200, answer);
     assert.match(answer, /<td[^>]*>\d+<\/td>/);
   } finally {
-    child.kill("SIGINT");
+    try {
+      child.kill("SIGINT");
+    } catch {
+      // it has ended by itself
+    }
     await child.status;
     await child.stdout.cancel().catch(() => {});
+    await stderr;
   }
 }
 
