@@ -13,7 +13,7 @@ import { withTempDir } from "./helpers.ts";
 // 32,000 rows (4.4 MB): past the 4 MB from which a worker prepares the rows
 // (WORKER_MIN_BYTES in core/pipeline/prepare_in_worker.ts), as for an analyst's large file;
 // ~6 MB in the database's log at the commit, so the kill at 1 MB lands with most rows still
-// to insert. 40,000 rows proved nothing more, for a quarter more CPU.
+// to insert. 40,000 rows proved nothing more, with a quarter more rows to load each time.
 const UPLOAD_ROWS = 32_000;
 const WORKER_MIN_BYTES = 4 << 20;
 

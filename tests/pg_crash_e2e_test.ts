@@ -17,7 +17,7 @@ import { freshDatabase } from "./pg_server.ts";
 // 4.4 MB: past the 4 MB from which a worker prepares the rows (WORKER_MIN_BYTES in
 // core/pipeline/prepare_in_worker.ts); COPYs of ~2 MB into the staging table (COPY_BYTES in
 // pg_table_loader.ts) before the merge: a kill between two of them finds rows sent and none
-// committed. 40,000 rows proved nothing more, for a quarter more CPU.
+// committed. 40,000 rows proved nothing more, with a quarter more rows to load each time.
 const ROWS = 32_000;
 const WORKER_MIN_BYTES = 4 << 20;
 
