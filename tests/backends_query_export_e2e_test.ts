@@ -9,7 +9,7 @@ import {
   backendMissing,
   BACKENDS,
   expectCode,
-  plutus,
+  runCli,
   withProject,
   writeFiles,
 } from "./helpers.ts";
@@ -56,7 +56,7 @@ for (const backend of BACKENDS) {
       withProject(backend, FILES, async (dir) => {
         await writeFiles(dir, { "people_1.csv": CSV });
         const upload = expectCode(
-          await plutus(["upload", join(dir, "people_1.csv"), "--project", dir]),
+          await runCli(["upload", join(dir, "people_1.csv"), "--project", dir]),
           0,
         );
         // the database as people see it: a path, or the URL without its password
@@ -68,9 +68,9 @@ for (const backend of BACKENDS) {
           assert.ok(!upload.stdout.includes(password));
         }
         const sql = "SELECT email, note, amount, paid, day, seen FROM people ORDER BY email";
-        const query = expectCode(await plutus(["query", sql, "--csv", "--project", dir]), 0);
-        expectCode(await plutus(["export", "people", "-o", "table.csv", "--project", dir]), 0);
-        expectCode(await plutus(["export", "--sql", sql, "-o", "sql.csv", "--project", dir]), 0);
+        const query = expectCode(await runCli(["query", sql, "--csv", "--project", dir]), 0);
+        expectCode(await runCli(["export", "people", "-o", "table.csv", "--project", dir]), 0);
+        expectCode(await runCli(["export", "--sql", sql, "-o", "sql.csv", "--project", dir]), 0);
         const table = await Deno.readTextFile(join(dir, "exports", "table.csv"));
         const exported = await Deno.readTextFile(join(dir, "exports", "sql.csv"));
         assert.equal(

@@ -98,6 +98,7 @@ Deno.test({
       const password = decodeURIComponent(new URL(SERVER_URL!).password);
       const yamlBefore = await Deno.readTextFile(join(project, "plutus.yaml"));
       try {
+        // the real program once (the permissions it runs with); the copies below in-process
         const copied = expectCode(
           await plutus([
             "db",
@@ -141,7 +142,7 @@ Deno.test({
         });
 
         const again = expectCode(
-          await plutus([
+          await runCli([
             "db",
             "copy",
             "--to",
@@ -162,7 +163,7 @@ Deno.test({
         assert.match(again.stderr, /hint: .*add --replace/);
 
         const replaced = expectCode(
-          await plutus([
+          await runCli([
             "db",
             "copy",
             "--to",

@@ -3,20 +3,20 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { expectCode, filesIn, plutus, query, runCli, withTempDir } from "./helpers.ts";
+import { expectCode, filesIn, query, runCli, withTempDir } from "./helpers.ts";
 
 Deno.test("the demo loads four messy exports with the expected counts", () =>
   withTempDir(async (dir) => {
     const project = join(dir, "acme");
     // init writes the machine's zone into plutus.yaml: the same one wherever the test runs
-    expectCode(await plutus(["init", project, "--demo"], { env: { TZ: "America/New_York" } }), 0);
+    expectCode(await runCli(["init", project, "--demo"], { env: { TZ: "America/New_York" } }), 0);
     assert.equal((await filesIn(join(project, "inbox"))).length, 4);
 
-    const run = expectCode(await plutus(["run", "--project", project]), 0);
+    const run = expectCode(await runCli(["run", "--project", project]), 0);
     assert.match(run.stdout, /Run 1 succeeded: 4 loaded, 0 failed, 0 skipped/);
 
     const status = JSON.parse(
-      expectCode(await plutus(["status", "1", "--json", "--project", project]), 0).stdout,
+      expectCode(await runCli(["status", "1", "--json", "--project", project]), 0).stdout,
     );
     const counts = Object.fromEntries(
       status.steps.map((s: Record<string, number | string>) => [
@@ -64,7 +64,7 @@ Deno.test("the demo loads four messy exports with the expected counts", () =>
     assert.deepEqual(utm, [{ utm_source: "google" }]);
 
     // every reject is in the log with its file and line
-    const log = expectCode(await plutus(["logs", "--project", project]), 0).stdout;
+    const log = expectCode(await runCli(["logs", "--project", project]), 0).stdout;
     assert.match(
       log,
       /REJECT google_ads_campaigns_2026-11-01_2026-11-07\.csv:32 date="2026-11-31": "2026-11-31" is not a real date/,

@@ -26,7 +26,7 @@ Deno.test("export -o NAME writes into exports/; a path outside exports/ is refus
     assert.deepEqual([...Deno.readDirSync(elsewhere)], []);
 
     // a path into exports/, typed from the project folder
-    expectCode(await exportTo(join("exports", "2026", "dec.csv"), project), 0);
+    expectCode(await exportHere(join("exports", "2026", "dec.csv"), project), 0);
     assert.match(await Deno.readTextFile(join(project, "exports", "2026", "dec.csv")), /^email,/);
 
     for (const output of ["./here.csv", join(project, "leads.csv"), "../x.csv"]) {

@@ -1,7 +1,8 @@
 /**
- * inbox/ through the real CLI: a fixed upload replaces the file that failed, discard sets
- * a file aside (never deletes), pipes are refused at once, and what data or file names
- * hold never reaches the terminal or a log as raw control characters.
+ * inbox/ through the CLI: a fixed upload replaces the file that failed, discard sets a file
+ * aside (never deletes), pipes are refused at once (the real program, which a hang cannot
+ * stop), and what data or file names hold never reaches the terminal or a log as raw
+ * control characters.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -10,7 +11,6 @@ import {
   expectCode,
   filesIn,
   LEADS_PROJECT,
-  plutus,
   query,
   runCli,
   withTempDir,
@@ -32,10 +32,10 @@ Deno.test("a fixed upload replaces the failed file (kept in discarded/); discard
       "fixed/leads.csv": "Email,Stage,Amount\nann@x.com,lead,1\nbo@x.com,lead,2\n",
     });
     const p = ["--project", project];
-    expectCode(await plutus(["upload", join(dir, "bad", "leads.csv"), ...p]), 1);
+    expectCode(await runCli(["upload", join(dir, "bad", "leads.csv"), ...p]), 1);
     assert.deepEqual(await filesIn(join(project, "inbox")), ["leads.csv"]);
 
-    const fixed = expectCode(await plutus(["upload", join(dir, "fixed", "leads.csv"), ...p]), 0);
+    const fixed = expectCode(await runCli(["upload", join(dir, "fixed", "leads.csv"), ...p]), 0);
     assert.match(
       fixed.stdout,
       new RegExp(
@@ -54,7 +54,7 @@ Deno.test("a fixed upload replaces the failed file (kept in discarded/); discard
 
     await writeFiles(project, { "inbox/junk.csv": "what is this\n" });
     const discard = expectCode(
-      await plutus(["discard", "inbox/junk.csv", ...p], { cwd: project }),
+      await runCli(["discard", "inbox/junk.csv", ...p], { cwd: project }),
       0,
     );
     assert.match(
@@ -66,12 +66,12 @@ Deno.test("a fixed upload replaces the failed file (kept in discarded/); discard
       await Deno.readTextFile(join(project, "archive", "discarded", today(), "junk.csv")),
       "what is this\n",
     );
-    const status = expectCode(await plutus(["status", ...p]), 0);
+    const status = expectCode(await runCli(["status", ...p]), 0);
     assert.match(status.stdout, /discard inbox\/junk\.csv/);
 
-    const outside = expectCode(await plutus(["discard", "../plutus.yaml", ...p]), 1);
+    const outside = expectCode(await runCli(["discard", "../plutus.yaml", ...p]), 1);
     assert.match(outside.stderr, /error: "\.\.\/plutus\.yaml" is not a file in inbox\//);
-    const missing = expectCode(await plutus(["discard", "nope.csv", ...p]), 1);
+    const missing = expectCode(await runCli(["discard", "nope.csv", ...p]), 1);
     assert.match(missing.stderr, /error: no file named "nope\.csv" is waiting in inbox\//);
     assert.ok((await Deno.stat(join(project, "plutus.yaml"))).isFile);
   }));

@@ -14,9 +14,12 @@ import { killWhen } from "./crash_harness.ts";
 import { backendMissing, expectCode, filesIn, runCli, withTempDir } from "./helpers.ts";
 import { freshDatabase } from "./pg_server.ts";
 
-// three COPYs of ~2 MB into the staging table (COPY_BYTES in pg_table_loader.ts) before
-// the merge: a kill between two of them finds rows sent and none committed
-const ROWS = 40_000;
+// 4.4 MB: past the 4 MB from which a worker prepares the rows (WORKER_MIN_BYTES in
+// core/pipeline/prepare_in_worker.ts); COPYs of ~2 MB into the staging table (COPY_BYTES in
+// pg_table_loader.ts) before the merge: a kill between two of them finds rows sent and none
+// committed. 40,000 rows proved nothing more, with a quarter more rows to load each time.
+const ROWS = 32_000;
+const WORKER_MIN_BYTES = 4 << 20;
 
 /**
  * Copies of the input in inbox/ and archive/ (any day's folder); not the unfinished `.part`
@@ -54,6 +57,8 @@ Deno.test({
     withTempDir(async (work) => {
       const file = join(work, "orders_big.csv");
       const counts = await writeOrdersCsv(file, ROWS);
+      const size = (await Deno.stat(file)).size;
+      assert.ok(size >= WORKER_MIN_BYTES, `${size} bytes: a worker would not prepare its rows`);
       const expected = counts.rows - counts.duplicates - counts.bad;
       const project = async (name: string) => {
         const database = (await freshDatabase())!;

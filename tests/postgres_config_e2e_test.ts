@@ -114,7 +114,8 @@ Deno.test({
   fn: () =>
     withTempDir(async (dir) => {
       const project = join(dir, "acme");
-      expectCode(await plutus(["init", project, "--database", SERVER_URL!]), 0);
+      expectCode(await runCli(["init", project, "--database", SERVER_URL!]), 0);
+      // the real program once (the permissions it runs with); the wrong password in-process
       const ok = expectCode(await plutus(["check", "--project", project]), 0);
       assert.match(ok.stdout, /ok {6}database: PostgreSQL \d+(\.\d+)? at postgres:\/\//);
       assert.match(ok.stdout, /ok {6}database schema public: user "[^"]+" may create tables there/);
@@ -126,7 +127,7 @@ Deno.test({
           envPath,
           env.replace(/^PG_PASSWORD=.*$/m, `PG_PASSWORD="${PASSWORD}"`),
         );
-        const wrong = expectCode(await plutus(["check", "--project", project]), 1);
+        const wrong = expectCode(await runCli(["check", "--project", project]), 1);
         assert.match(
           wrong.stdout,
           /problem database: PostgreSQL at \S+ refused the password of user/,

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
 import * as XLSX from "@e965/xlsx";
 import { startFakeApi, TOKEN } from "./fake_api.ts";
-import { expectCode, plutus, query, runCli, withTempDir, writeFiles } from "./helpers.ts";
+import { expectCode, query, runCli, withTempDir, writeFiles } from "./helpers.ts";
 
 const SPEND = `columns:
   date:     { type: date, required: true }
@@ -329,8 +329,8 @@ sources:
       "schema/leads.yaml": "columns:\n  email: { type: email, required: true }\nkey: [email]\n",
       "inbox/leads_1.csv": "email\ngood@example.com\nbad@\nworse@\n",
     });
-    expectCode(await plutus(["run", "--project", dir]), 1);
-    const rejects = expectCode(await plutus(["rejects", "--csv", "--project", dir]), 0);
+    expectCode(await runCli(["run", "--project", dir]), 1);
+    const rejects = expectCode(await runCli(["rejects", "--csv", "--project", dir]), 0);
     assert.match(
       rejects.stdout,
       /warning: leads_1\.csv failed as a whole: none of its rows were loaded, the good ones neither\. Fix the rows listed in the file itself \(it waits in inbox\/\) and run: plutus rerun 1/,

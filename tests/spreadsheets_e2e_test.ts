@@ -215,13 +215,13 @@ Deno.test("rejects exported to CSV, fixed and uploaded again, load the missing r
 
 Deno.test("preview shows how a file is read; add-source writes a source that loads it", () =>
   withTempDir(async (dir) => {
-    expectCode(await plutus(["init", dir, "--demo"]), 0);
+    expectCode(await runCli(["init", dir, "--demo"]), 0);
     const sample = join(dir, "linkedin_ads_2026-11.csv");
     await Deno.writeTextFile(
       sample,
       'LinkedIn campaign report\nReporting starts,Campaign name,Amount spent (USD),Impr.,Link clicks,Results\n11/14/2026,Spring Promo,"$1,234.50","12,000",340,--\n11/15/2026,Spring Promo,$99.00,"1,100",20,3\n',
     );
-    const preview = expectCode(await plutus(["preview", sample]), 0).stdout;
+    const preview = expectCode(await runCli(["preview", sample]), 0).stdout;
     assert.match(
       preview,
       /^linkedin_ads_2026-11\.csv: CSV, utf-8, delimiter ","\nHeader on line 2 \(1 line\(s\) above it skipped\): 6 columns/,
@@ -253,7 +253,7 @@ Deno.test("preview shows how a file is read; add-source writes a source that loa
         "\n      channel: { value: linkedin }\n",
       ),
     );
-    const run = expectCode(await plutus(["upload", sample, "--project", dir]), 0);
+    const run = expectCode(await runCli(["upload", sample, "--project", dir]), 0);
     assert.match(run.stdout, /linkedin_ads\s+linkedin_ads_2026-11\.csv\s+succeeded\s+2\s+2/);
     assert.deepEqual(
       query(

@@ -1,8 +1,9 @@
 /**
- * `deno task test`: the whole suite, type-checked once, then run in a few `deno test`
- * processes side by side. Test files cannot share one process: the in-process CLI runs
- * (`runCli`) set the process's current folder and environment. Many tests wait on other
- * programs (a server, a browser, the database), so three processes keep two cores busy.
+ * `deno task test`: the whole suite, type-checked once (beside the tests, which run
+ * unchecked), in a few `deno test` processes side by side. Test files cannot share one
+ * process: the in-process CLI runs (`runCli`) set the process's current folder and
+ * environment. Many tests wait on other programs (a server, a browser, the database), so
+ * three processes keep two cores busy.
  *
  * Files are taken longest first, by how long each took last time (.out/test_times.json), or
  * by its size when it has not run here before, in batches: a free runner takes the next
@@ -41,19 +42,15 @@ if (Deno.args.length > 0) {
 
 const started = performance.now();
 const files = (await testFiles(ROOT)).sort();
-// one server for every process; without this each would start its own. Started while the
-// type check runs: each takes a few seconds, and neither needs the other.
-const pgStarted = testPgUrl();
-pgStarted.catch(() => {}); // its error is reported where it is awaited, after the check
-const check = await new Deno.Command(Deno.execPath(), {
+// The type check runs beside the tests (they run with --no-check): it takes one core for
+// 3-10 s, while the test processes, which wait on servers, browsers and each other, leave
+// the cores idle part of the time. Its errors are printed as they come; a failed check
+// fails the suite. One server for every process; without this each would start its own.
+const check = new Deno.Command(Deno.execPath(), {
   args: ["check", "--quiet", ...files],
   cwd: ROOT,
 }).spawn().status;
-if (!check.success) {
-  await pgStarted.catch(() => {}); // then stopped at exit, not left half made
-  Deno.exit(check.code);
-}
-const pgUrl = await pgStarted;
+const pgUrl = await testPgUrl();
 // no colours: the summary line is read back from each process's report
 const env: Record<string, string> = {
   NO_COLOR: "1",
@@ -86,8 +83,10 @@ for (const result of results) {
   failed += result.failed;
   ignored += result.ignored;
 }
+const checked = await check;
 const seconds = ((performance.now() - started) / 1000).toFixed(0);
-const ok = failed === 0 && results.every((result) => result.code === 0);
+const ok = checked.success && failed === 0 && results.every((result) => result.code === 0);
+if (!checked.success) console.log("\nFAILED: the type check (deno check) found errors, above");
 console.log(
   `\n${ok ? "ok" : "FAILED"} | ${passed} passed | ${failed} failed | ${ignored} ignored ` +
     `(${files.length} files in ${results.length} processes, ${JOBS} at a time, ${seconds}s)`,
