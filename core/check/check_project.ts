@@ -238,12 +238,15 @@ function describeRead(info: ReadInfo): string {
 async function checkTables(project: Project): Promise<CheckItem[]> {
   const driver = openDriver(project.paths.database);
   // no database yet: nothing to compare with
+  const postgres = project.paths.database.kind === "postgres";
   const recorded = await driver.readHistory(() => Promise.resolve(true)).catch((error) => {
     // a server that cannot be reached: the database line of check says why
-    if (project.paths.database.kind === "postgres") return undefined;
+    if (postgres) return "unreachable" as const;
     throw error;
   });
-  if (!recorded) return [];
+  // a SQLite file not made yet has nothing to compare with (and asking would make it); a
+  // PostgreSQL database is asked all the same, which changes nothing and checks the names
+  if (recorded === "unreachable" || (!recorded && !postgres)) return [];
   const items: CheckItem[] = [];
   for (const table of project.tables.values()) {
     items.push(

@@ -6,6 +6,7 @@
  * @module
  */
 import type { TableSchema } from "../../../config/table_schema.ts";
+import { PlutusError } from "../../../util/errors.ts";
 import type { TableChanges } from "../mod.ts";
 import { keyColumns, keyIndexName, ROW_HASH } from "../row_layout.ts";
 import { assertCompatible, planTableChanges } from "../table_changes.ts";
@@ -44,6 +45,7 @@ export async function planPgTable(
   dbSchema: string,
   schema: TableSchema,
 ): Promise<TableChanges> {
+  assertNamesFit(schema);
   const columns = await storedColumns(sql, dbSchema, schema.name);
   const keyIndex = await indexColumns(sql, dbSchema, keyIndexName(schema.name));
   let hasRows = false;
@@ -57,6 +59,33 @@ export async function planPgTable(
     schema,
     { columns, keyIndex, hasRows },
     (column) => PG_TYPE_NAMES[PG_TYPES[column.type]]!,
+  );
+}
+
+// PostgreSQL keeps the first 63 bytes of a name (NAMEDATALEN - 1) and drops the rest
+const MAX_NAME_BYTES = 63;
+
+/**
+ * Refuses a table whose names PostgreSQL would cut: two long columns would become one, and
+ * a cut column is not found again by its full name (the second file's load failed with
+ * "column … already exists"). SQLite keeps any length.
+ */
+function assertNamesFit(schema: TableSchema): void {
+  const bytes = (name: string) => new TextEncoder().encode(name).length;
+  const where = `schema/${schema.name}.yaml`;
+  const long = bytes(keyIndexName(schema.name)) > MAX_NAME_BYTES
+    ? `the table name "${schema.name}" is ${bytes(schema.name)} bytes long`
+    : Object.keys(schema.columns).filter((name) => bytes(name) > MAX_NAME_BYTES)
+      .map((name) => `column "${name}" is ${bytes(name)} bytes long`)[0];
+  if (long === undefined) return;
+  throw new PlutusError(
+    `${where}: ${long}; PostgreSQL keeps names of up to ${MAX_NAME_BYTES} bytes (a table's ` +
+      `up to ${MAX_NAME_BYTES - 5}, for the index of its key) and cuts the rest`,
+    {
+      code: "pg_name_too_long",
+      hint: `Shorten the name in ${where} (the source's columns: mapping can still read ` +
+        "the long header), then run again.",
+    },
   );
 }
 
