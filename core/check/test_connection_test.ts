@@ -190,3 +190,28 @@ Deno.test({
     assert.match(noDatabase.message, /^PostgreSQL at \S+ has no database "no_such_database_here"$/);
   },
 });
+
+Deno.test("testConnection() says when the port is a web server, not PostgreSQL (it tried again for ever)", async () => {
+  const web = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () => new Response("hi"),
+  );
+  try {
+    for (const sslmode of ["disable", "prefer"] as const) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const error = await Promise.race([
+        failure(local(web.addr.port, sslmode)),
+        new Promise<never>((_, reject) =>
+          timer = setTimeout(() => reject(new Error(`${sslmode}: no answer in 20 s`)), 20_000)
+        ),
+      ]).finally(() => clearTimeout(timer));
+      assert.match(
+        error.message,
+        new RegExp(`127\\.0\\.0\\.1:${web.addr.port} answers, but not as PostgreSQL does`),
+        sslmode,
+      );
+    }
+  } finally {
+    await web.shutdown();
+  }
+});

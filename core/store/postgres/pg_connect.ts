@@ -196,6 +196,25 @@ function openSocket(host: string, port: number, timeoutSeconds: number): Promise
     socket.once("connect", () => {
       clearTimeout(timer);
       socket.off("error", fail);
+      // Connected is not answered: a port that is no PostgreSQL (a web server on 8080)
+      // takes the start-up message and waits for more, and so would the client, for ever.
+      // Its first answer must come within the same limit; an idle session later may idle.
+      socket.setTimeout(timeoutSeconds * 1000, () =>
+        socket.destroy(
+          Object.assign(new Error(`no answer from ${host}:${port}`), { code: "ETIMEDOUT" }),
+        ));
+      socket.once("data", (data: Uint8Array) => {
+        socket.setTimeout(0);
+        // PostgreSQL answers with a message type (R, E, N, S, v); "H" is a web server's
+        // "HTTP/1.1 400": tried again and again, the client never gave up
+        if (!"RENSv".includes(String.fromCharCode(data[0] ?? 0))) {
+          socket.destroy(
+            Object.assign(new Error(`${host}:${port} answers, but not as PostgreSQL does`), {
+              code: "NOT_POSTGRES",
+            }),
+          );
+        }
+      });
       resolve(socket);
     });
     const fail = (error: Error) => {
