@@ -31,6 +31,11 @@ export function page(
     body: Html;
     error?: string;
     notice?: string;
+    /**
+     * Seconds after which the page loads itself again: a run that this GUI does not
+     * follow live (one started from the command line) still shows its end, without script.
+     */
+    refreshSeconds?: number;
   },
 ): Html {
   return html`
@@ -39,7 +44,9 @@ export function page(
       <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="csrf" content="${options.csrf}">
+        <meta name="csrf" content="${options.csrf}">${options.refreshSeconds
+          ? html`<meta http-equiv="refresh" content="${options.refreshSeconds}">`
+          : ""}
         <title>${options.title} · Plutus</title>
         <link rel="stylesheet" href="/assets/app.css">
         <script src="/assets/app.js" defer></script>

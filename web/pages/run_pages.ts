@@ -66,6 +66,17 @@ function countCells(counts: RowCounts) {
   `;
 }
 
+/** How often a page showing a run this GUI does not follow live loads itself again. */
+const OUTSIDE_RUN_REFRESH_S = 3;
+
+/**
+ * Whether a run that this GUI did not start is going (the command line's): the live
+ * status box follows only the GUI's own runs, so the page loads again until it ends.
+ */
+function outsideRunGoing(gui: Gui, runs: readonly { status: string }[]): boolean {
+  return gui.broadcaster.status.state !== "running" && runs.some((run) => run.status === "running");
+}
+
 /** GET / and POST /run, and the pages of one run: its log, its rejects, its rerun. */
 export function runPages(): Hono<GuiEnv> {
   const app = pageApp();
@@ -86,6 +97,7 @@ export function runPages(): Hono<GuiEnv> {
       path: "/",
       csrf,
       error: flash,
+      refreshSeconds: outsideRunGoing(gui, runs) ? OUTSIDE_RUN_REFRESH_S : undefined,
       body: html`
         <h1>Run</h1>
         ${problemsSection(problems, csrf)}
@@ -185,6 +197,8 @@ export function runPages(): Hono<GuiEnv> {
     const gui = c.var.gui;
     const runId = Number(c.req.param("id"));
     const { project, paths } = await projectOrPaths(gui);
+    // a "running" run whose process is gone is said as interrupted, as on the Run page
+    if (gui.broadcaster.status.state !== "running") await recoverInterruptedRuns(paths);
     const found = await openDriver(paths.database).readHistory(async (history) => {
       const run = await history.run(runId);
       if (!run) return undefined;
@@ -209,8 +223,10 @@ export function runPages(): Hono<GuiEnv> {
       : { text: "", cutLines: 0 };
     // the button only where a rerun has something to do (not once a later run loaded it all)
     let failed = false;
+    const going = run.status === "running";
     try {
-      failed = project !== undefined && canRerun(await planRerun(project, runId));
+      // nothing to rerun of a run still going
+      failed = !going && project !== undefined && canRerun(await planRerun(project, runId));
     } catch {
       // no rerun to offer
     }
@@ -222,6 +238,8 @@ export function runPages(): Hono<GuiEnv> {
       path: "/runs",
       csrf,
       error: c.req.query("error"),
+      // its steps and log as they come, and its end
+      refreshSeconds: going ? OUTSIDE_RUN_REFRESH_S : undefined,
       body: html`
         <h1>Run ${run.id} ${statusBadge(run.status)}</h1>
         <p class="hint"><code>plutus ${run.command ?? "run"}</code> from the ${run.trigger === "gui"
