@@ -94,7 +94,7 @@ interface Client {
 
 async function connect(url: string): Promise<Client> {
   const base = new URL(url);
-  const cookie = `plutus_token=${base.searchParams.get("token")}`;
+  const cookie = `plutus_token_${base.port}=${base.searchParams.get("token")}`;
   const page = await (await fetch(new URL("/", base), { headers: { cookie } })).text();
   const csrf = page.match(/<meta name="csrf" content="([^"]+)">/)?.[1];
   if (!csrf) throw new Error("the Run page has no CSRF token");

@@ -137,7 +137,7 @@ async function gui() {
     }
     reader.releaseLock();
     const url = new URL(/Open: (\S+)/.exec(printed)![1]!);
-    const cookie = `plutus_token=${url.searchParams.get("token")}`;
+    const cookie = `plutus_token_${url.port}=${url.searchParams.get("token")}`;
     for (const path of ["/", "/upload", "/sources", "/schema", "/query", "/files"]) {
       const response = await fetch(new URL(path, url), { headers: { cookie } });
       assert.equal(response.status, 200, path);

@@ -39,7 +39,7 @@ Deno.test("a key three times in one file loads the last row, and the merge is sa
 
     const { app } = createApp(dir, { token: "t", csrf: "c", port: 4321 });
     const page = await (await app.request("http://127.0.0.1:4321/runs/2", {
-      headers: { host: "127.0.0.1:4321", cookie: "plutus_token=t" },
+      headers: { host: "127.0.0.1:4321", cookie: "plutus_token_4321=t" },
     })).text();
     assert.match(page, /Warning:<\/strong> 3 of 5 rows \(60%\) repeat the key \[k\]/);
   }));

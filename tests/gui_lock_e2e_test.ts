@@ -37,7 +37,7 @@ async function slowProject(dir: string, apiUrl: string): Promise<string> {
 /** A browser-like client of the GUI: token cookie, CSRF token from the page. */
 async function guiClient(url: string) {
   const address = new URL(url);
-  const cookie = `plutus_token=${address.searchParams.get("token")}`;
+  const cookie = `plutus_token_${address.port}=${address.searchParams.get("token")}`;
   const page = await (await fetch(new URL("/", address), { headers: { cookie } })).text();
   const csrf = page.match(/<meta name="csrf" content="([^"]+)">/)?.[1];
   assert.ok(csrf, "the page carries a CSRF token");

@@ -53,7 +53,7 @@ Deno.test({
         while (!/Open: (\S+)/.test(printed)) printed += (await reader.read()).value ?? "";
         reader.releaseLock();
         const url = new URL(/Open: (\S+)/.exec(printed)![1]!);
-        const cookie = `plutus_token=${url.searchParams.get("token")}`;
+        const cookie = `plutus_token_${url.port}=${url.searchParams.get("token")}`;
         const home = await (await fetch(new URL("/", url), { headers: { cookie } })).text();
         const csrf = /<meta name="csrf" content="([^"]+)">/.exec(home)![1]!;
         const ask = (sql: string) =>

@@ -57,7 +57,7 @@ const secrets: Secrets = { token: "t0ken", csrf: "csrf-123", port: 4321 };
 async function guiPage(dir: string, path: string): Promise<string> {
   const { app } = createApp(dir, secrets);
   const response = await app.request(`http://127.0.0.1:4321${path}`, {
-    headers: { host: "127.0.0.1:4321", cookie: `plutus_token=${secrets.token}` },
+    headers: { host: "127.0.0.1:4321", cookie: `plutus_token_${secrets.port}=${secrets.token}` },
   });
   assert.equal(response.status, 200, path);
   return await response.text();

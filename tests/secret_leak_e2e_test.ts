@@ -138,7 +138,7 @@ Deno.test("no key, in any spelling, reaches any output, log, table or GUI page o
       const request = async (path: string, init: RequestInit = {}) => {
         const headers = new Headers(init.headers);
         headers.set("host", HOST);
-        headers.set("cookie", `plutus_token=${secrets.token}`);
+        headers.set("cookie", `plutus_token_${secrets.port}=${secrets.token}`);
         const response = await app.request(`http://${HOST}${path}`, { ...init, headers });
         outputs.push([`GUI ${init.method ?? "GET"} ${path}`, await response.text()]);
         return response;

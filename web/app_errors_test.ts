@@ -16,7 +16,7 @@ Deno.test("a database server that cannot be reached: each page says so with the 
     await Deno.writeTextFile(join(dir, "inbox", "leads_1.csv"), "email\na@example.com\n");
     const get = async (path: string) => {
       const response = await app.request(`http://127.0.0.1:4321${path}`, {
-        headers: { host: "127.0.0.1:4321", cookie: "plutus_token=t" },
+        headers: { host: "127.0.0.1:4321", cookie: "plutus_token_4321=t" },
       });
       return { status: response.status, text: await response.text() };
     };

@@ -9,7 +9,7 @@ import { startFakeApi, TOKEN } from "../tests/fake_api.ts";
 const secrets: Secrets = { token: "t0ken", csrf: "csrf-123", port: 4321 };
 const HOST = "127.0.0.1:4321";
 const ORIGIN = `http://${HOST}`;
-const COOKIE = `plutus_token=${secrets.token}`;
+const COOKIE = `plutus_token_4321=${secrets.token}`;
 
 /** A demo project and the app serving it. */
 async function withGui(
@@ -67,7 +67,7 @@ Deno.test("every request needs the token; the token URL sets an HttpOnly cookie 
     assert.equal(without.status, 401);
     assert.match(await without.text(), /open the full URL that plutus serve printed/);
     assert.equal(
-      (await request("/assets/app.js", { headers: { cookie: "plutus_token=wrong" } })).status,
+      (await request("/assets/app.js", { headers: { cookie: "plutus_token_4321=wrong" } })).status,
       401,
     );
     const first = await request("/query?token=t0ken", { headers: { cookie: "" } });
@@ -75,7 +75,7 @@ Deno.test("every request needs the token; the token URL sets an HttpOnly cookie 
     assert.equal(first.headers.get("location"), "/query");
     assert.match(
       first.headers.get("set-cookie") ?? "",
-      /plutus_token=t0ken; Path=\/; HttpOnly; SameSite=Strict/,
+      /plutus_token_4321=t0ken; Path=\/; HttpOnly; SameSite=Strict/,
     );
   }));
 

@@ -27,7 +27,13 @@ export function randomToken(bytes = 24): string {
   ).join("");
 }
 
-const COOKIE = "plutus_token";
+/**
+ * The cookie holding the token, one name per port: cookies are shared by every port of a
+ * host, and a second GUI (another project, on --port 8766) would log the first one out.
+ */
+function cookieName(port: number): string {
+  return `plutus_token_${port}`;
+}
 
 /** Compares two texts in constant time. */
 function same(a: string, b: string): boolean {
@@ -61,13 +67,17 @@ export function tokenCheck(secrets: Secrets): MiddlewareHandler {
   return async (c, next) => {
     const offered = c.req.query("token");
     if (offered !== undefined && same(offered, secrets.token)) {
-      setCookie(c, COOKIE, secrets.token, { httpOnly: true, sameSite: "Strict", path: "/" });
+      setCookie(c, cookieName(secrets.port), secrets.token, {
+        httpOnly: true,
+        sameSite: "Strict",
+        path: "/",
+      });
       const url = new URL(c.req.url);
       url.searchParams.delete("token");
       // one leading slash: "//evil.example/x" would send the browser to another site
       return c.redirect(`/${url.pathname.replace(/^\/+/, "")}${url.search}`, 303);
     }
-    const cookie = getCookie(c, COOKIE);
+    const cookie = getCookie(c, cookieName(secrets.port));
     if (cookie === undefined || !same(cookie, secrets.token)) {
       return c.text(
         "Plutus needs its access token: open the full URL that plutus serve printed (http://127.0.0.1:…/?token=…).",

@@ -37,7 +37,7 @@ Deno.test("a form larger than the limit is refused before it is read; the schema
       method: "POST",
       headers: {
         host: HOST,
-        cookie: "plutus_token=t",
+        cookie: "plutus_token_4321=t",
         origin: `http://${HOST}`,
         "content-type": "application/x-www-form-urlencoded",
       },

@@ -13,7 +13,7 @@ Deno.test("a file named in any script downloads from Logs & exports under its ow
     const { app } = createApp(dir, { token: "t", csrf: "c", port: 4321 });
     const response = await app.request(
       `http://127.0.0.1:4321/download/exports/${encodeURIComponent(name)}`,
-      { headers: { host: "127.0.0.1:4321", cookie: "plutus_token=t" } },
+      { headers: { host: "127.0.0.1:4321", cookie: "plutus_token_4321=t" } },
     );
     assert.equal(response.status, 200);
     assert.equal(

@@ -11,7 +11,7 @@ Deno.test("a run from the command line: the Run page and its page load again unt
     const { app } = createApp(dir, { token: "t", csrf: "c", port: 4321 });
     const get = async (path: string) =>
       await (await app.request(`http://127.0.0.1:4321${path}`, {
-        headers: { host: "127.0.0.1:4321", cookie: "plutus_token=t" },
+        headers: { host: "127.0.0.1:4321", cookie: "plutus_token_4321=t" },
       })).text();
     const REFRESH = /<meta http-equiv="refresh" content="3">/;
     // another process's run: the lock held, the run recorded as running
