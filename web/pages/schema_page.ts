@@ -7,6 +7,7 @@
  */
 import type { Hono } from "hono";
 import { html } from "hono/html";
+import { assertUnchanged, fileVersion, versionField } from "../edit_guard.ts";
 import { join } from "node:path";
 import { ConfigError } from "../../util/errors.ts";
 import { schemaLine } from "../../config/json_schemas.ts";
@@ -14,6 +15,9 @@ import { saveSchema } from "../../core/project/edit_config.ts";
 import { projectPaths } from "../../core/project/project.ts";
 import { described, type Gui, type GuiEnv, pageApp } from "../gui_context.ts";
 import { csrfField, page } from "../layout.ts";
+
+// a name saveSchema may take: any other it refuses with its own message
+const NAME = /^[a-z][a-z0-9_]*$/;
 
 const NEW_TABLE = `${
   schemaLine("schema/new.yaml")
@@ -30,7 +34,7 @@ export function schemaPage(): Hono<GuiEnv> {
   const render = async (
     gui: Gui,
     table: string | undefined,
-    options: { text?: string; error?: string; line?: number; notice?: string },
+    options: { text?: string; error?: string; line?: number; notice?: string; version?: string },
   ) => {
     const dir = projectPaths(gui.root).schema;
     const names = (await Array.fromAsync(Deno.readDir(dir)).catch(() => []))
@@ -38,12 +42,14 @@ export function schemaPage(): Hono<GuiEnv> {
       .map((entry) => entry.name.replace(/\.ya?ml$/, ""))
       .sort();
     const current = table ?? names[0];
-    const text = options.text ??
-      (current && names.includes(current)
-        ? await Deno.readTextFile(join(dir, `${current}.yaml`)).catch(() =>
-          Deno.readTextFile(join(dir, `${current}.yml`))
-        )
-        : NEW_TABLE);
+    const written = current && names.includes(current)
+      ? await Deno.readTextFile(join(dir, `${current}.yaml`)).catch(() =>
+        Deno.readTextFile(join(dir, `${current}.yml`))
+      )
+      : undefined;
+    const text = options.text ?? written ?? NEW_TABLE;
+    // a form shown again after a refused save keeps the version it was filled from
+    const version = options.version ?? await fileVersion(written);
     const csrf = gui.secrets.csrf;
     return page({
       title: "Schema",
@@ -62,7 +68,7 @@ export function schemaPage(): Hono<GuiEnv> {
         )
       }
 <a class="button quiet" href="/schema?table=">+ new table</a></p>
-<form class="card" method="post" action="/schema">${csrfField(csrf)}
+<form class="card" method="post" action="/schema">${csrfField(csrf)}${versionField(version)}
 <label for="name">Table (file schema/NAME.yaml)</label>
 <input type="text" id="name" name="name" value="${current ?? ""}" ${
         current && names.includes(current) ? "readonly" : ""
@@ -90,7 +96,17 @@ export function schemaPage(): Hono<GuiEnv> {
     const body = await c.req.parseBody();
     const name = typeof body.name === "string" ? body.name.trim() : "";
     const text = typeof body.text === "string" ? body.text.replace(/\r\n/g, "\n") : "";
+    const version = typeof body.version === "string" ? body.version : undefined;
     try {
+      if (NAME.test(name)) {
+        const dir = projectPaths(gui.root).schema;
+        const yml = join(dir, `${name}.yml`);
+        const path = await Deno.stat(join(dir, `${name}.yaml`)).then(() =>
+          join(dir, `${name}.yaml`)
+        )
+          .catch(() => Deno.stat(yml).then(() => yml, () => join(dir, `${name}.yaml`)));
+        await assertUnchanged(path, `schema/${path.split(/[\\/]/).pop()}`, body.version);
+      }
       await saveSchema(await gui.project(), name, text);
       return c.redirect(`/schema?table=${encodeURIComponent(name)}&saved=1`, 303);
     } catch (error) {
@@ -103,6 +119,7 @@ export function schemaPage(): Hono<GuiEnv> {
           text,
           error: `Not saved. ${message}${hint ? `\n${hint}` : ""}`,
           line: line || undefined,
+          version,
         }),
         400,
       );

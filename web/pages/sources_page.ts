@@ -10,6 +10,7 @@
  */
 import type { Hono } from "hono";
 import { html } from "hono/html";
+import { assertUnchanged, fileVersion, versionField } from "../edit_guard.ts";
 import { SecretMask } from "../../config/env.ts";
 import { ConfigError, type ConfigProblem, formatProblem } from "../../util/errors.ts";
 import { checkApiSource } from "../../core/check/check_api.ts";
@@ -43,12 +44,14 @@ export function sourcesPage(): Hono<GuiEnv> {
   const app = pageApp();
   const render = async (
     gui: Gui,
-    options: { error?: string; notice?: string; yaml?: string; typed?: Typed },
+    options: { error?: string; notice?: string; yaml?: string; version?: string; typed?: Typed },
   ) => {
     const csrf = gui.secrets.csrf;
     const paths = projectPaths(gui.root);
     const written = await Deno.readTextFile(paths.config).catch(() => "");
     const yaml = options.yaml ?? written;
+    // a form shown again after a refused save keeps the version it was filled from
+    const version = options.version ?? await fileVersion(written);
     const errors: string[] = options.error ? [options.error] : [];
     let lookup = (name: string) => Deno.env.get(name);
     try {
@@ -109,7 +112,7 @@ export function sourcesPage(): Hono<GuiEnv> {
       notice: options.notice,
       body: html`<h1>Sources & keys</h1>
 ${cards}
-<form class="card" method="post" action="/sources-yaml">${csrfField(csrf)}
+<form class="card" method="post" action="/sources-yaml">${csrfField(csrf)}${versionField(version)}
 <h2>plutus.yaml</h2>
 <p class="hint">Everything else — file sources, columns, clean rules, options. Saved only when valid. Keys belong in .env, written as \${NAME} here.</p>
 <textarea name="yaml" rows="24" spellcheck="false">${yaml}</textarea>
@@ -180,11 +183,17 @@ ${cards}
     const gui = c.var.gui;
     const body = await c.req.parseBody();
     const yaml = typeof body.yaml === "string" ? body.yaml.replace(/\r\n/g, "\n") : "";
+    const version = typeof body.version === "string" ? body.version : undefined;
     try {
+      await assertUnchanged(projectPaths(gui.root).config, "plutus.yaml", body.version);
       await savePlutusYaml(gui.root, yaml);
       return c.redirect("/sources?saved=1", 303);
     } catch (error) {
-      return c.html(await render(gui, { error: described(error).error, yaml }), 400);
+      const { error: message, hint } = described(error);
+      return c.html(
+        await render(gui, { error: hint ? `${message}. ${hint}` : message, yaml, version }),
+        400,
+      );
     }
   });
   return app;
