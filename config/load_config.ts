@@ -30,6 +30,12 @@ export interface ParseConfigOptions {
    * of failing the whole file: one missing key must not stop the other sources.
    */
   perSource?: boolean;
+  /**
+   * A `${VAR}` without a value inside `sources.NAME` is no problem: the file is checked as
+   * if it had one. For saving plutus.yaml: a new API source is saved first, its key typed
+   * on its card after (its source then waits for the key, as any with a key missing).
+   */
+  keysLater?: boolean;
 }
 
 /** Where `${VAR}` values come from: the environment, then the project's .env. */
@@ -63,9 +69,10 @@ export function parseConfig(
   };
   file.value = resolveAll(file.value, [], (value, path) => {
     const missing: string[] = [];
+    const later = options.keysLater && path[0] === "sources";
     const resolved = path.length === 1 && path[0] === "database"
       ? resolveDatabaseVars(value, lookup, missing)
-      : resolveVars(value, lookup, missing);
+      : resolveVars(value, later ? (v) => lookup(v) ?? "key-to-come" : lookup, missing);
     const source = sourceOf(path);
     for (const variable of missing) {
       const problem = {

@@ -55,6 +55,7 @@ export async function savePlutusYaml(root: string, text: string): Promise<void> 
     text,
     "plutus.yaml",
     (name) => Deno.env.get(name) ?? envFile[name],
+    { keysLater: true },
   );
   checkSources(config, file, tables);
   await writeAtomically(paths.config, text);

@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { initProject } from "../../core/init/init_project.ts";
+import { createApp } from "../app.ts";
+
+const HOST = "127.0.0.1:4321";
+
+Deno.test("an API source is added in the GUI alone: plutus.yaml saves with its key still to type, then the card takes the key", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "plutus-addapi-" });
+  try {
+    await initProject(dir, { demo: true });
+    const { app } = createApp(dir, { token: "t", csrf: "c", port: 4321 });
+    const headers = { host: HOST, cookie: "plutus_token_4321=t" };
+    const get = async (path: string) =>
+      await (await app.request(`http://${HOST}${path}`, { headers })).text();
+    const post = (path: string, fields: Record<string, string>) =>
+      app.request(`http://${HOST}${path}`, {
+        method: "POST",
+        headers: {
+          ...headers,
+          origin: `http://${HOST}`,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: new URLSearchParams({ _csrf: "c", ...fields }),
+      });
+    const page = await get("/sources");
+    const version = /name="version" value="([0-9a-f]*)"/.exec(page)![1]!;
+    const yaml = `${await Deno.readTextFile(join(dir, "plutus.yaml"))}  crm:
+    kind: api
+    url: https://api.example.com/v1/contacts
+    auth: { type: bearer, token: "\${CRM_TOKEN}" }
+    table: leads
+`;
+    const saved = await post("/sources-yaml", { yaml, version });
+    assert.equal(saved.status, 303, await saved.text());
+    assert.equal(await Deno.readTextFile(join(dir, "plutus.yaml")), yaml);
+    assert.match(await get("/sources"), /CRM_TOKEN has no value in \.env: type the key below/);
+    const keyed = await post("/sources/crm", {
+      url: "https://api.example.com/v1/contacts",
+      params: "",
+      key: "pat-typed-3333",
+    });
+    assert.equal(keyed.status, 303);
+    assert.doesNotMatch(await get("/sources"), /has no value/);
+    // still checked as a whole: a source that is wrong, not just waiting for a key, is refused
+    const wrong = await post("/sources-yaml", {
+      yaml: yaml.replace("table: leads\n", "table: no_such_table\n"),
+      version: /name="version" value="([0-9a-f]*)"/.exec(await get("/sources"))![1]!,
+    });
+    assert.equal(wrong.status, 400);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
