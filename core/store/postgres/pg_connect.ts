@@ -280,6 +280,21 @@ export function explainPgError(error: unknown, url: string): PlutusError {
     case "42501":
       // the missing CONNECT privilege: 'permission denied for database "x"' (the server
       // names CONNECT only in its detail)
+      if (/permission denied to create temporary tables/i.test(raw)) {
+        return make(
+          `user "${target?.user}" may not create temporary tables in database "${target?.database}" (PostgreSQL at ${where}): Plutus stages each file's rows in one before it merges them`,
+          `Ask the server's administrator: GRANT TEMPORARY ON DATABASE ${target?.database} TO ${target?.user}; (docs/postgres.md, least privileges).`,
+          "db_privilege",
+        );
+      }
+      const detail = String((error as { detail?: unknown })?.detail ?? "");
+      if (/^permission denied for database/i.test(raw) && !/CONNECT/i.test(detail)) {
+        return make(
+          `user "${target?.user}" may not create the schema Plutus keeps its tables in, in database "${target?.database}" (PostgreSQL at ${where}): ${raw}`,
+          `Ask the server's administrator to create it for this user (CREATE SCHEMA … AUTHORIZATION ${target?.user}; the name is database_schema: in plutus.yaml, public by default), or to GRANT CREATE ON DATABASE ${target?.database} TO ${target?.user}; (docs/postgres.md).`,
+          "db_privilege",
+        );
+      }
       if (/^permission denied for database/i.test(raw)) {
         return make(
           `PostgreSQL at ${where} does not let user "${target?.user}" connect to database "${target?.database}": ${raw}`,
@@ -289,7 +304,7 @@ export function explainPgError(error: unknown, url: string): PlutusError {
       }
       return make(
         `user "${target?.user}" may not do this in PostgreSQL at ${where}: ${raw}`,
-        "Plutus needs to create and change tables in its schema: GRANT CREATE, USAGE ON SCHEMA <schema> TO <user> (docs/postgres.md, least privileges).",
+        `Plutus needs to create and change tables in its schema: GRANT CREATE, USAGE ON SCHEMA … TO ${target?.user}; with the schema plutus.yaml names in database_schema: (public by default; docs/postgres.md, least privileges).`,
         "db_privilege",
       );
     case "25006":
