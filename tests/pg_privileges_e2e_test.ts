@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { expectCode, filesIn, runCli, withTempDir, writeFiles } from "./helpers.ts";
+import { expectCode, filesIn, runCli, withTempDir } from "./helpers.ts";
 import { adminSql, freshDatabase } from "./pg_server.ts";
 
 const ignore = Deno.env.get("PLUTUS_TEST_PG_URL") === undefined && Deno.env.get("CI") !== "true";

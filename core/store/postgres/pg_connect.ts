@@ -277,9 +277,7 @@ export function explainPgError(error: unknown, url: string): PlutusError {
         `Create it (createdb ${target?.database}) or correct the database name (the database: URL in plutus.yaml; in the GUI: Database).`,
         "db_missing",
       );
-    case "42501":
-      // the missing CONNECT privilege: 'permission denied for database "x"' (the server
-      // names CONNECT only in its detail)
+    case "42501": {
       if (/permission denied to create temporary tables/i.test(raw)) {
         return make(
           `user "${target?.user}" may not create temporary tables in database "${target?.database}" (PostgreSQL at ${where}): Plutus stages each file's rows in one before it merges them`,
@@ -295,6 +293,8 @@ export function explainPgError(error: unknown, url: string): PlutusError {
           "db_privilege",
         );
       }
+      // the missing CONNECT privilege: 'permission denied for database "x"' (the server
+      // names CONNECT only in its detail; CREATE SCHEMA without CREATE says the same)
       if (/^permission denied for database/i.test(raw)) {
         return make(
           `PostgreSQL at ${where} does not let user "${target?.user}" connect to database "${target?.database}": ${raw}`,
@@ -307,6 +307,7 @@ export function explainPgError(error: unknown, url: string): PlutusError {
         `Plutus needs to create and change tables in its schema: GRANT CREATE, USAGE ON SCHEMA … TO ${target?.user}; with the schema plutus.yaml names in database_schema: (public by default; docs/postgres.md, least privileges).`,
         "db_privilege",
       );
+    }
     case "25006":
       return make(
         `PostgreSQL at ${where} refused a write: ${raw}`,
