@@ -105,3 +105,29 @@ Deno.test({
     assert.deepEqual(postgres, sqlite);
   },
 });
+
+for (const backend of BACKENDS) {
+  Deno.test({
+    name: `a write or two statements in plutus query are refused alike [${backend}]`,
+    ignore: await backendMissing(backend),
+    fn: () =>
+      withProject(backend, FILES, async (dir) => {
+        await writeFiles(dir, { "people_1.csv": CSV });
+        expectCode(await runCli(["upload", join(dir, "people_1.csv"), "--project", dir]), 0);
+        for (
+          const [sql, said] of [
+            ["DELETE FROM people", /^error: queries are read-only: /],
+            ["SELECT 1; DELETE FROM people", /^error: the SQL holds more than one statement/],
+          ] as const
+        ) {
+          const refused = expectCode(await runCli(["query", sql, "--project", dir]), 2);
+          assert.match(refused.stderr, said, `${sql}: ${refused.stderr}`);
+        }
+        const left = expectCode(
+          await runCli(["query", "SELECT count(*) AS n FROM people", "--csv", "--project", dir]),
+          0,
+        );
+        assert.match(left.stdout, /^n\r?\n3\r?\n/);
+      }),
+  });
+}

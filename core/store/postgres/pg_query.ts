@@ -10,7 +10,7 @@ import type { QueryCursor, QueryLimits, SqlValue } from "../mod.ts";
 import { connectPg, explainPgConnectError, explainPgError, type Sql } from "./pg_connect.ts";
 import { ident } from "./pg_sql.ts";
 import { splitRecord } from "./pg_record_text.ts";
-import { StoreError } from "../../../util/errors.ts";
+import { StoreError, UsageError } from "../../../util/errors.ts";
 
 /**
  * Opens `sql` read-only in the schema `dbSchema` of the database at `url`. With `table`
@@ -101,13 +101,16 @@ export async function openPgQuery(
           }
         } catch (error) {
           if (limits.signal?.aborted) throw limits.signal.reason ?? error;
+          const refused = queryRefusal(error);
+          if (refused) throw refused;
           const explained = explainPgError(error, url);
           if (explained.code !== "db_timeout") throw explained;
           throw new StoreError(
             `the query ran longer than ${limits.timeoutSeconds} s and was stopped`,
             {
               code: "query_timeout",
-              hint: "Make the query cheaper (filter rows, add LIMIT), or raise the time limit.",
+              hint:
+                "Make the query cheaper (filter rows, add LIMIT), or raise query_timeout_seconds in plutus.yaml.",
               cause: error,
             },
           );
@@ -124,7 +127,7 @@ export async function openPgQuery(
     };
   } catch (error) {
     await close();
-    throw await explainPgConnectError(error, url);
+    throw queryRefusal(error) ?? await explainPgConnectError(error, url);
   }
 }
 
@@ -188,4 +191,28 @@ async function columnOrigins(
   return columns.map((c) =>
     names.get(`${c.table ?? 0}:${c.number ?? 0}`) ?? { table: null, column: null }
   );
+}
+
+/**
+ * A query refused for what it asks, said as the SQLite backend says it (exit code 2: the
+ * SQL is wrong): a write in the read-only transaction a query runs in, or several
+ * statements. Undefined for any other failure.
+ */
+function queryRefusal(error: unknown): UsageError | undefined {
+  const code = String((error as { code?: unknown })?.code ?? "");
+  const message = (error as Error)?.message ?? String(error);
+  if (code === "25006") {
+    return new UsageError(`queries are read-only: ${message}`, {
+      code: "query_readonly",
+      hint:
+        "plutus query and export run SELECT statements only; data changes come from plutus run.",
+    });
+  }
+  if (/cannot insert multiple commands into a prepared statement/i.test(message)) {
+    return new UsageError("the SQL holds more than one statement", {
+      code: "query_many",
+      hint: "Run one SELECT at a time.",
+    });
+  }
+  return undefined;
 }
