@@ -128,16 +128,21 @@ export function queryPage(): Hono<GuiEnv> {
       const project = await gui.project();
       // Excel set up for much of Europe splits a file at ";" and reads 12,5 as a number
       const europe = body.semicolon === "yes";
+      // Stop (the page's button) and a browser that went away both end it
+      const stop = new AbortController();
+      const gone = () => stop.abort();
+      c.req.raw.signal.addEventListener("abort", gone);
+      if (typeof body.query_id === "string") running.set(body.query_id, stop);
       const result = await exportCsv(openDriver(project.paths.database), project.paths.exports, {
         sql,
         tables: project.tables,
         semicolon: europe,
         bom: europe,
         // Off the server's thread, so pages and a run's live status keep answering.
-        limits: {
-          timeoutSeconds: project.config.query_timeout_seconds,
-          signal: c.req.raw.signal,
-        },
+        limits: { timeoutSeconds: project.config.query_timeout_seconds, signal: stop.signal },
+      }).finally(() => {
+        running.delete(String(body.query_id));
+        c.req.raw.signal.removeEventListener("abort", gone);
       });
       return c.redirect(
         `/download/exports/${encodeURIComponent(result.path.split(/[\\/]/).pop()!)}`,
