@@ -214,6 +214,10 @@ export async function setEnvValue(path: string, name: string, value: string): Pr
   });
 }
 
+// as PostgreSQL takes it with the index of its key (a file name takes more, but a longer
+// name failed as a raw "File name too long" at 255)
+const MAX_TABLE_NAME = 58;
+
 /**
  * Saves a schema file if it is valid and the database's table can take it; `name` is the
  * table name (the file is schema/<name>.yaml).
@@ -225,6 +229,14 @@ export async function saveSchema(project: Project, name: string, text: string): 
       path: "",
       message: "a table name is lower_snake_case: letters, digits and _",
     }]);
+  }
+  if (name.length > MAX_TABLE_NAME) {
+    throw new ConfigError([{
+      location: `schema/${name.slice(0, 20)}….yaml`,
+      path: "",
+      message:
+        `a table name has at most ${MAX_TABLE_NAME} characters (this one has ${name.length})`,
+    }], { hint: "Choose a shorter name: it becomes a file name and a table name." });
   }
   const table = parseTableSchema(text, `schema/${name}.yaml`, name);
   assertCompatible(table, await openDriver(project.paths.database).planTable(table));

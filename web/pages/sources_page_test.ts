@@ -52,3 +52,32 @@ Deno.test("an API source is added in the GUI alone: plutus.yaml saves with its k
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a new table with a name too long for a file or a table is refused with the limit, nothing written", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "plutus-longname-" });
+  try {
+    await initProject(dir, { demo: true });
+    const { app } = createApp(dir, { token: "t", csrf: "c", port: 4321 });
+    const response = await app.request(`http://${HOST}/schema`, {
+      method: "POST",
+      headers: {
+        host: HOST,
+        cookie: "plutus_token_4321=t",
+        origin: `http://${HOST}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({
+        _csrf: "c",
+        name: "t".repeat(300),
+        text: "columns:\n  id: { type: text }\n",
+        version: "",
+      }),
+    });
+    assert.equal(response.status, 400);
+    const text = await response.text();
+    assert.match(text, /a table name has at most 58 characters \(this one has 300\)/);
+    assert.doesNotMatch(text, /os error/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
