@@ -116,8 +116,18 @@ Deno.test({
           copied.stdout,
           /Copied 3 table\(s\), \d+ rows, and the run history into postgres:\/\/.*; the counts match\./,
         );
-        assert.match(copied.stdout, /plutus\.yaml still names data\/plutus\.db/);
-        if (password.length >= 4) assert.ok(!(copied.stdout + copied.stderr).includes(password));
+        assert.match(
+          copied.stdout,
+          /plutus\.yaml still names data\/plutus\.db\. To use the server, set in it:\n {2}database: "postgres:/,
+        );
+        // not "run this again with --switch": the copy is there, a second one is refused
+        assert.match(copied.stdout, /\n\(or run this again with --switch --replace/);
+        if (password.length > 0) {
+          assert.match(copied.stdout, /in \.env the password .*PG_PASSWORD='…'/);
+        }
+        if (password.length >= 4) {
+          assert.ok(!(copied.stdout + copied.stderr).includes(password));
+        }
         assert.deepEqual(await serverCounts(schema), sqliteCounts(project));
         assert.equal(await Deno.readTextFile(join(project, "plutus.yaml")), yamlBefore);
 

@@ -84,13 +84,16 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
       .startsWith("y");
   }
   if (!doSwitch) {
-    print(
-      `plutus.yaml still names ${project.config.database}. To use the server, run this again with --switch, or set in plutus.yaml:`,
-    );
+    // the copy is there now: a second one would need --replace, so this says what to write
+    print(`plutus.yaml still names ${project.config.database}. To use the server, set in it:`);
     print(`  database: "${setting.database}"`);
     if (setting.schema && setting.schema !== "public") {
       print(`  database_schema: ${setting.schema}`);
     }
+    if (setting.password !== undefined) {
+      print("and in .env the password of the URL you gave: PG_PASSWORD='…'");
+    }
+    print(dim("(or run this again with --switch --replace, which copies again and switches)"));
     return 0;
   }
   await switchDatabase(project.paths.root, setting);
