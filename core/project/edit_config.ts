@@ -13,7 +13,13 @@ import { parseEnvFile } from "../../config/env.ts";
 import { parseConfig } from "../../config/load_config.ts";
 import { NAME_PATTERN } from "../../config/plutus_config.ts";
 import { parseTableSchema } from "../../config/load_table_schemas.ts";
-import { checkSources, type Project, projectPaths, readEnv } from "./project.ts";
+import {
+  checkSources,
+  type Project,
+  projectPaths,
+  readEnv,
+  sourceTableProblems,
+} from "./project.ts";
 import { resolveApiSource } from "./sources_as_written.ts";
 import {
   applySplices,
@@ -239,6 +245,17 @@ export async function saveSchema(project: Project, name: string, text: string): 
     }], { hint: "Choose a shorter name: it becomes a file name and a table name." });
   }
   const table = parseTableSchema(text, `schema/${name}.yaml`, name);
+  // a column a source still maps, taken out: that source would stop running
+  const tables = new Map(project.tables).set(name, table);
+  const cut = [...sourceTableProblems(project.config, project.configFile, tables)]
+    .filter(([source]) => project.config.sources[source]?.table === name)
+    .flatMap(([, problems]) => problems);
+  if (cut.length > 0) {
+    throw new ConfigError(cut, {
+      hint: `Keep the column in schema/${name}.yaml, or first take it out of the source's ` +
+        "columns: in plutus.yaml (Sources & keys), then save the schema.",
+    });
+  }
   assertCompatible(table, await openDriver(project.paths.database).planTable(table));
   await Deno.mkdir(project.paths.schema, { recursive: true });
   await writeAtomically(join(project.paths.schema, `${name}.yaml`), text);

@@ -81,3 +81,35 @@ Deno.test("a new table with a name too long for a file or a table is refused wit
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a schema save that takes out a column a source still maps is refused, naming the source's line", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "plutus-dropcol-" });
+  try {
+    await initProject(dir, { demo: true });
+    const { app } = createApp(dir, { token: "t", csrf: "c", port: 4321 });
+    const path = `${dir}/schema/leads.yaml`;
+    const before = await Deno.readTextFile(path);
+    const response = await app.request(`http://${HOST}/schema`, {
+      method: "POST",
+      headers: {
+        host: HOST,
+        cookie: "plutus_token_4321=t",
+        origin: `http://${HOST}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({
+        _csrf: "c",
+        name: "leads",
+        text: before.replace(/^ {2}country:.*\n/m, ""),
+      }),
+    });
+    assert.equal(response.status, 400);
+    assert.match(
+      await response.text(),
+      /plutus\.yaml:\d+ sources\.hubspot_leads\.columns\.country: (&quot;|")country(&quot;|") is not a column of table leads/,
+    );
+    assert.equal(await Deno.readTextFile(path), before);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
