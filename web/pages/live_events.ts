@@ -21,6 +21,8 @@ export function liveEvents(): Hono<GuiEnv> {
     "/assets/app.js",
     (c) => c.body(JS, 200, { "Content-Type": "text/javascript; charset=utf-8" }),
   );
+  // no icon: an empty answer, not a 404 in the browser's console on every page
+  app.get("/favicon.ico", (c) => c.body(null, 204));
   app.get("/events", (c) =>
     streamSSE(c, async (stream) => {
       const broadcaster = c.var.gui.broadcaster;

@@ -44,7 +44,14 @@ export function sourcesPage(): Hono<GuiEnv> {
   const app = pageApp();
   const render = async (
     gui: Gui,
-    options: { error?: string; notice?: string; yaml?: string; version?: string; typed?: Typed },
+    options: {
+      error?: string;
+      notice?: string;
+      yaml?: string;
+      version?: string;
+      typed?: Typed;
+      line?: number;
+    },
   ) => {
     const csrf = gui.secrets.csrf;
     const paths = projectPaths(gui.root);
@@ -115,7 +122,9 @@ ${cards}
 <form class="card" method="post" action="/sources-yaml">${csrfField(csrf)}${versionField(version)}
 <h2>plutus.yaml</h2>
 <p class="hint">Everything else — file sources, columns, clean rules, options. Saved only when valid. Keys belong in .env, written as \${NAME} here.</p>
-<textarea name="yaml" rows="24" spellcheck="false">${yaml}</textarea>
+<textarea name="yaml" rows="24" spellcheck="false" ${
+        options.line ? html`data-error-line="${options.line}"` : ""
+      }>${yaml}</textarea>
 <p><button type="submit">Save plutus.yaml</button></p></form>`,
     });
   };
@@ -190,8 +199,17 @@ ${cards}
       return c.redirect("/sources?saved=1", 303);
     } catch (error) {
       const { error: message, hint } = described(error);
+      // the cursor goes to the line the error names, as on the Schema page
+      const line = error instanceof ConfigError
+        ? Number(/^plutus\.yaml:(\d+)$/.exec(error.problems[0]?.location ?? "")?.[1])
+        : undefined;
       return c.html(
-        await render(gui, { error: hint ? `${message}. ${hint}` : message, yaml, version }),
+        await render(gui, {
+          error: hint ? `${message}. ${hint}` : message,
+          yaml,
+          version,
+          line: line || undefined,
+        }),
         400,
       );
     }

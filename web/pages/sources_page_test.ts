@@ -113,3 +113,32 @@ Deno.test("a schema save that takes out a column a source still maps is refused,
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a refused plutus.yaml puts the cursor on the line its error names; the browser's icon request is not an error", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "plutus-yamlline-" });
+  try {
+    await initProject(dir, { demo: true });
+    const { app } = createApp(dir, { token: "t", csrf: "c", port: 4321 });
+    const headers = { host: HOST, cookie: "plutus_token_4321=t" };
+    const yaml = (await Deno.readTextFile(join(dir, "plutus.yaml"))).replace(
+      "    table: leads\n",
+      "    table: leadz\n",
+    );
+    const response = await app.request(`http://${HOST}/sources-yaml`, {
+      method: "POST",
+      headers: {
+        ...headers,
+        origin: `http://${HOST}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({ _csrf: "c", yaml }),
+    });
+    assert.equal(response.status, 400);
+    const line = yaml.split("\n").findIndex((l) => l.includes("table: leadz")) + 1;
+    assert.match(await response.text(), new RegExp(`data-error-line="${line}"`));
+    const icon = await app.request(`http://${HOST}/favicon.ico`, { headers });
+    assert.equal(icon.status, 204);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
