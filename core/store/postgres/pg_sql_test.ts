@@ -51,11 +51,25 @@ function serverError(code: string, message: string): Error {
 
 Deno.test("explainPgError() names the cause the server's code and words mean, never the password", () => {
   const url = "postgres://plutus:S3cret%2Fpw@db.example.com/marketing";
+  // the server names CONNECT in the detail of its refusal
   const connect = explainPgError(
-    serverError("42501", 'permission denied for database "marketing"'),
+    Object.assign(serverError("42501", 'permission denied for database "marketing"'), {
+      detail: "User does not have CONNECT privilege.",
+    }),
     url,
   );
   assert.equal(connect.code, "db_auth");
+  // the same words without it: CREATE SCHEMA without CREATE on the database
+  const create = explainPgError(
+    serverError("42501", 'permission denied for database "marketing"'),
+    url,
+  );
+  assert.equal(create.code, "db_privilege");
+  assert.match(
+    create.message,
+    /user "plutus" may not create the schema Plutus keeps its tables in/,
+  );
+  assert.match(create.hint ?? "", /GRANT CREATE ON DATABASE marketing TO plutus;/);
   assert.match(connect.message, /does not let user "plutus" connect to database "marketing"/);
   // a privilege error about something whose name holds "connect" is no connection problem
   const schema = explainPgError(
