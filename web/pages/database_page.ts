@@ -231,6 +231,13 @@ function readForm(body: Record<string, unknown>): DatabaseForm {
     return value;
   };
   const host = required("host", "Host");
+  // a host as a connection string writes it: the form has fields for the rest
+  if (/[\s/@?#]/.test(host) || /^[^:]+:\d+$/.test(host)) {
+    throw new PlutusError(`Host must be the server's name or address alone; got "${host}"`, {
+      code: "form",
+      hint: "Write db.example.com or 10.0.0.5 in Host, and the port (5432) in Port.",
+    });
+  }
   const database = required("database", "Database");
   const user = required("user", "User");
   const portText = text("port").trim() || "5432";
