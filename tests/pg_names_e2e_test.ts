@@ -41,3 +41,36 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "a schema not there yet: check says the first run creates it, and the run does (a reserved word too)",
+  ignore,
+  fn: async () => {
+    const database = (await freshDatabase())!;
+    try {
+      await withTempDir(async (dir) => {
+        const project = join(dir, "acme");
+        expectCode(await runCli(["init", project, "--demo", "--database", database.url]), 0);
+        const config = join(project, "plutus.yaml");
+        await Deno.writeTextFile(
+          config,
+          `database_schema: user\n${await Deno.readTextFile(config)}`,
+        );
+        const check = expectCode(await runCli(["check", "--project", project]), 0);
+        assert.match(
+          check.stdout,
+          /ok {6}database schema user: not created yet: the first run creates it/,
+        );
+        expectCode(await runCli(["run", "--project", project]), 0);
+        const counted = expectCode(
+          await runCli(["query", "SELECT count(*) AS n FROM leads", "--csv", "--project", project]),
+          0,
+        );
+        assert.match(counted.stdout, /^n\r?\n[1-9]\d*\r?\n/);
+      });
+    } finally {
+      await database.drop();
+    }
+  },
+});

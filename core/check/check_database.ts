@@ -66,13 +66,22 @@ export async function checkDatabase(project: Project): Promise<CheckItem[]> {
       : undefined,
   }];
   items.push(...passwordNote);
-  if (!report.schemaExists) {
+  if (!report.schemaExists && report.canCreate) {
+    // as plutus run does it: the first run creates the schema
+    items.push({
+      subject: `database schema ${report.schema}`,
+      ok: true,
+      detail: `not created yet: the first run creates it (user "${report.user}" may)`,
+    });
+  } else if (!report.schemaExists) {
     items.push({
       subject: `database schema ${report.schema}`,
       ok: false,
-      detail: `there is no schema "${report.schema}" in database "${report.database}"`,
-      hint:
-        `Create it (CREATE SCHEMA ${report.schema} AUTHORIZATION ${report.user};), or set database_schema: to one that exists.`,
+      detail:
+        `there is no schema "${report.schema}" in database "${report.database}", and user "${report.user}" may not create it`,
+      hint: `Ask the server's administrator: ${
+        createSchemaSql(report.schema, report.user)
+      } — or set database_schema: to one that exists.`,
     });
   } else if (!report.canCreate) {
     items.push({
@@ -90,4 +99,10 @@ export async function checkDatabase(project: Project): Promise<CheckItem[]> {
     });
   }
   return items;
+}
+
+/** The SQL that makes `schema` for `user`, names quoted (a schema named user or order). */
+export function createSchemaSql(schema: string, user: string): string {
+  const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+  return `CREATE SCHEMA ${quoted(schema)} AUTHORIZATION ${quoted(user)};`;
 }

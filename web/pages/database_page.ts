@@ -13,6 +13,7 @@ import { inlineUrlPassword, SecretMask } from "../../config/env.ts";
 import { parseYamlFile } from "../../config/yaml_file.ts";
 import { PlutusError } from "../../util/errors.ts";
 import type { CheckItem } from "../../core/check/check_project.ts";
+import { createSchemaSql } from "../../core/check/check_database.ts";
 import {
   type DatabaseForm,
   databaseFormValues,
@@ -93,7 +94,8 @@ export function databasePage(): Hono<GuiEnv> {
       const report = await testConnection(target);
       result = {
         subject: "database",
-        ok: report.schemaExists && report.canCreate,
+        // a schema not there yet is made by the first run, if the user may
+        ok: report.canCreate,
         detail: `${report.serverVersion} at ${report.label}; ${
           report.tls === true
             ? "encrypted (TLS)"
@@ -102,13 +104,17 @@ export function databasePage(): Hono<GuiEnv> {
             : "encryption unknown"
         }; ${
           !report.schemaExists
-            ? `there is no schema "${report.schema}" yet`
+            ? report.canCreate
+              ? `there is no schema "${report.schema}" yet: the first run creates it`
+              : `there is no schema "${report.schema}", and user "${report.user}" may not create it`
             : report.canCreate
             ? `user "${report.user}" may create tables in schema ${report.schema}`
             : `user "${report.user}" may NOT create tables in schema ${report.schema}`
         }.`,
-        hint: !report.schemaExists
-          ? `Create it: CREATE SCHEMA ${report.schema} AUTHORIZATION ${report.user};`
+        hint: !report.schemaExists && !report.canCreate
+          ? `Ask the server's administrator: ${createSchemaSql(report.schema, report.user)}`
+          : !report.schemaExists
+          ? undefined
           : !report.canCreate
           ? `Ask the server's administrator for: GRANT USAGE, CREATE ON SCHEMA ${report.schema} TO ${report.user};`
           : undefined,
