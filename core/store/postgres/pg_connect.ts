@@ -45,8 +45,9 @@ export function pgTarget(url: string): PgTarget {
       `the database URL ${pgLabel(url)} is not usable: ${problem ?? "not a valid URL"}`,
       {
         code: "db_url",
-        hint:
-          "Write it as postgres://USER:${PG_PASSWORD}@HOST:5432/DATABASE (special characters in the password percent-encoded).",
+        // the parser's own hint speaks of the part that is wrong
+        hint: (error instanceof ConfigError ? error.hint : undefined) ??
+          "Write it as postgres://USER:${PG_PASSWORD}@HOST:5432/DATABASE (the database: URL in plutus.yaml; in the GUI: Database).",
       },
     );
   }
