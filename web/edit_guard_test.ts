@@ -1,39 +1,20 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { initProject } from "../core/init/init_project.ts";
-import { createApp } from "./app.ts";
+import { withGuiClient } from "../tests/gui_client.ts";
 
-const HOST = "127.0.0.1:4321";
-
-Deno.test("two tabs: a save over a file changed since its page opened is refused, the text kept, the file as the other tab left it", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "plutus-tabs-" });
-  try {
-    await initProject(dir, { demo: true });
-    const { app } = createApp(dir, { token: "t", csrf: "c", port: 4321 });
-    const headers = { host: HOST, cookie: "plutus_token_4321=t" };
-    const get = async (path: string) =>
-      await (await app.request(`http://${HOST}${path}`, { headers })).text();
-    const post = (path: string, fields: Record<string, string>) =>
-      app.request(`http://${HOST}${path}`, {
-        method: "POST",
-        headers: {
-          ...headers,
-          origin: `http://${HOST}`,
-          "content-type": "application/x-www-form-urlencoded",
-        },
-        body: new URLSearchParams({ _csrf: "c", ...fields }),
-      });
+Deno.test("two tabs: a save over a file changed since its page opened is refused, the text kept, the file as the other tab left it", () =>
+  withGuiClient(async ({ dir, page, post }) => {
     const versionOf = (page: string) => /name="version" value="([0-9a-f]*)"/.exec(page)![1]!;
 
     for (
-      const [page, save, file, field] of [
+      const [url, save, file, field] of [
         ["/sources", "/sources-yaml", "plutus.yaml", "yaml"],
         ["/schema?table=leads", "/schema", "schema/leads.yaml", "text"],
       ] as const
     ) {
       const path = join(dir, file);
       // both tabs open the page; tab B saves first (here: an editor changes the file)
-      const tabA = versionOf(await get(page));
+      const tabA = versionOf(await page(url));
       const original = await Deno.readTextFile(path);
       const byB = `# edited in tab B\n${original}`;
       await Deno.writeTextFile(path, byB);
@@ -52,7 +33,7 @@ Deno.test("two tabs: a save over a file changed since its page opened is refused
       assert.ok(text.includes("# edited in tab A"), "the text typed is kept in the form");
       assert.equal(await Deno.readTextFile(path), byB, "tab B's change stays");
       // opened again, the page saves
-      const fresh = versionOf(await get(page));
+      const fresh = versionOf(await page(url));
       const saved = await post(save, {
         [field]: `# edited in tab A\n${byB}`,
         version: fresh,
@@ -61,7 +42,4 @@ Deno.test("two tabs: a save over a file changed since its page opened is refused
       assert.equal(saved.status, 303, await saved.text());
       assert.ok((await Deno.readTextFile(path)).startsWith("# edited in tab A\n# edited in tab B"));
     }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }));

@@ -1,18 +1,10 @@
 import assert from "node:assert/strict";
-import { initProject } from "../../core/init/init_project.ts";
 import { locateProject } from "../../core/project/project_paths.ts";
 import { openDriver } from "../../core/store/open_driver.ts";
-import { createApp } from "../app.ts";
+import { withGuiClient } from "../../tests/gui_client.ts";
 
-Deno.test("a run from the command line: the Run page and its page load again until it ends, no rerun offered meanwhile", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "plutus-runpage-" });
-  try {
-    await initProject(dir, { demo: true });
-    const { app } = createApp(dir, { token: "t", csrf: "c", port: 4321 });
-    const get = async (path: string) =>
-      await (await app.request(`http://127.0.0.1:4321${path}`, {
-        headers: { host: "127.0.0.1:4321", cookie: "plutus_token_4321=t" },
-      })).text();
+Deno.test("a run from the command line: the Run page and its page load again until it ends, no rerun offered meanwhile", () =>
+  withGuiClient(async ({ dir, page: get }) => {
     const REFRESH = /<meta http-equiv="refresh" content="3">/;
     // another process's run: the lock held, the run recorded as running
     const driver = openDriver((await locateProject(dir)).database);
@@ -31,7 +23,4 @@ Deno.test("a run from the command line: the Run page and its page load again unt
       await store.close();
       await lock.release();
     }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }));
