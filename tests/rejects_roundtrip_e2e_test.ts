@@ -358,21 +358,12 @@ sources:
       betrag: { from: Betrag, clean: [{ parse_number: { decimal: "," } }] }
 `,
     });
-    const book = XLSX.utils.book_new();
-    XLSX.utils.book_append_sheet(
-      book,
-      XLSX.utils.aoa_to_sheet([
-        ["Nr", "Datum", "Betrag"],
-        ["1", "05.03.2026", 1234.5],
-        ["2", "gestern", 12.345],
-        // a date cell, written ISO in the rejects file: the DD.MM.YYYY rule reads it too
-        ["3", new Date(Date.UTC(2026, 2, 7)), "zwölf"],
-      ], { UTC: true }),
-      "Umsatz",
-    );
-    const workbook = join(dir, "umsatz_maerz.xlsx");
-    await Deno.writeFile(workbook, new Uint8Array(XLSX.write(book, { type: "array" })));
-    expectCode(await runCli(["upload", workbook, "--project", dir]), 0);
+    await uploadUmsatz(dir, [
+      ["1", "05.03.2026", 1234.5],
+      ["2", "gestern", 12.345],
+      // a date cell, written ISO in the rejects file: the DD.MM.YYYY rule reads it too
+      ["3", new Date(Date.UTC(2026, 2, 7)), "zwölf"],
+    ]);
     const { path, text } = await rejectsOf(dir, 1);
     // written as the rule reads it: "12.345" would come back as twelve thousand
     assert.match(text, /\r\n2,gestern,"12,345","datum: /);
@@ -407,19 +398,10 @@ sources:
     columns: { nr: Nr, datum: Datum, betrag: Betrag }
 `,
     });
-    const book = XLSX.utils.book_new();
-    XLSX.utils.book_append_sheet(
-      book,
-      XLSX.utils.aoa_to_sheet([
-        ["Nr", "Datum", "Betrag"],
-        ["1", "05.03.2026", 1234.5],
-        ["2", new Date(Date.UTC(2026, 2, 7)), "zwölf"],
-      ], { UTC: true }),
-      "Umsatz",
-    );
-    const workbook = join(dir, "umsatz_maerz.xlsx");
-    await Deno.writeFile(workbook, new Uint8Array(XLSX.write(book, { type: "array" })));
-    expectCode(await runCli(["upload", workbook, "--project", dir]), 0);
+    await uploadUmsatz(dir, [
+      ["1", "05.03.2026", 1234.5],
+      ["2", new Date(Date.UTC(2026, 2, 7)), "zwölf"],
+    ]);
     const { path, text } = await rejectsOf(dir, 1);
     assert.match(text, /\r\n2,2026-03-07[T0-9:]*,zwölf,"betrag: /);
     await Deno.writeTextFile(path, text.replace("zwölf", '"12,5"'));
@@ -429,3 +411,16 @@ sources:
       { nr: "2", datum: "2026-03-07", betrag: 12.5 },
     ]);
   }));
+
+/** Uploads a German sales workbook (Nr, Datum, Betrag) of `rows` into the project in `dir`. */
+async function uploadUmsatz(dir: string, rows: (string | number | Date)[][]): Promise<void> {
+  const book = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(
+    book,
+    XLSX.utils.aoa_to_sheet([["Nr", "Datum", "Betrag"], ...rows], { UTC: true }),
+    "Umsatz",
+  );
+  const workbook = join(dir, "umsatz_maerz.xlsx");
+  await Deno.writeFile(workbook, new Uint8Array(XLSX.write(book, { type: "array" })));
+  expectCode(await runCli(["upload", workbook, "--project", dir]), 0);
+}
