@@ -240,3 +240,46 @@ Deno.test({
       }
     }),
 });
+
+Deno.test({
+  name:
+    "plutus db copy refuses an empty table of the same name there (someone's columns and grants) unless --replace",
+  ignore,
+  fn: () =>
+    withTempDir(async (dir) => {
+      const project = join(dir, "demo");
+      expectCode(await runCli(["init", project, "--demo"]), 0);
+      expectCode(await runCli(["run", "--project", project]), 0);
+      const schema = schemaName();
+      try {
+        await withServer((sql) =>
+          sql.unsafe(
+            `CREATE SCHEMA "${schema}"; CREATE TABLE "${schema}".leads (email text, owner_note text)`,
+          )
+        );
+        const copy = (...more: string[]) =>
+          runCli([
+            "db",
+            "copy",
+            "--to",
+            SERVER_URL!,
+            "--schema",
+            schema,
+            ...more,
+            "--project",
+            project,
+          ]);
+        const refused = expectCode(await copy(), 1);
+        assert.match(
+          refused.stderr,
+          new RegExp(`already has table\\(s\\) leads \\(empty\\); nothing was copied`),
+        );
+        assert.deepEqual(await serverCounts(schema), { leads: 0 });
+        const replaced = expectCode(await copy("--replace"), 0);
+        assert.match(replaced.stdout, /Replaced there: leads\./);
+        assert.deepEqual(await serverCounts(schema), sqliteCounts(project));
+      } finally {
+        await withServer((sql) => sql.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+      }
+    }),
+});

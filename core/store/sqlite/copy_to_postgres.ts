@@ -102,12 +102,26 @@ export async function copySqliteToPostgres(
         },
       );
     }
+    // an empty table of the same name may still be someone's: its columns, its grants
+    const empty = [...existing].filter(([, rows]) => !rows).map(([name]) => name);
+    if (empty.length > 0 && !options.replace) {
+      throw new PlutusError(
+        `schema ${target.schema} on ${target.label} already has table(s) ${
+          empty.join(", ")
+        } (empty); nothing was copied`,
+        {
+          code: "target_not_empty",
+          hint:
+            "Copy into another schema (--schema), or add --replace to drop those tables there first (with their own columns and grants).",
+        },
+      );
+    }
     const report: CopyReport = {
       tables: [],
       history: [],
       label: target.label,
       schema: target.schema,
-      replaced: options.replace ? withRows : [],
+      replaced: options.replace ? [...existing.keys()] : [],
     };
     await sql.begin(async (tx) => {
       const [{ present }] = await tx<[{ present: boolean }]>`
