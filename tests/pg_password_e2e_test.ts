@@ -105,3 +105,19 @@ Deno.test({
     }
   },
 });
+
+Deno.test("plutus init --database with a password .env cannot hold refuses before it makes anything", () =>
+  withTempDir(async (dir) => {
+    const project = join(dir, "acme");
+    const refused = expectCode(
+      await runCli(["init", project, "--database", "postgres://u:two%0Alines@db.example.com/m"]),
+      2,
+    );
+    assert.match(refused.stderr, /the password holds a line break, which \.env cannot hold/);
+    assert.ok(!refused.stderr.includes("two"));
+    // nothing made: the same init with a good password then works
+    expectCode(
+      await runCli(["init", project, "--database", "postgres://u:one-line@db.example.com/m"]),
+      0,
+    );
+  }));

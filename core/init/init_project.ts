@@ -6,7 +6,7 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { PlutusError } from "../../util/errors.ts";
+import { PlutusError, UsageError } from "../../util/errors.ts";
 import { schemaFiles, schemaLine } from "../../config/json_schemas.ts";
 import {
   DEMO_AD_SPEND,
@@ -53,6 +53,13 @@ export async function initProject(
   if (database?.label !== undefined && database.password === undefined) {
     const url = withPasswordReference(database.database);
     if (url !== database.database) database = { ...database, database: url, password: "" };
+  }
+  // checked before anything is made: .env cannot hold it, and a half-made project would be
+  // refused by a second init
+  if (database?.password !== undefined && /[\r\n]/.test(database.password)) {
+    throw new UsageError("--database: the password holds a line break, which .env cannot hold", {
+      hint: "Give the password without it, or set it on the server to one without.",
+    });
   }
   const files: Record<string, string> = options.demo
     ? {
