@@ -47,6 +47,11 @@ export function resolveVars(
   });
 }
 
+/** What a `${NAME}` without a value is told as, wherever it is met. */
+export function noValueMessage(name: string): string {
+  return `\${${name}} has no value; add ${name}=… to the project's .env file, or set it in the environment`;
+}
+
 /**
  * resolveVars for `database:`: in a PostgreSQL URL each value is put in percent-encoded, as
  * a part of a URL must be, so that a password with `/ # ? @ %` in it stays that password (a

@@ -5,7 +5,13 @@
  * @module
  */
 import { ConfigError, type ConfigProblem } from "../util/errors.ts";
-import { inlineUrlPassword, resolveDatabaseVars, resolveVars, SecretMask } from "./env.ts";
+import {
+  inlineUrlPassword,
+  noValueMessage,
+  resolveDatabaseVars,
+  resolveVars,
+  SecretMask,
+} from "./env.ts";
 import { type PlutusConfig, plutusConfigModel } from "./plutus_config.ts";
 import { dotted, issueProblems, parseYamlFile, validateYaml, type YamlFile } from "./yaml_file.ts";
 
@@ -78,8 +84,7 @@ export function parseConfig(
       const problem = {
         location: `${name}:${file.lineOf(path)}`,
         path: dotted(path),
-        message:
-          `\${${variable}} has no value; add ${variable}=… to the project's .env file, or set it in the environment`,
+        message: noValueMessage(variable),
       };
       if (source === undefined) problems.push(problem);
       else {

@@ -8,7 +8,7 @@
 import { join, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { ConfigError } from "../../util/errors.ts";
-import { resolveDatabaseVars } from "../../config/env.ts";
+import { noValueMessage, resolveDatabaseVars } from "../../config/env.ts";
 import type { DatabaseLocation } from "../store/mod.ts";
 import { databaseLocation } from "../store/database_location.ts";
 
@@ -94,9 +94,7 @@ async function withVariables(text: string, envFile: string): Promise<string> {
     throw new ConfigError([{
       location: "plutus.yaml",
       path: "database",
-      message: `\${${missing[0]}} has no value; add ${
-        missing[0]
-      }=… to the project's .env file, or set it in the environment`,
+      message: noValueMessage(missing[0]!),
     }], {
       code: "database_url",
       hint: `Put the value in the project's .env as ${

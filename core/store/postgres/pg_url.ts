@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { inlineUrlPassword } from "../../../config/env.ts";
+import { inlineUrlPassword, noValueMessage, resolveDatabaseVars } from "../../../config/env.ts";
 import type { YamlFile } from "../../../config/yaml_file.ts";
 import { ConfigError } from "../../../util/errors.ts";
 
@@ -89,19 +89,10 @@ export function parsePostgresUrl(
     });
   };
   const missing: string[] = [];
-  const text = written.trim().replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name) => {
-    const value = options.lookup?.(name);
-    if (value === undefined) {
-      missing.push(name);
-      return whole;
-    }
-    return encodeURIComponent(value);
-  });
+  const text = resolveDatabaseVars(written.trim(), (name) => options.lookup?.(name), missing);
   if (missing.length > 0) {
     fail(
-      `\${${missing[0]}} has no value; add ${
-        missing[0]
-      }=… to the project's .env file, or set it in the environment`,
+      noValueMessage(missing[0]!),
       `Put the password in .env as ${PASSWORD_VARIABLE}=… (the GUI's Database page does it for you).`,
     );
   }
