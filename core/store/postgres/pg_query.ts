@@ -10,7 +10,8 @@ import type { QueryCursor, QueryLimits, SqlValue } from "../mod.ts";
 import { connectPg, explainPgConnectError, explainPgError, type Sql } from "./pg_connect.ts";
 import { ident } from "./pg_sql.ts";
 import { splitRecord } from "./pg_record_text.ts";
-import { StoreError, UsageError } from "../../../util/errors.ts";
+import { StoreError, type UsageError } from "../../../util/errors.ts";
+import { manyStatements, readOnlyQuery } from "../query_refusals.ts";
 
 /**
  * Opens `sql` read-only in the schema `dbSchema` of the database at `url`. With `table`
@@ -201,18 +202,9 @@ async function columnOrigins(
 function queryRefusal(error: unknown): UsageError | undefined {
   const code = String((error as { code?: unknown })?.code ?? "");
   const message = (error as Error)?.message ?? String(error);
-  if (code === "25006") {
-    return new UsageError(`queries are read-only: ${message}`, {
-      code: "query_readonly",
-      hint:
-        "plutus query and export run SELECT statements only; data changes come from plutus run.",
-    });
-  }
+  if (code === "25006") return readOnlyQuery(message);
   if (/cannot insert multiple commands into a prepared statement/i.test(message)) {
-    return new UsageError("the SQL holds more than one statement", {
-      code: "query_many",
-      hint: "Run one SELECT at a time.",
-    });
+    return manyStatements();
   }
   return undefined;
 }

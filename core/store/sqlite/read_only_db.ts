@@ -8,6 +8,7 @@
 import { constants as sqliteConstants, DatabaseSync } from "node:sqlite";
 import { existsSync } from "node:fs";
 import { PlutusError, UsageError } from "../../../util/errors.ts";
+import { manyStatements, readOnlyQuery } from "../query_refusals.ts";
 
 // Deno's node:sqlite has these at run time; its bundled types do not list them yet.
 const constants = sqliteConstants as unknown as Record<
@@ -89,10 +90,7 @@ export function openReadOnly(path: string): DatabaseSync {
 export function assertSingleStatement(sql: string): void {
   const end = statementEnd(sql);
   if (end !== -1 && stripComments(sql.slice(end + 1)).trim() !== "") {
-    throw new UsageError("the SQL holds more than one statement", {
-      code: "query_many",
-      hint: "Run one SELECT at a time.",
-    });
+    throw manyStatements();
   }
 }
 
@@ -140,11 +138,7 @@ function stripComments(sql: string): string {
 export function queryError(error: unknown, sql: string): PlutusError {
   const message = (error as Error).message ?? String(error);
   if (/not authorized|authorization denied|readonly|read-only/i.test(message)) {
-    return new UsageError(`queries are read-only: ${message}`, {
-      code: "query_readonly",
-      hint:
-        "plutus query and export run SELECT statements only; data changes come from plutus run.",
-    });
+    return readOnlyQuery(message);
   }
   return new UsageError(`the query failed: ${message}`, {
     code: "query_failed",
