@@ -7,6 +7,7 @@
 import { inlineUrlPassword } from "../../config/env.ts";
 import type { Project } from "../project/project.ts";
 import { projectPostgresTarget } from "../store/postgres/pg_url.ts";
+import { ident } from "../store/postgres/pg_sql.ts";
 import type { CheckItem } from "./check_project.ts";
 import type { ConnectionReport } from "./test_connection.ts";
 import { PlutusError } from "../../util/errors.ts";
@@ -103,6 +104,5 @@ export async function checkDatabase(project: Project): Promise<CheckItem[]> {
 
 /** The SQL that makes `schema` for `user`, names quoted (a schema named user or order). */
 export function createSchemaSql(schema: string, user: string): string {
-  const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
-  return `CREATE SCHEMA ${quoted(schema)} AUTHORIZATION ${quoted(user)};`;
+  return `CREATE SCHEMA ${ident(schema)} AUTHORIZATION ${ident(user)};`;
 }

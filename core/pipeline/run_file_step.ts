@@ -184,11 +184,7 @@ function rejectsMapping(
 ): Record<string, ColumnMapping> | undefined {
   if (source.kind === "file") {
     if (!source.columns) return undefined;
-    return Object.fromEntries(
-      Object.entries(source.columns).map((
-        [column, mapping],
-      ) => [column, { ...mapping, clean: mapping.clean.map(withIsoDates) }]),
-    );
+    return withIsoDatesIn(source.columns);
   }
   return Object.fromEntries(
     Object.keys(table.columns).map((column) => {
@@ -204,14 +200,18 @@ function rejectsMapping(
 }
 
 function withIsoDateColumns(table: TableSchema): TableSchema {
-  return {
-    ...table,
-    columns: Object.fromEntries(
-      Object.entries(table.columns).map((
-        [name, column],
-      ) => [name, { ...column, clean: column.clean.map(withIsoDates) }]),
-    ),
-  };
+  return { ...table, columns: withIsoDatesIn(table.columns) };
+}
+
+/** Columns (a source's mapping or a table's) whose `parse_date` rules read ISO dates too. */
+function withIsoDatesIn<T extends { clean: CleanRuleSpec[] }>(
+  columns: Record<string, T>,
+): Record<string, T> {
+  return Object.fromEntries(
+    Object.entries(columns).map((
+      [name, column],
+    ) => [name, { ...column, clean: column.clean.map(withIsoDates) }]),
+  );
 }
 
 // How a rejects file writes a spreadsheet's date and time cells (as the sheet shows them).

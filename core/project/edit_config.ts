@@ -204,14 +204,14 @@ export async function setEnvValue(path: string, name: string, value: string): Pr
   const forms = /^[\w.\-+/=:@]*$/.test(value)
     ? [value]
     : [JSON.stringify(value), `'${value}'`, `\`${value}\``];
+  // the line replaced where it is, or added after the last line that holds something
+  const end = lines[lines.length - 1] === "" ? lines.length - 1 : lines.length;
+  const withLine = (line: string) =>
+    (index === -1 ? [...lines.slice(0, end), line, ...lines.slice(end)] : lines.with(index, line))
+      .join("\n").replace(/\n*$/, "\n");
   for (const form of forms) {
-    const line = `${name}=${form}`;
-    if (index === -1) {
-      lines.splice(lines[lines.length - 1] === "" ? lines.length - 1 : lines.length, 0, line);
-    } else lines[index] = line;
-    const updated = lines.join("\n").replace(/\n*$/, "\n");
+    const updated = withLine(`${name}=${form}`);
     if (parseEnvFile(updated)[name] === value) return await writeAtomically(path, updated, 0o600);
-    if (index === -1) lines.splice(lines.lastIndexOf(line), 1);
   }
   throw new PlutusError(`the value of ${name} could not be written to .env unchanged`, {
     code: "bad_key",
