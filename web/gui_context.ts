@@ -6,7 +6,7 @@
  * @module
  */
 import { Hono } from "hono";
-import { errorMessage, PlutusError } from "../util/errors.ts";
+import { ConfigError, errorMessage, PlutusError } from "../util/errors.ts";
 import { openProject, type Project, projectFingerprint } from "../core/project/project.ts";
 import type { RunOptions } from "../core/pipeline/run_pipeline.ts";
 import { RunBroadcaster } from "./run_broadcaster.ts";
@@ -97,6 +97,17 @@ function cachedProject(root: string): () => Promise<Project> {
     }
     return cached.project;
   };
+}
+
+/**
+ * The line of `file` an error points at (`plutus.yaml:14`): the page puts the cursor there.
+ * Undefined when it points at another file, or at none.
+ */
+export function errorLine(error: unknown, file: string): number | undefined {
+  if (!(error instanceof ConfigError)) return undefined;
+  const location = error.problems[0]?.location ?? "";
+  if (!location.startsWith(`${file}:`)) return undefined;
+  return Number(location.slice(file.length + 1)) || undefined;
 }
 
 /** An error as the pages show it: the message and, when known, the hint. */

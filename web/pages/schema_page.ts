@@ -8,16 +8,13 @@
 import type { Hono } from "hono";
 import { html } from "hono/html";
 import { assertUnchanged, fileVersion, versionField } from "../edit_guard.ts";
-import { join } from "node:path";
-import { ConfigError } from "../../util/errors.ts";
+import { basename, join } from "node:path";
+import { NAME_PATTERN } from "../../config/plutus_config.ts";
 import { schemaLine } from "../../config/json_schemas.ts";
 import { saveSchema } from "../../core/project/edit_config.ts";
 import { projectPaths } from "../../core/project/project.ts";
-import { described, type Gui, type GuiEnv, pageApp } from "../gui_context.ts";
+import { described, errorLine, type Gui, type GuiEnv, pageApp } from "../gui_context.ts";
 import { csrfField, page } from "../layout.ts";
-
-// a name saveSchema may take: any other it refuses with its own message
-const NAME = /^[a-z][a-z0-9_]*$/;
 
 const NEW_TABLE = `${
   schemaLine("schema/new.yaml")
@@ -43,9 +40,7 @@ export function schemaPage(): Hono<GuiEnv> {
       .sort();
     const current = table ?? names[0];
     const written = current && names.includes(current)
-      ? await Deno.readTextFile(join(dir, `${current}.yaml`)).catch(() =>
-        Deno.readTextFile(join(dir, `${current}.yml`))
-      )
+      ? await Deno.readTextFile(await schemaFile(dir, current))
       : undefined;
     const text = options.text ?? written ?? NEW_TABLE;
     // a form shown again after a refused save keeps the version it was filled from
@@ -98,27 +93,21 @@ export function schemaPage(): Hono<GuiEnv> {
     const text = typeof body.text === "string" ? body.text.replace(/\r\n/g, "\n") : "";
     const version = typeof body.version === "string" ? body.version : undefined;
     try {
-      if (NAME.test(name)) {
-        const dir = projectPaths(gui.root).schema;
-        const yml = join(dir, `${name}.yml`);
-        const path = await Deno.stat(join(dir, `${name}.yaml`)).then(() =>
-          join(dir, `${name}.yaml`)
-        )
-          .catch(() => Deno.stat(yml).then(() => yml, () => join(dir, `${name}.yaml`)));
-        await assertUnchanged(path, `schema/${path.split(/[\\/]/).pop()}`, body.version);
+      // a name saveSchema refuses is said by it
+      if (NAME_PATTERN.test(name)) {
+        const path = await schemaFile(projectPaths(gui.root).schema, name);
+        await assertUnchanged(path, `schema/${basename(path)}`, body.version);
       }
       await saveSchema(await gui.project(), name, text);
       return c.redirect(`/schema?table=${encodeURIComponent(name)}&saved=1`, 303);
     } catch (error) {
-      const line = error instanceof ConfigError
-        ? Number(/:(\d+)$/.exec(error.problems[0]?.location ?? "")?.[1])
-        : undefined;
       const { error: message, hint } = described(error);
       return c.html(
         await render(gui, name, {
           text,
           error: `Not saved. ${message}${hint ? `\n${hint}` : ""}`,
-          line: line || undefined,
+          // a line of this file only (a source's line in plutus.yaml is not one of it)
+          line: errorLine(error, `schema/${name}.yaml`),
           version,
         }),
         400,
@@ -126,4 +115,13 @@ export function schemaPage(): Hono<GuiEnv> {
     }
   });
   return app;
+}
+
+/** The file of table `name` in `dir`: its .yaml, else its .yml, else the .yaml to write. */
+async function schemaFile(dir: string, name: string): Promise<string> {
+  for (const extension of [".yaml", ".yml"]) {
+    const path = join(dir, `${name}${extension}`);
+    if (await Deno.stat(path).then(() => true, () => false)) return path;
+  }
+  return join(dir, `${name}.yaml`);
 }

@@ -27,7 +27,7 @@ import {
   type SourceAsWritten,
   sourcesAsWritten,
 } from "../../core/project/sources_as_written.ts";
-import { described, type Gui, type GuiEnv, pageApp } from "../gui_context.ts";
+import { described, errorLine, type Gui, type GuiEnv, pageApp } from "../gui_context.ts";
 import { csrfField, type Html, page } from "../layout.ts";
 
 /** What the analyst typed into a source's card (never the key), shown again after a test. */
@@ -199,16 +199,13 @@ ${cards}
       return c.redirect("/sources?saved=1", 303);
     } catch (error) {
       const { error: message, hint } = described(error);
-      // the cursor goes to the line the error names, as on the Schema page
-      const line = error instanceof ConfigError
-        ? Number(/^plutus\.yaml:(\d+)$/.exec(error.problems[0]?.location ?? "")?.[1])
-        : undefined;
       return c.html(
         await render(gui, {
           error: hint ? `${message}. ${hint}` : message,
           yaml,
           version,
-          line: line || undefined,
+          // the cursor goes to the line the error names, as on the Schema page
+          line: errorLine(error, "plutus.yaml"),
         }),
         400,
       );
