@@ -27,6 +27,24 @@ async function withServer<T>(work: (sql: postgres.Sql) => Promise<T>): Promise<T
   }
 }
 
+/**
+ * The demo project loaded into SQLite, and a schema name on the server that the test may
+ * fill: dropped afterwards.
+ */
+function withLoadedDemo(test: (project: string, schema: string) => Promise<void>) {
+  return withTempDir(async (dir) => {
+    const project = join(dir, "demo");
+    expectCode(await runCli(["init", project, "--demo"]), 0);
+    expectCode(await runCli(["run", "--project", project]), 0);
+    const schema = schemaName();
+    try {
+      await test(project, schema);
+    } finally {
+      await withServer((sql) => sql.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+    }
+  });
+}
+
 /** Row counts of the project's tables in the SQLite file. */
 function sqliteCounts(project: string): Record<string, number> {
   const tables = query(
@@ -90,115 +108,107 @@ Deno.test({
     "plutus db copy copies every table and the run history, counts equal; refuses a non-empty target; --replace --switch",
   ignore,
   fn: () =>
-    withTempDir(async (dir) => {
-      const project = join(dir, "demo");
-      expectCode(await runCli(["init", project, "--demo"]), 0);
-      expectCode(await runCli(["run", "--project", project]), 0);
-      const schema = schemaName();
+    withLoadedDemo(async (project, schema) => {
       const password = decodeURIComponent(new URL(SERVER_URL!).password);
       const yamlBefore = await Deno.readTextFile(join(project, "plutus.yaml"));
-      try {
-        // the real program once (the permissions it runs with); the copies below in-process
-        const copied = expectCode(
-          await plutus([
-            "db",
-            "copy",
-            "--to",
-            SERVER_URL!,
-            "--schema",
-            schema,
-            "--project",
-            project,
-          ]),
-          0,
-        );
-        assert.match(
-          copied.stdout,
-          /Copied 3 table\(s\), \d+ rows, and the run history into postgres:\/\/.*; the counts match\./,
-        );
-        assert.match(
-          copied.stdout,
-          /plutus\.yaml still names data\/plutus\.db\. To use the server, set in it:\n {2}database: "postgres:/,
-        );
-        // not "run this again with --switch": the copy is there, a second one is refused
-        assert.match(copied.stdout, /\n\(or run this again with --switch --replace/);
-        if (password.length > 0) {
-          assert.match(copied.stdout, /in \.env the password .*PG_PASSWORD='…'/);
-        }
-        if (password.length >= 4) {
-          assert.ok(!(copied.stdout + copied.stderr).includes(password));
-        }
-        assert.deepEqual(await serverCounts(schema), sqliteCounts(project));
-        assert.equal(await Deno.readTextFile(join(project, "plutus.yaml")), yamlBefore);
-
-        // the values arrive as the PostgreSQL backend types them
-        const [sqliteSums] = query(
+      // the real program once (the permissions it runs with); the copies below in-process
+      const copied = expectCode(
+        await plutus([
+          "db",
+          "copy",
+          "--to",
+          SERVER_URL!,
+          "--schema",
+          schema,
+          "--project",
           project,
-          "SELECT round(sum(spend), 2) AS spend, count(*) AS n, max(date) AS last FROM ad_spend",
-        );
-        await withServer(async (sql) => {
-          const [row] = await sql.unsafe(
-            `SELECT round(sum(spend), 2)::float8 AS spend, count(*)::int AS n, max(date)::text AS last,
-                    pg_typeof(spend)::text AS spend_type, pg_typeof(date)::text AS date_type
-             FROM "${schema}".ad_spend GROUP BY 4, 5`,
-          );
-          assert.equal(row!.spend, sqliteSums!.spend);
-          assert.equal(row!.n, sqliteSums!.n);
-          assert.equal(row!.last, sqliteSums!.last);
-          assert.equal(row!.spend_type, "numeric");
-          assert.equal(row!.date_type, "date");
-          const [run] = await sql.unsafe(`SELECT id::int, status FROM "${schema}"._plutus_runs`);
-          assert.deepEqual({ ...run }, { id: 1, status: "succeeded" });
-        });
-
-        const again = expectCode(
-          await runCli([
-            "db",
-            "copy",
-            "--to",
-            SERVER_URL!,
-            "--schema",
-            schema,
-            "--project",
-            project,
-          ]),
-          1,
-        );
-        assert.match(
-          again.stderr,
-          new RegExp(
-            `error: schema ${schema} on postgres://.* already has rows in .*ad_spend.*; nothing was copied`,
-          ),
-        );
-        assert.match(again.stderr, /hint: .*add --replace/);
-
-        const replaced = expectCode(
-          await runCli([
-            "db",
-            "copy",
-            "--to",
-            SERVER_URL!,
-            "--schema",
-            schema,
-            "--replace",
-            "--switch",
-            "--project",
-            project,
-          ]),
-          0,
-        );
-        assert.match(replaced.stdout, /Switched: plutus\.yaml now names postgres:\/\//);
-        const yaml = await Deno.readTextFile(join(project, "plutus.yaml"));
-        assert.match(yaml, /^database: "postgres:\/\/[^"]*:\$\{PG_PASSWORD\}@/m);
-        assert.match(yaml, new RegExp(`^database_schema: ${schema}$`, "m"));
-        if (password !== "") {
-          assert.ok(!yaml.includes(`:${password}@`));
-          assert.match(await Deno.readTextFile(join(project, ".env")), /^PG_PASSWORD=/m);
-        }
-        assert.deepEqual(await serverCounts(schema), sqliteCounts(project));
-      } finally {
-        await withServer((sql) => sql.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+        ]),
+        0,
+      );
+      assert.match(
+        copied.stdout,
+        /Copied 3 table\(s\), \d+ rows, and the run history into postgres:\/\/.*; the counts match\./,
+      );
+      assert.match(
+        copied.stdout,
+        /plutus\.yaml still names data\/plutus\.db\. To use the server, set in it:\n {2}database: "postgres:/,
+      );
+      // not "run this again with --switch": the copy is there, a second one is refused
+      assert.match(copied.stdout, /\n\(or run this again with --switch --replace/);
+      if (password.length > 0) {
+        assert.match(copied.stdout, /in \.env the password .*PG_PASSWORD='…'/);
       }
+      if (password.length >= 4) {
+        assert.ok(!(copied.stdout + copied.stderr).includes(password));
+      }
+      assert.deepEqual(await serverCounts(schema), sqliteCounts(project));
+      assert.equal(await Deno.readTextFile(join(project, "plutus.yaml")), yamlBefore);
+
+      // the values arrive as the PostgreSQL backend types them
+      const [sqliteSums] = query(
+        project,
+        "SELECT round(sum(spend), 2) AS spend, count(*) AS n, max(date) AS last FROM ad_spend",
+      );
+      await withServer(async (sql) => {
+        const [row] = await sql.unsafe(
+          `SELECT round(sum(spend), 2)::float8 AS spend, count(*)::int AS n, max(date)::text AS last,
+                  pg_typeof(spend)::text AS spend_type, pg_typeof(date)::text AS date_type
+           FROM "${schema}".ad_spend GROUP BY 4, 5`,
+        );
+        assert.equal(row!.spend, sqliteSums!.spend);
+        assert.equal(row!.n, sqliteSums!.n);
+        assert.equal(row!.last, sqliteSums!.last);
+        assert.equal(row!.spend_type, "numeric");
+        assert.equal(row!.date_type, "date");
+        const [run] = await sql.unsafe(`SELECT id::int, status FROM "${schema}"._plutus_runs`);
+        assert.deepEqual({ ...run }, { id: 1, status: "succeeded" });
+      });
+
+      const again = expectCode(
+        await runCli([
+          "db",
+          "copy",
+          "--to",
+          SERVER_URL!,
+          "--schema",
+          schema,
+          "--project",
+          project,
+        ]),
+        1,
+      );
+      assert.match(
+        again.stderr,
+        new RegExp(
+          `error: schema ${schema} on postgres://.* already has rows in .*ad_spend.*; nothing was copied`,
+        ),
+      );
+      assert.match(again.stderr, /hint: .*add --replace/);
+
+      const replaced = expectCode(
+        await runCli([
+          "db",
+          "copy",
+          "--to",
+          SERVER_URL!,
+          "--schema",
+          schema,
+          "--replace",
+          "--switch",
+          "--project",
+          project,
+        ]),
+        0,
+      );
+      assert.match(replaced.stdout, /Switched: plutus\.yaml now names postgres:\/\//);
+      const yaml = await Deno.readTextFile(join(project, "plutus.yaml"));
+      assert.match(yaml, /^database: "postgres:\/\/[^"]*:\$\{PG_PASSWORD\}@/m);
+      assert.match(yaml, new RegExp(`^database_schema: ${schema}$`, "m"));
+      if (password !== "") {
+        assert.ok(!yaml.includes(`:${password}@`));
+        assert.match(await Deno.readTextFile(join(project, ".env")), /^PG_PASSWORD=/m);
+      }
+      assert.deepEqual(await serverCounts(schema), sqliteCounts(project));
     }),
 });
 
@@ -206,38 +216,30 @@ Deno.test({
   name: "plutus db copy is all or nothing: a value the server refuses leaves no table behind",
   ignore,
   fn: () =>
-    withTempDir(async (dir) => {
-      const project = join(dir, "demo");
-      expectCode(await runCli(["init", project, "--demo"]), 0);
-      expectCode(await runCli(["run", "--project", project]), 0);
+    withLoadedDemo(async (project, schema) => {
       const db = new DatabaseSync(join(project, "data", "plutus.db"));
       db.exec(
         "UPDATE orders SET ordered_at = 'not a time' WHERE rowid = (SELECT max(rowid) FROM orders)",
       );
       db.close();
-      const schema = schemaName();
-      try {
-        const failed = expectCode(
-          await runCli([
-            "db",
-            "copy",
-            "--to",
-            SERVER_URL!,
-            "--schema",
-            schema,
-            "--project",
-            project,
-          ]),
-          1,
-        );
-        assert.match(
-          failed.stderr,
-          /error: table orders could not be copied: the server refused a row \(.*not a time.*\); nothing was copied/,
-        );
-        assert.deepEqual(await serverCounts(schema), {});
-      } finally {
-        await withServer((sql) => sql.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
-      }
+      const failed = expectCode(
+        await runCli([
+          "db",
+          "copy",
+          "--to",
+          SERVER_URL!,
+          "--schema",
+          schema,
+          "--project",
+          project,
+        ]),
+        1,
+      );
+      assert.match(
+        failed.stderr,
+        /error: table orders could not be copied: the server refused a row \(.*not a time.*\); nothing was copied/,
+      );
+      assert.deepEqual(await serverCounts(schema), {});
     }),
 });
 
@@ -246,40 +248,32 @@ Deno.test({
     "plutus db copy refuses an empty table of the same name there (someone's columns and grants) unless --replace",
   ignore,
   fn: () =>
-    withTempDir(async (dir) => {
-      const project = join(dir, "demo");
-      expectCode(await runCli(["init", project, "--demo"]), 0);
-      expectCode(await runCli(["run", "--project", project]), 0);
-      const schema = schemaName();
-      try {
-        await withServer((sql) =>
-          sql.unsafe(
-            `CREATE SCHEMA "${schema}"; CREATE TABLE "${schema}".leads (email text, owner_note text)`,
-          )
-        );
-        const copy = (...more: string[]) =>
-          runCli([
-            "db",
-            "copy",
-            "--to",
-            SERVER_URL!,
-            "--schema",
-            schema,
-            ...more,
-            "--project",
-            project,
-          ]);
-        const refused = expectCode(await copy(), 1);
-        assert.match(
-          refused.stderr,
-          new RegExp(`already has table\\(s\\) leads \\(empty\\); nothing was copied`),
-        );
-        assert.deepEqual(await serverCounts(schema), { leads: 0 });
-        const replaced = expectCode(await copy("--replace"), 0);
-        assert.match(replaced.stdout, /Replaced there: leads\./);
-        assert.deepEqual(await serverCounts(schema), sqliteCounts(project));
-      } finally {
-        await withServer((sql) => sql.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
-      }
+    withLoadedDemo(async (project, schema) => {
+      await withServer((sql) =>
+        sql.unsafe(
+          `CREATE SCHEMA "${schema}"; CREATE TABLE "${schema}".leads (email text, owner_note text)`,
+        )
+      );
+      const copy = (...more: string[]) =>
+        runCli([
+          "db",
+          "copy",
+          "--to",
+          SERVER_URL!,
+          "--schema",
+          schema,
+          ...more,
+          "--project",
+          project,
+        ]);
+      const refused = expectCode(await copy(), 1);
+      assert.match(
+        refused.stderr,
+        new RegExp(`already has table\\(s\\) leads \\(empty\\); nothing was copied`),
+      );
+      assert.deepEqual(await serverCounts(schema), { leads: 0 });
+      const replaced = expectCode(await copy("--replace"), 0);
+      assert.match(replaced.stdout, /Replaced there: leads\./);
+      assert.deepEqual(await serverCounts(schema), sqliteCounts(project));
     }),
 });
