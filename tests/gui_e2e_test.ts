@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import { RUN_FLAGS } from "../runtime_flags.ts";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchChromium, screenshot } from "./browser.ts";
 import { startFakeApi, TOKEN } from "./fake_api.ts";
 import { filesIn, MAIN, query, runCli, TEST_ENV, withTempDir } from "./helpers.ts";
@@ -44,6 +44,47 @@ async function serve(
   }
   reader.releaseLock();
   return { url: /Open: (\S+)/.exec(text)![1]!, process, stderr };
+}
+
+/** What runEnded() reads of the page's document. */
+interface PageDocument {
+  getElementById(id: string): { dataset: { state?: string }; textContent: string | null } | null;
+  querySelector(selector: string): { textContent: string | null } | null;
+}
+
+/**
+ * Waits until run `runId` has ended on the page's status box, or the upload form says why
+ * none began, and returns what the analyst reads then: a run that ended otherwise than
+ * expected fails with its message, not with a timeout.
+ */
+async function runEnded(
+  page: Page,
+  runId: number,
+): Promise<{ state: string; message: string; said: string }> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      const seen = await page.waitForFunction(
+        (id) => {
+          // this runs in the page; the test's own types have no DOM
+          const { document } = globalThis as unknown as { document: PageDocument };
+          const state = document.getElementById("status")?.dataset.state ?? "";
+          const message = document.querySelector("#status .message")?.textContent ?? "";
+          const said = document.getElementById("upload-message")?.textContent ?? "";
+          const ended = state !== "running" && message.startsWith(`Run ${id} `);
+          // the upload form says "Uploading …" and "Uploaded …", or why nothing ran
+          const refused = said !== "" && !/^Upload(ing|ed) /.test(said);
+          return (ended || refused) && JSON.stringify({ state, message, said });
+        },
+        runId,
+        // a bound for a loaded CI machine, not a guess at the run's time: it ends far sooner
+        { timeout: 90_000 },
+      );
+      return JSON.parse(await seen.jsonValue() as string);
+    } catch (error) {
+      // the page reloads itself when a run ends: read the reloaded page again
+      if (attempt === 3 || !/context was destroyed|navigat/i.test(String(error))) throw error;
+    }
+  }
 }
 
 /** The analyst's day in the GUI, in `browser`. */
@@ -104,11 +145,9 @@ const analystsDay = (browser: Browser) =>
       await page.setInputFiles("#files", [upload, notes]);
       await page.click("text=Upload and load");
       // a warning: no source reads random_notes.csv
-      await page.waitForSelector('#status[data-state="warning"]', { timeout: 30_000 });
-      assert.match(
-        await page.textContent("#status .message") ?? "",
-        /^Run 1 succeeded: 1 loaded, 0 failed, 1 skipped/,
-      );
+      const uploaded = await runEnded(page, 1);
+      assert.equal(uploaded.state, "warning", JSON.stringify(uploaded));
+      assert.match(uploaded.message, /^Run 1 succeeded: 1 loaded, 0 failed, 1 skipped/);
       await page.waitForSelector("#waiting-files #waiting >> text=random_notes.csv", {
         timeout: 10_000,
       });
@@ -119,7 +158,8 @@ const analystsDay = (browser: Browser) =>
       // 3. Run the pipeline: the API source and the files still in inbox/.
       await page.click("nav >> text=Run");
       await page.click("#run-button");
-      await page.waitForSelector('#status[data-state="succeeded"]', { timeout: 30_000 });
+      const run = await runEnded(page, 2);
+      assert.equal(run.state, "succeeded", JSON.stringify(run));
       // the page reloads by itself when the run ends: run 2 is then listed as succeeded
       await page.waitForSelector('tr:has(a[href="/runs/2"]) .badge.succeeded', {
         timeout: 10_000,
@@ -296,11 +336,9 @@ const rejectsLoop = (browser: Browser) =>
       await page.click("nav >> text=Upload");
       await page.setInputFiles("#files", fixed);
       await page.click("text=Upload and load");
-      await page.waitForSelector('#status[data-state="succeeded"]', { timeout: 30_000 });
-      assert.match(
-        await page.textContent("#status .message") ?? "",
-        /^Run 2 succeeded: 1 loaded, 0 failed, 0 skipped/,
-      );
+      const again = await runEnded(page, 2);
+      assert.equal(again.state, "succeeded", JSON.stringify(again));
+      assert.match(again.message, /^Run 2 succeeded: 1 loaded, 0 failed, 0 skipped/);
       await screenshot(page, "rejects-fixed-upload");
       assert.deepEqual(
         query(
