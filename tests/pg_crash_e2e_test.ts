@@ -156,7 +156,7 @@ Deno.test({
           if (running?.id) {
             assert.match(
               next.stdout,
-              new RegExp(`run ${running.id} was interrupted \\(its process stopped\\)`),
+              new RegExp(`run ${running.id} was interrupted before it finished`),
               context,
             );
           }

@@ -16,7 +16,7 @@ import {
   scanInbox,
 } from "../project/inbox.ts";
 import type { Project } from "../project/project.ts";
-import type { StoreDriver } from "../store/mod.ts";
+import type { Store, StoreDriver } from "../store/mod.ts";
 import { openDriver } from "../store/open_driver.ts";
 import { nowIso } from "../../util/time.ts";
 import { explainIoError } from "../../util/io_errors.ts";
@@ -82,7 +82,7 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
 
     for (const id of interrupted) {
       warnings.push(
-        `run ${id} was interrupted (its process stopped); its unfinished step loaded nothing`,
+        `run ${id} was interrupted before it finished; its unfinished step loaded nothing`,
       );
     }
     const scanned = options.files ? undefined : await scanInbox(project.paths.inbox);
@@ -281,12 +281,9 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
   } catch (thrown) {
     const error = explainIoError(thrown) ?? thrown;
     if (runId > 0) {
-      try {
-        await store.finishRun(runId, "failed");
-      } catch {
-        // A full or failing disk may refuse even this; the next run marks it interrupted.
-      }
-      log.error(`run stopped: ${(error as Error).message}`);
+      const cause = project.secrets.mask((error as Error).message);
+      await recordStop(driver, store, runId, cause);
+      log.error(`run stopped: ${cause}`);
     }
     throw error;
   } finally {
@@ -297,6 +294,37 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
     }
     await store.close();
     await lock.release();
+  }
+}
+
+/**
+ * Marks a run that an error stopped as failed, its unfinished step with the error. When
+ * the run's own connection is gone (a PostgreSQL server restarted, an administrator ended
+ * the session), a fresh one records it: the next run would otherwise mark it "interrupted",
+ * as if the process had died. A full disk, or a server still down, may refuse even this;
+ * the next run then marks it interrupted.
+ */
+async function recordStop(
+  driver: StoreDriver,
+  store: Store,
+  runId: number,
+  cause: string,
+): Promise<void> {
+  try {
+    await store.finishRun(runId, "failed", cause);
+    return;
+  } catch {
+    // the connection is gone, or the database refuses: try once more, afresh
+  }
+  try {
+    const fresh = await driver.openWriter();
+    try {
+      await fresh.finishRun(runId, "failed", cause);
+    } finally {
+      await fresh.close();
+    }
+  } catch {
+    // left to the next run (markInterrupted)
   }
 }
 

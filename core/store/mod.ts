@@ -159,7 +159,11 @@ export interface StepWork {
 export interface Store {
   readonly location: DatabaseLocation;
   startRun(trigger: string, command: string, rerunOf?: number, mode?: "full"): Promise<number>;
-  finishRun(id: number, status: Status): Promise<void>;
+  /**
+   * Ends a run. `stoppedBy`: the error that stopped it; a step of the run still marked
+   * running fails with it (its transaction was rolled back), so status names the cause.
+   */
+  finishRun(id: number, status: Status, stoppedBy?: string): Promise<void>;
   /**
    * Marks runs left "running" by a process that died; returns their ids. Call only while
    * holding the run lock: then nothing else can be running.

@@ -137,11 +137,16 @@ export class PgStore implements Store {
     });
   }
 
-  finishRun(id: number, status: Status): Promise<void> {
+  finishRun(id: number, status: Status, stoppedBy?: string): Promise<void> {
     return this.#do(async () => {
+      // one statement: the step and the run change together
       await this.#sql.unsafe(
-        `UPDATE ${this.#t("_plutus_runs")} SET status = $1, finished_at = $2 WHERE id = $3`,
-        [status, nowIso(), id],
+        `WITH step AS (
+           UPDATE ${this.#t("_plutus_steps")} SET status = 'failed', finished_at = $2, error = $4
+           WHERE run_id = $3 AND status = 'running' AND $4::text IS NOT NULL
+         )
+         UPDATE ${this.#t("_plutus_runs")} SET status = $1, finished_at = $2 WHERE id = $3`,
+        [status, nowIso(), id, stoppedBy ?? null],
       );
     });
   }
@@ -153,7 +158,7 @@ export class PgStore implements Store {
       try {
         await this.#sql.unsafe(
           `UPDATE ${this.#t("_plutus_steps")} SET status = 'interrupted', finished_at = $1,
-             error = 'the process stopped before this step finished; nothing of it was loaded'
+             error = 'the run stopped before this step finished: its process ended, or it lost its connection to the server; nothing of it was loaded'
            WHERE status = 'running'`,
           [now],
         );

@@ -156,9 +156,16 @@ export class SqliteStore {
     return Number(result.lastInsertRowid);
   }
 
-  finishRun(id: number, status: Status): void {
+  /** Ends a run; a step still running fails with `stoppedBy` (mod.ts). */
+  finishRun(id: number, status: Status, stoppedBy?: string): void {
+    const now = nowIso();
+    if (stoppedBy !== undefined) {
+      this.db.prepare(
+        "UPDATE _plutus_steps SET status = 'failed', finished_at = ?, error = ? WHERE run_id = ? AND status = 'running'",
+      ).run(now, stoppedBy, id);
+    }
     this.db.prepare("UPDATE _plutus_runs SET status = ?, finished_at = ? WHERE id = ?")
-      .run(status, nowIso(), id);
+      .run(status, now, id);
   }
 
   /**

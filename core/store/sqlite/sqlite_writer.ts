@@ -34,8 +34,8 @@ export class SqliteWriter implements Store {
     return now(() => this.#store.startRun(trigger, command, rerunOf, mode));
   }
 
-  finishRun(id: number, status: Status): Promise<void> {
-    return now(() => this.#store.finishRun(id, status));
+  finishRun(id: number, status: Status, stoppedBy?: string): Promise<void> {
+    return now(() => this.#store.finishRun(id, status, stoppedBy));
   }
 
   markInterrupted(): Promise<number[]> {
