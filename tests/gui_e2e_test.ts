@@ -197,6 +197,8 @@ const analystsDay = (browser: Browser) =>
         page.click("text=Export CSV"),
       ]);
       const csv = await Deno.readTextFile((await download.path())!);
+      // the export has ended: Stop goes away, though the page stays
+      await page.waitForSelector("#query-stop", { state: "hidden", timeout: 10_000 });
       assert.match(csv, /^channel,spend\r\ngoogle_ads,\d+(\.\d+)?\r\nmeta,\d+(\.\d+)?\r\n$/);
 
       // 6. Logs & exports lists the export and the logs; each downloads.

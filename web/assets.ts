@@ -149,7 +149,20 @@ if (form) {
 const queryForm = document.getElementById("query");
 if (queryForm) {
   const stop = document.getElementById("query-stop");
-  queryForm.addEventListener("submit", () => { stop.hidden = false; });
+  let done;
+  queryForm.addEventListener("submit", (e) => {
+    stop.hidden = false;
+    // an export ends in a download, not in a new page: its answer's cookie says it ended
+    if (!e.submitter || !e.submitter.formAction.endsWith("/query/export")) return;
+    const mark = "plutus_export_done=" + queryForm.elements.query_id.value;
+    clearInterval(done);
+    done = setInterval(() => {
+      if (!document.cookie.split("; ").includes(mark)) return;
+      clearInterval(done);
+      stop.hidden = true;
+      document.cookie = "plutus_export_done=; Max-Age=0; Path=/; SameSite=Strict";
+    }, 250);
+  });
   stop.addEventListener("click", () => {
     stop.hidden = true;
     post("/query/stop", new URLSearchParams({ query_id: queryForm.elements.query_id.value }));

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Hono } from "hono";
+import { setCookie } from "hono/cookie";
 import { html } from "hono/html";
 import { exportCsv } from "../../core/export/export_csv.ts";
 import { firstRows } from "../../core/query/first_rows.ts";
@@ -25,6 +26,10 @@ function queryForm(gui: Gui, sql: string) {
 <button type="button" class="quiet" id="query-stop" hidden>Stop the query</button>
 <input type="hidden" name="query_id" value="${crypto.randomUUID()}"></p></form>`;
 }
+
+/** The cookie an ended export sets to its form's query_id (web/assets.ts reads it). */
+export const EXPORT_DONE = "plutus_export_done";
+const QUERY_ID = /^[0-9a-f-]{36}$/;
 
 /** Queries working now, by the id their form carried: POST /query/stop aborts one. */
 const running = new Map<string, AbortController>();
@@ -144,6 +149,11 @@ export function queryPage(): Hono<GuiEnv> {
         running.delete(String(body.query_id));
         c.req.raw.signal.removeEventListener("abort", gone);
       });
+      // the download leaves the page as it is: this cookie tells its script the export has
+      // ended, so Stop goes away (an id of the page's own, readable by it alone)
+      if (typeof body.query_id === "string" && QUERY_ID.test(body.query_id)) {
+        setCookie(c, EXPORT_DONE, body.query_id, { path: "/", sameSite: "Strict", maxAge: 600 });
+      }
       return c.redirect(
         `/download/exports/${encodeURIComponent(result.path.split(/[\\/]/).pop()!)}`,
         303,
