@@ -320,7 +320,12 @@ export function explainPgError(error: unknown, url: string): PlutusError {
         /statement timeout/i.test(raw)
           ? `PostgreSQL at ${where} stopped a statement that ran longer than its statement_timeout`
           : `PostgreSQL at ${where} stopped the statement: ${raw}`,
-        "The server or this user limits how long a statement may run: raise it for this user (ALTER ROLE <user> SET statement_timeout = 0), then run again; nothing of the stopped step was kept.",
+        // the limit the URL itself sets is changed there, not on the server
+        /statement_timeout/.test(target?.parameters.options ?? "")
+          ? "The database: URL in plutus.yaml sets statement_timeout (options=-c statement_timeout=…): raise it there or take it out, then run again; nothing of the stopped step was kept."
+          : `The server or this user limits how long a statement may run: raise it for this user (ALTER ROLE ${
+            target?.user ?? "<user>"
+          } SET statement_timeout = 0), then run again; nothing of the stopped step was kept.`,
         "db_timeout",
       );
     case "57P03":

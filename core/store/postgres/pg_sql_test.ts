@@ -92,6 +92,14 @@ Deno.test("explainPgError() names the cause the server's code and words mean, ne
     plain.hint!,
     /If the server accepts only encrypted connections, use sslmode=require/,
   );
+  // a statement timeout is raised where it is set: for the user, or in the URL's options
+  const timeout = serverError("57014", "canceling statement due to statement timeout");
+  const byRole = explainPgError(timeout, url);
+  assert.equal(byRole.code, "db_timeout");
+  assert.match(byRole.hint!, /ALTER ROLE plutus SET statement_timeout = 0/);
+  const byUrl = explainPgError(timeout, `${url}?options=-c%20statement_timeout%3D5000`);
+  assert.match(byUrl.hint!, /The database: URL in plutus\.yaml sets statement_timeout/);
+  assert.doesNotMatch(byUrl.hint!, /ALTER ROLE/);
   // the password in no spelling: as written, and percent-encoded as in the URL
   const echoed = explainPgError(new Error("could not use S3cret/pw nor S3cret%2Fpw"), url);
   assert.ok(!/S3cret/.test(echoed.message), echoed.message);
