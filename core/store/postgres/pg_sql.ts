@@ -76,22 +76,33 @@ export function copyValue(value: Stored | bigint): string {
 
 /**
  * Rows given as one flat array, `width` values each, in COPY text format; each row starts
- * with its ordinal (`firstOrdinal`, then one more each row).
+ * with its ordinal (`firstOrdinal`, then one more each row written), unless none is
+ * given, and ends with `tail` (more values, in COPY text already). With `only`, just the
+ * rows whose byte in `only.rows` is `only.value` are written (no copy of the others).
  */
-export function copyRows(values: readonly Stored[], width: number, firstOrdinal: number): string {
+export function copyRows(
+  values: readonly Stored[],
+  width: number,
+  firstOrdinal?: number,
+  tail = "",
+  only?: { rows: Uint8Array; value: number },
+): string {
   // one string grown value by value (V8 keeps it as a rope until it is read): ~2.5× faster
   // than a line per row and a call per value, and this runs on the loader's thread for
   // every row of every file
   let text = "";
-  let ordinal = firstOrdinal;
-  for (let offset = 0; offset < values.length; offset += width) {
-    text += ordinal++;
+  let ordinal = firstOrdinal ?? 0;
+  const numbered = firstOrdinal !== undefined;
+  for (let offset = 0, row = 0; offset < values.length; offset += width, row++) {
+    if (only && only.rows[row] !== only.value) continue;
+    if (numbered) text += ordinal++ + "\t";
     for (let i = offset; i < offset + width; i++) {
       const value = values[i]!;
-      if (typeof value === "string" && !SPECIAL_OR_NUL.test(value)) text += "\t" + value;
-      else text += "\t" + copyValue(value);
+      if (i > offset) text += "\t";
+      if (typeof value === "string" && !SPECIAL_OR_NUL.test(value)) text += value;
+      else text += copyValue(value);
     }
-    text += "\n";
+    text += tail + "\n";
   }
   return text;
 }

@@ -10,6 +10,12 @@ Deno.test("copyRows() writes COPY text: ordinals, escapes, \\N for empty", () =>
     "7\ta\\tb\t1.5\t\\N\n8\tline\\nbreak\\\\\t-2\tx\\ry\n",
   );
   assert.equal(copyRows([], 3, 1), "");
+  // without ordinals, with the stamp after each row, and only the rows picked
+  const values = ["a", 1, "b", 2, "c", 3];
+  assert.equal(copyRows(values, 2, undefined, "\ts"), "a\t1\ts\nb\t2\ts\nc\t3\ts\n");
+  const rows = new Uint8Array([1, 0, 1]);
+  assert.equal(copyRows(values, 2, undefined, "\ts", { rows, value: 1 }), "a\t1\ts\nc\t3\ts\n");
+  assert.equal(copyRows(values, 2, 5, "", { rows, value: 0 }), "5\tb\t2\n");
 });
 
 Deno.test("copyRows() refuses a NUL character, which PostgreSQL cannot store", () => {

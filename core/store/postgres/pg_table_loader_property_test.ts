@@ -48,9 +48,19 @@ Deno.test({
             const changes = await store.planTable(schema);
             await store.transaction((work) => work.applyTable(schema, changes));
           }
-          for (const [index, step] of c.steps.entries()) {
+          // 0–8 keys of their own first: a created table takes rows straight until a key may
+          // repeat, then stages the rest, and merges either way by which is more (a copy:
+          // fast-check runs a case again when it shrinks one)
+          const lead = Array.from(
+            { length: createdByStep ? tableNumber % 9 : 0 },
+            (_, i) => c.composite ? [`u${i}`, 1, "x", 1, null] : [`u${i}`, "x", 1, null],
+          );
+          const steps = c.steps.map((step, index) =>
+            index === 0 ? { ...step, rows: [...lead, ...step.rows] } : step
+          );
+          for (const [index, step] of steps.entries()) {
             const runId = index + 1;
-            const earlier = step.again === undefined ? undefined : c.steps[step.again];
+            const earlier = step.again === undefined ? undefined : steps[step.again];
             const rows = earlier && step.again! < index ? earlier.rows : step.rows;
             const expected = step.commit ? model : model.clone();
             const want = expected.step(rows, step.source, runId);

@@ -1,0 +1,111 @@
+/**
+ * The keys a load has sent so far, to tell a row whose key is new: such a row of a table
+ * the step created goes straight into it (pg_table_loader.ts), the others are staged and
+ * merged. Each key is kept as a 32-bit hash in an open-addressing table of at most
+ * MAX_SLOTS slots (8 MB): two equal keys always hash alike, so a repeat is never missed;
+ * two different keys that hash alike (about 1 in 4,000 of a million keys), or a full table,
+ * only stage a row that could have gone straight.
+ *
+ * Only keys whose text JavaScript and PostgreSQL compare alike take part (see
+ * `keyPositions`): text, e-mails, URLs, integers and dates as Plutus writes them.
+ *
+ * @module
+ */
+import type { TableSchema } from "../../../config/table_schema.ts";
+import type { Stored } from "../../transform/validate_column.ts";
+import { insertColumns, keyColumns, ROW_HASH } from "../row_layout.ts";
+
+const FIRST_SLOTS = 1 << 16;
+const MAX_SLOTS = 1 << 21;
+// keys per slot before the table grows (or, at MAX_SLOTS, is full)
+const LOAD = 0.75;
+const SAME_TEXT = new Set(["text", "email", "url", "integer", "date"]);
+
+/**
+ * Where a row's key values are among its insert columns, or undefined when a key column's
+ * type compares otherwise in PostgreSQL than its text does here (decimals: 1.0 = 1;
+ * datetimes: one instant, many spellings; booleans).
+ */
+export function keyPositions(schema: TableSchema): number[] | undefined {
+  const columns = insertColumns(schema);
+  const key = keyColumns(schema);
+  if (!key.every((name) => name === ROW_HASH || SAME_TEXT.has(schema.columns[name]!.type))) {
+    return undefined;
+  }
+  return key.map((name) => columns.indexOf(name));
+}
+
+/** Keys seen, by hash; see the module comment. */
+export class KeySet {
+  readonly #positions: readonly number[];
+  readonly #maxSlots: number;
+  /** A 32-bit hash per slot; 0 is a free slot (a hash is never 0). */
+  #slots: Uint32Array;
+  #mask: number;
+  #count = 0;
+
+  constructor(positions: readonly number[], maxSlots = MAX_SLOTS) {
+    this.#positions = positions;
+    this.#maxSlots = maxSlots;
+    const first = Math.min(FIRST_SLOTS, maxSlots);
+    this.#slots = new Uint32Array(first);
+    this.#mask = first - 1;
+  }
+
+  /** Keys taken so far. */
+  get size(): number {
+    return this.#count;
+  }
+
+  /**
+   * Takes the key of the row at `offset` of `values`: true when it is surely new, false
+   * when it may have been taken before, or no longer fits (it is not taken then).
+   */
+  add(values: readonly Stored[], offset: number): boolean {
+    // FNV-1a of the key's code units
+    let h = 0x811c9dc5;
+    for (let k = 0; k < this.#positions.length; k++) {
+      const value = values[offset + this.#positions[k]!];
+      const text = typeof value === "string" ? value : String(value);
+      // a lone surrogate is written as U+FFFD: two such keys would be one in the server
+      if (!text.isWellFormed()) return false;
+      for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+      // between the values of a composite key: ("ab", "c") is not ("a", "bc")
+      h = Math.imul(h ^ 0x1ffff, 0x01000193);
+    }
+    // a final mix, so that the low bits that pick the slot depend on every unit
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = (h | 1) >>> 0;
+    if (this.#count + 1 > (this.#mask + 1) * LOAD && !this.#grow()) return false;
+    const slots = this.#slots;
+    for (let i = h & this.#mask;; i = (i + 1) & this.#mask) {
+      const slot = slots[i]!;
+      if (slot === 0) {
+        slots[i] = h;
+        this.#count++;
+        return true;
+      }
+      if (slot === h) return false;
+    }
+  }
+
+  /** Doubles the table; false when it is at its largest. */
+  #grow(): boolean {
+    const size = (this.#mask + 1) * 2;
+    if (size > this.#maxSlots) return false;
+    const old = this.#slots;
+    const slots = new Uint32Array(size);
+    const mask = size - 1;
+    for (const h of old) {
+      if (h === 0) continue;
+      let i = h & mask;
+      while (slots[i] !== 0) i = (i + 1) & mask;
+      slots[i] = h;
+    }
+    this.#slots = slots;
+    this.#mask = mask;
+    return true;
+  }
+}
