@@ -31,7 +31,7 @@ import type { Sql } from "./pg_connect.ts";
 import { copyRows, copyValue, ident, literal, PG_TYPES, qualified } from "./pg_sql.ts";
 import { insertColumns, keyColumns, keyIndexName, ROW_HASH } from "../row_layout.ts";
 import { keyIndexSql } from "./pg_table_sync.ts";
-import { keyPositions, KeySet } from "./key_set.ts";
+import { keyPositions, KeySet } from "../key_set.ts";
 
 const STAGE = "_plutus_stage";
 // COPY text sent at once: ~15,000 rows of a 12-column export, a few MB held
@@ -99,7 +99,7 @@ export class PgTableLoader implements TableLoader {
   ): Promise<PgTableLoader> {
     const loader = new PgTableLoader(sql, dbSchema, schema, stamp);
     loader.#created = options.created === true;
-    const positions = loader.#created ? keyPositions(schema) : undefined;
+    const positions = loader.#created && comparesAsText(schema) ? keyPositions(schema) : undefined;
     // one round trip: on a distant server each one costs a network delay. The merge's
     // sorts of a large file stay in memory rather than spill to disk (work_mem is 4 MB by
     // default); SET LOCAL ends with the transaction.
@@ -266,6 +266,19 @@ export class PgTableLoader implements TableLoader {
     return { inserted, updated: 0, duplicate: valid - inserted };
   }
 }
+
+/**
+ * Whether PostgreSQL compares the table's key as KeySet compares its text: text, e-mails,
+ * URLs, integers and dates as Plutus writes them, and the row hash; not decimals (1.0 = 1),
+ * datetimes (one instant, many spellings) nor booleans.
+ */
+export function comparesAsText(schema: TableSchema): boolean {
+  return keyColumns(schema).every((name) =>
+    name === ROW_HASH || SAME_TEXT.has(schema.columns[name]!.type)
+  );
+}
+
+const SAME_TEXT = new Set(["text", "email", "url", "integer", "date"]);
 
 /**
  * The merge into an empty table: each key's winning row goes in, the same row mergeSql()

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { parseTableSchema } from "../../../config/load_table_schemas.ts";
 import { freshDatabase, pgMissing } from "../../../tests/pg_server.ts";
 import { connectPg, reserveConnection, type Sql } from "./pg_connect.ts";
-import { PgTableLoader } from "./pg_table_loader.ts";
+import { comparesAsText, PgTableLoader } from "./pg_table_loader.ts";
 import { applyPgTable } from "./pg_table_sync.ts";
 
 Deno.test({
@@ -156,3 +156,22 @@ function lastWith(region: number, value: number): number {
   }
   throw new Error("none");
 }
+
+Deno.test("only keys PostgreSQL compares as their text go straight into a new table", () => {
+  const schema = (type: string) =>
+    parseTableSchema(
+      `columns:\n  v: { type: text }\n  k: { type: ${type} }\nkey: [k]\n`,
+      "schema/t.yaml",
+      "t",
+    );
+  for (const type of ["text", "email", "url", "integer", "date"]) {
+    assert.equal(comparesAsText(schema(type)), true, type);
+  }
+  // 1.0 = 1, one instant in many spellings, true = 't'
+  for (const type of ["decimal", "datetime", "boolean"]) {
+    assert.equal(comparesAsText(schema(type)), false, type);
+  }
+  // a keyless table: its row hash
+  const keyless = parseTableSchema("columns:\n  v: { type: decimal }\n", "schema/t.yaml", "t");
+  assert.equal(comparesAsText(keyless), true);
+});

@@ -1,38 +1,29 @@
 /**
  * The keys a load has sent so far, to tell a row whose key is new: such a row of a table
- * the step created goes straight into it (pg_table_loader.ts), the others are staged and
- * merged. Each key is kept as a 32-bit hash in an open-addressing table of at most
+ * the step created goes straight into it, before its key index exists (both backends'
+ * loaders), the others are staged and merged. Each key is kept as a 32-bit hash in an open-addressing table of at most
  * MAX_SLOTS slots (8 MB): two equal keys always hash alike, so a repeat is never missed;
  * two different keys that hash alike (about 1 in 4,000 of a million keys), or a full table,
  * only stage a row that could have gone straight.
  *
- * Only keys whose text JavaScript and PostgreSQL compare alike take part (see
- * `keyPositions`): text, e-mails, URLs, integers and dates as Plutus writes them.
+ * The values are compared as JavaScript text (numbers by their digits): a backend takes
+ * part only for key types its database compares the same way.
  *
  * @module
  */
-import type { TableSchema } from "../../../config/table_schema.ts";
-import type { Stored } from "../../transform/validate_column.ts";
-import { insertColumns, keyColumns, ROW_HASH } from "../row_layout.ts";
+import type { TableSchema } from "../../config/table_schema.ts";
+import type { Stored } from "../transform/validate_column.ts";
+import { insertColumns, keyColumns } from "./row_layout.ts";
 
 const FIRST_SLOTS = 1 << 16;
 const MAX_SLOTS = 1 << 21;
 // keys per slot before the table grows (or, at MAX_SLOTS, is full)
 const LOAD = 0.75;
-const SAME_TEXT = new Set(["text", "email", "url", "integer", "date"]);
 
-/**
- * Where a row's key values are among its insert columns, or undefined when a key column's
- * type compares otherwise in PostgreSQL than its text does here (decimals: 1.0 = 1;
- * datetimes: one instant, many spellings; booleans).
- */
-export function keyPositions(schema: TableSchema): number[] | undefined {
+/** Where a row's key values are among its insert columns (the row hash of a keyless table). */
+export function keyPositions(schema: TableSchema): number[] {
   const columns = insertColumns(schema);
-  const key = keyColumns(schema);
-  if (!key.every((name) => name === ROW_HASH || SAME_TEXT.has(schema.columns[name]!.type))) {
-    return undefined;
-  }
-  return key.map((name) => columns.indexOf(name));
+  return keyColumns(schema).map((name) => columns.indexOf(name));
 }
 
 /** Keys seen, by hash; see the module comment. */
