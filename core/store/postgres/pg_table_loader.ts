@@ -31,7 +31,7 @@ import type { Sql } from "./pg_connect.ts";
 import { copyRows, copyValue, ident, literal, PG_TYPES, qualified } from "./pg_sql.ts";
 import { insertColumns, keyColumns, keyIndexName, ROW_HASH } from "../row_layout.ts";
 import { keyIndexSql } from "./pg_table_sync.ts";
-import { keyPositions, KeySet } from "../key_set.ts";
+import { keyPositions, KeySet } from "./key_set.ts";
 
 const STAGE = "_plutus_stage";
 // COPY text sent at once: ~15,000 rows of a 12-column export, a few MB held

@@ -1,19 +1,20 @@
 /**
  * The keys a load has sent so far, to tell a row whose key is new: such a row of a table
- * the step created goes straight into it, before its key index exists (both backends'
- * loaders), the others are staged and merged. Each key is kept as a 32-bit hash in an open-addressing table of at most
+ * the step created goes straight into it, before its key index exists (pg_table_loader.ts),
+ * the others are staged and merged. (SQLite does not pay for it: there the staged rows then
+ * replace rows stored in file order, a page somewhere each; measured slower than staging.) Each key is kept as a 32-bit hash in an open-addressing table of at most
  * MAX_SLOTS slots (8 MB): two equal keys always hash alike, so a repeat is never missed;
  * two different keys that hash alike (about 1 in 4,000 of a million keys), or a full table,
  * only stage a row that could have gone straight.
  *
- * The values are compared as JavaScript text (numbers by their digits): a backend takes
- * part only for key types its database compares the same way.
+ * The values are compared as JavaScript text (numbers by their digits): the loader uses it
+ * only for key types PostgreSQL compares the same way.
  *
  * @module
  */
-import type { TableSchema } from "../../config/table_schema.ts";
-import type { Stored } from "../transform/validate_column.ts";
-import { insertColumns, keyColumns } from "./row_layout.ts";
+import type { TableSchema } from "../../../config/table_schema.ts";
+import type { Stored } from "../../transform/validate_column.ts";
+import { insertColumns, keyColumns } from "../row_layout.ts";
 
 const FIRST_SLOTS = 1 << 16;
 const MAX_SLOTS = 1 << 21;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { parseTableSchema } from "../../config/load_table_schemas.ts";
+import { parseTableSchema } from "../../../config/load_table_schemas.ts";
 import { keyPositions, KeySet } from "./key_set.ts";
 
 /** Adds each row of `values` (`width` values each); which were surely new. */
