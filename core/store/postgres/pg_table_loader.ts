@@ -267,7 +267,6 @@ export class PgTableLoader implements TableLoader {
 
   /** The counts of a table this step created, whose first rows went straight into it. */
   async #countsDirect(valid: number): Promise<LoadCounts> {
-    const table = qualified(this.#dbSchema, this.#schema.name);
     // a repeated key among the straight rows would be a flaw of KeySet: the key index
     // refuses it, and the step fails whole rather than keep two rows of one key
     const index = keyIndexSql(this.#dbSchema, this.#schema);
