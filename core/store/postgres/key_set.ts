@@ -51,16 +51,17 @@ export class KeySet {
 
   /**
    * Takes the key of the row at `offset` of `values`: true when it is surely new, false
-   * when it may have been taken before, or no longer fits (it is not taken then).
+   * when it may have been taken before, or no longer fits (it is not taken then). Keys are
+   * compared as the server stores them (UTF-8: a lone surrogate is U+FFFD).
    */
   add(values: readonly Stored[], offset: number): boolean {
     // FNV-1a of the key's code units
     let h = 0x811c9dc5;
     for (let k = 0; k < this.#positions.length; k++) {
       const value = values[offset + this.#positions[k]!];
-      const text = typeof value === "string" ? value : String(value);
-      // a lone surrogate is written as U+FFFD: two such keys would be one in the server
-      if (!text.isWellFormed()) return false;
+      // as the server will have it: a lone surrogate is written as U+FFFD ("x\ud800" and
+      // "x\ufffd" are one key there, whichever comes first)
+      const text = (typeof value === "string" ? value : String(value)).toWellFormed();
       for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
       // between the values of a composite key: ("ab", "c") is not ("a", "bc")
       h = Math.imul(h ^ 0x1ffff, 0x01000193);

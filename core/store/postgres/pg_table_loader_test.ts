@@ -175,3 +175,42 @@ Deno.test("only keys PostgreSQL compares as their text go straight into a new ta
   const keyless = parseTableSchema("columns:\n  v: { type: decimal }\n", "schema/t.yaml", "t");
   assert.equal(comparesAsText(keyless), true);
 });
+
+Deno.test({
+  name:
+    "a key with a lone surrogate is the key the server stores: the row first in the file keeps its place",
+  ignore: await pgMissing(),
+  fn: async () => {
+    const db = (await freshDatabase())!;
+    const client = connectPg(db.url, { max: 1 });
+    const sql = await reserveConnection(client);
+    try {
+      for (const [keep, wins] of [["first", "a"], ["last", "b"]]) {
+        const schema = parseTableSchema(
+          `columns:\n  k: { type: text }\n  v: { type: text }\nkey: [k]\nkeep: ${keep}\n`,
+          `schema/t_${keep}.yaml`,
+          `t_${keep}`,
+        );
+        await sql.unsafe("BEGIN");
+        const changes = { create: true, addColumns: [], orphanColumns: [], problems: [] };
+        await applyPgTable(sql, "public", schema, changes);
+        const loader = await PgTableLoader.open(sql, "public", schema, {
+          source: "api",
+          runId: 1,
+          loadedAt: "2026-11-30T10:00:00Z",
+        }, { created: true });
+        // an API's JSON may carry "\ud800": stored as U+FFFD, it is the later row's key too
+        await loader.insert(["x\ud800", "a", "x\ufffd", "b"]);
+        assert.deepEqual(await loader.counts(2), { inserted: 1, updated: 0, duplicate: 1 });
+        await sql.unsafe("COMMIT");
+        const rows = await sql.unsafe(`SELECT k, v FROM t_${keep}`);
+        assert.deepEqual([...rows], [{ k: "x\ufffd", v: wins }], `keep ${keep}`);
+      }
+    } finally {
+      await sql.unsafe("ROLLBACK").catch(() => {});
+      sql.release();
+      await client.end({ timeout: 1 });
+      await db.drop();
+    }
+  },
+});
