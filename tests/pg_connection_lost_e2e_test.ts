@@ -12,6 +12,7 @@ import { connectPg, reserveConnection } from "../core/store/postgres/pg_connect.
 import { StoreError } from "../util/errors.ts";
 import { expectCode, runCli, withTempDir, writeFiles } from "./helpers.ts";
 import { freshDatabase, pgMissing } from "./pg_server.ts";
+import { PgDriver } from "../core/store/postgres/pg_driver.ts";
 
 Deno.test({
   name: "a connection lost in the middle of a step: status names it at once, nothing is kept",
@@ -83,4 +84,52 @@ Deno.test({
         await db.drop();
       }
     }),
+});
+
+Deno.test({
+  name:
+    "the stop is recorded on a bare connection: a session of the run that lives on holding locks does not hang it",
+  ignore: await pgMissing(),
+  fn: async () => {
+    const db = (await freshDatabase())!;
+    const driver = new PgDriver({ kind: "postgres", url: db.url, schema: "public" });
+    const admin = connectPg(db.url);
+    const other = connectPg(db.url);
+    const holder = await reserveConnection(other);
+    try {
+      const store = await driver.openWriter();
+      const runId = await store.startRun("cli", "run");
+      await store.startStep(runId, "a", "a_1.csv", null);
+      await store.close();
+      // the run's old session, still alive in the server after its link broke, holds the
+      // rejects table (it wrote rejects): setting up a writer waited for it, for hours
+      await holder.unsafe("BEGIN");
+      await holder.unsafe("LOCK TABLE _plutus_rejects IN ROW EXCLUSIVE MODE");
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const stuck = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error("recordStop waited for the lock")), 30_000);
+      });
+      try {
+        await Promise.race([driver.recordStop(runId, "the connection was lost"), stuck]);
+      } finally {
+        clearTimeout(timer);
+        await holder.unsafe("ROLLBACK");
+      }
+      const rows = await admin.unsafe(
+        `SELECT r.status AS run, s.status AS step, s.error FROM _plutus_runs r
+         JOIN _plutus_steps s ON s.run_id = r.id WHERE r.id = $1`,
+        [runId],
+      );
+      assert.deepEqual([...rows], [{
+        run: "failed",
+        step: "failed",
+        error: "the connection was lost",
+      }]);
+    } finally {
+      holder.release();
+      await other.end();
+      await admin.end();
+      await db.drop();
+    }
+  },
 });

@@ -317,12 +317,7 @@ async function recordStop(
     // the connection is gone, or the database refuses: try once more, afresh
   }
   try {
-    const fresh = await driver.openWriter();
-    try {
-      await fresh.finishRun(runId, "failed", cause);
-    } finally {
-      await fresh.close();
-    }
+    await driver.recordStop(runId, cause);
   } catch {
     // left to the next run (markInterrupted)
   }

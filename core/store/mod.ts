@@ -301,6 +301,12 @@ export interface StoreDriver {
   /** Takes the project's run lock, or undefined while another process holds it. */
   tryLock(what?: string): Promise<RunLock | undefined>;
   /**
+   * Marks run `runId` failed, its unfinished step with `cause`, on a connection of its own
+   * (the run's own is gone), within seconds: it neither sets anything up nor waits long
+   * for a lock that a half-dead session of the run may still hold.
+   */
+  recordStop(runId: number, cause: string): Promise<void>;
+  /**
    * Who holds the run lock, as its holder said when it took it; a holder that took it a
    * moment ago may still be writing that: asked with `waitMs`, wait that long for it.
    */

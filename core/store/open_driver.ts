@@ -69,4 +69,7 @@ class LazyPgDriver implements StoreDriver {
   async lockHolder(waitMs?: number): Promise<LockHolder | undefined> {
     return await (await this.#load()).lockHolder(waitMs);
   }
+  async recordStop(runId: number, cause: string): Promise<void> {
+    return await (await this.#load()).recordStop(runId, cause);
+  }
 }

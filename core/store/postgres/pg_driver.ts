@@ -22,7 +22,7 @@ import { connectPg, explainPgConnectError, explainPgError, pgLabel } from "./pg_
 import { ident, qualified } from "./pg_sql.ts";
 import { openPgQuery } from "./pg_query.ts";
 import { PgRunHistory } from "./pg_run_history.ts";
-import { PgStore } from "./pg_store.ts";
+import { finishRunStatement, PgStore } from "./pg_store.ts";
 import { planPgTable } from "./pg_table_sync.ts";
 
 /** Who holds a project's run lock, as the server knows it. */
@@ -49,6 +49,29 @@ export class PgDriver implements StoreDriver {
    */
   openWriter(options: { dryRun?: boolean } = {}): Promise<Store> {
     return PgStore.open(this.location, options);
+  }
+
+  /**
+   * A bare connection with short limits: the run's session may live on in the server after
+   * the link to it broke (a Wi-Fi or VPN switch), holding locks until the server notices —
+   * hours; setting up a writer waited for them.
+   */
+  async recordStop(runId: number, cause: string): Promise<void> {
+    const sql = connectPg(this.location.url, { max: 1, applicationName: "plutus run" });
+    try {
+      await sql.unsafe("SET lock_timeout = '5s'; SET statement_timeout = '10s'");
+      const { sql: text, values } = finishRunStatement(
+        this.location.schema,
+        runId,
+        "failed",
+        cause,
+      );
+      await sql.unsafe(text, values);
+    } catch (error) {
+      throw await explainPgConnectError(error, this.location.url);
+    } finally {
+      await sql.end({ timeout: 1 }).catch(() => {});
+    }
   }
 
   /** Reads the history; undefined for a database without Plutus's tables. */

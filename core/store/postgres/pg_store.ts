@@ -139,15 +139,8 @@ export class PgStore implements Store {
 
   finishRun(id: number, status: Status, stoppedBy?: string): Promise<void> {
     return this.#do(async () => {
-      // one statement: the step and the run change together
-      await this.#sql.unsafe(
-        `WITH step AS (
-           UPDATE ${this.#t("_plutus_steps")} SET status = 'failed', finished_at = $2, error = $4
-           WHERE run_id = $3 AND status = 'running' AND $4::text IS NOT NULL
-         )
-         UPDATE ${this.#t("_plutus_runs")} SET status = $1, finished_at = $2 WHERE id = $3`,
-        [status, nowIso(), id, stoppedBy ?? null],
-      );
+      const { sql, values } = finishRunStatement(this.location.schema, id, status, stoppedBy);
+      await this.#sql.unsafe(sql, values);
     });
   }
 
@@ -443,4 +436,25 @@ function guarded(sql: Reserved, link: Link, url: string): Reserved {
           : raced((value as (...a: unknown[]) => object).apply(target, args), link);
     },
   });
+}
+
+/**
+ * The statement that ends a run (Store.finishRun): one statement, so the step and the run
+ * change together.
+ */
+export function finishRunStatement(
+  dbSchema: string,
+  id: number,
+  status: Status,
+  stoppedBy?: string,
+): { sql: string; values: (string | number | null)[] } {
+  const t = (name: string) => `${ident(dbSchema)}.${ident(name)}`;
+  return {
+    sql: `WITH step AS (
+        UPDATE ${t("_plutus_steps")} SET status = 'failed', finished_at = $2, error = $4
+        WHERE run_id = $3 AND status = 'running' AND $4::text IS NOT NULL
+      )
+      UPDATE ${t("_plutus_runs")} SET status = $1, finished_at = $2 WHERE id = $3`,
+    values: [status, nowIso(), id, stoppedBy ?? null],
+  };
 }

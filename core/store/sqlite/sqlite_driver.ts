@@ -42,6 +42,16 @@ export class SqliteDriver implements StoreDriver {
     this.#lockPath = `${path}.lock`;
   }
 
+  /** A writer of its own: SQLite has no session to outlive its process. */
+  async recordStop(runId: number, cause: string): Promise<void> {
+    const store = await this.openWriter();
+    try {
+      await store.finishRun(runId, "failed", cause);
+    } finally {
+      await store.close();
+    }
+  }
+
   async openWriter(options: { dryRun?: boolean } = {}): Promise<Store> {
     // A dry run of a project without a database works on an empty one in memory: it must
     // not create files.
