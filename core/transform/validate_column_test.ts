@@ -66,6 +66,13 @@ Deno.test("types refuse what they cannot store, with a hint", () => {
     /an Excel day number: add \{parse_date: excel\}/,
   );
   assert.equal(reason(check({ type: "date" }, "2026-02-30")), '"2026-02-30" is not a real date');
+  // no year 0: a placeholder, which PostgreSQL refuses (its COPY then hung the run)
+  assert.equal(reason(check({ type: "date" }, "0000-06-01")), '"0000-06-01" is not a real date');
+  assert.equal(
+    reason(check({ type: "datetime" }, "0000-06-01T10:00:00Z")),
+    '"0000-06-01T10:00:00Z" is not a real date',
+  );
+  assert.equal(check({ type: "date" }, "0001-01-01"), "0001-01-01");
   assert.equal(reason(check({ type: "email" }, "jane@")), '"jane@" is not an email address');
   for (
     const bad of [

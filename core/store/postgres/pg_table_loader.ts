@@ -214,7 +214,21 @@ export class PgTableLoader implements TableLoader {
         [...this.#columns, "_source", "_run_id", "_loaded_at"].map(ident).join(", ")
       }) FROM STDIN`
       : `COPY pg_temp.${STAGE} (${["_ord", ...this.#columns].map(ident).join(", ")}) FROM STDIN`;
-    const writable = await this.#sql.unsafe(copy).writable();
+    const query = this.#sql.unsafe(copy);
+    // Postgres.js (3.4.9) settles a COPY's query with its stream; a refusal the server sends
+    // after the rows (a value out of the column's range) then reaches only the query's
+    // reject, too late to be heard, and the stream never finishes: the run hung for ever.
+    // It is caught there.
+    const refused = new Promise<never>((_, reject) => {
+      const settled = query as unknown as { reject: (error: unknown) => void };
+      const rejectQuery = settled.reject;
+      settled.reject = (error) => {
+        reject(error);
+        rejectQuery(error);
+      };
+    });
+    refused.catch(() => {}); // thrown by the race below, or by the query itself
+    const writable = await query.writable();
     const done = new Promise<void>((resolve, reject) => {
       writable.on("error", reject);
       // "finish" comes when the server has confirmed the COPY (Postgres.js waits for it)
@@ -224,7 +238,7 @@ export class PgTableLoader implements TableLoader {
     });
     // the writer's connection says when it is gone (pg_store.ts); other clients never do
     const lost = (this.#sql as unknown as { whenLost?: Promise<never> }).whenLost;
-    await (lost ? Promise.race([done, lost]) : done);
+    await Promise.race(lost ? [done, refused, lost] : [done, refused]);
   }
 
   /** Merges the staged rows into the table and counts; `valid` rows were given to insert(). */

@@ -214,3 +214,49 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "a value the server refuses in the middle of a COPY fails the step with its reason (it hung)",
+  ignore: await pgMissing(),
+  fn: async () => {
+    const db = (await freshDatabase())!;
+    const client = connectPg(db.url, { max: 1 });
+    const sql = await reserveConnection(client);
+    try {
+      for (const created of [true, false]) {
+        const schema = parseTableSchema(
+          "columns:\n  k: { type: text }\n  d: { type: date }\nkey: [k]\n",
+          "schema/t.yaml",
+          "t",
+        );
+        await sql.unsafe("BEGIN");
+        const changes = { create: true, addColumns: [], orphanColumns: [], problems: [] };
+        await applyPgTable(sql, "public", schema, changes);
+        const loader = await PgTableLoader.open(sql, "public", schema, {
+          source: "a",
+          runId: 1,
+          loadedAt: "2026-11-30T10:00:00Z",
+        }, { created });
+        // a date the checks let through (they refuse year 0 now) but the server does not
+        await loader.insert(["k1", "2026-01-01", "k2", "0000-06-01"]);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const hung = new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error("the COPY never ended")), 30_000);
+        });
+        const error = await Promise.race([loader.counts(2), hung]).then(
+          () => undefined,
+          (error) => error,
+        );
+        clearTimeout(timer);
+        assert.match(String(error), /out of range|0000-06-01/, `created: ${created}`);
+        await sql.unsafe("ROLLBACK");
+      }
+    } finally {
+      await sql.unsafe("ROLLBACK").catch(() => {});
+      sql.release();
+      await client.end({ timeout: 1 });
+      await db.drop();
+    }
+  },
+});

@@ -297,6 +297,9 @@ export function formatParts(parts: DateParts): string {
  */
 export function isValid(parts: DateParts): boolean {
   const { year, month, day } = parts;
+  // no calendar has a year 0 (1 BC comes before 1 AD): "0000-01-01" is a placeholder, and
+  // PostgreSQL refuses it
+  if (year < 1) return false;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
   if (parts.hour === undefined) return true;
   return parts.hour <= 23 && (parts.minute ?? 0) <= 59 && (parts.second ?? 0) <= 59 &&
