@@ -154,13 +154,13 @@ if (queryForm) {
     stop.hidden = false;
     // an export ends in a download, not in a new page: its answer's cookie says it ended
     if (!e.submitter || !e.submitter.formAction.endsWith("/query/export")) return;
-    const mark = "plutus_export_done=" + queryForm.elements.query_id.value;
+    const name = "plutus_export_done_" + queryForm.elements.query_id.value;
     clearInterval(done);
     done = setInterval(() => {
-      if (!document.cookie.split("; ").includes(mark)) return;
+      if (!document.cookie.split("; ").includes(name + "=1")) return;
       clearInterval(done);
       stop.hidden = true;
-      document.cookie = "plutus_export_done=; Max-Age=0; Path=/; SameSite=Strict";
+      document.cookie = name + "=; Max-Age=0; Path=/; SameSite=Strict";
     }, 250);
   });
   stop.addEventListener("click", () => {

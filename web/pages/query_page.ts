@@ -27,7 +27,7 @@ function queryForm(gui: Gui, sql: string) {
 <input type="hidden" name="query_id" value="${crypto.randomUUID()}"></p></form>`;
 }
 
-/** The cookie an ended export sets to its form's query_id (web/assets.ts reads it). */
+/** The cookie an ended export sets, named with its form's query_id (web/assets.ts reads it). */
 export const EXPORT_DONE = "plutus_export_done";
 const QUERY_ID = /^[0-9a-f-]{36}$/;
 
@@ -150,9 +150,14 @@ export function queryPage(): Hono<GuiEnv> {
         c.req.raw.signal.removeEventListener("abort", gone);
       });
       // the download leaves the page as it is: this cookie tells its script the export has
-      // ended, so Stop goes away (an id of the page's own, readable by it alone)
+      // ended, so Stop goes away; one per form's id, so that two tabs' exports do not
+      // overwrite each other's
       if (typeof body.query_id === "string" && QUERY_ID.test(body.query_id)) {
-        setCookie(c, EXPORT_DONE, body.query_id, { path: "/", sameSite: "Strict", maxAge: 600 });
+        setCookie(c, `${EXPORT_DONE}_${body.query_id}`, "1", {
+          path: "/",
+          sameSite: "Strict",
+          maxAge: 600,
+        });
       }
       return c.redirect(
         `/download/exports/${encodeURIComponent(result.path.split(/[\\/]/).pop()!)}`,

@@ -12,6 +12,7 @@ import postgres from "postgres";
 import { connect as netConnect, type Socket } from "node:net";
 import { ConfigError, errorMessage, PlutusError, StoreError } from "../../../util/errors.ts";
 import { parsePostgresUrl, pgLabel, type PostgresTarget } from "./pg_url.ts";
+import { ident } from "./pg_sql.ts";
 
 export { pgLabel };
 
@@ -321,10 +322,10 @@ export function explainPgError(error: unknown, url: string): PlutusError {
           ? `PostgreSQL at ${where} stopped a statement that ran longer than its statement_timeout`
           : `PostgreSQL at ${where} stopped the statement: ${raw}`,
         // the limit the URL itself sets is changed there, not on the server
-        /statement_timeout/.test(target?.parameters.options ?? "")
+        /statement[-_]timeout/.test(target?.parameters.options ?? "")
           ? "The database: URL in plutus.yaml sets statement_timeout (options=-c statement_timeout=…): raise it there or take it out, then run again; nothing of the stopped step was kept."
           : `The server or this user limits how long a statement may run: raise it for this user (ALTER ROLE ${
-            target?.user ?? "<user>"
+            target ? ident(target.user) : "<user>"
           } SET statement_timeout = 0), then run again; nothing of the stopped step was kept.`,
         "db_timeout",
       );

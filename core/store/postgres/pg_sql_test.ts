@@ -102,10 +102,15 @@ Deno.test("explainPgError() names the cause the server's code and words mean, ne
   const timeout = serverError("57014", "canceling statement due to statement timeout");
   const byRole = explainPgError(timeout, url);
   assert.equal(byRole.code, "db_timeout");
-  assert.match(byRole.hint!, /ALTER ROLE plutus SET statement_timeout = 0/);
+  assert.match(byRole.hint!, /ALTER ROLE "plutus" SET statement_timeout = 0/);
   const byUrl = explainPgError(timeout, `${url}?options=-c%20statement_timeout%3D5000`);
   assert.match(byUrl.hint!, /The database: URL in plutus\.yaml sets statement_timeout/);
   assert.doesNotMatch(byUrl.hint!, /ALTER ROLE/);
+  // the server's other spelling of the option; a user name that needs quotes
+  const dashed = explainPgError(timeout, `${url}?options=--statement-timeout%3D5000`);
+  assert.match(dashed.hint!, /The database: URL in plutus\.yaml sets statement_timeout/);
+  const quoted = explainPgError(timeout, "postgres://Data%20Team@db.example.com/marketing");
+  assert.match(quoted.hint!, /ALTER ROLE "Data Team" SET statement_timeout = 0/);
   // the password in no spelling: as written, and percent-encoded as in the URL
   const echoed = explainPgError(new Error("could not use S3cret/pw nor S3cret%2Fpw"), url);
   assert.ok(!/S3cret/.test(echoed.message), echoed.message);
