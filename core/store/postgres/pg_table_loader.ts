@@ -115,15 +115,16 @@ export class PgTableLoader implements TableLoader {
     // one round trip: on a distant server each one costs a network delay. The merge's
     // sorts of a large file stay in memory rather than spill to disk (work_mem is 4 MB by
     // default); SET LOCAL ends with the transaction.
-    let setUp = `SET LOCAL work_mem = '64MB'; DROP TABLE IF EXISTS pg_temp.${STAGE}`;
+    // The staging table is made at once, also where rows may all go straight: a user
+    // without TEMPORARY is told so on the first load, not on the first one with repeats.
+    let setUp = `SET LOCAL work_mem = '64MB'; DROP TABLE IF EXISTS pg_temp.${STAGE}; ` +
+      loader.#stageSql();
+    loader.#staging = true;
     if (positions) {
       // the table is new: no one sees it before the commit, and its key index is built
       // once, after the rows (one sorted build instead of ~1M index insertions)
       loader.#keys = new KeySet(positions);
       setUp += `; DROP INDEX IF EXISTS ${qualified(dbSchema, keyIndexName(schema.name))}`;
-    } else {
-      setUp += `; ${loader.#stageSql()}`;
-      loader.#staging = true;
     }
     await sql.unsafe(setUp);
     return loader;
