@@ -38,7 +38,9 @@ export function compileToUtc(timeZone: string): ToUtc {
       : wall - offsetMinutes(parts.offset) * 60_000;
     if (!Number.isFinite(epoch)) return undefined;
     const text = new Date(epoch).toISOString();
-    return text.length === 24 ? text : undefined; // ±YYYYYY years: outside 0000–9999
+    // ±YYYYYY years are outside 0001–9999; so is year 0 (PostgreSQL refuses it), which
+    // 0001-01-01 00:30 at +01:00 becomes in UTC
+    return text.length === 24 && !text.startsWith("0000") ? text : undefined;
   };
 }
 

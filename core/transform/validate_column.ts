@@ -127,7 +127,7 @@ function datetimeCheck(timeZone: string): TypeCheck {
     const parts = dateParts(value);
     if (parts instanceof CellError) return parts;
     return toUtc(parts) ??
-      new CellError(`${showCell(value)} is outside the years 0000 to 9999 (in UTC)`);
+      new CellError(`${showCell(value)} is outside the years 0001 to 9999 (in UTC)`);
   };
 }
 

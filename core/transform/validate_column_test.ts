@@ -73,6 +73,11 @@ Deno.test("types refuse what they cannot store, with a hint", () => {
     '"0000-06-01T10:00:00Z" is not a real date',
   );
   assert.equal(check({ type: "date" }, "0001-01-01"), "0001-01-01");
+  // year 1 that is year 0 in UTC, by its offset or by the project's time zone
+  assert.equal(
+    reason(check({ type: "datetime" }, "0001-01-01T00:30:00+01:00")),
+    '"0001-01-01T00:30:00+01:00" is outside the years 0001 to 9999 (in UTC)',
+  );
   assert.equal(reason(check({ type: "email" }, "jane@")), '"jane@" is not an email address');
   for (
     const bad of [
