@@ -12,6 +12,7 @@ import { ROW_HASH } from "../store/row_layout.ts";
 import type { TableSchema } from "../../config/table_schema.ts";
 import { COMMA, csvLine, csvTypedLine, SEMICOLON } from "./csv_text.ts";
 import { typedColumnKinds } from "./typed_columns.ts";
+import { claimName } from "../project/inbox.ts";
 
 /** What to export and how. */
 export interface ExportOptions {
@@ -60,7 +61,9 @@ export async function exportCsv(
   const path = options.output ??
     join(exportsDir, `${name}-${localStamp(new Date()).replace(" ", "T").replace(/:/g, "-")}.csv`);
   await Deno.mkdir(dirname(path), { recursive: true });
-  const part = join(dirname(path), `.${basename(path)}.part`);
+  // a name of its own: two exports of one second (two GUI tabs) wrote the same file
+  const unique = options.output === undefined ? `.${crypto.randomUUID().slice(0, 8)}` : "";
+  const part = join(dirname(path), `.${basename(path)}${unique}.part`);
   let rows = 0;
   const columns = options.table ? cursor.columns.filter((c) => !INTERNAL.has(c)) : cursor.columns;
   const keep = cursor.columns.map((c) => columns.includes(c));
@@ -97,8 +100,12 @@ export async function exportCsv(
   } finally {
     await cursor.close();
   }
-  await Deno.rename(part, path);
-  return { path, rows, columns };
+  // a name asked for is replaced; a name of the exports folder is never taken twice (the
+  // next free one is "query-… (2).csv", as in inbox/)
+  if (options.output !== undefined) await Deno.rename(part, path);
+  const claimed = options.output ??
+    join(dirname(path), await claimName(part, dirname(path), basename(path)));
+  return { path: claimed, rows, columns };
 }
 
 // A table export leaves out the row hash Plutus uses for tables without a key.

@@ -3,6 +3,7 @@ import { DatabaseSync } from "node:sqlite";
 import { parseTableSchema } from "../../config/load_table_schemas.ts";
 import { SqliteDriver } from "../store/sqlite/sqlite_driver.ts";
 import { exportCsv } from "./export_csv.ts";
+import { localStamp } from "../../util/time.ts";
 
 Deno.test("an export writes every row exactly, long and multi-byte text included", async () => {
   const dir = await Deno.makeTempDir();
@@ -144,6 +145,40 @@ Deno.test("an export says a write failure is one, and a read failure is not a fu
       exportCsv(driver(bug), `${dir}/exports`, { table: "t", output: `${dir}/exports/taken.csv` }),
       /cannot write .*taken\.csv/,
     );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("two exports of one second get files of their own: neither overwrites the other", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/t.db`;
+    const db = new DatabaseSync(path);
+    db.exec("CREATE TABLE notes (who TEXT); INSERT INTO notes VALUES ('tab1')");
+    db.close();
+    const exports = `${dir}/exports`;
+    await Deno.mkdir(exports);
+    // the names exports of these seconds take, already there (another tab's export)
+    const stamp = (ms: number) =>
+      localStamp(new Date(Date.now() + ms)).replace(" ", "T").replace(/:/g, "-");
+    const taken = [-1000, 0, 1000, 2000].map((ms) => `${exports}/query-${stamp(ms)}.csv`);
+    for (const name of taken) await Deno.writeTextFile(name, "who\r\ntab2\r\n");
+    const driver = new SqliteDriver(path);
+    const both = await Promise.all([
+      exportCsv(driver, exports, { sql: "SELECT who FROM notes" }),
+      exportCsv(driver, exports, { sql: "SELECT who || '!' AS who FROM notes" }),
+    ]);
+    const paths = both.map((result) => result.path);
+    assert.equal(new Set([...paths, ...taken]).size, 6, paths.join(", "));
+    assert.ok(paths.every((p) => /query-.* \([23]\)\.csv$/.test(p)), paths.join(", "));
+    assert.deepEqual(
+      await Promise.all(paths.map((p) => Deno.readTextFile(p))),
+      ["who\r\ntab1\r\n", "who\r\ntab1!\r\n"],
+    );
+    for (const name of taken) assert.equal(await Deno.readTextFile(name), "who\r\ntab2\r\n");
+    // nothing half-written is left
+    assert.deepEqual([...Deno.readDirSync(exports)].filter((e) => e.name.endsWith(".part")), []);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
