@@ -365,11 +365,15 @@ function unplannedStep(
   return Object.assign(step, { error, hint, warnings: [] });
 }
 
+// A lock holder older than this with no run recorded is no run starting up.
+const ORPHAN_AFTER_MS = 30_000;
+
 /** Names the run that holds the lock: from the database, or from the lock file. */
 async function lockedError(driver: StoreDriver): Promise<RunLockedError> {
   let holder = "another run is in progress";
+  let running;
   try {
-    const running = await driver.readHistory((history) => history.runningRun());
+    running = await driver.readHistory((history) => history.runningRun());
     if (running) {
       holder += `: run ${running.id}, started ${localStamp(new Date(running.startedAt))} from the ${
         running.trigger === "gui" ? "GUI" : "command line"
@@ -384,8 +388,13 @@ async function lockedError(driver: StoreDriver): Promise<RunLockedError> {
     // it took the lock a moment ago and has not recorded its run yet
     holder += `: started ${localStamp(new Date(locker.since))} from ${locker.what}`;
   }
+  // no run going, and a holder that took the lock a while ago: the session of a run whose
+  // link to the server broke, which the server has not noticed yet (its keepalives)
+  const orphan = !running && locker !== undefined &&
+    Date.now() - Date.parse(locker.since) > ORPHAN_AFTER_MS;
   return new RunLockedError(holder, {
-    hint:
-      "Wait for it to finish (plutus status shows it), then try again. Only one run at a time can load data.",
+    hint: orphan
+      ? "plutus status shows no run going: this is the session of a run whose connection to the database broke, and the server lets it go once it notices (within about two minutes). Try again then."
+      : "Wait for it to finish (plutus status shows it), then try again. Only one run at a time can load data.",
   });
 }

@@ -135,6 +135,16 @@ export class PgDriver implements StoreDriver {
     const name = truncateUtf8(`plutus lock ${Deno.pid}: ${what}`, 63);
     const sql = connectPg(this.location.url, { applicationName: name });
     try {
+      // The lock goes with this session. When the link to it breaks (a laptop's Wi-Fi or
+      // VPN switching), the server keeps the session, and the lock, until its keepalives
+      // find the client gone: after two hours by default, a minute or two with these. A
+      // server or pooler that refuses the settings keeps its own.
+      await sql.unsafe(
+        "SET tcp_keepalives_idle = 60; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 6",
+      ).catch((error) => {
+        // a refusal by the server (a SQLSTATE) is let be; no connection at all is said below
+        if (!/^[0-9A-Z]{5}$/.test(String((error as { code?: unknown })?.code))) throw error;
+      });
       const [{ locked }] = await sql.unsafe<[{ locked: boolean }]>(
         `SELECT pg_try_advisory_lock(${LOCK_CLASS}, ${lockObject(this.location.schema)}) AS locked`,
       );
