@@ -389,8 +389,9 @@ async function lockedError(driver: StoreDriver): Promise<RunLockedError> {
     holder += `: started ${localStamp(new Date(locker.since))} from ${locker.what}`;
   }
   // no run going, and a holder that took the lock a while ago: the session of a run whose
-  // link to the server broke, which the server has not noticed yet (its keepalives)
-  const orphan = !running && locker !== undefined &&
+  // link to the server broke, which the server has not noticed yet (its keepalives). A
+  // SQLite lock dies with its process; a long `db copy` holds one with no run going.
+  const orphan = driver.location.kind === "postgres" && !running && locker !== undefined &&
     Date.now() - Date.parse(locker.since) > ORPHAN_AFTER_MS;
   return new RunLockedError(holder, {
     hint: orphan
