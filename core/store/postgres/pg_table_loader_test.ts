@@ -176,29 +176,44 @@ Deno.test("only keys PostgreSQL compares as their text go straight into a new ta
   assert.equal(comparesAsText(keyless), true);
 });
 
+/** Runs `work` on a session of its own in a fresh database, dropped after. */
+async function withSession(work: (sql: Sql) => Promise<void>): Promise<void> {
+  const db = (await freshDatabase())!;
+  const client = connectPg(db.url, { max: 1 });
+  const sql = await reserveConnection(client);
+  try {
+    await work(sql);
+  } finally {
+    await sql.unsafe("ROLLBACK").catch(() => {});
+    sql.release();
+    await client.end({ timeout: 1 });
+    await db.drop();
+  }
+}
+
+/** Begins a step that creates the table of `yaml` and opens its loader. */
+async function createAndOpen(sql: Sql, yaml: string, name: string, created = true) {
+  const schema = parseTableSchema(yaml, `schema/${name}.yaml`, name);
+  await sql.unsafe("BEGIN");
+  const changes = { create: true, addColumns: [], orphanColumns: [], problems: [] };
+  await applyPgTable(sql, "public", schema, changes);
+  return await PgTableLoader.open(sql, "public", schema, {
+    source: "a",
+    runId: 1,
+    loadedAt: "2026-11-30T10:00:00Z",
+  }, { created });
+}
+
 Deno.test({
   name:
     "a key with a lone surrogate is the key the server stores: the row first in the file keeps its place",
   ignore: await pgMissing(),
-  fn: async () => {
-    const db = (await freshDatabase())!;
-    const client = connectPg(db.url, { max: 1 });
-    const sql = await reserveConnection(client);
-    try {
+  fn: () =>
+    withSession(async (sql) => {
       for (const [keep, wins] of [["first", "a"], ["last", "b"]]) {
-        const schema = parseTableSchema(
-          `columns:\n  k: { type: text }\n  v: { type: text }\nkey: [k]\nkeep: ${keep}\n`,
-          `schema/t_${keep}.yaml`,
-          `t_${keep}`,
-        );
-        await sql.unsafe("BEGIN");
-        const changes = { create: true, addColumns: [], orphanColumns: [], problems: [] };
-        await applyPgTable(sql, "public", schema, changes);
-        const loader = await PgTableLoader.open(sql, "public", schema, {
-          source: "api",
-          runId: 1,
-          loadedAt: "2026-11-30T10:00:00Z",
-        }, { created: true });
+        const yaml =
+          `columns:\n  k: { type: text }\n  v: { type: text }\nkey: [k]\nkeep: ${keep}\n`;
+        const loader = await createAndOpen(sql, yaml, `t_${keep}`);
         // an API's JSON may carry "\ud800": stored as U+FFFD, it is the later row's key too
         await loader.insert(["x\ud800", "a", "x\ufffd", "b"]);
         assert.deepEqual(await loader.counts(2), { inserted: 1, updated: 0, duplicate: 1 });
@@ -206,38 +221,18 @@ Deno.test({
         const rows = await sql.unsafe(`SELECT k, v FROM t_${keep}`);
         assert.deepEqual([...rows], [{ k: "x\ufffd", v: wins }], `keep ${keep}`);
       }
-    } finally {
-      await sql.unsafe("ROLLBACK").catch(() => {});
-      sql.release();
-      await client.end({ timeout: 1 });
-      await db.drop();
-    }
-  },
+    }),
 });
 
 Deno.test({
   name:
     "a value the server refuses in the middle of a COPY fails the step with its reason (it hung)",
   ignore: await pgMissing(),
-  fn: async () => {
-    const db = (await freshDatabase())!;
-    const client = connectPg(db.url, { max: 1 });
-    const sql = await reserveConnection(client);
-    try {
+  fn: () =>
+    withSession(async (sql) => {
       for (const created of [true, false]) {
-        const schema = parseTableSchema(
-          "columns:\n  k: { type: text }\n  d: { type: date }\nkey: [k]\n",
-          "schema/t.yaml",
-          "t",
-        );
-        await sql.unsafe("BEGIN");
-        const changes = { create: true, addColumns: [], orphanColumns: [], problems: [] };
-        await applyPgTable(sql, "public", schema, changes);
-        const loader = await PgTableLoader.open(sql, "public", schema, {
-          source: "a",
-          runId: 1,
-          loadedAt: "2026-11-30T10:00:00Z",
-        }, { created });
+        const yaml = "columns:\n  k: { type: text }\n  d: { type: date }\nkey: [k]\n";
+        const loader = await createAndOpen(sql, yaml, "t", created);
         // a date the checks let through (they refuse year 0 now) but the server does not
         await loader.insert(["k1", "2026-01-01", "k2", "0000-06-01"]);
         let timer: ReturnType<typeof setTimeout> | undefined;
@@ -252,11 +247,5 @@ Deno.test({
         assert.match(String(error), /out of range|0000-06-01/, `created: ${created}`);
         await sql.unsafe("ROLLBACK");
       }
-    } finally {
-      await sql.unsafe("ROLLBACK").catch(() => {});
-      sql.release();
-      await client.end({ timeout: 1 });
-      await db.drop();
-    }
-  },
+    }),
 });
