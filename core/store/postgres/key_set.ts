@@ -61,7 +61,8 @@ export class KeySet {
       const value = values[offset + this.#positions[k]!];
       // as the server will have it: a lone surrogate is written as U+FFFD ("x\ud800" and
       // "x\ufffd" are one key there, whichever comes first)
-      const text = (typeof value === "string" ? value : String(value)).toWellFormed();
+      const raw = typeof value === "string" ? value : String(value);
+      const text = raw.isWellFormed() ? raw : raw.toWellFormed(); // no copy of most keys
       for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
       // between the values of a composite key: ("ab", "c") is not ("a", "bc")
       h = Math.imul(h ^ 0x1ffff, 0x01000193);
