@@ -29,7 +29,7 @@ Deno.test({
     const store = await PgStore.open({ kind: "postgres", url: db.url, schema: "public" });
     const reader = connectPg(db.url);
     let tableNumber = 0;
-    const { decideAfter, share } = STRAIGHT;
+    const { window, share } = STRAIGHT;
     try {
       await fc.assert(
         fc.asyncProperty(caseArbitrary, async (c) => {
@@ -60,9 +60,9 @@ Deno.test({
           const steps = c.steps.map((step, index) =>
             index === 0 ? { ...step, rows: [...lead, ...step.rows] } : step
           );
-          // a third of the cases look at the share of repeats after 6 rows, not 10,000; half
+          // a third of the cases look at the share of repeats every 6 rows, not 10,000; half
           // of the created tables take up to 90% of repeats, not 10%, for the straight merge
-          STRAIGHT.decideAfter = tableNumber % 3 === 0 ? 6 : decideAfter;
+          STRAIGHT.window = tableNumber % 3 === 0 ? 6 : window;
           STRAIGHT.share = tableNumber % 4 === 0 ? 0.9 : share;
           for (const [index, step] of steps.entries()) {
             const runId = index + 1;
@@ -116,7 +116,7 @@ Deno.test({
         { numRuns: 300 },
       );
     } finally {
-      Object.assign(STRAIGHT, { decideAfter, share });
+      Object.assign(STRAIGHT, { window, share });
       await reader.end();
       await store.close();
       await db.drop();
