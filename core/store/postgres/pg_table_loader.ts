@@ -14,13 +14,13 @@
  * other valid row is a duplicate. Text order_by values compare by code point (COLLATE "C"),
  * as SQLite's BINARY collation does.
  *
- * Into a table the step created (a first load), rows go straight into the table by COPY
- * while no key repeats (key_set.ts tells): a file of unique keys is then written once, not
- * staged and copied again (1M rows: the merge took 3.5 s of a 10.4 s load). From the first
- * key that may repeat, the rest is staged; at the end the rows are merged as above, the
- * direct rows taking the place of stored rows that came first in the file (or moved into
- * the staging table when fewer than the staged rows, for the merge into an empty table is
- * the cheaper one). Every row of such a table is new to it, so nothing counts as updated.
+ * Into a table the step created (a first load), a row whose key is new (key_set.ts tells)
+ * goes straight into the table by COPY: such rows are written once, not staged and copied
+ * again (1M rows: the merge took 3.5 s of a 10.4 s load). A row whose key may repeat is
+ * staged; at the end the staged rows merge as above, each straight row taking the place of
+ * a stored row, the first of its key in the file. A file with many repeats (STRAIGHT) has
+ * its straight rows moved into the staging table instead, for the merge into an empty table
+ * is then the cheaper. Every row of such a table is new to it, so nothing counts as updated.
  *
  * @module
  */
@@ -86,11 +86,10 @@ export class PgTableLoader implements TableLoader {
   readonly #staged = new Pending();
   /** Into a table this step created: the keys sent straight into it (module comment). */
   #keys: KeySet | undefined;
-  /** Rows sent straight into the table; the staging table exists once rows are staged. */
+  /** Rows sent straight into the table. */
   #directRows = 0;
   /** Rows, and rows staged, since the share of repeats was last looked at (STRAIGHT). */
   #window = { rows: 0, staged: 0 };
-  #staging = false;
   /** The stamp's values in COPY text, after each row sent straight into the table. */
   readonly #stampText: string;
 
@@ -121,7 +120,6 @@ export class PgTableLoader implements TableLoader {
     // without TEMPORARY is told so on the first load, not on the first one with repeats.
     let setUp = `SET LOCAL work_mem = '64MB'; DROP TABLE IF EXISTS pg_temp.${STAGE}; ` +
       loader.#stageSql();
-    loader.#staging = true;
     if (positions) {
       // the table is new: no one sees it before the commit, and its key index is built
       // once, after the rows (one sorted build instead of ~1M index insertions)
@@ -192,10 +190,6 @@ export class PgTableLoader implements TableLoader {
   async #stageAll(): Promise<void> {
     await this.#flush(this.#straight);
     await this.#flush(this.#staged);
-    if (!this.#staging) {
-      await this.#sql.unsafe(this.#stageSql());
-      this.#staging = true;
-    }
     const table = qualified(this.#dbSchema, this.#schema.name);
     const list = this.#columns.map(ident).join(", ");
     await this.#sql.unsafe(
@@ -210,10 +204,6 @@ export class PgTableLoader implements TableLoader {
   async #flush(pending: Pending): Promise<void> {
     if (pending.chunks.length === 0) return;
     const chunks = pending.take();
-    if (pending === this.#staged && !this.#staging) {
-      await this.#sql.unsafe(this.#stageSql());
-      this.#staging = true;
-    }
     const copy = pending === this.#straight
       ? `COPY ${qualified(this.#dbSchema, this.#schema.name)} (${
         [...this.#columns, "_source", "_run_id", "_loaded_at"].map(ident).join(", ")
@@ -313,7 +303,7 @@ export class PgTableLoader implements TableLoader {
         inserted += Number(row.inserted);
       }
     }
-    if (this.#staging) await this.#sql.unsafe(`DROP TABLE pg_temp.${STAGE}`);
+    await this.#sql.unsafe(`DROP TABLE pg_temp.${STAGE}`);
     return { inserted, updated: 0, duplicate: valid - inserted };
   }
 }
