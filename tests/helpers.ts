@@ -186,6 +186,22 @@ export function expectCode(result: CliResult, code: number): CliResult {
   return result;
 }
 
+/**
+ * `work`, or a rejection with `message` if it has not settled within `ms`: a test of a
+ * hang fails with its cause (the bound is far above the time the work takes).
+ */
+export async function within<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A temporary folder, removed after `test` (whatever happens). */
 export async function withTempDir(test: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "plutus-test-" });

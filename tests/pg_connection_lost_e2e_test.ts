@@ -10,7 +10,7 @@ import { openProject } from "../core/project/project.ts";
 import { runPipeline } from "../core/pipeline/run_pipeline.ts";
 import { connectPg, reserveConnection } from "../core/store/postgres/pg_connect.ts";
 import { StoreError } from "../util/errors.ts";
-import { expectCode, runCli, withTempDir, writeFiles } from "./helpers.ts";
+import { expectCode, runCli, within, withTempDir, writeFiles } from "./helpers.ts";
 import { freshDatabase, pgMissing } from "./pg_server.ts";
 import { PgDriver } from "../core/store/postgres/pg_driver.ts";
 
@@ -105,14 +105,13 @@ Deno.test({
       // rejects table (it wrote rejects): setting up a writer waited for it, for hours
       await holder.unsafe("BEGIN");
       await holder.unsafe("LOCK TABLE _plutus_rejects IN ROW EXCLUSIVE MODE");
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const stuck = new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error("recordStop waited for the lock")), 30_000);
-      });
       try {
-        await Promise.race([driver.recordStop(runId, "the connection was lost"), stuck]);
+        await within(
+          driver.recordStop(runId, "the connection was lost"),
+          30_000,
+          "recordStop waited for the lock",
+        );
       } finally {
-        clearTimeout(timer);
         await holder.unsafe("ROLLBACK");
       }
       const rows = await admin.unsafe(

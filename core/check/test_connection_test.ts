@@ -3,6 +3,7 @@ import postgres from "postgres";
 import { parsePostgresUrl, type PostgresTarget } from "../store/postgres/pg_url.ts";
 import { StoreError } from "../../util/errors.ts";
 import { testConnection } from "./test_connection.ts";
+import { within } from "../../tests/helpers.ts";
 
 /** The server the PostgreSQL tests use (.ci/run starts one; README says how locally). */
 const SERVER_URL = Deno.env.get("PLUTUS_TEST_PG_URL");
@@ -198,13 +199,11 @@ Deno.test("testConnection() says when the port is a web server, not PostgreSQL (
   );
   try {
     for (const sslmode of ["disable", "prefer"] as const) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const error = await Promise.race([
+      const error = await within(
         failure(local(web.addr.port, sslmode)),
-        new Promise<never>((_, reject) =>
-          timer = setTimeout(() => reject(new Error(`${sslmode}: no answer in 20 s`)), 20_000)
-        ),
-      ]).finally(() => clearTimeout(timer));
+        20_000,
+        `${sslmode}: no answer in 20 s`,
+      );
       assert.match(
         error.message,
         new RegExp(`127\\.0\\.0\\.1:${web.addr.port} answers, but not as PostgreSQL does`),
