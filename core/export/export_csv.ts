@@ -102,10 +102,12 @@ export async function exportCsv(
   }
   // a name asked for is replaced; a name of the exports folder is never taken twice (the
   // next free one is "query-… (2).csv", as in inbox/)
-  if (options.output !== undefined) await Deno.rename(part, path);
-  const claimed = options.output ??
-    join(dirname(path), await claimName(part, dirname(path), basename(path)));
-  return { path: claimed, rows, columns };
+  if (options.output !== undefined) {
+    await Deno.rename(part, path);
+    return { path, rows, columns };
+  }
+  const free = await claimName(part, dirname(path), basename(path));
+  return { path: join(dirname(path), free), rows, columns };
 }
 
 // A table export leaves out the row hash Plutus uses for tables without a key.
