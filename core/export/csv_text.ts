@@ -78,16 +78,17 @@ export function csvTypedLine(
 ): string {
   let line = "";
   for (let i = 0; i < values.length; i++) {
-    const value = values[i];
     if (i > 0) line += dialect.separator;
-    if (typeof value === "string" && dialect.plain.test(value)) {
-      line += value;
-      continue;
-    }
-    // only text that starts like a formula needs its shape checked (most text does not)
-    const raw = typeof value === "string" && FORMULA_START.test(value) &&
-      isTypedValue(kinds[i], value);
-    line += csvField(value, raw, dialect);
+    line += csvTypedField(values[i], kinds[i], dialect);
   }
   return `${line}\r\n`;
+}
+
+/** One field of a column that holds `kind` (see {@link csvTypedLine}). */
+export function csvTypedField(value: unknown, kind: ColumnKind | undefined, dialect = COMMA) {
+  if (typeof value === "string" && dialect.plain.test(value)) return value;
+  // only text that starts like a formula needs its shape checked (most text does not)
+  const raw = typeof value === "string" && FORMULA_START.test(value) &&
+    isTypedValue(kind, value);
+  return csvField(value, raw, dialect);
 }

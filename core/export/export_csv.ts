@@ -12,6 +12,7 @@ import { ROW_HASH } from "../store/row_layout.ts";
 import type { TableSchema } from "../../config/table_schema.ts";
 import { COMMA, csvLine, csvTypedLine, SEMICOLON } from "./csv_text.ts";
 import { typedColumnKinds } from "./typed_columns.ts";
+import { CopyCsvRewriter } from "./copy_csv.ts";
 import { claimName } from "../project/inbox.ts";
 
 /** What to export and how. */
@@ -52,7 +53,10 @@ export async function exportCsv(
   exportsDir: string,
   options: ExportOptions,
 ): Promise<ExportResult> {
-  const cursor = options.table === undefined && options.limits
+  // a whole table comes as the database's own CSV where the backend writes one
+  const source = options.table !== undefined && driver.openTableCopy
+    ? await driver.openTableCopy(options.table)
+    : options.table === undefined && options.limits
     ? await driver.openQuery(options.sql!, options.limits)
     : await driver.openExport(
       options.table !== undefined ? { table: options.table } : { sql: options.sql! },
@@ -65,27 +69,47 @@ export async function exportCsv(
   const unique = options.output === undefined ? `.${crypto.randomUUID().slice(0, 8)}` : "";
   const part = join(dirname(path), `.${basename(path)}${unique}.part`);
   let rows = 0;
-  const columns = options.table ? cursor.columns.filter((c) => !INTERNAL.has(c)) : cursor.columns;
-  const keep = cursor.columns.map((c) => columns.includes(c));
+  const columns = options.table ? source.columns.filter((c) => !INTERNAL.has(c)) : source.columns;
+  const keep = source.columns.map((c) => columns.includes(c));
+  const origins = "pages" in source
+    ? source.origins ?? []
+    : source.columns.map((column) => ({ table: options.table!, column }));
   const kinds = options.raw || !options.tables
     ? undefined
-    : typedColumnKinds((cursor.origins ?? []).filter((_, i) => keep[i]), options.tables);
+    : typedColumnKinds(origins.filter((_, i) => keep[i]), options.tables);
   const typed = kinds?.some((kind) => kind !== undefined) ? kinds : undefined;
+  const dialect = options.semicolon ? SEMICOLON : COMMA;
   try {
     using file = await onDisk(Deno.open(part, { write: true, create: true, truncate: true }));
     const out = new LineWriter(file);
-    const dialect = options.semicolon ? SEMICOLON : COMMA;
     await out.write((options.bom ? "\ufeff" : "") + csvLine(columns, false, dialect));
-    const all = keep.every(Boolean);
-    for await (const page of cursor.pages()) {
-      for (const row of page) {
-        const values = all ? row : row.filter((_, i) => keep[i]);
-        const line = typed
-          ? csvTypedLine(values, typed, dialect)
-          : csvLine(values, options.raw, dialect);
-        if (!out.add(line)) await out.write(line);
+    if ("pages" in source) {
+      const all = keep.every(Boolean);
+      for await (const page of source.pages()) {
+        for (const row of page) {
+          const values = all ? row : row.filter((_, i) => keep[i]);
+          const line = typed
+            ? csvTypedLine(values, typed, dialect)
+            : csvLine(values, options.raw, dialect);
+          if (!out.add(line)) await out.write(line);
+        }
+        rows += page.length;
       }
-      rows += page.length;
+    } else {
+      const indexes = keep.flatMap((kept, i) => (kept ? [i] : []));
+      const rewriter = new CopyCsvRewriter(indexes.map((i) => source.decoders[i]!), {
+        dialect,
+        raw: options.raw,
+        kinds: typed,
+      });
+      await out.flush();
+      await source.read(indexes, (bytes) => {
+        rewriter.feed(bytes);
+        if (rewriter.size >= 1 << 20) writeAllSync(file, rewriter.take());
+      });
+      rewriter.end();
+      writeAllSync(file, rewriter.take());
+      rows = rewriter.rows;
     }
     await out.flush();
     await onDisk(file.sync());
@@ -98,7 +122,7 @@ export async function exportCsv(
       cause: error.cause,
     });
   } finally {
-    await cursor.close();
+    await source.close();
   }
   // a name asked for is replaced; a name of the exports folder is never taken twice (the
   // next free one is "query-… (2).csv", as in inbox/)
@@ -149,6 +173,16 @@ class LineWriter {
 async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
   let written = 0;
   while (written < bytes.length) written += await onDisk(file.write(bytes.subarray(written)));
+}
+
+/** Writes synchronously: see TableCopy.read(). */
+function writeAllSync(file: Deno.FsFile, bytes: Uint8Array): void {
+  try {
+    let written = 0;
+    while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
+  } catch (error) {
+    throw new DiskFailure("", { cause: error });
+  }
 }
 
 /**

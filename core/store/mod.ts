@@ -245,6 +245,35 @@ export interface QueryCursor {
   close(): Promise<void>;
 }
 
+/** How a column's text, as the database writes it, turns into the value a query gives. */
+export interface CopyColumn {
+  /** The value a query gives for the text; undefined: the text itself. */
+  decode?: (text: string) => SqlValue;
+  /**
+   * Whether `bytes[from, to)` decodes to a number whose text is those very bytes (then no
+   * decoding is needed): `42` of a bigint, `12.5` of a numeric, not `12.50`.
+   */
+  verbatim?: (bytes: Uint8Array, from: number, to: number) => boolean;
+}
+
+/**
+ * A table's rows as the database writes them in CSV (PostgreSQL's `COPY … TO STDOUT
+ * (FORMAT csv)`: a NULL is nothing, an empty text is `""`, rows end with LF), for an export
+ * that rewrites only the fields it writes otherwise (core/export/copy_csv.ts).
+ */
+export interface TableCopy {
+  columns: string[];
+  /** Each column's text, as it turns into the value a query gives. */
+  decoders: CopyColumn[];
+  /**
+   * Streams the rows of the columns at `indexes` to `sink`, piece by piece. The sink works
+   * synchronously (a file written with writeSync): nothing more is read meanwhile, so memory
+   * stays flat however slow the disk.
+   */
+  read(indexes: number[], sink: (bytes: Uint8Array) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** How long a query may work, and a way to cancel it (a stopped query uses no CPU after). */
 export interface QueryLimits {
   timeoutSeconds: number;
@@ -298,6 +327,11 @@ export interface StoreDriver {
    * export: memory stays flat however many rows.
    */
   openExport(what: { table: string } | { sql: string }): Promise<QueryCursor>;
+  /**
+   * A whole table as the database's own CSV, where the backend writes one (PostgreSQL):
+   * an export then decodes only the fields it writes otherwise, 2-3x faster.
+   */
+  openTableCopy?(table: string): Promise<TableCopy>;
   /** Takes the project's run lock, or undefined while another process holds it. */
   tryLock(what?: string): Promise<RunLock | undefined>;
   /**

@@ -13,6 +13,7 @@ import type {
   Store,
   StoreDriver,
   TableChanges,
+  TableCopy,
 } from "./mod.ts";
 import type { TableSchema } from "../../config/table_schema.ts";
 import { pgLabel } from "./postgres/pg_url.ts";
@@ -62,6 +63,10 @@ class LazyPgDriver implements StoreDriver {
   }
   async openExport(what: { table: string } | { sql: string }): Promise<QueryCursor> {
     return await (await this.#load()).openExport(what);
+  }
+  async openTableCopy(table: string): Promise<TableCopy> {
+    const driver = await this.#load();
+    return await driver.openTableCopy!(table);
   }
   async tryLock(what?: string): Promise<RunLock | undefined> {
     return await (await this.#load()).tryLock(what);

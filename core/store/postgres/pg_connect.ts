@@ -123,11 +123,16 @@ const READ_TYPES = {
   },
 };
 
+const WHOLE_SECONDS = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+00$/;
+
 /**
  * A timestamp as SQLite stores it: `2026-01-02T03:04:05.000Z`, milliseconds always there
  * (one width, so that both backends export the same text); finer digits are kept.
  */
 export function timestampText(x: string): string {
+  // the usual case, whole seconds in UTC, without a regular expression (an export of 1M rows
+  // reads 1M of them)
+  if (x.length === 22 && WHOLE_SECONDS.test(x)) return `${x.slice(0, 10)}T${x.slice(11, 19)}.000Z`;
   const match = /^(\d{4,}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d+))?(\+00)?$/.exec(x);
   if (!match) return x.replace(" ", "T").replace(/\+00$/, "Z");
   const [, day, time, fraction = "", utc] = match;

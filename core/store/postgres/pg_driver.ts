@@ -16,11 +16,13 @@ import type {
   Store,
   StoreDriver,
   TableChanges,
+  TableCopy,
 } from "../mod.ts";
 import { LOCK_CLASS, lockObject } from "./pg_bookkeeping.ts";
 import { connectPg, explainPgConnectError, explainPgError, pgLabel } from "./pg_connect.ts";
 import { ident, qualified } from "./pg_sql.ts";
 import { openPgQuery } from "./pg_query.ts";
+import { openPgTableCopy } from "./pg_table_copy.ts";
 import { PgRunHistory } from "./pg_run_history.ts";
 import { finishRunStatement, PgStore } from "./pg_store.ts";
 import { planPgTable } from "./pg_table_sync.ts";
@@ -113,15 +115,21 @@ export class PgDriver implements StoreDriver {
   /**
    * A table (as stored: PostgreSQL keeps no load order, so rows come in the order the
    * table holds them) or a read-only query, read through a cursor page by page: memory
-   * stays flat. No time limit: the command line stops it with Ctrl-C.
+   * stays flat. No time limit: the command line stops it with Ctrl-C. (An export of a
+   * table reads it through openTableCopy(), faster.)
    */
   openExport(what: { table: string } | { sql: string }): Promise<QueryCursor> {
-    const table = "table" in what ? qualified(this.location.schema, what.table) : undefined;
-    const sql = "table" in what ? `SELECT * FROM ${table}` : what.sql;
+    const sql = "table" in what
+      ? `SELECT * FROM ${qualified(this.location.schema, what.table)}`
+      : what.sql;
     return openPgQuery(this.location.url, this.location.schema, sql, { timeoutSeconds: 0 }, {
       pageRows: 2000,
-      table,
     });
+  }
+
+  /** A whole table as PostgreSQL's own CSV (COPY … TO STDOUT), read-only. */
+  openTableCopy(table: string): Promise<TableCopy> {
+    return openPgTableCopy(this.location.url, this.location.schema, table);
   }
 
   /**

@@ -9,40 +9,24 @@
 import type { QueryCursor, QueryLimits, SqlValue } from "../mod.ts";
 import { connectPg, explainPgConnectError, explainPgError, type Sql } from "./pg_connect.ts";
 import { ident } from "./pg_sql.ts";
-import { splitRecord } from "./pg_record_text.ts";
 import { StoreError, type UsageError } from "../../../util/errors.ts";
 import { manyStatements, readOnlyQuery } from "../query_refusals.ts";
 
-/**
- * Opens `sql` read-only in the schema `dbSchema` of the database at `url`. With `table`
- * (a qualified name; `sql` is then `SELECT * FROM` it), the rows are read as record text,
- * one value a row (pg_record_text.ts): an export of a whole table.
- */
+/** Opens `sql` read-only in the schema `dbSchema` of the database at `url`. */
 export async function openPgQuery(
   url: string,
   dbSchema: string,
   sql: string,
   limits: QueryLimits,
-  options: { pageRows?: number; limit?: number; table?: string } = {},
+  options: { pageRows?: number; limit?: number } = {},
 ): Promise<QueryCursor> {
-  const client = connectPg(url, { applicationName: "plutus query" });
   // no limit (0): an export of the command line, stopped by Ctrl-C
   const timeoutMs = limits.timeoutSeconds > 0
     ? Math.max(1, Math.round(limits.timeoutSeconds * 1000))
     : 0;
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    await client.end({ timeout: 1 }).catch(() => {});
-  };
+  const { client, close } = readOnlyClient(url, "plutus query");
   try {
-    // the first query of the connection sets everything up; a query after it can no
-    // longer switch the transaction to read-write (a snapshot has been taken)
-    await client.unsafe(
-      `BEGIN READ ONLY; SET LOCAL statement_timeout = ${timeoutMs}; ` +
-        `SET LOCAL search_path = ${ident(dbSchema)}; SELECT 1`,
-    );
+    await beginReadOnly(client, dbSchema, timeoutMs);
     const described = await client.unsafe(sql, [], { prepare: false, simple: false } as never)
       .describe();
     const shape = (described.columns ?? []) as DescribedColumn[];
@@ -50,18 +34,12 @@ export async function openPgQuery(
     const origins = await columnOrigins(client, dbSchema, shape);
     const pageRows = options.pageRows ?? 500;
     const limit = options.limit ?? Infinity;
-    // a table without columns prints its rows as "()", as it would one NULL column
-    const asRecords = options.table !== undefined && shape.length > 0;
     return {
       columns,
       origins,
       async *pages(): AsyncGenerator<SqlValue[][]> {
-        const query = client.unsafe(
-          asRecords ? `SELECT ROW(_plutus_row.*)::text FROM ${options.table} _plutus_row` : sql,
-          [],
-          { prepare: false, simple: false } as never,
-        ).values();
-        const decode = asRecords ? recordDecoder(shape) : undefined;
+        const query = client.unsafe(sql, [], { prepare: false, simple: false } as never)
+          .values();
         const abort = () => query.cancel();
         limits.signal?.addEventListener("abort", abort);
         // the server's statement_timeout stops the statement; this stops a client that
@@ -90,9 +68,7 @@ export async function openPgQuery(
             }
             next = ahead ? nextPage() : undefined;
             next?.catch(() => {}); // its failure is thrown where it is awaited
-            const page = decode
-              ? decode(read.value as unknown as string[][])
-              : read.value as unknown as SqlValue[][];
+            const page = read.value as unknown as SqlValue[][];
             if (sent + page.length >= limit) {
               yield page.slice(0, limit - sent);
               return;
@@ -132,38 +108,40 @@ export async function openPgQuery(
   }
 }
 
+/** A client of its own for a read, and its close (once, never failing). */
+export function readOnlyClient(
+  url: string,
+  applicationName: string,
+): { client: Sql; close: () => Promise<void> } {
+  const client = connectPg(url, { applicationName });
+  let closed = false;
+  return {
+    client,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await client.end({ timeout: 1 }).catch(() => {});
+    },
+  };
+}
+
 /**
- * A result column as the server describes it: its table's oid and column number, or 0;
- * the parser Postgres.js gives its type (none for text).
+ * Begins the READ ONLY transaction a read runs in, within `timeoutMs` (0: no limit), with
+ * `dbSchema` first on the search path. It must be the connection's first query: a query
+ * after it can no longer switch the transaction to read-write (a snapshot has been taken).
  */
+export async function beginReadOnly(client: Sql, dbSchema: string, timeoutMs: number) {
+  await client.unsafe(
+    `BEGIN READ ONLY; SET LOCAL statement_timeout = ${timeoutMs}; ` +
+      `SET LOCAL search_path = ${ident(dbSchema)}; SELECT 1`,
+  );
+}
+
+/** A result column as the server describes it: its table's oid and column number, or 0. */
 interface DescribedColumn {
   name: string;
   table?: number;
   number?: number;
-  parser?: (text: string) => unknown;
-}
-
-/**
- * Turns pages of record text into rows of values, each field through its column's parser:
- * the values the usual protocol gives, as the server writes the same text for both.
- */
-function recordDecoder(shape: DescribedColumn[]): (page: string[][]) => SqlValue[][] {
-  const parsers = shape.map((column) => column.parser);
-  const fields: (string | null)[] = [];
-  return (page) =>
-    page.map(([text]) => {
-      const count = splitRecord(text!, fields);
-      if (count !== parsers.length) {
-        throw new Error(`a row came with ${count} values for ${parsers.length} columns`);
-      }
-      const row = new Array<SqlValue>(count);
-      for (let i = 0; i < count; i++) {
-        const field = fields[i] ?? null;
-        const parse = parsers[i];
-        row[i] = (field === null || parse === undefined ? field : parse(field)) as SqlValue;
-      }
-      return row;
-    });
 }
 
 /**
