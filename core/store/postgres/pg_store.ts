@@ -251,12 +251,17 @@ export class PgStore implements Store {
     await this.#do(() => this.#sql.unsafe(begin));
     this.#inTransaction = true;
     this.#rejects = [];
+    // the step's loaders: a COPY of theirs may be open, and the connection runs nothing else
+    // meanwhile (each statement of the step below waits until they settle)
+    const loaders: PgTableLoader[] = [];
     let result: T;
     try {
-      result = await work(this.#stepWork());
+      result = await work(this.#stepWork(loaders));
+      for (const loader of loaders) await loader.settle();
       await this.#writeRejects();
       await this.#do(() => this.#sql.unsafe(commit));
     } catch (error) {
+      for (const loader of loaders) loader.abort();
       // on a lost connection there is nothing to roll back: the server already did
       if (!this.#link.lost) {
         await this.#sql.unsafe(rollback).catch(() => {});
@@ -269,26 +274,42 @@ export class PgStore implements Store {
     return result;
   }
 
-  #stepWork(): StepWork {
+  #stepWork(loaders: PgTableLoader[]): StepWork {
     const sql = this.#sql as unknown as Sql;
+    const settled = async () => {
+      for (const loader of loaders) await loader.settle();
+    };
     const dbSchema = this.location.schema;
     // tables this step creates: their loader may build the key index after the rows
     const created = new Set<string>();
     return {
       applyTable: async (schema, changes) => {
+        await settled();
         await applyPgTable(sql, dbSchema, schema, changes);
         if (changes.create) created.add(schema.name);
       },
-      loader: (schema: TableSchema, stamp: LoadStamp): Promise<TableLoader> =>
-        PgTableLoader.open(sql, dbSchema, schema, stamp, { created: created.has(schema.name) }),
+      loader: async (schema: TableSchema, stamp: LoadStamp): Promise<TableLoader> => {
+        await settled();
+        const loader = await PgTableLoader.open(sql, dbSchema, schema, stamp, {
+          created: created.has(schema.name),
+        });
+        loaders.push(loader);
+        return loader;
+      },
       addRejects: async (runId, stepId, rejects) => {
         // kept until 1000 wait (or the step's end): a file's rejects come a few per batch
         // of ~500 rows, and a statement for each batch cost seconds per million rows
         for (const reject of rejects) this.#rejects.push({ runId, stepId, reject });
-        if (this.#rejects.length >= REJECTS_AT_ONCE) await this.#writeRejects();
+        if (this.#rejects.length < REJECTS_AT_ONCE) return;
+        await settled();
+        await this.#writeRejects();
       },
-      finishStep: (step) => this.#finishStep(step),
+      finishStep: async (step) => {
+        await settled();
+        await this.#finishStep(step);
+      },
       setState: async (source, key, value) => {
+        await settled();
         await this.#sql.unsafe(
           `INSERT INTO ${this.#t("_plutus_state")} (source, key, value, updated_at)
            VALUES ($1, $2, $3, $4)
