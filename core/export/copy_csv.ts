@@ -20,6 +20,7 @@
 import type { CopyColumn, SqlValue } from "../store/mod.ts";
 import { COMMA, type CsvDialect, csvField, csvTypedField } from "./csv_text.ts";
 import type { ColumnKind } from "./typed_columns.ts";
+import { ByteBuffer } from "./byte_buffer.ts";
 
 /** How to write the fields: as export_csv.ts writes them row by row. */
 export interface CopyCsvOptions {
@@ -63,10 +64,8 @@ export class CopyCsvRewriter {
   readonly #raw: boolean;
   readonly #kinds: readonly (ColumnKind | undefined)[] | undefined;
   readonly #semicolon: boolean;
-  readonly #encoder = new TextEncoder();
   readonly #decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-  #out = new Uint8Array(1 << 16);
-  #used = 0;
+  readonly #out = new ByteBuffer();
   /** The field (column) the next byte belongs to. */
   #field = 0;
   /** A field begun in an earlier piece: its bytes so far (the slow path decodes it whole). */
@@ -87,14 +86,12 @@ export class CopyCsvRewriter {
 
   /** The bytes written so far and not taken yet. */
   get size(): number {
-    return this.#used;
+    return this.#out.used;
   }
 
   /** Hands out the bytes written so far (valid until the next feed()). */
   take(): Uint8Array {
-    const bytes = this.#out.subarray(0, this.#used);
-    this.#used = 0;
-    return bytes;
+    return this.#out.take();
   }
 
   /** Reads the next piece of the input; a field or a row may go on in the next piece. */
@@ -225,18 +222,7 @@ export class CopyCsvRewriter {
     const text = this.#kinds
       ? csvTypedField(value, this.#kinds[this.#field], this.#dialect)
       : csvField(value, this.#raw, this.#dialect);
-    this.#room(text.length * 3);
-    const out = this.#out;
-    let used = this.#used;
-    for (let i = 0; i < text.length; i++) {
-      const unit = text.charCodeAt(i);
-      if (unit >= 0x80) {
-        used += this.#encoder.encodeInto(text.slice(i), out.subarray(used)).written;
-        break;
-      }
-      out[used++] = unit;
-    }
-    this.#used = used;
+    this.#out.text(text);
   }
 
   /** The text of `bytes[from, to)`: short ASCII (most fields) without a decoder's call. */
@@ -282,17 +268,7 @@ export class CopyCsvRewriter {
   }
 
   #put(bytes: Uint8Array, from: number, to: number): void {
-    if (to <= from) return;
-    this.#room(to - from);
-    this.#out.set(bytes.subarray(from, to), this.#used);
-    this.#used += to - from;
-  }
-
-  #room(bytes: number): void {
-    if (this.#used + bytes <= this.#out.length) return;
-    const grown = new Uint8Array(Math.max(2 * this.#out.length, this.#used + bytes));
-    grown.set(this.#out.subarray(0, this.#used));
-    this.#out = grown;
+    this.#out.bytes(bytes, from, to);
   }
 }
 

@@ -12,6 +12,7 @@
  */
 import { COMMA, type CsvDialect, csvField, csvTypedField } from "./csv_text.ts";
 import type { ColumnKind } from "./typed_columns.ts";
+import { ByteBuffer } from "./byte_buffer.ts";
 
 // ASCII characters a plain value may not start with, hold, or end with
 const NOT_FIRST = new Uint8Array(128);
@@ -27,9 +28,7 @@ export class CsvRowWriter {
   readonly #raw: boolean;
   readonly #kinds: readonly (ColumnKind | undefined)[] | undefined;
   readonly #separator: number;
-  readonly #encoder = new TextEncoder();
-  #out = new Uint8Array(1 << 16);
-  #used = 0;
+  readonly #out = new ByteBuffer();
 
   constructor(
     options: {
@@ -46,31 +45,29 @@ export class CsvRowWriter {
 
   /** The bytes written and not taken yet. */
   get size(): number {
-    return this.#used;
+    return this.#out.used;
   }
 
   /** Hands out the bytes written so far (valid until the next write()). */
   take(): Uint8Array {
-    const bytes = this.#out.subarray(0, this.#used);
-    this.#used = 0;
-    return bytes;
+    return this.#out.take();
   }
 
   /** Writes one row, ended by CRLF. */
   write(values: readonly unknown[]): void {
     for (let i = 0; i < values.length; i++) {
-      if (i > 0) this.#byte(this.#separator);
+      if (i > 0) this.#out.byte(this.#separator);
       const value = values[i];
       if (value === null || value === undefined) continue;
       if (typeof value === "string" && this.#plain(value)) continue;
-      this.#text(
+      this.#out.text(
         this.#kinds
           ? csvTypedField(value, this.#kinds[i], this.#dialect)
           : csvField(value, this.#raw, this.#dialect),
       );
     }
-    this.#byte(0x0d);
-    this.#byte(0x0a);
+    this.#out.byte(0x0d);
+    this.#out.byte(0x0a);
   }
 
   /** Copies `value` if it is plain ASCII text; false (nothing written) if it is not. */
@@ -82,43 +79,16 @@ export class CsvRowWriter {
     if (first >= 0x80 || NOT_FIRST[first] === 1 || last >= 0x80 || NOT_LAST[last] === 1) {
       return false;
     }
-    this.#room(length);
-    const out = this.#out;
+    this.#out.room(length);
+    const out = this.#out.array;
     const separator = this.#separator;
-    let used = this.#used;
+    let used = this.#out.used;
     for (let i = 0; i < length; i++) {
       const unit = value.charCodeAt(i);
       if (unit >= 0x80 || NOT_INSIDE[unit] === 1 || unit === separator) return false;
       out[used++] = unit;
     }
-    this.#used = used;
+    this.#out.used = used;
     return true;
-  }
-
-  #text(text: string): void {
-    this.#room(text.length * 3);
-    const out = this.#out;
-    let used = this.#used;
-    for (let i = 0; i < text.length; i++) {
-      const unit = text.charCodeAt(i);
-      if (unit >= 0x80) {
-        used += this.#encoder.encodeInto(text.slice(i), out.subarray(used)).written;
-        break;
-      }
-      out[used++] = unit;
-    }
-    this.#used = used;
-  }
-
-  #byte(byte: number): void {
-    this.#room(1);
-    this.#out[this.#used++] = byte;
-  }
-
-  #room(bytes: number): void {
-    if (this.#used + bytes <= this.#out.length) return;
-    const grown = new Uint8Array(Math.max(2 * this.#out.length, this.#used + bytes));
-    grown.set(this.#out.subarray(0, this.#used));
-    this.#out = grown;
   }
 }
