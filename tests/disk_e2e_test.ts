@@ -9,6 +9,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ORDERS_CONFIG, ORDERS_SCHEMA, writeOrdersCsv } from "../bench/marketing_csv.ts";
 import { expectCode, filesIn, query, runCli, withTempDir, writeFiles } from "./helpers.ts";
+import { adminSql, freshDatabase, pgMissing } from "./pg_server.ts";
+import { PgDriver } from "../core/store/postgres/pg_driver.ts";
+import { exportCsv } from "../core/export/export_csv.ts";
+import { PlutusError } from "../util/errors.ts";
 
 /** Mounts a tmpfs at `dir`; returns how to unmount it, or undefined when not allowed. */
 async function tryMount(dir: string, options: string): Promise<(() => Promise<void>) | undefined> {
@@ -139,3 +143,34 @@ Deno.test("a logs/ folder that cannot be written stops the run before it loads a
       await unmount?.();
     }
   }));
+
+Deno.test({
+  name:
+    "an export from PostgreSQL onto a full disk says the disk, not the server, and leaves no file",
+  ignore: !canMount || await pgMissing(),
+  fn: () =>
+    withTempDir(async (work) => {
+      const db = (await freshDatabase())!;
+      const disk = join(work, "disk");
+      const unmount = (await tryMount(disk, "size=1m"))!;
+      try {
+        // ~3 MB of CSV: more than the disk holds, and than one piece the export writes
+        await adminSql(db.url, [
+          "CREATE TABLE public.leads AS SELECT g AS n, md5(g::text) AS t FROM generate_series(1, 60000) g",
+        ]);
+        const driver = new PgDriver({ kind: "postgres", url: db.url, schema: "public" });
+        const error = await exportCsv(driver, disk, {
+          table: "leads",
+          output: join(disk, "full.csv"),
+        })
+          .then(() => undefined, (error) => error);
+        assert.ok(error instanceof PlutusError, String(error));
+        assert.equal(error.code, "export_failed");
+        assert.match(error.message, /^cannot write .*full\.csv: No space left on device/);
+        assert.deepEqual(await filesIn(disk), []);
+      } finally {
+        await unmount();
+        await db.drop();
+      }
+    }),
+});

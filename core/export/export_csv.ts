@@ -54,6 +54,11 @@ export async function exportCsv(
   exportsDir: string,
   options: ExportOptions,
 ): Promise<ExportResult> {
+  const name = options.table ?? "query";
+  const path = options.output ??
+    join(exportsDir, `${name}-${localStamp(new Date()).replace(" ", "T").replace(/:/g, "-")}.csv`);
+  // before the source opens: a folder that cannot be made leaves no connection open
+  await Deno.mkdir(dirname(path), { recursive: true });
   // a whole table comes as the database's own CSV where the backend writes one
   const source = options.table !== undefined && driver.openTableCopy
     ? await driver.openTableCopy(options.table)
@@ -62,10 +67,6 @@ export async function exportCsv(
     : await driver.openExport(
       options.table !== undefined ? { table: options.table } : { sql: options.sql! },
     );
-  const name = options.table ?? "query";
-  const path = options.output ??
-    join(exportsDir, `${name}-${localStamp(new Date()).replace(" ", "T").replace(/:/g, "-")}.csv`);
-  await Deno.mkdir(dirname(path), { recursive: true });
   // a name of its own: two exports of one second (two GUI tabs) wrote the same file
   const unique = options.output === undefined ? `.${crypto.randomUUID().slice(0, 8)}` : "";
   const part = join(dirname(path), `.${basename(path)}${unique}.part`);

@@ -183,3 +183,25 @@ Deno.test("two exports of one second get files of their own: neither overwrites 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("an export whose folder cannot be made opens nothing in the database", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/exports`, "a file where the folder should be");
+    let opened = 0;
+    const open = () => {
+      opened++;
+      return Promise.reject(new Error("opened"));
+    };
+    const driver = { openExport: open, openQuery: open, openTableCopy: open };
+    for (const what of [{ table: "t" }, { sql: "SELECT 1" }]) {
+      await assert.rejects(
+        exportCsv(driver as unknown as SqliteDriver, `${dir}/exports`, what),
+        (error: Error) => error.message !== "opened",
+      );
+    }
+    assert.equal(opened, 0, "a connection was opened and never closed");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

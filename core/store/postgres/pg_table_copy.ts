@@ -34,6 +34,8 @@ export async function openPgTableCopy(
       decoders: shape.map(copyColumn),
       async read(indexes, sink) {
         const list = indexes.map((i) => selected(shape[i]!)).join(", ");
+        // what the sink throws (a full disk) is its own to say, not the server's
+        let sinkError: { error: unknown } | undefined;
         try {
           const stream = await client.unsafe(
             `COPY (SELECT ${list} FROM ${name}) TO STDOUT (FORMAT csv)`,
@@ -50,6 +52,7 @@ export async function openPgTableCopy(
                 sink(bytes);
               } catch (error) {
                 failed = true;
+                sinkError = { error };
                 stream.destroy();
                 reject(error);
               }
@@ -58,6 +61,7 @@ export async function openPgTableCopy(
             stream.on("error", reject);
           });
         } catch (error) {
+          if (sinkError) throw sinkError.error;
           throw explainPgError(error, url);
         }
       },
