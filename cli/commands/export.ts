@@ -5,7 +5,7 @@
  */
 import { ConfigError, PlutusError, UsageError } from "../../util/errors.ts";
 import { closestMatch } from "../../util/closest_match.ts";
-import { exportCsv } from "../../core/export/export_csv.ts";
+import { exportCsv, removeUnfinishedExports } from "../../core/export/export_csv.ts";
 import { exportPath } from "../../core/export/export_path.ts";
 import { locateProject } from "../../core/project/project_paths.ts";
 import { openDriver } from "../../core/store/open_driver.ts";
@@ -82,15 +82,26 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     if (!(error instanceof ConfigError)) throw error;
     print(dim("schema/ has errors (plutus check shows them): every text value is protected"));
   }
-  const result = await exportCsv(driver, paths.exports, {
-    table,
-    tables,
-    sql: values.sql,
-    output: values.output === undefined ? undefined : exportPath(paths.exports, values.output),
-    raw: values.raw,
-    bom: values.excel,
-    semicolon: values.semicolon,
-  });
+  // Ctrl-C: the half-written file goes, then the process (130: stopped by SIGINT)
+  const stop = () => {
+    removeUnfinishedExports();
+    Deno.exit(130);
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  let result;
+  try {
+    result = await exportCsv(driver, paths.exports, {
+      table,
+      tables,
+      sql: values.sql,
+      output: values.output === undefined ? undefined : exportPath(paths.exports, values.output),
+      raw: values.raw,
+      bom: values.excel,
+      semicolon: values.semicolon,
+    });
+  } finally {
+    Deno.removeSignalListener("SIGINT", stop);
+  }
   print(
     `Exported ${count(result.rows)} row(s) × ${result.columns.length} column(s) to ${
       relativePath(result.path)

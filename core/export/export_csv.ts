@@ -71,6 +71,7 @@ export async function exportCsv(
   const unique = options.output === undefined ? `.${crypto.randomUUID().slice(0, 8)}` : "";
   const part = join(dirname(path), `.${basename(path)}${unique}.part`);
   let rows = 0;
+  unfinished.add(part);
   const columns = options.table ? source.columns.filter((c) => !INTERNAL.has(c)) : source.columns;
   const keep = source.columns.map((c) => columns.includes(c));
   const origins = "pages" in source
@@ -119,6 +120,7 @@ export async function exportCsv(
       cause: error.cause,
     });
   } finally {
+    unfinished.delete(part);
     await source.close();
   }
   // a name asked for is replaced; a name of the exports folder is never taken twice (the
@@ -129,6 +131,25 @@ export async function exportCsv(
   }
   const free = await claimName(part, dirname(path), basename(path));
   return { path: join(dirname(path), free), rows, columns };
+}
+
+/** The temporary files of the exports under way in this process. */
+const unfinished = new Set<string>();
+
+/**
+ * Removes the temporary files of the exports under way, at once: the command line calls it
+ * when Ctrl-C stops an export (the process then ends), which left a hidden `.NAME.part`
+ * in exports/ for good.
+ */
+export function removeUnfinishedExports(): void {
+  for (const part of unfinished) {
+    try {
+      Deno.removeSync(part);
+    } catch {
+      // not made yet, or gone
+    }
+  }
+  unfinished.clear();
 }
 
 // A table export leaves out the row hash Plutus uses for tables without a key.
