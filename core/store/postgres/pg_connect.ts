@@ -322,10 +322,16 @@ export function explainPgError(error: unknown, url: string): PlutusError {
         "db_read_only",
       );
     case "57014":
+      if (!/statement timeout/i.test(raw)) {
+        // cancelled, not timed out: no limit to raise
+        return make(
+          `PostgreSQL at ${where} stopped the statement: ${raw}`,
+          "Someone or something cancelled it on the server (pg_cancel_backend, or a tool that stops long queries): run the command again. A run keeps nothing of a stopped step.",
+          "db_cancelled",
+        );
+      }
       return make(
-        /statement timeout/i.test(raw)
-          ? `PostgreSQL at ${where} stopped a statement that ran longer than its statement_timeout`
-          : `PostgreSQL at ${where} stopped the statement: ${raw}`,
+        `PostgreSQL at ${where} stopped a statement that ran longer than its statement_timeout`,
         // the limit the URL itself sets is changed there, not on the server
         /statement[-_]timeout/.test(target?.parameters.options ?? "")
           ? "The database: URL in plutus.yaml sets statement_timeout (options=-c statement_timeout=…): raise it there or take it out, then run again; nothing of the stopped step was kept."

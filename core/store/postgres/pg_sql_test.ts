@@ -111,6 +111,14 @@ Deno.test("explainPgError() names the cause the server's code and words mean, ne
   assert.match(dashed.hint!, /The database: URL in plutus\.yaml sets statement_timeout/);
   const quoted = explainPgError(timeout, "postgres://Data%20Team@db.example.com/marketing");
   assert.match(quoted.hint!, /ALTER ROLE "Data Team" SET statement_timeout = 0/);
+  // cancelled (pg_cancel_backend), not timed out: no limit to raise
+  const cancelled = explainPgError(
+    serverError("57014", "canceling statement due to user request"),
+    `${url}?options=-c%20statement_timeout%3D5000`,
+  );
+  assert.equal(cancelled.code, "db_cancelled");
+  assert.match(cancelled.hint!, /cancelled it on the server \(pg_cancel_backend/);
+  assert.doesNotMatch(cancelled.hint!, /statement_timeout/);
   // the password in no spelling: as written, and percent-encoded as in the URL
   const echoed = explainPgError(new Error("could not use S3cret/pw nor S3cret%2Fpw"), url);
   assert.ok(!/S3cret/.test(echoed.message), echoed.message);
