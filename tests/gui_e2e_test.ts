@@ -375,12 +375,27 @@ const uploadRefusals = (browser: Browser) =>
     try {
       context = await browser.newContext();
       const page = await context.newPage();
-      await page.goto(server.url);
-      await page.click("nav >> text=Upload");
       const csv = (rows: number) => ({
         mimeType: "text/csv",
         buffer: Buffer.from(`email\n${"a@example.com\n".repeat(rows)}`),
       });
+      // a file chosen before the page's script has run (a slow machine: the test's own
+      // upload once went out empty, "Choose or drop files first") counts all the same
+      let release = () => {};
+      const held = new Promise<void>((resolve) => release = resolve);
+      await page.goto(server.url); // its token lets the page in
+      await page.route("**/assets/app.js", async (route) => {
+        await held;
+        await route.continue();
+      });
+      await page.goto(new URL("/upload", server.url).href, { waitUntil: "commit" });
+      await page.waitForSelector("#files", { state: "attached" });
+      await page.setInputFiles("#files", [{ name: "early.csv", ...csv(2) }]);
+      release();
+      await page.waitForSelector("#chosen:has-text('early.csv')");
+      await page.unroute("**/assets/app.js");
+      await page.goto(server.url);
+      await page.click("nav >> text=Upload");
       await page.setInputFiles("#files", [
         { name: "small.csv", ...csv(2) },
         { name: "big.csv", ...csv(100_000) },

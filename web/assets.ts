@@ -103,12 +103,15 @@ if (form) {
   const input = form.querySelector('input[type="file"]');
   const drop = document.getElementById("drop");
   const chosen = document.getElementById("chosen");
-  let files = [];
+  // a file chosen before this script ran (a slow page, or one the browser restored) is
+  // taken too: its "change" came before anyone listened
+  let files = [...input.files];
   // KB below 1 MB, then MB; thousands separated, as the Logs & exports page shows sizes
   const size = (bytes) => bytes < 1024 ? bytes + " B" : bytes < 1048576
     ? (bytes / 1024).toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + " KB"
     : (bytes / 1048576).toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + " MB";
   const show = () => { chosen.textContent = files.length ? files.map((f) => f.name + " (" + size(f.size) + ")").join(", ") : "No file chosen."; };
+  if (files.length) show();
   input.addEventListener("change", () => { files = [...input.files]; show(); });
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
