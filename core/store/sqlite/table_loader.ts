@@ -137,25 +137,8 @@ export class SqliteTableLoader {
     this.#keyList = (schema.key ?? []).map(ident).join(", ");
     this.#mergeSql = `${head.replace(/ VALUES $/, "")} SELECT ${this.#stagedColumns}, ${stampValues}
       FROM ${SORTED} WHERE rowid > ? AND rowid <= ? ORDER BY rowid${conflict}`;
-    // Into a table that held no rows before the step, only each key's winner among its
-    // staged rows matters (keep last: its last row; latest: the last of those with its
-    // greatest order_by, or its last row when none has one — what the conflict clause leaves
-    // after trying them in turn): the rows before it replace one another and the row the
-    // step loaded directly (if any), which no count sees (nothing stored is replaced, and a
-    // key takes one rowid however often it is replaced), and the winner leaves the same row.
-    // So only the winners are sorted and merged (the messy benchmark: 950,000 staged rows,
-    // 630,000 winners).
-    const winners = hadRows || schema.key === undefined
-      ? undefined
-      : schema.keep === "last"
-      ? `SELECT max(rowid) FROM ${STAGE} GROUP BY ${this.#keyList}`
-      : schema.keep === "latest"
-      ? `SELECT r FROM (SELECT rowid AS r, row_number() OVER (PARTITION BY ${this.#keyList}
-          ORDER BY ${ident(schema.order_by!)} IS NULL, ${ident(schema.order_by!)} DESC,
-          rowid DESC) AS n FROM ${STAGE}) WHERE n = 1`
-      : undefined;
     this.#sortSql = `CREATE TABLE ${SORTED} AS SELECT ${this.#stagedColumns} FROM ${STAGE}
-      ${winners ? `WHERE rowid IN (${winners})` : ""} ORDER BY ${this.#keyList}, rowid`;
+      ORDER BY ${this.#keyList}, rowid`;
     // only replacements pay for keys in no order: keep first inserts or leaves rows alone
     if (stage !== "never" && schema.key !== undefined && schema.keep !== "first") {
       const keyAt = schema.key.map((name) => columns.indexOf(name));
