@@ -69,8 +69,8 @@ export class CopyCsvRewriter {
   /** The field (column) the next byte belongs to. */
   #field = 0;
   /** A field begun in an earlier piece: its bytes so far (the slow path decodes it whole). */
-  #carry: Uint8Array | undefined;
-  #carried = 0;
+  readonly #carry = new ByteBuffer();
+  #carrying = false;
   /** Within a quoted field: 1 while inside its quotes (each quote flips it; "" twice). */
   #open = 0;
   /** Rows ended so far. */
@@ -100,19 +100,19 @@ export class CopyCsvRewriter {
     // constructor call in JavaScript, many times a row
     const bytes = new Uint8Array(piece.buffer, piece.byteOffset, piece.length);
     let at = 0;
-    if (this.#carry !== undefined) {
+    if (this.#carrying) {
       // the rest of a field begun before: it is read whole, then written by the slow path
-      const end = this.#carry[0] === QUOTE ? this.#quotedEnd(bytes, 0) : unquotedEnd(bytes, 0);
+      const quoted = this.#carry.array[0] === QUOTE;
+      const end = quoted ? this.#quotedEnd(bytes, 0) : unquotedEnd(bytes, 0);
       if (end === -1) {
-        this.#keep(bytes, 0, bytes.length);
+        this.#carry.bytes(bytes);
         return;
       }
-      this.#keep(bytes, 0, end);
-      const field = this.#carry.subarray(0, this.#carried);
-      this.#carry = undefined;
-      this.#carried = 0;
+      this.#carry.bytes(bytes, 0, end);
+      const field = this.#carry.take();
+      this.#carrying = false;
       this.#slow(field, 0, field.length);
-      this.#put(
+      this.#out.bytes(
         bytes[end] === LF ? CRLF : this.#semicolon ? SEMICOLON : COMMA_TEXT,
         0,
         bytes[end] === LF ? 2 : 1,
@@ -157,41 +157,42 @@ export class CopyCsvRewriter {
       }
       if (end === -1) {
         // the field goes on in the next piece
-        this.#put(bytes, run, start);
-        this.#keep(bytes, start, length);
+        this.#out.bytes(bytes, run, start);
+        this.#carry.bytes(bytes, start, length);
+        this.#carrying = true;
         return;
       }
       if (!copy) {
-        this.#put(bytes, run, start);
+        this.#out.bytes(bytes, run, start);
         this.#slow(bytes, start, end);
         run = end;
       }
       if (bytes[end] === LF) {
-        this.#put(bytes, run, end);
-        this.#put(CRLF, 0, 2);
+        this.#out.bytes(bytes, run, end);
+        this.#out.bytes(CRLF, 0, 2);
         run = end + 1;
       } else if (this.#semicolon) {
-        this.#put(bytes, run, end);
-        this.#put(SEMICOLON, 0, 1);
+        this.#out.bytes(bytes, run, end);
+        this.#out.bytes(SEMICOLON, 0, 1);
         run = end + 1;
       }
       at = this.#delimiter(bytes, end);
     }
-    this.#put(bytes, run, length);
+    this.#out.bytes(bytes, run, length);
   }
 
   /** Rows of no columns (a table of only the row hash): each an empty line. */
   #noColumns(bytes: Uint8Array): void {
     for (const byte of bytes) {
       if (byte !== LF) throw new Error("a row came with fields for no columns");
-      this.#put(CRLF, 0, 2);
+      this.#out.bytes(CRLF, 0, 2);
       this.rows++;
     }
   }
 
   /** Says whether the input ended at the end of a row (a cut stream did not). */
   end(): void {
-    if (this.#carry !== undefined || this.#field !== 0) {
+    if (this.#carrying || this.#field !== 0) {
       throw new Error("the rows from the database ended in the middle of a row");
     }
   }
@@ -237,18 +238,6 @@ export class CopyCsvRewriter {
     return text;
   }
 
-  /** Keeps bytes of a field that goes on in the next piece. */
-  #keep(bytes: Uint8Array, from: number, to: number): void {
-    const need = this.#carried + to - from;
-    if (this.#carry === undefined || this.#carry.length < need) {
-      const grown = new Uint8Array(Math.max(need, 2 * (this.#carry?.length ?? 0), 256));
-      if (this.#carry) grown.set(this.#carry.subarray(0, this.#carried));
-      this.#carry = grown;
-    }
-    this.#carry.set(bytes.subarray(from, to), this.#carried);
-    this.#carried = need;
-  }
-
   /**
    * Where the quoted field at `start` (or, from 0, the one carried over) ends: on the `,` or
    * `\n` after its closing quote; -1 when the piece ends first (#open says where it was).
@@ -265,10 +254,6 @@ export class CopyCsvRewriter {
     }
     this.#open = open;
     return -1;
-  }
-
-  #put(bytes: Uint8Array, from: number, to: number): void {
-    this.#out.bytes(bytes, from, to);
   }
 }
 

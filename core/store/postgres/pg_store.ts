@@ -254,10 +254,13 @@ export class PgStore implements Store {
     // the step's loaders: a COPY of theirs may be open, and the connection runs nothing else
     // meanwhile (each statement of the step below waits until they settle)
     const loaders: PgTableLoader[] = [];
+    const settled = async () => {
+      for (const loader of loaders) await loader.settle();
+    };
     let result: T;
     try {
-      result = await work(this.#stepWork(loaders));
-      for (const loader of loaders) await loader.settle();
+      result = await work(this.#stepWork(loaders, settled));
+      await settled();
       await this.#writeRejects();
       await this.#do(() => this.#sql.unsafe(commit));
     } catch (error) {
@@ -274,11 +277,9 @@ export class PgStore implements Store {
     return result;
   }
 
-  #stepWork(loaders: PgTableLoader[]): StepWork {
+  /** The step's work; `settled()` ends the open COPYs of `loaders` (each statement waits). */
+  #stepWork(loaders: PgTableLoader[], settled: () => Promise<void>): StepWork {
     const sql = this.#sql as unknown as Sql;
-    const settled = async () => {
-      for (const loader of loaders) await loader.settle();
-    };
     const dbSchema = this.location.schema;
     // tables this step creates: their loader may build the key index after the rows
     const created = new Set<string>();

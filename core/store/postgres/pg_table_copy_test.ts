@@ -56,17 +56,15 @@ const options = fc.record({
 Deno.test({
   name: "a table exported through COPY is the file the row-by-row export writes (property)",
   ignore: await pgMissing(),
-  fn: async () => {
-    const db = (await freshDatabase())!;
-    const dir = await Deno.makeTempDir();
-    try {
+  fn: () =>
+    withDatabase(async (db, dir) => {
       // the columns a Plutus table has, and ones a colleague may add (int4, float8, json, an
       // array); the row hash an export leaves out
       await adminSql(db.url, [
         "CREATE SCHEMA s",
         `CREATE TABLE s.leads (t text, n bigint, d numeric, b boolean, day date,
-           at timestamptz, i integer, f float8, j json, tags text[], phone text,
-           _row_hash text)`,
+         at timestamptz, i integer, f float8, j json, tags text[], phone text,
+         _row_hash text)`,
       ]);
       const tables = new Map([[
         "leads",
@@ -104,10 +102,10 @@ Deno.test({
               }));
               await sql.unsafe(
                 `INSERT INTO s.leads
-               SELECT t, n::bigint, d::numeric, b, day::date, at::timestamptz, i, f::float8,
-                 j::json, tags, phone, md5(random()::text)
-               FROM json_to_recordset($1::text::json) AS x(t text, n text, d text, b boolean,
-                 day text, at text, i integer, f text, j text, tags text[], phone text)`,
+             SELECT t, n::bigint, d::numeric, b, day::date, at::timestamptz, i, f::float8,
+               j::json, tags, phone, md5(random()::text)
+             FROM json_to_recordset($1::text::json) AS x(t text, n text, d text, b boolean,
+               day text, at text, i integer, f text, j text, tags text[], phone text)`,
                 [JSON.stringify(values)],
               );
               const exported = async (through: StoreDriver) => {
@@ -135,11 +133,7 @@ Deno.test({
       } finally {
         await sql.end({ timeout: 1 });
       }
-    } finally {
-      await db.drop();
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+    }),
 });
 
 Deno.test("plainNumber() holds only for text JavaScript writes back the same (property)", () => {
@@ -193,6 +187,20 @@ function cutting(driver: PgDriver, cuts: number[]): StoreDriver {
   });
 }
 
+/** Runs `test` with a fresh database and a temporary folder, both gone after. */
+async function withDatabase(
+  test: (db: { url: string }, dir: string) => Promise<void>,
+): Promise<void> {
+  const db = (await freshDatabase())!;
+  const dir = await Deno.makeTempDir();
+  try {
+    await test(db, dir);
+  } finally {
+    await db.drop();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
@@ -200,10 +208,8 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 Deno.test({
   name: "a table of no columns but the row hash exports an empty line a row, as row by row",
   ignore: await pgMissing(),
-  fn: async () => {
-    const db = (await freshDatabase())!;
-    const dir = await Deno.makeTempDir();
-    try {
+  fn: () =>
+    withDatabase(async (db, dir) => {
       await adminSql(db.url, [
         "CREATE TABLE public.z (_row_hash text)",
         "INSERT INTO public.z VALUES ('a'), ('b')",
@@ -212,9 +218,5 @@ Deno.test({
       const result = await exportCsv(driver, dir, { table: "z", output: `${dir}/z.csv` });
       assert.equal(result.rows, 2);
       assert.equal(await Deno.readTextFile(result.path), "\r\n\r\n\r\n");
-    } finally {
-      await db.drop();
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+    }),
 });

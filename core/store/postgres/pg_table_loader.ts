@@ -224,7 +224,7 @@ export class PgTableLoader implements TableLoader {
    */
   async #send(pending: Pending): Promise<void> {
     if (pending.chunks.length === 0) return;
-    if (this.#copy && this.#copy.pending !== pending) await this.#endCopy();
+    if (this.#copy && this.#copy.pending !== pending) await this.settle();
     this.#copy ??= await this.#openCopy(pending);
     await this.#copy.write(pending.take());
   }
@@ -235,7 +235,9 @@ export class PgTableLoader implements TableLoader {
    * statement of the step (its rejects, its state).
    */
   async settle(): Promise<void> {
-    await this.#endCopy();
+    const copy = this.#copy;
+    this.#copy = undefined;
+    await copy?.end();
   }
 
   /** Gives up the COPY under way, if any (the step failed): the server drops its rows. */
@@ -249,13 +251,7 @@ export class PgTableLoader implements TableLoader {
   async #flush(): Promise<void> {
     await this.#send(this.#straight);
     await this.#send(this.#staged);
-    await this.#endCopy();
-  }
-
-  async #endCopy(): Promise<void> {
-    const copy = this.#copy;
-    this.#copy = undefined;
-    await copy?.end();
+    await this.settle();
   }
 
   /** Opens a COPY into the table of `pending`'s rows. */
