@@ -60,6 +60,8 @@ const SORTED = "temp.plutus_sorted";
 const MERGE_ROWS = 20_000;
 const MIN_MERGE_ROWS = 500;
 const MERGE_BYTES = 4 << 20;
+// The page cache while the staged rows are sorted (see #sort).
+const SORT_CACHE_KB = 8000;
 
 /**
  * Inserts rows into one table inside the caller's transaction; synchronous, as
@@ -243,7 +245,7 @@ export class SqliteTableLoader {
     if (!merge) return false;
     try {
       if (!merge.sorted) {
-        this.#db.exec(this.#sortSql);
+        this.#sort();
         this.#db.exec(`DROP TABLE ${STAGE}`);
         merge.rows = (this.#db.prepare(`SELECT coalesce(max(rowid), 0) AS n FROM ${SORTED}`)
           .get() as { n: number }).n;
@@ -264,6 +266,24 @@ export class SqliteTableLoader {
   }
 
   #mergeRun: StatementSync | undefined;
+
+  /**
+   * Sorts the staged rows into the merge's table. Every row has been read by then, so the
+   * worker that prepared them is idle: SQLite's sorter gets a helper thread, and sorts in
+   * lists of SORT_CACHE_KB (its in-memory lists are sized by the page cache), two at a time.
+   * On the messy benchmark file the sort took 1.6-1.7 s instead of 1.9-2.1 s, at the same
+   * peak memory; lists of 16 MB, or a bigger cache, were slower.
+   */
+  #sort(): void {
+    const cache = (this.#db.prepare("PRAGMA main.cache_size").get() as { cache_size: number })
+      .cache_size;
+    this.#db.exec(`PRAGMA threads = 1; PRAGMA main.cache_size = -${SORT_CACHE_KB}`);
+    try {
+      this.#db.exec(this.#sortSql);
+    } finally {
+      this.#db.exec(`PRAGMA threads = 0; PRAGMA main.cache_size = ${cache}`);
+    }
+  }
 
   #maxRowid(): number {
     return (this.#db.prepare(`SELECT coalesce(max(rowid), 0) AS m FROM ${this.#table}`)

@@ -209,6 +209,26 @@ Deno.test("a step's statement journals stay in memory; between steps and in a dr
     assert.equal(tempStore(), 0);
   }));
 
+Deno.test("a staged step's sort leaves the connection's page cache and threads as they were", () =>
+  withStore((store) => {
+    const table = schema(`${LEADS}keep: last\n`);
+    const setting = (name: string) =>
+      Object.values(store.db.prepare(`PRAGMA ${name}`).get() as Record<string, number>)[0];
+    const before = { cache: setting("main.cache_size"), threads: setting("threads") };
+    store.begin();
+    store.applyTable(table, store.planTable(table));
+    const loader = store.loader(
+      table,
+      { source: "test", runId: 1, loadedAt: "2026-11-27" },
+      "always",
+    );
+    loader.insert([["b@x.com", "lead", null], ["a@x.com", "mql", null]].flat());
+    assert.deepEqual(loader.counts(2), { inserted: 2, updated: 0, duplicate: 0 });
+    store.commit();
+    assert.deepEqual({ cache: setting("main.cache_size"), threads: setting("threads") }, before);
+    assert.equal(before.threads, 0);
+  }));
+
 Deno.test("a reload that replaces every stored row counts each once and keeps no table of them", () =>
   withStore((store) => {
     const table = schema(`${LEADS}keep: last\n`);
