@@ -59,14 +59,18 @@ export async function exportCsv(
     join(exportsDir, `${name}-${localStamp(new Date()).replace(" ", "T").replace(/:/g, "-")}.csv`);
   // before the source opens: a folder that cannot be made leaves no connection open
   await Deno.mkdir(dirname(path), { recursive: true });
-  // a whole table comes as the database's own CSV where the backend writes one
-  const source = options.table !== undefined && driver.openTableCopy
-    ? await driver.openTableCopy(options.table)
-    : options.table === undefined && options.limits
-    ? await driver.openQuery(options.sql!, options.limits)
-    : await driver.openExport(
-      options.table !== undefined ? { table: options.table } : { sql: options.sql! },
-    );
+  const what: { table: string } | { sql: string } = options.table !== undefined
+    ? { table: options.table }
+    : { sql: options.sql! };
+  // as the database's own CSV where the backend writes one; a query within limits (the
+  // GUI's) goes off this thread, row by row
+  const copy = driver.openCopy && !("sql" in what && options.limits)
+    ? await driver.openCopy(what)
+    : undefined;
+  const source = copy ??
+    ("sql" in what && options.limits
+      ? await driver.openQuery(what.sql, options.limits)
+      : await driver.openExport(what));
   // a name of its own: two exports of one second (two GUI tabs) wrote the same file
   const unique = options.output === undefined ? `.${crypto.randomUUID().slice(0, 8)}` : "";
   const part = join(dirname(path), `.${basename(path)}${unique}.part`);
@@ -74,9 +78,7 @@ export async function exportCsv(
   unfinished.add(part);
   const columns = options.table ? source.columns.filter((c) => !INTERNAL.has(c)) : source.columns;
   const keep = source.columns.map((c) => columns.includes(c));
-  const origins = "pages" in source
-    ? source.origins ?? []
-    : source.columns.map((column) => ({ table: options.table!, column }));
+  const origins = source.origins ?? [];
   const kinds = options.raw || !options.tables
     ? undefined
     : typedColumnKinds(origins.filter((_, i) => keep[i]), options.tables);
@@ -160,7 +162,7 @@ async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
   while (written < bytes.length) written += await onDisk(file.write(bytes.subarray(written)));
 }
 
-/** Writes synchronously: see TableCopy.read(). */
+/** Writes synchronously: see CsvCopy.read(). */
 function writeAllSync(file: Deno.FsFile, bytes: Uint8Array): void {
   try {
     let written = 0;

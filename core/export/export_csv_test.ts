@@ -193,7 +193,7 @@ Deno.test("an export whose folder cannot be made opens nothing in the database",
       opened++;
       return Promise.reject(new Error("opened"));
     };
-    const driver = { openExport: open, openQuery: open, openTableCopy: open };
+    const driver = { openExport: open, openQuery: open, openCopy: open };
     for (const what of [{ table: "t" }, { sql: "SELECT 1" }]) {
       await assert.rejects(
         exportCsv(driver as unknown as SqliteDriver, `${dir}/exports`, what),

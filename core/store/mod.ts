@@ -257,14 +257,16 @@ export interface CopyColumn {
 }
 
 /**
- * A table's rows as the database writes them in CSV (PostgreSQL's `COPY … TO STDOUT
- * (FORMAT csv)`: a NULL is nothing, an empty text is `""`, rows end with LF), for an export
- * that rewrites only the fields it writes otherwise (core/export/copy_csv.ts).
+ * A table's or a query's rows as the database writes them in CSV (PostgreSQL's `COPY … TO
+ * STDOUT (FORMAT csv)`: a NULL is nothing, an empty text is `""`, rows end with LF), for an
+ * export that rewrites only the fields it writes otherwise (core/export/copy_csv.ts).
  */
-export interface TableCopy {
+export interface CsvCopy {
   columns: string[];
   /** Each column's text, as it turns into the value a query gives. */
   decoders: CopyColumn[];
+  /** Each column's table and column of origin, as QueryCursor.origins. */
+  origins: { table: string | null; column: string | null }[];
   /**
    * Streams the rows of the columns at `indexes` to `sink`, piece by piece. The sink works
    * synchronously (a file written with writeSync): nothing more is read meanwhile, so memory
@@ -328,10 +330,11 @@ export interface StoreDriver {
    */
   openExport(what: { table: string } | { sql: string }): Promise<QueryCursor>;
   /**
-   * A whole table as the database's own CSV, where the backend writes one (PostgreSQL):
-   * an export then decodes only the fields it writes otherwise, 2-3x faster.
+   * A whole table or a read-only query as the database's own CSV, where the backend writes
+   * one (PostgreSQL): an export then decodes only the fields it writes otherwise, 2-3x
+   * faster. Undefined for a query it cannot read so: openExport() reads it.
    */
-  openTableCopy?(table: string): Promise<TableCopy>;
+  openCopy?(what: { table: string } | { sql: string }): Promise<CsvCopy | undefined>;
   /** Takes the project's run lock, or undefined while another process holds it. */
   tryLock(what?: string): Promise<RunLock | undefined>;
   /**

@@ -4,6 +4,7 @@
  * @module
  */
 import type {
+  CsvCopy,
   DatabaseLocation,
   LockHolder,
   QueryCursor,
@@ -13,7 +14,6 @@ import type {
   Store,
   StoreDriver,
   TableChanges,
-  TableCopy,
 } from "./mod.ts";
 import type { TableSchema } from "../../config/table_schema.ts";
 import { pgLabel } from "./postgres/pg_url.ts";
@@ -64,9 +64,9 @@ class LazyPgDriver implements StoreDriver {
   async openExport(what: { table: string } | { sql: string }): Promise<QueryCursor> {
     return await (await this.#load()).openExport(what);
   }
-  async openTableCopy(table: string): Promise<TableCopy> {
+  async openCopy(what: { table: string } | { sql: string }): Promise<CsvCopy | undefined> {
     const driver = await this.#load();
-    return await driver.openTableCopy!(table);
+    return await driver.openCopy?.(what);
   }
   async tryLock(what?: string): Promise<RunLock | undefined> {
     return await (await this.#load()).tryLock(what);

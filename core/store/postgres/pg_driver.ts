@@ -7,6 +7,7 @@
  */
 import type { TableSchema } from "../../../config/table_schema.ts";
 import type {
+  CsvCopy,
   DatabaseLocation,
   LockHolder,
   QueryCursor,
@@ -16,13 +17,12 @@ import type {
   Store,
   StoreDriver,
   TableChanges,
-  TableCopy,
 } from "../mod.ts";
 import { LOCK_CLASS, lockObject } from "./pg_bookkeeping.ts";
 import { connectPg, explainPgConnectError, explainPgError, pgLabel } from "./pg_connect.ts";
 import { ident, qualified } from "./pg_sql.ts";
 import { openPgQuery } from "./pg_query.ts";
-import { openPgTableCopy } from "./pg_table_copy.ts";
+import { openPgCopy } from "./pg_copy.ts";
 import { PgRunHistory } from "./pg_run_history.ts";
 import { finishRunStatement, PgStore } from "./pg_store.ts";
 import { planPgTable } from "./pg_table_sync.ts";
@@ -116,7 +116,7 @@ export class PgDriver implements StoreDriver {
    * A table (as stored: PostgreSQL keeps no load order, so rows come in the order the
    * table holds them) or a read-only query, read through a cursor page by page: memory
    * stays flat. No time limit: the command line stops it with Ctrl-C. (An export of a
-   * table reads it through openTableCopy(), faster.)
+   * table or a query reads it through openCopy(), faster.)
    */
   openExport(what: { table: string } | { sql: string }): Promise<QueryCursor> {
     const sql = "table" in what
@@ -127,9 +127,9 @@ export class PgDriver implements StoreDriver {
     });
   }
 
-  /** A whole table as PostgreSQL's own CSV (COPY … TO STDOUT), read-only. */
-  openTableCopy(table: string): Promise<TableCopy> {
-    return openPgTableCopy(this.location.url, this.location.schema, table);
+  /** A whole table or a query as PostgreSQL's own CSV (COPY … TO STDOUT), read-only. */
+  openCopy(what: { table: string } | { sql: string }): Promise<CsvCopy | undefined> {
+    return openPgCopy(this.location.url, this.location.schema, what);
   }
 
   /**

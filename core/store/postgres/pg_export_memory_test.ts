@@ -26,7 +26,7 @@ async function serverHasTls(url: string): Promise<boolean> {
 
 Deno.test({
   name:
-    "PgDriver.openTableCopy and openExport: 100 MB read over TLS by a slow reader, memory stays flat",
+    "PgDriver.openCopy and openExport: 100 MB read over TLS by a slow reader, memory stays flat",
   ignore: missing || !(await serverHasTls(adminUrl!)),
   fn: async () => {
     const db = (await freshDatabase())!;

@@ -148,7 +148,7 @@ interface DescribedColumn {
  * Each column's table and column of origin, where it is a column of a table in the
  * project's schema (as the SQLite backend says for its tables); null for expressions.
  */
-async function columnOrigins(
+export async function columnOrigins(
   client: Sql,
   dbSchema: string,
   columns: DescribedColumn[],
@@ -177,7 +177,7 @@ async function columnOrigins(
  * SQL is wrong): a write in the read-only transaction a query runs in, or several
  * statements. Undefined for any other failure.
  */
-function queryRefusal(error: unknown): UsageError | undefined {
+export function queryRefusal(error: unknown): UsageError | undefined {
   const code = String((error as { code?: unknown })?.code ?? "");
   const message = (error as Error)?.message ?? String(error);
   if (code === "25006") return readOnlyQuery(message);

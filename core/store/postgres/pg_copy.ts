@@ -1,6 +1,6 @@
 /**
- * A table read as PostgreSQL's own CSV, `COPY (SELECT …) TO STDOUT (FORMAT csv)`, in a
- * READ ONLY transaction: an export rewrites only the fields it writes otherwise
+ * A table, or a query, read as PostgreSQL's own CSV, `COPY (SELECT …) TO STDOUT (FORMAT
+ * csv)`, in a READ ONLY transaction: an export rewrites only the fields it writes otherwise
  * (core/export/copy_csv.ts) instead of making a value of every field (pg_query.ts).
  *
  * Each column's text is the text the usual protocol sends (the type's output function), so
@@ -9,37 +9,49 @@
  *
  * @module
  */
-import type { CopyColumn, SqlValue, TableCopy } from "../mod.ts";
-import { explainPgConnectError, explainPgError } from "./pg_connect.ts";
-import { beginReadOnly, readOnlyClient } from "./pg_query.ts";
+import type { CopyColumn, CsvCopy, SqlValue } from "../mod.ts";
+import { explainPgConnectError, explainPgError, type Sql } from "./pg_connect.ts";
+import { beginReadOnly, columnOrigins, queryRefusal, readOnlyClient } from "./pg_query.ts";
 import { ident, qualified } from "./pg_sql.ts";
 
-/** The table `table` of the schema `dbSchema` at `url`, ready to be read as CSV. */
-export async function openPgTableCopy(
+/**
+ * The table or the query `what` in the schema `dbSchema` at `url`, ready to be read as CSV;
+ * undefined for a query that cannot be read so (it is then read row by row, which says
+ * what is wrong with it, if anything).
+ */
+export async function openPgCopy(
   url: string,
   dbSchema: string,
-  table: string,
-): Promise<TableCopy> {
+  what: { table: string } | { sql: string },
+): Promise<CsvCopy | undefined> {
   const { client, close } = readOnlyClient(url, "plutus export");
-  const name = qualified(dbSchema, table);
   try {
     await beginReadOnly(client, dbSchema, 0);
-    const described = await client.unsafe(`SELECT * FROM ${name}`, [], {
-      prepare: false,
-      simple: false,
-    } as never).describe();
-    const shape = (described.columns ?? []) as DescribedColumn[];
+    const source = "table" in what
+      ? await tableSource(client, dbSchema, what.table)
+      : await querySource(client, dbSchema, what.sql);
+    if (!source) {
+      await close();
+      return undefined;
+    }
+    const { shape, from, refs } = source;
     return {
       columns: shape.map((column) => column.name),
       decoders: shape.map(copyColumn),
+      origins: source.origins,
       async read(indexes, sink) {
-        const list = indexes.map((i) => selected(shape[i]!)).join(", ");
+        const select = `SELECT ${
+          indexes.map((i) => selected(refs[i]!, shape[i]!)).join(", ")
+        } FROM ${from}`;
         // what the sink throws (a full disk) is its own to say, not the server's
         let sinkError: { error: unknown } | undefined;
         try {
-          const stream = await client.unsafe(
-            `COPY (SELECT ${list} FROM ${name}) TO STDOUT (FORMAT csv)`,
-          ).readable();
+          // COPY goes by the simple protocol, which runs every statement of a text: the
+          // extended one refuses a text of more than one, so a query that would close the
+          // parentheses and go on (to COMMIT its way out of READ ONLY) is refused here
+          await describe(client, select);
+          const stream = await client.unsafe(`COPY (${select}) TO STDOUT (FORMAT csv)`)
+            .readable();
           // The sink works synchronously (it writes with writeSync): while it works, no
           // more is read from the socket. Pausing the stream instead did not hold the rows
           // back over TLS (under Deno a paused TLS socket goes on reading): 1M rows piled up
@@ -62,7 +74,7 @@ export async function openPgTableCopy(
           });
         } catch (error) {
           if (sinkError) throw sinkError.error;
-          throw explainPgError(error, url);
+          throw queryRefusal(error) ?? explainPgError(error, url);
         }
       },
       close,
@@ -73,11 +85,71 @@ export async function openPgTableCopy(
   }
 }
 
-/** A result column as the server describes it: its type, and the parser a query uses. */
+/** Where COPY reads from, its columns, and how each is named there. */
+interface CopySource {
+  shape: DescribedColumn[];
+  from: string;
+  refs: string[];
+  origins: CsvCopy["origins"];
+}
+
+async function tableSource(client: Sql, dbSchema: string, table: string): Promise<CopySource> {
+  const from = qualified(dbSchema, table);
+  const shape = await describe(client, `SELECT * FROM ${from}`);
+  return {
+    shape,
+    from,
+    refs: shape.map((column) => ident(column.name)),
+    origins: shape.map((column) => ({ table, column: column.name })),
+  };
+}
+
+/**
+ * A query as a sub-query whose columns are named c1, c2, … in order (a query may name two
+ * columns alike); undefined where the query cannot be one (EXPLAIN, SHOW, a text of two
+ * statements, a mistake). Its last semicolons go; a comment on its last line ends at the
+ * line break after it.
+ */
+async function querySource(
+  client: Sql,
+  dbSchema: string,
+  sql: string,
+): Promise<CopySource | undefined> {
+  let shape: DescribedColumn[];
+  try {
+    shape = await describe(client, sql);
+  } catch {
+    return undefined;
+  }
+  if (shape.length === 0) return undefined;
+  const refs = shape.map((_, i) => `c${i + 1}`);
+  const from = `(\n${sql.replace(/[\s;]+$/, "")}\n) AS plutus_query (${refs.join(", ")})`;
+  try {
+    const wrapped = await describe(client, `SELECT * FROM ${from}`);
+    if (wrapped.some((column, i) => column.type !== shape[i]!.type)) return undefined;
+  } catch {
+    return undefined;
+  }
+  return { shape, from, refs, origins: await columnOrigins(client, dbSchema, shape) };
+}
+
+/** The columns of `sql` as the server describes them, by the extended protocol. */
+async function describe(client: Sql, sql: string): Promise<DescribedColumn[]> {
+  const described = await client.unsafe(sql, [], { prepare: false, simple: false } as never)
+    .describe();
+  return (described.columns ?? []) as DescribedColumn[];
+}
+
+/**
+ * A result column as the server describes it: its type, the parser a query uses, and the
+ * table and column it comes from (oid and number, or 0).
+ */
 interface DescribedColumn {
   name: string;
   type: number;
   parser?: (text: string) => unknown;
+  table?: number;
+  number?: number;
 }
 
 // types whose parser gives back the text itself: date, json, jsonb
@@ -109,8 +181,7 @@ function copyColumn(column: DescribedColumn): CopyColumn {
  * (timestampText) writes it, and any other (finer digits, infinity) as the server's text,
  * for the parser.
  */
-function selected(column: DescribedColumn): string {
-  const name = ident(column.name);
+function selected(name: string, column: DescribedColumn): string {
   if (column.type === BOOLEAN) return `${name}::int`;
   if (column.type !== TIMESTAMPTZ) return name;
   return `CASE WHEN ${name} >= '0001-01-01T00:00:00Z' AND ${name} < '10000-01-01T00:00:00Z'

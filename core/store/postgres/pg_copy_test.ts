@@ -1,6 +1,7 @@
 /**
- * A table exported through COPY (pg_table_copy.ts and core/export/copy_csv.ts) is the file
- * the row-by-row export writes, byte for byte, in every mode: the cursor path is the model.
+ * A table or a query exported through COPY (pg_copy.ts and core/export/copy_csv.ts) is the
+ * file the row-by-row export writes, byte for byte, in every mode: the cursor path is the
+ * model.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -8,8 +9,8 @@ import { adminSql, freshDatabase, pgMissing } from "../../../tests/pg_server.ts"
 import { PgDriver } from "./pg_driver.ts";
 import { exportCsv, type ExportOptions } from "../../export/export_csv.ts";
 import { parseTableSchema } from "../../../config/load_table_schemas.ts";
-import { plainNumber } from "./pg_table_copy.ts";
-import type { StoreDriver, TableCopy } from "../mod.ts";
+import { plainNumber } from "./pg_copy.ts";
+import type { CsvCopy, StoreDriver } from "../mod.ts";
 
 // text with what CSV quotes, what a spreadsheet runs, white space of both kinds at the ends
 const text = fc.oneof(
@@ -46,6 +47,28 @@ const row = fc.record({
   phone: fc.option(fc.oneof(text, fc.constant("+14155555874"))),
 });
 
+/**
+ * What is exported: the table, or a query (and whether COPY can read it: EXPLAIN cannot be a
+ * sub-query, nor a text whose last line is a comment after its semicolon).
+ */
+const exportedWhat = fc.constantFrom<{ table: string } | { sql: string; copy: boolean }>(
+  { table: "leads" },
+  { sql: "SELECT * FROM leads", copy: true },
+  { sql: "select t, phone, at from leads;\n ;  ", copy: true },
+  {
+    sql: "SELECT t, t, n + 1 AS n, d * 2 AS d, NOT b AS b, at::date AS day FROM leads",
+    copy: true,
+  },
+  { sql: "SELECT a.t, b.t, a.phone FROM leads a JOIN leads b ON a.n = b.n -- pairs", copy: true },
+  { sql: "WITH x AS (SELECT * FROM leads) SELECT phone, at, j, tags, f FROM x", copy: true },
+  { sql: "SELECT t || ';)' AS t, count(*) OVER () AS rows FROM leads", copy: true },
+  { sql: "VALUES (1, 'a;'), (2, NULL), (3, '=1+1')", copy: true },
+  { sql: "SELECT count(*) AS n, max(at) AS last FROM leads", copy: true },
+  { sql: "TABLE leads", copy: true },
+  { sql: "SELECT phone FROM leads; -- done", copy: false },
+  { sql: "EXPLAIN (COSTS OFF) SELECT * FROM leads", copy: false },
+);
+
 const options = fc.record({
   raw: fc.boolean(),
   semicolon: fc.boolean(),
@@ -54,7 +77,8 @@ const options = fc.record({
 });
 
 Deno.test({
-  name: "a table exported through COPY is the file the row-by-row export writes (property)",
+  name:
+    "a table or a query exported through COPY is the file the row-by-row export writes (property)",
   ignore: await pgMissing(),
   fn: () =>
     withDatabase(async (db, dir) => {
@@ -78,18 +102,19 @@ Deno.test({
       ]]);
       const driver = new PgDriver({ kind: "postgres", url: db.url, schema: "s" });
       // the same driver without COPY: the row-by-row export
-      const byRows: StoreDriver = Object.create(driver, { openTableCopy: { value: undefined } });
+      const byRows: StoreDriver = Object.create(driver, { openCopy: { value: undefined } });
       const { default: postgres } = await import("postgres");
       const sql = postgres(db.url, { max: 1, onnotice: () => {} });
       try {
         await fc.assert(
           fc.asyncProperty(
             fc.array(row, { maxLength: 30 }),
+            exportedWhat,
             options,
             fc.array(fc.nat(), {
               maxLength: 8,
             }),
-            async (rows, how, cuts) => {
+            async (rows, what, how, cuts) => {
               await sql.unsafe(`TRUNCATE s.leads`);
               // one statement for all rows: a round trip a row made the test slow
               const values = rows.map((r) => ({
@@ -110,7 +135,7 @@ Deno.test({
               );
               const exported = async (through: StoreDriver) => {
                 const export_: ExportOptions = {
-                  table: "leads",
+                  ...("table" in what ? { table: what.table } : { sql: what.sql }),
                   output: `${dir}/leads.csv`,
                   raw: how.raw,
                   semicolon: how.semicolon,
@@ -118,17 +143,19 @@ Deno.test({
                   tables: how.typed ? tables : undefined,
                 };
                 const result = await exportCsv(through, `${dir}/exports`, export_);
-                assert.equal(result.rows, rows.length);
+                if ("table" in what) assert.equal(result.rows, rows.length);
                 return await Deno.readFile(result.path);
               };
               const model = await exported(byRows);
-              const copied = await exported(cutting(driver, cuts));
+              const copies = { count: 0 };
+              const copied = await exported(cutting(driver, cuts, copies));
+              assert.equal(copies.count, "table" in what || what.copy ? 1 : 0, "read by COPY");
               if (!equalBytes(copied, model)) {
                 assert.equal(new TextDecoder().decode(copied), new TextDecoder().decode(model));
               }
             },
           ),
-          { numRuns: 60 },
+          { numRuns: 80 },
         );
       } finally {
         await sql.end({ timeout: 1 });
@@ -167,11 +194,13 @@ Deno.test("plainNumber() holds only for text JavaScript writes back the same (pr
  * The driver, its COPY pieces cut again at `cuts` (Postgres.js hands out a row a piece; a
  * field or a character cut between pieces must read the same).
  */
-function cutting(driver: PgDriver, cuts: number[]): StoreDriver {
+function cutting(driver: PgDriver, cuts: number[], copies = { count: 0 }): StoreDriver {
   return Object.create(driver, {
-    openTableCopy: {
-      value: async (table: string): Promise<TableCopy> => {
-        const copy = await driver.openTableCopy(table);
+    openCopy: {
+      value: async (what: { table: string } | { sql: string }): Promise<CsvCopy | undefined> => {
+        const copy = await driver.openCopy(what);
+        if (!copy) return undefined;
+        copies.count++;
         let next = 0;
         return {
           ...copy,
@@ -218,5 +247,34 @@ Deno.test({
       const result = await exportCsv(driver, dir, { table: "z", output: `${dir}/z.csv` });
       assert.equal(result.rows, 2);
       assert.equal(await Deno.readTextFile(result.path), "\r\n\r\n\r\n");
+    }),
+});
+
+Deno.test({
+  name: "a query that closes COPY's parentheses to run more statements runs none of them",
+  ignore: await pgMissing(),
+  fn: () =>
+    withDatabase(async (db, dir) => {
+      await adminSql(db.url, ["CREATE SCHEMA s", "CREATE TABLE s.t (x int)"]);
+      const driver = new PgDriver({ kind: "postgres", url: db.url, schema: "s" });
+      const escapes = [
+        "SELECT 1 AS x) AS plutus_query (c1)) TO STDOUT; COMMIT; CREATE TABLE s.pwned (x int); COPY (SELECT c1 FROM (SELECT 1",
+        "SELECT x FROM t\n) AS plutus_query (c1)) TO STDOUT (FORMAT csv); CREATE TABLE s.pwned (x int); --",
+        "SELECT x FROM t; COMMIT; CREATE TABLE s.pwned (x int)",
+      ];
+      for (const sql of escapes) {
+        await assert.rejects(
+          exportCsv(driver, `${dir}/exports`, { sql }),
+          (error: Error) => /syntax error|multiple commands|one statement/i.test(error.message),
+        );
+      }
+      const { default: postgres } = await import("postgres");
+      const client = postgres(db.url, { max: 1, onnotice: () => {} });
+      try {
+        const [{ made }] = await client`SELECT to_regclass('s.pwned') IS NOT NULL AS made`;
+        assert.equal(made, false, "a statement after the query ran");
+      } finally {
+        await client.end({ timeout: 1 });
+      }
     }),
 });
