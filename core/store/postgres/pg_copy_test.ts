@@ -65,6 +65,10 @@ const exportedWhat = fc.constantFrom<{ table: string } | { sql: string; copy: bo
   { sql: "VALUES (1, 'a;'), (2, NULL), (3, '=1+1')", copy: true },
   { sql: "SELECT count(*) AS n, max(at) AS last FROM leads", copy: true },
   { sql: "TABLE leads", copy: true },
+  {
+    sql: "-- newest first\nSELECT at, t, n FROM leads ORDER BY at DESC NULLS LAST, t, n",
+    copy: true,
+  },
   { sql: "SELECT phone FROM leads; -- done", copy: false },
   { sql: "EXPLAIN (COSTS OFF) SELECT * FROM leads", copy: false },
 );
