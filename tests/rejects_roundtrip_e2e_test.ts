@@ -424,3 +424,54 @@ async function uploadUmsatz(dir: string, rows: (string | number | Date)[][]): Pr
   await Deno.writeFile(workbook, new Uint8Array(XLSX.write(book, { type: "array" })));
   expectCode(await runCli(["upload", workbook, "--project", dir]), 0);
 }
+
+Deno.test("a workbook's percentage and yes/no cells come back from its rejects file as they loaded", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "schema/ads.yaml": `columns:
+  day: { type: date, required: true }
+  cost: { type: decimal, min: 0 }
+  ctr: { type: decimal }
+  cvr: { type: decimal }
+  active: { type: boolean }
+key: [day]
+`,
+      "plutus.yaml": `reject_limit: 0.9
+sources:
+  tiktok:
+    kind: file
+    files: "tiktok_*.xlsx"
+    table: ads
+    columns:
+      day: Date
+      cost: Cost
+      ctr: { from: CTR, clean: [parse_percent] }
+      cvr: CVR
+      active: { from: Status, clean: [{ parse_bool: { true: [Active], false: [Paused] } }] }
+`,
+    });
+    const sheet = XLSX.utils.aoa_to_sheet([
+      ["Date", "Cost", "CTR", "CVR", "Status"],
+      ["2026-07-04", 14, 0.014, 0.02, true],
+      ["2026-07-05", -1, 0.015, 0.025, true],
+      ["2026-07-06", 16, "1.6%", 0.03, "Paused"],
+    ]);
+    // CTR and CVR as the sheet formats them: 1.40%, 2.00% (CVR read as its number)
+    for (const cell of ["C2", "C3", "D2", "D3", "D4"]) sheet[cell]!.z = "0.00%";
+    const book = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(book, sheet, "Data");
+    const workbook = join(dir, "tiktok_july.xlsx");
+    await Deno.writeFile(workbook, new Uint8Array(XLSX.write(book, { type: "array" })));
+    expectCode(await runCli(["upload", workbook, "--project", dir]), 0);
+    const { path, text } = await rejectsOf(dir, 1);
+    // as a person would type them: the percentage as the sheet shows it, TRUE in the words
+    // the source knows
+    assert.match(text, /\r\n2026-07-05,-1,1\.5%,0\.025,Active,cost: /);
+    await Deno.writeTextFile(path, text.replace("2026-07-05,-1,", "2026-07-05,15,"));
+    expectCode(await runCli(["upload", path, "--project", dir]), 0);
+    assert.deepEqual(query(dir, "SELECT day, cost, ctr, cvr, active FROM ads ORDER BY day"), [
+      { day: "2026-07-04", cost: 14, ctr: 0.014, cvr: 0.02, active: 1 },
+      { day: "2026-07-05", cost: 15, ctr: 0.015, cvr: 0.025, active: 1 },
+      { day: "2026-07-06", cost: 16, ctr: 0.016, cvr: 0.03, active: 0 },
+    ]);
+  }));

@@ -7,10 +7,11 @@
  * @module
  */
 import { basename, extname, join } from "node:path";
-import type { CleanRuleSpec } from "../../config/clean_rule_model.ts";
 import type { SourceConfig } from "../../config/plutus_config.ts";
 import type { TableSchema } from "../../config/table_schema.ts";
-import { csvLine, decimalComma } from "../export/csv_text.ts";
+import { csvLine } from "../export/csv_text.ts";
+import { RECORD_KINDS, type RecordKind } from "../transform/cell.ts";
+import { RejectsCellWriter } from "./rejects_cells.ts";
 import { getPath } from "../read/dot_path.ts";
 import { MARKER_COLUMNS, neutralizeFormula, rejectsFileName } from "./rejects_format.ts";
 import type { RunHistory, StoredReject } from "../store/mod.ts";
@@ -21,6 +22,8 @@ export interface RejectedRow {
   line: number | null;
   /** The row as read: header → value. */
   record: Record<string, unknown>;
+  /** The headers whose cells were a percentage or a date (see RECORD_KINDS). */
+  kinds: Record<string, RecordKind>;
   problems: { column: string | null; value: string | null; reason: string }[];
 }
 
@@ -64,10 +67,12 @@ function groupRows(rejects: StoredReject[]): RejectedRow[] {
   for (const reject of rejects) {
     let row = rows.get(reject.location);
     if (!row) {
+      const { [RECORD_KINDS]: kinds, ...record } = parseRecord(reject.record);
       row = {
         location: reject.location,
         line: reject.line,
-        record: parseRecord(reject.record),
+        record,
+        kinds: (kinds ?? {}) as Record<string, RecordKind>,
         problems: [],
       };
       rows.set(reject.location, row);
@@ -127,15 +132,14 @@ export function rejectsFiles(
       api ? Object.fromEntries(api.map(([column, get]) => [column, get(row.record)])) : row.record
     );
     const headers = [...new Set(records.flatMap((record) => Object.keys(record)))];
-    const commas = source && table ? decimalCommaHeaders(source, table) : new Set<string>();
+    const cells = source && table ? new RejectsCellWriter(source, table, headers) : undefined;
     let text = "\uFEFF" + csvLine([...headers, ...MARKER_COLUMNS], true);
     step.rows.forEach((row, i) => {
       text += csvLine(
         [
           ...headers.map((header) => {
             const value = records[i]![header];
-            // a number cell comes back as text, which the column's rule reads with a comma
-            return typeof value === "number" && commas.has(header) ? decimalComma(value) : value;
+            return cells ? cells.cell(header, value, row.kinds[header]) : value;
           }),
           describeProblems(row),
           row.location,
@@ -172,33 +176,6 @@ function apiColumns(
       return null;
     }]];
   });
-}
-
-/**
- * The headers (API: table columns) whose values a `parse_number` rule reads with a decimal
- * comma. A spreadsheet's number cell 12.345 is that number whatever the rule says, but in
- * the rejects file it is text, and "12.345" would come back as 12345: it is written 12,345.
- */
-function decimalCommaHeaders(source: SourceConfig, table: TableSchema): Set<string> {
-  const headers = new Set<string>();
-  for (const [column, mapping] of Object.entries(source.columns ?? {})) {
-    if (!readsDecimalComma([...mapping.clean, ...(table.columns[column]?.clean ?? [])])) continue;
-    if (source.kind === "api") headers.add(column);
-    else for (const header of mapping.from ?? [column]) headers.add(header);
-  }
-  // a table column the source does not map is read from the header of its name
-  for (const [column, schema] of Object.entries(table.columns)) {
-    if (source.columns?.[column] === undefined && readsDecimalComma(schema.clean)) {
-      headers.add(column);
-    }
-  }
-  return headers;
-}
-
-function readsDecimalComma(rules: readonly CleanRuleSpec[]): boolean {
-  return rules.some((rule) =>
-    rule.name === "parse_number" && (rule.arg as { decimal?: string } | null)?.decimal === ","
-  );
 }
 
 /** A value as text in a rejects file: objects as JSON, formulas neutralised. */

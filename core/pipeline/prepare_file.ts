@@ -14,7 +14,7 @@ import { openTableFile } from "../read/open_table.ts";
 import { openRejectsFile } from "../read/rejects_reader.ts";
 import { type FooterInfo, labelColumn, withoutFooter } from "../read/footer_rows.ts";
 import type { ReadInfo, RowBatch, StopInfo, TableReader } from "../read/table_reader.ts";
-import type { Cell } from "../transform/cell.ts";
+import { type Cell, PercentCell, RECORD_KINDS, type RecordKind } from "../transform/cell.ts";
 import { mapColumns } from "../transform/map_columns.ts";
 import { parseDate } from "../transform/clean/parse_date.ts";
 import { type CellProblem, compileRowPreparer } from "../transform/row_preparer.ts";
@@ -136,17 +136,7 @@ export function compileBatchPreparer(
   // A reject's place: leads.csv:2031, or orders.xlsx:Campaigns!7 (sheet and row number).
   const at = sheet === undefined ? `${plan.fileName}:` : `${plan.fileName}:${sheet}!`;
   const locate = (line: number) => `${at}${line}`;
-  // Every cell, also those of a row longer than the header: the rejects file shows them all.
-  const record = (cells: Cell[]) => {
-    const entries = header.map((
-      name,
-      i,
-    ) => [name || `column ${i + 1}`, asRecorded(cells[i] ?? null)]);
-    for (let i = header.length; i < cells.length; i++) {
-      entries.push([`column ${i + 1}`, asRecorded(cells[i] ?? null)]);
-    }
-    return JSON.stringify(Object.fromEntries(entries));
-  };
+  const record = (cells: Cell[]) => rejectRecord(header, cells);
   return {
     opened: {
       type: "opened",
@@ -183,6 +173,27 @@ export function compileBatchPreparer(
       };
     },
   };
+}
+
+/**
+ * A rejected row as its reject records it (JSON): header → cell, every cell, also those of a
+ * row longer than the header (the rejects file shows them all), and RECORD_KINDS.
+ */
+export function rejectRecord(header: readonly string[], cells: readonly Cell[]): string {
+  const entries: [string, unknown][] = header.map((name, i) => [
+    name || `column ${i + 1}`,
+    asRecorded(cells[i] ?? null),
+  ]);
+  for (let i = header.length; i < cells.length; i++) {
+    entries.push([`column ${i + 1}`, asRecorded(cells[i] ?? null)]);
+  }
+  const kinds: Record<string, RecordKind> = {};
+  cells.forEach((cell, i) => {
+    const kind = cell instanceof PercentCell ? "percent" : cell instanceof Date ? "date" : null;
+    if (kind) kinds[entries[i]![0]] = kind;
+  });
+  if (Object.keys(kinds).length > 0) entries.push([RECORD_KINDS, kinds]);
+  return JSON.stringify(Object.fromEntries(entries));
 }
 
 /**

@@ -8,10 +8,8 @@
  */
 import { dirname } from "node:path";
 import { errorMessage, PlutusError } from "../../util/errors.ts";
-import type { ColumnMapping, FileSourceConfig, SourceConfig } from "../../config/plutus_config.ts";
-import type { CleanRuleSpec } from "../../config/clean_rule_model.ts";
-import { isNumberFormat } from "../transform/clean/parse_date.ts";
-import type { TableSchema } from "../../config/table_schema.ts";
+import type { FileSourceConfig } from "../../config/plutus_config.ts";
+import { rejectsReading } from "../history/rejects_reading.ts";
 import type { Project } from "../project/project.ts";
 import { newStepResult, type StepResult } from "../run/events.ts";
 import { archiveFile, refusedEntry, sha256File } from "../project/inbox.ts";
@@ -158,15 +156,7 @@ export function filePlan(project: Project, file: PlannedFile): FilePlan {
     table,
     timeZone: project.config.timezone,
   };
-  if (file.rejects) {
-    return {
-      ...base,
-      // the table's own parse_date rules read the ISO dates of a sheet's date cells too
-      table: source.kind === "file" ? withIsoDateColumns(table) : table,
-      rejectsFile: true,
-      columns: rejectsMapping(source, table),
-    };
-  }
+  if (file.rejects) return { ...base, ...rejectsReading(source, table), rejectsFile: true };
   const config = source as FileSourceConfig;
   return {
     ...base,
@@ -176,56 +166,6 @@ export function filePlan(project: Project, file: PlannedFile): FilePlan {
     skipLines: config.skip_lines,
     stopAt: config.stop_at,
   };
-}
-
-function rejectsMapping(
-  source: SourceConfig,
-  table: TableSchema,
-): Record<string, ColumnMapping> | undefined {
-  if (source.kind === "file") {
-    if (!source.columns) return undefined;
-    return withIsoDatesIn(source.columns);
-  }
-  return Object.fromEntries(
-    Object.keys(table.columns).map((column) => {
-      const mapping = source.columns?.[column];
-      return [
-        column,
-        mapping?.value !== undefined
-          ? mapping
-          : { from: [column], value: undefined, clean: mapping?.clean ?? [] },
-      ];
-    }),
-  );
-}
-
-function withIsoDateColumns(table: TableSchema): TableSchema {
-  return { ...table, columns: withIsoDatesIn(table.columns) };
-}
-
-/** Columns (a source's mapping or a table's) whose `parse_date` rules read ISO dates too. */
-function withIsoDatesIn<T extends { clean: CleanRuleSpec[] }>(
-  columns: Record<string, T>,
-): Record<string, T> {
-  return Object.fromEntries(
-    Object.entries(columns).map((
-      [name, column],
-    ) => [name, { ...column, clean: column.clean.map(withIsoDates) }]),
-  );
-}
-
-// How a rejects file writes a spreadsheet's date and time cells (as the sheet shows them).
-const ISO_FORMATS = ["YYYY-MM-DD", "YYYY-MM-DDTHH:mm:ss", "YYYY-MM-DDTHH:mm:ss.SSS"];
-
-/**
- * A `parse_date` with the source's own formats, which also reads the ISO dates a rejects
- * file has for a spreadsheet's date cells: a fixed row's untouched date is not refused.
- */
-function withIsoDates(rule: CleanRuleSpec): CleanRuleSpec {
-  if (rule.name !== "parse_date" || rule.arg === null || rule.arg === undefined) return rule;
-  const formats = Array.isArray(rule.arg) ? rule.arg : [rule.arg as string];
-  if (formats.some(isNumberFormat)) return rule;
-  return { ...rule, arg: [...formats, ...ISO_FORMATS.filter((iso) => !formats.includes(iso))] };
 }
 
 const ARCHIVE_HINT =

@@ -48,6 +48,16 @@ export function reviveCells(rows: Cell[][]): void {
   }
 }
 
+/**
+ * The key, in a reject's record (header → cell, as JSON), of the headers whose cells JSON
+ * cannot tell apart from others: a percentage (recorded as its number) and a sheet's date
+ * (recorded as the text it shows). A rejects file writes them so they load back the same.
+ */
+export const RECORD_KINDS = "\u0000kinds";
+
+/** What RECORD_KINDS says of a header's cell. */
+export type RecordKind = "percent" | "date";
+
 /** A value a rule or a type check refused, with the reason the analyst will read. */
 export class CellError {
   constructor(readonly reason: string) {}

@@ -31,7 +31,7 @@ interface CompiledColumn {
 }
 
 /** Clean rules, then the column's checks, as one function (a fast one for plain text). */
-function compileConvert(
+export function compileConvert(
   rules: readonly CleanRuleSpec[],
   column: ColumnSchema,
   options: ValidatorOptions,

@@ -509,3 +509,48 @@ function ambiguousReason(text: string): string | undefined {
   return `${JSON.stringify(text)} could be month-first or day-first: say which with ` +
     `{parse_date: "MM${sep}DD${sep}${year}"} or {parse_date: "DD${sep}MM${sep}${year}"}`;
 }
+
+/**
+ * Writes a sheet's date (its wall-clock time in the Date's UTC fields) in `format`, the
+ * way a spreadsheet set to that format shows it: the text the format reads back as the
+ * same date. Undefined for a format that writes no such text (a time zone, 12-hour time
+ * without its AM/PM) or a date it cannot write.
+ */
+export function formatDateAs(date: Date, format: string): string | undefined {
+  if (Number.isNaN(date.getTime())) return undefined;
+  const ms = date.getTime();
+  if (format === "excel") return String(ms / 86_400_000 + 25_569);
+  if (format === "unix") return Number.isInteger(ms / 1000) ? String(ms / 1000) : undefined;
+  if (format === "unix_ms") return String(ms);
+  const hour = date.getUTCHours();
+  const month = MONTHS[date.getUTCMonth()]!;
+  const fields: Record<string, string | undefined> = {
+    YYYY: pad(date.getUTCFullYear(), 4),
+    YY: undefined, // a century the format cannot say
+    MMMM: month[0]!.toUpperCase() + month.slice(1),
+    MMM: month[0]!.toUpperCase() + month.slice(1, 3),
+    MM: pad2(date.getUTCMonth() + 1),
+    M: String(date.getUTCMonth() + 1),
+    DD: pad2(date.getUTCDate()),
+    D: String(date.getUTCDate()),
+    HH: pad2(hour),
+    H: String(hour),
+    hh: pad2(hour % 12 || 12),
+    h: String(hour % 12 || 12),
+    mm: pad2(date.getUTCMinutes()),
+    ss: pad2(date.getUTCSeconds()),
+    SSS: pad(date.getUTCMilliseconds(), 3),
+    A: hour < 12 ? "AM" : "PM",
+    a: hour < 12 ? "am" : "pm",
+    Z: undefined, // a sheet's date has no offset
+  };
+  let text = "";
+  let last = 0;
+  for (const match of format.matchAll(TOKEN_PATTERN)) {
+    const field = fields[match[0]];
+    if (field === undefined) return undefined;
+    text += format.slice(last, match.index) + field;
+    last = match.index + match[0].length;
+  }
+  return text + format.slice(last);
+}

@@ -170,10 +170,9 @@ export function compileParsePercent(format: NumberFormat = {}): (value: Cell) =>
 
 function percentOf(value: Cell, parse: (value: Cell) => Cell | CellError): Cell | CellError {
   if (value instanceof PercentCell) return value.fraction; // the sheet holds the fraction
-  if (
-    value === null ||
-    typeof value === "number"
-  ) return value === null ? null : value / 100;
+  if (value === null) return null;
+  // a number cell as its text would be: 0.07 is 0.0007, not 0.0007000000000000001
+  if (typeof value === "number") return roundFloat(value / 100);
   if (typeof value !== "string") return new CellError(`${showCell(value)} is not a percentage`);
   const text = value.trim().replace(/\s*%$/, "");
   const number = parse(text);

@@ -61,6 +61,9 @@ Deno.test("parsePercent() turns percentages into fractions", () => {
   assert.equal(parsePercent("7"), 0.07);
   assert.equal(parsePercent("0,7%", { decimal: "," }), 0.007);
   assert.equal(parsePercent(50), 0.5);
+  // a number cell as its text: a rejects file writes it as text, and it must load the same
+  assert.equal(parsePercent(0.07), parsePercent("0.07"));
+  assert.equal(parsePercent(0.07), 0.0007);
   assert.equal(parsePercent(null), null);
   assert.equal(reason(parsePercent("n/a%")), '"n/a%" is not a percentage');
 });

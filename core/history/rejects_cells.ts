@@ -1,0 +1,138 @@
+/**
+ * What a rejects file writes for a cell that was not text, so that, left as it is, it loads
+ * back as it loaded: a CSV holds only text, and a source's rules read text otherwise than
+ * a typed cell. A spreadsheet's 1.5% cell holds 0.015, which parse_percent keeps, but the
+ * text "0.015" it divides by 100; its TRUE cell is true to any parse_bool, but "true" is not
+ * among the words `parse_bool: {true: [Opted in]}` knows; its date cell is a date to any
+ * parse_date, but "2026-03-04" does not match `DD.MM.YYYY`.
+ *
+ * Each such cell is written as the first of the forms a person would type — its plain
+ * text, with a decimal comma, as a percentage, in a parse_bool's words, in a parse_date's
+ * format — that the rules and checks of every column its header fills turn into what the
+ * cell gave. The load itself is the judge (the same compiled functions), so no rule needs
+ * a case of its own here. When no form does, the plain text is written, as before.
+ *
+ * @module
+ */
+import type { CleanRuleSpec } from "../../config/clean_rule_model.ts";
+import type { SourceConfig } from "../../config/plutus_config.ts";
+import type { TableSchema } from "../../config/table_schema.ts";
+import { type Cell, CellError, PercentCell, type RecordKind } from "../transform/cell.ts";
+import { formatDateAs } from "../transform/clean/parse_date.ts";
+import { mapColumns } from "../transform/map_columns.ts";
+import { compileConvert } from "../transform/row_preparer.ts";
+import { rejectsReading } from "./rejects_reading.ts";
+import type { Stored } from "../transform/validate_column.ts";
+
+type Convert = (value: Cell) => Stored | CellError;
+
+/** How one header's cells are read: each column it fills, and the rules of them all. */
+interface HeaderReading {
+  converts: Convert[];
+  rules: CleanRuleSpec[];
+}
+
+/** Writes the cells of one source's rejects file. */
+export class RejectsCellWriter {
+  readonly #byHeader = new Map<string, HeaderReading>();
+
+  /**
+   * For the rejects of `source` into `table`, whose file has `headers` (a file source's
+   * own; an API source's table columns).
+   */
+  constructor(source: SourceConfig, table: TableSchema, headers: readonly string[]) {
+    // as the file will be read back: the same mapping, the same rules
+    const reading = rejectsReading(source, table);
+    let plan;
+    try {
+      plan = mapColumns(reading.table, reading.columns, headers, {
+        source: "",
+        fileName: "",
+        headerLine: 1,
+      });
+    } catch {
+      return; // a header the source needs is missing: the load will say so
+    }
+    // datetimes compare alike in any zone: both forms are read in the same one
+    const options = { timeZone: "UTC" };
+    for (const column of plan.columns) {
+      if (column.header === undefined) continue;
+      const schema = reading.table.columns[column.column]!;
+      const rules = [...column.clean, ...schema.clean];
+      const byHeader = this.#byHeader.get(column.header) ?? { converts: [], rules: [] };
+      byHeader.converts.push(compileConvert(rules, schema, options));
+      byHeader.rules.push(...rules);
+      this.#byHeader.set(column.header, byHeader);
+    }
+  }
+
+  /** The value to write for `value` of `header`, recorded as `kind`. */
+  cell(header: string, value: unknown, kind?: RecordKind): unknown {
+    const reading = this.#byHeader.get(header);
+    const original = typedCell(value, kind);
+    if (!reading || original === undefined) return value;
+    const wanted = reading.converts.map((convert) => convert(original));
+    const texts = forms(original, value, reading.rules);
+    let nearest: { text: string; off: number } | undefined;
+    for (const text of texts) {
+      const got = reading.converts.map((convert) => convert(text));
+      if (got.every((result, i) => sameResult(result, wanted[i]!))) return text;
+      const off = got.reduce((sum: number, result, i) => sum + distance(result, wanted[i]!), 0);
+      if (off < (nearest?.off ?? Infinity)) nearest = { text, off };
+    }
+    // None gives the very value (a percentage of 17 digits, which any text gives rounded to
+    // 15): the nearest, never one 100 times off; else the most plain.
+    return nearest?.text ?? texts[0] ?? value;
+  }
+}
+
+/** The cell a recorded value was, when it was not text; undefined for text and nothing. */
+function typedCell(value: unknown, kind: RecordKind | undefined): Cell | undefined {
+  if (kind === "percent" && typeof value === "number") return new PercentCell(value);
+  if (kind === "date" && typeof value === "string") {
+    // recorded as the sheet shows it: its wall-clock time, which a sheet's Date holds as UTC
+    const date = new Date(/T/.test(value) ? `${value}Z` : `${value}T00:00:00Z`);
+    return Number.isNaN(date.getTime()) ? undefined : date;
+  }
+  if (typeof value === "number" || typeof value === "boolean") return value;
+  return undefined;
+}
+
+/** The texts a person would write for `cell` (recorded as `value`), most plain first. */
+function forms(cell: Cell, value: unknown, rules: readonly CleanRuleSpec[]): string[] {
+  const comma = (text: string) => text.replace(".", ",");
+  if (cell instanceof PercentCell) {
+    const shown = cell.shown();
+    return [shown, comma(shown), String(cell.fraction), comma(String(cell.fraction))];
+  }
+  if (typeof cell === "number") return [String(cell), comma(String(cell))];
+  if (typeof cell === "boolean") {
+    const words = rules.flatMap((rule) => {
+      const arg = rule.name === "parse_bool" ? rule.arg as Record<string, unknown[]> | null : null;
+      return (arg?.[String(cell)] ?? []).map(String);
+    });
+    return [String(cell), ...words];
+  }
+  if (cell instanceof Date) {
+    const formats = rules.flatMap((rule) =>
+      rule.name !== "parse_date" || rule.arg === null
+        ? []
+        : (Array.isArray(rule.arg) ? rule.arg : [rule.arg]).map(String)
+    );
+    return [String(value), ...formats.flatMap((format) => formatDateAs(cell, format) ?? [])];
+  }
+  return [];
+}
+
+/** How far a number read back is from the one wanted, relatively; Infinity for anything else. */
+function distance(got: Stored | CellError, wanted: Stored | CellError): number {
+  if (typeof got !== "number" || typeof wanted !== "number") return Infinity;
+  return Math.abs(got - wanted) / Math.max(Math.abs(wanted), Number.MIN_VALUE);
+}
+
+function sameResult(a: Stored | CellError, b: Stored | CellError): boolean {
+  if (a instanceof CellError || b instanceof CellError) {
+    return a instanceof CellError && b instanceof CellError;
+  }
+  return Object.is(a, b) || (typeof a === "object" && JSON.stringify(a) === JSON.stringify(b));
+}
