@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { columnMapping } from "./column_mapping.ts";
 import { shareOfRows, strictObject } from "./zod_helpers.ts";
+import { timeZone } from "./time_zone.ts";
 
 const text = z.string().min(1);
 const dotPath = z.string();
@@ -91,6 +92,9 @@ export const apiSourceModel = strictObject({
   max_pages: z.int().min(1).default(10_000),
   columns: z.record(z.string(), columnMapping).optional(),
   reject_limit: shareOfRows.optional(),
+  timezone: timeZone.optional().describe(
+    "how this source's datetimes without an offset are read, when not in the project's timezone",
+  ),
   description: z.string().optional(),
 });
 

@@ -52,7 +52,7 @@ Deno.test("parseConfig() names file, line, key, expectation and value", () => {
 
 Deno.test("parseConfig() suggests the key that was meant", () => {
   assert.deepEqual(problems(source("    tabel: x\n")), [
-    'plutus.yaml:6 sources.ads.tabel: unknown key (did you mean "table"?); expected one of kind, files, table, csv, sheet, skip_lines, stop_at, columns, reject_limit, description',
+    'plutus.yaml:6 sources.ads.tabel: unknown key (did you mean "table"?); expected one of kind, files, table, csv, sheet, skip_lines, stop_at, columns, reject_limit, timezone, description',
   ]);
   assert.deepEqual(problems("databse: x.db\n"), [
     'plutus.yaml:1 databse: unknown key (did you mean "database"?); expected one of database, database_schema, reject_limit, timezone, upload_limit_mb, query_timeout_seconds, sources',

@@ -8,9 +8,9 @@
 import { z } from "zod";
 import { DEFAULT_DATABASE } from "./database_default.ts";
 import { apiSourceModel } from "./api_source_model.ts";
-import { closestMatch } from "../util/closest_match.ts";
 import { columnMapping } from "./column_mapping.ts";
 import { oneOrMany, regexText, shareOfRows, strictObject } from "./zod_helpers.ts";
+import { machineTimeZone, timeZone } from "./time_zone.ts";
 
 export type { ColumnMapping } from "./column_mapping.ts";
 
@@ -59,35 +59,6 @@ const csvOptions = strictObject({
 
 const rejectLimit = shareOfRows;
 
-/** The time zone of this machine (IANA name): the default of `timezone:`. */
-export function machineTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-}
-
-/** An IANA time zone name as this runtime spells it ("europe/berlin" → "Europe/Berlin"), or undefined. */
-export function canonicalTimeZone(name: string): string | undefined {
-  try {
-    return new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
-  } catch {
-    return undefined;
-  }
-}
-
-// How datetimes without an offset are read; checked here so a typo stops at plutus.yaml:LINE.
-const timeZone = z.string().transform((name, context) => {
-  const canonical = canonicalTimeZone(name.trim());
-  if (canonical) return canonical;
-  const guess = closestMatch(name, [...Intl.supportedValuesOf("timeZone"), "UTC"]);
-  context.issues.push({
-    code: "custom",
-    message: `unknown time zone ${JSON.stringify(name)}${
-      guess ? ` (did you mean "${guess}"?)` : ""
-    }; use an IANA name such as Europe/Berlin, America/New_York or UTC`,
-    input: name,
-  });
-  return z.NEVER;
-});
-
 /** A source that reads files the analyst drops into inbox/. */
 export const fileSourceModel = strictObject({
   kind: z.literal("file"),
@@ -101,6 +72,9 @@ export const fileSourceModel = strictObject({
   stop_at: regexText.optional(),
   columns: z.record(z.string(), columnMapping).optional(),
   reject_limit: rejectLimit.optional(),
+  timezone: timeZone.optional().describe(
+    "how this source's datetimes without an offset are read, when not in the project's timezone",
+  ),
   description: z.string().optional(),
 }).refine((source) => !(source.skip_lines !== undefined && source.csv?.skip_lines !== undefined), {
   message: "give skip_lines once: either skip_lines or csv.skip_lines",

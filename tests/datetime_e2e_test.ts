@@ -118,3 +118,65 @@ Deno.test("plutus init writes the machine's time zone into plutus.yaml", () =>
       /^timezone: America\/New_York$/m,
     );
   }));
+
+Deno.test("a column whose header says UTC is read in UTC, and a source's own timezone: beats the project's", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "plutus.yaml": `timezone: America/New_York
+sources:
+  stripe:
+    kind: file
+    files: "balance*.csv"
+    table: payments
+    columns: { id: id, created_at: Created (UTC), local_at: Created, plus2_at: Time (UTC+2) }
+  berlin:
+    kind: file
+    files: "berlin*.csv"
+    table: payments
+    timezone: Europe/Berlin
+    columns: { id: id, created_at: Created (UTC), local_at: Created, plus2_at: Time (UTC+2) }
+`,
+      "schema/payments.yaml": `columns:
+  id:         { type: text, required: true }
+  created_at: { type: datetime }
+  local_at:   { type: datetime }
+  plus2_at:   { type: datetime }
+key: [id]
+`,
+      "inbox/balance_march.csv": "id,Created (UTC),Created,Time (UTC+2)\n" +
+        "t1,2026-03-27 20:18:30,2026-03-27 20:18:30,2026-03-27 20:18:30\n" +
+        // an offset written in the value wins over any zone
+        "t2,2026-03-27T20:18:30+01:00,2026-03-27 20:18:30Z,2026-03-27 20:18:30\n",
+      "inbox/berlin_march.csv": "id,Created (UTC),Created,Time (UTC+2)\n" +
+        "t3,2026-03-27 20:18:30,2026-03-27 20:18:30,2026-03-27 20:18:30\n",
+    });
+    expectCode(await runCli(["run", "--project", dir]), 0);
+    assert.deepEqual(
+      query(dir, "SELECT id, created_at, local_at, plus2_at FROM payments ORDER BY id"),
+      [
+        // New York is UTC-4 on 27 March; Berlin UTC+1 (summer time starts on the 29th)
+        {
+          id: "t1",
+          created_at: "2026-03-27T20:18:30.000Z",
+          local_at: "2026-03-28T00:18:30.000Z",
+          plus2_at: "2026-03-27T18:18:30.000Z",
+        },
+        {
+          id: "t2",
+          created_at: "2026-03-27T19:18:30.000Z",
+          local_at: "2026-03-27T20:18:30.000Z",
+          plus2_at: "2026-03-27T18:18:30.000Z",
+        },
+        {
+          id: "t3",
+          created_at: "2026-03-27T20:18:30.000Z",
+          local_at: "2026-03-27T19:18:30.000Z",
+          plus2_at: "2026-03-27T18:18:30.000Z",
+        },
+      ],
+    );
+    const logs = [...Deno.readDirSync(join(dir, "logs"))].filter((e) => e.name.includes("-run-"));
+    const log = Deno.readTextFileSync(join(dir, "logs", logs[0]!.name));
+    assert.match(log, /created_at ← "Created \(UTC\)" \(read in UTC, as it says\)/);
+    assert.match(log, /plus2_at ← "Time \(UTC\+2\)" \(read in Etc\/GMT-2, as it says\)/);
+  }));

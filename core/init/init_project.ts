@@ -28,7 +28,7 @@ import {
 import { databaseSetting } from "../project/edit_database.ts";
 import { setEnvValue } from "../project/edit_config.ts";
 import { PASSWORD_VARIABLE, withPasswordReference } from "../store/postgres/pg_url.ts";
-import { machineTimeZone } from "../../config/plutus_config.ts";
+import { machineTimeZone } from "../../config/time_zone.ts";
 
 /** What init made. */
 export interface InitResult {

@@ -249,7 +249,7 @@ function noteOpened(
     `columns: ${
       message.mapped.map((m) =>
         m.header !== undefined
-          ? `${m.column} ← "${m.header}"`
+          ? `${m.column} ← "${m.header}"${m.timeZone ? ` (read in ${m.timeZone}, as it says)` : ""}`
           : m.constant !== undefined
           ? `${m.column} = ${JSON.stringify(m.constant)}`
           : `${m.column} (empty)`

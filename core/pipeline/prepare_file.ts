@@ -16,6 +16,7 @@ import { type FooterInfo, labelColumn, withoutFooter } from "../read/footer_rows
 import type { ReadInfo, RowBatch, StopInfo, TableReader } from "../read/table_reader.ts";
 import { type Cell, PercentCell, RECORD_KINDS, type RecordKind } from "../transform/cell.ts";
 import { mapColumns } from "../transform/map_columns.ts";
+import { headerTimeZone } from "../transform/header_unit.ts";
 import { parseDate } from "../transform/clean/parse_date.ts";
 import { type CellProblem, compileRowPreparer } from "../transform/row_preparer.ts";
 import type { Stored } from "../transform/validate_column.ts";
@@ -33,7 +34,10 @@ export interface FilePlan {
   /** Lines (or sheet rows) above the header; found when absent. */
   skipLines?: number;
   stopAt?: string;
-  /** How datetimes without an offset are read: the project's `timezone:` (IANA name). */
+  /**
+   * How datetimes without an offset are read: the source's `timezone:`, else the project's
+   * (IANA name); a datetime column whose header names a zone ("Created (UTC)") is read in it.
+   */
   timeZone: string;
   /** A rejects file Plutus wrote: read as written (see core/history/rejects_format.ts). */
   rejectsFile?: boolean;
@@ -55,7 +59,7 @@ export type PrepareMessage =
     header: string[];
     headerLine: number;
     info: ReadInfo;
-    mapped: { column: string; header?: string; constant?: Cell }[];
+    mapped: { column: string; header?: string; constant?: Cell; timeZone?: string }[];
     unusedHeaders: string[];
   }
   | { type: "batch"; values: Stored[]; rows: number; read: number; rejects: PreparedReject[] }
@@ -124,6 +128,11 @@ export function compileBatchPreparer(
     fileName: plan.fileName,
     headerLine,
   });
+  for (const column of mapping.columns) {
+    if (column.header === undefined) continue;
+    if (plan.table.columns[column.column]?.type !== "datetime") continue;
+    column.timeZone = headerTimeZone(column.header);
+  }
   const { width, prepare } = compileRowPreparer(plan.table, mapping.columns, (source) => {
     if (source.constant !== undefined) {
       const constant = source.constant;
@@ -142,7 +151,12 @@ export function compileBatchPreparer(
       type: "opened",
       header,
       headerLine,
-      mapped: mapping.columns.map(({ column, header, constant }) => ({ column, header, constant })),
+      mapped: mapping.columns.map(({ column, header, constant, timeZone }) => ({
+        column,
+        header,
+        constant,
+        timeZone,
+      })),
       unusedHeaders: mapping.unusedHeaders,
     },
     prepare: (batch) => {

@@ -62,7 +62,15 @@ export async function runApiStep(context: StepContext, name: string): Promise<St
     kind: "response",
     messages: () =>
       prepareApi(
-        { name, source, table, client, mask, since, timeZone: project.config.timezone },
+        {
+          name,
+          source,
+          table,
+          client,
+          mask,
+          since,
+          timeZone: source.timezone ?? project.config.timezone,
+        },
         progress,
       ),
     rejectLimit: source.reject_limit ?? project.config.reject_limit,

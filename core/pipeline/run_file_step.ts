@@ -154,7 +154,7 @@ export function filePlan(project: Project, file: PlannedFile): FilePlan {
     path: file.path,
     fileName: file.fileName,
     table,
-    timeZone: project.config.timezone,
+    timeZone: source.timezone ?? project.config.timezone,
   };
   if (file.rejects) return { ...base, ...rejectsReading(source, table), rejectsFile: true };
   const config = source as FileSourceConfig;

@@ -19,6 +19,23 @@ export function headerUnit(header: string): string | undefined {
   return SIGN_NAMES[unit] ?? (/^[a-z]{3}$/i.test(unit) ? unit.toUpperCase() : unit.toLowerCase());
 }
 
+/**
+ * The zone a header says its times are in — "Created (UTC)", "Time GMT", "created_at_utc",
+ * "Date (UTC+2)" — as an IANA name (Etc/GMT-2 is UTC+2: those names count the other way);
+ * undefined when it names none, or an offset of part of an hour.
+ */
+export function headerTimeZone(header: string): string | undefined {
+  const match = /(?:^|[^a-z])(?:utc|gmt)(?:\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?)?(?![a-z0-9])/i
+    .exec(header);
+  if (!match) return undefined;
+  const [, sign, hours, minutes] = match;
+  if (sign === undefined || Number(hours) === 0) {
+    return minutes && minutes !== "00" ? undefined : "UTC";
+  }
+  if ((minutes && minutes !== "00") || Number(hours) > 14) return undefined;
+  return `Etc/GMT${sign === "+" ? "-" : "+"}${Number(hours)}`;
+}
+
 /** The header without its unit: "Amount spent (USD)" → "Amount spent". */
 export function withoutUnit(header: string): string {
   const text = header.trim();

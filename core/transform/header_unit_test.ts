@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { headerUnit, unitsDiffer, withoutUnit } from "./header_unit.ts";
+import { headerTimeZone, headerUnit, unitsDiffer, withoutUnit } from "./header_unit.ts";
 
 Deno.test("headerUnit() reads the currency or unit a header names", () => {
   assert.equal(headerUnit("Amount spent (USD)"), "USD");
@@ -18,4 +18,23 @@ Deno.test("unitsDiffer() tells other money from another spelling of the same", (
   assert.equal(unitsDiffer("Amount spent (USD)", "Amount spent"), false);
   assert.equal(unitsDiffer("Cost (€)", "Cost EUR"), false);
   assert.equal(unitsDiffer("Duration (s)", "Duration (ms)"), true);
+});
+
+Deno.test("headerTimeZone() reads the zone a header names: UTC, GMT, whole-hour offsets", () => {
+  const cases: [string, string | undefined][] = [
+    ["Created (UTC)", "UTC"],
+    ["Available On (UTC)", "UTC"],
+    ["Time GMT", "UTC"],
+    ["created_at_utc", "UTC"],
+    ["UTC timestamp", "UTC"],
+    ["Date (UTC+2)", "Etc/GMT-2"],
+    ["Start (UTC-05:00)", "Etc/GMT+5"],
+    ["Start (GMT+0)", "UTC"],
+    ["Start (UTC+05:30)", undefined],
+    ["Created", undefined],
+    ["Cost (USD)", undefined],
+    ["Outcome", undefined],
+    ["utcheck", undefined],
+  ];
+  for (const [header, zone] of cases) assert.equal(headerTimeZone(header), zone, header);
 });

@@ -26,6 +26,8 @@ export interface ColumnSource {
   constant?: Cell;
   /** Source-level clean rules, run before the table's own. */
   clean: CleanRuleSpec[];
+  /** The zone its datetimes without an offset are in, when the header says (headerTimeZone). */
+  timeZone?: string;
 }
 
 /** The outcome of matching: each column's source, and the headers nothing reads. */

@@ -58,7 +58,8 @@ export function compileConvert(
  * Compiles the table's columns into a function that writes a row's stored values into
  * `out` (at `offset`) and returns the problems found, or undefined when there are none.
  * For a table without a key it also writes the row hash that de-duplicates whole rows.
- * Datetimes without an offset are read in `options.timeZone`.
+ * Datetimes without an offset are read in `options.timeZone`, or in the zone their header
+ * names (ColumnSource.timeZone).
  */
 export function compileRowPreparer(
   table: TableSchema,
@@ -78,7 +79,10 @@ export function compileRowPreparer(
       convert: compileConvert(
         [...source.clean, ...schema.clean],
         schema,
-        { required: table.key?.includes(source.column) === true, timeZone: options.timeZone },
+        {
+          required: table.key?.includes(source.column) === true,
+          timeZone: source.timeZone ?? options.timeZone,
+        },
       ),
     };
   });

@@ -6,7 +6,7 @@
  * @module
  */
 import { closestMatch } from "../../util/closest_match.ts";
-import { machineTimeZone } from "../../config/plutus_config.ts";
+import { machineTimeZone } from "../../config/time_zone.ts";
 import { compileLinearRegex } from "../../config/linear_regex.ts";
 import type { ColumnSchema } from "../../config/table_schema.ts";
 import { type Cell, CellError, showCell } from "./cell.ts";
