@@ -209,6 +209,77 @@ for (const backend of BACKENDS) {
   });
 
   Deno.test({
+    name: `a failed upload --force is rerun forced: the file loads again [${backend}]`,
+    ignore,
+    fn: () =>
+      withProject(backend, LEADS_PROJECT, async (dir, db) => {
+        const file = join(dir, "leads_1.csv");
+        await writeFiles(dir, { "leads_1.csv": header + goodRows(1, 5) });
+        expectCode(await runCli(["upload", file, "--project", dir]), 0);
+        // the analyst adds a clean rule, with a typo first, and reloads the same file
+        const yaml = join(dir, "plutus.yaml");
+        const rule = (to: string) =>
+          `stage: { from: Stage, clean: [ { replace: { regex: "^lead$", to: "${to}" } } ] }`;
+        const config = await Deno.readTextFile(yaml);
+        await Deno.writeTextFile(yaml, config.replace("stage: Stage", rule("mqll")));
+        const failed = expectCode(await runCli(["upload", file, "--force", "--project", dir]), 1);
+        assert.match(failed.stdout, /5 of 5 rows rejected/);
+        await Deno.writeTextFile(yaml, config.replace("stage: Stage", rule("mql")));
+        const rerun = expectCode(await runCli(["rerun", "--project", dir]), 0);
+        assert.match(rerun.stdout, /Run 3 succeeded: 1 loaded, 0 failed, 0 skipped/);
+        assert.match(rerun.stdout, /crm\s+leads_1\.csv\s+succeeded\s+5\s+0\s+5\s+0\s+0/);
+        assert.deepEqual(
+          await db.query("SELECT stage, count(*) AS n FROM leads GROUP BY stage"),
+          [{ stage: "mql", n: 5 }],
+        );
+        assert.deepEqual(await filesIn(join(dir, "inbox")), []);
+        const status = expectCode(await runCli(["status", "--project", dir]), 0);
+        assert.match(status.stdout, /No open problems/);
+        assert.match(status.stdout, /\n\s+2 .*failed \(resolved by 3\)/);
+        assert.deepEqual(
+          await db.query("SELECT rerun_of FROM _plutus_runs WHERE id = 3"),
+          [{ rerun_of: 2 }],
+        );
+      }),
+  });
+
+  Deno.test({
+    name: `plutus run retries a failed forced step forced, not skipped as loaded [${backend}]`,
+    ignore,
+    fn: () =>
+      withProject(backend, LEADS_PROJECT, async (dir, db) => {
+        const file = join(dir, "leads_1.csv");
+        await writeFiles(dir, { "leads_1.csv": header + goodRows(1, 5) });
+        expectCode(await runCli(["upload", file, "--project", dir]), 0);
+        const yaml = join(dir, "plutus.yaml");
+        const config = await Deno.readTextFile(yaml);
+        await Deno.writeTextFile(yaml, config.replace("stage: Stage", "stage: Amount"));
+        expectCode(await runCli(["upload", file, "--force", "--project", dir]), 1);
+        await Deno.writeTextFile(
+          yaml,
+          config.replace(
+            "stage: Stage",
+            `stage: { from: Stage, clean: [ { replace: { regex: "^lead$", to: "sql" } } ] }`,
+          ),
+        );
+        // plutus run, not rerun: the content was loaded by run 1, yet the fix is loaded
+        const run = expectCode(await runCli(["run", "--project", dir]), 0);
+        assert.match(run.stdout, /Run 3 succeeded: 1 loaded, 0 failed, 0 skipped/);
+        assert.match(run.stdout, /loaded with --force, as in run 2 where it failed/);
+        assert.deepEqual(
+          await db.query("SELECT stage, count(*) AS n FROM leads GROUP BY stage"),
+          [{ stage: "sql", n: 5 }],
+        );
+        const status = expectCode(await runCli(["status", "--project", dir]), 0);
+        assert.match(status.stdout, /\n\s+2 .*failed \(resolved by 3\)/);
+        // a later run of the same content, without --force, is skipped again as before
+        await writeFiles(dir, { "inbox/leads_1.csv": header + goodRows(1, 5) });
+        const again = expectCode(await runCli(["run", "--project", dir]), 0);
+        assert.match(again.stdout, /already loaded/);
+      }),
+  });
+
+  Deno.test({
     name: `a second run at the same time is refused, naming the first [${backend}]`,
     ignore,
     fn: () =>
