@@ -56,3 +56,42 @@ sources:
     // and the failed run, put right since, advises nothing more
     assert.doesNotMatch(await get("/runs/1"), /failed as a whole|upload the file again/);
   }));
+
+Deno.test("the Rerun button retries a failed upload --force forced: the fixed rule's values are loaded", () =>
+  withGuiClient(async ({ dir, gui, page: get, post }) => {
+    const rule = (to: string) =>
+      `stage: { from: Stage, clean: [ { replace: { regex: "^lead$", to: "${to}" } } ] }`;
+    const config = (stage: string) =>
+      `sources:
+  crm:
+    kind: file
+    files: "leads*.csv"
+    table: leads
+    columns: { email: Email, ${stage} }
+`;
+    await writeFiles(dir, {
+      "plutus.yaml": config("stage: Stage"),
+      "schema/leads.yaml": `columns:
+  email: { type: email, required: true }
+  stage: { type: text, values: [lead, mql] }
+key: [email]
+`,
+      "leads_1.csv": "Email,Stage\na@example.com,lead\nb@example.com,lead\n",
+    });
+    const file = `${dir}/leads_1.csv`;
+    expectCode(await runCli(["upload", file, "--project", dir]), 0);
+    await writeFiles(dir, { "plutus.yaml": config(rule("mqll")) });
+    expectCode(await runCli(["upload", file, "--force", "--project", dir]), 1);
+    await writeFiles(dir, { "plutus.yaml": config(rule("mql")) });
+    assert.equal((await post("/runs/2/rerun", {})).status, 303);
+    for (let i = 0; i < 100 && gui.broadcaster.status.state === "running"; i++) {
+      await new Promise((done) => setTimeout(done, 50));
+    }
+    assert.equal(gui.broadcaster.status.state, "succeeded");
+    const rerun = await get("/runs/3");
+    assert.match(rerun, /leads_1\.csv/);
+    assert.doesNotMatch(rerun, /already loaded/);
+    assert.match(await get("/runs/2"), /Resolved by <a href="\/runs\/3">run 3<\/a>/);
+    const stages = await runCli(["query", "select distinct stage from leads", "--project", dir]);
+    assert.match(expectCode(stages, 0).stdout, /^stage\nmql\n/);
+  }));
