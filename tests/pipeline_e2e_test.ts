@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { openDriver } from "../core/store/open_driver.ts";
 import { locateProject } from "../core/project/project_paths.ts";
 import { localStamp } from "../util/time.ts";
@@ -276,6 +277,31 @@ for (const backend of BACKENDS) {
         await writeFiles(dir, { "inbox/leads_1.csv": header + goodRows(1, 5) });
         const again = expectCode(await runCli(["run", "--project", dir]), 0);
         assert.match(again.stdout, /already loaded/);
+      }),
+  });
+
+  Deno.test({
+    name: `a database of a version before steps kept --force gains the column [${backend}]`,
+    ignore,
+    fn: () =>
+      withProject(backend, LEADS_PROJECT, async (dir, db) => {
+        const file = join(dir, "leads_1.csv");
+        await writeFiles(dir, { "leads_1.csv": header + goodRows(1, 2) });
+        expectCode(await runCli(["upload", file, "--project", dir]), 0);
+        const drop = "ALTER TABLE _plutus_steps DROP COLUMN forced";
+        if (backend === "postgres") await db.query(drop);
+        else {
+          const sqlite = new DatabaseSync(join(dir, "data", "plutus.db"));
+          sqlite.exec(drop);
+          sqlite.close();
+        }
+        // the history reads without it; the next run adds it and keeps --force in it
+        expectCode(await runCli(["status", "--project", dir]), 0);
+        expectCode(await runCli(["upload", file, "--force", "--project", dir]), 0);
+        assert.deepEqual(await db.query("SELECT forced FROM _plutus_steps ORDER BY id"), [
+          { forced: null },
+          { forced: 1 },
+        ]);
       }),
   });
 
