@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { openDriver } from "../core/store/open_driver.ts";
 import { locateProject } from "../core/project/project_paths.ts";
 import { localStamp } from "../util/time.ts";
@@ -205,6 +206,102 @@ for (const backend of BACKENDS) {
           waiting.stdout,
           /1 file\(s\) wait in inbox\/ \(leads_3\.csv\): plutus run loads them/,
         );
+      }),
+  });
+
+  Deno.test({
+    name: `a failed upload --force is rerun forced: the file loads again [${backend}]`,
+    ignore,
+    fn: () =>
+      withProject(backend, LEADS_PROJECT, async (dir, db) => {
+        const file = join(dir, "leads_1.csv");
+        await writeFiles(dir, { "leads_1.csv": header + goodRows(1, 5) });
+        expectCode(await runCli(["upload", file, "--project", dir]), 0);
+        // the analyst adds a clean rule, with a typo first, and reloads the same file
+        const yaml = join(dir, "plutus.yaml");
+        const rule = (to: string) =>
+          `stage: { from: Stage, clean: [ { replace: { regex: "^lead$", to: "${to}" } } ] }`;
+        const config = await Deno.readTextFile(yaml);
+        await Deno.writeTextFile(yaml, config.replace("stage: Stage", rule("mqll")));
+        const failed = expectCode(await runCli(["upload", file, "--force", "--project", dir]), 1);
+        assert.match(failed.stdout, /5 of 5 rows rejected/);
+        await Deno.writeTextFile(yaml, config.replace("stage: Stage", rule("mql")));
+        const rerun = expectCode(await runCli(["rerun", "--project", dir]), 0);
+        assert.match(rerun.stdout, /Run 3 succeeded: 1 loaded, 0 failed, 0 skipped/);
+        assert.match(rerun.stdout, /crm\s+leads_1\.csv\s+succeeded\s+5\s+0\s+5\s+0\s+0/);
+        assert.deepEqual(
+          await db.query("SELECT stage, count(*) AS n FROM leads GROUP BY stage"),
+          [{ stage: "mql", n: 5 }],
+        );
+        assert.deepEqual(await filesIn(join(dir, "inbox")), []);
+        const status = expectCode(await runCli(["status", "--project", dir]), 0);
+        assert.match(status.stdout, /No open problems/);
+        assert.match(status.stdout, /\n\s+2 .*failed \(resolved by 3\)/);
+        assert.deepEqual(
+          await db.query("SELECT rerun_of FROM _plutus_runs WHERE id = 3"),
+          [{ rerun_of: 2 }],
+        );
+      }),
+  });
+
+  Deno.test({
+    name: `plutus run retries a failed forced step forced, not skipped as loaded [${backend}]`,
+    ignore,
+    fn: () =>
+      withProject(backend, LEADS_PROJECT, async (dir, db) => {
+        const file = join(dir, "leads_1.csv");
+        await writeFiles(dir, { "leads_1.csv": header + goodRows(1, 5) });
+        expectCode(await runCli(["upload", file, "--project", dir]), 0);
+        const yaml = join(dir, "plutus.yaml");
+        const config = await Deno.readTextFile(yaml);
+        await Deno.writeTextFile(yaml, config.replace("stage: Stage", "stage: Amount"));
+        expectCode(await runCli(["upload", file, "--force", "--project", dir]), 1);
+        await Deno.writeTextFile(
+          yaml,
+          config.replace(
+            "stage: Stage",
+            `stage: { from: Stage, clean: [ { replace: { regex: "^lead$", to: "sql" } } ] }`,
+          ),
+        );
+        // plutus run, not rerun: the content was loaded by run 1, yet the fix is loaded
+        const run = expectCode(await runCli(["run", "--project", dir]), 0);
+        assert.match(run.stdout, /Run 3 succeeded: 1 loaded, 0 failed, 0 skipped/);
+        assert.match(run.stdout, /loaded with --force, as in run 2 where it failed/);
+        assert.deepEqual(
+          await db.query("SELECT stage, count(*) AS n FROM leads GROUP BY stage"),
+          [{ stage: "sql", n: 5 }],
+        );
+        const status = expectCode(await runCli(["status", "--project", dir]), 0);
+        assert.match(status.stdout, /\n\s+2 .*failed \(resolved by 3\)/);
+        // a later run of the same content, without --force, is skipped again as before
+        await writeFiles(dir, { "inbox/leads_1.csv": header + goodRows(1, 5) });
+        const again = expectCode(await runCli(["run", "--project", dir]), 0);
+        assert.match(again.stdout, /already loaded/);
+      }),
+  });
+
+  Deno.test({
+    name: `a database of a version before steps kept --force gains the column [${backend}]`,
+    ignore,
+    fn: () =>
+      withProject(backend, LEADS_PROJECT, async (dir, db) => {
+        const file = join(dir, "leads_1.csv");
+        await writeFiles(dir, { "leads_1.csv": header + goodRows(1, 2) });
+        expectCode(await runCli(["upload", file, "--project", dir]), 0);
+        const drop = "ALTER TABLE _plutus_steps DROP COLUMN forced";
+        if (backend === "postgres") await db.query(drop);
+        else {
+          const sqlite = new DatabaseSync(join(dir, "data", "plutus.db"));
+          sqlite.exec(drop);
+          sqlite.close();
+        }
+        // the history reads without it; the next run adds it and keeps --force in it
+        expectCode(await runCli(["status", "--project", dir]), 0);
+        expectCode(await runCli(["upload", file, "--force", "--project", dir]), 0);
+        assert.deepEqual(await db.query("SELECT forced FROM _plutus_steps ORDER BY id"), [
+          { forced: null },
+          { forced: 1 },
+        ]);
       }),
   });
 

@@ -335,6 +335,8 @@ sources:
       rejects.stdout,
       /warning: leads_1\.csv failed as a whole: none of its rows were loaded, the good ones neither\. Fix the rows listed in the file itself \(it waits in inbox\/\) and run: plutus rerun 1/,
     );
+    // its rejects alone are not to be uploaded: no step of the run loaded
+    assert.doesNotMatch(rejects.stdout, /plutus upload FILE/);
   }));
 
 Deno.test("a workbook's number cell comes back from its rejects file as the same number under a decimal-comma rule", () =>

@@ -14,6 +14,7 @@ import {
   rejectsOfRun,
   writeRejectFiles,
 } from "../../core/history/rejects_export.ts";
+import { rejectsAdvice } from "../../core/history/rejects_advice.ts";
 import { openDriver } from "../../core/store/open_driver.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs, parseRunId } from "../args.ts";
@@ -77,18 +78,21 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     for (const file of written) {
       print(`Wrote ${count(file.rows)} rejected row(s) to ${relativePath(file.path)}`);
     }
-    print(
-      dim("Fix them in a spreadsheet, save as CSV (keep the _ columns), then: plutus upload FILE"),
-    );
     // A step that failed loaded nothing, its good rows neither: the fix belongs in the file.
-    const failedFiles = steps.filter((s) => s.status === "failed" && !/^https?:\/\//.test(s.input));
-    for (const step of failedFiles) {
-      print(
-        `${yellow("warning:")} ${terminalText(step.input, false)} failed as a whole: none of its ` +
-          `rows were loaded, the good ones neither. Fix the rows listed in the file itself ` +
-          `(it waits in inbox/) and run: plutus rerun ${runId} — uploading only its rejects ` +
-          `file would leave its good rows out.`,
-      );
+    const advice = rejectsAdvice(steps, runId);
+    if (advice.uploadFixed.length > 0) {
+      print(dim(
+        `Fix ${
+          advice.uploadFixed.length < steps.length
+            ? `the rows of ${
+              advice.uploadFixed.map((name) => terminalText(name, false)).join(", ")
+            }`
+            : "them"
+        } in a spreadsheet, save as CSV (keep the _ columns), then: plutus upload FILE`,
+      ));
+    }
+    for (const warning of advice.failedWhole) {
+      print(`${yellow("warning:")} ${terminalText(warning, false)}`);
     }
     return 0;
   }

@@ -18,8 +18,9 @@ export const help = `Usage: plutus rerun [RUN]
 Runs again only the steps that failed in the last run (or in run RUN): typically after you
 fixed a rejected file in inbox/ or corrected plutus.yaml or a schema file. Files that
 loaded are not touched again; API sources that failed are asked again, in the same mode
-(a failed run --full is rerun in full). A failure that a later run already put right is
-not rerun.
+(a failed run --full is rerun in full; a failed run or upload with --force is rerun with
+--force: the file is loaded even though its content was loaded before). A failure that a
+later run already put right is not rerun.
 
 Examples:
   plutus rerun

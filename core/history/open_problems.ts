@@ -74,7 +74,9 @@ export interface Resolution {
 /**
  * For each failed step of `steps`, the id of the later run that put it right: the first
  * later step that loaded the same file (by name), or — for an API source — that succeeded
- * for the same source.
+ * for the same source. A later step that skipped the file because its content was loaded
+ * before puts right only a step that was not forced: a forced step was asked to load it
+ * again (after a rule changed), which that skip did not do.
  */
 export async function stepResolutions(
   history: RunHistory,
@@ -99,7 +101,7 @@ export async function stepResolutionDetails(
     if (!stepFailed(step)) continue;
     const later = isApiStep(step, project)
       ? await history.laterLoad(step.id, { source: step.source })
-      : await history.laterLoad(step.id, { input: step.input });
+      : await history.laterLoad(step.id, { input: step.input, loaded: step.forced });
     if (later) {
       const setAside = later.status === "skipped" && later.archivedTo !== undefined;
       const command = setAside

@@ -22,6 +22,8 @@ export async function runBrokenSourceStep(
     `source ${name} cannot run as configured: ${broken.error.message.split("\n").join("; ")}`,
   );
   result.hint = broken.error.hint;
+  // a file's step keeps its --force, for its retry once the source is fixed
+  if (context.force && brokenReadsFiles(broken)) result.forced = true;
   if (!context.dryRun) {
     result.id = await store.startStep(context.runId, name, input, null);
     await store.finishStep(maskStep(result, context.project.secrets));

@@ -1,7 +1,8 @@
 /**
  * What `plutus rerun` runs again: the failed (or interrupted) steps of a run whose files
  * still wait in inbox/ — after the analyst fixed the file or the configuration — in the
- * mode the run had (a failed `run --full` is rerun in full). A step that a later run
+ * mode the run had (a failed `run --full` is rerun in full; a file whose step had --force
+ * is loaded forced again: runPipeline() sees to that, for plutus run too). A step that a later run
  * already put right is not run again.
  *
  * @module
@@ -22,6 +23,7 @@ export interface RerunPlan {
   apis: string[];
   /** Whether the run ignored incremental state (run --full): its rerun does too. */
   full: boolean;
+
   /** Failed files that are no longer in inbox/ and were not loaded since. */
   gone: string[];
   /** Failed API sources that plutus.yaml no longer has. */
@@ -72,7 +74,15 @@ export async function planRerun(project: Project, runId?: number): Promise<Rerun
         files.push({ name: step.input, source: step.source });
       } else gone.push(step.input);
     }
-    return { runId: run.id, files, apis, full: run.mode === "full", gone, removed, resolved };
+    return {
+      runId: run.id,
+      files,
+      apis,
+      full: run.mode === "full",
+      gone,
+      removed,
+      resolved,
+    };
   });
   if (!plan) {
     throw new PlutusError(

@@ -37,6 +37,8 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
     table: table.name,
     runId: context.runId,
   });
+  // kept with the step: if it fails, its retry (plutus rerun or run) is forced too
+  if (context.force) result.forced = true;
   const finish = () => ({ ...result, durationMs: Math.round(performance.now() - started) });
   log.context = `${file.source} ${file.fileName}`;
 

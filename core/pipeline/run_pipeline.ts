@@ -22,6 +22,7 @@ import { nowIso } from "../../util/time.ts";
 import { explainIoError } from "../../util/io_errors.ts";
 import { type FileRequest, planFiles, recognizeRejectsFiles } from "./plan_files.ts";
 import { runFileStep, SETTLE_MS } from "./run_file_step.ts";
+import { stepFailed } from "../history/open_problems.ts";
 import { runApiStep } from "./run_api_step.ts";
 import { brokenApiNames, runBrokenSourceStep } from "./broken_source_step.ts";
 import { maskStep, type StepContext } from "./load_step.ts";
@@ -189,7 +190,16 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
     // API sources first (they pull), then the files waiting in inbox/.
     // A source set aside for its own configuration problem fails its step; the rest run.
     const broken = project.brokenSources;
-    const work = [
+    const forcedBefore = options.force ? new Map<string, number>() : await forcedFailures(
+      driver,
+      planned.map((file) => file.fileName),
+    );
+    const work: {
+      source: string;
+      input: string;
+      run: (c: StepContext) => Promise<StepResult>;
+      forcedIn?: number;
+    }[] = [
       ...apis.map((name) => ({
         source: name,
         input: maskedUrl(project, name),
@@ -201,6 +211,7 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
       ...planned.map((file) => ({
         source: file.source,
         input: file.fileName,
+        forcedIn: forcedBefore.get(file.fileName),
         run: (c: StepContext) =>
           broken.has(file.source)
             ? runBrokenSourceStep(c, file.source, file.fileName)
@@ -218,7 +229,7 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
           day: localStamp(startedAt).slice(0, 10),
           dryRun,
           dryLoaded,
-          force: options.force === true,
+          force: options.force === true || item.forcedIn !== undefined,
           full: options.full === true,
           settleMs: options.settleMs ?? settleFromEnv(),
           settleWait: options.settleWait ?? ((ms) => new Promise((done) => setTimeout(done, ms))),
@@ -242,7 +253,17 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
               elapsedMs,
             }),
         };
+        if (item.forcedIn !== undefined) {
+          log.info(
+            `${item.input}: its last step (run ${item.forcedIn}) had --force: so has this one`,
+          );
+        }
         const step = await item.run(context);
+        if (item.forcedIn !== undefined && step.status === "succeeded") {
+          step.notes.push(
+            `loaded with --force, as in run ${item.forcedIn} where it failed (its content may have been loaded before)`,
+          );
+        }
         log.context = "";
         steps.push(step);
         emit({ type: "step_finished", runId, step });
@@ -351,6 +372,28 @@ function maskedUrl(project: Project, name: string): string {
   const source = project.config.sources[name];
   const url = source?.kind === "api" ? source.url : project.brokenSources.get(name)?.url;
   return url ? project.secrets.maskUrl(url) : name;
+}
+
+/**
+ * The files among `names` whose last step failed in a run with --force, with that run: a
+ * run retries them forced, as plutus rerun would. Else the file would be skipped as loaded
+ * already (its content was, before the rule was changed) and the fix never loaded.
+ */
+async function forcedFailures(
+  driver: StoreDriver,
+  names: readonly string[],
+): Promise<Map<string, number>> {
+  const forced = new Map<string, number>();
+  if (names.length === 0) return forced;
+  await driver.readHistory(async (history) => {
+    for (const name of names) {
+      const step = await history.lastStep({ input: name });
+      if (step?.forced && stepFailed(step)) {
+        forced.set(name, step.runId);
+      }
+    }
+  });
+  return forced;
 }
 
 /** The step of a file no source reads (skipped), or that no source can (failed). */

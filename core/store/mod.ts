@@ -79,6 +79,11 @@ export interface StepSummary {
   /** Things the analyst should know that are not errors (title lines skipped). Not stored. */
   notes: string[];
   archivedTo?: string;
+  /**
+   * Set for a file step told to load the file even if its content was loaded before
+   * (--force, or the retry of a step that had it). Stored.
+   */
+  forced?: boolean;
   startedAt?: string;
   finishedAt?: string;
   durationMs: number;
@@ -212,11 +217,12 @@ export interface RunHistory {
   ): Promise<StepSummary | undefined>;
   /**
    * The first step after `stepId` that loaded the file `input` (or found its content
-   * loaded already), or, with `source`, that succeeded for that API source.
+   * loaded already, unless `loaded`: then only one that loaded it, or set it aside with
+   * plutus discard), or, with `source`, that succeeded for that API source.
    */
   laterLoad(
     stepId: number,
-    match: { input: string } | { source: string },
+    match: { input: string; loaded?: boolean } | { source: string },
   ): Promise<StepSummary | undefined>;
   /** Rejects of a run (or of one step), in file order. */
   rejects(runId: number, options?: { stepId?: number }): Promise<StoredReject[]>;

@@ -61,6 +61,8 @@ export interface StepRecord {
   top_reasons: string | null;
   /** Warnings about a step that succeeded (string[] as JSON), or null. */
   warnings: string | null;
+  /** 1 for a step with --force (so that its retry has it too); null, or absent before. */
+  forced?: number | string | null;
   started_at: string;
   finished_at: string | null;
 }
@@ -80,6 +82,7 @@ export type StepOutcome = Pick<
   | "table_name"
   | "top_reasons"
   | "warnings"
+  | "forced"
 >;
 
 /** A run row as every screen shows a run. */
@@ -132,6 +135,9 @@ export function stepSummaryOf(row: StepRecord): StepSummary {
     warnings: parsed<string[]>(row.warnings) ?? [],
     notes: [],
     archivedTo: row.archived_to ?? undefined,
+    forced: row.forced !== null && row.forced !== undefined && Number(row.forced) === 1
+      ? true
+      : undefined,
     startedAt: row.started_at,
     finishedAt: row.finished_at ?? undefined,
     durationMs: row.finished_at
@@ -175,6 +181,7 @@ export function outcomeOf(step: StepSummary): StepOutcome {
     archived_to: step.archivedTo ?? null,
     top_reasons: JSON.stringify(step.topReasons),
     warnings: step.warnings.length > 0 ? JSON.stringify(step.warnings) : null,
+    forced: step.forced ? 1 : null,
   };
 }
 

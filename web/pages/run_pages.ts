@@ -25,6 +25,7 @@ import {
   projectPaths,
 } from "../../core/project/project_paths.ts";
 import { describeProblems, rejectsFiles, rejectsOfRun } from "../../core/history/rejects_export.ts";
+import { rejectsAdvice } from "../../core/history/rejects_advice.ts";
 import { describeReasonCount } from "../../core/history/reject_summary.ts";
 import { findRunLog, readLogExcerpt } from "../../core/run/log_reader.ts";
 import type { DatabaseLocation } from "../../core/store/mod.ts";
@@ -233,6 +234,14 @@ export function runPages(): Hono<GuiEnv> {
     const csrf = gui.secrets.csrf;
     const rejectRows = rejects.flatMap((step) => step.rows.map((row) => ({ step, row })));
     const rejectedInAll = rejects.reduce((sum, step) => sum + step.rowsRejected, 0);
+    // the same advice as plutus rejects --csv: a file that failed as a whole is fixed itself
+    const advice = rejectsAdvice(
+      rejects.map((step) => ({
+        ...step,
+        resolved: steps.some((s) => s.id === step.stepId && s.resolvedBy !== undefined),
+      })),
+      runId,
+    );
     return c.html(page({
       title: `Run ${runId}`,
       path: "/runs",
@@ -311,9 +320,17 @@ export function runPages(): Hono<GuiEnv> {
               .id}/rejects">Download rejected rows (${rejects.length > 1
               ? "ZIP of CSV files"
               : "CSV"})</a></p>
-            <p class="hint">Fix the values in a spreadsheet, keep the _reason, _location and
-              _source columns, save as CSV, and upload the file again: it is read with its
-              source. Delete a row to leave it out.</p>
+            ${advice.uploadFixed.length > 0
+              ? html`
+                <p class="hint">${advice.uploadFixed.length < rejects.length
+                  ? `The rows of ${advice.uploadFixed.join(", ")}: f`
+                  : "F"}ix the values in a spreadsheet, keep the _reason, _location and _source
+                  columns, save as CSV, and upload the file again: it is read with its source.
+                  Delete a row to leave it out.</p>
+              `
+              : ""}${advice.failedWhole.map((warning) =>
+                html`<p class="warning"><strong>Warning:</strong> ${withCode(warning)}</p>`
+              )}
             ${rejectRows.length < rejectedInAll
               ? html`
                 <p

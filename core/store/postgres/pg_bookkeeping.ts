@@ -42,9 +42,19 @@ CREATE TABLE IF NOT EXISTS ${s}._plutus_steps (
   archived_to text,
   top_reasons text,
   warnings text,
+  forced bigint,
   started_at text NOT NULL,
   finished_at text
 );
+-- added after the first version (a database made before has not got it); altered only
+-- when missing, so that a run does not wait for the lock of an ALTER TABLE
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = ${
+    literal(schema)
+  } AND table_name = '_plutus_steps' AND column_name = 'forced') THEN
+    ALTER TABLE ${s}._plutus_steps ADD COLUMN forced bigint;
+  END IF;
+END $$;
 CREATE INDEX IF NOT EXISTS _plutus_steps_run ON ${s}._plutus_steps (run_id);
 CREATE INDEX IF NOT EXISTS _plutus_steps_checksum ON ${s}._plutus_steps (checksum);
 CREATE INDEX IF NOT EXISTS _plutus_steps_input ON ${s}._plutus_steps (input);

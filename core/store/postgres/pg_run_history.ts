@@ -120,8 +120,10 @@ export class PgRunHistory implements RunHistory {
 
   async laterLoad(
     stepId: number,
-    match: { input: string } | { source: string },
+    match: { input: string; loaded?: boolean } | { source: string },
   ): Promise<StepSummary | undefined> {
+    // a skip because the content was loaded already has a source; a discard has none
+    const skipped = "loaded" in match && match.loaded ? " AND source = ''" : "";
     const [row] = "source" in match
       ? await this.#rows<StepRow>(
         `SELECT * FROM ${this.#t("_plutus_steps")}
@@ -130,7 +132,7 @@ export class PgRunHistory implements RunHistory {
       )
       : await this.#rows<StepRow>(
         `SELECT * FROM ${this.#t("_plutus_steps")} WHERE id > $1 AND input = $2
-           AND (status = 'succeeded' OR (status = 'skipped' AND archived_to IS NOT NULL))
+           AND (status = 'succeeded' OR (status = 'skipped' AND archived_to IS NOT NULL${skipped}))
          ORDER BY id LIMIT 1`,
         [stepId, match.input],
       );

@@ -91,8 +91,10 @@ export class SqliteRunHistory implements RunHistory {
 
   laterLoad(
     afterStepId: number,
-    match: { input: string } | { source: string },
+    match: { input: string; loaded?: boolean } | { source: string },
   ): Promise<StepSummary | undefined> {
+    // a skip because the content was loaded already has a source; a discard has none
+    const skipped = "loaded" in match && match.loaded ? " AND source = ''" : "";
     return Promise.resolve(step(
       "source" in match
         ? this.#db.prepare(
@@ -100,7 +102,7 @@ export class SqliteRunHistory implements RunHistory {
         ).get(afterStepId, match.source)
         : this.#db.prepare(
           `SELECT * FROM _plutus_steps WHERE id > ? AND input = ?
-           AND (status = 'succeeded' OR (status = 'skipped' AND archived_to IS NOT NULL))
+           AND (status = 'succeeded' OR (status = 'skipped' AND archived_to IS NOT NULL${skipped}))
          ORDER BY id LIMIT 1`,
         ).get(afterStepId, match.input),
     ));

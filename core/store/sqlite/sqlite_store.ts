@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS _plutus_steps (
   archived_to TEXT,
   top_reasons TEXT,
   warnings TEXT,
+  forced INTEGER,
   started_at TEXT NOT NULL,
   finished_at TEXT
 ) STRICT;
@@ -93,6 +94,7 @@ function addColumnsOfLaterVersions(db: DatabaseSync): void {
     db.exec("ALTER TABLE _plutus_steps ADD COLUMN top_reasons TEXT");
   }
   if (!columns.includes("warnings")) db.exec("ALTER TABLE _plutus_steps ADD COLUMN warnings TEXT");
+  if (!columns.includes("forced")) db.exec("ALTER TABLE _plutus_steps ADD COLUMN forced INTEGER");
   const runColumns = db.prepare("SELECT name FROM pragma_table_info('_plutus_runs')").all()
     .map((row) => row.name);
   if (!runColumns.includes("mode")) db.exec("ALTER TABLE _plutus_runs ADD COLUMN mode TEXT");
