@@ -1,7 +1,8 @@
 /**
  * Moving a project from its SQLite file to PostgreSQL (`plutus db copy --to URL`), or, for
  * a project on PostgreSQL already, the SQLite file it used before into its server
- * (`plutus db copy --from data/plutus.db`; the GUI's "Copy my data there"): the URL checked, the run lock held so no run writes meanwhile, every table copied in one
+ * (`plutus db copy --from data/plutus.db`; the GUI's "Copy my data there"): the URL
+ * checked, the run lock held so no run writes meanwhile, every table copied in one
  * transaction (core/store/copy_to_postgres.ts). Switching plutus.yaml afterwards is
  * switchDatabase() (core/project/edit_database.ts), when the analyst says so.
  *
@@ -33,6 +34,8 @@ export interface CopyProjectOptions {
    * PostgreSQL already, the file it used before; the project's own file by default.
    */
   from?: string;
+  /** Who holds the run lock meanwhile, as a run that waits is told (the command line's). */
+  lockedBy?: string;
   onTable?: (name: string, rows: number) => void;
 }
 
@@ -73,7 +76,7 @@ export async function copySqliteIntoProject(
   project.secrets.add(target.password);
   const driver = openDriver(project.paths.database);
   // the server's run lock: no run loads into the target meanwhile
-  const lock = await driver.tryLock("the command line (plutus db copy)");
+  const lock = await driver.tryLock(options.lockedBy ?? "the command line (plutus db copy)");
   if (!lock) {
     const holder = await driver.lockHolder(500);
     throw new RunLockedError(
@@ -158,7 +161,7 @@ export async function copyProjectToPostgres(
     ? options.from
     : join(resolve(project.paths.root), options.from);
   const driver = openDriver(from);
-  const lock = await driver.tryLock("the command line (plutus db copy)");
+  const lock = await driver.tryLock(options.lockedBy ?? "the command line (plutus db copy)");
   if (!lock) {
     const holder = await driver.lockHolder(500);
     throw new RunLockedError(

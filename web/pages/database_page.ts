@@ -110,6 +110,7 @@ export function databasePage(): Hono<GuiEnv> {
       const { report } = await copyProjectToPostgres(project, undefined, {
         from: left.file,
         replace: body.replace === "1",
+        lockedBy: "the GUI (plutus db copy)",
       });
       const rows = report.tables.reduce((sum, table) => sum + table.rows, 0);
       return c.html(
