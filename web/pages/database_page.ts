@@ -35,6 +35,8 @@ import {
 import { databaseLocation } from "../../core/store/database_location.ts";
 import { sqliteContents } from "../../core/store/sqlite/sqlite_contents.ts";
 import { formatCount } from "../../util/list_text.ts";
+import { DEFAULT_DATABASE } from "../../config/database_default.ts";
+import { join, resolve } from "node:path";
 import {
   DEFAULT_SCHEMA,
   isPostgresUrl,
@@ -261,7 +263,9 @@ async function render(gui: Gui, shown: Shown): Promise<Html> {
     : databaseLocation(written || undefined, gui.root) as { kind: "sqlite"; path: string };
   const held = file ? sqliteContents(file.path) : undefined;
   const holds = held && (held.runs > 0 || held.rows > 0) ? describeContents(held) : undefined;
-  const fileName = written || "data/plutus.db";
+  const fileName = written || DEFAULT_DATABASE;
+  // the page finds data/plutus.db once the project is on the server; another file by name
+  const offered = file?.path === join(resolve(gui.root), DEFAULT_DATABASE);
   const passwordSet = lookup(PASSWORD_VARIABLE) !== undefined;
   const inline = postgres && inlineUrlPassword(written) !== undefined;
   const mask = await secretMask(gui);
@@ -285,7 +289,9 @@ ${
           ${holds
             ? html`
               <p class="hint"
-                id="db-holds">The file holds ${holds}. Saving points the project at the server and leaves them in the file: this page then offers to copy them there (Copy my data there), or run: plutus db copy --from ${fileName} (docs/postgres.md).</p>
+                id="db-holds">The file holds ${holds}. Saving points the project at the server and leaves them in the file: ${offered
+                  ? "this page then offers to copy them there (Copy my data there), or run"
+                  : "to copy them there afterwards, run"}: plutus db copy --from ${fileName} (docs/postgres.md).</p>
             `
             : html`
               <p
