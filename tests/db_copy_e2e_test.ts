@@ -9,6 +9,8 @@ import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import postgres from "postgres";
 import { expectCode, plutus, query, runCli, withTempDir } from "./helpers.ts";
+import { saveDatabaseForm } from "../core/project/edit_database.ts";
+import type { SslMode } from "../core/store/postgres/pg_url.ts";
 
 const SERVER_URL = Deno.env.get("PLUTUS_TEST_PG_URL");
 const ignore = SERVER_URL === undefined && Deno.env.get("CI") !== "true";
@@ -275,5 +277,71 @@ Deno.test({
       const replaced = expectCode(await copy("--replace"), 0);
       assert.match(replaced.stdout, /Replaced there: leads\./);
       assert.deepEqual(await serverCounts(schema), sqliteCounts(project));
+    }),
+});
+
+/** Points the project at the test server as the GUI's Database page saves it. */
+async function switchLikeTheGui(project: string, schema: string): Promise<void> {
+  const url = new URL(SERVER_URL!);
+  await saveDatabaseForm(project, {
+    host: url.hostname,
+    port: Number(url.port || 5432),
+    database: url.pathname.slice(1),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password) || undefined,
+    sslmode: (url.searchParams.get("sslmode") as SslMode | null) ?? "prefer",
+    schema,
+  });
+}
+
+Deno.test({
+  name:
+    "a project switched to PostgreSQL with its runs still in data/plutus.db: status and check note it, db copy names --from, --from copies it into the project's server",
+  ignore,
+  fn: () =>
+    withLoadedDemo(async (project, schema) => {
+      await switchLikeTheGui(project, schema);
+      const command = "plutus db copy --from data/plutus.db";
+      const status = expectCode(await runCli(["status", "--project", project]), 0);
+      assert.match(status.stdout, /No runs yet/);
+      assert.match(
+        status.stdout,
+        /Note: data\/plutus\.db still holds 1 run\(s\) and \d+ row\(s\) in 3 table\(s\) from before the project moved to PostgreSQL; the server has not got them\. Copy them there with: plutus db copy --from data\/plutus\.db/,
+      );
+      const check = expectCode(await runCli(["check", "--project", project]), 0);
+      assert.match(check.stdout, /ok +data\/plutus\.db: still holds 1 run\(s\)/);
+      assert.ok(check.stdout.includes(`hint: Copy them there with: ${command}`));
+      // plain db copy: not "use pg_dump", but the command that takes the file along
+      const plain = expectCode(await runCli(["db", "copy", "--project", project]), 2);
+      assert.match(
+        plain.stderr,
+        /error: this project keeps its tables in PostgreSQL already, but its SQLite file data\/plutus\.db still holds 1 run\(s\)/,
+      );
+      assert.ok(plain.stderr.includes(command));
+      assert.ok(!plain.stderr.includes("pg_dump"));
+
+      const copied = expectCode(
+        await runCli(["db", "copy", "--from", "data/plutus.db", "--project", project]),
+        0,
+      );
+      assert.match(copied.stdout, /Copied 3 table\(s\), \d+ rows, and the run history into /);
+      assert.match(copied.stdout, /data\/plutus\.db stays as it was/);
+      assert.deepEqual(await serverCounts(schema), sqliteCounts(project));
+      const after = expectCode(await runCli(["status", "--project", project]), 0);
+      assert.match(after.stdout, /\n +1 +\S+ \S+ +succeeded/);
+      assert.ok(!after.stdout.includes("Note:"));
+      const checked = expectCode(await runCli(["check", "--project", project]), 0);
+      assert.ok(!checked.stdout.includes("data/plutus.db"));
+      // a second copy into the server that has the rows now: refused, as with --to
+      const again = expectCode(
+        await runCli(["db", "copy", "--from", "data/plutus.db", "--project", project]),
+        1,
+      );
+      assert.match(again.stderr, /already has rows in .*; nothing was copied/);
+      const missing = expectCode(
+        await runCli(["db", "copy", "--from", "old.db", "--project", project]),
+        2,
+      );
+      assert.match(missing.stderr, /error: --from: there is no file old\.db/);
     }),
 });

@@ -21,6 +21,9 @@ Deno.test("plutus init --database moves an inline password into .env (0600) and 
       result.stdout,
       /The tables will live in PostgreSQL: postgres:\/\/plutus@db\.example\.com:6432\/marketing\?sslmode=require/,
     );
+    // its summary of what it made says what is true of a PostgreSQL project
+    assert.doesNotMatch(result.stdout, /the SQLite database/);
+    assert.match(result.stdout, /\n {2}data\/ +empty: the tables live in PostgreSQL/);
     const yaml = await Deno.readTextFile(join(dir, "acme", "plutus.yaml"));
     assert.match(
       yaml,

@@ -1,5 +1,6 @@
 /**
- * `plutus db copy --to URL`: move a project's tables from its SQLite file into PostgreSQL.
+ * `plutus db copy --to URL`: move a project's tables from its SQLite file into PostgreSQL;
+ * `plutus db copy --from FILE`: a PostgreSQL project's old SQLite file into its server.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import { bold, dim, green, print } from "../output.ts";
 import { formatCount } from "../../util/list_text.ts";
 
 export const help = `Usage: plutus db copy --to URL [--schema NAME] [--replace] [--switch | --yes]
+       plutus db copy --from FILE [--replace]
 
 Copies the project's SQLite database into a PostgreSQL server: every data table with its
 rows, and the run history (runs, steps, rejected rows, API state), so status, rejects and
@@ -27,7 +29,13 @@ Afterwards it offers to point plutus.yaml at the server (database: with \${PG_PA
 a password written in the URL goes to .env). On a terminal it asks; in scripts, --switch
 (or --yes) switches without asking, and without either nothing is switched.
 
+A project already on PostgreSQL (switched on the GUI's Database page, or by editing
+database:) whose SQLite file still holds its earlier runs: --from FILE copies that file
+into the project's own server, in the same way (plutus status and check name the file).
+
 Options:
+  --from FILE     the SQLite file to copy (default: the project's database: file); on a
+                  project on PostgreSQL, into its own server, without --to
   --to URL        postgres://USER[:PASSWORD]@HOST:5432/DATABASE?sslmode=require; without a
                   password in it, PG_PASSWORD from .env (or the environment) is used
   --schema NAME   the schema on the server (default: database_schema:, or public)
@@ -37,11 +45,13 @@ Options:
 Examples:
   plutus db copy --to "postgres://plutus@db.example.com/marketing?sslmode=require"
   plutus db copy --to "postgres://plutus@localhost/marketing" --schema acme --switch
-  plutus db copy --to "postgres://plutus@localhost/marketing" --replace --yes`;
+  plutus db copy --to "postgres://plutus@localhost/marketing" --replace --yes
+  plutus db copy --from data/plutus.db`;
 
 export async function run(args: string[], globals: GlobalOptions): Promise<number> {
   const { values, positionals } = parseCommandArgs("db", args, {
     to: { type: "string" },
+    from: { type: "string" },
     schema: { type: "string" },
     replace: { type: "boolean" },
     switch: { type: "boolean" },
@@ -52,19 +62,15 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
       hint: "See: plutus db --help",
     });
   }
-  if (!values.to) {
-    throw new UsageError("plutus db copy needs --to URL: the PostgreSQL server to copy into", {
-      hint: 'For example: plutus db copy --to "postgres://plutus@db.example.com/marketing"',
-    });
-  }
   const project = await openProject(globals.project);
   let started = false;
-  const { report, setting } = await copyProjectToPostgres(project, values.to, {
+  const { report, setting, from } = await copyProjectToPostgres(project, values.to, {
     schema: values.schema,
     replace: values.replace,
+    from: values.from,
     onTable: (name, rows) => {
       // said once the copy runs: a refused project's database: (a URL) is never printed
-      if (!started) print(`Copying ${project.config.database} into PostgreSQL…`);
+      if (!started) print(`Copying ${values.from ?? project.config.database} into PostgreSQL…`);
       started = true;
       print(`  ${name.padEnd(24)} ${formatCount(rows).padStart(10)} rows`);
     },
@@ -78,6 +84,11 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     ),
   );
   if (report.replaced.length > 0) print(dim(`Replaced there: ${report.replaced.join(", ")}.`));
+  if (!setting) {
+    // the project's own server: nothing to switch
+    print(`${from} stays as it was: keep it as a backup. See the runs with: plutus status`);
+    return 0;
+  }
   let doSwitch = values.switch === true || values.yes === true;
   if (!doSwitch && Deno.stdin.isTerminal()) {
     doSwitch = (prompt("Point plutus.yaml at the server now? [y/N]") ?? "").trim().toLowerCase()

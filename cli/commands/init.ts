@@ -43,7 +43,11 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   print(`${bold("Created")} a Plutus ${values.demo ? "demo " : ""}project in ${where}/`);
   print("");
   for (const [folder, purpose] of Object.entries(FOLDERS)) {
-    print(`  ${`${folder}/`.padEnd(10)} ${dim(purpose)}`);
+    // a PostgreSQL project's data/ stays empty: its tables are on the server
+    const what = folder === "data" && result.postgres
+      ? "empty: the tables live in PostgreSQL (below)"
+      : purpose;
+    print(`  ${`${folder}/`.padEnd(10)} ${dim(what)}`);
   }
   print(`  ${"plutus.yaml".padEnd(10)} ${dim("sources, database and options")}`);
   print(`  ${".env".padEnd(10)} ${dim("API keys and passwords (private: mode 600)")}`);

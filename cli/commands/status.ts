@@ -14,6 +14,7 @@ import {
 import { canRerun, planRerun } from "../../core/pipeline/rerun_plan.ts";
 import { openProject, type Project } from "../../core/project/project.ts";
 import { locateProject, type ProjectPaths } from "../../core/project/project_paths.ts";
+import { leftBehindSqlite } from "../../core/project/left_behind.ts";
 import { recoverInterruptedRuns } from "../../core/run/recover_runs.ts";
 import { runJson, stepJson } from "../../core/history/run_json.ts";
 import type { RunHistory } from "../../core/store/mod.ts";
@@ -64,6 +65,15 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
         ? listRuns(history, limit, values.json === true, problems!, project)
         : showRun(history, runId, values.json === true, project),
   );
+  // a project moved to PostgreSQL whose SQLite file still holds its earlier runs
+  const left = runId === undefined && !values.json && project
+    ? await leftBehindSqlite(project)
+    : undefined;
+  const leftNote = left
+    ? `${
+      yellow("Note:")
+    } ${left.file} still holds ${left.summary} from before the project moved to PostgreSQL; the server has not got them. Copy them there with: ${left.command}`
+    : undefined;
   if (output === undefined) {
     if (runId !== undefined) throw noRun(runId);
     print(
@@ -73,9 +83,11 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
           "\n",
         ),
     );
+    if (leftNote) print(leftNote);
     return 0;
   }
   print(output);
+  if (leftNote) print(leftNote);
   return 0;
 }
 

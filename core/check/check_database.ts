@@ -6,6 +6,7 @@
  */
 import { inlineUrlPassword } from "../../config/env.ts";
 import type { Project } from "../project/project.ts";
+import { leftBehindSqlite } from "../project/left_behind.ts";
 import { projectPostgresTarget } from "../store/postgres/pg_url.ts";
 import { ident } from "../store/postgres/pg_sql.ts";
 import type { CheckItem } from "./check_project.ts";
@@ -97,6 +98,17 @@ export async function checkDatabase(project: Project): Promise<CheckItem[]> {
       subject: `database schema ${report.schema}`,
       ok: true,
       detail: `user "${report.user}" may create tables there`,
+    });
+  }
+  // a note, not a problem: the runs loaded before the move are in the file, not lost
+  const left = await leftBehindSqlite(project);
+  if (left) {
+    items.push({
+      subject: left.file,
+      ok: true,
+      detail:
+        `still holds ${left.summary} from before the project moved to PostgreSQL; the server has not got them`,
+      hint: `Copy them there with: ${left.command}`,
     });
   }
   return items;

@@ -1,6 +1,8 @@
 /**
- * Moving a project from its SQLite file to PostgreSQL (`plutus db copy --to URL`): the
- * URL checked, the run lock held so no run writes meanwhile, every table copied in one
+ * Moving a project from its SQLite file to PostgreSQL (`plutus db copy --to URL`), or, for
+ * a project on PostgreSQL already, the SQLite file it used before into its server
+ * (`plutus db copy --from data/plutus.db`; the GUI's "Copy my data there"): the URL
+ * checked, the run lock held so no run writes meanwhile, every table copied in one
  * transaction (core/store/copy_to_postgres.ts). Switching plutus.yaml afterwards is
  * switchDatabase() (core/project/edit_database.ts), when the analyst says so.
  *
@@ -16,32 +18,113 @@ import {
   PASSWORD_VARIABLE,
 } from "../store/postgres/pg_url.ts";
 import { type DatabaseSetting, databaseSetting } from "./edit_database.ts";
+import { leftBehindSqlite } from "./left_behind.ts";
 import type { Project } from "./project.ts";
+import { isAbsolute, join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { projectPostgresTarget } from "../store/postgres/pg_url.ts";
 
 /** Options of copyProjectToPostgres(). */
 export interface CopyProjectOptions {
   /** `database_schema:` for the server; the project's (or public) when absent. */
   schema?: string;
   replace?: boolean;
+  /**
+   * The SQLite file to copy (relative to the project folder): for a project on
+   * PostgreSQL already, the file it used before; the project's own file by default.
+   */
+  from?: string;
+  /** Who holds the run lock meanwhile, as a run that waits is told (the command line's). */
+  lockedBy?: string;
   onTable?: (name: string, rows: number) => void;
 }
 
 /** What was copied, and the setting that points the project at the server. */
 export interface CopyProjectResult {
   report: CopyReport;
-  /** For switchDatabase(): the URL with `${PG_PASSWORD}`, the schema, an inline password. */
-  setting: DatabaseSetting;
+  /**
+   * For switchDatabase(): the URL with `${PG_PASSWORD}`, the schema, an inline password;
+   * undefined when the copy went into the project's own server (nothing to switch).
+   */
+  setting?: DatabaseSetting;
+  /** The SQLite file copied, as the analyst named it (or the project's). */
+  from: string;
+}
+
+/**
+ * Copies the SQLite file `options.from` names into the server a PostgreSQL project keeps
+ * its tables in: without `to`, `plutus db copy --from FILE` and the GUI's "Copy my data
+ * there". With `to`, or on a SQLite project, it is copyProjectToPostgres().
+ */
+export async function copySqliteIntoProject(
+  project: Project,
+  options: CopyProjectOptions & { from: string },
+): Promise<CopyProjectResult> {
+  const path = isAbsolute(options.from)
+    ? options.from
+    : join(resolve(project.paths.root), options.from);
+  if (!existsSync(path)) {
+    throw new UsageError(`--from: there is no file ${options.from}`, {
+      hint:
+        "Name the project's SQLite file, as database: named it before (data/plutus.db by default).",
+    });
+  }
+  const target = projectPostgresTarget(project);
+  if (!target) throw new Error("copySqliteIntoProject: the project is not on PostgreSQL");
+  const schema = options.schema ?? target.schema;
+  const into = schema === target.schema ? target : { ...target, schema };
+  project.secrets.add(target.password);
+  const driver = openDriver(project.paths.database);
+  // the server's run lock: no run loads into the target meanwhile
+  const lock = await driver.tryLock(options.lockedBy ?? "the command line (plutus db copy)");
+  if (!lock) {
+    const holder = await driver.lockHolder(500);
+    throw new RunLockedError(
+      `${holder?.what ?? "another run"} is using the project's database; nothing was copied`,
+      { hint: "Wait until it has finished, then run plutus db copy again." },
+    );
+  }
+  try {
+    const report = await copySqliteToPostgres(path, into, project.tables, {
+      replace: options.replace,
+      onTable: options.onTable,
+    });
+    return { report, from: options.from };
+  } finally {
+    await lock.release();
+  }
 }
 
 /** Copies the project's SQLite database into the PostgreSQL server `to` names. */
 export async function copyProjectToPostgres(
   project: Project,
-  to: string,
+  to: string | undefined,
   options: CopyProjectOptions = {},
 ): Promise<CopyProjectResult> {
   if (isPostgresUrl(project.config.database)) {
-    throw new UsageError("this project keeps its tables in PostgreSQL already", {
-      hint: "plutus db copy copies a project's SQLite file; to move between servers use pg_dump.",
+    if (options.from !== undefined && to === undefined) {
+      return await copySqliteIntoProject(project, { ...options, from: options.from });
+    }
+    // its SQLite file may still hold what it loaded before the switch: say how to copy it
+    const left = options.from === undefined ? await leftBehindSqlite(project) : undefined;
+    throw new UsageError(
+      `this project keeps its tables in PostgreSQL already${
+        left
+          ? `, but its SQLite file ${left.file} still holds ${left.summary} the server has not got`
+          : ""
+      }`,
+      {
+        hint: left
+          ? `To copy them into the project's server: ${left.command} (add --replace if the server has tables of the same names already).`
+          : options.from !== undefined
+          ? "--from copies into the project's own server: leave out --to."
+          : "plutus db copy --from FILE copies a SQLite file into the project's server; to move between servers use pg_dump.",
+      },
+    );
+  }
+  if (to === undefined) {
+    throw new UsageError("plutus db copy needs --to URL: the PostgreSQL server to copy into", {
+      hint: 'For example: plutus db copy --to "postgres://plutus@db.example.com/marketing"',
     });
   }
   if (!isPostgresUrl(to)) {
@@ -72,8 +155,13 @@ export async function copyProjectToPostgres(
       },
     );
   }
+  const path = options.from === undefined
+    ? from.path
+    : isAbsolute(options.from)
+    ? options.from
+    : join(resolve(project.paths.root), options.from);
   const driver = openDriver(from);
-  const lock = await driver.tryLock("the command line (plutus db copy)");
+  const lock = await driver.tryLock(options.lockedBy ?? "the command line (plutus db copy)");
   if (!lock) {
     const holder = await driver.lockHolder(500);
     throw new RunLockedError(
@@ -82,11 +170,11 @@ export async function copyProjectToPostgres(
     );
   }
   try {
-    const report = await copySqliteToPostgres(from.path, target, project.tables, {
+    const report = await copySqliteToPostgres(path, target, project.tables, {
       replace: options.replace,
       onTable: options.onTable,
     });
-    return { report, setting };
+    return { report, setting, from: options.from ?? project.config.database };
   } finally {
     await lock.release();
   }

@@ -5,6 +5,11 @@
  * plutus.yaml with `${PG_PASSWORD}` in place of the password and the password to .env
  * (mode 600). The password is never rendered back, and no message shows it.
  *
+ * A project whose SQLite file holds runs or rows is told so before it saves, and once it
+ * is on the server, while that file holds runs the server has not got, the page offers
+ * "Copy my data there": the copy of `plutus db copy --from data/plutus.db`
+ * (core/project/copy_project.ts), all or nothing, counts compared.
+ *
  * @module
  */
 import type { Hono } from "hono";
@@ -20,7 +25,18 @@ import {
   formDatabaseUrl,
   saveDatabaseForm,
 } from "../../core/project/edit_database.ts";
-import { projectPaths, readEnv } from "../../core/project/project.ts";
+import { openProject, projectPaths, readEnv } from "../../core/project/project.ts";
+import { copyProjectToPostgres } from "../../core/project/copy_project.ts";
+import {
+  describeContents,
+  type LeftBehind,
+  leftBehindSqlite,
+} from "../../core/project/left_behind.ts";
+import { databaseLocation } from "../../core/store/database_location.ts";
+import { sqliteContents } from "../../core/store/sqlite/sqlite_contents.ts";
+import { formatCount } from "../../util/list_text.ts";
+import { DEFAULT_DATABASE } from "../../config/database_default.ts";
+import { join, resolve } from "node:path";
 import {
   DEFAULT_SCHEMA,
   isPostgresUrl,
@@ -51,7 +67,7 @@ const SSL_HELP: Record<SslMode, string> = {
   "verify-full": "verify-full — encrypt, check the certificate and host name",
 };
 
-/** Mounts GET /database, POST /database (save) and POST /database/test. */
+/** Mounts GET /database, POST /database (save), /database/test and /database/copy. */
 export function databasePage(): Hono<GuiEnv> {
   const app = pageApp();
   app.get(
@@ -74,6 +90,50 @@ export function databasePage(): Hono<GuiEnv> {
         await render(gui, {
           form,
           error: mask.mask(`Not saved: ${message}${hint ? `\n${hint}` : ""}`),
+        }),
+        400,
+      );
+    }
+  });
+
+  // Copy my data there: the SQLite file the project used before, into its server
+  app.post("/database/copy", async (c) => {
+    const gui = c.var.gui;
+    const body = await c.req.parseBody();
+    const mask = await secretMask(gui);
+    try {
+      const project = await openProject(gui.root);
+      const left = await leftBehindSqlite(project);
+      if (!left) {
+        return c.html(
+          await render(gui, { notice: "Nothing to copy: the server has the project's runs." }),
+        );
+      }
+      const { report } = await copyProjectToPostgres(project, undefined, {
+        from: left.file,
+        replace: body.replace === "1",
+        lockedBy: "the GUI (plutus db copy)",
+      });
+      const rows = report.tables.reduce((sum, table) => sum + table.rows, 0);
+      return c.html(
+        await render(gui, {
+          notice: mask.mask(
+            `Copied ${report.tables.length} table(s), ${
+              formatCount(rows)
+            } rows, and the run history (${left.runs} run(s)) from ${left.file} into ${report.label}, schema ${report.schema}; the counts match. ${left.file} stays as it was: keep it as a backup.`,
+          ),
+        }),
+      );
+    } catch (error) {
+      const { error: message, hint } = described(error);
+      const code = error instanceof PlutusError ? error.code : undefined;
+      // the form's words, not the command line's --replace
+      const next = code === "target_not_empty"
+        ? 'Tick "Replace the server\'s tables of the same names" to drop them there first (their rows are lost), or copy into another schema.'
+        : hint;
+      return c.html(
+        await render(gui, {
+          error: mask.mask(`Not copied: ${message}${next ? `\n${next}` : ""}`),
         }),
         400,
       );
@@ -121,7 +181,13 @@ export function databasePage(): Hono<GuiEnv> {
       };
     } catch (error) {
       const { error: message, hint } = described(error);
-      result = { subject: "database", ok: false, detail: message, hint };
+      const refused = (error as { cause?: { code?: unknown } })?.cause?.code === "28P01";
+      result = {
+        subject: "database",
+        ok: false,
+        detail: message,
+        hint: refused && form ? await passwordHint(gui, form) : hint,
+      };
     }
     result = {
       ...result,
@@ -131,6 +197,34 @@ export function databasePage(): Hono<GuiEnv> {
     return c.html(await render(gui, { form, result }));
   });
   return app;
+}
+
+/**
+ * What to check when the server refuses the password, by where the password came from:
+ * the form, the environment (which wins over .env), .env, or plutus.yaml itself.
+ */
+async function passwordHint(gui: Gui, form: DatabaseForm): Promise<string> {
+  const user = `and the user name (${form.user})`;
+  if (form.password !== undefined) {
+    return `Check the password you typed in the form ${user}, then test again; nothing was saved.`;
+  }
+  if (Deno.env.get(PASSWORD_VARIABLE) !== undefined) {
+    return `The password came from the environment variable ${PASSWORD_VARIABLE} of the shell that started plutus serve (it wins over .env): check it ${user}, or type the password in the form and test again.`;
+  }
+  const env = await readEnv(projectPaths(gui.root).env).catch(() => ({} as Record<string, string>));
+  if (env[PASSWORD_VARIABLE] !== undefined) {
+    return `The password came from .env (${PASSWORD_VARIABLE}): type the right one in the form ${user}, test again, then Save to replace it.`;
+  }
+  return `No password was given: type it in the form, check ${user.slice(4)}, and test again.`;
+}
+
+/** The project's SQLite file with runs its server has not got; undefined when unsure. */
+async function leftBehind(gui: Gui): Promise<LeftBehind | undefined> {
+  try {
+    return await leftBehindSqlite(await openProject(gui.root));
+  } catch {
+    return undefined; // a project that does not open: the page's error says why
+  }
 }
 
 /** The page, with the form filled from plutus.yaml unless `shown.form` says otherwise. */
@@ -162,6 +256,16 @@ async function render(gui: Gui, shown: Shown): Promise<Html> {
     }
   }
   const form = shown.form ?? databaseFormValues(target, schema);
+  const left = postgres ? await leftBehind(gui) : undefined;
+  // what saving leaves in the file: said before the analyst saves
+  const file = postgres
+    ? undefined
+    : databaseLocation(written || undefined, gui.root) as { kind: "sqlite"; path: string };
+  const held = file ? sqliteContents(file.path) : undefined;
+  const holds = held && (held.runs > 0 || held.rows > 0) ? describeContents(held) : undefined;
+  const fileName = written || DEFAULT_DATABASE;
+  // the page finds data/plutus.db once the project is on the server; another file by name
+  const offered = file?.path === join(resolve(gui.root), DEFAULT_DATABASE);
   const passwordSet = lookup(PASSWORD_VARIABLE) !== undefined;
   const inline = postgres && inlineUrlPassword(written) !== undefined;
   const mask = await secretMask(gui);
@@ -182,11 +286,33 @@ ${
         : html`
           <p>The tables live in the SQLite file <span class="mono">${written ||
             "data/plutus.db"}</span> in the project folder. To keep them in a PostgreSQL server instead (for BI tools and colleagues), fill in the server below, test, and save.</p>
-          <p
-            class="hint">Saving points the project at the server; the tables already in the file stay there. To take them along, first run: plutus db copy --to URL (docs/postgres.md).</p>
+          ${holds
+            ? html`
+              <p class="hint"
+                id="db-holds">The file holds ${holds}. Saving points the project at the server and leaves them in the file: ${offered
+                  ? "this page then offers to copy them there (Copy my data there), or run"
+                  : "to copy them there afterwards, run"}: plutus db copy --from ${fileName} (docs/postgres.md).</p>
+            `
+            : html`
+              <p
+                class="hint">Saving points the project at the server; the tables already in the file stay there. To take them along: plutus db copy --to URL (docs/postgres.md).</p>
+            `}
         `
     }
 </div>
+${
+      left
+        ? html`<form class="card" method="post" action="/database/copy" id="db-left">${
+          csrfField(csrf)
+        }
+<h2>Your earlier data is still in ${left.file}</h2>
+<p>${left.file} holds ${left.summary} from before the project moved to this server, and the server has not got them.</p>
+<p><label><input type="checkbox" name="replace" value="1"> Replace the server's tables of the same names (their rows are lost)</label></p>
+<p><button type="submit">Copy my data there</button></p>
+<p class="hint">Copies every table and the run history in one transaction, all or nothing, and compares the counts. ${left.file} is not changed. The same as: ${left.command}</p>
+</form>`
+        : ""
+    }
 <form class="card" method="post" action="/database">${csrfField(csrf)}
 <h2>PostgreSQL server</h2>
 <label for="db-host">Host</label><input type="text" id="db-host" name="host" value="${form.host}" placeholder="db.example.com" autocomplete="off">
