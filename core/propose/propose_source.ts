@@ -94,6 +94,8 @@ export interface ProposeOptions {
   dateOrder?: DateOrder;
   /** The decimal mark, where the file's numbers leave it open (1.234 alone). */
   decimal?: DecimalMark;
+  /** Lines before the header, instead of the ones found; written as `skip_lines`. */
+  skipLines?: number;
 }
 
 /** Proposes a source reading files like `path` into `tableName`. */
@@ -112,7 +114,10 @@ export async function proposeSource(
       }.`,
     });
   }
-  const preview = await previewFile(path, SAMPLE_ROWS, { sheet: options.sheet });
+  const preview = await previewFile(path, SAMPLE_ROWS, {
+    sheet: options.sheet,
+    skipLines: options.skipLines,
+  });
   const fileName = basename(path);
   if (options.sheet === undefined) {
     const better = await sheetWithTable(path, preview);
@@ -223,7 +228,12 @@ export async function proposeSource(
   );
   const block: Record<string, unknown> = { kind: "file", files, table: tableName };
   if (options.sheet !== undefined) block.sheet = options.sheet;
-  if (preview.info.skippedLines > 0) block.skip_lines = preview.info.skippedLines;
+  // a header found on a later table moves with the tables above it (a 31-day month has one
+  // more row a day): written, it would point into next month's file at the wrong line
+  if (options.skipLines !== undefined) block.skip_lines = options.skipLines;
+  else if (preview.info.skippedLines > 0 && !preview.info.laterTable) {
+    block.skip_lines = preview.info.skippedLines;
+  }
   if (footer?.pattern) block.stop_at = footer.pattern;
   block.columns = Object.fromEntries(
     columns.map((
