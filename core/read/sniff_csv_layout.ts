@@ -49,14 +49,14 @@ export function sniffCsvLayout(
   }
   const body = lines.slice(first);
   const header = findHeaderLine(body.slice(0, SAMPLE_ROWS + 10), delimiter, options.quote);
-  const later = laterTable(body, header, delimiter, options.quote);
-  const skipLines = first + (later ?? header);
+  const table = mainTable(body, header, delimiter, options.quote);
+  const skipLines = first + table.header;
   return {
     newline,
     delimiter,
     skipLines,
     headerOffset: offsetOfLine(lines, skipLines),
-    ...(later === undefined ? {} : { laterTable: true }),
+    ...(table.later ? { laterTable: true } : {}),
   };
 }
 
@@ -172,19 +172,20 @@ interface Block {
 }
 
 /**
- * The header of a later table with more rows than the one `header` starts, if any. Exports
+ * The header of the main table: `header`, or that of a later table with more rows, and
+ * whether another table stands above it (so the lines above may vary). Exports
  * of GA4, Looker Studio or Search Console hold several tables, apart by blank and `#` lines;
  * the analyst means the one with the most rows in the sample (ties: the wider). A later
  * table counts only when its header names columns: every field filled, none a number, its
  * quotes closed — not the rest of a value that spans lines. Blocks apart by blank lines
  * only, of the same width, are one table with blank rows.
  */
-function laterTable(
+function mainTable(
   lines: Line[],
   header: number,
   delimiter: string,
   quote = '"',
-): number | undefined {
+): { header: number; later: boolean } {
   const fields = splitLines(lines, delimiter, quote);
   const counts = fields.map((f) => f.length);
   const blocks: Block[] = [];
@@ -204,24 +205,27 @@ function laterTable(
     } else blocks.push({ start: i, end: i + 1 });
     gapText = false;
   }
+  // a table's header opens its block, below padded titles at most (`Report;;;`)
+  const opening = (block: Block) => {
+    let at = block.start;
+    while (at + 1 < block.end && fields[at]!.filter((f) => f.trim() !== "").length <= 1) at++;
+    return at;
+  };
   const own = blocks.findIndex((block) => block.start <= header && header < block.end);
-  if (own === -1) return undefined;
+  if (own === -1) return { header, later: false };
   const rowsOf = (block: Block, at: number) =>
     counts.slice(at + 1, block.end).filter((count) => count === counts[at]).length;
   let best = { line: header, rows: rowsOf(blocks[own]!, header), width: counts[header]! };
-  let chosen: number | undefined;
   for (const block of blocks.slice(own + 1)) {
-    const at = block.start +
-      findHeaderLine(lines.slice(block.start, block.end), delimiter, quote);
+    const at = opening(block);
     const rows = rowsOf(block, at);
     const width = counts[at]!;
     if (!namesColumns(fields[at]!, lines[at]!.text, quote)) continue;
     if (rows > best.rows || (rows === best.rows && width > best.width)) {
       best = { line: at, rows, width };
-      chosen = at;
     }
   }
-  return chosen;
+  return { header: best.line, later: best.line !== header || own > 0 };
 }
 
 /** A header line: every field filled, none a number or a date, its quotes closed. */
