@@ -170,6 +170,8 @@ Deno.test("dates written as numbers get the rule that reads them", () => {
   assert.deepEqual(dates(["1762000000000"]), [{ parse_date: "unix_ms" }]);
   assert.deepEqual(dates(["45962", "45963.5"]), [{ parse_date: "excel" }]);
   assert.deepEqual(dates(["11/05/2026", "12/24/2026"]), [{ parse_date: "MM/DD/YYYY" }]);
+  // GA4's dates, without separators
+  assert.deepEqual(dates(["20261101", "20261130"]), [{ parse_date: "YYYYMMDD" }]);
 });
 
 /** The proposal for a sample file with these lines, into a table of kosten and klicks. */
