@@ -140,10 +140,11 @@ export async function proposeSource(
       hint: "Choose another name with --name.",
     });
   }
-  // A totals footer is not data: read up to it, and judge the columns by the rows above.
+  // A totals footer is not data: read up to it, and judge the columns by the rows above;
+  // nor is GA4's "Grand total" row under the header ("Grand total" fits no date format).
   const footer = findFooter(preview.rows, SAMPLE_ROWS);
   const rows = (footer ? preview.rows.slice(0, footer.index) : preview.rows)
-    .filter((row) => row.broken === undefined);
+    .filter((row) => row.broken === undefined && !totalsRow(row.cells));
   const samples = (index: number) =>
     rows.map((row) => row.cells[index] ?? null).filter((cell) => cell !== null && cell !== "");
   const texts = (index: number) =>

@@ -275,11 +275,13 @@ Deno.test("an English export's 1.5 stays a decimal; 1.234 alone is asked about, 
 Deno.test("a report's main table after a chart's table: mapped, and no skip_lines that moves with the month", async () => {
   const lines = ["# Kosten report", "# Start date: 20261101", "Tag,Kosten"];
   for (let d = 1; d <= 30; d++) lines.push(`${d},${d}`);
-  lines.push("", "# ----", "# Free form 1", "Datum,Kampagne,Kosten,Klicks");
+  lines.push("", "# ----", "# Free form 1", "Datum,Kampagne,Kosten,Klicks", "Grand total,,84,147");
   for (let d = 10; d <= 30; d++) lines.push(`${d}.11.2026,A,1.5,3`, `${d}.11.2026,B,2.5,4`);
   const found = await propose("kosten_2026-11.csv", lines);
   assert.deepEqual(found.columns, ["datum", "kampagne", "kosten", "klicks"]);
   assert.doesNotMatch(found.yaml, /skip_lines/);
+  // judged without the "Grand total" row under the header
+  assert.deepEqual(found.clean.datum, [{ parse_date: "DD.MM.YYYY" }]);
   // given, it is written as given
   const given = await propose("kosten_2026-11.csv", lines, { skipLines: 36 });
   assert.match(given.yaml, /skip_lines: 36\n/);
