@@ -394,6 +394,9 @@ key: [date, source_medium]
       2,
     );
     assert.match(refused.stderr, /--skip-lines takes a number of lines; got "x"/);
+    const preview = expectCode(await runCli(["preview", join(dir, november), "--rows", "1"]), 0);
+    assert.match(preview.stdout, /Header on line 39 \(38 line\(s\) above it skipped\): 6 columns/);
+    assert.match(preview.stdout, /several tables: this is the one with the most rows/);
     const added = expectCode(
       await addSource(dir, november, "--table", "ga_sessions", "--yes"),
       0,
