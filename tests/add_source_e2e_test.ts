@@ -353,3 +353,63 @@ Deno.test("export writes E.164 phones and negative numbers as they are, free tex
       "phone,rebuilt\r\n+14155555874,'+14155555874\r\n+442079460958,'+442079460958\r\n",
     );
   }));
+
+/** GA4's traffic report: `#` lines, a chart's table (a row a day), then the main table. */
+function ga4Report(month: string, days: number): string {
+  const lines = [
+    "# ----------------------------------------",
+    "# Traffic acquisition: Session source / medium",
+    "# ----------------------------------------",
+    "Nth day,Sessions",
+  ];
+  for (let d = 0; d < days; d++) lines.push(`${String(d).padStart(4, "0")},${100 + d}`);
+  lines.push("", "# ----------------------------------------", "# Free form 1");
+  lines.push("# ----------------------------------------");
+  lines.push("Session source / medium,Date,Sessions,Total users,Conversions,Total revenue");
+  for (let d = 1; d <= days; d++) {
+    const day = `${month}${String(d).padStart(2, "0")}`;
+    lines.push(`google / cpc,${day},10,5,1,20.5`, `"linkedin.com / referral, paid",${day},3,2,0,1`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+Deno.test("add-source and upload read a GA4 report's main table, this month and next (a day longer)", () =>
+  withTempDir(async (dir) => {
+    const november = "ga4_traffic_acquisition_20261101-20261130.csv";
+    const december = "ga4_traffic_acquisition_20261201-20261231.csv";
+    await writeFiles(dir, {
+      "plutus.yaml": "sources: {}\n",
+      "schema/ga_sessions.yaml": `columns:
+  date: { type: date, required: true }
+  source_medium: { type: text, required: true }
+  sessions: { type: integer }
+  users: { type: integer }
+key: [date, source_medium]
+`,
+      [november]: ga4Report("202611", 30),
+      [december]: ga4Report("202612", 31),
+    });
+    const refused = expectCode(
+      await addSource(dir, november, "--table", "ga_sessions", "--skip-lines", "x"),
+      2,
+    );
+    assert.match(refused.stderr, /--skip-lines takes a number of lines; got "x"/);
+    const preview = expectCode(await runCli(["preview", join(dir, november), "--rows", "1"]), 0);
+    assert.match(preview.stdout, /Header on line 39 \(38 line\(s\) above it skipped\): 6 columns/);
+    assert.match(preview.stdout, /several tables: this is the one with the most rows/);
+    const added = expectCode(
+      await addSource(dir, november, "--table", "ga_sessions", "--yes"),
+      0,
+    ).stdout;
+    assert.match(added, /source_medium: Session source \/ medium\n/);
+    assert.match(added, /users: Total users\n/);
+    assert.doesNotMatch(added, /skip_lines/);
+    expectCode(
+      await runCli(["upload", join(dir, november), join(dir, december), "--project", dir]),
+      0,
+    );
+    assert.deepEqual(
+      query(dir, "SELECT count(*) AS n, sum(sessions) AS sessions FROM ga_sessions"),
+      [{ n: 122, sessions: 13 * 61 }],
+    );
+  }));

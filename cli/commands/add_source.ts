@@ -22,7 +22,8 @@ import { bold, dim, print, yellow } from "../output.ts";
 
 export const help =
   `Usage: plutus add-source FILE --table TABLE [--name NAME] [--sheet S] [--files PATTERN]
-                         [--date-order dmy|mdy|ymd] [--decimal comma|dot] [--yes]
+                         [--date-order dmy|mdy|ymd] [--decimal comma|dot]
+                         [--skip-lines N] [--yes]
 
 Reads FILE (a sample export) and proposes a source for files like it: a name and a files
 pattern from its name (dates and month names become *), each column of TABLE mapped to
@@ -47,6 +48,8 @@ Options:
                           does not show it (01/11/2026 is 1 November in dmy)
       --decimal MARK      comma or dot: how numbers are written where the sample does
                           not show it (1.234 is 1234 with comma, one and a bit with dot)
+      --skip-lines N      lines above the header (default: found automatically, as
+                          plutus preview shows), written as skip_lines
   -y, --yes               write without asking (for scripts)
 
 Exit codes: 0 added (or declined); 2 a question is open, or a usage error.
@@ -64,6 +67,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     files: { type: "string" },
     "date-order": { type: "string" },
     decimal: { type: "string" },
+    "skip-lines": { type: "string" },
     yes: { type: "boolean", short: "y" },
   }, { min: 1, max: 1, names: "a sample FILE" });
   if (!values.table) {
@@ -83,6 +87,12 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
       hint: "comma: 1.234,5 (1.234 is 1234); dot: 1,234.5 (1.234 is one and a bit).",
     });
   }
+  const skip = values["skip-lines"];
+  if (skip !== undefined && !/^\d{1,6}$/.test(skip)) {
+    throw new UsageError(`--skip-lines takes a number of lines; got "${skip}"`, {
+      hint: "e.g. --skip-lines 3: the header is on line 4 (plutus preview FILE shows the lines).",
+    });
+  }
   const file = positionals[0]!;
   const project = await openProject(globals.project);
   const sheet = values.sheet === undefined
@@ -96,6 +106,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     files: values.files,
     decimal: decimal as DecimalMark | undefined,
     dateOrder: order as DateOrder | undefined,
+    skipLines: skip === undefined ? undefined : Number(skip),
   };
   const interactive = values.yes !== true && Deno.stdin.isTerminal();
   let proposal = await proposeSource(project, file, values.table, options);

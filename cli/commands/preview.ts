@@ -66,6 +66,11 @@ export async function run(args: string[], _globals: GlobalOptions): Promise<numb
       info.skippedLines > 0 ? ` (${info.skippedLines} ${unit}(s) above it skipped)` : ""
     }: ${preview.header.length} columns`,
   );
+  if (info.laterTable) {
+    print(dim(
+      "The file holds several tables: this is the one with the most rows (--skip-lines N reads another).",
+    ));
+  }
   print("");
   const rows = preview.rows.filter((row) => row.broken === undefined);
   print(table(

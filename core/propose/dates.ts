@@ -24,6 +24,8 @@ export const ORDER_WORDS: Record<DateOrder, string> = {
 const DATE_FORMATS = [
   "YYYY-MM-DD",
   "YYYY/MM/DD",
+  // GA4 and Search Console write dates without separators: 20261101
+  "YYYYMMDD",
   "MM/DD/YYYY",
   "DD/MM/YYYY",
   "DD.MM.YYYY",

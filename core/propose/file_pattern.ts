@@ -18,19 +18,34 @@ const BETWEEN = /^(to|till|until|through|thru|bis|au|al|a)$/i;
 const WEEK = /^(w|wk|kw|cw|week)$/i;
 // a browser's mark on a second download of the same name: "report (1).csv", "report(2).csv"
 const DOWNLOAD_COPY = /\s?\(\d{1,3}\)$/;
+// A random id, a whole word: a UUID, or 6 hex characters or more with a letter after a
+// digit (Mailchimp's "export_8c3e4f91d2"), cut first so that its letters and digits are not
+// read as words and numbers (which would keep "c3e4f91d2" in the pattern). A word, then a
+// number ("decade2026") is not one: the number alone varies, as before.
+const ID = "[\\da-f]{8}(?:-[\\da-f]{4}){3}-[\\da-f]{12}|(?=[\\da-f]*\\d[\\da-f]*[a-f])[\\da-f]{6,}";
+const WORDS = new RegExp(
+  `(?<![\\p{L}\\d])(?:${ID})(?![\\p{L}\\d])|\\p{L}+|\\d+|[^\\p{L}\\d]+`,
+  "giu",
+);
 
 interface Token {
   text: string;
-  kind: "letters" | "digits" | "other";
+  kind: "letters" | "digits" | "id" | "other";
   /** Part of a date, a time or an id: varies between exports. */
   varies?: boolean;
 }
 
 /** The file name's stem cut into words, numbers and separators, the varying ones marked. */
 function tokens(stem: string): Token[] {
-  const list: Token[] = [...stem.matchAll(/\p{L}+|\d+|[^\p{L}\d]+/gu)].map(([text]) => ({
+  const list: Token[] = [...stem.matchAll(WORDS)].map(([text]) => ({
     text,
-    kind: /^\p{L}/u.test(text) ? "letters" : /^\d/.test(text) ? "digits" : "other",
+    kind: new RegExp(`^(?:${ID})$`, "i").test(text)
+      ? "id"
+      : /^\p{L}/u.test(text)
+      ? "letters"
+      : /^\d/.test(text)
+      ? "digits"
+      : "other",
   }));
   list.forEach((token, i) => {
     const before = list[i - 1];
@@ -46,7 +61,8 @@ function tokens(stem: string): Token[] {
       const zone = afterDate && /^z$/i.test(token.text);
       token.varies = MONTH.test(token.text) || WEEKDAY.test(token.text) || quarter || week ||
         time || zone;
-    } else if (token.kind === "digits") {
+    } else if (token.kind === "id") token.varies = true;
+    else if (token.kind === "digits") {
       // "ga4", "v2", "top10" name the export; a number after a separator, a month or a
       // long one (report1764151200000) is a date, a time or an id
       const named = before?.kind === "letters" && !before.varies && token.text.length <= 2;

@@ -33,6 +33,17 @@ Deno.test("filesPattern() turns dates, month names and timestamps into *, keepin
     ["report(2).csv", "report", "report*.csv"],
     ["Spend Report - Dec 2026 (3).csv", "spend_report", "Spend Report - *.csv"],
     ["leads final (1).csv", "leads_final", "leads final*.csv"],
+    // random export ids: hex, UUIDs, long numbers
+    [
+      "subscribed_email_audience_export_8c3e4f91d2.csv",
+      "subscribed_email_audience_export",
+      "subscribed_email_audience_export_*.csv",
+    ],
+    ["members_export_a1b2c3.csv", "members_export", "members_export_*.csv"],
+    ["export_3FA85F64-5717-4562-B3FC-2C963F66AFA6_leads.csv", "export_leads", "export_*_leads.csv"],
+    ["report_1764151200000.csv", "report", "report_*.csv"],
+    // a word, then a number, keeps its word
+    ["decade2026_sales.csv", "decade_sales", "decade*_sales.csv"],
   ];
   for (const [file, name, pattern] of cases) {
     assert.equal(sourceName(file), name, file);
@@ -96,4 +107,50 @@ Deno.test("globsIntersect() is true exactly when some name matches both globs", 
   assert.ok(globsIntersect("*2026-11.csv", "uk_ads_*.csv"));
   assert.ok(globsIntersect("*ads_2026-1?.csv", "uk_ads_*.csv"));
   assert.ok(!globsIntersect("google_ads_*.csv", "meta_ads_*.csv"));
+});
+
+/** A part of a file name that changes from one export to the next. */
+const varying = fc.oneof(
+  // a hex id with a letter after a digit, as Mailchimp and others write them
+  fc.tuple(
+    fc.stringMatching(/^[0-9a-f]{0,6}[0-9][0-9a-f]{0,4}[a-f][0-9a-f]{0,8}$/),
+    fc.boolean(),
+  ).filter(([id]) => id.length >= 6).map(([id, upper]) => upper ? id.toUpperCase() : id),
+  fc.uuid(),
+  fc.integer({ min: 0, max: 2 ** 48 }).map(String),
+  fc.date({ min: new Date("2000-01-01"), max: new Date("2099-12-31"), noInvalidDate: true })
+    .chain((d) => {
+      const iso = d.toISOString();
+      return fc.constantFrom(
+        iso.slice(0, 10),
+        iso.slice(0, 10).replaceAll("-", ""),
+        iso.slice(0, 19).replaceAll(":", "_"),
+        `${iso.slice(0, 10)}_${iso.slice(11, 19).replaceAll(":", "")}`,
+      );
+    }),
+);
+// the words that name an export: letters that cannot read as a date, a month or an id
+const word = fc.stringMatching(/^[g-z][a-z]{2,7}$/).filter((w) =>
+  filesPattern(`${w}.csv`) === `${w}*.csv`
+);
+const prefix = fc.tuple(
+  fc.array(word, { minLength: 1, maxLength: 3 }),
+  fc.constantFrom("_", "-", " "),
+)
+  .map(([words, sep]) => ({ text: words.join(sep), sep }));
+const suffix = fc.option(word, { nil: "" });
+
+Deno.test("filesPattern(): another export, with another id or date, matches; another prefix does not", () => {
+  fc.assert(
+    fc.property(prefix, varying, varying, suffix, prefix, (p, id, other, end, q) => {
+      const name = (start: string, sep: string, id: string) =>
+        `${start}${sep}${id}${end ? `${sep}${end}` : ""}.csv`;
+      const pattern = filesPattern(name(p.text, p.sep, id));
+      assert.ok(matchesFiles(name(p.text, p.sep, other), [pattern]), `${pattern} takes ${other}`);
+      assert.doesNotMatch(sourceName(name(p.text, p.sep, id)), /\d{3}/, "no id in the name");
+      fc.pre(!`${q.text}${q.sep}`.toLowerCase().startsWith(`${p.text}${p.sep}`.toLowerCase()));
+      assert.ok(!matchesFiles(name(q.text, q.sep, other), [pattern]), `${pattern} not ${q.text}`);
+    }),
+    { numRuns: 500 },
+  );
 });

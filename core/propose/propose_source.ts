@@ -94,6 +94,8 @@ export interface ProposeOptions {
   dateOrder?: DateOrder;
   /** The decimal mark, where the file's numbers leave it open (1.234 alone). */
   decimal?: DecimalMark;
+  /** Lines before the header, instead of the ones found; written as `skip_lines`. */
+  skipLines?: number;
 }
 
 /** Proposes a source reading files like `path` into `tableName`. */
@@ -112,7 +114,10 @@ export async function proposeSource(
       }.`,
     });
   }
-  const preview = await previewFile(path, SAMPLE_ROWS, { sheet: options.sheet });
+  const preview = await previewFile(path, SAMPLE_ROWS, {
+    sheet: options.sheet,
+    skipLines: options.skipLines,
+  });
   const fileName = basename(path);
   if (options.sheet === undefined) {
     const better = await sheetWithTable(path, preview);
@@ -135,10 +140,11 @@ export async function proposeSource(
       hint: "Choose another name with --name.",
     });
   }
-  // A totals footer is not data: read up to it, and judge the columns by the rows above.
+  // A totals footer is not data: read up to it, and judge the columns by the rows above;
+  // nor is GA4's "Grand total" row under the header ("Grand total" fits no date format).
   const footer = findFooter(preview.rows, SAMPLE_ROWS);
   const rows = (footer ? preview.rows.slice(0, footer.index) : preview.rows)
-    .filter((row) => row.broken === undefined);
+    .filter((row) => row.broken === undefined && !totalsRow(row.cells));
   const samples = (index: number) =>
     rows.map((row) => row.cells[index] ?? null).filter((cell) => cell !== null && cell !== "");
   const texts = (index: number) =>
@@ -223,7 +229,12 @@ export async function proposeSource(
   );
   const block: Record<string, unknown> = { kind: "file", files, table: tableName };
   if (options.sheet !== undefined) block.sheet = options.sheet;
-  if (preview.info.skippedLines > 0) block.skip_lines = preview.info.skippedLines;
+  // a header found on a later table moves with the tables above it (a 31-day month has one
+  // more row a day): written, it would point into next month's file at the wrong line
+  if (options.skipLines !== undefined) block.skip_lines = options.skipLines;
+  else if (preview.info.skippedLines > 0 && !preview.info.laterTable) {
+    block.skip_lines = preview.info.skippedLines;
+  }
   if (footer?.pattern) block.stop_at = footer.pattern;
   block.columns = Object.fromEntries(
     columns.map((

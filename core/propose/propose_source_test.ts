@@ -170,6 +170,8 @@ Deno.test("dates written as numbers get the rule that reads them", () => {
   assert.deepEqual(dates(["1762000000000"]), [{ parse_date: "unix_ms" }]);
   assert.deepEqual(dates(["45962", "45963.5"]), [{ parse_date: "excel" }]);
   assert.deepEqual(dates(["11/05/2026", "12/24/2026"]), [{ parse_date: "MM/DD/YYYY" }]);
+  // GA4's dates, without separators
+  assert.deepEqual(dates(["20261101", "20261130"]), [{ parse_date: "YYYYMMDD" }]);
 });
 
 /** The proposal for a sample file with these lines, into a table of kosten and klicks. */
@@ -186,7 +188,12 @@ async function propose(fileName: string, lines: string[], options: ProposeOption
     await Deno.writeTextFile(sample, lines.join("\n") + "\n");
     const proposal = await proposeSource(await openProject(dir), sample, "kosten", options);
     const clean = Object.fromEntries(proposal.columns.map((c) => [c.column, c.clean]));
-    return { clean, questions: proposal.decimalQuestions, yaml: proposal.yaml };
+    return {
+      clean,
+      questions: proposal.decimalQuestions,
+      yaml: proposal.yaml,
+      columns: proposal.columns.map((c) => c.column),
+    };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -263,4 +270,20 @@ Deno.test("an English export's 1.5 stays a decimal; 1.234 alone is asked about, 
   // --decimal dot also overrules a German file's evidence
   const semicolons = ["Datum;Kampagne;Kosten", "2026-03-04;A;1.234"];
   assert.deepEqual((await propose("k.csv", semicolons, { decimal: "dot" })).clean.kosten, []);
+});
+
+Deno.test("a report's main table after a chart's table: mapped, and no skip_lines that moves with the month", async () => {
+  const lines = ["# Kosten report", "# Start date: 20261101", "Tag,Kosten"];
+  for (let d = 1; d <= 30; d++) lines.push(`${d},${d}`);
+  lines.push("", "# ----", "# Free form 1", "Datum,Kampagne,Kosten,Klicks", "Grand total,,84,147");
+  for (let d = 10; d <= 30; d++) lines.push(`${d}.11.2026,A,1.5,3`, `${d}.11.2026,B,2.5,4`);
+  const found = await propose("kosten_2026-11.csv", lines);
+  assert.deepEqual(found.columns, ["datum", "kampagne", "kosten", "klicks"]);
+  assert.doesNotMatch(found.yaml, /skip_lines/);
+  // judged without the "Grand total" row under the header
+  assert.deepEqual(found.clean.datum, [{ parse_date: "DD.MM.YYYY" }]);
+  // given, it is written as given
+  const given = await propose("kosten_2026-11.csv", lines, { skipLines: 36 });
+  assert.match(given.yaml, /skip_lines: 36\n/);
+  assert.deepEqual(given.columns, ["datum", "kampagne", "kosten", "klicks"]);
 });

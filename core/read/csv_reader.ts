@@ -137,6 +137,8 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
     stopped: undefined as StopInfo | undefined,
     blankRows: 0,
     sha256: undefined as string | undefined,
+    // a `#` line after the header: the table ends there (see anotherTable)
+    tableEnd: undefined as { line: number; text: string } | undefined,
   };
   // Every byte parsed is hashed as it is read: the step compares this with the checksum
   // taken before reading, instead of reading the whole file a second time.
@@ -147,6 +149,8 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
     let done = sample.length < SAMPLE_BYTES;
     let buffer = new Uint8Array(CHUNK_BYTES);
     let stopping = false;
+    // the row before was blank: a `#` line after one ends the table
+    let afterBlank = false;
     try {
       while (true) {
         if (!done) {
@@ -197,8 +201,11 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
           line += oneLineEach ? 1 : rowLines(cells);
           if (cells[0] === "" && cells.every((cell) => cell === "")) {
             state.blankRows++;
+            afterBlank = true;
             continue;
           }
+          const blankBefore = afterBlank;
+          afterBlank = false;
           if (stopping) {
             countAfterStop(state.stopped!, cells, cells.length !== width);
             continue;
@@ -208,7 +215,16 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
             state.stopped = stopInfo(at, cells[0] ?? "", cells);
             continue;
           }
+          if (
+            blankBefore && !state.tableEnd && width > 1 && cells.length < width &&
+            comment(cells[0]!)
+          ) {
+            state.tableEnd = { line: at, text: cells[0]!.trim().slice(0, 60) };
+            batch.broken.push({ line: at, reason: COMMENT_LINE, cells });
+            continue;
+          }
           const problem = rowErrors?.get(index) ??
+            (state.tableEnd && anotherTable(state.tableEnd)) ??
             (cells.length === width ? undefined : shapeProblem(cells, width));
           if (problem) batch.broken.push({ line: at, reason: problem, cells });
           else {
@@ -235,6 +251,7 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
       encoding,
       delimiter: layout.delimiter,
       skippedLines: layout.skipLines,
+      ...(layout.laterTable ? { laterTable: true } : {}),
     },
     rows,
     get stopped() {
@@ -288,6 +305,28 @@ function dropEndingCr(cells: string[]): void {
 }
 
 /** A row with fewer fields than the header, or more that are not empty, is refused. */
+const COMMENT_LINE =
+  "a comment line (#): the table ends here, and the rows after it belong to another table of the export";
+
+/**
+ * A line of text starting with `#`, as GA4 and Looker Studio exports write between tables
+ * (after a blank line: a row of data that lacks delimiters does not end the table).
+ */
+function comment(first: string): boolean {
+  return first.trimStart().startsWith("#");
+}
+
+/**
+ * A row after a `#` line that ended the table: another table of the export (GA4 writes a
+ * chart's table and the main one, apart by `#` lines), rejected rather than read as rows of
+ * this one, even when it has as many fields.
+ */
+function anotherTable(end: { line: number; text: string }): string {
+  return `follows the comment line ${end.line} (${
+    JSON.stringify(end.text)
+  }), where the table ends: a row of another table of the export, not read as data`;
+}
+
 function shapeProblem(cells: string[], width: number): string | undefined {
   if (cells.length === width) return undefined;
   if (cells.length > width && cells.slice(width).every((cell) => cell === "")) return undefined;

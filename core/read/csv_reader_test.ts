@@ -277,3 +277,17 @@ Deno.test("openCsv() hashes every byte it reads: after rows() its sha256 is the 
   const small = new TextEncoder().encode("a,b\n1,2");
   assert.equal((await read(small)).reader.sha256, sha256(small));
 });
+
+Deno.test("openCsv() ends the table at a # line after a blank line: another table's rows are rejected, not read", async () => {
+  const text = "# Report\nSource,Sessions\na,1\nb,2\nc,3\nd,4\n\n" +
+    "# ------\n# Free form 2\nDevice,Sessions\nmobile,7\n\ndesktop,9\n";
+  const { rows, broken } = await read(text);
+  assert.deepEqual(rows, [["a", "1"], ["b", "2"], ["c", "3"], ["d", "4"]]);
+  assert.deepEqual(broken.map((b) => b.line), [8, 9, 10, 11, 13]);
+  assert.match(broken[0]!.reason, /comment line \(#\): the table ends here/);
+  assert.match(broken[2]!.reason, /follows the comment line 8 \("# ------"\).*another table/);
+  // a row lacking its delimiters, not after a blank line, ends nothing
+  const { rows: kept, broken: one } = await read("a,b\n1,2\n#3\n4,5\n");
+  assert.deepEqual(kept, [["1", "2"], ["4", "5"]]);
+  assert.deepEqual(one.map((b) => b.line), [3]);
+});

@@ -14,10 +14,18 @@ export interface CsvLayout {
   skipLines: number;
   /** Where the header line starts in the sampled text. */
   headerOffset: number;
+  /**
+   * The header was found on a later table of the file (after blank or `#` lines), one
+   * with more rows than the first: its line may move from one export to the next.
+   */
+  laterTable?: boolean;
 }
 
 const CANDIDATES = [",", ";", "\t", "|"];
 const SAMPLE_ROWS = 60;
+// Lines looked at for the file's tables: GA4 puts a chart's table (a row a day) first.
+// Bounded: the text is the sniffed sample (1 MiB at most), of which this many lines.
+const TABLE_LINES = 3000;
 
 /** Finds the layout of `text` (the decoded start of a file); given options win. */
 export function sniffCsvLayout(
@@ -25,15 +33,31 @@ export function sniffCsvLayout(
   options: { delimiter?: string; skipLines?: number; quote?: string } = {},
 ): CsvLayout {
   const newline = sniffNewline(text);
-  const lines = leadingLines(text, newline, SAMPLE_ROWS + (options.skipLines ?? 10));
+  const lines = leadingLines(
+    text,
+    newline,
+    options.skipLines === undefined ? TABLE_LINES : SAMPLE_ROWS + options.skipLines,
+  );
   // "sep=;" on the first line, as Excel reads and writes it: the delimiter, and not data
   const directive = /^sep=(.)\r?$/i.exec(lines[0]?.text ?? "");
   const first = directive ? 1 : 0;
   const delimiter = options.delimiter ?? directive?.[1] ??
-    sniffDelimiter(lines, options.skipLines ?? first, options.quote);
-  const skipLines = options.skipLines ??
-    first + findHeaderLine(lines.slice(first), delimiter, options.quote);
-  return { newline, delimiter, skipLines, headerOffset: offsetOfLine(lines, skipLines) };
+    sniffDelimiter(lines.slice(0, SAMPLE_ROWS + 10), options.skipLines ?? first, options.quote);
+  if (options.skipLines !== undefined) {
+    const skipLines = options.skipLines;
+    return { newline, delimiter, skipLines, headerOffset: offsetOfLine(lines, skipLines) };
+  }
+  const body = lines.slice(first);
+  const header = findHeaderLine(body.slice(0, SAMPLE_ROWS + 10), delimiter, options.quote);
+  const table = mainTable(body, header, delimiter, options.quote);
+  const skipLines = first + table.header;
+  return {
+    newline,
+    delimiter,
+    skipLines,
+    headerOffset: offsetOfLine(lines, skipLines),
+    ...(table.later ? { laterTable: true } : {}),
+  };
 }
 
 function sniffNewline(text: string): CsvLayout["newline"] {
@@ -138,4 +162,81 @@ function findHeaderLine(lines: Line[], delimiter: string, quote?: string): numbe
     index = counts.findIndex((c, i) => i > index && c >= count);
   }
   return index === -1 ? first : index;
+}
+
+/** A run of lines that split into two fields or more: one table, its title rows aside. */
+interface Block {
+  start: number;
+  /** Past its last line. */
+  end: number;
+}
+
+/**
+ * The header of the main table: `header`, or that of a later table with more rows, and
+ * whether another table stands above it (so the lines above may vary). Exports
+ * of GA4, Looker Studio or Search Console hold several tables, apart by blank and `#` lines;
+ * the analyst means the one with the most rows in the sample (ties: the wider). A later
+ * table counts only when its header names columns: every field filled, none a number, its
+ * quotes closed — not the rest of a value that spans lines. Blocks apart by blank lines
+ * only, of the same width, are one table with blank rows.
+ */
+function mainTable(
+  lines: Line[],
+  header: number,
+  delimiter: string,
+  quote = '"',
+): { header: number; later: boolean } {
+  // one table, as most files are: no line below the header lacks the delimiter (no blank
+  // line, no `#` line), and splitting 3,000 lines would cost more than the rest of the sniff
+  if (lines.every((line, i) => i <= header || line.text.includes(delimiter))) {
+    const above = splitLines(lines.slice(0, header), delimiter, quote);
+    return { header, later: above.some((f) => f.filter((v) => v.trim() !== "").length >= 2) };
+  }
+  const fields = splitLines(lines, delimiter, quote);
+  const counts = fields.map((f) => f.length);
+  const blocks: Block[] = [];
+  let gapText = false;
+  for (let i = 0; i < counts.length; i++) {
+    if (counts[i]! < 2) {
+      if (lines[i]!.text.trim() !== "") gapText = true;
+      continue;
+    }
+    const last = blocks.at(-1);
+    if (last && last.end === i) last.end = i + 1;
+    else if (
+      last && !gapText && counts[i] === counts[last.start] &&
+      counts[last.end - 1] === counts[i]
+    ) {
+      last.end = i + 1;
+    } else blocks.push({ start: i, end: i + 1 });
+    gapText = false;
+  }
+  // a table's header opens its block, below padded titles at most (`Report;;;`)
+  const opening = (block: Block) => {
+    let at = block.start;
+    while (at + 1 < block.end && fields[at]!.filter((f) => f.trim() !== "").length <= 1) at++;
+    return at;
+  };
+  const own = blocks.findIndex((block) => block.start <= header && header < block.end);
+  if (own === -1) return { header, later: false };
+  const rowsOf = (block: Block, at: number) =>
+    counts.slice(at + 1, block.end).filter((count) => count === counts[at]).length;
+  let best = { line: header, rows: rowsOf(blocks[own]!, header), width: counts[header]! };
+  for (const block of blocks.slice(own + 1)) {
+    const at = opening(block);
+    const rows = rowsOf(block, at);
+    const width = counts[at]!;
+    if (!namesColumns(fields[at]!, lines[at]!.text, quote)) continue;
+    if (rows > best.rows || (rows === best.rows && width > best.width)) {
+      best = { line: at, rows, width };
+    }
+  }
+  return { header: best.line, later: best.line !== header || own > 0 };
+}
+
+/** A header line: every field filled, none a number or a date, its quotes closed. */
+function namesColumns(fields: string[], text: string, quote: string): boolean {
+  const quotes = text.split(quote).length - 1;
+  return quotes % 2 === 0 &&
+    fields.every((field) => field.trim() !== "" && !/^[\d\s.,:;%$€£+\-/]+$/u.test(field.trim()));
 }

@@ -28,3 +28,57 @@ Deno.test("a header is kept where it stands: unpadded titles, blank header cells
   // given skip_lines wins
   assert.equal(sniffCsvLayout("Title;;\nA;B;C\n1;2;3\n", { skipLines: 0 }).skipLines, 0);
 });
+
+/** A GA4 report: `#` lines, a chart's table of `days` rows, then the main table. */
+function ga4(days: number, sources: number): string {
+  const lines = [
+    "# ----------------------------------------",
+    "# Traffic acquisition: Session source / medium",
+    "# ----------------------------------------",
+    "#",
+    "# Start date: 20261101",
+    "Nth day,Sessions",
+    ...Array.from({ length: days }, (_, d) => `${String(d).padStart(4, "0")},${500 + d}`),
+    "",
+    "# ----------------------------------------",
+    "# Free form 1",
+    "# ----------------------------------------",
+    "Session source / medium,Date,Sessions,Total users",
+  ];
+  for (let d = 1; d <= days; d++) {
+    for (let s = 0; s < sources; s++) lines.push(`"src ${s} / cpc, paid",202611${d},${d},${s}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+Deno.test("of several tables (GA4), the header is the one of the table with the most rows", () => {
+  for (const days of [28, 30, 31]) {
+    const text = ga4(days, 4);
+    const layout = sniffCsvLayout(text);
+    assert.ok(
+      text.slice(layout.headerOffset).startsWith("Session source / medium,Date"),
+      `${days} days: header at line ${layout.skipLines + 1}`,
+    );
+    assert.equal(layout.skipLines, days + 10);
+    assert.equal(layout.laterTable, true);
+  }
+  // as many rows in both: the wider one
+  assert.ok(sniffCsvLayout(ga4(30, 1)).laterTable);
+  // the first table has more rows: it stays (and given skip_lines wins)
+  const few = "Nth day,Sessions\n0,1\n1,2\n2,3\n\n# Totals\nSource,Sessions,Users\na,1,2\n";
+  assert.equal(sniffCsvLayout(few).skipLines, 0);
+  assert.equal(sniffCsvLayout(few).laterTable, undefined);
+  assert.equal(sniffCsvLayout(ga4(30, 4), { skipLines: 5 }).skipLines, 5);
+});
+
+Deno.test("a later block is no other table: blank rows in data, totals, the rest of a value spanning lines", () => {
+  // blank lines inside one table, the second part longer
+  const blanks = "Date,Cost\n2026-03-01,1\n\n2026-03-02,2\n2026-03-03,3\n2026-03-04,4\n";
+  assert.equal(sniffCsvLayout(blanks).skipLines, 0);
+  // a footer block of totals after a blank line
+  assert.equal(sniffCsvLayout("Campaign,Cost\nA,1\n\nTotal,1\nTotal,1\n").skipLines, 0);
+  // a quoted note spanning lines, the line after it splitting like a header
+  const note = 'Name,Note,City\nAnn,"one\n\ntwo",Rome\n' + "Bo,x,Oslo\n".repeat(5) +
+    'Cy,"line\nend of note",Oslo,Paris\n' + "Di,y,Nice\n".repeat(8);
+  assert.equal(sniffCsvLayout(note).skipLines, 0);
+});

@@ -29,6 +29,11 @@ export interface ReadInfo {
   delimiter?: string;
   /** Lines (or sheet rows) before the header that were skipped, e.g. report titles. */
   skippedLines: number;
+  /**
+   * CSV: the header stands on a later table of the file than the first (GA4's main table
+   * after a chart's), so the lines above it may be more or fewer in the next export.
+   */
+  laterTable?: boolean;
   sheet?: string;
   sheets?: string[];
 }
