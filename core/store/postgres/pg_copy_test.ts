@@ -275,7 +275,8 @@ Deno.test({
       const { default: postgres } = await import("postgres");
       const client = postgres(db.url, { max: 1, onnotice: () => {} });
       try {
-        const [{ made }] = await client`SELECT to_regclass('s.pwned') IS NOT NULL AS made`;
+        const [{ made }] = await client<[{ made: boolean }]>`
+          SELECT to_regclass('s.pwned') IS NOT NULL AS made`;
         assert.equal(made, false, "a statement after the query ran");
       } finally {
         await client.end({ timeout: 1 });
