@@ -304,7 +304,6 @@ function dropEndingCr(cells: string[]): void {
   if (cells[end]!.charCodeAt(cells[end]!.length - 1) === 13) cells[end] = cells[end]!.slice(0, -1);
 }
 
-/** A row with fewer fields than the header, or more that are not empty, is refused. */
 const COMMENT_LINE =
   "a comment line (#): the table ends here, and the rows after it belong to another table of the export";
 
@@ -327,6 +326,7 @@ function anotherTable(end: { line: number; text: string }): string {
   }), where the table ends: a row of another table of the export, not read as data`;
 }
 
+/** A row with fewer fields than the header, or more that are not empty, is refused. */
 function shapeProblem(cells: string[], width: number): string | undefined {
   if (cells.length === width) return undefined;
   if (cells.length > width && cells.slice(width).every((cell) => cell === "")) return undefined;
