@@ -343,5 +343,12 @@ Deno.test({
         2,
       );
       assert.match(missing.stderr, /error: --from: there is no file old\.db/);
+      // a file of another kind is the file's fault, not the server's
+      const notDb = expectCode(
+        await runCli(["db", "copy", "--from", "plutus.yaml", "--project", project]),
+        1,
+      );
+      assert.match(notDb.stderr, /plutus\.yaml is not a SQLite database/);
+      assert.doesNotMatch(notDb.stderr, /PostgreSQL/);
     }),
 });

@@ -72,7 +72,11 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     // An API source's rejects are written as the table columns its mapping reads.
     const project = await openProject(paths.root);
     const written = await writeRejectFiles(
-      rejectsFiles(steps, runId, { sources: project.config.sources, tables: project.tables }),
+      rejectsFiles(steps, runId, {
+        sources: project.config.sources,
+        tables: project.tables,
+        timeZone: project.config.timezone,
+      }),
       join(paths.exports, `rejects-run-${runId}`),
     );
     for (const file of written) {

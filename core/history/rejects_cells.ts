@@ -19,7 +19,7 @@ import type { SourceConfig } from "../../config/plutus_config.ts";
 import type { TableSchema } from "../../config/table_schema.ts";
 import { type Cell, CellError, PercentCell, type RecordKind } from "../transform/cell.ts";
 import { formatDateAs } from "../transform/clean/parse_date.ts";
-import { mapColumns } from "../transform/map_columns.ts";
+import { applyHeaderZones, mapColumns } from "../transform/map_columns.ts";
 import { compileConvert } from "../transform/row_preparer.ts";
 import { rejectsReading } from "./rejects_reading.ts";
 import type { Stored } from "../transform/validate_column.ts";
@@ -40,7 +40,12 @@ export class RejectsCellWriter {
    * For the rejects of `source` into `table`, whose file has `headers` (a file source's
    * own; an API source's table columns).
    */
-  constructor(source: SourceConfig, table: TableSchema, headers: readonly string[]) {
+  constructor(
+    source: SourceConfig,
+    table: TableSchema,
+    headers: readonly string[],
+    projectTimeZone = "UTC",
+  ) {
     // as the file will be read back: the same mapping, the same rules
     const reading = rejectsReading(source, table);
     let plan;
@@ -53,36 +58,58 @@ export class RejectsCellWriter {
     } catch {
       return; // a header the source needs is missing: the load will say so
     }
-    // datetimes compare alike in any zone: both forms are read in the same one
-    const options = { timeZone: "UTC" };
+    // in the zones the load reads them in: a sheet's date is a wall-clock time there, an
+    // epoch number an instant
+    if (reading.headerZones) applyHeaderZones(reading.table, plan.columns);
+    const zone = source.timezone ?? projectTimeZone;
     for (const column of plan.columns) {
       if (column.header === undefined) continue;
       const schema = reading.table.columns[column.column]!;
       const rules = [...column.clean, ...schema.clean];
       const byHeader = this.#byHeader.get(column.header) ?? { converts: [], rules: [] };
-      byHeader.converts.push(compileConvert(rules, schema, options));
+      byHeader.converts.push(compileConvert(rules, schema, { timeZone: column.timeZone ?? zone }));
       byHeader.rules.push(...rules);
       this.#byHeader.set(column.header, byHeader);
     }
   }
 
-  /** The value to write for `value` of `header`, recorded as `kind`. */
-  cell(header: string, value: unknown, kind?: RecordKind): unknown {
+  /**
+   * The value to write for `value` of `header`, recorded as `kind`; `unsure` when no text
+   * reads back as the cell did in every column the header fills (their rules disagree:
+   * a decimal comma for one, a point for another), for the rejects file to say so.
+   */
+  cell(header: string, value: unknown, kind?: RecordKind): { value: unknown; unsure?: boolean } {
     const reading = this.#byHeader.get(header);
     const original = typedCell(value, kind);
-    if (!reading || original === undefined) return value;
+    if (!reading || original === undefined) return { value };
     const wanted = reading.converts.map((convert) => convert(original));
     const texts = forms(original, value, reading.rules);
-    let nearest: { text: string; off: number } | undefined;
-    for (const text of texts) {
-      const got = reading.converts.map((convert) => convert(text));
-      if (got.every((result, i) => sameResult(result, wanted[i]!))) return text;
-      const off = got.reduce((sum: number, result, i) => sum + distance(result, wanted[i]!), 0);
-      if (off < (nearest?.off ?? Infinity)) nearest = { text, off };
+    // a date in a column of epoch numbers: the instant it loaded as, counted from 1970
+    for (const stored of original instanceof Date ? wanted : []) {
+      const ms = typeof stored === "string" ? Date.parse(stored) : NaN;
+      if (Number.isFinite(ms)) texts.push(String(ms / 1000), String(ms));
     }
-    // None gives the very value (a percentage of 17 digits, which any text gives rounded to
-    // 15): the nearest, never one 100 times off; else the most plain.
-    return nearest?.text ?? texts[0] ?? value;
+    // When no form gives every column its value (a percentage of 17 digits, which text
+    // gives to 15; a header read by two columns with rules that disagree), the one whose
+    // misses the load refuses — the analyst sees those — else the one nearest in value:
+    // never a value 100 times off, written without a word.
+    let best: { text: string; miss: number } | undefined;
+    for (const text of texts) {
+      let refused = 0;
+      let off = 0;
+      reading.converts.forEach((convert, i) => {
+        const got = convert(text);
+        if (sameResult(got, wanted[i]!)) return;
+        if (got instanceof CellError) refused++;
+        else off += distance(got, wanted[i]!);
+      });
+      if (refused === 0 && off === 0) return { value: text };
+      const miss = off === 0 ? refused : 1e9 + off;
+      if (miss < (best?.miss ?? Infinity)) best = { text, miss };
+    }
+    if (!best) return { value: texts[0] ?? value };
+    // beyond the rounding of a 17th digit, a value would load otherwise without a word
+    return { value: best.text, ...(best.miss > 1e9 + 1e-9 ? { unsure: true } : {}) };
   }
 }
 
@@ -124,10 +151,18 @@ function forms(cell: Cell, value: unknown, rules: readonly CleanRuleSpec[]): str
   return [];
 }
 
-/** How far a number read back is from the one wanted, relatively; Infinity for anything else. */
-function distance(got: Stored | CellError, wanted: Stored | CellError): number {
-  if (typeof got !== "number" || typeof wanted !== "number") return Infinity;
-  return Math.abs(got - wanted) / Math.max(Math.abs(wanted), Number.MIN_VALUE);
+/**
+ * How far a value read back is from the one wanted: numbers by their ratio (100 times
+ * larger or smaller is 99; another sign, Infinity), another text 1, anything else (a
+ * value where a refusal was wanted) Infinity.
+ */
+function distance(got: Stored, wanted: Stored | CellError): number {
+  if (typeof got === "number" && typeof wanted === "number") {
+    if (Math.sign(got) !== Math.sign(wanted)) return Infinity;
+    return Math.max(Math.abs(got), Math.abs(wanted)) / Math.min(Math.abs(got), Math.abs(wanted)) -
+      1;
+  }
+  return typeof got === "string" && typeof wanted === "string" ? 1 : Infinity;
 }
 
 function sameResult(a: Stored | CellError, b: Stored | CellError): boolean {

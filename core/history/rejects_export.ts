@@ -99,6 +99,8 @@ export function describeProblems(row: RejectedRow): string {
 export interface RejectsContext {
   sources?: Record<string, SourceConfig>;
   tables?: ReadonlyMap<string, TableSchema>;
+  /** The project's `timezone:`, which the rejects file will be read in. */
+  timeZone?: string;
 }
 
 /** One rejects file, ready to write or to download. */
@@ -132,19 +134,27 @@ export function rejectsFiles(
       api ? Object.fromEntries(api.map(([column, get]) => [column, get(row.record)])) : row.record
     );
     const headers = [...new Set(records.flatMap((record) => Object.keys(record)))];
-    const cells = source && table ? new RejectsCellWriter(source, table, headers) : undefined;
+    const cells = source && table
+      ? new RejectsCellWriter(source, table, headers, context.timeZone)
+      : undefined;
     let text = "\uFEFF" + csvLine([...headers, ...MARKER_COLUMNS], true);
     step.rows.forEach((row, i) => {
+      const unsure: string[] = [];
+      const values = headers.map((header) => {
+        const value = records[i]![header];
+        if (!cells) return value;
+        const written = cells.cell(header, value, row.kinds[header]);
+        if (written.unsure) unsure.push(header);
+        return written.value;
+      });
+      // said, not hidden: a cell no text can carry to every column it fills as it was
+      const check = unsure.map((header) =>
+        `; check ${
+          JSON.stringify(header)
+        }: the columns it fills read this text otherwise than its cell`
+      ).join("");
       text += csvLine(
-        [
-          ...headers.map((header) => {
-            const value = records[i]![header];
-            return cells ? cells.cell(header, value, row.kinds[header]) : value;
-          }),
-          describeProblems(row),
-          row.location,
-          step.source,
-        ].map(cellText),
+        [...values, describeProblems(row) + check, row.location, step.source].map(cellText),
         true,
       );
     });

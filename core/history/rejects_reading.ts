@@ -16,8 +16,14 @@ import { isNumberFormat } from "../transform/clean/parse_date.ts";
 export function rejectsReading(
   source: SourceConfig,
   table: TableSchema,
-): { table: TableSchema; columns: Record<string, ColumnMapping> | undefined } {
+): {
+  table: TableSchema;
+  columns: Record<string, ColumnMapping> | undefined;
+  headerZones: boolean;
+} {
   return {
+    // an API source's columns are read in its zone, whatever their names say, as the first time
+    headerZones: source.kind === "file",
     // the table's own parse_date rules read the ISO dates of a sheet's date cells too
     table: source.kind === "file" ? withIsoDateColumns(table) : table,
     columns: rejectsMapping(source, table),

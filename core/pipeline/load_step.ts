@@ -21,6 +21,7 @@ import { insertColumns } from "../store/row_layout.ts";
 import { assertCompatible } from "../store/table_changes.ts";
 import { KeyRepeatCounter, mergedKeysWarning } from "./repeated_keys.ts";
 import type { Stored } from "../transform/validate_column.ts";
+import { zoneLabel } from "../transform/header_unit.ts";
 import type { PreparedReject, PrepareMessage } from "./prepare_file.ts";
 import type { RunLogger } from "../run/log_writer.ts";
 
@@ -249,13 +250,23 @@ function noteOpened(
     `columns: ${
       message.mapped.map((m) =>
         m.header !== undefined
-          ? `${m.column} ← "${m.header}"${m.timeZone ? ` (read in ${m.timeZone}, as it says)` : ""}`
+          ? `${m.column} ← "${m.header}"${
+            m.timeZone ? ` (read in ${zoneLabel(m.timeZone)}, as its header says)` : ""
+          }`
           : m.constant !== undefined
           ? `${m.column} = ${JSON.stringify(m.constant)}`
           : `${m.column} (empty)`
       ).join(", ")
     }`,
   );
+  for (const m of message.mapped.filter((m) => m.zoneUnread)) {
+    result.warnings.push(
+      `${m.column} ← "${m.header}": the header names an offset of part of an hour, which ` +
+        `Plutus does not read from a header; its times without an offset were read in the ` +
+        `source's or the project's timezone. If they are not, set timezone: on the source ` +
+        `(an IANA name such as Asia/Kolkata) and load the file again with --force`,
+    );
+  }
   if (info.skippedLines > 0) {
     result.notes.push(`skipped ${info.skippedLines} ${unitOf(info)}(s) above the header`);
   }
@@ -286,7 +297,14 @@ function noteEnd(
   unit: string,
 ): void {
   const stopped = message.stopped;
-  if (stopped && (stopped.looksLikeData || stopped.dataRowsAfter > 0)) {
+  if (stopped?.tableEnd) {
+    result.notes.push(
+      `another table of the export starts at ${unit} ${stopped.line} (${
+        JSON.stringify(stopped.text)
+      }): reading stopped there` +
+        (stopped.ignoredRows > 0 ? `; its ${stopped.ignoredRows} row(s) were not read` : ""),
+    );
+  } else if (stopped && (stopped.looksLikeData || stopped.dataRowsAfter > 0)) {
     // stop_at may have matched a row of data ("^Total" stops at a campaign "Totally Free
     // Shipping"): the stop row, or rows after it, look like data
     const where = `stop_at matched ${unit} ${stopped.line} (${JSON.stringify(stopped.text)})`;

@@ -15,8 +15,7 @@ import { openRejectsFile } from "../read/rejects_reader.ts";
 import { type FooterInfo, labelColumn, withoutFooter } from "../read/footer_rows.ts";
 import type { ReadInfo, RowBatch, StopInfo, TableReader } from "../read/table_reader.ts";
 import { type Cell, PercentCell, RECORD_KINDS, type RecordKind } from "../transform/cell.ts";
-import { mapColumns } from "../transform/map_columns.ts";
-import { headerTimeZone } from "../transform/header_unit.ts";
+import { applyHeaderZones, mapColumns } from "../transform/map_columns.ts";
 import { parseDate } from "../transform/clean/parse_date.ts";
 import { type CellProblem, compileRowPreparer } from "../transform/row_preparer.ts";
 import type { Stored } from "../transform/validate_column.ts";
@@ -41,6 +40,11 @@ export interface FilePlan {
   timeZone: string;
   /** A rejects file Plutus wrote: read as written (see core/history/rejects_format.ts). */
   rejectsFile?: boolean;
+  /**
+   * Whether a header naming a zone sets its column's (see applyHeaderZones): a file's own
+   * headers do; an API source's rejects file has column names for headers, which do not.
+   */
+  headerZones?: boolean;
 }
 
 /** A rejected row: where it was, what was wrong, and the row as read. */
@@ -59,7 +63,13 @@ export type PrepareMessage =
     header: string[];
     headerLine: number;
     info: ReadInfo;
-    mapped: { column: string; header?: string; constant?: Cell; timeZone?: string }[];
+    mapped: {
+      column: string;
+      header?: string;
+      constant?: Cell;
+      timeZone?: string;
+      zoneUnread?: boolean;
+    }[];
     unusedHeaders: string[];
   }
   | { type: "batch"; values: Stored[]; rows: number; read: number; rejects: PreparedReject[] }
@@ -128,11 +138,7 @@ export function compileBatchPreparer(
     fileName: plan.fileName,
     headerLine,
   });
-  for (const column of mapping.columns) {
-    if (column.header === undefined) continue;
-    if (plan.table.columns[column.column]?.type !== "datetime") continue;
-    column.timeZone = headerTimeZone(column.header);
-  }
+  if (plan.headerZones !== false) applyHeaderZones(plan.table, mapping.columns);
   const { width, prepare } = compileRowPreparer(plan.table, mapping.columns, (source) => {
     if (source.constant !== undefined) {
       const constant = source.constant;
@@ -151,11 +157,12 @@ export function compileBatchPreparer(
       type: "opened",
       header,
       headerLine,
-      mapped: mapping.columns.map(({ column, header, constant, timeZone }) => ({
+      mapped: mapping.columns.map(({ column, header, constant, timeZone, zoneUnread }) => ({
         column,
         header,
         constant,
         timeZone,
+        zoneUnread,
       })),
       unusedHeaders: mapping.unusedHeaders,
     },

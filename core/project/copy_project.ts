@@ -115,7 +115,7 @@ export async function copyProjectToPostgres(
       }`,
       {
         hint: left
-          ? `To copy them into the project's server: ${left.command} (add --replace if the server has tables of the same names already).`
+          ? `To copy them into the project's server: ${left.command}. If the server has loaded rows of its own since the switch, it refuses: --replace would drop those tables and that history for the file's.`
           : options.from !== undefined
           ? "--from copies into the project's own server: leave out --to."
           : "plutus db copy --from FILE copies a SQLite file into the project's server; to move between servers use pg_dump.",

@@ -137,8 +137,6 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
     stopped: undefined as StopInfo | undefined,
     blankRows: 0,
     sha256: undefined as string | undefined,
-    // a `#` line after the header: the table ends there (see anotherTable)
-    tableEnd: undefined as { line: number; text: string } | undefined,
   };
   // Every byte parsed is hashed as it is read: the step compares this with the checksum
   // taken before reading, instead of reading the whole file a second time.
@@ -215,16 +213,14 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
             state.stopped = stopInfo(at, cells[0] ?? "", cells);
             continue;
           }
-          if (
-            blankBefore && !state.tableEnd && width > 1 && cells.length < width &&
-            comment(cells[0]!)
-          ) {
-            state.tableEnd = { line: at, text: cells[0]!.trim().slice(0, 60) };
-            batch.broken.push({ line: at, reason: COMMENT_LINE, cells });
+          if (blankBefore && width > 1 && comment(cells)) {
+            // another table of the export starts: reading stops, as at a stop_at match
+            stopping = true;
+            state.stopped = { ...stopInfo(at, cells[0]!.trim(), cells), tableEnd: true };
             continue;
           }
           const problem = rowErrors?.get(index) ??
-            (state.tableEnd && anotherTable(state.tableEnd)) ??
+            (cells.length === width && sameCells(cells, header) ? HEADER_AGAIN : undefined) ??
             (cells.length === width ? undefined : shapeProblem(cells, width));
           if (problem) batch.broken.push({ line: at, reason: problem, cells });
           else {
@@ -304,26 +300,22 @@ function dropEndingCr(cells: string[]): void {
   if (cells[end]!.charCodeAt(cells[end]!.length - 1) === 13) cells[end] = cells[end]!.slice(0, -1);
 }
 
-const COMMENT_LINE =
-  "a comment line (#): the table ends here, and the rows after it belong to another table of the export";
-
 /**
- * A line of text starting with `#`, as GA4 and Looker Studio exports write between tables
- * (after a blank line: a row of data that lacks delimiters does not end the table).
+ * A comment line as GA4 and Looker Studio exports write between tables (after a blank
+ * line): `# ----`, `# Start date: 20261101`, alone on its line or padded with empty fields
+ * as a spreadsheet saves it. A row of data such as `#1003,30` (an order name) is none.
  */
-function comment(first: string): boolean {
-  return first.trimStart().startsWith("#");
+function comment(cells: string[]): boolean {
+  return /^#(\s|-|#|$)/.test(cells[0]!.trimStart()) &&
+    cells.every((cell, i) => i === 0 || cell.trim() === "");
 }
 
-/**
- * A row after a `#` line that ended the table: another table of the export (GA4 writes a
- * chart's table and the main one, apart by `#` lines), rejected rather than read as rows of
- * this one, even when it has as many fields.
- */
-function anotherTable(end: { line: number; text: string }): string {
-  return `follows the comment line ${end.line} (${
-    JSON.stringify(end.text)
-  }), where the table ends: a row of another table of the export, not read as data`;
+const HEADER_AGAIN =
+  "the header again (a new page of the export, or a file pasted below another): not a row";
+
+/** Whether a row repeats the header, as an export of several pages does on each page. */
+function sameCells(cells: string[], header: readonly string[]): boolean {
+  return cells.every((cell, i) => cell.trim().toLowerCase() === header[i]!.toLowerCase());
 }
 
 /** A row with fewer fields than the header, or more that are not empty, is refused. */

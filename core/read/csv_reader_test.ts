@@ -22,7 +22,7 @@ async function read(content: string | Uint8Array, options: CsvReadOptions = {}) 
     broken.push(...batch.broken.map(({ line, reason }) => ({ line, reason })));
   }
   await Deno.remove(dir, { recursive: true });
-  return { reader, rows, lines, broken };
+  return { reader, rows, lines, broken, stopped: reader.stopped };
 }
 
 async function failure(
@@ -278,16 +278,40 @@ Deno.test("openCsv() hashes every byte it reads: after rows() its sha256 is the 
   assert.equal((await read(small)).reader.sha256, sha256(small));
 });
 
-Deno.test("openCsv() ends the table at a # line after a blank line: another table's rows are rejected, not read", async () => {
-  const text = "# Report\nSource,Sessions\na,1\nb,2\nc,3\nd,4\n\n" +
-    "# ------\n# Free form 2\nDevice,Sessions\nmobile,7\n\ndesktop,9\n";
-  const { rows, broken } = await read(text);
-  assert.deepEqual(rows, [["a", "1"], ["b", "2"], ["c", "3"], ["d", "4"]]);
-  assert.deepEqual(broken.map((b) => b.line), [8, 9, 10, 11, 13]);
-  assert.match(broken[0]!.reason, /comment line \(#\): the table ends here/);
-  assert.match(broken[2]!.reason, /follows the comment line 8 \("# ------"\).*another table/);
+Deno.test("openCsv() stops at a # line after a blank line: another table's rows are not read", async () => {
+  // the comment lines padded as a spreadsheet saves them, or not
+  for (const pad of ["", ","]) {
+    const text = "# Report\nSource,Sessions\na,1\nb,2\nc,3\nd,4\n\n" +
+      `# ------${pad}\n# Free form 2${pad}\nDevice,Sessions\nmobile,7\n\ndesktop,9\n`;
+    const { rows, broken, stopped } = await read(text);
+    assert.deepEqual(rows, [["a", "1"], ["b", "2"], ["c", "3"], ["d", "4"]]);
+    assert.deepEqual(broken, []);
+    assert.deepEqual(
+      {
+        line: stopped?.line,
+        text: stopped?.text,
+        rows: stopped?.ignoredRows,
+        end: stopped?.tableEnd,
+      },
+      { line: 8, text: "# ------", rows: 4, end: true },
+    );
+  }
+  // an order name in the first column is no comment, after a blank line or not
+  const orders = await read("Order,Amount,Note\n#1001,10,a\n\n#1003,30\n#1004,40,b\n");
+  assert.deepEqual(orders.rows, [["#1001", "10", "a"], ["#1004", "40", "b"]]);
+  assert.deepEqual(orders.broken.map((b) => b.line), [4]);
+  assert.equal(orders.stopped, undefined);
   // a row lacking its delimiters, not after a blank line, ends nothing
   const { rows: kept, broken: one } = await read("a,b\n1,2\n#3\n4,5\n");
   assert.deepEqual(kept, [["1", "2"], ["4", "5"]]);
   assert.deepEqual(one.map((b) => b.line), [3]);
+});
+
+Deno.test("openCsv() refuses a row that repeats the header (an export of several pages), with the reason", async () => {
+  const { rows, broken } = await read(
+    "Name,Email\nA1,a1@x.com\n\nPage 2\nname, EMAIL \nP1,p1@x.com\n",
+  );
+  assert.deepEqual(rows, [["A1", "a1@x.com"], ["P1", "p1@x.com"]]);
+  assert.deepEqual(broken.map((b) => b.line), [4, 5]);
+  assert.match(broken[1]!.reason, /the header again \(a new page of the export/);
 });

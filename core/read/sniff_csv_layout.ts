@@ -221,14 +221,24 @@ function mainTable(
   if (own === -1) return { header, later: false };
   const rowsOf = (block: Block, at: number) =>
     counts.slice(at + 1, block.end).filter((count) => count === counts[at]).length;
-  let best = { line: header, rows: rowsOf(blocks[own]!, header), width: counts[header]! };
+  // A table that comes back under the same header (an export of several pages) is one
+  // table: its rows count together, and it starts at its first header.
+  const named = (at: number) => fields[at]!.map((f) => f.trim().toLowerCase()).join("\u0000");
+  const tables = new Map<string, { line: number; rows: number; width: number }>();
+  const count = (at: number, rows: number) => {
+    const table = tables.get(named(at));
+    if (table) table.rows += rows;
+    else tables.set(named(at), { line: at, rows, width: counts[at]! });
+  };
+  count(header, rowsOf(blocks[own]!, header));
   for (const block of blocks.slice(own + 1)) {
     const at = opening(block);
-    const rows = rowsOf(block, at);
-    const width = counts[at]!;
-    if (!namesColumns(fields[at]!, lines[at]!.text, quote)) continue;
-    if (rows > best.rows || (rows === best.rows && width > best.width)) {
-      best = { line: at, rows, width };
+    if (namesColumns(fields[at]!, lines[at]!.text, quote)) count(at, rowsOf(block, at));
+  }
+  let best = tables.get(named(header))!;
+  for (const table of tables.values()) {
+    if (table.rows > best.rows || (table.rows === best.rows && table.width > best.width)) {
+      best = table;
     }
   }
   return { header: best.line, later: best.line !== header || own > 0 };

@@ -82,3 +82,13 @@ Deno.test("a later block is no other table: blank rows in data, totals, the rest
     'Cy,"line\nend of note",Oslo,Paris\n' + "Di,y,Nice\n".repeat(8);
   assert.equal(sniffCsvLayout(note).skipLines, 0);
 });
+
+Deno.test("a table that comes back under its own header (pages of one export) is one table, from its first header", () => {
+  for (const between of ["Page 2\n", "# Added in March\n", ""]) {
+    const text = "Name,Email,Company\nA1,a1@x.com,Acme1\nA2,a2@x.com,Acme2\n\n" + between +
+      "Name,Email,Company\nP1,p1@x.com,Corp1\nP2,p2@x.com,Corp2\nP3,p3@x.com,Corp3\n";
+    const layout = sniffCsvLayout(text);
+    assert.equal(layout.skipLines, 0, JSON.stringify(between));
+    assert.equal(layout.laterTable, undefined);
+  }
+});

@@ -48,6 +48,11 @@ export interface StopInfo {
   dataRowsAfter: number;
   /** The stop row itself looks like a row of data, not a total or a line of text. */
   looksLikeData: boolean;
+  /**
+   * Not stop_at but a comment line after a blank one (`# ----`): another table of the
+   * export starts there (GA4, Looker Studio).
+   */
+  tableEnd?: boolean;
 }
 
 /** A file opened for reading: the header is known, the rows come on demand. */

@@ -19,21 +19,33 @@ export function headerUnit(header: string): string | undefined {
   return SIGN_NAMES[unit] ?? (/^[a-z]{3}$/i.test(unit) ? unit.toUpperCase() : unit.toLowerCase());
 }
 
+// The zone as the header's last word, bracketed or not: "Created (UTC)", "Time GMT",
+// "created_at_utc", "Start (UTC+2)", "Start [GMT-05:00]". Not a mention elsewhere: "Local
+// time (not UTC)", "Converted from UTC to local", "utc_offset" name no zone of their column.
+const ZONE_AT_END =
+  /(?:[([]\s*|(?:^|[\s_\-]))(?:utc|gmt)(?:\s*([+\-\u2212\u2013])\s*(\d{1,2})(?::?(\d{2}))?)?\s*[)\]]?\s*$/i;
+
 /**
- * The zone a header says its times are in — "Created (UTC)", "Time GMT", "created_at_utc",
- * "Date (UTC+2)" — as an IANA name (Etc/GMT-2 is UTC+2: those names count the other way);
- * undefined when it names none, or an offset of part of an hour.
+ * The zone a header says its times are in, as an IANA name (Etc/GMT-2 is UTC+2: those
+ * names count the other way); null when it names an offset Plutus does not read from a
+ * header (part of an hour: UTC+05:30); undefined when it names none.
  */
-export function headerTimeZone(header: string): string | undefined {
-  const match = /(?:^|[^a-z])(?:utc|gmt)(?:\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?)?(?![a-z0-9])/i
-    .exec(header);
+export function headerTimeZone(header: string): string | null | undefined {
+  const match = ZONE_AT_END.exec(header);
   if (!match) return undefined;
-  const [, sign, hours, minutes] = match;
-  if (sign === undefined || Number(hours) === 0) {
-    return minutes && minutes !== "00" ? undefined : "UTC";
-  }
-  if ((minutes && minutes !== "00") || Number(hours) > 14) return undefined;
+  const [whole, sign, hours, minutes] = match;
+  // a bracket closed must have been opened: "utc)" alone is no zone
+  if (/[)\]]\s*$/.test(whole) !== /^[([]/.test(whole)) return undefined;
+  if (sign === undefined || (Number(hours) === 0 && (minutes ?? "00") === "00")) return "UTC";
+  if ((minutes ?? "00") !== "00" || Number(hours) > 14) return null;
   return `Etc/GMT${sign === "+" ? "-" : "+"}${Number(hours)}`;
+}
+
+/** A zone of headerTimeZone as a person writes it: "UTC", "UTC+02:00", "UTC-05:00". */
+export function zoneLabel(zone: string): string {
+  const fixed = /^Etc\/GMT([+-])(\d+)$/.exec(zone);
+  if (!fixed) return zone;
+  return `UTC${fixed[1] === "+" ? "-" : "+"}${fixed[2]!.padStart(2, "0")}:00`;
 }
 
 /** The header without its unit: "Amount spent (USD)" → "Amount spent". */

@@ -13,7 +13,7 @@ import type { CleanRuleSpec } from "../../config/clean_rule_model.ts";
 import type { ColumnMapping } from "../../config/plutus_config.ts";
 import type { TableSchema } from "../../config/table_schema.ts";
 import type { Cell } from "./cell.ts";
-import { headerUnit, unitsDiffer } from "./header_unit.ts";
+import { headerTimeZone, headerUnit, unitsDiffer } from "./header_unit.ts";
 
 /** Where one table column takes its value from. */
 export interface ColumnSource {
@@ -28,6 +28,21 @@ export interface ColumnSource {
   clean: CleanRuleSpec[];
   /** The zone its datetimes without an offset are in, when the header says (headerTimeZone). */
   timeZone?: string;
+  /** The header names an offset Plutus does not read from a header (UTC+05:30). */
+  zoneUnread?: boolean;
+}
+
+/**
+ * Marks the datetime columns whose header names a zone ("Created (UTC)") to be read in
+ * it: the load of a file, and the rejects file's writer that must read it the same way.
+ */
+export function applyHeaderZones(table: TableSchema, columns: ColumnSource[]): void {
+  for (const column of columns) {
+    if (column.header === undefined || table.columns[column.column]?.type !== "datetime") continue;
+    const zone = headerTimeZone(column.header);
+    if (zone === null) column.zoneUnread = true;
+    else column.timeZone = zone;
+  }
 }
 
 /** The outcome of matching: each column's source, and the headers nothing reads. */

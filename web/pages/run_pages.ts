@@ -403,6 +403,7 @@ export function runPages(): Hono<GuiEnv> {
     const files = rejectsFiles(steps, runId, {
       sources: project.config.sources,
       tables: project.tables,
+      timeZone: project.config.timezone,
     });
     if (files.length === 0) {
       return c.text(`Run ${runId} rejected no rows.`, 404);

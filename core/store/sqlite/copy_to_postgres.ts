@@ -16,7 +16,7 @@
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import postgres from "postgres";
 import type { TableSchema } from "../../../config/table_schema.ts";
-import { PlutusError } from "../../../util/errors.ts";
+import { errorMessage, PlutusError } from "../../../util/errors.ts";
 import type { PostgresTarget } from "../postgres/pg_url.ts";
 import { connectPg, explainPgConnectError, type Sql } from "../postgres/pg_connect.ts";
 import { PG_TYPES } from "../postgres/pg_sql.ts";
@@ -78,9 +78,20 @@ export async function copySqliteToPostgres(
       cause: error,
     });
   }
-  const sql = connectPg(target.url, { applicationName: "plutus db copy" });
   try {
     db.exec("BEGIN"); // one snapshot of the file, however long the copy takes
+    db.prepare("SELECT count(*) FROM sqlite_schema").get();
+  } catch (error) {
+    db.close();
+    // a folder, or a file of another kind (plutus.yaml): the file's fault, not the server's
+    throw new PlutusError(`${sqlitePath} is not a SQLite database: ${errorMessage(error)}`, {
+      code: "no_database",
+      hint: "Give the project's SQLite file, usually data/plutus.db.",
+      cause: error,
+    });
+  }
+  const sql = connectPg(target.url, { applicationName: "plutus db copy" });
+  try {
     const plans = sqliteTables(db, tables);
     const names = plans.map((plan) => plan.name);
     let existing: Map<string, boolean>;
