@@ -14,6 +14,7 @@ import { type Cell, CellError, PercentCell, RECORD_KINDS } from "../transform/ce
 import { mapColumns } from "../transform/map_columns.ts";
 import { compileConvert } from "../transform/row_preparer.ts";
 import { RejectsCellWriter } from "./rejects_cells.ts";
+import { rejectsFiles } from "./rejects_export.ts";
 import { rejectsReading } from "./rejects_reading.ts";
 
 /** A column type, the rules of its source mapping, and cells a source may give it. */
@@ -219,4 +220,39 @@ Deno.test("a computed percentage of 17 digits loads back from the rejects file t
       { numRuns: 500 },
     );
   }
+});
+
+Deno.test("a rejects file says to check a cell no text carries to every column its header fills", () => {
+  const table = parseTableSchema(
+    "columns:\n  ctr: { type: decimal }\n  ctr_raw: { type: decimal }\n  campaign: { type: text, required: true }\n",
+    "schema/ads.yaml",
+    "ads",
+  );
+  const { config } = parseConfig(
+    `sources:\n  tiktok:\n    kind: file\n    files: "t_*.xlsx"\n    table: ads\n    columns:\n` +
+      `      campaign: Campaign\n      ctr: { from: CTR, clean: [parse_percent] }\n` +
+      `      ctr_raw: { from: CTR, clean: [{ parse_number: { decimal: "," } }] }\n`,
+  );
+  const [file] = rejectsFiles(
+    [{
+      stepId: 1,
+      source: "tiktok",
+      input: "t_1.xlsx",
+      status: "succeeded",
+      rowsRejected: 1,
+      rows: [{
+        location: "t_1.xlsx:S!3",
+        line: 3,
+        record: JSON.parse(rejectRecord(["Campaign", "CTR"], [null, 1.015])),
+        kinds: {},
+        problems: [{ column: "campaign", value: null, reason: "a value is required" }],
+      }],
+    }],
+    1,
+    { sources: config.sources, tables: new Map([["ads", table]]) },
+  );
+  assert.match(
+    file!.text,
+    /campaign: a value is required; check ""CTR"": the columns it fills read this text otherwise/,
+  );
 });
