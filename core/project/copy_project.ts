@@ -10,12 +10,14 @@
  */
 import { RunLockedError, UsageError } from "../../util/errors.ts";
 import { openDriver } from "../store/open_driver.ts";
+import type { StoreDriver } from "../store/mod.ts";
 import { type CopyReport, copySqliteToPostgres } from "../store/sqlite/copy_to_postgres.ts";
 import {
   buildPostgresUrl,
   isPostgresUrl,
   parsePostgresUrl,
   PASSWORD_VARIABLE,
+  type PostgresTarget,
 } from "../store/postgres/pg_url.ts";
 import { type DatabaseSetting, databaseSetting } from "./edit_database.ts";
 import { leftBehindSqlite } from "./left_behind.ts";
@@ -60,9 +62,7 @@ export async function copySqliteIntoProject(
   project: Project,
   options: CopyProjectOptions & { from: string },
 ): Promise<CopyProjectResult> {
-  const path = isAbsolute(options.from)
-    ? options.from
-    : join(resolve(project.paths.root), options.from);
+  const path = projectPath(project, options.from);
   if (!existsSync(path)) {
     throw new UsageError(`--from: there is no file ${options.from}`, {
       hint:
@@ -74,25 +74,9 @@ export async function copySqliteIntoProject(
   const schema = options.schema ?? target.schema;
   const into = schema === target.schema ? target : { ...target, schema };
   project.secrets.add(target.password);
-  const driver = openDriver(project.paths.database);
   // the server's run lock: no run loads into the target meanwhile
-  const lock = await driver.tryLock(options.lockedBy ?? "the command line (plutus db copy)");
-  if (!lock) {
-    const holder = await driver.lockHolder(500);
-    throw new RunLockedError(
-      `${holder?.what ?? "another run"} is using the project's database; nothing was copied`,
-      { hint: "Wait until it has finished, then run plutus db copy again." },
-    );
-  }
-  try {
-    const report = await copySqliteToPostgres(path, into, project.tables, {
-      replace: options.replace,
-      onTable: options.onTable,
-    });
-    return { report, from: options.from };
-  } finally {
-    await lock.release();
-  }
+  const report = await copyLocked(openDriver(project.paths.database), path, into, project, options);
+  return { report, from: options.from };
 }
 
 /** Copies the project's SQLite database into the PostgreSQL server `to` names. */
@@ -155,12 +139,27 @@ export async function copyProjectToPostgres(
       },
     );
   }
-  const path = options.from === undefined
-    ? from.path
-    : isAbsolute(options.from)
-    ? options.from
-    : join(resolve(project.paths.root), options.from);
-  const driver = openDriver(from);
+  const path = options.from === undefined ? from.path : projectPath(project, options.from);
+  const report = await copyLocked(openDriver(from), path, target, project, options);
+  return { report, setting, from: options.from ?? project.config.database };
+}
+
+/** A path the analyst gave, from the project's folder unless absolute. */
+function projectPath(project: Project, given: string): string {
+  return isAbsolute(given) ? given : join(resolve(project.paths.root), given);
+}
+
+/**
+ * Copies the SQLite file at `path` into `target` holding `driver`'s run lock, so that no
+ * run loads into either meanwhile; refused while another holds it.
+ */
+async function copyLocked(
+  driver: StoreDriver,
+  path: string,
+  target: PostgresTarget,
+  project: Project,
+  options: CopyProjectOptions,
+): Promise<CopyReport> {
   const lock = await driver.tryLock(options.lockedBy ?? "the command line (plutus db copy)");
   if (!lock) {
     const holder = await driver.lockHolder(500);
@@ -170,11 +169,10 @@ export async function copyProjectToPostgres(
     );
   }
   try {
-    const report = await copySqliteToPostgres(path, target, project.tables, {
+    return await copySqliteToPostgres(path, target, project.tables, {
       replace: options.replace,
       onTable: options.onTable,
     });
-    return { report, setting, from: options.from ?? project.config.database };
   } finally {
     await lock.release();
   }
