@@ -131,6 +131,8 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
     );
   }
   const header = headerCells.map((cell) => cell.trim());
+  // a row that repeats the header is seen by its cells, lowered once here, not on every row
+  const headerLower = header.map((name) => name.toLowerCase());
   const headerLine = layout.skipLines + 1;
   let carry = afterSkip.slice(head.end);
   const state = {
@@ -220,7 +222,7 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
             continue;
           }
           const problem = rowErrors?.get(index) ??
-            (cells.length === width && sameCells(cells, header) ? HEADER_AGAIN : undefined) ??
+            (cells.length === width && sameCells(cells, headerLower) ? HEADER_AGAIN : undefined) ??
             (cells.length === width ? undefined : shapeProblem(cells, width));
           if (problem) batch.broken.push({ line: at, reason: problem, cells });
           else {
@@ -313,9 +315,12 @@ function comment(cells: string[]): boolean {
 const HEADER_AGAIN =
   "the header again (a new page of the export, or a file pasted below another): not a row";
 
-/** Whether a row repeats the header, as an export of several pages does on each page. */
-function sameCells(cells: string[], header: readonly string[]): boolean {
-  return cells.every((cell, i) => cell.trim().toLowerCase() === header[i]!.toLowerCase());
+/**
+ * Whether a row repeats the header (`lower`: its names in lower case), as an export of
+ * several pages does on each page.
+ */
+function sameCells(cells: string[], lower: readonly string[]): boolean {
+  return cells.every((cell, i) => cell.trim().toLowerCase() === lower[i]);
 }
 
 /** A row with fewer fields than the header, or more that are not empty, is refused. */
