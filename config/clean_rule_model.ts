@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { closestMatch } from "../util/closest_match.ts";
 import { regexText, strictObject } from "./zod_helpers.ts";
+import { dateFormatProblem } from "./date_format.ts";
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()], {
   error: "expected a text, a number, true/false or null",
@@ -34,7 +35,11 @@ const boolWords = strictObject({
   false: z.array(z.union([z.string(), z.number()])).min(1),
 });
 
-const dateFormats = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+const dateFormat = z.string().min(1).superRefine((format, context) => {
+  const problem = dateFormatProblem(format);
+  if (problem) context.addIssue({ code: "custom", message: problem });
+});
+const dateFormats = z.union([dateFormat, z.array(dateFormat).min(1)], {
   error: "expected a date format such as MM/DD/YYYY, or a list of formats",
 });
 

@@ -21,7 +21,7 @@ export const ORDER_WORDS: Record<DateOrder, string> = {
 };
 
 // The first format of an order that fits every value wins: stricter forms first.
-const DATE_FORMATS = [
+export const DATE_FORMATS = [
   "YYYY-MM-DD",
   "YYYY/MM/DD",
   // GA4 and Search Console write dates without separators: 20261101

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { fitDateFormat, provenOrder, readAs } from "./dates.ts";
+import { DATE_FORMATS, fitDateFormat, provenOrder, readAs } from "./dates.ts";
+import { dateFormatProblem } from "../../config/date_format.ts";
 
 Deno.test("fitDateFormat() decides the day/month order only when a value proves it", () => {
   // a UK export of the first week of November: nothing tells day from month
@@ -54,4 +55,8 @@ Deno.test("fitDateFormat() never picks an order the sample does not prove (prope
     }),
     { numRuns: 300 },
   );
+});
+
+Deno.test("every format add-source can propose passes plutus check", () => {
+  for (const format of DATE_FORMATS) assert.equal(dateFormatProblem(format), undefined, format);
 });
