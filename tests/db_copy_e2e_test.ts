@@ -308,6 +308,12 @@ Deno.test({
         status.stdout,
         /Note: data\/plutus\.db still holds 1 run\(s\) and \d+ row\(s\) in 3 table\(s\) from before the project moved to PostgreSQL; the server has not got them\. Copy them there with: plutus db copy --from data\/plutus\.db/,
       );
+      // a script reading status --json is told too
+      const json = expectCode(await runCli(["status", "--json", "--project", project]), 0);
+      const leftBehind = JSON.parse(json.stdout).left_behind;
+      assert.equal(leftBehind.file, "data/plutus.db");
+      assert.match(leftBehind.holds, /^1 run\(s\) and \d+ row\(s\) in 3 table\(s\)$/);
+      assert.equal(leftBehind.copy_with, command);
       const check = expectCode(await runCli(["check", "--project", project]), 0);
       assert.match(check.stdout, /ok +data\/plutus\.db: still holds 1 run\(s\)/);
       assert.ok(check.stdout.includes(`hint: Copy them there with: ${command}`));
@@ -330,6 +336,8 @@ Deno.test({
       const after = expectCode(await runCli(["status", "--project", project]), 0);
       assert.match(after.stdout, /\n +1 +\S+ \S+ +succeeded/);
       assert.ok(!after.stdout.includes("Note:"));
+      const afterJson = expectCode(await runCli(["status", "--json", "--project", project]), 0);
+      assert.equal(JSON.parse(afterJson.stdout).left_behind, undefined);
       const checked = expectCode(await runCli(["check", "--project", project]), 0);
       assert.ok(!checked.stdout.includes("data/plutus.db"));
       // a second copy into the server that has the rows now: refused, as with --to

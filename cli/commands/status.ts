@@ -59,17 +59,16 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   const problems = runId === undefined
     ? await openProblems(paths, { project, configError })
     : undefined;
+  // a project moved to PostgreSQL whose SQLite file still holds its earlier runs
+  const left = runId === undefined && project ? await leftBehindSqlite(project) : undefined;
+  const leftJson = left && { file: left.file, holds: left.summary, copy_with: left.command };
   const output = await driver.readHistory(
     (history) =>
       runId === undefined
-        ? listRuns(history, limit, values.json === true, problems!, project)
+        ? listRuns(history, limit, values.json === true, problems!, project, leftJson)
         : showRun(history, runId, values.json === true, project),
   );
-  // a project moved to PostgreSQL whose SQLite file still holds its earlier runs
-  const left = runId === undefined && !values.json && project
-    ? await leftBehindSqlite(project)
-    : undefined;
-  const leftNote = left
+  const leftNote = left && !values.json
     ? `${
       yellow("Note:")
     } ${left.file} still holds ${left.summary} from before the project moved to PostgreSQL; the server has not got them. Copy them there with: ${left.command}`
@@ -78,7 +77,11 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     if (runId !== undefined) throw noRun(runId);
     print(
       values.json
-        ? JSON.stringify({ open_problems: problems!.problems, runs: [] })
+        ? JSON.stringify({
+          open_problems: problems!.problems,
+          ...(leftJson ? { left_behind: leftJson } : {}),
+          runs: [],
+        })
         : [...describeOpenProblems(problems!), "No runs yet. Load files with: plutus run"].join(
           "\n",
         ),
@@ -138,6 +141,7 @@ async function listRuns(
   json: boolean,
   problems: OpenProblems,
   project?: Project,
+  leftBehind?: { file: string; holds: string; copy_with: string },
 ): Promise<string> {
   const runs = [];
   for (const run of await history.listRuns(limit)) {
@@ -156,6 +160,7 @@ async function listRuns(
     return JSON.stringify(
       {
         open_problems: problems.problems,
+        ...(leftBehind ? { left_behind: leftBehind } : {}),
         runs: runs.map((run) => ({ ...runJson(run), resolved_by_run: run.resolvedByRun })),
       },
       null,
