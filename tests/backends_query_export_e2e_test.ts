@@ -83,6 +83,10 @@ for (const backend of BACKENDS) {
         // a table comes out with its columns and Plutus's stamps (in its stored order)
         const lines = table.trimEnd().split("\r\n");
         assert.equal(lines[0], "email,note,amount,paid,day,seen,_source,_run_id,_loaded_at");
+        // when, written as every datetime column is, on both backends
+        for (const line of lines.slice(1)) {
+          assert.match(line.split(",").at(-1)!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+        }
         assert.deepEqual(
           lines.slice(1).map((line) => line.split(",").slice(0, 7).join(",")).sort(),
           [

@@ -16,7 +16,6 @@ import type { StepResult } from "../run/events.ts";
 import type { Project } from "../project/project.ts";
 import { ReasonCounter } from "../history/reject_summary.ts";
 import type { RejectRecord, StepWork, Store } from "../store/mod.ts";
-import { nowIso } from "../../util/time.ts";
 import { insertColumns } from "../store/row_layout.ts";
 import { assertCompatible } from "../store/table_changes.ts";
 import { KeyRepeatCounter, mergedKeysWarning } from "./repeated_keys.ts";
@@ -105,7 +104,9 @@ export async function loadStep(
       const loader = await work.loader(table, {
         source: spec.source,
         runId: context.runId,
-        loadedAt: nowIso(),
+        // with its milliseconds, as datetime columns are stored (PostgreSQL's timestamptz
+        // shows them too): one form in both databases
+        loadedAt: new Date().toISOString(),
       });
       const keys = keyRepeatCounter(table);
       let valid = 0;
