@@ -229,6 +229,33 @@ Deno.test("a staged step's sort leaves the connection's page cache and threads a
     assert.equal(before.threads, 0);
   }));
 
+Deno.test("staged rows are written in pages of 16 KB, in every staged step of a connection", () =>
+  withStore((store) => {
+    const table = schema(`${LEADS}keep: last\n`);
+    const pageSize = () =>
+      (store.db.prepare("PRAGMA temp.page_size").get() as { page_size: number }).page_size;
+    for (const runId of [1, 2]) {
+      store.begin();
+      store.applyTable(table, store.planTable(table));
+      const loader = store.loader(
+        table,
+        { source: "test", runId, loadedAt: "2026-12-01" },
+        "always",
+      );
+      loader.insert([["b@x.com", "lead", null], ["a@x.com", "mql", null]].flat());
+      assert.equal(pageSize(), 16384, `staged step ${runId}`);
+      loader.counts(2);
+      store.commit();
+    }
+    assert.deepEqual(
+      store.db.prepare("SELECT email, stage FROM t ORDER BY email").all().map((r) => ({ ...r })),
+      [
+        { email: "a@x.com", stage: "mql" },
+        { email: "b@x.com", stage: "lead" },
+      ],
+    );
+  }));
+
 Deno.test("a reload that replaces every stored row counts each once and keeps no table of them", () =>
   withStore((store) => {
     const table = schema(`${LEADS}keep: last\n`);
