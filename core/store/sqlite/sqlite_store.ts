@@ -100,6 +100,15 @@ function addColumnsOfLaterVersions(db: DatabaseSync): void {
   if (!runColumns.includes("mode")) db.exec("ALTER TABLE _plutus_runs ADD COLUMN mode TEXT");
 }
 
+/**
+ * The page size of a new database (SQLite's default is 4 KB): tables of exports are read and
+ * written in long runs, and bigger pages mean fewer of them to find, write and sort. The
+ * messy benchmark's upload took 0.89x the time with keys in no order and 0.87x with keys in
+ * order (farm-bench, 5 pairs each); the page cache is set in bytes, so memory stays the same.
+ * SQLite keeps the page size of a database made before: it changes only by VACUUM outside WAL.
+ */
+const NEW_PAGE_BYTES = 16384;
+
 /** The project database, opened for writing by a run. */
 export class SqliteStore {
   readonly db: DatabaseSync;
@@ -118,6 +127,8 @@ export class SqliteStore {
       // A 16 MB page cache (SQLite's default is 2 MB): a key index of a few hundred
       // thousand rows stays in memory, so keys that arrive in no order (emails, CRM ids)
       // load 1.5x faster; measured in bench/.
+      // A new database gets pages of NEW_PAGE_BYTES; one made before keeps its own.
+      db.exec(`PRAGMA page_size = ${NEW_PAGE_BYTES}`);
       db.exec(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000;",
       );

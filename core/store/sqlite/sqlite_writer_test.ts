@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { parseTableSchema } from "../../../config/load_table_schemas.ts";
 import { newStepResult } from "../../run/events.ts";
 import type { StoreDriver } from "../mod.ts";
@@ -117,4 +118,29 @@ Deno.test("SqliteDriver: one run lock per database, and its holder is named", ()
     const again = await driver.tryLock();
     assert.ok(again, "released, the lock can be taken again");
     await again.release();
+  }));
+
+Deno.test("a new database has pages of 16 KB; a database made with 4 KB pages keeps them and loads", () =>
+  withDriver(async (driver, dir) => {
+    await loadStep(driver, [["a@x.com", "lead"]]);
+    const pageSize = (path: string) => {
+      const db = new DatabaseSync(path, { readOnly: true });
+      try {
+        return (db.prepare("PRAGMA page_size").get() as { page_size: number }).page_size;
+      } finally {
+        db.close();
+      }
+    };
+    assert.equal(pageSize(join(dir, "data", "plutus.db")), 16384);
+    // a database of an earlier version
+    const old = join(dir, "old", "plutus.db");
+    await Deno.mkdir(join(dir, "old"));
+    const made = new DatabaseSync(old);
+    made.exec("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE x (a)");
+    made.close();
+    const oldDriver = new SqliteDriver(old);
+    await loadStep(oldDriver, [["b@x.com", "mql"]]);
+    assert.equal(pageSize(old), 4096);
+    const tables = await oldDriver.readHistory((history) => history.dataTables());
+    assert.ok(tables?.includes("leads"));
   }));
