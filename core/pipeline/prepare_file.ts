@@ -14,10 +14,17 @@ import { openTableFile } from "../read/open_table.ts";
 import { openRejectsFile } from "../read/rejects_reader.ts";
 import { type FooterInfo, labelColumn, withoutFooter } from "../read/footer_rows.ts";
 import type { ReadInfo, RowBatch, StopInfo, TableReader } from "../read/table_reader.ts";
-import { type Cell, PercentCell, RECORD_KINDS, type RecordKind } from "../transform/cell.ts";
-import { applyHeaderZones, mapColumns } from "../transform/map_columns.ts";
+import {
+  type Cell,
+  CellError,
+  emptyToNull,
+  PercentCell,
+  RECORD_KINDS,
+  type RecordKind,
+} from "../transform/cell.ts";
+import { applyHeaderZones, type ColumnSource, mapColumns } from "../transform/map_columns.ts";
 import { parseDate } from "../transform/clean/parse_date.ts";
-import { type CellProblem, compileRowPreparer } from "../transform/row_preparer.ts";
+import { type CellProblem, compileConvert, compileRowPreparer } from "../transform/row_preparer.ts";
 import type { Stored } from "../transform/validate_column.ts";
 
 /** Everything a worker needs to prepare one file; plain data, so it can be posted. */
@@ -91,7 +98,7 @@ export interface LoadReader extends TableReader {
 }
 
 /** Opens the file a plan names, with the reader its format needs. */
-export async function openTable(plan: Omit<FilePlan, "timeZone">): Promise<LoadReader> {
+export async function openTable(plan: FilePlan): Promise<LoadReader> {
   // a rejects file is read as Plutus wrote it: no title lines, no footer
   if (plan.rejectsFile) {
     return Object.create(await openRejectsFile(plan.path, plan.fileName), {
@@ -108,13 +115,66 @@ export async function openTable(plan: Omit<FilePlan, "timeZone">): Promise<LoadR
   });
   let footer: FooterInfo | undefined;
   // the file reader as prototype: its stopped and blankRows stay live getters
+  const isData = typedValueAlone(plan, reader.header);
   return Object.create(reader, {
     rows: {
       value: () =>
-        withoutFooter(reader.rows(), (found) => (footer = found), labelColumn(reader.header)),
+        withoutFooter(
+          reader.rows(),
+          (found) => (footer = found),
+          labelColumn(reader.header),
+          isData,
+        ),
     },
     footer: { get: () => footer },
   }) as LoadReader;
+}
+
+/**
+ * Whether a row's one filled cell is a value of the typed column its header fills — an
+ * e-mail address under "Email" of an email column, a number under a decimal column: then
+ * the row is data whose trailing empty fields were left out, not a line of a footer, and it
+ * is refused as such a row is anywhere else in the file. Text columns take any line, so
+ * they tell nothing. A header that maps to no column (a problem said later) tells nothing.
+ */
+function typedValueAlone(plan: FilePlan, header: string[]): (cells: readonly Cell[]) => boolean {
+  let sources: ColumnSource[];
+  try {
+    sources = mapColumns(plan.table, plan.columns, header, {
+      source: plan.source,
+      fileName: plan.fileName,
+      headerLine: 1,
+    }).columns;
+  } catch {
+    return () => false;
+  }
+  const fits = new Map<number, ((cell: Cell) => boolean)[]>();
+  for (const source of sources) {
+    const schema = plan.table.columns[source.column]!;
+    if (
+      source.index === undefined || (schema.type === "text" && !schema.values && !schema.pattern)
+    ) {
+      continue;
+    }
+    const convert = compileConvert([...source.clean, ...schema.clean], schema, {
+      timeZone: plan.timeZone,
+    });
+    const tests = fits.get(source.index) ?? [];
+    tests.push((cell) => {
+      const stored = convert(cell);
+      return stored !== null && !(stored instanceof CellError);
+    });
+    fits.set(source.index, tests);
+  }
+  return (cells) => {
+    let at = -1;
+    for (let i = 0; i < cells.length; i++) {
+      if (emptyToNull(cells[i]!) === null) continue;
+      if (at >= 0) return false;
+      at = i;
+    }
+    return at >= 0 && (fits.get(at)?.some((fit) => fit(cells[at]!)) ?? false);
+  };
 }
 
 /** Turns rows read from a file into stored values and rejects. */

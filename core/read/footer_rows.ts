@@ -105,7 +105,12 @@ export async function* withoutFooter(
   batches: AsyncIterable<RowBatch>,
   found: (footer: FooterInfo) => void,
   labelAt = 0,
+  isData: (cells: readonly Cell[]) => boolean = () => false,
 ): AsyncGenerator<RowBatch> {
+  // a line of text is footer-like; a row of one cell that holds a value of its column's
+  // type (an e-mail address in an e-mail column) is data with its other fields left out
+  const footerRow = (cells: readonly Cell[], broken: boolean, afterTotals = false) =>
+    footerLike(cells, broken, afterTotals) && (totalsRow(cells) || !isData(cells));
   let pending: Entry[] = [];
   let longRun = false;
   // a totals row is among the pending ones: a row of one filled cell after it is footer too
@@ -115,8 +120,8 @@ export async function* withoutFooter(
     // most batches hold no footer-like row: pass them on as they are
     if (
       pending.length === 0 && !longRun &&
-      !batch.rows.some((cells) => footerLike(cells, false)) &&
-      !batch.broken.some((row) => footerLike(row.cells, true))
+      !batch.rows.some((cells) => footerRow(cells, false)) &&
+      !batch.broken.some((row) => footerRow(row.cells, true))
     ) {
       if (batch.rows.length > 0 || batch.broken.length > 0) dataSeen = true;
       yield batch;
@@ -124,7 +129,7 @@ export async function* withoutFooter(
     }
     const out: Entry[] = [];
     for (const entry of inLineOrder(batch)) {
-      if (!footerLike(entry.cells, entry.broken !== undefined, totalsPending)) {
+      if (!footerRow(entry.cells, entry.broken !== undefined, totalsPending)) {
         out.push(...pending, entry);
         pending = [];
         longRun = totalsPending = false;
