@@ -179,4 +179,9 @@ key: [id]
     const log = Deno.readTextFileSync(join(dir, "logs", logs[0]!.name));
     assert.match(log, /created_at ← "Created \(UTC\)" \(read in UTC, as its header says\)/);
     assert.match(log, /plus2_at ← "Time \(UTC\+2\)" \(read in UTC\+02:00, as its header says\)/);
+    // the zone the berlin source's rows were read in is in the log, not only the project's
+    assert.match(
+      log,
+      /datetimes without an offset are read in time zone America\/New_York, except by sources with their own \(berlin: Europe\/Berlin\)/,
+    );
   }));

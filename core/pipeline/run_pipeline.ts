@@ -137,7 +137,14 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
         dryRun ? " (dry run)" : ""
       }`,
     );
-    log.info(`datetimes without an offset are read in time zone ${project.config.timezone}`);
+    // a source's own timezone: is read in it, and the log says so beside the project's
+    const ownZones = Object.entries(project.config.sources)
+      .filter(([, source]) => source.timezone !== undefined)
+      .map(([name, source]) => `${name}: ${source.timezone}`);
+    log.info(
+      `datetimes without an offset are read in time zone ${project.config.timezone}` +
+        (ownZones.length > 0 ? `, except by sources with their own (${ownZones.join(", ")})` : ""),
+    );
     if (!dryRun) {
       const converted = await store.convertDatetimes(
         project.tables.values(),

@@ -20,10 +20,11 @@ export function headerUnit(header: string): string | undefined {
 }
 
 // The zone as the header's last word, bracketed or not: "Created (UTC)", "Time GMT",
-// "created_at_utc", "Start (UTC+2)", "Start [GMT-05:00]". Not a mention elsewhere: "Local
-// time (not UTC)", "Converted from UTC to local", "utc_offset" name no zone of their column.
+// "created_at_utc", "Start (UTC+2)", "Start [GMT-05:00]", LinkedIn's "Start Date (in UTC)".
+// Not a mention elsewhere: "Local time (not UTC)", "Converted from UTC to local",
+// "utc_offset" name no zone of their column.
 const ZONE_AT_END =
-  /(?:[([]\s*|(?:^|[\s_\-]))(?:utc|gmt)(?:\s*([+\-\u2212\u2013])\s*(\d{1,2})(?::?(\d{2}))?)?\s*[)\]]?\s*$/i;
+  /(?:[([]\s*(?:in\s+)?|(?:^|[\s_\-]))(?:utc|gmt)(?:\s*([+\-\u2212\u2013])\s*(\d{1,2})(?::?(\d{2}))?)?\s*[)\]]?\s*$/i;
 
 /**
  * The zone a header says its times are in, as an IANA name (Etc/GMT-2 is UTC+2: those

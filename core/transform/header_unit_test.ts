@@ -31,6 +31,9 @@ Deno.test("headerTimeZone() reads the zone a header ends with: UTC, GMT, whole-h
     ["Start (UTC-05:00)", "Etc/GMT+5"],
     ["Start (UTC\u22125)", "Etc/GMT+5"], // a typographic minus
     ["Start (GMT+0)", "UTC"],
+    ["Start Date (in UTC)", "UTC"], // LinkedIn Campaign Manager
+    ["Start (in GMT+1)", "Etc/GMT-1"],
+    ["Not (in utc_offset)", undefined],
     ["Start (UTC+05:30)", null],
     ["Start (UTC+15)", null],
     // a mention elsewhere names no zone of the column
