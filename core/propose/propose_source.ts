@@ -24,7 +24,7 @@ import { FOOTER_MAX_ROWS, footerLike, TOTALS, totalsRow } from "../read/footer_r
 import { repeatedKeyWarning } from "../pipeline/repeated_keys.ts";
 import { checkSources, type Project } from "../project/project.ts";
 import { type Cell, CellError, emptyToNull } from "../transform/cell.ts";
-import { compileParseNumber } from "../transform/clean/parse_number.ts";
+import { compileParseNumber, compileParsePercent } from "../transform/clean/parse_number.ts";
 import { parseBool } from "../transform/clean/parse_bool.ts";
 
 export { filesPattern, sourceName };
@@ -426,8 +426,24 @@ export function suggestClean(
   switch (column.type) {
     case "integer":
     case "decimal": {
-      if (all((t) => /%\s*$/.test(t))) return { clean: [...clean, "parse_percent"] };
       const comma = compileParseNumber({ decimal: "," });
+      if (all((t) => /%\s*$/.test(t))) {
+        // "19,5 %" in a file of decimal commas: the percentage is written the same way
+        const reads = (format: { decimal?: "," }) => {
+          const percent = compileParsePercent(format);
+          return all((t) => !(percent(t) instanceof CellError));
+        };
+        const commaPercent = { parse_percent: { decimal: "," } };
+        if (style === "comma" && reads({ decimal: "," })) {
+          return { clean: [...clean, commaPercent] };
+        }
+        if (reads({})) return { clean: [...clean, "parse_percent"] };
+        if (reads({ decimal: "," })) return { clean: [...clean, commaPercent] };
+        return {
+          clean: [...clean, "parse_percent"],
+          note: "values that are not percentages: check them",
+        };
+      }
       if (style === "comma" && all((t) => !(comma(t) instanceof CellError))) {
         return { clean: [...clean, { parse_number: { decimal: "," } }] };
       }

@@ -287,3 +287,13 @@ Deno.test("a report's main table after a chart's table: mapped, and no skip_line
   assert.match(given.yaml, /skip_lines: 36\n/);
   assert.deepEqual(given.columns, ["datum", "kampagne", "kosten", "klicks"]);
 });
+
+Deno.test('a percentage with a decimal comma gets parse_percent with decimal: ","', () => {
+  const decimal = { type: "decimal", clean: [] } as never;
+  const comma = { parse_percent: { decimal: "," } };
+  assert.deepEqual(suggestClean(decimal, ["19,5 %", "2,25 %"], { style: "comma" }).clean, [comma]);
+  // the file's other numbers said nothing: the values decide
+  assert.deepEqual(suggestClean(decimal, ["19,5 %", "7 %"]).clean, [comma]);
+  assert.deepEqual(suggestClean(decimal, ["19.5%", "7%"]).clean, ["parse_percent"]);
+  assert.deepEqual(suggestClean(decimal, ["12%", "7 %"], { style: "comma" }).clean, [comma]);
+});
