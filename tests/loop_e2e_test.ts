@@ -374,6 +374,53 @@ Deno.test("a link or a pipe in inbox/ is an open problem in status and on the Ru
     assert.match(runOne, /Set aside by <a href="\/runs\/2">run 2<\/a> \(plutus discard\)\./);
   }));
 
+Deno.test({
+  name:
+    "a file whose name is not valid UTF-8 says so, with how to rename it, and loads once renamed",
+  ignore: Deno.build.os !== "linux",
+  fn: () =>
+    withTempDir(async (dir) => {
+      await writeFiles(dir, {
+        "plutus.yaml":
+          'sources:\n  crm:\n    kind: file\n    files: "leads*.csv"\n    table: leads\n',
+        "schema/leads.yaml": LEADS,
+        "inbox/.keep": "",
+      });
+      // Deno names files by text: the shell writes the byte E9 (é in Windows-1252)
+      const made = await new Deno.Command("sh", {
+        args: [
+          "-c",
+          `printf 'email,stage\\na@x.com,lead\\n' > "$(printf 'inbox/leads_caf\\351.csv')"`,
+        ],
+        cwd: dir,
+      }).output();
+      assert.equal(made.code, 0);
+      const result = expectCode(await run(dir, "run"), 1);
+      assert.match(
+        result.stdout,
+        /inbox\/leads_caf\*\.csv has a name that is not valid UTF-8 text .*so Plutus cannot open it/,
+      );
+      assert.ok(result.stdout.includes("mv inbox/leads_caf*.csv inbox/NEW_NAME.csv"));
+      const status = expectCode(await run(dir, "status"), 0);
+      assert.match(status.stdout, /✗ inbox\/leads_caf\uFFFD\.csv: .*not valid UTF-8/);
+      const name = [...Deno.readDirSync(join(dir, "inbox"))].find((e) =>
+        e.name.startsWith("leads")
+      )!;
+      const discard = expectCode(await run(dir, "discard", name.name), 1);
+      assert.match(discard.stderr, /nor set it aside/);
+      assert.doesNotMatch(discard.stderr, /archive\/ is writable/);
+      // renamed as the hint says, it loads
+      const moved = await new Deno.Command("sh", {
+        args: ["-c", "mv inbox/leads_caf*.csv inbox/leads_cafe.csv"],
+        cwd: dir,
+      }).output();
+      assert.equal(moved.code, 0);
+      expectCode(await run(dir, "run"), 0);
+      assert.equal(query(dir, "SELECT count(*) AS n FROM leads")[0]!.n, 1);
+      assert.match(expectCode(await run(dir, "status"), 0).stdout, /^No open problems\./);
+    }),
+});
+
 Deno.test("rerun of a run whose failed file was discarded says it was set aside, not loaded", () =>
   withTempDir(async (dir) => {
     await writeFiles(dir, {

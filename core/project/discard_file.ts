@@ -112,6 +112,14 @@ async function checkWaiting(paths: ProjectPaths, names: readonly string[]): Prom
   const { files, refused } = await scanInbox(paths.inbox);
   const waiting = new Set([...files, ...refused.map((entry) => entry.name)]);
   for (const name of names) {
+    const undecodable = refused.find((entry) => entry.name === name && name.includes("\uFFFD"));
+    if (undecodable) {
+      // no file has the name as Plutus sees it: it cannot be moved by that name either
+      throw new PlutusError(`${undecodable.reason}, nor set it aside`, {
+        code: "undecodable_name",
+        hint: undecodable.hint,
+      });
+    }
     if (waiting.has(name)) continue;
     const listed = [...waiting];
     throw new PlutusError(

@@ -48,6 +48,10 @@ export async function scanInbox(
   try {
     for await (const entry of Deno.readDir(inbox)) {
       if (isIgnoredName(entry.name)) continue;
+      if (entry.name.includes("\uFFFD")) {
+        refused.push(undecodableName(entry.name));
+        continue;
+      }
       // a Mac's zip leaves __MACOSX/ beside what it unzips; an empty folder holds nothing
       if (entry.isDirectory) {
         if (entry.name !== "__MACOSX" && !(await isEmptyFolder(join(inbox, entry.name)))) {
@@ -117,6 +121,24 @@ export function refusedEntry(name: string, isSymlink: boolean): RefusedEntry {
         `inbox/${name} is not a regular file (a named pipe, socket or device): Plutus reads only files`,
       hint: `Save the data as a file in inbox/, and set this aside: plutus discard "${name}".`,
     };
+}
+
+/**
+ * A name that is not valid UTF-8 (as unzip leaves names from a zip made on Windows: café as
+ * the byte E9) reaches Plutus with U+FFFD in place of its bad bytes, and no file has that
+ * name: it can be neither read nor moved, so it is said once with how to rename it, not
+ * failed on every run.
+ */
+function undecodableName(name: string): RefusedEntry {
+  const glob = name.replace(/\uFFFD+/g, "*");
+  return {
+    name,
+    reason: `inbox/${glob} has a name that is not valid UTF-8 text (a zip made on Windows ` +
+      `often leaves such names), so Plutus cannot open it`,
+    hint: `Rename it, in your file manager or with: mv inbox/${glob} inbox/NEW_NAME${
+      extname(name).replace(/\uFFFD/g, "")
+    } (check that the pattern names this one file), then run: plutus run`,
+  };
 }
 
 /**
