@@ -124,26 +124,31 @@ function parseAnyNumber(
   let text = value.trim();
 
   if (text === "") return null;
-  let negative = false;
+  // One sign at most, in any of the places exports put it: "--5" or "(-5)" is no number
+  // (two signs cancelled each other out: "--5" loaded as 5).
+  let signs = 0;
   if (text.startsWith("(") && text.endsWith(")")) {
-    negative = true;
+    signs++;
     text = text.slice(1, -1).trim();
   }
   text = text.replace(/[\u2212\u2012\u2013]/g, "-"); // typographic minus signs
   if (text.startsWith("-")) {
-    negative = !negative;
+    signs++;
     text = text.slice(1).trim();
   } else if (text.startsWith("+")) text = text.slice(1).trim();
+  const withSign = text;
   text = text.replace(CURRENCY, "").trim();
-  if (text.startsWith("-")) { // "$-12.50"
-    negative = !negative;
+  if (text !== withSign && text.startsWith("-")) { // "$-12.50"
+    signs++;
     text = text.slice(1).trim();
   }
   text = text.replace(CURRENCY_END, "").trim();
   if (text.endsWith("-")) { // "12.50-" as some ledgers write it
-    negative = !negative;
+    signs++;
     text = text.slice(0, -1).trim();
   }
+  if (signs > 1) return new CellError(`${showCell(value)} is not a number (two minus signs)`);
+  const negative = signs === 1;
   const number = parsePlain(text, decimal, thousands);
   if (number === undefined) {
     const hint = decimal === "." && /^\d{1,3}(\.\d{3})*,\d+$/.test(text)

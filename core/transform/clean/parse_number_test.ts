@@ -53,6 +53,10 @@ Deno.test("parseNumber() refuses what is not a number, saying why", () => {
   assert.equal(reason(parseNumber("1e309")), '"1e309" is too large a number');
   assert.equal(reason(parseNumber("SKU123")), '"SKU123" is not a number');
   assert.equal(reason(parseNumber(true)), "true is not a number");
+  // two signs do not cancel out: "--5" is no 5
+  for (const text of ["--5", "-(5)", "(-5)", "-5-", "-$-5", "(5)-", "−-5"]) {
+    assert.match(reason(parseNumber(text)), /^".*" is not a number/, text);
+  }
 });
 
 Deno.test("parsePercent() turns percentages into fractions", () => {
