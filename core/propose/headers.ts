@@ -15,7 +15,7 @@ import { withoutUnit } from "../transform/header_unit.ts";
 // in English and as German, French and Spanish interfaces export them.
 const SYNONYMS: Record<string, string[]> = {
   date: [
-    ...["day", "reportdate", "reportingstarts", "segmentsdate", "startdate"],
+    ...["day", "reportdate", "reportingstarts", "segmentsdate", "startdate", "timeperiod"],
     ...["datum", "tag", "berichtsbeginn", "jour", "débutdurapport", "fecha", "día", "dia"],
   ],
   spend: [
@@ -29,6 +29,7 @@ const SYNONYMS: Record<string, string[]> = {
     ...["linkclicks", "click", "klicks", "linkklicks", "clics", "clicsurunlien"],
     ...["clicsenelenlace"],
   ],
+  ctr: ["clickthroughrate", "linkclickthroughrate", "klickrate", "tauxdeclics"],
   conversions: [
     ...["results", "conv", "allconv", "purchases", "konversionen", "ergebnisse"],
     ...["résultats", "resultats", "conversiones", "resultados"],

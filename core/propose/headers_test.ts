@@ -42,3 +42,15 @@ Deno.test("matchHeaders() prefers the header that varies, and keeps the others a
   assert.equal(constantKeyWarning(table, chosen, header, rows), undefined);
   assert.equal(constantKeyWarning(table, without.chosen, header, rows.slice(0, 2)), undefined);
 });
+
+Deno.test("matchHeaders() knows Microsoft Ads' Time period and LinkedIn's Click Through Rate", () => {
+  const bing = ["Time period", "Campaign", "Click Through Rate (CTR)", "Spend"];
+  const values = [["2026-11-01", "Brand", "1.5%", "3"], ["2026-11-02", "Brand", "2%", "4"]];
+  const { chosen } = matchHeaders(
+    ["date", "campaign", "ctr", "spend"],
+    bing,
+    (index) => values.map((row) => row[index] ?? null),
+    () => [],
+  );
+  assert.deepEqual(Object.fromEntries(chosen), { date: 0, campaign: 1, ctr: 2, spend: 3 });
+});
