@@ -413,3 +413,18 @@ key: [date, source_medium]
       [{ n: 122, sessions: 13 * 61 }],
     );
   }));
+
+Deno.test("preview and add-source of a file that is not there say so, with the path", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "plutus.yaml": "sources: {}\n",
+      "schema/leads.yaml": "columns:\n  email: { type: email }\n",
+    });
+    const missing = join(dir, "missing.csv");
+    for (const args of [["preview", missing], ["add-source", missing, "--table", "leads"]]) {
+      const result = await runCli([...args, "--project", dir]);
+      assert.notEqual(result.code, 0);
+      assert.ok(result.stderr.includes(`error: ${missing}: no such file`), result.stderr);
+      assert.doesNotMatch(result.stderr, /os error|may read and write/);
+    }
+  }));

@@ -5,6 +5,7 @@
  * @module
  */
 import { basename } from "node:path";
+import { PlutusError } from "../../util/errors.ts";
 import { openTableFile, type TableReadOptions } from "../read/open_table.ts";
 import type { ReadInfo } from "../read/table_reader.ts";
 import type { Cell } from "../transform/cell.ts";
@@ -34,7 +35,13 @@ export async function previewFile(
   limit = 10,
   options: TableReadOptions = {},
 ): Promise<FilePreview> {
-  const reader = await openTableFile(path, basename(path), options);
+  const reader = await openTableFile(path, basename(path), options).catch((error) => {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    throw new PlutusError(`${path}: no such file`, {
+      code: "no_file",
+      hint: "Check the path; relative paths start from the folder you ran the command in.",
+    });
+  });
   const rows: PreviewRow[] = [];
   let more = false;
   try {
