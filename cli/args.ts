@@ -88,6 +88,9 @@ export function parseRunId(text: string | undefined, command: string): number | 
 }
 
 function tidy(message: string): string {
+  // "--limit -5": node's words about dashes; say what the option got instead
+  const dashed = /^Option '(-[^']*)' argument is ambiguous/.exec(message);
+  if (dashed) return `${dashed[1]} needs a value, and got an argument that starts with "-"`;
   return message.replace(/\. To specify a positional argument.*$/s, "").replace(
     /^Unknown option/,
     "unknown option",

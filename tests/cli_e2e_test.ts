@@ -36,6 +36,11 @@ Deno.test("usage errors exit 2 with error and hint, no stack trace", async () =>
   );
   const option = expectCode(await runCli(["run", "--sauce"]), 2);
   assert.match(option.stderr, /^error: unknown option '--sauce'\nhint: See: plutus run --help\n$/);
+  const dashed = expectCode(await runCli(["query", "SELECT 1", "--limit", "-5"]), 2);
+  assert.match(
+    dashed.stderr,
+    /^error: --limit needs a value, and got an argument that starts with "-"\nhint: See: plutus query --help\n$/,
+  );
   const missing = expectCode(await runCli(["query"]), 2);
   assert.match(missing.stderr, /error: plutus query needs the SQL to run, in quotes/);
   assert.doesNotMatch(unknown.stderr + option.stderr + missing.stderr, /\bat .*\.ts:\d+/);
