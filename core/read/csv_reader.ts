@@ -173,7 +173,12 @@ async function readHead(file: Deno.FsFile, fileName: string, options: CsvReadOpt
         const missing = result.errors.find((error) => error.code === "MissingQuotes");
         if (missing) {
           const before = result.data.slice(0, missing.row).reduce((n, row) => n + rowLines(row), 0);
-          throw unclosedQuote(fileName, line + before);
+          // a quote closed, then text before the delimiter ("x"y,1): papaparse reads on to
+          // a closing quote that never comes, and the row is another mistake than a missing "
+          const closedEarly = result.errors.some((error) =>
+            error.code === "InvalidQuotes" && error.row === missing.row
+          );
+          throw unclosedQuote(fileName, line + before, closedEarly);
         }
         const data = result.data;
         // A row longer than a chunk is parsed again from its start with each chunk read:
@@ -330,7 +335,18 @@ function shapeProblem(cells: string[], width: number): string | undefined {
   return `has ${cells.length} field(s), the header has ${width}: a missing or extra delimiter, or an unquoted delimiter in a value`;
 }
 
-function unclosedQuote(fileName: string, line: number): SourceError {
+function unclosedQuote(fileName: string, line: number, closedEarly = false): SourceError {
+  if (closedEarly) {
+    return new SourceError(
+      `${fileName}:${line}: a quoted value has text right after its closing quote (such as "x"y)`,
+      {
+        code: "unclosed_quote",
+        location: `${fileName}:${line}`,
+        hint:
+          'Open the file in a text editor at that line: a quote inside a quoted value must be doubled ("x""y"), and a value that is not quoted must not start with one. Fix it, or export the file again.',
+      },
+    );
+  }
   return new SourceError(`${fileName}:${line}: a quoted field starts here and never closes`, {
     code: "unclosed_quote",
     location: `${fileName}:${line}`,

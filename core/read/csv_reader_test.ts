@@ -182,6 +182,13 @@ Deno.test("openCsv() fails on a quote that never closes, naming its line", async
   const error = await failure('a,b\n1,2\n3,"never closed\n4,5\n6,7\n');
   assert.equal(error.message, "file.csv:3: a quoted field starts here and never closes");
   assert.equal(error.location, "file.csv:3");
+  // a quote that closes with text after it is another mistake, said as such
+  const early = await failure('a,b\nok,1\n"x"y,1\nz,2\nw,3\n');
+  assert.equal(
+    early.message,
+    'file.csv:3: a quoted value has text right after its closing quote (such as "x"y)',
+  );
+  assert.equal(early.location, "file.csv:3");
 });
 
 Deno.test("openCsv() calls a line too long for any CSV row what it is, not an unclosed quote", async () => {
