@@ -74,6 +74,9 @@ export async function openWorkbook(
 
 function cellOf(cell: { t: string; v: unknown; w?: string; z?: unknown } | undefined): Cell {
   if (!cell || cell.v === undefined || cell.t === "z") return null;
+  // SheetJS copies each repeated .ods cell through JSON (see dateOf): its NaN became null
+  if (cell.t === "d") return dateOf(cell.v);
+  if (cell.t === "n" && cell.v === null) return NaN;
   if (cell.v instanceof Date) return cell.v;
   // A number shown as a percentage holds the fraction (1.23% is 0.0123). SheetJS keeps the
   // shown text for every format it reads (.ods gives no format code), so that tells.
@@ -87,6 +90,18 @@ function cellOf(cell: { t: string; v: unknown; w?: string; z?: unknown } | undef
     return cell.v;
   }
   return String(cell.v);
+}
+
+/**
+ * A date cell's value as a Date, however SheetJS holds it. SheetJS copies each repeated cell
+ * of an .ods (number-rows-repeated, number-columns-repeated) through JSON, which turns its
+ * Date into an ISO text ending in Z, and an invalid one into null: read as text, the copy
+ * was taken for a UTC instant instead of a time on the project's clock, and a date in a
+ * text column kept a time. Every copy must read exactly as the cell it copies.
+ */
+function dateOf(value: unknown): Date {
+  if (value instanceof Date) return value;
+  return new Date(typeof value === "string" ? value : NaN);
 }
 
 function readError(error: unknown, fileName: string): SourceError {
