@@ -15,7 +15,8 @@ import type { TableReader } from "./table_reader.ts";
 import { chooseSheet, type SheetReadOptions } from "./xlsx_reader.ts";
 import { paddedDigits } from "./xlsx_parts.ts";
 
-type Format = "xls" | "ods" | "xlsx";
+/** "html": an HTML table saved as .xls, read as an .xls is. */
+type Format = "xls" | "ods" | "xlsx" | "html";
 
 /** Opens a worksheet of a workbook SheetJS can read. */
 export async function openWorkbook(
@@ -26,13 +27,17 @@ export async function openWorkbook(
 ): Promise<TableReader> {
   // SheetJS reads a file whole (and expands repeated cells): check its size first.
   if (format === "ods") await checkOdsBounds(path, fileName);
-  if (format === "xls") await checkXlsBounds(path, fileName);
+  if (format === "xls" || format === "html") await checkXlsBounds(path, fileName);
   const XLSX = await import("@e965/xlsx");
   const bytes = await Deno.readFile(path);
+  // SheetJS reads an HTML file as UTF-8 text too; it is handed over with its entities decoded
+  const html = format === "html"
+    ? (await import("./html_entities.ts")).decodeHtmlEntities(new TextDecoder().decode(bytes))
+    : undefined;
   let workbook;
   try {
-    workbook = XLSX.read(bytes, {
-      type: "array",
+    workbook = XLSX.read(html ?? bytes, {
+      type: html === undefined ? "array" : "string",
       dense: true,
       cellDates: true,
       UTC: true,
@@ -65,7 +70,12 @@ export async function openWorkbook(
   }
   return sheetTableReader(
     fileName,
-    { format, skippedLines: 0, sheet: sheet.name, sheets: sheets.map((s) => s.name) },
+    {
+      format: format === "html" ? "xls" : format,
+      skippedLines: 0,
+      sheet: sheet.name,
+      sheets: sheets.map((s) => s.name),
+    },
     rows(),
     options,
     () => {},
