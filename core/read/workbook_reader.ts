@@ -30,10 +30,8 @@ export async function openWorkbook(
   if (format === "xls" || format === "html") await checkXlsBounds(path, fileName);
   const XLSX = await import("@e965/xlsx");
   const bytes = await Deno.readFile(path);
-  // SheetJS reads an HTML file as UTF-8 text too; it is handed over with its entities decoded
-  const html = format === "html"
-    ? (await import("./html_entities.ts")).decodeHtmlEntities(new TextDecoder().decode(bytes))
-    : undefined;
+  // SheetJS would read an HTML file as UTF-8 and keep most entities: it gets the text to read
+  const html = format === "html" ? (await import("./html_text.ts")).htmlText(bytes) : undefined;
   let workbook;
   try {
     workbook = XLSX.read(html ?? bytes, {

@@ -1,24 +1,29 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { decodeHtmlEntities } from "./html_entities.ts";
+import { decodeHtmlEntities } from "./html_text.ts";
 import { openTableFile } from "./open_table.ts";
 
-/** The header and cells of an HTML table saved as report.xls. */
-async function readHtmlXls(rows: string[][]): Promise<{ header: string[]; cells: unknown[][] }> {
+const UTF8_HEAD =
+  '<html><head><meta http-equiv="Content-Type" content="text/html; charset=UTF-8"></head>';
+
+/** An HTML table of `rows` (the first one the header) as an export writes it. */
+function htmlTable(rows: string[][], head = UTF8_HEAD): string {
+  return `${head}<body><table>\n${
+    rows.map((row, i) =>
+      `<tr>${row.map((cell) => i === 0 ? `<th>${cell}</th>` : `<td>${cell}</td>`).join("")}</tr>`
+    ).join("\n")
+  }\n</table></body></html>`;
+}
+
+/** The header and cells of `content` saved as report.xls. */
+async function readXls(
+  content: string | Uint8Array,
+): Promise<{ header: string[]; cells: unknown[][] }> {
   const dir = await Deno.makeTempDir({ prefix: "plutus-test-" });
   try {
     const path = join(dir, "report.xls");
-    await Deno.writeTextFile(
-      path,
-      '<html><head><meta http-equiv="Content-Type" content="text/html; charset=UTF-8"></head>' +
-        `<body><table>\n${
-          rows.map((row, i) =>
-            `<tr>${
-              row.map((cell) => i === 0 ? `<th>${cell}</th>` : `<td>${cell}</td>`).join("")
-            }</tr>`
-          ).join("\n")
-        }\n</table></body></html>`,
-    );
+    if (typeof content === "string") await Deno.writeTextFile(path, content);
+    else await Deno.writeFile(path, content);
     const reader = await openTableFile(path, "report.xls");
     const cells: unknown[][] = [];
     for await (const batch of reader.rows()) cells.push(...batch.rows);
@@ -27,6 +32,11 @@ async function readHtmlXls(rows: string[][]): Promise<{ header: string[]; cells:
     await Deno.remove(dir, { recursive: true });
   }
 }
+
+const readHtmlXls = (rows: string[][]) => readXls(htmlTable(rows));
+
+/** `text` in ISO-8859-1 (Windows-1252 for these letters). */
+const latin1 = (text: string) => Uint8Array.from(text, (char) => char.charCodeAt(0));
 
 Deno.test("an HTML table saved as .xls reads its named, decimal and hex entities as a browser shows them", async () => {
   const { header, cells } = await readHtmlXls([
@@ -67,4 +77,21 @@ Deno.test("decodeHtmlEntities() leaves tags as written and grows a text by a thi
   const worst = "&lt".repeat(1000);
   assert.equal(decodeHtmlEntities(worst), "&lt;".repeat(1000));
   assert.ok(decodeHtmlEntities(worst).length <= Math.ceil(worst.length * 4 / 3));
+});
+
+Deno.test("an HTML .xls in Windows-1252 keeps its accented letters, declared or not", async () => {
+  const rows = [["id", "Straße"], ["1", "Müller & Söhne, Café"]];
+  const expected = { header: ["id", "Straße"], cells: [[1, "Müller & Söhne, Café"]] };
+  for (
+    const head of [
+      '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252"></head>',
+      '<html><head><meta charset="ISO-8859-1"></head>',
+      "<html><head><title>Report</title></head>", // no charset, and not UTF-8
+    ]
+  ) {
+    assert.deepEqual(await readXls(latin1(htmlTable(rows, head))), expected, head);
+  }
+  // a UTF-8 file without a charset stays UTF-8
+  const utf8 = new TextEncoder().encode(htmlTable(rows, "<html>"));
+  assert.deepEqual(await readXls(utf8), expected);
 });
