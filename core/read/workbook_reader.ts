@@ -82,7 +82,7 @@ export async function openWorkbook(
 
 function cellOf(cell: { t: string; v: unknown; w?: string; z?: unknown } | undefined): Cell {
   if (!cell || cell.v === undefined || cell.t === "z") return null;
-  // SheetJS copies each repeated .ods cell through JSON (see dateOf): its NaN became null
+  // a repeated .ods cell is a copy SheetJS made through JSON (see dateOf), where NaN is null
   if (cell.t === "d") return dateOf(cell.v);
   if (cell.t === "n" && cell.v === null) return NaN;
   if (cell.v instanceof Date) return cell.v;
