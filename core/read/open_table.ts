@@ -32,9 +32,8 @@ export async function openTableFile(
       return openXlsx(path, fileName, options);
     case "xls":
     case "ods":
-      return openWorkbook(path, fileName, kind, options);
     case "html":
-      return openWorkbook(path, fileName, "xls", options);
+      return openWorkbook(path, fileName, kind, options);
     default:
       return openCsv(path, fileName, options);
   }

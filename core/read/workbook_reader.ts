@@ -15,7 +15,8 @@ import type { TableReader } from "./table_reader.ts";
 import { chooseSheet, type SheetReadOptions } from "./xlsx_reader.ts";
 import { paddedDigits } from "./xlsx_parts.ts";
 
-type Format = "xls" | "ods" | "xlsx";
+/** "html": an HTML table saved as .xls, read as an .xls is. */
+type Format = "xls" | "ods" | "xlsx" | "html";
 
 /** Opens a worksheet of a workbook SheetJS can read. */
 export async function openWorkbook(
@@ -26,13 +27,15 @@ export async function openWorkbook(
 ): Promise<TableReader> {
   // SheetJS reads a file whole (and expands repeated cells): check its size first.
   if (format === "ods") await checkOdsBounds(path, fileName);
-  if (format === "xls") await checkXlsBounds(path, fileName);
+  if (format === "xls" || format === "html") await checkXlsBounds(path, fileName);
   const XLSX = await import("@e965/xlsx");
   const bytes = await Deno.readFile(path);
+  // SheetJS would read an HTML file as UTF-8 and keep most entities: it gets the text to read
+  const html = format === "html" ? (await import("./html_text.ts")).htmlText(bytes) : undefined;
   let workbook;
   try {
-    workbook = XLSX.read(bytes, {
-      type: "array",
+    workbook = XLSX.read(html ?? bytes, {
+      type: html === undefined ? "array" : "string",
       dense: true,
       cellDates: true,
       UTC: true,
@@ -65,7 +68,12 @@ export async function openWorkbook(
   }
   return sheetTableReader(
     fileName,
-    { format, skippedLines: 0, sheet: sheet.name, sheets: sheets.map((s) => s.name) },
+    {
+      format: format === "html" ? "xls" : format,
+      skippedLines: 0,
+      sheet: sheet.name,
+      sheets: sheets.map((s) => s.name),
+    },
     rows(),
     options,
     () => {},
@@ -74,6 +82,9 @@ export async function openWorkbook(
 
 function cellOf(cell: { t: string; v: unknown; w?: string; z?: unknown } | undefined): Cell {
   if (!cell || cell.v === undefined || cell.t === "z") return null;
+  // a repeated .ods cell is a copy SheetJS made through JSON (see dateOf), where NaN is null
+  if (cell.t === "d") return dateOf(cell.v);
+  if (cell.t === "n" && cell.v === null) return NaN;
   if (cell.v instanceof Date) return cell.v;
   // A number shown as a percentage holds the fraction (1.23% is 0.0123). SheetJS keeps the
   // shown text for every format it reads (.ods gives no format code), so that tells.
@@ -87,6 +98,18 @@ function cellOf(cell: { t: string; v: unknown; w?: string; z?: unknown } | undef
     return cell.v;
   }
   return String(cell.v);
+}
+
+/**
+ * A date cell's value as a Date, however SheetJS holds it. SheetJS copies each repeated cell
+ * of an .ods (number-rows-repeated, number-columns-repeated) through JSON, which turns its
+ * Date into an ISO text ending in Z, and an invalid one into null: read as text, the copy
+ * was taken for a UTC instant instead of a time on the project's clock, and a date in a
+ * text column kept a time. Every copy must read exactly as the cell it copies.
+ */
+function dateOf(value: unknown): Date {
+  if (value instanceof Date) return value;
+  return new Date(typeof value === "string" ? value : NaN);
 }
 
 function readError(error: unknown, fileName: string): SourceError {
