@@ -5,6 +5,7 @@ import { openTableFile, type TableReadOptions } from "./open_table.ts";
 import { entryStream, readZipDirectory } from "./zip_archive.ts";
 import { isPercentFormat } from "./xlsx_parts.ts";
 import { zipOf } from "../../tests/zip_fixture.ts";
+import { rowXml, xlsxOf } from "../../tests/xlsx_fixture.ts";
 
 const OFFICE = fileURLToPath(new URL("../../tests/fixtures/office/", import.meta.url));
 
@@ -202,6 +203,27 @@ Deno.test("an .xlsx formula saved without its computed value reads as empty, and
     const { reader, rows } = await readAll(path);
     assert.deepEqual(rows, [["a", 5], ["b"]]);
     assert.equal(reader.uncomputedFormulas, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("an .xlsx formula saved with an empty value (<v></v>, as openpyxl writes) reads as empty, not 0, and is counted", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/openpyxl.xlsx`;
+    await Deno.writeFile(
+      path,
+      xlsxOf({
+        rows: rowXml(1, ["id", "spend"]) +
+          '<row r="2"><c r="A2" t="inlineStr"><is><t>a</t></is></c><c r="B2"><f>100+0.25</f><v></v></c></row>' +
+          '<row r="3"><c r="A3" t="inlineStr"><is><t>b</t></is></c><c r="B3"><f>200+0.5</f><v/></c></row>' +
+          '<row r="4"><c r="A4" t="inlineStr"><is><t>c</t></is></c><c r="B4"><v></v></c></row>',
+      }),
+    );
+    const { reader, rows } = await readAll(path);
+    assert.deepEqual(rows, [["a"], ["b"], ["c"]]);
+    assert.equal(reader.uncomputedFormulas, 2);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

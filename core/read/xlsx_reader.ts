@@ -334,6 +334,11 @@ function cellValue(tag: string, inner: string, context: CellContext): Cell {
     return null;
   }
   const raw = inner.slice(start + 3, inner.indexOf("</v>", start));
+  if (raw === "" && type !== "str") {
+    // <v></v>: no value, not 0 (openpyxl writes every formula so, never calculated)
+    if (inner.includes("<f")) context.uncomputed++;
+    return null;
+  }
   switch (type) {
     case "s":
       return context.strings[Number(raw)] ?? null;
