@@ -131,7 +131,7 @@ export function compileBatchPreparer(
   plan: FilePlan,
   header: string[],
   headerLine: number,
-  sheet?: string,
+  read: Pick<ReadInfo, "sheet" | "date1904"> = {},
 ): { opened: Omit<OpenedMessage, "info">; prepare: BatchPreparer } {
   const mapping = mapColumns(plan.table, plan.columns, header, {
     source: plan.source,
@@ -147,9 +147,9 @@ export function compileBatchPreparer(
     if (source.index === undefined) return () => null;
     const index = source.index;
     return (row) => (row as Cell[])[index] ?? null;
-  }, { timeZone: plan.timeZone });
+  }, { timeZone: plan.timeZone, date1904: read.date1904 });
   // A reject's place: leads.csv:2031, or orders.xlsx:Campaigns!7 (sheet and row number).
-  const at = sheet === undefined ? `${plan.fileName}:` : `${plan.fileName}:${sheet}!`;
+  const at = read.sheet === undefined ? `${plan.fileName}:` : `${plan.fileName}:${read.sheet}!`;
   const locate = (line: number) => `${at}${line}`;
   const record = (cells: Cell[]) => rejectRecord(header, cells);
   return {
@@ -257,7 +257,7 @@ export async function* prepareFile(plan: FilePlan): AsyncGenerator<PrepareMessag
       plan,
       reader.header,
       reader.headerLine,
-      reader.info.sheet,
+      reader.info,
     );
     yield { ...opened, info: reader.info };
     for await (const batch of reader.rows()) yield prepare(batch);

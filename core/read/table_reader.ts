@@ -36,6 +36,11 @@ export interface ReadInfo {
   laterTable?: boolean;
   sheet?: string;
   sheets?: string[];
+  /**
+   * .xlsx: the workbook counts serial days from 1904 (Excel for Mac's old default), so
+   * `{parse_date: excel}` reads its number cells in that system.
+   */
+  date1904?: boolean;
 }
 
 /** Where reading stopped early, because a row matched `stop_at`. */

@@ -93,7 +93,13 @@ export async function openXlsx(
     );
     const reader = await sheetTableReader(
       fileName,
-      { format: "xlsx", skippedLines: 0, sheet: sheet.name, sheets: sheets.map((s) => s.name) },
+      {
+        format: "xlsx",
+        skippedLines: 0,
+        sheet: sheet.name,
+        sheets: sheets.map((s) => s.name),
+        ...(date1904 ? { date1904 } : {}),
+      },
       rows,
       options,
       () => closeQuietly(file),
