@@ -15,7 +15,7 @@ import { openRejectsFile } from "../read/rejects_reader.ts";
 import { type FooterInfo, labelColumn, withoutFooter } from "../read/footer_rows.ts";
 import type { ReadInfo, RowBatch, StopInfo, TableReader } from "../read/table_reader.ts";
 import { type Cell, PercentCell, RECORD_KINDS, type RecordKind } from "../transform/cell.ts";
-import { applyHeaderZones, mapColumns } from "../transform/map_columns.ts";
+import { applyHeaderZones, headersNeeded, mapColumns } from "../transform/map_columns.ts";
 import { parseDate } from "../transform/clean/parse_date.ts";
 import { type CellProblem, compileRowPreparer } from "../transform/row_preparer.ts";
 import type { Stored } from "../transform/validate_column.ts";
@@ -104,6 +104,7 @@ export async function openTable(plan: Omit<FilePlan, "timeZone">): Promise<LoadR
     quote: plan.csv?.quote,
     skipLines: plan.skipLines ?? plan.csv?.skip_lines,
     sheet: plan.sheet,
+    headers: headersNeeded(plan.table, plan.columns),
     stopAt: plan.stopAt === undefined ? undefined : compileLinearRegex(plan.stopAt),
   });
   let footer: FooterInfo | undefined;

@@ -228,3 +228,44 @@ Deno.test("an .xlsx formula saved with an empty value (<v></v>, as openpyxl writ
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("the header below a title block as wide as sparse data rows is found: by its shape, or by the headers the source needs", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const data = Array.from({ length: 10 }, (_, i) => rowXml(i + 4, [`S${i}`, `c${i}`, i]))
+      .join("");
+    // data rows fill 3 cells, as the line "From | 2026-11-01 | To" above the header does
+    const sparse = `${dir}/sparse.xlsx`;
+    await Deno.writeFile(
+      sparse,
+      xlsxOf({
+        rows: rowXml(1, ["Campaign report"]) + rowXml(2, ["From", "2026-11-01", "To"]) +
+          rowXml(3, ["campaign_id", "campaign", "spend", "note1", "note2", "note3"]) + data,
+      }),
+    );
+    const { reader, rows } = await readAll(sparse);
+    assert.equal(reader.headerLine, 3);
+    assert.deepEqual(reader.header.slice(0, 3), ["campaign_id", "campaign", "spend"]);
+    assert.deepEqual(rows[0], ["S0", "c0", 0]);
+    // a title line exactly as wide as the header: only the names the source needs tell
+    const alike = `${dir}/alike.xlsx`;
+    await Deno.writeFile(
+      alike,
+      xlsxOf({
+        rows: rowXml(1, ["Report", "Acme", "November"]) +
+          rowXml(3, ["Campaign ID", "campaign", "spend"]) + data,
+      }),
+    );
+    assert.equal((await readAll(alike)).reader.headerLine, 1);
+    const named = await readAll(alike, { headers: [["campaign_id"], ["spend", "Cost"]] });
+    assert.equal(named.reader.headerLine, 3);
+    assert.equal(named.rows.length, 10);
+    // skip_lines still decides when it is set
+    assert.equal(
+      (await readAll(alike, { skipLines: 0, headers: [["spend"]] })).reader.headerLine,
+      1,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

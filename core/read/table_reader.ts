@@ -95,4 +95,9 @@ export interface ReadOptions {
   skipLines?: number;
   /** Stop at the first row whose first cell matches (a linear-time pattern from config). */
   stopAt?: { test(text: string): boolean };
+  /**
+   * Spreadsheets: the headers the source cannot do without, each as its spellings (see
+   * headersNeeded): when the header row is found automatically, a row naming them all is it.
+   */
+  headers?: readonly (readonly string[])[];
 }
