@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { SourceError } from "../../util/errors.ts";
 import { openTableFile, type TableReadOptions } from "./open_table.ts";
 import { entryStream, readZipDirectory } from "./zip_archive.ts";
-import { isPercentFormat } from "./xlsx_parts.ts";
+import { isDurationFormat, isPercentFormat } from "./xlsx_parts.ts";
 import { zipOf } from "../../tests/zip_fixture.ts";
 import { rowXml, xlsxOf } from "../../tests/xlsx_fixture.ts";
 
@@ -267,5 +267,40 @@ Deno.test("the header below a title block as wide as sparse data rows is found: 
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a duration cell ([h]:mm:ss, mm:ss, a time-only format) reads as its seconds, not as a day in 1900", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/durations.xlsx`;
+    const cell = (ref: string, value: number, style: number) =>
+      `<c r="${ref}" s="${style}"><v>${value}</v></c>`;
+    await Deno.writeFile(
+      path,
+      xlsxOf({
+        rows: rowXml(1, ["video", "elapsed", "short", "builtin", "day"]) +
+          `<row r="2"><c r="A2" t="inlineStr"><is><t>long</t></is></c>${cell("B2", 1.0625, 1)}${
+            cell("C2", 125 / 86400, 2)
+          }${cell("D2", 0.5, 3)}${cell("E2", 46327.5, 4)}</row>`,
+        numFmts: '<numFmt numFmtId="164" formatCode="[h]:mm:ss"/>' +
+          '<numFmt numFmtId="165" formatCode="mm:ss"/>' +
+          '<numFmt numFmtId="166" formatCode="yyyy-mm-dd hh:mm"/>',
+        styles: [0, 164, 165, 21, 166],
+      }),
+    );
+    const { rows } = await readAll(path);
+    assert.deepEqual(rows, [["long", 91800, 125, 43200, day("2026-11-01T12:00:00")]]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a number format shows a duration when it has hours, minutes or seconds and no date", () => {
+  for (const code of ["[h]:mm:ss", "mm:ss", "h:mm", "[mm]:ss", "[$-409]h:mm AM/PM", "[ss]"]) {
+    assert.ok(isDurationFormat(code), code);
+  }
+  for (const code of ["yyyy-mm-dd", "dd/mm/yyyy hh:mm", "mmm", "0.00", '0 "hours"', "General"]) {
+    assert.ok(!isDurationFormat(code), code);
   }
 });
