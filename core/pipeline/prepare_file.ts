@@ -152,7 +152,7 @@ export function compileBatchPreparer(
   // A reject's place: leads.csv:2031, or orders.xlsx:Campaigns!7 (sheet and row number).
   const at = read.sheet === undefined ? `${plan.fileName}:` : `${plan.fileName}:${read.sheet}!`;
   const locate = (line: number) => `${at}${line}`;
-  const record = (cells: Cell[]) => rejectRecord(header, cells);
+  const record = (cells: Cell[]) => rejectRecord(header, cells, read.date1904);
   return {
     opened: {
       type: "opened",
@@ -199,9 +199,14 @@ export function compileBatchPreparer(
 
 /**
  * A rejected row as its reject records it (JSON): header → cell, every cell, also those of a
- * row longer than the header (the rejects file shows them all), and RECORD_KINDS.
+ * row longer than the header (the rejects file shows them all), and RECORD_KINDS; the
+ * numbers of a 1904-date-system workbook (`date1904`) are marked so.
  */
-export function rejectRecord(header: readonly string[], cells: readonly Cell[]): string {
+export function rejectRecord(
+  header: readonly string[],
+  cells: readonly Cell[],
+  date1904 = false,
+): string {
   const entries: [string, unknown][] = header.map((name, i) => [
     name || `column ${i + 1}`,
     asRecorded(cells[i] ?? null),
@@ -211,7 +216,13 @@ export function rejectRecord(header: readonly string[], cells: readonly Cell[]):
   }
   const kinds: Record<string, RecordKind> = {};
   cells.forEach((cell, i) => {
-    const kind = cell instanceof PercentCell ? "percent" : cell instanceof Date ? "date" : null;
+    const kind = cell instanceof PercentCell
+      ? "percent"
+      : cell instanceof Date
+      ? "date"
+      : date1904 && typeof cell === "number"
+      ? "serial1904"
+      : null;
     if (kind) kinds[entries[i]![0]] = kind;
   });
   if (Object.keys(kinds).length > 0) entries.push([RECORD_KINDS, kinds]);
