@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import * as XLSX from "@e965/xlsx";
 import { startFakeApi, TOKEN } from "./fake_api.ts";
 import { expectCode, query, runCli, withTempDir, writeFiles } from "./helpers.ts";
+import { rowXml, xlsxOf } from "./xlsx_fixture.ts";
 
 const SPEND = `columns:
   date:     { type: date, required: true }
@@ -475,5 +476,45 @@ sources:
       { day: "2026-07-04", cost: 14, ctr: 0.014, cvr: 0.02, active: 1 },
       { day: "2026-07-05", cost: 15, ctr: 0.015, cvr: 0.025, active: 1 },
       { day: "2026-07-06", cost: 16, ctr: 0.016, cvr: 0.03, active: 0 },
+    ]);
+  }));
+
+Deno.test("rejects of a 1904-date-system workbook load back on the same day through {parse_date: excel}", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "schema/t.yaml": `columns:
+  id:    { type: text, required: true }
+  day:   { type: date }
+  spend: { type: decimal, min: 0 }
+key: [id]
+`,
+      "plutus.yaml": `timezone: UTC
+reject_limit: 1
+sources:
+  mac:
+    kind: file
+    files: "*.xlsx"
+    table: t
+    columns:
+      day: { from: day, clean: [{ parse_date: excel }] }
+`,
+    });
+    const workbook = join(dir, "mac.xlsx");
+    // 44865 is 2026-11-01 in the 1904 system; the row is rejected for its spend
+    await Deno.writeFile(
+      workbook,
+      xlsxOf({
+        date1904: true,
+        rows: rowXml(1, ["id", "day", "spend"]) + rowXml(2, ["a", 44865, -5]) +
+          rowXml(3, ["b", 44866, 1]),
+      }),
+    );
+    expectCode(await runCli(["upload", workbook, "--project", dir]), 0);
+    const { path, text } = await rejectsOf(dir, 1);
+    await Deno.writeTextFile(path, text.replace(",-5,", ",5,"));
+    expectCode(await runCli(["upload", path, "--project", dir]), 0);
+    assert.deepEqual(query(dir, "SELECT id, day, spend FROM t ORDER BY id"), [
+      { id: "a", day: "2026-11-01", spend: 5 },
+      { id: "b", day: "2026-11-02", spend: 1 },
     ]);
   }));

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expectCode, query, runCli, withTempDir, writeFiles } from "./helpers.ts";
+import { rowXml, xlsxOf } from "./xlsx_fixture.ts";
 
 const OFFICE = fileURLToPath(new URL("./fixtures/office/", import.meta.url));
 
@@ -76,3 +77,50 @@ for (const format of ["xlsx", "ods", "xls"]) {
       );
     }));
 }
+
+Deno.test("a 1904-date-system workbook: {parse_date: excel} reads its serials in that system, as its date cells", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "plutus.yaml": `timezone: UTC
+sources:
+  mac:
+    kind: file
+    files: "*.xlsx"
+    table: t
+    columns:
+      day: { from: day, clean: [{ parse_date: excel }] }
+      shown: shown
+`,
+      "schema/t.yaml": `columns:
+  id:    { type: text, required: true }
+  day:   { type: date }
+  shown: { type: date }
+key: [id]
+`,
+    });
+    // 44865 is 2026-11-01 in a 1904 workbook (2022-10-31 in the 1900 system); the same
+    // number formatted as a date (style 1: yyyy-mm-dd) shows that day too
+    const cell = (ref: string, style = "") => `<c r="${ref}"${style}><v>44865</v></c>`;
+    for (const date1904 of [true, false]) {
+      const file = join(dir, `mac_${date1904}.xlsx`);
+      await Deno.writeFile(
+        file,
+        xlsxOf({
+          date1904,
+          rows: rowXml(1, ["id", "day", "shown"]) +
+            `<row r="2"><c r="A2" t="inlineStr"><is><t>a</t></is></c>${cell("B2")}${
+              cell("C2", ' s="1"')
+            }</row>`,
+          numFmts: '<numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>',
+          styles: [0, 164],
+        }),
+      );
+      expectCode(await runCli(["upload", file, "--project", dir]), 0);
+      const expected = date1904 ? "2026-11-01" : "2022-10-31";
+      assert.deepEqual(
+        query(dir, "SELECT day, shown FROM t"),
+        [{ day: expected, shown: expected }],
+        `date1904: ${date1904}`,
+      );
+    }
+  }));

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expectCode, filesIn, plutus, query, runCli, withTempDir, writeFiles } from "./helpers.ts";
 import { demoFiles } from "../core/init/demo_project.ts";
+import { rowXml, xlsxOf } from "./xlsx_fixture.ts";
 
 const OFFICE = fileURLToPath(new URL("./fixtures/office/", import.meta.url));
 
@@ -488,4 +489,43 @@ Deno.test("the README's five minutes: init, add-source maps CRM stages to the al
     );
     const exported = expectCode(await runCli(["export", "leads", "--project", project]), 0);
     assert.match(exported.stdout, /exports\/leads-.*\.csv/);
+  }));
+
+Deno.test("a sheet whose title lines look like its header: the row naming the source's headers is the header", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "plutus.yaml": `timezone: UTC
+sources:
+  report:
+    kind: file
+    files: "*.xlsx"
+    table: camp
+    columns:
+      spend: { from: [Cost, spend] }
+`,
+      "schema/camp.yaml": `columns:
+  campaign_id: { type: text, required: true }
+  campaign: { type: text }
+  spend: { type: decimal }
+key: [campaign_id]
+`,
+    });
+    const file = join(dir, "report.xlsx");
+    await Deno.writeFile(
+      file,
+      xlsxOf({
+        rows: rowXml(1, ["Report", "Acme", "November"]) +
+          rowXml(2, ["From", "2026-11-01", "To"]) +
+          rowXml(3, ["campaign_id", "campaign", "Cost"]) +
+          Array.from({ length: 10 }, (_, i) => rowXml(i + 4, [`S${i}`, `c${i}`, i + 0.5])).join(""),
+      }),
+    );
+    const result = expectCode(await runCli(["upload", file, "--project", dir]), 0);
+    assert.match(result.stdout, /report\.xlsx +succeeded +10 +10 /);
+    assert.deepEqual(
+      query(dir, "SELECT campaign_id, campaign, spend FROM camp WHERE campaign_id = 'S1'"),
+      [
+        { campaign_id: "S1", campaign: "c1", spend: 1.5 },
+      ],
+    );
   }));

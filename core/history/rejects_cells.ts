@@ -29,6 +29,8 @@ type Convert = (value: Cell) => Stored | CellError;
 /** How one header's cells are read: each column it fills, and the rules of them all. */
 interface HeaderReading {
   converts: Convert[];
+  /** The same, for a number of a 1904-date-system workbook (RecordKind serial1904). */
+  converts1904: Convert[];
   rules: CleanRuleSpec[];
 }
 
@@ -66,8 +68,11 @@ export class RejectsCellWriter {
       if (column.header === undefined) continue;
       const schema = reading.table.columns[column.column]!;
       const rules = [...column.clean, ...schema.clean];
-      const byHeader = this.#byHeader.get(column.header) ?? { converts: [], rules: [] };
-      byHeader.converts.push(compileConvert(rules, schema, { timeZone: column.timeZone ?? zone }));
+      const byHeader = this.#byHeader.get(column.header) ??
+        { converts: [], converts1904: [], rules: [] };
+      const timeZone = column.timeZone ?? zone;
+      byHeader.converts.push(compileConvert(rules, schema, { timeZone }));
+      byHeader.converts1904.push(compileConvert(rules, schema, { timeZone, date1904: true }));
       byHeader.rules.push(...rules);
       this.#byHeader.set(column.header, byHeader);
     }
@@ -82,8 +87,11 @@ export class RejectsCellWriter {
     const reading = this.#byHeader.get(header);
     const original = typedCell(value, kind);
     if (!reading || original === undefined) return { value };
-    const wanted = reading.converts.map((convert) => convert(original));
+    // a serial of a 1904 workbook loaded in that system; the rejects file is read in 1900's
+    const first = kind === "serial1904" ? reading.converts1904 : reading.converts;
+    const wanted = first.map((convert) => convert(original));
     const texts = forms(original, value, reading.rules);
+    if (kind === "serial1904" && typeof original === "number") texts.push(String(original + 1462));
     // a date in a column of epoch numbers: the instant it loaded as, counted from 1970
     for (const stored of original instanceof Date ? wanted : []) {
       const ms = typeof stored === "string" ? Date.parse(stored) : NaN;

@@ -22,7 +22,12 @@ import {
   RECORD_KINDS,
   type RecordKind,
 } from "../transform/cell.ts";
-import { applyHeaderZones, type ColumnSource, mapColumns } from "../transform/map_columns.ts";
+import {
+  applyHeaderZones,
+  type ColumnSource,
+  headersNeeded,
+  mapColumns,
+} from "../transform/map_columns.ts";
 import { parseDate } from "../transform/clean/parse_date.ts";
 import { type CellProblem, compileConvert, compileRowPreparer } from "../transform/row_preparer.ts";
 import type { Stored } from "../transform/validate_column.ts";
@@ -111,6 +116,7 @@ export async function openTable(plan: FilePlan): Promise<LoadReader> {
     quote: plan.csv?.quote,
     skipLines: plan.skipLines ?? plan.csv?.skip_lines,
     sheet: plan.sheet,
+    headers: headersNeeded(plan.table, plan.columns),
     stopAt: plan.stopAt === undefined ? undefined : compileLinearRegex(plan.stopAt),
   });
   let footer: FooterInfo | undefined;
@@ -191,7 +197,7 @@ export function compileBatchPreparer(
   plan: FilePlan,
   header: string[],
   headerLine: number,
-  sheet?: string,
+  read: Pick<ReadInfo, "sheet" | "date1904"> = {},
 ): { opened: Omit<OpenedMessage, "info">; prepare: BatchPreparer } {
   const mapping = mapColumns(plan.table, plan.columns, header, {
     source: plan.source,
@@ -207,11 +213,11 @@ export function compileBatchPreparer(
     if (source.index === undefined) return () => null;
     const index = source.index;
     return (row) => (row as Cell[])[index] ?? null;
-  }, { timeZone: plan.timeZone });
+  }, { timeZone: plan.timeZone, date1904: read.date1904 });
   // A reject's place: leads.csv:2031, or orders.xlsx:Campaigns!7 (sheet and row number).
-  const at = sheet === undefined ? `${plan.fileName}:` : `${plan.fileName}:${sheet}!`;
+  const at = read.sheet === undefined ? `${plan.fileName}:` : `${plan.fileName}:${read.sheet}!`;
   const locate = (line: number) => `${at}${line}`;
-  const record = (cells: Cell[]) => rejectRecord(header, cells);
+  const record = (cells: Cell[]) => rejectRecord(header, cells, read.date1904);
   return {
     opened: {
       type: "opened",
@@ -258,9 +264,14 @@ export function compileBatchPreparer(
 
 /**
  * A rejected row as its reject records it (JSON): header → cell, every cell, also those of a
- * row longer than the header (the rejects file shows them all), and RECORD_KINDS.
+ * row longer than the header (the rejects file shows them all), and RECORD_KINDS; the
+ * numbers of a 1904-date-system workbook (`date1904`) are marked so.
  */
-export function rejectRecord(header: readonly string[], cells: readonly Cell[]): string {
+export function rejectRecord(
+  header: readonly string[],
+  cells: readonly Cell[],
+  date1904 = false,
+): string {
   const entries: [string, unknown][] = header.map((name, i) => [
     name || `column ${i + 1}`,
     asRecorded(cells[i] ?? null),
@@ -270,7 +281,13 @@ export function rejectRecord(header: readonly string[], cells: readonly Cell[]):
   }
   const kinds: Record<string, RecordKind> = {};
   cells.forEach((cell, i) => {
-    const kind = cell instanceof PercentCell ? "percent" : cell instanceof Date ? "date" : null;
+    const kind = cell instanceof PercentCell
+      ? "percent"
+      : cell instanceof Date
+      ? "date"
+      : date1904 && typeof cell === "number"
+      ? "serial1904"
+      : null;
     if (kind) kinds[entries[i]![0]] = kind;
   });
   if (Object.keys(kinds).length > 0) entries.push([RECORD_KINDS, kinds]);
@@ -317,7 +334,7 @@ export async function* prepareFile(plan: FilePlan): AsyncGenerator<PrepareMessag
       plan,
       reader.header,
       reader.headerLine,
-      reader.info.sheet,
+      reader.info,
     );
     yield { ...opened, info: reader.info };
     for await (const batch of reader.rows()) yield prepare(batch);

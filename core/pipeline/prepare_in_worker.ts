@@ -73,9 +73,8 @@ export async function* prepareInWorker(plan: FilePlan): AsyncGenerator<PrepareMe
         case "opened":
           // this thread prepares raw batches too: it needs the rules' libraries as well
           await loadRuleLibraries(rulesOfPlan(plan));
-          prepare =
-            compileBatchPreparer(plan, message.header, message.headerLine, message.info.sheet)
-              .prepare;
+          prepare = compileBatchPreparer(plan, message.header, message.headerLine, message.info)
+            .prepare;
           yield message;
           break;
         case "end":

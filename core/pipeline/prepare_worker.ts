@@ -52,7 +52,7 @@ async function run(plan: FilePlan): Promise<void> {
         plan,
         reader.header,
         reader.headerLine,
-        reader.info.sheet,
+        reader.info,
       );
       post({ ...opened, info: reader.info });
       let prepareMs = Infinity; // what preparing one batch costs, lately; unknown yet

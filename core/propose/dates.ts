@@ -115,8 +115,8 @@ export function fitDateFormat(
 
 /** A value that no format of `order` reads. */
 function proving(values: readonly string[], order: DateOrder): string | undefined {
-  const parsers = DATE_FORMATS.filter((format) => orderOf(format) === order).map(
-    compileDateFormat,
+  const parsers = DATE_FORMATS.filter((format) => orderOf(format) === order).map((format) =>
+    compileDateFormat(format)
   );
   return values.find((value) =>
     !parsers.some((parser) => typeof parseDate(value, [parser]) === "string")

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { normalizeName } from "../../util/closest_match.ts";
 import { SourceError } from "../../util/errors.ts";
 import { type Cell, PercentCell } from "../transform/cell.ts";
 import { countAfterStop, stopInfo } from "./footer_rows.ts";
@@ -40,7 +41,7 @@ export async function sheetTableReader(
   const nonEmpty = (row: SheetRow) => row.cells.filter((cell) => !isBlank(cell)).length;
   const index = options.skipLines !== undefined
     ? head.findIndex((row) => row.row > options.skipLines!)
-    : findHeaderRow(head.map(nonEmpty));
+    : findHeaderRow(head, head.map(nonEmpty), options.headers ?? []);
   const headerRow = index === -1 ? undefined : head[index];
   if (!headerRow || nonEmpty(headerRow) === 0) {
     close();
@@ -124,10 +125,46 @@ export async function sheetTableReader(
 }
 
 /**
- * The header is the first row with as many filled cells as most of the first rows have:
- * report titles, logos and dates above it fill fewer (merged title cells fill one).
+ * The header: the first of the first rows that names every header the source needs (as
+ * map_columns matches them), else the row the shape of the rows points at.
  */
-function findHeaderRow(counts: number[]): number {
+function findHeaderRow(
+  head: readonly SheetRow[],
+  counts: number[],
+  wanted: readonly (readonly string[])[],
+): number {
+  const guess = headerByShape(head, counts);
+  if (wanted.length === 0 || (guess !== -1 && namesAll(head[guess]!, wanted))) return guess;
+  const named = head.findIndex((row) => namesAll(row, wanted));
+  return named === -1 ? guess : named;
+}
+
+function namesAll(row: SheetRow, wanted: readonly (readonly string[])[]): boolean {
+  const names = new Set(row.cells.map((cell) => normalizeName(cellText(cell).trim())));
+  return wanted.every((spellings) => spellings.some((name) => names.has(normalizeName(name))));
+}
+
+/**
+ * The first row with as many filled cells as most of the first rows have (report titles,
+ * logos and dates above it fill fewer; merged title cells fill one) — unless the next row
+ * is wider and only names: then that is the header, and this a title block as wide as
+ * rows that leave cells empty ("From | 2026-11-01 | To" above rows of 3 filled cells).
+ */
+function headerByShape(head: readonly SheetRow[], counts: number[]): number {
+  const at = modalRow(counts);
+  if (at === -1) return at;
+  const next = counts.findIndex((count, i) => i > at && count > 0);
+  return next !== -1 && counts[next]! > counts[at]! && onlyNames(head[next]!) ? next : at;
+}
+
+/** Every filled cell is text, and none a number written as text: a header's cells. */
+function onlyNames(row: SheetRow): boolean {
+  return row.cells.every((cell) =>
+    isBlank(cell) || (typeof cell === "string" && !/^[-+(]?[\d.,\s]+%?\)?$/.test(cell.trim()))
+  );
+}
+
+function modalRow(counts: number[]): number {
   const tally = new Map<number, number>();
   for (const count of counts) if (count >= 2) tally.set(count, (tally.get(count) ?? 0) + 1);
   let modal = 0;

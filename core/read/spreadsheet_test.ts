@@ -3,8 +3,9 @@ import { fileURLToPath } from "node:url";
 import { SourceError } from "../../util/errors.ts";
 import { openTableFile, type TableReadOptions } from "./open_table.ts";
 import { entryStream, readZipDirectory } from "./zip_archive.ts";
-import { isPercentFormat } from "./xlsx_parts.ts";
+import { isDurationFormat, isPercentFormat } from "./xlsx_parts.ts";
 import { zipOf } from "../../tests/zip_fixture.ts";
+import { rowXml, xlsxOf } from "../../tests/xlsx_fixture.ts";
 
 const OFFICE = fileURLToPath(new URL("../../tests/fixtures/office/", import.meta.url));
 
@@ -204,5 +205,102 @@ Deno.test("an .xlsx formula saved without its computed value reads as empty, and
     assert.equal(reader.uncomputedFormulas, 1);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("an .xlsx formula saved with an empty value (<v></v>, as openpyxl writes) reads as empty, not 0, and is counted", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/openpyxl.xlsx`;
+    await Deno.writeFile(
+      path,
+      xlsxOf({
+        rows: rowXml(1, ["id", "spend"]) +
+          '<row r="2"><c r="A2" t="inlineStr"><is><t>a</t></is></c><c r="B2"><f>100+0.25</f><v></v></c></row>' +
+          '<row r="3"><c r="A3" t="inlineStr"><is><t>b</t></is></c><c r="B3"><f>200+0.5</f><v/></c></row>' +
+          '<row r="4"><c r="A4" t="inlineStr"><is><t>c</t></is></c><c r="B4"><v></v></c></row>',
+      }),
+    );
+    const { reader, rows } = await readAll(path);
+    assert.deepEqual(rows, [["a"], ["b"], ["c"]]);
+    assert.equal(reader.uncomputedFormulas, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the header below a title block as wide as sparse data rows is found: by its shape, or by the headers the source needs", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const data = Array.from({ length: 10 }, (_, i) => rowXml(i + 4, [`S${i}`, `c${i}`, i]))
+      .join("");
+    // data rows fill 3 cells, as the line "From | 2026-11-01 | To" above the header does
+    const sparse = `${dir}/sparse.xlsx`;
+    await Deno.writeFile(
+      sparse,
+      xlsxOf({
+        rows: rowXml(1, ["Campaign report"]) + rowXml(2, ["From", "2026-11-01", "To"]) +
+          rowXml(3, ["campaign_id", "campaign", "spend", "note1", "note2", "note3"]) + data,
+      }),
+    );
+    const { reader, rows } = await readAll(sparse);
+    assert.equal(reader.headerLine, 3);
+    assert.deepEqual(reader.header.slice(0, 3), ["campaign_id", "campaign", "spend"]);
+    assert.deepEqual(rows[0], ["S0", "c0", 0]);
+    // a title line exactly as wide as the header: only the names the source needs tell
+    const alike = `${dir}/alike.xlsx`;
+    await Deno.writeFile(
+      alike,
+      xlsxOf({
+        rows: rowXml(1, ["Report", "Acme", "November"]) +
+          rowXml(3, ["Campaign ID", "campaign", "spend"]) + data,
+      }),
+    );
+    assert.equal((await readAll(alike)).reader.headerLine, 1);
+    const named = await readAll(alike, { headers: [["campaign_id"], ["spend", "Cost"]] });
+    assert.equal(named.reader.headerLine, 3);
+    assert.equal(named.rows.length, 10);
+    // skip_lines still decides when it is set
+    assert.equal(
+      (await readAll(alike, { skipLines: 0, headers: [["spend"]] })).reader.headerLine,
+      1,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a duration cell ([h]:mm:ss, mm:ss, a time-only format) reads as its seconds, not as a day in 1900", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/durations.xlsx`;
+    const cell = (ref: string, value: number, style: number) =>
+      `<c r="${ref}" s="${style}"><v>${value}</v></c>`;
+    await Deno.writeFile(
+      path,
+      xlsxOf({
+        rows: rowXml(1, ["video", "elapsed", "short", "builtin", "day"]) +
+          `<row r="2"><c r="A2" t="inlineStr"><is><t>long</t></is></c>${cell("B2", 1.0625, 1)}${
+            cell("C2", 125 / 86400, 2)
+          }${cell("D2", 0.5, 3)}${cell("E2", 46327.5, 4)}</row>`,
+        numFmts: '<numFmt numFmtId="164" formatCode="[h]:mm:ss"/>' +
+          '<numFmt numFmtId="165" formatCode="mm:ss"/>' +
+          '<numFmt numFmtId="166" formatCode="yyyy-mm-dd hh:mm"/>',
+        styles: [0, 164, 165, 21, 166],
+      }),
+    );
+    const { rows } = await readAll(path);
+    assert.deepEqual(rows, [["long", 91800, 125, 43200, day("2026-11-01T12:00:00")]]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a number format shows a duration when it has hours, minutes or seconds and no date", () => {
+  for (const code of ["[h]:mm:ss", "mm:ss", "h:mm", "[mm]:ss", "[$-409]h:mm AM/PM", "[ss]"]) {
+    assert.ok(isDurationFormat(code), code);
+  }
+  for (const code of ["yyyy-mm-dd", "dd/mm/yyyy hh:mm", "mmm", "0.00", '0 "hours"', "General"]) {
+    assert.ok(!isDurationFormat(code), code);
   }
 });

@@ -36,6 +36,11 @@ export interface ReadInfo {
   laterTable?: boolean;
   sheet?: string;
   sheets?: string[];
+  /**
+   * .xlsx: the workbook counts serial days from 1904 (Excel for Mac's old default), so
+   * `{parse_date: excel}` reads its number cells in that system.
+   */
+  date1904?: boolean;
 }
 
 /** Where reading stopped early, because a row matched `stop_at`. */
@@ -90,4 +95,9 @@ export interface ReadOptions {
   skipLines?: number;
   /** Stop at the first row whose first cell matches (a linear-time pattern from config). */
   stopAt?: { test(text: string): boolean };
+  /**
+   * Spreadsheets: the headers the source cannot do without, each as its spellings (see
+   * headersNeeded): when the header row is found automatically, a row naming them all is it.
+   */
+  headers?: readonly (readonly string[])[];
 }

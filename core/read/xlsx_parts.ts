@@ -101,6 +101,32 @@ export function readDateStyles(stylesXml: string): boolean[] {
   );
 }
 
+// Excel's built-in formats that show a time without a date: h:mm AM/PM … [h]:mm:ss, mmss.0.
+const TIME_FORMAT_IDS = new Set([18, 19, 20, 21, 45, 46, 47]);
+
+/**
+ * For each cell style, whether it shows a time without a date: a duration such as an
+ * average session of 25:30:00 ([h]:mm:ss) or 02:05 (mm:ss), or a time of day.
+ */
+export function readDurationStyles(stylesXml: string): boolean[] {
+  return styleFormats(stylesXml).map(({ id, code }) =>
+    code !== undefined ? isDurationFormat(code) : TIME_FORMAT_IDS.has(id)
+  );
+}
+
+/**
+ * Whether a number format code shows a time without a date: hours, minutes or seconds
+ * ([h] [m] [s] elapsed, or h, s with m as minutes), and no year or day.
+ */
+export function isDurationFormat(code: string): boolean {
+  const bare = code
+    .replace(/"[^"]*"/g, "")
+    .replace(/\\./g, "")
+    .replace(/\[(?!h+\]|m+\]|s+\])[^\]]*\]/gi, "")
+    .split(";")[0]!;
+  return /[hs]|\[m+\]/i.test(bare) && !/[yd]/i.test(bare);
+}
+
 /** For each cell style (the `s` of a cell), whether it shows numbers as percentages. */
 export function readPercentStyles(stylesXml: string): boolean[] {
   return styleFormats(stylesXml).map(({ id, code }) =>
@@ -151,7 +177,7 @@ export function isDateFormat(code: string): boolean {
   const bare = code
     .replace(/"[^"]*"/g, "")
     .replace(/\\./g, "")
-    .replace(/\[(?!h\]|m\]|mm\]|s\]|ss\])[^\]]*\]/gi, "")
+    .replace(/\[(?!h+\]|m+\]|s+\])[^\]]*\]/gi, "")
     .split(";")[0]!;
   return /[ymdhs]/i.test(bare) && !/^(general|@)$/i.test(bare.trim());
 }

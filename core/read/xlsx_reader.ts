@@ -16,6 +16,7 @@ import {
   decodeXml,
   itemText,
   readDateStyles,
+  readDurationStyles,
   readPaddedStyles,
   readPercentStyles,
   readSharedStrings,
@@ -73,11 +74,13 @@ export async function openXlsx(
     const strings = await sharedStrings(file, part("xl/sharedStrings.xml"), fileName);
     const styles = await textOf(file, part("xl/styles.xml"), fileName);
     const dateStyles = readDateStyles(styles);
+    const durationStyles = readDurationStyles(styles);
     const percentStyles = readPercentStyles(styles);
     const paddedStyles = readPaddedStyles(styles);
     const context: CellContext = {
       strings,
       dateStyles,
+      durationStyles,
       percentStyles,
       paddedStyles,
       date1904,
@@ -93,7 +96,13 @@ export async function openXlsx(
     );
     const reader = await sheetTableReader(
       fileName,
-      { format: "xlsx", skippedLines: 0, sheet: sheet.name, sheets: sheets.map((s) => s.name) },
+      {
+        format: "xlsx",
+        skippedLines: 0,
+        sheet: sheet.name,
+        sheets: sheets.map((s) => s.name),
+        ...(date1904 ? { date1904 } : {}),
+      },
       rows,
       options,
       () => closeQuietly(file),
@@ -142,6 +151,8 @@ export function chooseSheet<T extends { name: string; hidden?: boolean }>(
 interface CellContext {
   strings: string[];
   dateStyles: boolean[];
+  /** Styles that show a time without a date: [h]:mm:ss, mm:ss, h:mm (see readDurationStyles). */
+  durationStyles: boolean[];
   percentStyles: boolean[];
   /** Digits a style pads whole numbers to (see readPaddedStyles). */
   paddedStyles: number[];
@@ -334,6 +345,11 @@ function cellValue(tag: string, inner: string, context: CellContext): Cell {
     return null;
   }
   const raw = inner.slice(start + 3, inner.indexOf("</v>", start));
+  if (raw === "" && type !== "str") {
+    // <v></v>: no value, not 0 (openpyxl writes every formula so, never calculated)
+    if (inner.includes("<f")) context.uncomputed++;
+    return null;
+  }
   switch (type) {
     case "s":
       return context.strings[Number(raw)] ?? null;
@@ -353,6 +369,10 @@ function cellValue(tag: string, inner: string, context: CellContext): Cell {
     default: {
       const number = Number(raw);
       const style = attribute(tag, "s");
+      // 25:30:00 is 1.0625 days, not 1900-01-01 01:30: its seconds, which a number column takes
+      if (style !== undefined && context.durationStyles[Number(style)] && Number.isFinite(number)) {
+        return durationSeconds(number);
+      }
       if (style !== undefined && context.dateStyles[Number(style)] && Number.isFinite(number)) {
         return serialToDate(number, context.date1904);
       }
@@ -368,6 +388,11 @@ function cellValue(tag: string, inner: string, context: CellContext): Cell {
       return number;
     }
   }
+}
+
+/** A time in days (Excel's form), as seconds to the millisecond: 0.0625 is 5400. */
+export function durationSeconds(days: number): number {
+  return Math.round(days * 86_400_000) / 1000;
 }
 
 /** An Excel serial day as a Date whose UTC fields are the wall-clock time the cell shows. */

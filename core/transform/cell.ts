@@ -55,8 +55,11 @@ export function reviveCells(rows: Cell[][]): void {
  */
 export const RECORD_KINDS = "\u0000kinds";
 
-/** What RECORD_KINDS says of a header's cell. */
-export type RecordKind = "percent" | "date";
+/**
+ * What RECORD_KINDS says of a header's cell. `serial1904`: a number of a workbook that
+ * counts serial days from 1904, which `{parse_date: excel}` read in that system.
+ */
+export type RecordKind = "percent" | "date" | "serial1904";
 
 /** A value a rule or a type check refused, with the reason the analyst will read. */
 export class CellError {

@@ -59,6 +59,23 @@ export interface MappingContext {
 }
 
 /**
+ * The headers `mapColumns` cannot do without, each as its spellings: those mapped with
+ * `from`, and those of required and key columns; a reader looks for them to find the header.
+ */
+export function headersNeeded(
+  table: TableSchema,
+  mapping: Record<string, ColumnMapping> | undefined,
+): string[][] {
+  return Object.entries(table.columns).flatMap(([column, schema]) => {
+    const written = mapping?.[column];
+    if (written?.value !== undefined) return [];
+    const needed = written?.from !== undefined || schema.required ||
+      (table.key?.includes(column) ?? false);
+    return needed ? [written?.from ?? [column]] : [];
+  });
+}
+
+/**
  * Plans how each table column is filled from `header`. Throws a SourceError, before any
  * row is read, when a mapped header is missing or a required column has no header.
  */

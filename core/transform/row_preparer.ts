@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import type { CleanRuleSpec } from "../../config/clean_rule_model.ts";
 import type { ColumnSchema, TableSchema } from "../../config/table_schema.ts";
 import { type Cell, CellError, emptyToNull, PercentCell } from "./cell.ts";
-import { compileCleanRules } from "./clean/compile_rules.ts";
+import { type CleanOptions, compileCleanRules } from "./clean/compile_rules.ts";
 import type { ColumnSource } from "./map_columns.ts";
 import { compileColumnValidator, type Stored, type ValidatorOptions } from "./validate_column.ts";
 
@@ -34,7 +34,7 @@ interface CompiledColumn {
 export function compileConvert(
   rules: readonly CleanRuleSpec[],
   column: ColumnSchema,
-  options: ValidatorOptions,
+  options: ValidatorOptions & CleanOptions,
 ): (value: Cell) => Stored | CellError {
   const validate = compileColumnValidator(column, options);
   const plainText = rules.length === 0 && column.type === "text" && column.values === undefined &&
@@ -47,7 +47,7 @@ export function compileConvert(
         ? value
         : validate(emptyToNull(value));
   }
-  const clean = compileCleanRules(rules);
+  const clean = compileCleanRules(rules, { date1904: options.date1904 });
   return (value) => {
     const cleaned = clean(value);
     return cleaned instanceof CellError ? cleaned : validate(cleaned);
@@ -59,13 +59,14 @@ export function compileConvert(
  * `out` (at `offset`) and returns the problems found, or undefined when there are none.
  * For a table without a key it also writes the row hash that de-duplicates whole rows.
  * Datetimes without an offset are read in `options.timeZone`, or in the zone their header
- * names (ColumnSource.timeZone).
+ * names (ColumnSource.timeZone). `options.date1904`: the cells come from a workbook that
+ * counts serial days from 1904.
  */
 export function compileRowPreparer(
   table: TableSchema,
   sources: readonly ColumnSource[],
   getterFor: (source: ColumnSource) => CellGetter,
-  options: { timeZone: string },
+  options: { timeZone: string; date1904?: boolean },
 ): {
   width: number;
   prepare: (row: unknown, out: Stored[], offset: number) => CellProblem[] | undefined;
@@ -82,6 +83,7 @@ export function compileRowPreparer(
         {
           required: table.key?.includes(source.column) === true,
           timeZone: source.timeZone ?? options.timeZone,
+          date1904: options.date1904,
         },
       ),
     };

@@ -5,7 +5,7 @@
  */
 import type { CleanRuleName, CleanRuleSpec } from "../../../config/clean_rule_model.ts";
 import { type Cell, CellError, emptyToNull, PercentCell } from "../cell.ts";
-import { compileDateFormat, parseDate } from "./parse_date.ts";
+import { compileDateFormat, type DateFormatOptions, parseDate } from "./parse_date.ts";
 import { compileParseNumber, compileParsePercent, type NumberFormat } from "./parse_number.ts";
 import { type BoolWords, parseBool } from "./parse_bool.ts";
 import { country, currencyCode, phone } from "./marketing_rules.ts";
@@ -24,7 +24,7 @@ import {
 export type CleanFn = (value: Cell) => Cell | CellError;
 
 // Every rule name in config/clean_rule_model.ts must have a builder here (the type says so).
-const BUILDERS: Record<CleanRuleName, (arg: unknown) => CleanFn> = {
+const BUILDERS: Record<CleanRuleName, (arg: unknown, options: CleanOptions) => CleanFn> = {
   trim: () => trim,
   collapse_spaces: () => collapseSpaces,
   lower: () => (value) => typeof value === "string" ? value.toLowerCase() : value,
@@ -36,9 +36,9 @@ const BUILDERS: Record<CleanRuleName, (arg: unknown) => CleanFn> = {
   parse_number: (arg) => compileParseNumber((arg ?? {}) as NumberFormat),
   parse_percent: (arg) => compileParsePercent((arg ?? {}) as NumberFormat),
 
-  parse_date: (arg) => {
+  parse_date: (arg, options) => {
     const formats = arg === null ? [] : Array.isArray(arg) ? arg : [arg];
-    const parsers = formats.map((format) => compileDateFormat(String(format)));
+    const parsers = formats.map((format) => compileDateFormat(String(format), options));
     return (value) => parseDate(value, parsers);
   },
   parse_bool: (arg) => parseBool(arg as BoolWords | null),
@@ -49,13 +49,22 @@ const BUILDERS: Record<CleanRuleName, (arg: unknown) => CleanFn> = {
   default: (arg) => defaultValue(arg),
 };
 
+/** What the rules may need to know of where the values come from. */
+export type CleanOptions = DateFormatOptions;
+
 /**
  * Compiles rules into one function. Empty text becomes null after every rule, so that
  * `trim` of "   " leaves no value and `default` can fill it. The first rule that refuses
  * a value stops the chain; its reason names the rule.
  */
-export function compileCleanRules(rules: readonly CleanRuleSpec[]): CleanFn {
-  const steps = rules.map((rule) => ({ name: rule.name, fn: BUILDERS[rule.name](rule.arg) }));
+export function compileCleanRules(
+  rules: readonly CleanRuleSpec[],
+  options: CleanOptions = {},
+): CleanFn {
+  const steps = rules.map((rule) => ({
+    name: rule.name,
+    fn: BUILDERS[rule.name](rule.arg, options),
+  }));
   if (steps.length === 0) return emptyToNull;
   if (!steps.some((step) => step.name === "parse_percent")) {
     // Without parse_percent a spreadsheet's percentage is its number to every rule: the

@@ -73,8 +73,18 @@ export function isNumberFormat(format: string): boolean {
   return Object.hasOwn(NUMBER_FORMATS, format);
 }
 
+/** Where the values come from, when that changes how a format reads them. */
+export interface DateFormatOptions {
+  /**
+   * The values come from a workbook that counts serial days from 1904 (Excel for Mac's old
+   * default, `date1904` in the workbook): `excel` reads its serials in that system.
+   */
+  date1904?: boolean;
+}
+
 /** Compiles a format such as `DD.MM.YYYY HH:mm` into a parser. */
-export function compileDateFormat(format: string): Parser {
+export function compileDateFormat(format: string, options: DateFormatOptions = {}): Parser {
+  if (format === "excel" && options.date1904) return parseExcel1904Text;
   if (isNumberFormat(format)) return NUMBER_FORMATS[format as keyof typeof NUMBER_FORMATS];
   const fixed = fixedWidthParser(format);
   if (fixed) return fixed;
@@ -398,6 +408,14 @@ function parseExcelText(text: string): DateParts | undefined {
   return /^\d+(\.\d+)?$/.test(text) ? fromExcelSerial(Number(text)) : undefined;
 }
 
+// The 1904 system's day 0 is 1904-01-01, the 1900 system's day 1462: the same bounds (day 0
+// is 1904-01-01 itself, a real day there), and no phantom 1900-02-29 to step over.
+function parseExcel1904Text(text: string): DateParts | undefined {
+  if (!/^\d+(\.\d+)?$/.test(text)) return undefined;
+  const serial = Number(text);
+  return serial <= 2958465 - 1462 ? fromExcelSerial(serial + 1462) : undefined;
+}
+
 const EPOCH_TEXT = /^(\d+)(?:\.(\d+))?$/;
 
 // Whole milliseconds only: a finer fraction would be cut without a word.
@@ -434,7 +452,7 @@ const MAX_EPOCH_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 // The formats that read numbers: they read a number cell as well as text.
 const NUMBER_FORMATS = { excel: parseExcelText, unix: parseUnixText, unix_ms: parseUnixMsText };
-const NUMERIC_PARSERS = new Set<Parser>(Object.values(NUMBER_FORMATS));
+const NUMERIC_PARSERS = new Set<Parser>([...Object.values(NUMBER_FORMATS), parseExcel1904Text]);
 
 function fromEpoch(ms: number): DateParts | undefined {
   const date = new Date(ms);

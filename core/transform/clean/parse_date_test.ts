@@ -4,7 +4,7 @@ import { CellError } from "../cell.ts";
 import { compileDateFormat, parseDate } from "./parse_date.ts";
 
 const parse = (value: string | number | Date | null, ...formats: string[]) =>
-  parseDate(value, formats.map(compileDateFormat));
+  parseDate(value, formats.map((format) => compileDateFormat(format)));
 const reason = (
   value: unknown,
 ) => (value instanceof CellError ? value.reason : `no error: ${value}`);
@@ -33,6 +33,11 @@ Deno.test("parseDate() reads Excel serial days and epoch times", () => {
   assert.equal(parse("45231", "excel"), "2023-11-01");
   assert.equal(parse(45231.5, "excel"), "2023-11-01T12:00:00");
   assert.equal(parse(60, "excel"), "1900-02-28");
+  // a workbook in the 1904 date system (Excel for Mac's old default) counts from 1904-01-01
+  const mac = [compileDateFormat("excel", { date1904: true })];
+  assert.equal(parseDate(44865, mac), "2026-11-01");
+  assert.equal(parseDate("0", mac), "1904-01-01");
+  assert.equal(parseDate(44865.25, mac), "2026-11-01T06:00:00");
   assert.equal(parse("1700000000", "unix"), "2023-11-14T22:13:20Z");
   assert.equal(parse("1700000000123", "unix_ms"), "2023-11-14T22:13:20.123Z");
 });
