@@ -697,3 +697,42 @@ sources:
     },
   });
 }
+
+Deno.test("a ${VAR} in a source's url reaches the server as written: + & = / in a key, a space in a path", async () => {
+  // a base64 key (+ / =) and an account name with a space, as .env holds them
+  const key = "Ab+c/dE==&x=1";
+  const account = "acme corp";
+  const seen: { path: string; key: string | null }[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => {
+    const url = new URL(request.url);
+    seen.push({ path: decodeURIComponent(url.pathname), key: url.searchParams.get("api_key") });
+    return Response.json({ data: [{ id: "r1" }] });
+  });
+  try {
+    await withProject("sqlite", {
+      ".env": `CRM_KEY=${key}\nACCOUNT=${account}\n`,
+      "schema/items.yaml": "columns:\n  id: { type: text, required: true }\nkey: [id]\n",
+      "plutus.yaml": `sources:
+  crm:
+    kind: api
+    url: "http://127.0.0.1:${server.addr.port}/v1/\${ACCOUNT}/items?api_key=\${CRM_KEY}"
+    records: data
+    table: items
+`,
+    }, async (dir) => {
+      const result = expectCode(await runCli(["run", "--project", dir]), 0);
+      assert.deepEqual(seen, [{ path: `/v1/${account}/items`, key }]);
+      const log = [...Deno.readDirSync(join(dir, "logs"))].map((entry) =>
+        Deno.readTextFileSync(join(dir, "logs", entry.name))
+      ).join("\n");
+      for (const output of [result.stdout, result.stderr, log]) {
+        for (const spelling of [key, encodeURIComponent(key), "Ab+c"]) {
+          assert.ok(!output.includes(spelling), `the key leaked as ${spelling}:\n${output}`);
+        }
+      }
+      assert.match(result.stdout, /api_key=\*\*\*/);
+    });
+  } finally {
+    await server.shutdown();
+  }
+});
