@@ -18,7 +18,9 @@ export function getPath(value: unknown, path: string | readonly string[]): unkno
   const keys = typeof path === "string" ? splitPath(path) : path;
   let current = value;
   for (const key of keys) {
-    if (current === null || typeof current !== "object") return undefined;
+    if (current === null || typeof current !== "object" || exactNumberText(current)) {
+      return undefined; // a kept number has no fields
+    }
     current = (current as Record<string, unknown>)[key];
   }
   return jsonValue(current);

@@ -18,8 +18,8 @@ interface RawJsonApi {
 const RAW = JSON as unknown as RawJsonApi;
 
 // Only a number of 16 or more digits, or with an exponent of 3 or more digits (over- and
-// underflow), can be past 2^53 as written or differ from its double: text without either (most pages) is
-// parsed without the reviver, which costs several times the plain parse.
+// underflow), can be past 2^53 as written or differ from its double: text without either
+// (most pages) is parsed without the reviver, which costs several times the plain parse.
 const MAYBE_INEXACT = /\d[\d.]{15}|[eE][+-]?\d{3}/;
 
 /** Parses JSON like JSON.parse, keeping numbers a double cannot hold as raw JSON values. */
@@ -33,7 +33,7 @@ function keepDigits(_key: string, value: unknown, context?: { source?: string })
   const source = context?.source;
   if (source === undefined || source === String(value)) return value;
   // A whole number past 2^53 stays digits even where a double holds it (2^60): as a number
-  // it would reach a text column as 1.152921504606847e+18, not as the API wrote it.
+  // it would reach a text column as 1152921504606847000, not as the API wrote it.
   if (WHOLE.test(source)) return Number.isSafeInteger(value) ? value : RAW.rawJSON(source);
   return sameDecimal(source, String(value)) ? value : RAW.rawJSON(source);
 }
@@ -69,10 +69,10 @@ function decimalKey(text: string): string | undefined {
   const parts = NUMBER_PARTS.exec(text);
   if (!parts) return undefined; // Infinity: the text overflowed
   const [, sign, whole, fraction = "", exponent = "0"] = parts;
-  let digits = (whole! + fraction).replace(/^0+/, "");
+  const digits = (whole! + fraction).replace(/^0+/, "");
   if (digits === "") return "0"; // -0 is 0
-  const trimmed = digits.replace(/0+$/, "");
-  const power = BigInt(exponent) - BigInt(fraction.length) + BigInt(digits.length - trimmed.length);
-  digits = trimmed;
-  return `${sign}${digits}e${power}`;
+  const significant = digits.replace(/0+$/, "");
+  const power = BigInt(exponent) - BigInt(fraction.length) +
+    BigInt(digits.length - significant.length);
+  return `${sign}${significant}e${power}`;
 }

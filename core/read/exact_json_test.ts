@@ -13,6 +13,7 @@ Deno.test("parseJsonExact() keeps the digits of numbers a double cannot hold", (
   assert.equal(getPath(body, "long"), "0.1000000000000000055511151231257827");
   assert.equal(getPath(body, "tiny"), "1e-400");
   assert.equal(compilePath("id")(body), "1234567890123456789");
+  assert.equal(getPath(body, "id.rawJSON"), undefined); // a number has no fields
   // written back whole and unquoted: a reject's record, an object stored as JSON text
   assert.equal(JSON.stringify(body), text);
   assert.deepEqual(leafPaths(body), ["id", "big", "huge", "long", "tiny"]);
