@@ -69,6 +69,46 @@ export function resolveDatabaseVars(
   }, missing);
 }
 
+/**
+ * resolveVars for an API source's `url:`: each value is encoded for its place, so that it
+ * arrives as written. In the query (after `?`) a value is one component — a key's `+`
+ * would else reach the server as a space, `&` would start another parameter (as
+ * `auth: query` and `params:` send it). In the path a value keeps its `/` but `? # %` and
+ * spaces are encoded; in `user:password@` all is. A value before any `://`, or in the host,
+ * is the address itself (`${CRM_URL}`, `https://${SUBDOMAIN}.example.com`): as written.
+ */
+export function resolveUrlVars(
+  text: string,
+  lookup: (name: string) => string | undefined,
+  missing: string[] = [],
+): string {
+  return text.replace(VAR_REFERENCE, (whole, name: string, offset: number) => {
+    const value = lookup(name);
+    if (value === undefined) {
+      missing.push(name);
+      return whole;
+    }
+    return encodeForPlace(value, text.slice(0, offset), text.slice(offset + whole.length));
+  });
+}
+
+/** Whether a value's place in plutus.yaml is a source's `url` (`sources.NAME.url`). */
+export function isSourceUrl(path: readonly (string | number)[]): boolean {
+  return path.length === 3 && path[0] === "sources" && path[2] === "url";
+}
+
+/** `value` encoded for where it stands in a URL template, between `before` and `after`. */
+function encodeForPlace(value: string, before: string, after: string): string {
+  if (/[?#]/.test(before)) return encodeURIComponent(value);
+  const scheme = before.indexOf("://");
+  if (scheme === -1) return value;
+  const rest = before.slice(scheme + 3);
+  if (/[/\\]/.test(rest)) return value.replace(/[%?#\\\s]/g, (char) => encodeURIComponent(char));
+  // still in the authority: a password or user if an @ follows before the path starts
+  const authority = /^[^/?#\\]*/.exec(after)![0];
+  return authority.includes("@") ? encodeURIComponent(value) : value;
+}
+
 /** The `${NAME}`s one source uses, and those of them without a value. */
 export interface SourceVars {
   used: string[];

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { inlineUrlPassword, SecretMask } from "./env.ts";
+import { inlineUrlPassword, resolveUrlVars, SecretMask } from "./env.ts";
 
 const KEYS = ["sk-Live~9f8e7d6c5b4a(x)Z", "key with space+/=!'()*", "clé-ünïcødé-🔑-42"];
 
@@ -88,4 +88,57 @@ Deno.test("inlineUrlPassword() finds a password written in a URL, not a ${VAR} r
   assert.equal(inlineUrlPassword("postgres://u:${PG_PASSWORD}@h/db"), undefined);
   assert.equal(inlineUrlPassword("postgres://u@h/db"), undefined);
   assert.equal(inlineUrlPassword("data/plutus.db"), undefined);
+});
+
+Deno.test("resolveUrlVars() puts each value in a source's url as a server reads it back", () => {
+  const env: Record<string, string> = {
+    KEY: "ab+cd/ef==&x=1 #?%2B",
+    BASE: "https://api.example.com/v2",
+    HOST: "eu1.example.com:8443",
+    SEGMENT: "acct 7/lists?#",
+    PASSWORD: "p@ss:w/rd+",
+  };
+  const lookup = (name: string) => env[name];
+  // a value in the query is one value: the server's parameter is the key, byte for byte
+  for (
+    const url of [
+      "https://x.example/v1?api_key=${KEY}",
+      "https://x.example/v1?a=1&api_key=${KEY}#top",
+    ]
+  ) {
+    const resolved = new URL(resolveUrlVars(url, lookup));
+    assert.equal(resolved.searchParams.get("api_key"), env.KEY);
+    assert.equal(resolved.pathname, "/v1");
+  }
+  // in the path: its slashes stay path, ? # % and spaces do not end it
+  const path = new URL(resolveUrlVars("https://x.example/${SEGMENT}/members?limit=5", lookup));
+  assert.equal(path.pathname, "/acct%207/lists%3F%23/members");
+  assert.equal(path.searchParams.get("limit"), "5");
+  // the address itself, or its host, as written; a password encoded whole
+  assert.equal(
+    resolveUrlVars("${BASE}/contacts?key=${KEY}", lookup),
+    `${env.BASE}/contacts?key=${encodeURIComponent(env.KEY!)}`,
+  );
+  assert.equal(new URL(resolveUrlVars("https://${HOST}/v1", lookup)).host, env.HOST);
+  const basic = new URL(resolveUrlVars("https://me:${PASSWORD}@x.example/v1", lookup));
+  assert.equal(decodeURIComponent(basic.password), env.PASSWORD);
+  assert.equal(basic.host, "x.example");
+  // a variable without a value is left as written and named
+  const missing: string[] = [];
+  assert.equal(
+    resolveUrlVars("https://x.example/?k=${NOPE}", lookup, missing),
+    "https://x.example/?k=${NOPE}",
+  );
+  assert.deepEqual(missing, ["NOPE"]);
+});
+
+Deno.test("resolveUrlVars() sends any key in the query as itself (property)", () => {
+  fc.assert(
+    fc.property(fc.string({ unit: "grapheme", minLength: 1 }), (key) => {
+      const url = resolveUrlVars("https://x.example/v1?api_key=${KEY}&page=2", () => key);
+      const params = new URL(url).searchParams;
+      assert.equal(params.get("api_key"), key);
+      assert.equal(params.get("page"), "2");
+    }),
+  );
 });

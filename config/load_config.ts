@@ -7,8 +7,10 @@
 import { ConfigError, type ConfigProblem } from "../util/errors.ts";
 import {
   inlineUrlPassword,
+  isSourceUrl,
   noValueMessage,
   resolveDatabaseVars,
+  resolveUrlVars,
   resolveVars,
   SecretMask,
 } from "./env.ts";
@@ -78,7 +80,11 @@ export function parseConfig(
     const later = options.keysLater && path[0] === "sources";
     const resolved = path.length === 1 && path[0] === "database"
       ? resolveDatabaseVars(value, lookup, missing)
-      : resolveVars(value, later ? (v) => lookup(v) ?? "key-to-come" : lookup, missing);
+      : (isSourceUrl(path) ? resolveUrlVars : resolveVars)(
+        value,
+        later ? (v) => lookup(v) ?? "key-to-come" : lookup,
+        missing,
+      );
     const source = sourceOf(path);
     for (const variable of missing) {
       const problem = {

@@ -242,3 +242,31 @@ Deno.test("parseConfig() reads database_schema:, public when absent, and refuses
     /^plutus\.yaml:1 database_schema: a schema name uses lowercase letters/,
   );
 });
+
+Deno.test("parseConfig() refuses a whole number past 2^53 that YAML would round, naming it and its quotes", () => {
+  const text = `sources:
+  tweets:
+    kind: api
+    url: https://api.example.com/2/tweets
+    table: tweets
+    params: { since_id: 1234567890123456789, max_results: 100, big: 1e20, two53: 9007199254740992 }
+    incremental: { field: id, param: since_id, initial: "1234567890123456789" }
+`;
+  try {
+    parseConfig(text);
+    assert.fail("expected a ConfigError");
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    assert.equal(
+      error.message,
+      'plutus.yaml:6 sources.tweets.params.since_id: 1234567890123456789 is a whole number past 2^53, which would be read as 1234567890123456800: write it in quotes, "1234567890123456789"',
+    );
+    assert.match(error.hint ?? "", /in quotes/);
+  }
+  // in quotes, the digits are sent as written
+  const quoted = parseConfig(
+    text.replace("since_id: 1234567890123456789", 'since_id: "1234567890123456789"'),
+  );
+  const source = quoted.config.sources.tweets as { params: Record<string, unknown> };
+  assert.equal(source.params.since_id, "1234567890123456789");
+});

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { isMap, isNode, isScalar, LineCounter, parseDocument, visit } from "yaml";
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
 import type { Document } from "yaml";
 import type { z } from "zod";
 import { ConfigError, type ConfigProblem } from "../util/errors.ts";
@@ -39,6 +39,13 @@ export function parseYamlFile(text: string, name: string): YamlFile {
     );
   }
   const lineAt = (offset: number) => lineCounter.linePos(offset).line;
+  const rounded = roundedIntegers(document, name, lineAt);
+  if (rounded.length > 0) {
+    throw new ConfigError(rounded, {
+      hint:
+        "Put such numbers (ids, account numbers) in quotes: they are sent and compared as the digits written.",
+    });
+  }
   const lineOf = (path: readonly PropertyKey[]): number => {
     for (let depth = path.length; depth >= 0; depth--) {
       const node = document.getIn(path.slice(0, depth) as unknown[], true);
@@ -55,6 +62,46 @@ export function parseYamlFile(text: string, name: string): YamlFile {
     return lineOf(path);
   };
   return { name, value: expanded(document, name, lineAt) ?? null, lineOf, keyLineOf, document };
+}
+
+/**
+ * Whole numbers written past 2^53 (9007199254740992): YAML reads them as doubles, so
+ * `since_id: 1234567890123456789` would be sent as 1234567890123456800 — refused, at their
+ * line, rather than used rounded.
+ */
+function roundedIntegers(
+  document: Document,
+  name: string,
+  lineAt: (offset: number) => number,
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  visit(document, {
+    Scalar(_, node, ancestors) {
+      const value = node.value;
+      if (typeof value !== "number" || Number.isSafeInteger(value)) return;
+      // digits that come back as written (2^53 itself) are no problem; 1e20 is no id
+      const written = node.source ?? "";
+      if (!/^-?\d+$/.test(written) || written === String(value)) return;
+      problems.push({
+        location: `${name}:${node.range ? lineAt(node.range[0]) : 1}`,
+        path: dotted(keyPath(ancestors, node)),
+        message:
+          `${written} is a whole number past 2^53, which would be read as ${value}: write it in quotes, "${written}"`,
+      });
+    },
+  });
+  return problems;
+}
+
+/** The key path of `node` from the ancestors visit() gives. */
+function keyPath(ancestors: readonly unknown[], node: unknown): (string | number)[] {
+  const path: (string | number)[] = [];
+  const chain = [...ancestors, node];
+  chain.forEach((ancestor, i) => {
+    if (isPair(ancestor) && isScalar(ancestor.key)) path.push(String(ancestor.key.value));
+    if (isSeq(ancestor)) path.push(ancestor.items.indexOf(chain[i + 1] as never));
+  });
+  return path;
 }
 
 /** Aliases a real config could use many times over; a "billion laughs" file uses millions. */

@@ -609,3 +609,130 @@ Deno.test("records: null (how Pipedrive says no deals) is an empty page: the ste
       assert.equal(api.requests.length, 1);
     },
   ));
+
+for (const backend of BACKENDS) {
+  Deno.test({
+    name:
+      `19-digit ids sent as JSON numbers keep every digit, no records merge; an integer column refuses what it cannot hold [${backend}]`,
+    ignore: await backendMissing(backend),
+    fn: async () => {
+      // ids as Twitter/X, ad platforms and order systems send them: past 2^53, where a
+      // double would turn ...789 to ...793 into one number and merge the records
+      const asked: string[] = [];
+      const server = Deno.serve(
+        { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+        (request) => {
+          const url = new URL(request.url);
+          asked.push(url.search);
+          const since = BigInt(url.searchParams.get("since_id") ?? "0");
+          const records = [0, 1, 2, 3, 4]
+            .map((i) => ({ i, id: 1234567890123456789n + BigInt(i) }))
+            .filter(({ id }) => id > since)
+            .map(({ i, id }) =>
+              `{"id": ${id}, "big": 9007199254740993, "views": ${
+                i === 1 ? "9007199254740993" : "12"
+              }, "meta": {"parent": ${id}0}}`
+            );
+          return new Response(`{"data": [${records.join(", ")}]}`, {
+            headers: { "content-type": "application/json" },
+          });
+        },
+      );
+      try {
+        await withProject(backend, {
+          "schema/tweets.yaml": `columns:
+  id:    { type: text, required: true }
+  big:   { type: text }
+  views: { type: integer }
+  meta:  { type: text }
+key: [id]
+`,
+          "plutus.yaml": `reject_limit: 0.5
+sources:
+  x:
+    kind: api
+    url: http://127.0.0.1:${server.addr.port}/tweets
+    records: data
+    table: tweets
+    incremental: { field: id, param: since_id }
+`,
+        }, async (dir, db) => {
+          const result = expectCode(await runCli(["run", "--project", dir]), 0);
+          assert.match(result.stdout, /x\s+\S+\s+succeeded\s+5\s+4\s+0\s+0\s+1/);
+          assert.match(
+            result.stdout,
+            /views: "9007199254740993" is too large to store exactly \(store it as text\)/,
+          );
+          assert.deepEqual(
+            await db.query("SELECT id, big, views, meta FROM tweets ORDER BY id"),
+            [
+              0,
+              2,
+              3,
+              4,
+            ].map((i) => ({
+              id: String(1234567890123456789n + BigInt(i)),
+              big: "9007199254740993",
+              views: 12,
+              meta: `{"parent":${1234567890123456789n + BigInt(i)}0}`,
+            })),
+          );
+          // the rejects file keeps the record's digits, to fix and upload again
+          expectCode(await runCli(["rejects", "--csv", "--project", dir]), 0);
+          const rejects = await Deno.readTextFile(
+            join(dir, "exports", "rejects-run-1", "x.rejects-run-1.csv"),
+          );
+          assert.match(rejects, /^\uFEFFid,big,views,meta,_reason/);
+          assert.match(rejects, /\n1234567890123456790,9007199254740993,9007199254740993,/);
+          // the next run asks from the newest id, every digit of it
+          assert.deepEqual(await db.query("SELECT value FROM _plutus_state"), [
+            { value: '"1234567890123456793"' },
+          ]);
+          expectCode(await runCli(["run", "--project", dir]), 0);
+          assert.deepEqual(asked, ["", "?since_id=1234567890123456793"]);
+        });
+      } finally {
+        await server.shutdown();
+      }
+    },
+  });
+}
+
+Deno.test("a ${VAR} in a source's url reaches the server as written: + & = / in a key, a space in a path", async () => {
+  // a base64 key (+ / =) and an account name with a space, as .env holds them
+  const key = "Ab+c/dE==&x=1";
+  const account = "acme corp";
+  const seen: { path: string; key: string | null }[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => {
+    const url = new URL(request.url);
+    seen.push({ path: decodeURIComponent(url.pathname), key: url.searchParams.get("api_key") });
+    return Response.json({ data: [{ id: "r1" }] });
+  });
+  try {
+    await withProject("sqlite", {
+      ".env": `CRM_KEY=${key}\nACCOUNT=${account}\n`,
+      "schema/items.yaml": "columns:\n  id: { type: text, required: true }\nkey: [id]\n",
+      "plutus.yaml": `sources:
+  crm:
+    kind: api
+    url: "http://127.0.0.1:${server.addr.port}/v1/\${ACCOUNT}/items?api_key=\${CRM_KEY}"
+    records: data
+    table: items
+`,
+    }, async (dir) => {
+      const result = expectCode(await runCli(["run", "--project", dir]), 0);
+      assert.deepEqual(seen, [{ path: `/v1/${account}/items`, key }]);
+      const log = [...Deno.readDirSync(join(dir, "logs"))].map((entry) =>
+        Deno.readTextFileSync(join(dir, "logs", entry.name))
+      ).join("\n");
+      for (const output of [result.stdout, result.stderr, log]) {
+        for (const spelling of [key, encodeURIComponent(key), "Ab+c"]) {
+          assert.ok(!output.includes(spelling), `the key leaked as ${spelling}:\n${output}`);
+        }
+      }
+      assert.match(result.stdout, /api_key=\*\*\*/);
+    });
+  } finally {
+    await server.shutdown();
+  }
+});

@@ -13,6 +13,7 @@ import { csvLine } from "../export/csv_text.ts";
 import { RECORD_KINDS, type RecordKind } from "../transform/cell.ts";
 import { RejectsCellWriter } from "./rejects_cells.ts";
 import { getPath } from "../read/dot_path.ts";
+import { parseJsonExact } from "../read/exact_json.ts";
 import { MARKER_COLUMNS, neutralizeFormula, rejectsFileName } from "./rejects_format.ts";
 import type { RunHistory, StoredReject } from "../store/mod.ts";
 
@@ -84,7 +85,8 @@ function groupRows(rejects: StoredReject[]): RejectedRow[] {
 
 function parseRecord(text: string | null): Record<string, unknown> {
   try {
-    return text ? JSON.parse(text) : {};
+    // an API record's 19-digit ids are written whole; read them back whole
+    return text ? parseJsonExact(text) as Record<string, unknown> : {};
   } catch {
     return {};
   }

@@ -127,7 +127,10 @@ function toCell(value: unknown): Cell {
   return JSON.stringify(value);
 }
 
-/** The greater of two incremental values: numbers by size, anything else as text (ISO dates sort). */
+/**
+ * The greater of two incremental values: whole numbers by size (also the 19-digit ids a
+ * double cannot hold, which arrive as their digits), anything else as text (ISO dates sort).
+ */
 export function newer(
   current: string | number | undefined,
   value: unknown,
@@ -138,5 +141,13 @@ export function newer(
   if (typeof current === "number" && typeof candidate === "number") {
     return candidate > current ? candidate : current;
   }
+  const [a, b] = [wholeNumber(candidate), wholeNumber(current)];
+  if (a !== undefined && b !== undefined) return a > b ? candidate : current;
   return String(candidate) > String(current) ? candidate : current;
+}
+
+/** A whole number, written as a number or as digits, as a bigint; undefined for the rest. */
+function wholeNumber(value: string | number): bigint | undefined {
+  if (typeof value === "number") return Number.isInteger(value) ? BigInt(value) : undefined;
+  return /^-?\d{1,400}$/.test(value) ? BigInt(value) : undefined;
 }

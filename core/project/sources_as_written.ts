@@ -9,7 +9,14 @@
 import { isMap, isScalar, isSeq, type YAMLMap } from "yaml";
 import { apiSourceModel } from "../../config/api_source_model.ts";
 import { ConfigError, type ConfigProblem } from "../../util/errors.ts";
-import { resolveVars, SecretMask, type SourceVars, varsBySource } from "../../config/env.ts";
+import {
+  isSourceUrl,
+  resolveUrlVars,
+  resolveVars,
+  SecretMask,
+  type SourceVars,
+  varsBySource,
+} from "../../config/env.ts";
 import type { ApiSource } from "../../config/plutus_config.ts";
 import { dotted, issueProblems, parseYamlFile } from "../../config/yaml_file.ts";
 
@@ -131,7 +138,7 @@ export function resolveApiSource(
     if (typeof value === "string") {
       if (!value.includes("${")) return value;
       const missing: string[] = [];
-      const resolved = resolveVars(value, lookup, missing);
+      const resolved = (isSourceUrl(at) ? resolveUrlVars : resolveVars)(value, lookup, missing);
       for (const variable of missing) {
         if (placeholder !== undefined) continue;
         problems.push({

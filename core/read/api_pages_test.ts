@@ -57,6 +57,10 @@ Deno.test("newer() keeps the greatest incremental value: numbers by size, dates 
   assert.equal(newer(9, 10), 10);
   assert.equal(newer(10, null), 10);
   assert.equal(newer(10, ""), 10);
+  // ids past 2^53 arrive as their digits: by size too, not as text ("9…" > "1…")
+  assert.equal(newer("9999999999999999999", "10000000000000000000"), "10000000000000000000");
+  assert.equal(newer(9_007_199_254_740_991, "9007199254740993"), "9007199254740993");
+  assert.equal(newer("9007199254740993", 12), "9007199254740993");
 });
 
 Deno.test("rate_limit spaces requests, also when several are made at once", async () => {
@@ -261,5 +265,45 @@ Deno.test("fetchPages() reads records: null as no records; a missing path or a n
     const answer = await pull({ type: "none" }, () => fine);
     assert.equal(answer.error, undefined, JSON.stringify(fine));
     assert.deepEqual(answer.records, [{ id: 1 }]);
+  }
+});
+
+Deno.test("a cursor_field id past 2^53 (a JSON number) is sent back with every digit", async () => {
+  // Twitter/X-style ids: 19 digits as JSON numbers, the next page asked after the last one
+  const requests: string[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => {
+    const after = new URL(request.url).searchParams.get("after");
+    requests.push(after ?? "");
+    const body = after === null
+      ? '{"data": [{"id": 1234567890123456789}, {"id": 1234567890123456791}], "more": true}'
+      : '{"data": [], "more": false}';
+    return new Response(body, { headers: { "content-type": "application/json" } });
+  });
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}/v1/tweets`;
+    const source = apiSourceModel.parse({
+      kind: "api",
+      url,
+      table: "tweets",
+      records: "data",
+      paginate: { type: "cursor", cursor_field: "id", param: "after", has_more: "more" },
+    }) as ApiSource;
+    const mask = new SecretMask();
+    const client = new HttpClient({
+      source: "tweets",
+      timeoutSeconds: 5,
+      retries: 0,
+      headers: {},
+      origin: new URL(url).origin,
+      mask,
+    });
+    const ids: unknown[] = [];
+    for await (const page of fetchPages("tweets", source, client, mask)) {
+      ids.push(...page.records.map((record) => getPath(record, "id")));
+    }
+    assert.deepEqual(ids, ["1234567890123456789", "1234567890123456791"]);
+    assert.deepEqual(requests, ["", "1234567890123456791"]);
+  } finally {
+    await server.shutdown();
   }
 });

@@ -11,8 +11,9 @@
 import { SourceError } from "../../util/errors.ts";
 import type { SecretMask } from "../../config/env.ts";
 import { VERSION } from "../../version.ts";
+import { parseJsonExact } from "./exact_json.ts";
 
-/** A JSON response. */
+/** A JSON response; numbers a double cannot hold keep their digits (exact_json.ts). */
 export interface JsonResponse {
   status: number;
   headers: Headers;
@@ -249,7 +250,7 @@ async function parseJson(
     );
   }
   try {
-    return { status: response.status, headers: response.headers, body: JSON.parse(text), url };
+    return { status: response.status, headers: response.headers, body: parseJsonExact(text), url };
   } catch (error) {
     throw new SourceError(
       `source ${source}: the response is not valid JSON (${(error as Error).message}): ${where}`,
