@@ -15,6 +15,7 @@ import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
 import { dim, print } from "../output.ts";
 import { printRunSummary, progressListener } from "../run_report.ts";
+import { watchInterrupt } from "../interrupt.ts";
 
 export const help = `Usage: plutus upload FILE... [--source NAME] [--force] [--dry-run]
 
@@ -72,14 +73,15 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   for (const file of replaced) {
     print(dim(`Replaced inbox/${file.name}, which had failed; it is kept in ${file.to}`));
   }
+  const stop = watchInterrupt(project.paths.inbox, { dryRun, progress: progressListener() });
   const result = await runPipeline(project, {
     trigger: "cli",
     command: ["upload", ...args].join(" "),
     files,
     force: values.force,
     dryRun,
-    onEvent: progressListener(),
-  }).catch((error) => {
+    onEvent: stop.listener,
+  }).finally(stop.dispose).catch((error) => {
     // copied already: say where the files wait, and that the next run loads them
     if (!(error instanceof RunLockedError) || dryRun) throw error;
     const names = files.map((file) => `inbox/${file.name}`).join(", ");

@@ -44,6 +44,8 @@ export interface StepContext {
   settleWait: (ms: number) => Promise<void>;
   onProgress: (stepId: number, rowsRead: number, elapsedMs: number) => void;
   onStarted: (stepId: number) => void;
+  /** The step's rows are committed: from here on, stopping leaves them loaded. */
+  onCommitted?: (stepId: number) => void;
 }
 
 /** What the loading part of a step needs from its kind. */
@@ -177,6 +179,7 @@ export async function loadStep(
       await work.finishStep(result);
     });
     if (!context.dryRun) {
+      context.onCommitted?.(result.id);
       timing.committing = performance.now() - commitStart;
       const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
       log.info(

@@ -242,6 +242,8 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
               input: item.input,
               index,
             }),
+          onCommitted: (stepId) =>
+            emit({ type: "step_committed", runId, stepId, source: item.source, input: item.input }),
           onProgress: (stepId, rowsRead, elapsedMs) =>
             emit({
               type: "step_progress",
