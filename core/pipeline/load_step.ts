@@ -162,9 +162,12 @@ export async function loadStep(
             `over the reject limit of ${percent(limit)}: nothing was loaded`,
           {
             code: "reject_limit",
-            hint:
-              `See the reasons with: plutus rejects ${context.runId}. Fix the ${spec.kind} (or the source's mapping and clean rules), ` +
-              "then run: plutus rerun. To accept more rejects, raise reject_limit in plutus.yaml.",
+            hint: context.dryRun
+              // a dry run records nothing: no run to list the rejects of or to rerun
+              ? `The top reasons are listed with this ${spec.kind}. Fix it (or the source's mapping and clean rules) ` +
+                "and run again without --dry-run. To accept more rejects, raise reject_limit in plutus.yaml."
+              : `See the reasons with: plutus rejects ${context.runId}. Fix the ${spec.kind} (or the source's mapping and clean rules), ` +
+                "then run: plutus rerun. To accept more rejects, raise reject_limit in plutus.yaml.",
           },
         );
       }

@@ -261,6 +261,7 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
           );
         }
         const step = await item.run(context);
+        if (dryRun && step.hint) step.hint = dryRunHint(step.hint);
         if (item.forcedIn !== undefined && step.status === "succeeded") {
           step.notes.push(
             `loaded with --force, as in run ${item.forcedIn} where it failed (its content may have been loaded before)`,
@@ -344,6 +345,17 @@ async function recordStop(
   } catch {
     // left to the next run (markInterrupted)
   }
+}
+
+/**
+ * A dry run's step records nothing, so "plutus rerun" (which reruns the last real run) is
+ * no next step for it: the same command without --dry-run is.
+ */
+export function dryRunHint(hint: string): string {
+  return hint.replace(
+    /\bplutus rerun(?: \d+)?(?: \(or plutus run\))?/g,
+    "the same command without --dry-run",
+  );
 }
 
 /** Whether a refused inbox entry concerns the sources asked for (all, when none was). */

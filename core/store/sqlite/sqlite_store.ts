@@ -109,6 +109,9 @@ function addColumnsOfLaterVersions(db: DatabaseSync): void {
  */
 const NEW_PAGE_BYTES = 16384;
 
+/** SQLite's name of a database in memory (a dry run of a project without a database). */
+const MEMORY = ":memory:";
+
 /** The project database, opened for writing by a run. */
 export class SqliteStore {
   readonly db: DatabaseSync;
@@ -122,7 +125,9 @@ export class SqliteStore {
   /** Opens (creating if needed) the database at `path`, in WAL mode, with Plutus's tables. */
   static open(path: string): SqliteStore {
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      // a dry run's database in memory has no folder: "." would be the caller's folder,
+      // where a Plutus run for a project elsewhere may not write
+      if (path !== MEMORY) mkdirSync(dirname(path), { recursive: true });
       const db = new DatabaseSync(path, { timeout: 5000 });
       // A 16 MB page cache (SQLite's default is 2 MB): a key index of a few hundred
       // thousand rows stays in memory, so keys that arrive in no order (emails, CRM ids)
