@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { explainIoError } from "../../../util/io_errors.ts";
 import { DatabaseSync } from "node:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -148,6 +149,15 @@ export class SqliteStore {
       }
       return new SqliteStore(db, path);
     } catch (error) {
+      // another program's write transaction: said as such, not as a folder or disk problem
+      const known = explainIoError(error);
+      if (known?.code === "db_locked") {
+        throw new StoreError(`cannot open the database ${path}: ${known.message}`, {
+          code: known.code,
+          hint: known.hint,
+          cause: error,
+        });
+      }
       throw new StoreError(`cannot open the database ${path}: ${errorMessage(error)}`, {
         code: "db_open",
         hint:
