@@ -87,6 +87,7 @@ export async function loadStep(
   // Where the time goes, for the log: a slow step shows which side to look at.
   const timing = { waiting: 0, inserting: 0, committing: 0 };
   let commitStart = 0;
+  let committed = false;
   try {
     const changes = await store.planTable(table);
     assertCompatible(table, changes);
@@ -181,6 +182,7 @@ export async function loadStep(
       maskStep(result, context.project.secrets);
       await work.finishStep(result);
     });
+    committed = !context.dryRun;
     if (!context.dryRun) {
       context.onCommitted?.(result.id);
       timing.committing = performance.now() - commitStart;
@@ -193,6 +195,12 @@ export async function loadStep(
       );
     }
   } catch (thrown) {
+    // the rows are in: what failed after (a full disk refusing the log) is not this step's
+    if (committed) {
+      throw afterCommitError(`${spec.source} ${result.input}`, thrown, {
+        file: spec.kind === "file",
+      });
+    }
     const error = explainIoError(thrown) ?? thrown;
     result.status = "failed";
     result.inserted = result.updated = result.duplicate = 0;
@@ -211,13 +219,53 @@ export async function loadStep(
     else maskStep(result, context.project.secrets); // masked for the screens all the same
     return false;
   }
-  for (const note of result.notes) log.info(note);
-  for (const warning of result.warnings) log.warn(warning);
-  log.info(
-    `succeeded: ${result.rowsRead} read, ${result.inserted} inserted, ${result.updated} updated, ` +
-      `${result.duplicate} duplicate, ${result.rejected} rejected`,
-  );
+  try {
+    for (const note of result.notes) log.info(note);
+    for (const warning of result.warnings) log.warn(warning);
+    log.info(
+      `succeeded: ${result.rowsRead} read, ${result.inserted} inserted, ${result.updated} updated, ` +
+        `${result.duplicate} duplicate, ${result.rejected} rejected`,
+    );
+  } catch (error) {
+    if (!committed) throw error;
+    throw afterCommitError(`${spec.source} ${result.input}`, error, { file: spec.kind === "file" });
+  }
   return true;
+}
+
+/**
+ * What failed after a step's commit — writing the log, the run's record — said as it is:
+ * the rows are loaded (nothing was rolled back, nothing needs loading again), the file was
+ * moved to archive/ or still waits in inbox/, and the run's record may be unfinished.
+ */
+export function afterCommitError(
+  what: string,
+  thrown: unknown,
+  options: { archivedTo?: string; file?: boolean } = {},
+): PlutusError {
+  const { archivedTo, file = true } = options;
+  const known = explainIoError(thrown);
+  const cause = known ? known.message : errorMessage(thrown);
+  const where = archivedTo
+    ? ` and the file was moved to ${archivedTo}`
+    : file
+    ? " (the file, if still in inbox/, is known as loaded)"
+    : "";
+  return new PlutusError(
+    `${what}: its rows were loaded (committed)${where}, but then writing the run's log or ` +
+      `record failed: ${cause}`,
+    {
+      code: known?.code ?? "after_commit",
+      hint:
+        `Nothing was rolled back and nothing needs loading again. ${
+          known?.code === "disk_full"
+            ? "Free some space on the disk that holds the project folder"
+            : "Put right what the error names"
+        }, then run plutus status: this run may show as interrupted, with the rows it loaded. ` +
+        "plutus run finishes what is left (a loaded file still in inbox/ moves to archive/).",
+      cause: thrown,
+    },
+  );
 }
 
 async function recordFailure(

@@ -307,7 +307,11 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
     if (runId > 0) {
       const cause = project.secrets.mask((error as Error).message);
       await recordStop(driver, store, runId, cause);
-      log.error(`run stopped: ${cause}`);
+      try {
+        log.error(`run stopped: ${cause}`);
+      } catch {
+        // the log cannot be written either (a full disk): the error thrown says it all
+      }
     }
     throw error;
   } finally {

@@ -159,7 +159,7 @@ export class SqliteStore {
         });
       }
       throw new StoreError(`cannot open the database ${path}: ${errorMessage(error)}`, {
-        code: "db_open",
+        code: known?.code ?? "db_open", // "disk_full", "not_writable": a kind to act on
         hint:
           "Check that the folder exists and is writable, that its disk has free space, and that the file is a SQLite database.",
         cause: error,
