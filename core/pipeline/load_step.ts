@@ -183,6 +183,9 @@ export async function loadStep(
       await work.finishStep(result);
     });
     committed = !context.dryRun;
+    // committed into the file opened: still the database at its path? (deleted meanwhile,
+    // the rows are gone with it: nothing may report success or archive the file)
+    if (committed) await store.checkDatabaseFile?.();
     if (!context.dryRun) {
       context.onCommitted?.(result.id);
       timing.committing = performance.now() - commitStart;
@@ -197,6 +200,13 @@ export async function loadStep(
   } catch (thrown) {
     // the rows are in: what failed after (a full disk refusing the log) is not this step's
     if (committed) {
+      if (thrown instanceof PlutusError && thrown.code === "db_replaced") {
+        throw new PlutusError(`${spec.source} ${result.input}: ${thrown.message}`, {
+          code: thrown.code,
+          hint: thrown.hint,
+          cause: thrown,
+        });
+      }
       throw afterCommitError(`${spec.source} ${result.input}`, thrown, {
         file: spec.kind === "file",
       });

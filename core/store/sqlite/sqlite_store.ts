@@ -118,9 +118,36 @@ export class SqliteStore {
   readonly db: DatabaseSync;
   readonly path: string;
 
-  private constructor(db: DatabaseSync, path: string) {
+  /** The file opened (device and inode): a file put in its place is another database. */
+  readonly #opened?: { dev: number; ino: number | null };
+
+  private constructor(db: DatabaseSync, path: string, opened?: Deno.FileInfo) {
     this.db = db;
     this.path = path;
+    if (opened) this.#opened = { dev: opened.dev, ino: opened.ino };
+  }
+
+  /** Throws when the file at the path is not the one opened: deleted, moved or replaced. */
+  checkDatabaseFile(): void {
+    if (!this.#opened) return;
+    let now: Deno.FileInfo | undefined;
+    try {
+      now = Deno.statSync(this.path);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    if (now && now.dev === this.#opened.dev && now.ino === this.#opened.ino) return;
+    throw new StoreError(
+      `the database ${this.path} was ${
+        now ? "replaced" : "deleted"
+      } while this run had it open: what the run wrote went into the removed file and is not in the database at that path`,
+      {
+        code: "db_replaced",
+        hint:
+          "A file being loaded stays in inbox/ (not archived). Do not delete, move or replace the database while Plutus runs. " +
+          `If ${this.path}-wal is left without its database, move it away; then run plutus run to load the file again.`,
+      },
+    );
   }
 
   /** Opens (creating if needed) the database at `path`, in WAL mode, with Plutus's tables. */
@@ -147,7 +174,7 @@ export class SqliteStore {
         db.exec("ROLLBACK");
         throw error;
       }
-      return new SqliteStore(db, path);
+      return new SqliteStore(db, path, path === MEMORY ? undefined : Deno.statSync(path));
     } catch (error) {
       // another program's write transaction: said as such, not as a folder or disk problem
       const known = explainIoError(error);
