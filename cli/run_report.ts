@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
 import { relative } from "node:path";
 import type { RunEvent, RunListener, RunResult, StepResult } from "../core/run/events.ts";
 import type { DatabaseLocation } from "../core/store/mod.ts";
@@ -106,7 +107,7 @@ export function printRunSummary(
   for (const warning of result.warnings) out.push("", `${yellow("warning:")} ${warning}`);
   out.push("");
   out.push(dim(
-    `Database: ${databaseText(project.paths.database)}` +
+    `Database: ${databaseText(project.paths.database, result.dryRun)}` +
       (result.logFile ? `   Log: ${relativePath(`${project.paths.root}/${result.logFile}`)}` : "") +
       `   Exports: ${relativePath(project.paths.exports)}/`,
   ));
@@ -149,6 +150,9 @@ export function printWarning(message: string): void {
 }
 
 /** Where the data went: a file relative to here, or a server's URL without its password. */
-function databaseText(location: DatabaseLocation): string {
-  return location.kind === "sqlite" ? relativePath(location.path) : openDriver(location).label;
+function databaseText(location: DatabaseLocation, dryRun: boolean): string {
+  if (location.kind !== "sqlite") return openDriver(location).label;
+  // a dry run of a project without a database worked on an empty one in memory
+  const none = dryRun && !existsSync(location.path) ? " (none yet: a dry run creates nothing)" : "";
+  return `${relativePath(location.path)}${none}`;
 }

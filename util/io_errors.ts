@@ -38,6 +38,15 @@ const KNOWN: Known[] = [
       "Check the disk (and that it is still connected), then run again. What was being loaded was rolled back.",
   },
   {
+    // SQLITE_BUSY after the 5 s wait: another program's write transaction (a DB browser with
+    // unsaved changes, a BI tool, a script); Plutus's own runs never meet: the run lock
+    code: "db_locked",
+    test: /database is locked|database table is locked|SQLITE_BUSY|SQLITE_LOCKED/i,
+    what: "another program holds the database (it has a write transaction open)",
+    hint:
+      "Close the program that has the database open with changes not yet saved (DB Browser for SQLite, a BI tool, a script), or commit or close its transaction (DB Browser: Write Changes or Revert Changes), then run again. Nothing was loaded.",
+  },
+  {
     code: "name_too_long",
     test: /File name too long|os error 36\b|ENAMETOOLONG/i,
     what: "a file name is too long for the file system",

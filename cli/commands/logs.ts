@@ -5,6 +5,7 @@
  */
 import { PlutusError, UsageError } from "../../util/errors.ts";
 import { locateProject } from "../../core/project/project_paths.ts";
+import { recoverInterruptedRuns } from "../../core/run/recover_runs.ts";
 import { errorLogPath, findRunLog, newestRunsFirst } from "../../core/run/log_reader.ts";
 import { openDriver } from "../../core/store/open_driver.ts";
 import type { GlobalOptions } from "../args.ts";
@@ -36,6 +37,8 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     path: { type: "boolean" },
   }, { max: 1 });
   const paths = await locateProject(globals.project);
+  // a run whose process died shows as interrupted, as in plutus status
+  await recoverInterruptedRuns(paths);
   let path: string;
   if (values.errors) {
     if (positionals.length > 0) {

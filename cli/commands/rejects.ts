@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { PlutusError } from "../../util/errors.ts";
 import { locateProject } from "../../core/project/project_paths.ts";
+import { recoverInterruptedRuns } from "../../core/run/recover_runs.ts";
 import { openProject } from "../../core/project/project.ts";
 import {
   describeProblems,
@@ -48,6 +49,8 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     limit: { type: "string", short: "l" },
   }, { max: 1 });
   const paths = await locateProject(globals.project);
+  // a run whose process died shows as interrupted, as in plutus status
+  await recoverInterruptedRuns(paths);
   const limit = values.limit === undefined ? 50 : parseRunId(values.limit, "rejects --limit")!;
   const found = await openDriver(paths.database).readHistory(async (history) => {
     const runId = parseRunId(positionals[0], "rejects") ?? (await history.lastRun())?.id;

@@ -12,6 +12,7 @@ import { print } from "../output.ts";
 import { listInbox } from "../../core/project/inbox.ts";
 import { listSome } from "../../util/list_text.ts";
 import { printRunSummary, printWarning, progressListener } from "../run_report.ts";
+import { watchInterrupt } from "../interrupt.ts";
 
 export const help = `Usage: plutus rerun [RUN]
 
@@ -64,6 +65,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     }
     return 0;
   }
+  const stop = watchInterrupt(project.paths.inbox, { progress: progressListener() });
   const result = await runPipeline(project, {
     trigger: "cli",
     command: `rerun ${plan.runId}`,
@@ -71,8 +73,8 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     apis: plan.apis,
     full: plan.full,
     rerunOf: plan.runId,
-    onEvent: progressListener(),
-  });
+    onEvent: stop.listener,
+  }).finally(stop.dispose);
   printRunSummary(result, project);
   return result.status === "failed" ? 1 : 0;
 }

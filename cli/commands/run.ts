@@ -10,6 +10,7 @@ import { checkSourceNames } from "../../core/project/source_names.ts";
 import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
 import { printRunSummary, progressListener } from "../run_report.ts";
+import { watchInterrupt } from "../interrupt.ts";
 
 export const help = `Usage: plutus run [--source NAME]... [--force] [--full] [--dry-run]
 
@@ -41,6 +42,10 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   }, { max: 0 });
   const project = await openProject(globals.project);
   checkSourceNames(project, values.source ?? []);
+  const stop = watchInterrupt(project.paths.inbox, {
+    dryRun: values["dry-run"],
+    progress: progressListener(),
+  });
   const result = await runPipeline(project, {
     trigger: "cli",
     command: ["run", ...args].join(" "),
@@ -48,8 +53,8 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     force: values.force,
     full: values.full,
     dryRun: values["dry-run"],
-    onEvent: progressListener(),
-  });
+    onEvent: stop.listener,
+  }).finally(stop.dispose);
   printRunSummary(result, project, {
     only: values.source,
     otherFiles: values.source ? (await listInbox(project.paths.inbox)).length : 0,

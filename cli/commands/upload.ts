@@ -4,7 +4,7 @@
  * @module
  */
 import { resolve } from "node:path";
-import { RunLockedError, UsageError } from "../../util/errors.ts";
+import { PlutusError, RunLockedError, UsageError } from "../../util/errors.ts";
 import { type DiscardedFile, replaceFailedFile } from "../../core/project/discard_file.ts";
 import { copyIntoInbox } from "../../core/project/inbox.ts";
 import type { FileRequest } from "../../core/pipeline/plan_files.ts";
@@ -15,6 +15,7 @@ import type { GlobalOptions } from "../args.ts";
 import { parseCommandArgs } from "../args.ts";
 import { dim, print } from "../output.ts";
 import { printRunSummary, progressListener } from "../run_report.ts";
+import { watchInterrupt } from "../interrupt.ts";
 
 export const help = `Usage: plutus upload FILE... [--source NAME] [--force] [--dry-run]
 
@@ -72,18 +73,32 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
   for (const file of replaced) {
     print(dim(`Replaced inbox/${file.name}, which had failed; it is kept in ${file.to}`));
   }
+  const stop = watchInterrupt(project.paths.inbox, { dryRun, progress: progressListener() });
   const result = await runPipeline(project, {
     trigger: "cli",
     command: ["upload", ...args].join(" "),
     files,
     force: values.force,
     dryRun,
-    onEvent: progressListener(),
-  }).catch((error) => {
+    onEvent: stop.listener,
+  }).finally(stop.dispose).catch((error) => {
     // copied already: say where the files wait, and that the next run loads them
-    if (!(error instanceof RunLockedError) || dryRun) throw error;
+    if (dryRun) throw error;
     const names = files.map((file) => `inbox/${file.name}`).join(", ");
     const waits = `${names} ${files.length > 1 ? "wait" : "waits"} there`;
+    if (error instanceof PlutusError && error.code === "db_locked") {
+      throw new PlutusError(error.message, {
+        code: error.code,
+        cause: error,
+        hint: `${error.hint!.replace(/, then run again\. Nothing was loaded\.$/, ".")} ` +
+          `Nothing was loaded: ${waits}. Once the database is free, ${
+            source === undefined && !values.force
+              ? `plutus run loads ${files.length > 1 ? "them" : "it"}`
+              : `upload again as you did: ${againCommand(args, globals)}`
+          }.`,
+      });
+    }
+    if (!(error instanceof RunLockedError)) throw error;
     // plutus run would not give them the source or the --force this upload asked for
     throw new RunLockedError(error.message, {
       hint: source === undefined && !values.force
@@ -91,10 +106,7 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
           files.length > 1 ? "load" : "loads"
         } with the next run: once this one has finished (plutus status shows it), run plutus run.`
         : `${waits}; once this one has finished (plutus status shows it), upload again as you ` +
-          `did: plutus ${
-            ["upload", ...args, ...(globals.project === "." ? [] : ["--project", globals.project])]
-              .map(shellWord).join(" ")
-          }`,
+          `did: ${againCommand(args, globals)}`,
     });
   });
   printRunSummary(result, project);
@@ -102,6 +114,14 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
     step.status === "failed" || (step.status === "skipped" && step.source === "")
   );
   return notLoaded ? 1 : 0;
+}
+
+/** This upload's command line, to run again. */
+function againCommand(args: readonly string[], globals: GlobalOptions): string {
+  return `plutus ${
+    ["upload", ...args, ...(globals.project === "." ? [] : ["--project", globals.project])]
+      .map(shellWord).join(" ")
+  }`;
 }
 
 /** An argument as a shell reads it back: quoted when it has spaces or special characters. */

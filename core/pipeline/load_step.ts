@@ -44,6 +44,8 @@ export interface StepContext {
   settleWait: (ms: number) => Promise<void>;
   onProgress: (stepId: number, rowsRead: number, elapsedMs: number) => void;
   onStarted: (stepId: number) => void;
+  /** The step's rows are committed: from here on, stopping leaves them loaded. */
+  onCommitted?: (stepId: number) => void;
 }
 
 /** What the loading part of a step needs from its kind. */
@@ -85,6 +87,7 @@ export async function loadStep(
   // Where the time goes, for the log: a slow step shows which side to look at.
   const timing = { waiting: 0, inserting: 0, committing: 0 };
   let commitStart = 0;
+  let committed = false;
   try {
     const changes = await store.planTable(table);
     assertCompatible(table, changes);
@@ -160,9 +163,12 @@ export async function loadStep(
             `over the reject limit of ${percent(limit)}: nothing was loaded`,
           {
             code: "reject_limit",
-            hint:
-              `See the reasons with: plutus rejects ${context.runId}. Fix the ${spec.kind} (or the source's mapping and clean rules), ` +
-              "then run: plutus rerun. To accept more rejects, raise reject_limit in plutus.yaml.",
+            hint: context.dryRun
+              // a dry run records nothing: no run to list the rejects of or to rerun
+              ? `The top reasons are listed with this ${spec.kind}. Fix it (or the source's mapping and clean rules) ` +
+                "and run again without --dry-run. To accept more rejects, raise reject_limit in plutus.yaml."
+              : `See the reasons with: plutus rejects ${context.runId}. Fix the ${spec.kind} (or the source's mapping and clean rules), ` +
+                "then run: plutus rerun. To accept more rejects, raise reject_limit in plutus.yaml.",
           },
         );
       }
@@ -176,7 +182,12 @@ export async function loadStep(
       maskStep(result, context.project.secrets);
       await work.finishStep(result);
     });
+    committed = !context.dryRun;
+    // committed into the file opened: still the database at its path? (deleted meanwhile,
+    // the rows are gone with it: nothing may report success or archive the file)
+    if (committed) await store.checkDatabaseFile?.();
     if (!context.dryRun) {
+      context.onCommitted?.(result.id);
       timing.committing = performance.now() - commitStart;
       const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
       log.info(
@@ -187,6 +198,19 @@ export async function loadStep(
       );
     }
   } catch (thrown) {
+    // the rows are in: what failed after (a full disk refusing the log) is not this step's
+    if (committed) {
+      if (thrown instanceof PlutusError && thrown.code === "db_replaced") {
+        throw new PlutusError(`${spec.source} ${result.input}: ${thrown.message}`, {
+          code: thrown.code,
+          hint: thrown.hint,
+          cause: thrown,
+        });
+      }
+      throw afterCommitError(`${spec.source} ${result.input}`, thrown, {
+        file: spec.kind === "file",
+      });
+    }
     const error = explainIoError(thrown) ?? thrown;
     result.status = "failed";
     result.inserted = result.updated = result.duplicate = 0;
@@ -205,13 +229,53 @@ export async function loadStep(
     else maskStep(result, context.project.secrets); // masked for the screens all the same
     return false;
   }
-  for (const note of result.notes) log.info(note);
-  for (const warning of result.warnings) log.warn(warning);
-  log.info(
-    `succeeded: ${result.rowsRead} read, ${result.inserted} inserted, ${result.updated} updated, ` +
-      `${result.duplicate} duplicate, ${result.rejected} rejected`,
-  );
+  try {
+    for (const note of result.notes) log.info(note);
+    for (const warning of result.warnings) log.warn(warning);
+    log.info(
+      `succeeded: ${result.rowsRead} read, ${result.inserted} inserted, ${result.updated} updated, ` +
+        `${result.duplicate} duplicate, ${result.rejected} rejected`,
+    );
+  } catch (error) {
+    if (!committed) throw error;
+    throw afterCommitError(`${spec.source} ${result.input}`, error, { file: spec.kind === "file" });
+  }
   return true;
+}
+
+/**
+ * What failed after a step's commit — writing the log, the run's record — said as it is:
+ * the rows are loaded (nothing was rolled back, nothing needs loading again), the file was
+ * moved to archive/ or still waits in inbox/, and the run's record may be unfinished.
+ */
+export function afterCommitError(
+  what: string,
+  thrown: unknown,
+  options: { archivedTo?: string; file?: boolean } = {},
+): PlutusError {
+  const { archivedTo, file = true } = options;
+  const known = explainIoError(thrown);
+  const cause = known ? known.message : errorMessage(thrown);
+  const where = archivedTo
+    ? ` and the file was moved to ${archivedTo}`
+    : file
+    ? " (the file, if still in inbox/, is known as loaded)"
+    : "";
+  return new PlutusError(
+    `${what}: its rows were loaded (committed)${where}, but then writing the run's log or ` +
+      `record failed: ${cause}`,
+    {
+      code: known?.code ?? "after_commit",
+      hint:
+        `Nothing was rolled back and nothing needs loading again. ${
+          known?.code === "disk_full"
+            ? "Free some space on the disk that holds the project folder"
+            : "Put right what the error names"
+        }, then run plutus status: this run may show as interrupted, with the rows it loaded. ` +
+        "plutus run finishes what is left (a loaded file still in inbox/ moves to archive/).",
+      cause: thrown,
+    },
+  );
 }
 
 async function recordFailure(

@@ -13,6 +13,7 @@ import { PlutusError } from "../../util/errors.ts";
 import { isApiStep, stepResolutionDetails } from "../history/open_problems.ts";
 import type { Project } from "../project/project.ts";
 import { openDriver } from "../store/open_driver.ts";
+import { recoverInterruptedRuns } from "../run/recover_runs.ts";
 import type { FileRequest } from "./plan_files.ts";
 
 /** The steps to rerun, and the failed ones that cannot or need not be. */
@@ -42,6 +43,8 @@ export function canRerun(plan: RerunPlan): boolean {
 
 /** Plans a rerun of `runId`, or of the last run when absent. */
 export async function planRerun(project: Project, runId?: number): Promise<RerunPlan> {
+  // a run stopped by Ctrl-C or a kill still reads "running", and its step is no failure yet
+  await recoverInterruptedRuns(project.paths);
   const plan = await openDriver(project.paths.database).readHistory(async (history) => {
     const run = runId === undefined ? await history.lastRun() : await history.run(runId);
     if (!run) return undefined;

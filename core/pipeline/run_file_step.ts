@@ -14,7 +14,7 @@ import type { Project } from "../project/project.ts";
 import { newStepResult, type StepResult } from "../run/events.ts";
 import { archiveFile, refusedEntry, sha256File } from "../project/inbox.ts";
 import { formatBytes, formatCount } from "../../util/list_text.ts";
-import { loadStep, maskStep, type StepContext } from "./load_step.ts";
+import { afterCommitError, loadStep, maskStep, type StepContext } from "./load_step.ts";
 import type { PlannedFile } from "./plan_files.ts";
 import type { FilePlan, PrepareMessage } from "./prepare_file.ts";
 import { prepareRows } from "./prepare_in_worker.ts";
@@ -126,17 +126,21 @@ export async function runFileStep(context: StepContext, file: PlannedFile): Prom
       result.status = "failed";
       result.error = `loaded, but ${problem}`;
       result.hint = ARCHIVE_HINT;
-      const id = await store.startStep(context.runId, file.source, file.fileName, checksum);
-      await store.finishStep({
-        ...maskStep(result, context.project.secrets),
-        id,
-        rowsRead: 0,
-        inserted: 0,
-        updated: 0,
-        duplicate: 0,
-        rejected: 0,
-        topReasons: [],
-      });
+      try {
+        const id = await store.startStep(context.runId, file.source, file.fileName, checksum);
+        await store.finishStep({
+          ...maskStep(result, context.project.secrets),
+          id,
+          rowsRead: 0,
+          inserted: 0,
+          updated: 0,
+          duplicate: 0,
+          rejected: 0,
+          topReasons: [],
+        });
+      } catch (error) {
+        throw afterCommitError(`${file.source} ${file.fileName}`, error);
+      }
     }
   }
   if (committed && context.dryRun) context.dryLoaded.set(checksum, file.fileName);
@@ -260,7 +264,8 @@ function stillWritten(fileName: string, detail: string): PlutusError {
 }
 
 /**
- * Moves a loaded file to archive/. Returns what went wrong, or undefined when it moved.
+ * Moves a loaded file to archive/. Returns what went wrong with the move, or undefined when
+ * it moved; throws (afterCommitError) when the move's record cannot be written.
  */
 async function moveToArchive(
   context: StepContext,
@@ -269,12 +274,19 @@ async function moveToArchive(
 ): Promise<string | undefined> {
   try {
     result.archivedTo = await archiveFile(file.path, context.project.paths.archive, context.day);
-    await context.store.setArchivedTo(result.id, result.archivedTo);
-    context.log.info(`moved to ${result.archivedTo}`);
-    return undefined;
   } catch (error) {
     const message = `could not be moved to archive/: ${errorMessage(error)}`;
     context.log.error(`${message} (${ARCHIVE_HINT})`);
     return message;
   }
+  // moved: a failure from here on (a full disk refusing the record) is no failed move
+  try {
+    context.log.info(`moved to ${result.archivedTo}`);
+    await context.store.setArchivedTo(result.id, result.archivedTo);
+  } catch (error) {
+    throw afterCommitError(`${file.source} ${file.fileName}`, error, {
+      archivedTo: result.archivedTo,
+    });
+  }
+  return undefined;
 }

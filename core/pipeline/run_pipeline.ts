@@ -249,6 +249,8 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
               input: item.input,
               index,
             }),
+          onCommitted: (stepId) =>
+            emit({ type: "step_committed", runId, stepId, source: item.source, input: item.input }),
           onProgress: (stepId, rowsRead, elapsedMs) =>
             emit({
               type: "step_progress",
@@ -266,6 +268,7 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
           );
         }
         const step = await item.run(context);
+        if (dryRun && step.hint) step.hint = dryRunHint(step.hint);
         if (item.forcedIn !== undefined && step.status === "succeeded") {
           step.notes.push(
             `loaded with --force, as in run ${item.forcedIn} where it failed (its content may have been loaded before)`,
@@ -311,7 +314,11 @@ export async function runPipeline(project: Project, options: RunOptions): Promis
     if (runId > 0) {
       const cause = project.secrets.mask((error as Error).message);
       await recordStop(driver, store, runId, cause);
-      log.error(`run stopped: ${cause}`);
+      try {
+        log.error(`run stopped: ${cause}`);
+      } catch {
+        // the log cannot be written either (a full disk): the error thrown says it all
+      }
     }
     throw error;
   } finally {
@@ -349,6 +356,17 @@ async function recordStop(
   } catch {
     // left to the next run (markInterrupted)
   }
+}
+
+/**
+ * A dry run's step records nothing, so "plutus rerun" (which reruns the last real run) is
+ * no next step for it: the same command without --dry-run is.
+ */
+export function dryRunHint(hint: string): string {
+  return hint.replace(
+    /\bplutus rerun(?: \d+)?(?: \(or plutus run\))?/g,
+    "the same command without --dry-run",
+  );
 }
 
 /** Whether a refused inbox entry concerns the sources asked for (all, when none was). */

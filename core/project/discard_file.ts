@@ -64,6 +64,8 @@ export async function discardWaiting(
   const discarded: DiscardedFile[] = [];
   let log: RunLog | undefined;
   try {
+    // a run whose process died is told from this one first, as a run does (runPipeline)
+    await store.markInterrupted();
     const runId = await store.startRun(options.trigger, options.command);
     log = RunLog.open(paths.logs, runId, started, new SecretMask());
     log.info(`run ${runId} started by ${options.trigger}: plutus ${options.command}`);

@@ -76,6 +76,14 @@ export type RunEvent =
     rowsRead: number;
     elapsedMs: number;
   }
+  | {
+    /** The step's rows are committed (its file is not moved to archive/ yet). */
+    type: "step_committed";
+    runId: number;
+    stepId: number;
+    source: string;
+    input: string;
+  }
   | { type: "step_finished"; runId: number; step: StepResult }
   | { type: "warning"; runId: number; message: string }
   | { type: "run_finished"; run: RunResult };

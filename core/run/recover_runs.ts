@@ -6,6 +6,7 @@
  */
 import type { ProjectPaths } from "../project/project_paths.ts";
 import { openDriver } from "../store/open_driver.ts";
+import { explainIoError } from "../../util/io_errors.ts";
 
 /** Marks dead runs as interrupted; returns their ids. Does nothing while a run is alive. */
 export async function recoverInterruptedRuns(paths: ProjectPaths): Promise<number[]> {
@@ -15,11 +16,19 @@ export async function recoverInterruptedRuns(paths: ProjectPaths): Promise<numbe
   const lock = await driver.tryLock();
   if (!lock) return [];
   try {
-    const store = await driver.openWriter();
     try {
-      return await store.markInterrupted();
-    } finally {
-      await store.close();
+      const store = await driver.openWriter();
+      try {
+        return await store.markInterrupted();
+      } finally {
+        await store.close();
+      }
+    } catch (error) {
+      // a full or read-only disk refuses the mark: the history is still there to read, and
+      // the next command that can write marks the run (plutus status must not fail for it)
+      const code = explainIoError(error)?.code ?? (error as { code?: string }).code;
+      if (code === "disk_full" || code === "not_writable") return [];
+      throw error;
     }
   } finally {
     await lock.release();

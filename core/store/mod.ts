@@ -195,6 +195,12 @@ export interface Store {
    * rolled back at the end, so later steps see earlier ones and nothing is kept.
    */
   dryRun<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Throws when the database this writer opened is no longer the one at its location (a
+   * SQLite file deleted or replaced while the run had it open): what it wrote went into
+   * the removed file. Backends without such a file have nothing to check.
+   */
+  checkDatabaseFile?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { explainIoError } from "../../../util/io_errors.ts";
 import { DatabaseSync } from "node:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -109,20 +110,52 @@ function addColumnsOfLaterVersions(db: DatabaseSync): void {
  */
 const NEW_PAGE_BYTES = 16384;
 
+/** SQLite's name of a database in memory (a dry run of a project without a database). */
+const MEMORY = ":memory:";
+
 /** The project database, opened for writing by a run. */
 export class SqliteStore {
   readonly db: DatabaseSync;
   readonly path: string;
 
-  private constructor(db: DatabaseSync, path: string) {
+  /** The file opened (device and inode): a file put in its place is another database. */
+  readonly #opened?: { dev: number; ino: number | null };
+
+  private constructor(db: DatabaseSync, path: string, opened?: Deno.FileInfo) {
     this.db = db;
     this.path = path;
+    if (opened) this.#opened = { dev: opened.dev, ino: opened.ino };
+  }
+
+  /** Throws when the file at the path is not the one opened: deleted, moved or replaced. */
+  checkDatabaseFile(): void {
+    if (!this.#opened) return;
+    let now: Deno.FileInfo | undefined;
+    try {
+      now = Deno.statSync(this.path);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    if (now && now.dev === this.#opened.dev && now.ino === this.#opened.ino) return;
+    throw new StoreError(
+      `the database ${this.path} was ${
+        now ? "replaced" : "deleted"
+      } while this run had it open: what the run wrote went into the removed file and is not in the database at that path`,
+      {
+        code: "db_replaced",
+        hint:
+          "A file being loaded stays in inbox/ (not archived). Do not delete, move or replace the database while Plutus runs. " +
+          `If ${this.path}-wal is left without its database, move it away; then run plutus run to load the file again.`,
+      },
+    );
   }
 
   /** Opens (creating if needed) the database at `path`, in WAL mode, with Plutus's tables. */
   static open(path: string): SqliteStore {
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      // a dry run's database in memory has no folder: "." would be the caller's folder,
+      // where a Plutus run for a project elsewhere may not write
+      if (path !== MEMORY) mkdirSync(dirname(path), { recursive: true });
       const db = new DatabaseSync(path, { timeout: 5000 });
       // A 16 MB page cache (SQLite's default is 2 MB): a key index of a few hundred
       // thousand rows stays in memory, so keys that arrive in no order (emails, CRM ids)
@@ -141,10 +174,19 @@ export class SqliteStore {
         db.exec("ROLLBACK");
         throw error;
       }
-      return new SqliteStore(db, path);
+      return new SqliteStore(db, path, path === MEMORY ? undefined : Deno.statSync(path));
     } catch (error) {
+      // another program's write transaction: said as such, not as a folder or disk problem
+      const known = explainIoError(error);
+      if (known?.code === "db_locked") {
+        throw new StoreError(`cannot open the database ${path}: ${known.message}`, {
+          code: known.code,
+          hint: known.hint,
+          cause: error,
+        });
+      }
       throw new StoreError(`cannot open the database ${path}: ${errorMessage(error)}`, {
-        code: "db_open",
+        code: known?.code ?? "db_open", // "disk_full", "not_writable": a kind to act on
         hint:
           "Check that the folder exists and is writable, that its disk has free space, and that the file is a SQLite database.",
         cause: error,

@@ -30,6 +30,10 @@ export class SqliteWriter implements Store {
     this.location = location;
   }
 
+  checkDatabaseFile(): Promise<void> {
+    return now(() => this.#store.checkDatabaseFile());
+  }
+
   startRun(trigger: string, command: string, rerunOf?: number, mode?: "full"): Promise<number> {
     return now(() => this.#store.startRun(trigger, command, rerunOf, mode));
   }
