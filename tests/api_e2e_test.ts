@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type FakeApi, makeRecords, startFakeApi, TOKEN } from "./fake_api.ts";
+import { createApp } from "../web/app.ts";
 import {
   type Backend,
   backendMissing,
@@ -684,6 +685,15 @@ sources:
           );
           assert.match(rejects, /^\uFEFFid,big,views,meta,_reason/);
           assert.match(rejects, /\n1234567890123456790,9007199254740993,9007199254740993,/);
+          // and the screens show them (they crashed on a kept number: String() refuses it)
+          const listed = expectCode(await runCli(["rejects", "--project", dir]), 0);
+          assert.match(listed.stdout, /id=1234567890123456790 \| big=9007199254740993/);
+          const { app } = createApp(dir, { token: "t", csrf: "c", port: 4321 });
+          const page = await app.request("http://127.0.0.1:4321/runs/1", {
+            headers: { host: "127.0.0.1:4321", cookie: "plutus_token_4321=t" },
+          });
+          assert.equal(page.status, 200);
+          assert.match(await page.text(), /id=1234567890123456790 \| big=9007199254740993/);
           // the next run asks from the newest id, every digit of it
           assert.deepEqual(await db.query("SELECT value FROM _plutus_state"), [
             { value: '"1234567890123456793"' },

@@ -13,6 +13,7 @@ import {
   describeProblems,
   rejectsFiles,
   rejectsOfRun,
+  shownValue,
   writeRejectFiles,
 } from "../../core/history/rejects_export.ts";
 import { rejectsAdvice } from "../../core/history/rejects_advice.ts";
@@ -117,9 +118,9 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
       shown.map((row) => [
         row.location,
         describeProblems(row),
-        Object.entries(row.record).map(([key, value]) =>
-          `${key}=${value === null ? "" : String(value)}`
-        ).join(" | "),
+        Object.entries(row.record).map(([key, value]) => `${key}=${shownValue(value)}`).join(
+          " | ",
+        ),
       ]),
       { maxWidth: 70, indent: "  " },
     ));

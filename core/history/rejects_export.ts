@@ -13,7 +13,7 @@ import { csvLine } from "../export/csv_text.ts";
 import { RECORD_KINDS, type RecordKind } from "../transform/cell.ts";
 import { RejectsCellWriter } from "./rejects_cells.ts";
 import { getPath } from "../read/dot_path.ts";
-import { parseJsonExact } from "../read/exact_json.ts";
+import { exactNumberText, parseJsonExact } from "../read/exact_json.ts";
 import { MARKER_COLUMNS, neutralizeFormula, rejectsFileName } from "./rejects_format.ts";
 import type { RunHistory, StoredReject } from "../store/mod.ts";
 
@@ -90,6 +90,16 @@ function parseRecord(text: string | null): Record<string, unknown> {
   } catch {
     return {};
   }
+}
+
+/**
+ * A value of a rejected row as the screens show it: an API's 19-digit id as its digits (it
+ * is kept as a raw JSON value, which String() refuses), an object as its JSON.
+ */
+export function shownValue(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value !== "object") return String(value);
+  return exactNumberText(value) ?? JSON.stringify(value);
 }
 
 /** One line of reasons: `email: "x" is not an email address; stage: …`. */

@@ -24,7 +24,12 @@ import {
   type ProjectPaths,
   projectPaths,
 } from "../../core/project/project_paths.ts";
-import { describeProblems, rejectsFiles, rejectsOfRun } from "../../core/history/rejects_export.ts";
+import {
+  describeProblems,
+  rejectsFiles,
+  rejectsOfRun,
+  shownValue,
+} from "../../core/history/rejects_export.ts";
 import { rejectsAdvice } from "../../core/history/rejects_advice.ts";
 import { describeReasonCount } from "../../core/history/reject_summary.ts";
 import { findRunLog, readLogExcerpt } from "../../core/run/log_reader.ts";
@@ -354,7 +359,7 @@ export function runPages(): Hono<GuiEnv> {
                       <td class="mono">${row.location}</td>
                       <td>${describeProblems(row)}</td>
                       <td class="mono">${Object.entries(row.record).map(([k, v]) =>
-                        `${k}=${v ?? ""}`
+                        `${k}=${shownValue(v)}`
                       ).join(" | ")}</td>
                     </tr>
                   `
