@@ -108,9 +108,11 @@ export async function* withoutFooter(
   isData: (cells: readonly Cell[]) => boolean = () => false,
 ): AsyncGenerator<RowBatch> {
   // a line of text is footer-like; a row of one cell that holds a value of its column's
-  // type (an e-mail address in an e-mail column) is data with its other fields left out
+  // type (an e-mail address in an e-mail column) is data with its other fields left out —
+  // but not under a totals row: a report's date line there ("2026-12-01") is footer
   const footerRow = (cells: readonly Cell[], broken: boolean, afterTotals = false) =>
-    footerLike(cells, broken, afterTotals) && (totalsRow(cells) || !isData(cells));
+    footerLike(cells, broken, afterTotals) &&
+    (afterTotals || totalsRow(cells) || !isData(cells));
   let pending: Entry[] = [];
   let longRun = false;
   // a totals row is among the pending ones: a row of one filled cell after it is footer too
