@@ -390,19 +390,27 @@ Deno.test({
       const made = await new Deno.Command("sh", {
         args: [
           "-c",
-          `printf 'email,stage\\na@x.com,lead\\n' > "$(printf 'inbox/leads_caf\\351.csv')"`,
+          `printf 'email,stage\\na@x.com,lead\\n' > "$(printf 'inbox/leads caf\\351.csv')"`,
         ],
         cwd: dir,
       }).output();
       assert.equal(made.code, 0);
+      // a name that truly holds U+FFFD is a name like any other
+      await Deno.writeTextFile(
+        join(dir, "inbox", "leads_\uFFFD.csv"),
+        "email,stage\nb@x.com,lead\n",
+      );
       const result = expectCode(await run(dir, "run"), 1);
+      assert.match(result.stdout, /leads_\uFFFD\.csv +succeeded/);
       assert.match(
         result.stdout,
-        /inbox\/leads_caf\*\.csv has a name that is not valid UTF-8 text .*so Plutus cannot open it/,
+        /inbox\/leads caf\*\.csv has a name that is not valid UTF-8 text .*so Plutus cannot open it/,
       );
-      assert.ok(result.stdout.includes("mv inbox/leads_caf*.csv inbox/NEW_NAME.csv"));
+      // the hint's own command, run as it is written (the name has a space)
+      const command = /with: (mv .*? inbox\/NEW_NAME\.csv)/.exec(result.stdout)![1]!;
+      assert.equal(command, "mv 'inbox/leads caf'*'.csv' inbox/NEW_NAME.csv");
       const status = expectCode(await run(dir, "status"), 0);
-      assert.match(status.stdout, /✗ inbox\/leads_caf\uFFFD\.csv: .*not valid UTF-8/);
+      assert.match(status.stdout, /✗ inbox\/leads caf\uFFFD\.csv: .*not valid UTF-8/);
       const name = [...Deno.readDirSync(join(dir, "inbox"))].find((e) =>
         e.name.startsWith("leads")
       )!;
@@ -411,12 +419,12 @@ Deno.test({
       assert.doesNotMatch(discard.stderr, /archive\/ is writable/);
       // renamed as the hint says, it loads
       const moved = await new Deno.Command("sh", {
-        args: ["-c", "mv inbox/leads_caf*.csv inbox/leads_cafe.csv"],
+        args: ["-c", command.replace("NEW_NAME", "leads_cafe")],
         cwd: dir,
       }).output();
       assert.equal(moved.code, 0);
       expectCode(await run(dir, "run"), 0);
-      assert.equal(query(dir, "SELECT count(*) AS n FROM leads")[0]!.n, 1);
+      assert.equal(query(dir, "SELECT count(*) AS n FROM leads")[0]!.n, 2);
       assert.match(expectCode(await run(dir, "status"), 0).stdout, /^No open problems\./);
     }),
 });

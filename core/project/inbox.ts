@@ -48,7 +48,8 @@ export async function scanInbox(
   try {
     for await (const entry of Deno.readDir(inbox)) {
       if (isIgnoredName(entry.name)) continue;
-      if (entry.name.includes("\uFFFD")) {
+      // U+FFFD stands for bytes that are no UTF-8, unless the name really holds it
+      if (entry.name.includes("\uFFFD") && !(await exists(join(inbox, entry.name)))) {
         refused.push(undecodableName(entry.name));
         continue;
       }
@@ -130,15 +131,26 @@ export function refusedEntry(name: string, isSymlink: boolean): RefusedEntry {
  * failed on every run.
  */
 function undecodableName(name: string): RefusedEntry {
-  const glob = name.replace(/\uFFFD+/g, "*");
+  const parts = `inbox/${name}`.split(/\uFFFD+/);
+  // for a shell: the name's text quoted (it may hold spaces), * where its bad bytes are
+  const quoted = parts.map((part) => (part === "" ? "" : `'${part.replaceAll("'", `'\\''`)}'`));
   return {
     name,
-    reason: `inbox/${glob} has a name that is not valid UTF-8 text (a zip made on Windows ` +
+    reason: `${parts.join("*")} has a name that is not valid UTF-8 text (a zip made on Windows ` +
       `often leaves such names), so Plutus cannot open it`,
-    hint: `Rename it, in your file manager or with: mv inbox/${glob} inbox/NEW_NAME${
+    hint: `Rename it, in your file manager or with: mv ${quoted.join("*")} inbox/NEW_NAME${
       extname(name).replace(/\uFFFD/g, "")
     } (check that the pattern names this one file), then run: plutus run`,
   };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
