@@ -133,7 +133,7 @@ function findHeaderRow(
   counts: number[],
   wanted: readonly (readonly string[])[],
 ): number {
-  const guess = headerByShape(head, counts);
+  const guess = headerByShape(counts);
   if (wanted.length === 0 || (guess !== -1 && namesAll(head[guess]!, wanted))) return guess;
   const named = head.findIndex((row) => namesAll(row, wanted));
   return named === -1 ? guess : named;
@@ -146,22 +146,13 @@ function namesAll(row: SheetRow, wanted: readonly (readonly string[])[]): boolea
 
 /**
  * The first row with as many filled cells as most of the first rows have (report titles,
- * logos and dates above it fill fewer; merged title cells fill one) — unless the next row
- * is wider and only names: then that is the header, and this a title block as wide as
- * rows that leave cells empty ("From | 2026-11-01 | To" above rows of 3 filled cells).
+ * logos and dates above it fill fewer; merged title cells fill one). A title block as wide
+ * as rows that leave cells empty is found only by the headers a source needs
+ * (findHeaderRow): telling it by shape alone took a first data row of text, wider than a
+ * header with an unnamed column, for the header, and its rows were lost.
  */
-function headerByShape(head: readonly SheetRow[], counts: number[]): number {
-  const at = modalRow(counts);
-  if (at === -1) return at;
-  const next = counts.findIndex((count, i) => i > at && count > 0);
-  return next !== -1 && counts[next]! > counts[at]! && onlyNames(head[next]!) ? next : at;
-}
-
-/** Every filled cell is text, and none a number written as text: a header's cells. */
-function onlyNames(row: SheetRow): boolean {
-  return row.cells.every((cell) =>
-    isBlank(cell) || (typeof cell === "string" && !/^[-+(]?[\d.,\s]+%?\)?$/.test(cell.trim()))
-  );
+function headerByShape(counts: number[]): number {
+  return modalRow(counts);
 }
 
 function modalRow(counts: number[]): number {
