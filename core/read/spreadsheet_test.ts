@@ -297,18 +297,30 @@ Deno.test("a duration cell ([h]:mm:ss, mm:ss, a time-only format) reads as its s
     await Deno.writeFile(
       path,
       xlsxOf({
-        rows: rowXml(1, ["video", "elapsed", "short", "builtin", "day"]) +
+        rows: rowXml(1, ["video", "elapsed", "short", "builtin", "day", "at", "at2"]) +
           `<row r="2"><c r="A2" t="inlineStr"><is><t>long</t></is></c>${cell("B2", 1.0625, 1)}${
             cell("C2", 125 / 86400, 2)
-          }${cell("D2", 0.5, 3)}${cell("E2", 46327.5, 4)}</row>`,
+          }${cell("D2", 0.5, 3)}${cell("E2", 46327.5, 4)}${cell("F2", 45626.5833333333, 5)}${
+            cell("G2", 45626.5833333333, 6)
+          }</row>`,
         numFmts: '<numFmt numFmtId="164" formatCode="[h]:mm:ss"/>' +
           '<numFmt numFmtId="165" formatCode="mm:ss"/>' +
-          '<numFmt numFmtId="166" formatCode="yyyy-mm-dd hh:mm"/>',
-        styles: [0, 164, 165, 21, 166],
+          '<numFmt numFmtId="166" formatCode="yyyy-mm-dd hh:mm"/>' +
+          '<numFmt numFmtId="167" formatCode="h:mm"/>',
+        // a timestamp shown with a clock format (custom h:mm, built-in 20) stays its date
+        styles: [0, 164, 165, 21, 166, 167, 20],
       }),
     );
     const { rows } = await readAll(path);
-    assert.deepEqual(rows, [["long", 91800, 125, 43200, day("2026-11-01T12:00:00")]]);
+    assert.deepEqual(rows, [[
+      "long",
+      91800,
+      125,
+      43200,
+      day("2026-11-01T12:00:00"),
+      day("2024-11-30T14:00:00"),
+      day("2024-11-30T14:00:00"),
+    ]]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

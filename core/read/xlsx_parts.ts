@@ -105,14 +105,23 @@ export function readDateStyles(stylesXml: string): boolean[] {
 const TIME_FORMAT_IDS = new Set([18, 19, 20, 21, 45, 46, 47]);
 
 /**
- * For each cell style, whether it shows a time without a date: a duration such as an
- * average session of 25:30:00 ([h]:mm:ss) or 02:05 (mm:ss), or a time of day.
+ * How a cell style shows a time without a date: "elapsed" for a duration written as one
+ * ([h]:mm:ss, an average session of 25:30:00), "time" for a clock format (h:mm, mm:ss),
+ * which shows a duration under a day, a time of day, or a date's time (a timestamp whose
+ * date the format leaves out); undefined for any other style.
  */
-export function readDurationStyles(stylesXml: string): boolean[] {
-  return styleFormats(stylesXml).map(({ id, code }) =>
-    code !== undefined ? isDurationFormat(code) : TIME_FORMAT_IDS.has(id)
-  );
+export function readDurationStyles(stylesXml: string): (DurationKind | undefined)[] {
+  return styleFormats(stylesXml).map(({ id, code }) => {
+    if (code === undefined) {
+      return id === 46 ? "elapsed" : TIME_FORMAT_IDS.has(id) ? "time" : undefined;
+    }
+    if (!isDurationFormat(code)) return undefined;
+    return /\[(h+|m+|s+)\]/i.test(code) ? "elapsed" : "time";
+  });
 }
+
+/** See readDurationStyles. */
+export type DurationKind = "elapsed" | "time";
 
 /**
  * Whether a number format code shows a time without a date: hours, minutes or seconds

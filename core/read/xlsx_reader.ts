@@ -14,6 +14,7 @@ import type { ReadOptions, TableReader } from "./table_reader.ts";
 import {
   attribute,
   decodeXml,
+  type DurationKind,
   itemText,
   readDateStyles,
   readDurationStyles,
@@ -152,7 +153,7 @@ interface CellContext {
   strings: string[];
   dateStyles: boolean[];
   /** Styles that show a time without a date: [h]:mm:ss, mm:ss, h:mm (see readDurationStyles). */
-  durationStyles: boolean[];
+  durationStyles: (DurationKind | undefined)[];
   percentStyles: boolean[];
   /** Digits a style pads whole numbers to (see readPaddedStyles). */
   paddedStyles: number[];
@@ -369,8 +370,14 @@ function cellValue(tag: string, inner: string, context: CellContext): Cell {
     default: {
       const number = Number(raw);
       const style = attribute(tag, "s");
-      // 25:30:00 is 1.0625 days, not 1900-01-01 01:30: its seconds, which a number column takes
-      if (style !== undefined && context.durationStyles[Number(style)] && Number.isFinite(number)) {
+      // 25:30:00 is 1.0625 days, not 1900-01-01 01:30: its seconds, which a number column
+      // takes. A clock format (h:mm) on a number of a day or more shows a timestamp's time:
+      // that stays the date it is (seconds would be 3942136800, 2094 read as epoch time).
+      const duration = style === undefined ? undefined : context.durationStyles[Number(style)];
+      if (
+        duration !== undefined && Number.isFinite(number) &&
+        (duration === "elapsed" || (number >= 0 && number < 1))
+      ) {
         return durationSeconds(number);
       }
       if (style !== undefined && context.dateStyles[Number(style)] && Number.isFinite(number)) {
