@@ -2,9 +2,10 @@
  * The text of an HTML table saved as .xls (what many CRMs and BI tools export as "Excel"),
  * as a browser reads it, for SheetJS to read the table from.
  *
- * Its bytes are read in the charset the file declares (`<meta charset>`), else as UTF-8 when
- * they are valid UTF-8, else as Windows-1252: SheetJS read every file as UTF-8, and an
- * export in Windows-1252 lost its accented letters (M�ller for Müller).
+ * Its bytes are read as UTF-8 when they are valid UTF-8 (whatever a `<meta>` says, once they
+ * hold letters past ASCII), else in the charset the file declares (`<meta charset>`), else
+ * as Windows-1252: SheetJS read every file as UTF-8, and an export in Windows-1252 lost its
+ * accented letters (M�ller for Müller).
  *
  * Its character references, often written by PHP's htmlentities (`M&uuml;ller`, `&euro;5`,
  * `&#252;`, `&#xFC;`), are decoded: SheetJS decodes only `&amp; &lt; &gt; &quot; &apos;
@@ -33,15 +34,23 @@ const FOR_SHEETJS: Record<string, string> = {
 /** The text of an HTML file's `bytes`, its character references decoded (below). */
 export function htmlText(bytes: Uint8Array): string {
   const declared = hasUtf8Bom(bytes) ? "utf-8" : declaredCharset(bytes);
-  if (declared) return decodeHtmlEntities(new TextDecoder(declared).decode(bytes));
-  let text: string;
+  let utf8: string | undefined;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    utf8 = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    text = new TextDecoder("windows-1252").decode(bytes);
+    // not UTF-8: the declared charset, else Windows-1252
   }
-  return decodeHtmlEntities(text);
+  // Bytes that are valid UTF-8 and hold letters past ASCII are UTF-8 whatever the <meta>
+  // says: exports copy an iso-8859-1 <meta> from a template (Müller read as MÃ¼ller). The
+  // CSV reader reads such bytes the same way.
+  if (utf8 !== undefined && (!declared || declared === "utf-8" || PAST_ASCII.test(utf8))) {
+    return decodeHtmlEntities(utf8);
+  }
+  return decodeHtmlEntities(new TextDecoder(declared ?? "windows-1252").decode(bytes));
 }
+
+// A character past ASCII: the bytes held a multi-byte UTF-8 sequence.
+const PAST_ASCII = /[\u0080-\u{10ffff}]/u;
 
 // <meta charset="X"> or <meta http-equiv="Content-Type" content="text/html; charset=X">
 const META_CHARSET = /<meta\b[^>]*?charset\s*=\s*["']?\s*([\w:.-]+)/i;
@@ -68,8 +77,8 @@ function hasUtf8Bom(bytes: Uint8Array): boolean {
 
 /**
  * Decodes the character references in the text of `html`, leaving to SheetJS the ones it
- * reads. A reference becomes at most two characters, or a reference SheetJS reads at most
- * one character longer (`&lt` is `&lt;`): the text grows by a third at most.
+ * reads. A reference becomes at most two characters, or a reference SheetJS reads: `&a`
+ * (unknown) becomes `&amp;a`, so the text grows at most threefold.
  */
 export function decodeHtmlEntities(html: string): string {
   return html.replace(TAG_OR_REFERENCE, (found) => {

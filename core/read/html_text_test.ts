@@ -69,7 +69,7 @@ Deno.test("HTML entities are decoded once, and a decoded < or & is text, not mar
   ]);
 });
 
-Deno.test("decodeHtmlEntities() leaves tags as written and grows a text by a third at most", () => {
+Deno.test("decodeHtmlEntities() leaves tags as written and grows a text threefold at most", () => {
   assert.equal(
     decodeHtmlEntities('<td title="&eacute;">&eacute;&#60;</td>'),
     '<td title="&eacute;">é&lt;</td>',
@@ -77,6 +77,10 @@ Deno.test("decodeHtmlEntities() leaves tags as written and grows a text by a thi
   const worst = "&lt".repeat(1000);
   assert.equal(decodeHtmlEntities(worst), "&lt;".repeat(1000));
   assert.ok(decodeHtmlEntities(worst).length <= Math.ceil(worst.length * 4 / 3));
+  // an unknown reference keeps its & as the &amp; SheetJS reads back: the most it grows
+  const unknown = "&a".repeat(1000);
+  assert.equal(decodeHtmlEntities(unknown), "&amp;a".repeat(1000));
+  assert.ok(decodeHtmlEntities(unknown).length <= unknown.length * 3);
 });
 
 Deno.test("an HTML .xls in Windows-1252 keeps its accented letters, declared or not", async () => {
@@ -94,4 +98,10 @@ Deno.test("an HTML .xls in Windows-1252 keeps its accented letters, declared or 
   // a UTF-8 file without a charset stays UTF-8
   const utf8 = new TextEncoder().encode(htmlTable(rows, "<html>"));
   assert.deepEqual(await readXls(utf8), expected);
+  // and so does one whose <meta> says iso-8859-1 (copied from a template): its bytes are
+  // UTF-8, as a browser guessing from them would read them (it read MÃ¼ller)
+  const lying = new TextEncoder().encode(
+    htmlTable(rows, '<html><head><meta charset="ISO-8859-1"></head>'),
+  );
+  assert.deepEqual(await readXls(lying), expected);
 });
