@@ -82,14 +82,21 @@ export function resolveUrlVars(
   lookup: (name: string) => string | undefined,
   missing: string[] = [],
 ): string {
-  return text.replace(VAR_REFERENCE, (whole, name: string, offset: number) => {
-    const value = lookup(name);
+  // The place of a value is judged from the URL as resolved so far: a `?` that an earlier
+  // value brought (`${CRM_URL}` ending in `?format=json`) puts a later one in the query.
+  let resolved = "";
+  let from = 0;
+  for (const match of text.matchAll(new RegExp(VAR_REFERENCE.source, "g"))) {
+    const [whole, name] = match;
+    resolved += text.slice(from, match.index);
+    from = match.index + whole.length;
+    const value = lookup(name!);
     if (value === undefined) {
-      missing.push(name);
-      return whole;
-    }
-    return encodeForPlace(value, text.slice(0, offset), text.slice(offset + whole.length));
-  });
+      missing.push(name!);
+      resolved += whole;
+    } else resolved += encodeForPlace(value, resolved, text.slice(from));
+  }
+  return resolved + text.slice(from);
 }
 
 /** Whether a value's place in plutus.yaml is a source's `url` (`sources.NAME.url`). */

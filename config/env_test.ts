@@ -123,6 +123,17 @@ Deno.test("resolveUrlVars() puts each value in a source's url as a server reads 
   const basic = new URL(resolveUrlVars("https://me:${PASSWORD}@x.example/v1", lookup));
   assert.equal(decodeURIComponent(basic.password), env.PASSWORD);
   assert.equal(basic.host, "x.example");
+  // a ? brought by an earlier value puts a later one in the query
+  const withQuery = { ...env, CRM_URL: "https://crm.example/v1/deals?format=json" };
+  const chained = new URL(
+    resolveUrlVars(
+      "${CRM_URL}&api_key=${KEY}",
+      (name) => withQuery[name as keyof typeof withQuery],
+    ),
+  );
+  assert.equal(chained.searchParams.get("api_key"), env.KEY);
+  assert.equal(chained.searchParams.get("format"), "json");
+  assert.equal(chained.hash, "");
   // a variable without a value is left as written and named
   const missing: string[] = [];
   assert.equal(
