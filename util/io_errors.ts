@@ -44,7 +44,7 @@ const KNOWN: Known[] = [
     test: /database is locked|database table is locked|SQLITE_BUSY|SQLITE_LOCKED/i,
     what: "another program holds the database (it has a write transaction open)",
     hint:
-      "Close the program that has the database open with changes not yet saved (DB Browser for SQLite, a BI tool, a script), or commit or close its transaction (DB Browser: Write Changes or Revert Changes), then run again. Nothing was loaded.",
+      "Close the program that has the database open with changes not yet saved (DB Browser for SQLite, a BI tool, a script), or commit or close its transaction (DB Browser: Write Changes or Revert Changes), then run the command again: it changed nothing.",
   },
   {
     code: "name_too_long",
