@@ -90,7 +90,8 @@ export async function run(args: string[], globals: GlobalOptions): Promise<numbe
       throw new PlutusError(error.message, {
         code: error.code,
         cause: error,
-        hint: `${error.hint!.replace(/, then run the command again: it changed nothing\.$/, ".")} ` +
+        hint:
+          `${error.hint!.replace(/, then run the command again: it changed nothing\.$/, ".")} ` +
           `Nothing was loaded: ${waits}. Once the database is free, ${
             source === undefined && !values.force
               ? `plutus run loads ${files.length > 1 ? "them" : "it"}`
