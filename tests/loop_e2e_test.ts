@@ -447,6 +447,26 @@ Deno.test("rerun of a run whose failed file was discarded says it was set aside,
     assert.doesNotMatch(rerun.stdout, /loaded by run 2/);
   }));
 
+Deno.test("rerun without a number, after one of a run's failed files was set aside, retries the others", () =>
+  withTempDir(async (dir) => {
+    await writeFiles(dir, {
+      "plutus.yaml":
+        'sources:\n  crm:\n    kind: file\n    files: "leads*.csv"\n    table: leads\n',
+      "schema/leads.yaml": LEADS,
+      "inbox/leads_1.csv": "Mail,Stage\na@x.com,lead\n",
+      "inbox/leads_2.csv": "Mail,Stage\nb@x.com,lead\n",
+    });
+    expectCode(await run(dir, "run"), 1);
+    expectCode(await run(dir, "discard", "leads_1.csv"), 0);
+    // leads_2.csv fixed: the rerun means run 1, not the discard's record (run 2)
+    await Deno.writeTextFile(join(dir, "inbox", "leads_2.csv"), "email,stage\nb@x.com,lead\n");
+    const rerun = expectCode(await run(dir, "rerun"), 0);
+    assert.doesNotMatch(rerun.stdout, /Run 2 has no failed steps/);
+    assert.match(rerun.stdout, /leads_2\.csv +succeeded/);
+    assert.match(rerun.stdout, /leads_1\.csv failed in run 1 and was set aside by run 2/);
+    assert.equal(query(dir, "SELECT count(*) AS n FROM leads")[0]!.n, 1);
+  }));
+
 Deno.test("run --source says when the files waiting in inbox/ are for other sources", () =>
   withTempDir(async (dir) => {
     await writeFiles(dir, {

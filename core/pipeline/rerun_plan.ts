@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { PlutusError } from "../../util/errors.ts";
 import { isApiStep, stepResolutionDetails } from "../history/open_problems.ts";
 import type { Project } from "../project/project.ts";
+import type { RunHistory, RunSummary } from "../store/mod.ts";
 import { openDriver } from "../store/open_driver.ts";
 import { recoverInterruptedRuns } from "../run/recover_runs.ts";
 import type { FileRequest } from "./plan_files.ts";
@@ -46,7 +47,7 @@ export async function planRerun(project: Project, runId?: number): Promise<Rerun
   // a run stopped by Ctrl-C or a kill still reads "running", and its step is no failure yet
   await recoverInterruptedRuns(project.paths);
   const plan = await openDriver(project.paths.database).readHistory(async (history) => {
-    const run = runId === undefined ? await history.lastRun() : await history.run(runId);
+    const run = runId === undefined ? await lastRunToRerun(history) : await history.run(runId);
     if (!run) return undefined;
     const failed = (await history.steps(run.id)).filter((step) =>
       (step.status === "failed" || step.status === "interrupted") && step.source !== ""
@@ -97,4 +98,15 @@ export async function planRerun(project: Project, runId?: number): Promise<Rerun
     );
   }
   return plan;
+}
+
+/**
+ * The run `plutus rerun` means without a number: the last one that loaded, not a record of
+ * files set aside (`plutus discard`), which has nothing to rerun: after setting aside one of
+ * a run's failed files, a rerun retries the others.
+ */
+async function lastRunToRerun(history: RunHistory): Promise<RunSummary | undefined> {
+  const recent = await history.listRuns(20);
+  const loading = recent.find((run) => !/^discard\b/.test(run.command ?? ""));
+  return loading === undefined ? await history.lastRun() : await history.run(loading.id);
 }
