@@ -29,7 +29,11 @@ import {
   mapColumns,
 } from "../transform/map_columns.ts";
 import { parseDate } from "../transform/clean/parse_date.ts";
-import { type CellProblem, compileConvert, compileRowPreparer } from "../transform/row_preparer.ts";
+import {
+  type CellProblem,
+  compileRowPreparer,
+  compileSourceConvert,
+} from "../transform/row_preparer.ts";
 import type { Stored } from "../transform/validate_column.ts";
 
 /** Everything a worker needs to prepare one file; plain data, so it can be posted. */
@@ -142,36 +146,32 @@ export async function openTable(plan: FilePlan): Promise<LoadReader> {
  * the row is data whose trailing empty fields were left out, not a line of a footer, and it
  * is refused as such a row is anywhere else in the file. Text columns take any line, so
  * they tell nothing. A header that maps to no column (a problem said later) tells nothing.
+ * The columns are compiled at the first such row: most files have none.
  */
 function typedValueAlone(plan: FilePlan, header: string[]): (cells: readonly Cell[]) => boolean {
-  let sources: ColumnSource[];
-  try {
-    sources = mapColumns(plan.table, plan.columns, header, {
-      source: plan.source,
-      fileName: plan.fileName,
-      headerLine: 1,
-    }).columns;
-  } catch {
-    return () => false;
-  }
-  const fits = new Map<number, ((cell: Cell) => boolean)[]>();
-  for (const source of sources) {
-    const schema = plan.table.columns[source.column]!;
-    if (
-      source.index === undefined || (schema.type === "text" && !schema.values && !schema.pattern)
-    ) {
-      continue;
+  let fits: Map<number, ((cell: Cell) => Stored | CellError)[]> | undefined;
+  const compile = () => {
+    const byIndex = new Map<number, ((cell: Cell) => Stored | CellError)[]>();
+    let sources: ColumnSource[];
+    try {
+      sources = mapColumns(plan.table, plan.columns, header, {
+        source: plan.source,
+        fileName: plan.fileName,
+        headerLine: 1,
+      }).columns;
+    } catch {
+      return byIndex;
     }
-    const convert = compileConvert([...source.clean, ...schema.clean], schema, {
-      timeZone: plan.timeZone,
-    });
-    const tests = fits.get(source.index) ?? [];
-    tests.push((cell) => {
-      const stored = convert(cell);
-      return stored !== null && !(stored instanceof CellError);
-    });
-    fits.set(source.index, tests);
-  }
+    for (const source of sources) {
+      const schema = plan.table.columns[source.column]!;
+      const typed = schema.type !== "text" || schema.values || schema.pattern;
+      if (source.index === undefined || !typed) continue;
+      const converts = byIndex.get(source.index) ?? [];
+      converts.push(compileSourceConvert(plan.table, source, { timeZone: plan.timeZone }));
+      byIndex.set(source.index, converts);
+    }
+    return byIndex;
+  };
   return (cells) => {
     let at = -1;
     for (let i = 0; i < cells.length; i++) {
@@ -179,7 +179,12 @@ function typedValueAlone(plan: FilePlan, header: string[]): (cells: readonly Cel
       if (at >= 0) return false;
       at = i;
     }
-    return at >= 0 && (fits.get(at)?.some((fit) => fit(cells[at]!)) ?? false);
+    if (at < 0) return false;
+    fits ??= compile();
+    return fits.get(at)?.some((convert) => {
+      const stored = convert(cells[at]!);
+      return stored !== null && !(stored instanceof CellError);
+    }) ?? false;
   };
 }
 

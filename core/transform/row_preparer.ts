@@ -55,6 +55,23 @@ export function compileConvert(
 }
 
 /**
+ * What a mapped column does to its source's value: the source's rules first, then the
+ * table's (one chain, so the reason names the rule), then the column's checks.
+ */
+export function compileSourceConvert(
+  table: TableSchema,
+  source: ColumnSource,
+  options: { timeZone: string; date1904?: boolean },
+): (value: Cell) => Stored | CellError {
+  const schema = table.columns[source.column]!;
+  return compileConvert([...source.clean, ...schema.clean], schema, {
+    required: table.key?.includes(source.column) === true,
+    timeZone: source.timeZone ?? options.timeZone,
+    date1904: options.date1904,
+  });
+}
+
+/**
  * Compiles the table's columns into a function that writes a row's stored values into
  * `out` (at `offset`) and returns the problems found, or undefined when there are none.
  * For a table without a key it also writes the row hash that de-duplicates whole rows.
@@ -71,23 +88,11 @@ export function compileRowPreparer(
   width: number;
   prepare: (row: unknown, out: Stored[], offset: number) => CellProblem[] | undefined;
 } {
-  const columns: CompiledColumn[] = sources.map((source) => {
-    const schema = table.columns[source.column]!;
-    return {
-      name: source.column,
-      get: getterFor(source),
-      // Source rules first, then the table's: one chain, so the reason names the rule.
-      convert: compileConvert(
-        [...source.clean, ...schema.clean],
-        schema,
-        {
-          required: table.key?.includes(source.column) === true,
-          timeZone: source.timeZone ?? options.timeZone,
-          date1904: options.date1904,
-        },
-      ),
-    };
-  });
+  const columns: CompiledColumn[] = sources.map((source) => ({
+    name: source.column,
+    get: getterFor(source),
+    convert: compileSourceConvert(table, source, options),
+  }));
   const hashed = table.key === undefined;
   const width = columns.length + (hashed ? 1 : 0);
   const prepare = (row: unknown, out: Stored[], offset: number): CellProblem[] | undefined => {
