@@ -49,7 +49,10 @@ export async function scanInbox(
     for await (const entry of Deno.readDir(inbox)) {
       if (isIgnoredName(entry.name)) continue;
       // U+FFFD stands for bytes that are no UTF-8, unless the name really holds it
-      if (entry.name.includes("\uFFFD") && !(await exists(join(inbox, entry.name)))) {
+      if (
+        entry.name.includes("\uFFFD") &&
+        !(await Deno.lstat(join(inbox, entry.name)).then(() => true, () => false))
+      ) {
         refused.push(undecodableName(entry.name));
         continue;
       }
@@ -142,15 +145,6 @@ function undecodableName(name: string): RefusedEntry {
       extname(name).replace(/\uFFFD/g, "")
     } (check that the pattern names this one file), then run: plutus run`,
   };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
