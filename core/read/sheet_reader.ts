@@ -133,15 +133,16 @@ function findHeaderRow(
   counts: number[],
   wanted: readonly (readonly string[])[],
 ): number {
-  const guess = headerByShape(counts);
-  if (wanted.length === 0 || (guess !== -1 && namesAll(head[guess]!, wanted))) return guess;
-  const named = head.findIndex((row) => namesAll(row, wanted));
+  const guess = modalRow(counts);
+  if (wanted.length === 0) return guess;
+  const spellings = wanted.map((names) => names.map(normalizeName));
+  const namesAll = (row: SheetRow) => {
+    const names = new Set(row.cells.map((cell) => normalizeName(cellText(cell).trim())));
+    return spellings.every((any) => any.some((name) => names.has(name)));
+  };
+  if (guess !== -1 && namesAll(head[guess]!)) return guess;
+  const named = head.findIndex(namesAll);
   return named === -1 ? guess : named;
-}
-
-function namesAll(row: SheetRow, wanted: readonly (readonly string[])[]): boolean {
-  const names = new Set(row.cells.map((cell) => normalizeName(cellText(cell).trim())));
-  return wanted.every((spellings) => spellings.some((name) => names.has(normalizeName(name))));
 }
 
 /**
@@ -151,10 +152,6 @@ function namesAll(row: SheetRow, wanted: readonly (readonly string[])[]): boolea
  * (findHeaderRow): telling it by shape alone took a first data row of text, wider than a
  * header with an unnamed column, for the header, and its rows were lost.
  */
-function headerByShape(counts: number[]): number {
-  return modalRow(counts);
-}
-
 function modalRow(counts: number[]): number {
   const tally = new Map<number, number>();
   for (const count of counts) if (count >= 2) tally.set(count, (tally.get(count) ?? 0) + 1);
