@@ -86,7 +86,7 @@ export function resolveUrlVars(
   // value brought (`${CRM_URL}` ending in `?format=json`) puts a later one in the query.
   let resolved = "";
   let from = 0;
-  for (const match of text.matchAll(new RegExp(VAR_REFERENCE.source, "g"))) {
+  for (const match of text.matchAll(VAR_REFERENCE)) {
     const [whole, name] = match;
     resolved += text.slice(from, match.index);
     from = match.index + whole.length;
