@@ -87,13 +87,13 @@ export function interruptMessage(
       "plutus run loads the files still waiting in inbox/.";
   }
   const input = terminalText(current.input, false, true);
-  const api = !existsSync(join(inbox, current.input)) && !current.committed;
   if (current.committed) {
     // between the commit and the move to archive/: the next run finishes the move
     return `${run} was stopped after the rows of ${input} were committed: they are loaded, ` +
       "and the next plutus run moves the file to archive/ (it is not loaded twice).";
   }
-  if (api && current.source !== "") {
+  // a step whose input is no file waiting in inbox/ pulls an API source
+  if (current.source !== "" && !existsSync(join(inbox, current.input))) {
     return `${run} was stopped while pulling source ${current.source}: nothing of this pull ` +
       "was kept. plutus rerun pulls it again.";
   }
